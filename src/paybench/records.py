@@ -1,0 +1,101 @@
+"""Normalized records shared by every source adapter and the store.
+
+An adapter yields `Observation` (one person's or one posting's pay) or `Statistic`
+(an aggregate published by someone else: an OEWS percentile, a guide's range) or
+`Rejected` (a row that cannot be used, with its reason). Every record carries
+`Provenance`. Money fields are annual US dollars unless the name says otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+FigureKind = Literal["paid", "posted", "filed", "published", "statistic", "submitted"]
+"""What a figure is: pay actually paid (survey), posted (job ad range), filed (H-1B LCA),
+published (a guide's figure), statistic (official aggregate such as OEWS), submitted."""
+
+Component = Literal["base", "bonus", "equity", "total"]
+Period = Literal["hour", "day", "week", "biweek", "month", "year"]
+WorkMode = Literal["remote", "hybrid", "onsite"]
+StatName = Literal[
+    "p10", "p25", "p50", "p75", "p90", "mean", "median", "range_low", "range_high", "value"
+]
+
+
+class Provenance(BaseModel):
+    """Where a figure came from: the source, the file (by SHA-256) and the row, or a citation."""
+
+    model_config = ConfigDict(frozen=True)
+
+    source: str = Field(description="source id, e.g. 'aijobs', 'oews', 'published'")
+    file_sha256: str | None = None
+    row_number: int | None = Field(default=None, description="1-based data row in the file")
+    citation: str | None = Field(default=None, description="document and quoted words")
+
+
+class Observation(BaseModel):
+    """One pay figure about one person or one posting, normalized.
+
+    `annual_usd` is the point value (midpoint of a range) in US dollars per year at the
+    observation's date; `annual_usd_min`/`annual_usd_max` keep a range as given.
+    """
+
+    provenance: Provenance
+    kind: FigureKind
+    observed_on: dt.date
+    raw_title: str
+    role: str | None
+    role_confidence: float | None = None
+    level: str | None
+    level_basis: str | None = Field(default=None, description="title, survey_code, years, wage_level")
+    country: str | None
+    state: str | None = None
+    metro: str | None = None
+    work_mode: WorkMode | None = None
+    employment_type: str | None = None
+    company_size: str | None = None
+    industry: str | None = None
+    employer: str | None = None
+    component: Component = "base"
+    currency: str
+    period: Period
+    amount_raw: float
+    amount_raw_max: float | None = None
+    annual_usd: float
+    annual_usd_min: float | None = None
+    annual_usd_max: float | None = None
+    top_coded: bool = False
+    weight: float = 1.0
+    dedup_key: str = Field(description="hash of the raw row's content, for duplicate counting")
+
+
+class Statistic(BaseModel):
+    """An aggregate figure published by an authority or a guide, normalized to annual USD."""
+
+    provenance: Provenance
+    kind: FigureKind
+    published_on: dt.date
+    role: str | None
+    soc_code: str | None = None
+    level: str | None
+    country: str | None = "US"
+    state: str | None = None
+    metro: str | None = None
+    work_mode: WorkMode | None = None
+    stat: StatName
+    annual_usd: float
+    period: Period = "year"
+    amount_raw: float
+    weight: float = Field(default=1.0, description="how many people the figure stands for, if known")
+    note: str | None = None
+
+
+class Rejected(BaseModel):
+    """A row that could not be used: it goes to the quarantine table with its reason."""
+
+    provenance: Provenance
+    reason: str
+    raw: str

@@ -1,0 +1,5 @@
+"""`python -m paybench` runs the CLI."""
+
+from paybench.cli import main
+
+main()

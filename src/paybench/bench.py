@@ -316,7 +316,12 @@ class BenchmarkModel:
         if oews.empty:
             raise InputError("the store has no OEWS data; run `paybench ingest --defaults`")
         published = store.query(
-            "SELECT * FROM statistics WHERE kind = 'published' AND role IS NOT NULL"
+            """
+            SELECT * FROM statistics
+            WHERE kind = 'published' AND role IS NOT NULL AND level IS NOT NULL
+              AND component = 'base' AND period = 'year'
+              AND coalesce(employment_type, 'full_time') = 'full_time'
+            """
         )
         model = cls(
             effective=effective, growth=growth,

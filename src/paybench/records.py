@@ -91,6 +91,9 @@ class Statistic(BaseModel):
     amount_raw: float
     weight: float = Field(default=1.0, description="how many people the figure stands for, if known")
     note: str | None = None
+    component: Component = "base"
+    employment_type: str | None = Field(default=None, description="full_time, contract, freelance")
+    qualifier: str | None = Field(default=None, description="approximately, nearly, over, up_to")
     figure_id: str | None = Field(default=None, description="id of a published figure")
     group_key: str | None = Field(
         default=None, description="figures that belong together (the two ends of a range)")

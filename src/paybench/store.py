@@ -81,6 +81,9 @@ STATISTIC_COLUMNS: dict[str, str] = {
     "amount_raw": "DOUBLE",
     "weight": "DOUBLE",
     "note": "VARCHAR",
+    "component": "VARCHAR",
+    "employment_type": "VARCHAR",
+    "qualifier": "VARCHAR",
     "figure_id": "VARCHAR",
     "group_key": "VARCHAR",
 }
@@ -212,17 +215,21 @@ class Store:
         """Run a read query and return a DataFrame."""
         return self.con.execute(sql, params or []).df()
 
+    def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
+        """Run a query and return the first column of its first row (None if no row)."""
+        rows = self.con.execute(sql, params or []).fetchall()
+        return rows[0][0] if rows else None
+
     def has_source(self, source: str) -> bool:
         """True when at least one ingest of this source id is stored."""
-        row = self.con.execute("SELECT count(*) FROM ingests WHERE source = ?", [source]).fetchone()
-        return bool(row and row[0])
+        return bool(self.scalar("SELECT count(*) FROM ingests WHERE source = ?", [source]))
 
     def find_ingest(self, source: str, sha256: str) -> int | None:
         """The ingest id of this exact file for this source, if already stored."""
-        row = self.con.execute(
+        found = self.scalar(
             "SELECT ingest_id FROM ingests WHERE source = ? AND file_sha256 = ?", [source, sha256]
-        ).fetchone()
-        return int(row[0]) if row else None
+        )
+        return int(found) if found is not None else None
 
     def status(self) -> pd.DataFrame:
         """Per source: files, rows kept and quarantined, and the last ingest time."""
@@ -243,8 +250,7 @@ class Store:
         """Open one transaction for one file; commit on success, roll back on any error."""
         self.con.execute("BEGIN TRANSACTION")
         try:
-            row = self.con.execute("SELECT coalesce(max(ingest_id), 0) + 1 FROM ingests").fetchone()
-            ingest_id = int(row[0]) if row else 1
+            ingest_id = int(self.scalar("SELECT coalesce(max(ingest_id), 0) + 1 FROM ingests"))
             writer = IngestWriter(self, ingest_id, source, sha256)
             started = dt.datetime.now()
             yield writer

@@ -334,6 +334,11 @@ def to_statistic(figure: PublishedFigure) -> Statistic:
         period=figure.period,
         amount_raw=figure.amount,
         note=_statistic_note(figure, rate),
+        component=figure.component or "base",
+        employment_type=figure.employment,
+        qualifier=figure.qualifier,
+        figure_id=figure.id,
+        group_key=figure.group,
     )
 
 

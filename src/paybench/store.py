@@ -323,6 +323,15 @@ class IngestWriter:
             self.rows_kept += 1
         self._maybe_flush()
 
+    def add_frame(self, table: str, frame: pd.DataFrame) -> None:
+        """Write a whole DataFrame of rows for a table (columns named as the table's)."""
+        frame = frame.assign(ingest_id=self.ingest_id)
+        self.flush()
+        self.store.append_frame(table, frame)
+        self.rows_kept += len(frame)
+        self._written += len(frame)
+        self._check_fault()
+
     def _maybe_flush(self) -> None:
         if sum(len(b) for b in self._buffers.values()) >= self.batch_rows:
             self.flush()
@@ -334,6 +343,9 @@ class IngestWriter:
                 self.store.append_frame(table, pd.DataFrame.from_records(rows))
                 self._written += len(rows)
                 rows.clear()
+        self._check_fault()
+
+    def _check_fault(self) -> None:
         if self._fault_after is not None and self._written >= self._fault_after:
             while True:  # stall so a test can kill the process mid-transaction
                 time.sleep(1)

@@ -25,3 +25,53 @@ def seeds_dir() -> Path:
     path = SHARED / "seeds"
     assert path.is_dir(), f"seeds folder missing: {path}"
     return path
+
+
+@pytest.fixture(scope="session")
+def defaults_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store holding only the embedded defaults (OEWS May 2025 + published figures),
+    built once per test session; tests copy it before changing anything."""
+    from paybench.ingest import ingest_defaults
+    from paybench.store import Store
+
+    path = tmp_path_factory.mktemp("defaults") / "defaults.duckdb"
+    with Store(path) as store:
+        ingest_defaults(store)
+    return path
+
+
+@pytest.fixture(scope="session")
+def survey_db(tmp_path_factory: pytest.TempPathFactory, defaults_db: Path, shared_data: Path) -> Path:
+    """The defaults plus the real ai-jobs.net survey (72k rows), built once per session."""
+    import shutil
+
+    from paybench.ingest import ingest_file
+    from paybench.store import Store
+
+    path = tmp_path_factory.mktemp("survey") / "survey.duckdb"
+    shutil.copy(defaults_db, path)
+    with Store(path) as store:
+        ingest_file(store, shared_data / "aijobs" / "salaries.csv")
+    return path
+
+
+@pytest.fixture()
+def fresh_db(tmp_path: Path, defaults_db: Path) -> Path:
+    """A private copy of the defaults store for a test that writes."""
+    import shutil
+
+    path = tmp_path / "store.duckdb"
+    shutil.copy(defaults_db, path)
+    return path
+
+
+SURVEY_HEADER = (
+    "work_year,experience_level,employment_type,job_title,salary,salary_currency,"
+    "salary_in_usd,employee_residence,remote_ratio,company_location,company_size"
+)
+
+
+def write_survey(path: Path, rows: list[str], header: str = SURVEY_HEADER) -> Path:
+    """Write a small survey file in the exact ai-jobs.net layout (header + rows)."""
+    path.write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path

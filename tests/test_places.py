@@ -27,7 +27,7 @@ from paybench.normalize.places import (
 )
 from paybench.sources.oews_bundle import metro_names
 
-PASSED: Counter[str] = Counter()
+REAL: Counter[str] = Counter()
 SPEED: list[float] = []
 
 # CBSA codes of the metros used below (checked against the OEWS names in test_metro_names).
@@ -267,21 +267,39 @@ def _outcome(text: str) -> dict[str, Any] | str:
 
 @pytest.fixture(scope="module", autouse=True)
 def _summary(pytestconfig: pytest.Config) -> None:
-    """Register a terminal-summary hook that prints what passed in this module."""
+    """Register a terminal-summary hook that prints, from pytest's own reports, what
+    passed in this module."""
 
     class Reporter:
         def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-            terminalreporter.write_line(
+            passed = [
+                report.nodeid.split("::", 1)[1]
+                for report in terminalreporter.stats.get("passed", [])
+                if report.when == "call" and "test_places.py::" in report.nodeid
+            ]
+
+            def count(prefix: str) -> int:
+                return sum(1 for name in passed if name.startswith(prefix))
+
+            line = (
                 "place checks passed: "
-                f"{PASSED['table']}/{len(CASES)} table cases, "
-                f"{PASSED['tech']}/{len(TECH_METROS)} tech metros by city "
-                f"(with and without the state), "
-                f"{PASSED['garbage']}/{len(GARBAGE)} garbage strings rejected, "
-                f"{PASSED['helpers']} helper checks, "
-                f"{PASSED['property']} hypothesis properties, "
-                f"{PASSED['speed']} speed check"
-                + (f" (600,000 rows, 20,000 distinct, {SPEED[0]:.1f} s)" if SPEED else "")
+                f"{count('test_place_table[')}/{len(CASES)} table cases, "
+                f"{count('test_tech_metros[')}/{len(TECH_METROS)} tech metros by city "
+                "(with and without the state, upper case), "
+                f"{count('test_garbage_is_rejected[')}/{len(GARBAGE)} garbage strings "
+                f"rejected, {count('test_property_')}/4 hypothesis properties, "
+                f"{count('test_speed_')}/1 speed check"
             )
+            if SPEED:
+                line += f" (600,000 rows, 20,000 distinct, {SPEED[0]:.1f} s)"
+            if count("test_h1b_worksites"):
+                line += (
+                    f"; real data: {REAL['h1b']}/{REAL['h1b_rows']} H-1B worksites with a "
+                    "metro, all in the filed state"
+                )
+            if count("test_aijobs_country_codes"):
+                line += f"; {REAL['aijobs']} ai-jobs.net country codes mapped to themselves"
+            terminalreporter.write_line(line)
 
     if not pytestconfig.pluginmanager.has_plugin("places-summary"):
         pytestconfig.pluginmanager.register(Reporter(), "places-summary")
@@ -290,7 +308,6 @@ def _summary(pytestconfig: pytest.Config) -> None:
 @pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] or "empty" for c in CASES])
 def test_place_table(text: str, expected: Expected) -> None:
     assert normalize_place(text).as_dict() == _expected_dict(expected)
-    PASSED["table"] += 1
 
 
 def test_table_is_large_enough() -> None:
@@ -319,7 +336,6 @@ def test_tech_metros(city: str, state: str, cbsa: str, word: str) -> None:
     assert upper.metro == cbsa
     bare = normalize_place("Washington DC" if city == "Washington" else city)
     assert (bare.metro, bare.state) == (cbsa, state)
-    PASSED["tech"] += 1
 
 
 @pytest.mark.parametrize("text", GARBAGE)
@@ -329,7 +345,6 @@ def test_garbage_is_rejected(text: str) -> None:
     message = str(info.value)
     assert message.startswith("cannot place ")
     assert "\n" not in message
-    PASSED["garbage"] += 1
 
 
 def test_not_text_is_rejected() -> None:
@@ -342,7 +357,6 @@ def test_ambiguity_is_noted() -> None:
     assert portland.state == "OR" and portland.note and "ME" in portland.note
     assert "note" not in portland.as_dict()
     assert normalize_place("DE").note  # read as Germany, said so
-    PASSED["helpers"] += 1
 
 
 def test_several_locations_keep_what_they_share() -> None:
@@ -350,7 +364,6 @@ def test_several_locations_keep_what_they_share() -> None:
     assert (both.country, both.state, both.metro) == ("US", None, None)
     same = normalize_place("Seattle, WA; Bellevue, WA")
     assert (same.state, same.metro) == ("WA", SEA)
-    PASSED["helpers"] += 1
 
 
 def test_helpers() -> None:
@@ -380,7 +393,6 @@ def test_helpers() -> None:
     assert country_code("South Korea") == "KR"
     assert country_code("Côte d'Ivoire") == "CI"
     assert country_code("Narnia") is None
-    PASSED["helpers"] += 1
 
 
 def test_place_model() -> None:
@@ -393,7 +405,6 @@ def test_place_model() -> None:
         Place(remote=True, work_mode="hybrid")
     with pytest.raises(ValueError):
         Place(metro=SEA)
-    PASSED["helpers"] += 1
 
 
 def test_every_crosswalk_metro_matches_oews_where_published() -> None:
@@ -403,7 +414,6 @@ def test_every_crosswalk_metro_matches_oews_where_published() -> None:
     tables = places._tables()
     reached = set(tables.zip_cbsa.values())
     assert set(metro_names()) <= reached
-    PASSED["helpers"] += 1
 
 
 # ----------------------------------------------------------------------------- properties
@@ -472,11 +482,6 @@ def test_property_stable_when_normalized_again(text: str) -> None:
         assert normalize_place(place.country).country == place.country
 
 
-def test_properties_counted() -> None:
-    """Runs after the property tests in file order; counts them for the summary."""
-    PASSED["property"] += 4
-
-
 # ----------------------------------------------------------------------------- speed
 
 
@@ -504,4 +509,47 @@ def test_speed_600k_rows_20k_distinct() -> None:
     assert placed > 0.9 * len(rows)
     assert elapsed < 30, f"600,000 rows took {elapsed:.1f} s"
     SPEED.append(elapsed)
-    PASSED["speed"] += 1
+
+
+# ----------------------------------------------------------------------------- real data
+
+
+@pytest.mark.slow
+def test_h1b_worksites(shared_data: Any) -> None:
+    """Every H-1B worksite of the shared sample ("City, STATE" as filed) is placed in its
+    filed state, and nearly all get a metro."""
+    import csv
+
+    path = shared_data / "h1b-2015-2019" / "h1b_sample.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    in_state = with_metro = 0
+    for row in rows:
+        place = normalize_place(row["WORKSITE"])
+        in_state += place.state == state_code(row["WORKSITE_STATE_FULL"])
+        with_metro += place.metro is not None
+    assert in_state == len(rows)
+    assert with_metro >= 0.98 * len(rows)
+    REAL["h1b"] = with_metro
+    REAL["h1b_rows"] = len(rows)
+
+
+@pytest.mark.slow
+def test_aijobs_country_codes(shared_data: Any) -> None:
+    """Every ISO code in the ai-jobs.net survey maps to itself (US territories to US)."""
+    import csv
+
+    path = shared_data / "aijobs" / "salaries.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        codes = {
+            code
+            for row in csv.DictReader(handle)
+            for code in (row["company_location"], row["employee_residence"])
+        }
+    for code in codes:
+        place = normalize_place(code)
+        if code in {"PR", "AS", "GU", "VI", "MP"}:
+            assert (place.country, place.state) == ("US", code)
+        else:
+            assert place.country == code, code
+    REAL["aijobs"] = len(codes)

@@ -161,6 +161,7 @@ class _Tables:
     multi_country: frozenset[str] = frozenset()
     bare_pool: dict[str, str] = field(default_factory=dict)
     principal: set[tuple[str, str]] = field(default_factory=set)
+    state_full: dict[str, str] = field(default_factory=dict)
 
 
 @functools.cache
@@ -202,6 +203,7 @@ def _read_states(tables: _Tables) -> None:
     for st in [*us.states.STATES_AND_TERRITORIES, us.states.DC]:
         tables.states[st.abbr.lower()] = st.abbr
         tables.state_names[_key(st.name)] = st.abbr
+        tables.state_full[st.abbr] = _key(st.name)
     extra = {
         "washington dc": "DC", "washington d c": "DC", "dist of columbia": "DC",
         "calif": "CA", "cali": "CA", "mass": "MA", "penn": "PA", "penna": "PA",
@@ -445,7 +447,7 @@ _FILLER = re.compile(
 _CONNECTOR = re.compile(r"^(?:(?:or|and|&)\b[\s,]*)+|(?:[\s,]*\b(?:or|and|&))+$")
 _AREA_WORDS = re.compile(
     r"^(?:greater|metro|metropolitan|downtown|central|city of)\s+"
-    r"|\s+(?:metro(?:politan)?(?: area| region)?|area|region|city center|downtown|vicinity"
+    r"|\s+(?:metro(?:politan)?(?: area| region)?|msa|area|region|city center|downtown|vicinity"
     r"|and (?:surrounding|nearby) areas?|surrounding areas?)$"
 )
 _SPLIT = re.compile(r"\s*(?:;|\||/|\bor\b|\band\b|&|\+)\s*")
@@ -465,8 +467,11 @@ def _us_city(city: str, state: str, *, strict: bool) -> _Loc | None:
     ):
         return _us_city(alias[0], state, strict=strict)
     found, cbsa, note = _city_lookup(city_key, state)
-    if not found and city_key.endswith("city") and len(city_key) > 4:
-        found, cbsa, note = _city_lookup(city_key[:-4], state)
+    if not found:
+        for variant in _city_variants(city, city_key, state):
+            found, cbsa, note = _city_lookup(variant, state)
+            if found:
+                break
     if not found and "-" in city:
         for piece in city.split("-"):
             found, cbsa, note = _city_lookup(_key(piece), state)
@@ -477,6 +482,28 @@ def _us_city(city: str, state: str, *, strict: bool) -> _Loc | None:
     if strict:
         return None
     return _Loc("US", state, None, f"city {city!r} not found in {state}")
+
+
+_CITY_SUFFIXES = ("chartertownship", "township", "twp", "village", "borough", "city")
+
+
+def _city_variants(city: str, city_key: str, state: str) -> list[str]:
+    """Other keys to try for a city not found as written: without "Greater"/"Metro"/"MSA"
+    words, without a "Township"/"City" suffix, and the state's namesake city for "NY, New
+    York" (the city named like the state, if there is one)."""
+    tables = _tables()
+    variants = []
+    stripped = _key(_AREA_WORDS.sub("", _fold(city)).strip())
+    if stripped and stripped != city_key:
+        variants.append(stripped)
+    for suffix in _CITY_SUFFIXES:
+        if city_key.endswith(suffix) and len(city_key) > len(suffix) + 2:
+            variants.append(city_key[: -len(suffix)])
+            break
+    namesake = tables.state_full.get(state)
+    if namesake and city_key in (state.lower(), namesake):
+        variants.append(namesake)
+    return variants
 
 
 def _bare_us_city(city_key: str) -> _Loc | None:
@@ -554,7 +581,7 @@ def _bare(name: str) -> _Loc | None:
         code = country_code(folded)
         if code is not None:
             note = None
-            if folded in tables.states:
+            if folded in tables.states and code not in _TERRITORIES:
                 note = f"{folded.upper()} read as an ISO country code, not a US state"
             loc = _country_loc(code)
             return _Loc(loc.country, loc.state, None, note)
@@ -565,7 +592,9 @@ def _bare(name: str) -> _Loc | None:
     if st is None and key.endswith("state"):
         st = tables.state_names.get(key[: -len("state")])
     if st is not None:
-        return _Loc("US", st)
+        cities = sorted(s for c, s in tables.principal if c == key)
+        note = f"read as the state; {folded!r} is also a city in {', '.join(cities)}"
+        return _Loc("US", st, note=note if cities else None)
     code = _country_or_region(folded)
     if code is not None:
         return _country_loc(code)
@@ -843,7 +872,6 @@ def _resolve(folded: str) -> Place | str:
     )
 
 
-@functools.lru_cache(maxsize=_CACHE_SIZE)
 def normalize_place(text: str) -> Place:
     """Normalize a free-text place ("Mountain View, CA", "98109", "Remote (US)",
     "Hybrid - Austin, TX", "NEW YORK, NEW YORK", "London, UK", "DE") to a :class:`Place`.
@@ -851,7 +879,12 @@ def normalize_place(text: str) -> Place:
     Raises :class:`~paybench.errors.InputError` ("cannot place 'xyz': reason") when the
     text is not a place. Results are cached; the first call loads the tables (~1 s)."""
     if not isinstance(text, str):
-        raise InputError(f"cannot place {text!r}: not text")
+        raise InputError(f"cannot place {str(text)[:60]!r}: not text")
+    return _normalize_text(text)
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _normalize_text(text: str) -> Place:
     result = _resolve(_fold(text))
     if isinstance(result, str):
         shown = text if len(text) <= 60 else text[:57] + "..."

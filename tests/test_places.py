@@ -9,7 +9,7 @@ from __future__ import annotations
 import string
 import time
 from collections import Counter
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -349,7 +349,7 @@ def test_garbage_is_rejected(text: str) -> None:
 
 def test_not_text_is_rejected() -> None:
     with pytest.raises(InputError):
-        normalize_place(12345)  # type: ignore[arg-type]
+        normalize_place(cast(Any, 12345))
 
 
 def test_ambiguity_is_noted() -> None:

@@ -35,6 +35,8 @@ Choices worth knowing:
   Europe" or "Worldwide" give a remote place with no country. A remote place keeps a
   city if one is given ("Remote - Seattle, WA").
 * Several locations ("Seattle, WA or New York, NY") keep only what they share.
+* A work mode with an unrecognised location ("Hybrid - Narnia") keeps the mode and no
+  location (with a note) rather than failing the row; with no mode it is an InputError.
 """
 
 from __future__ import annotations
@@ -240,7 +242,8 @@ def _read_metro_names(tables: _Tables) -> None:
         for city in cities.split("-"):
             city_key = _key(city)
             for state in states.split("-"):
-                if (city_key, state) in tables.city_cbsa:
+                counts = tables.city_cbsa.get((city_key, state))
+                if counts and _best_cbsa(counts) == cbsa:
                     tables.bare_pool.setdefault(city_key, city)
                     tables.principal.add((city_key, state))
 

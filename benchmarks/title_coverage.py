@@ -89,7 +89,8 @@ def speed(titles: list[str]) -> None:
 
 def main(argv: list[str]) -> None:
     """Run both measurements on the shared data folder."""
-    base = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
+    default = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+    base = Path(argv[1]) if len(argv) > 1 else default
     h1b = base / "h1b-2015-2019" / "h1b_sample.csv"
     if h1b.exists():
         with h1b.open(newline="", encoding="utf-8") as handle:

@@ -179,6 +179,11 @@ _PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
         "pen tester": "penetration tester",
         "pen testing": "penetration test",
         "red team": "redteam",
+        "geographic information systems": "gis",
+        "geographic information system": "gis",
+        "geographical information system": "gis",
+        "data processing": "edp",
+        "data communications": "datacomm",
     }.items()
 }
 _MAX_PHRASE = max(len(key) for key in _PHRASES)
@@ -265,6 +270,13 @@ _NON_TECH = frozenset({
     "construction", "marketing", "clinical", "medical", "surgeon", "veterinarian",
     "professor", "lecturer", "instructor", "tax", "audit", "insurance", "loan", "mortgage",
     "legal", "hospitalist", "resident", "recruiter", "payroll",
+})
+
+# Words that no tech title contains: a title with one matches only an exact alias.
+_HARD_NON_TECH = frozenset({
+    "nurse", "nursing", "physician", "driver", "teacher", "attorney", "lawyer", "paralegal",
+    "cashier", "plumber", "electrician", "dentist", "therapist", "pharmacist", "barista",
+    "chef", "cook", "surgeon", "veterinarian", "professor", "hospitalist",
 })
 
 # Title words that name no specific role on their own.
@@ -364,8 +376,11 @@ def _tokens(text: str) -> tuple[str, ...]:
     raw = [tok for tok in raw if tok in _KEEP_CODES or not _CODE_RE.match(tok)]
     tokens = _apply_phrases(raw)
     mapped: list[str] = []
+    projects = "project" in tokens or "program" in tokens
     for tok in tokens:
         tok = _singular(tok)
+        if tok == "pm" and projects:
+            continue  # "Project Manager (PM)": PM repeats the title, not product manager
         mapped.extend(_TOKEN_MAP.get(tok, (tok,)))
     mapped = _apply_phrases(mapped)
     return tuple(tok for tok in mapped
@@ -429,7 +444,8 @@ _DISPLAY = {
     "ml": "machine learning", "ai": "ai", "cv": "computer vision", "bi": "business intelligence",
     "qa": "quality assurance", "deeplearning": "deep learning", "genai": "generative ai",
     "fullstack": "full stack", "frontend": "front end", "backend": "back end",
-    "sre": "site reliability", "infosec": "information security", "mts": "member of technical staff",
+    "sre": "site reliability", "infosec": "information security",
+    "mts": "member of technical staff",
     "datacenter": "data center", "cpp": "c++", "csharp": "c#", "dotnet": ".net",
 }
 
@@ -592,6 +608,10 @@ def alias_conflicts() -> dict[str, tuple[str, ...]]:
 
 # ------------------------------------------------------------------------ matching
 
+_MIN_COVERAGE = 0.5
+"""A rule match must explain at least this share of the title's word weight."""
+
+
 @dataclass(frozen=True)
 class _Found:
     role: str | None
@@ -607,14 +627,13 @@ def _score(alias: _Alias, core: tuple[str, ...], heads: list[str]) -> float | No
         score = alias.weight
     else:
         primary = heads[-1] if heads else None
-        if alias.head in heads:
-            score = alias.weight + (0.5 if alias.head == primary else 0.0)
-            head_pos = max(i for i, tok in enumerate(core) if tok == alias.head)
-        elif alias.head in _BUILDERS and any(h in _BUILDERS for h in heads):
-            score = alias.weight - 0.5 + (0.5 if primary in _BUILDERS else 0.0)
-            head_pos = max(i for i, tok in enumerate(core) if tok in _BUILDERS)
+        if alias.head == primary:
+            score = alias.weight + 0.5
+        elif alias.head in _BUILDERS and primary in _BUILDERS:
+            score = alias.weight - 0.5
         else:
             return None
+        head_pos = max(i for i, tok in enumerate(core) if tok == primary)
         qualifiers = [tok for tok in alias.tokens if tok != alias.head]
         if qualifiers and head_pos > 0 and core[head_pos - 1] == qualifiers[-1]:
             score += 0.25
@@ -641,8 +660,10 @@ def _rule_match(core: tuple[str, ...]) -> tuple[str, float, str | None] | None:
     ranked = sorted(scored.items(), key=lambda item: -item[1])
     best_role, best = ranked[0]
     rival = ranked[1][0] if len(ranked) > 1 and abs(ranked[1][1] - best) < 1e-9 else None
-    total = sum(_weight(tok) for tok in present) + 0.5
+    total = sum(_weight(tok) if tok in index.vocab_set else 0.5 for tok in present) + 0.5
     coverage = min(1.0, best / total)
+    if coverage < _MIN_COVERAGE:
+        return None
     return best_role, coverage, rival
 
 
@@ -695,6 +716,8 @@ def _fuzzy(core: tuple[str, ...]) -> _Found | None:
     if len(core) < 2 or len(key) < 8:
         return None
     index = _index()
+    if all(tok in index.vocab_set for tok in core):
+        return None  # every word is known: a near miss on the whole string is no typo
     hit = process.extractOne(key, index.fuzzy_keys, scorer=fuzz.ratio, score_cutoff=90)
     if hit is None:
         return None
@@ -715,6 +738,8 @@ def _normalize(tokens: tuple[str, ...]) -> tuple[str | None, Level | None, float
     if found is None or found.role is None:
         if not core:
             return None, level, 0.0, f"no role named in {shown!r}: only seniority words"
+        if any(tok in _HARD_NON_TECH for tok in core):
+            return None, level, 0.0, f"no tech role matches {shown!r}"
         found = _match_core(core)
     non_tech = any(tok in _NON_TECH for tok in core)
     if found is None and not non_tech:
@@ -736,13 +761,12 @@ def _normalize(tokens: tuple[str, ...]) -> tuple[str | None, Level | None, float
     role = found.role
     if level in _MGMT:
         role = _MGMT_MAP.get(role, {}).get(level, role)
-    if role in _ROLE_LEVEL:
-        if level not in _MGMT:
-            if level is None and _ROLE_LEVEL[role] != "manager" and found.confidence >= 0.97:
-                level = _ROLE_LEVEL[role]
-            else:
-                return None, level, 0.0, (
-                    f"too generic: {shown!r} names a field but no role or management level")
+    if role in _ROLE_LEVEL and level not in _MGMT:
+        if level is None and _ROLE_LEVEL[role] != "manager" and found.confidence >= 0.97:
+            level = _ROLE_LEVEL[role]
+        else:
+            return None, level, 0.0, (
+                f"too generic: {shown!r} names a field but no role or management level")
     return role, level, min(1.0, max(0.0, found.confidence)), None
 
 

@@ -75,6 +75,15 @@ KINDS_USED = ("paid", "filed", "posted", "submitted")
 SUBMISSION_MIN = 5
 """Submissions count in a cell only when the cell has at least this many (k-anonymity)."""
 
+DIFFERENTIAL_EMPLOYMENT_K = 2000.0
+"""A place differential from the role's own occupations is trusted in proportion to their
+local employment E as E / (E + this); the rest comes from the occupation group's."""
+
+FALLBACK_SOCS = ("15-1200", "15-0000", "00-0000")
+"""Occupation groups used for a place differential when the role's own occupations are
+thin or absent there: computer occupations (national only in OEWS), computer and
+mathematical occupations, then all occupations."""
+
 SOURCE_KIND = {"aijobs": "paid", "oews": "statistic", "published": "published"}
 
 
@@ -160,7 +169,7 @@ def _aged_observations(
         observed_on=t.observed_on.arbitrary(), annual_usd=t.annual_usd.arbitrary(),
         weight=t.weight.max(),
     )
-    years = ibis.literal(effective).delta(t.observed_on, "day") / 365.25
+    years = ibis.literal(effective).delta(t.observed_on, unit="day") / 365.25
     return t.mutate(log_pay=t.annual_usd.ln() + years * math.log1p(growth))
 
 
@@ -289,6 +298,7 @@ class BenchmarkModel:
     within_sd_share: float = WITHIN_LEVEL_SPREAD_SHARE
     within_sd: float | None = None
     shrinkage_k: float = DEFAULT_SHRINKAGE_K
+    local_k: float = DEFAULT_SHRINKAGE_K
     _obs_index: dict[tuple[str, str, str, str], dict[str, Any]] = field(default_factory=dict)
     _oews_index: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     _evidence_index: dict[tuple[str, str, str, str], list[dict[str, Any]]] = field(
@@ -304,14 +314,18 @@ class BenchmarkModel:
         """Read the store's observations, OEWS cells and published figures."""
         if not 0 <= growth < 0.5:
             raise InputError(f"annual growth {growth} must be between 0 and 0.5")
+        socs = sorted({soc for r in roles().values() for soc in r.soc_codes} | set(FALLBACK_SOCS))
+        marks = ", ".join("?" for _ in socs)
         oews = store.query(
-            """
+            f"""
             SELECT release, reference_date, area_type, area_code, cbsa, state_fips, soc_code,
                    employment, p10_annual, p25_annual, p50_annual, p75_annual, p90_annual,
                    location_quotient, top_coded
             FROM oews WHERE industry_code = '000000'
               AND release = (SELECT max(release) FROM oews)
-            """
+              AND (area_type = 'N' OR soc_code IN ({marks}))
+            """,
+            socs,
         )
         if oews.empty:
             raise InputError("the store has no OEWS data; run `paybench ingest --defaults`")
@@ -360,8 +374,7 @@ class BenchmarkModel:
 
     def oews_reference_date(self) -> dt.date:
         """The OEWS reference date (May of the release year)."""
-        value = self.oews["reference_date"].iloc[0]
-        return value if isinstance(value, dt.date) else pd.Timestamp(value).date()
+        return _as_date(self.oews["reference_date"].iloc[0])
 
     def _age_factor(self, on: dt.date) -> float:
         years = (self.effective - on).days / 365.25
@@ -390,12 +403,36 @@ class BenchmarkModel:
         if place.scope in ("metro", "state"):
             key = place.metro if place.scope == "metro" else _state_key(place.state)
             assert key is not None
-            for soc in (*role.soc_codes, "15-1200", "00-0000"):
+            group = None
+            for soc in FALLBACK_SOCS:
                 local, nat = self.oews_cell(key, soc), self.oews_cell("US", soc)
                 if local is not None and nat is not None:
-                    ratio = math.log(local["p50_annual"] / nat["p50_annual"])
-                    return ratio, f"OEWS {soc} median {place.label} / national"
-            raise InputError(f"OEWS has no wages for {place.label}")
+                    group = (math.log(local["p50_annual"] / nat["p50_annual"]), soc)
+                    break
+            num = emp_total = 0.0
+            used = []
+            for soc in role.soc_codes:
+                local, nat = self.oews_cell(key, soc), self.oews_cell("US", soc)
+                if local is None or nat is None:
+                    continue
+                emp = float(local["employment"]) if not pd.isna(local["employment"]) else 1.0
+                num += emp * math.log(local["p50_annual"] / nat["p50_annual"])
+                emp_total += emp
+                used.append(soc)
+            if not used and group is None:
+                raise InputError(f"OEWS has no wages for {place.label}")
+            if not used:
+                assert group is not None
+                return group[0], f"OEWS {group[1]} median {place.label} / national"
+            own = num / emp_total
+            if group is None:
+                return own, f"OEWS {'+'.join(used)} median {place.label} / national"
+            weight = emp_total / (emp_total + DIFFERENTIAL_EMPLOYMENT_K)
+            blended = weight * own + (1 - weight) * group[0]
+            return blended, (
+                f"OEWS {'+'.join(used)} median {place.label} / national "
+                f"(employment {emp_total:,.0f}, weight {weight:.2f}; rest {group[1]})"
+            )
         return self._observed_differential(place)
 
     def _observed_differential(self, place: CellPlace) -> tuple[float, str]:
@@ -464,7 +501,7 @@ class BenchmarkModel:
 
     # ---------------------------------------------------------------- priors
     def _level_offset(self, role: Role, level: str, sigma_total: float) -> float:
-        natural = _natural_level(role)
+        natural = natural_level(role)
         if level in self.level_offsets and natural == "mid":
             return self.level_offsets[level]
         return (LEVEL_ANCHOR_Z[level] - LEVEL_ANCHOR_Z[natural]) * sigma_total
@@ -520,11 +557,11 @@ class BenchmarkModel:
             prior = nat_dist.shift(diff)
             obs = self._obs_index.get((role.id, level, place.scope, place.key))
             n = int(obs["n"]) if obs is not None else 0
-            parts = [(prior, self.shrinkage_k)]
+            parts = [(prior, self.local_k)]
             if obs is not None:
                 parts.append((_Dist({p: obs[f"q{p}"] for p in PERCENTILES}), float(n)))
         pubs = self.published_for(role.id, level, place)
-        pub_dists = _published_distributions(pubs, prior, self)
+        pub_dists, pub_used, pub_unused = _published_distributions(pubs, prior, self)
         parts.extend((d, PUBLISHED_WEIGHT) for d in pub_dists)
         dist = _blend(parts)
         data_w = (n + PUBLISHED_WEIGHT * len(pub_dists)) / sum(w for _, w in parts)
@@ -539,18 +576,22 @@ class BenchmarkModel:
             basis += f"; {n} local observations" if n else ""
         if pub_dists:
             basis += f"; {len(pub_dists)} published figure(s) blended"
+        confidence = _confidence(n, data_w, bool(pub_dists))
+        if place.scope != "national" and confidence == "low" and n_nat >= DIRECT_MIN_N:
+            confidence = "medium"  # a strong national cell moved by an OEWS differential
         return BenchmarkCell(
             role=role.id, role_name=role.name, level=level, place=place, **quant,
-            n=n, n_parent=n_nat, sources=self._sources(role, level, place, pubs),
-            method=method, confidence=_confidence(n, data_w, bool(pub_dists)),
+            n=n, n_parent=n_nat,
+            sources=self._sources(role, level, place, pub_used, pub_unused),
+            method=method, confidence=confidence,
             data_weight=round(data_w, 3),
             place_differential=None if place.scope == "national" else round(math.expm1(diff), 4),
-            published=sorted({str(p["figure_id"]) for p in pubs if p.get("figure_id")}),
+            published=pub_used,
             effective_date=self.effective, annual_growth=self.growth, basis=basis,
         )
 
     def _sources(
-        self, role: Role, level: str, place: CellPlace, pubs: list[dict[str, Any]]
+        self, role: Role, level: str, place: CellPlace, used: list[str], unused: list[str]
     ) -> list[Evidence]:
         out: list[Evidence] = []
         for row in self._evidence_index.get((role.id, level, place.scope, place.key), []):
@@ -565,21 +606,26 @@ class BenchmarkModel:
             out.append(Evidence(source="oews", kind="statistic", n=1,
                                 detail=f"OEWS {self.oews_release} {found[1]} national"
                                 + ("" if place.scope == "national" else " and place differential")))
-        if pubs:
-            out.append(Evidence(source="published", kind="published", n=len(pubs),
-                                detail="; ".join(sorted({str(p.get('figure_id')) for p in pubs}))))
+        if used:
+            out.append(Evidence(source="published", kind="published", n=len(used),
+                                detail="blended: " + ", ".join(used)))
+        if unused:
+            out.append(Evidence(source="published", kind="published", n=0,
+                                detail="shown, not blended (one end of a range): "
+                                + ", ".join(unused)))
         return out
 
 
-def _natural_level(role: Role) -> str:
-    """The level a role's OEWS occupation stands for: managers and executives are their
-    own levels; everyone else is priced as a mid-level individual contributor."""
+def natural_level(role: Role) -> str:
+    """The level a role's OEWS occupation stands for: heads and directors, executives and
+    people managers (computer and information systems managers) are their own levels;
+    everyone else is priced as a mid-level individual contributor."""
+    rid = role.id
+    if rid.startswith(("director", "head-of")) or "director" in rid:
+        return "director"
     if role.area == "Executive":
         return "executive"
-    rid = role.id
-    if rid.startswith(("director", "head-of", "vp-")) or "director" in rid:
-        return "director"
-    if rid.endswith("manager") and role.primary_soc.startswith("11-"):
+    if role.primary_soc == "11-3021":
         return "manager"
     return "mid"
 
@@ -609,28 +655,39 @@ def _published_place_matches(row: dict[str, Any], place: CellPlace) -> bool:
 
 def _published_distributions(
     pubs: list[dict[str, Any]], prior: _Dist, model: BenchmarkModel
-) -> list[_Dist]:
-    """Turn published figures into distributions: a median/mean/value moves the prior's
-    centre; a low-high range pair is read as P25-P75 and sets centre and spread."""
+) -> tuple[list[_Dist], list[str], list[str]]:
+    """Turn published figures into distributions: a median, mean or single value moves the
+    prior's centre; a low-high range pair is read as P25-P75 and sets centre and spread.
+    A lone range end ('over $220,000') is shown but not blended.
+    Returns (distributions, ids blended, ids not blended)."""
     out: list[_Dist] = []
-    groups: dict[str, dict[str, float]] = {}
+    used: list[str] = []
+    groups: dict[str, dict[str, tuple[float, str]]] = {}
     for row in pubs:
-        stat = row["stat"]
+        stat, fid = row["stat"], str(row.get("figure_id") or row["citation"])
         value = math.log(row["annual_usd"]) + model._age_factor(_as_date(row["published_on"]))
         if stat in ("median", "p50", "value", "mean"):
             out.append(prior.shift(value - prior.median))
+            used.append(fid)
         elif stat in ("range_low", "range_high"):
-            key = str(row.get("group_key") or row.get("figure_id") or row["citation"])
-            groups.setdefault(key, {})[stat] = value
+            key = str(row.get("group_key") or fid)
+            groups.setdefault(key, {})[stat] = (value, fid)
+    unused: list[str] = []
     for pair in groups.values():
-        if "range_low" in pair and "range_high" in pair and pair["range_high"] > pair["range_low"]:
-            mu = (pair["range_low"] + pair["range_high"]) / 2
-            sigma = (pair["range_high"] - pair["range_low"]) / (Z[75] - Z[25])
+        low, high = pair.get("range_low"), pair.get("range_high")
+        if low is not None and high is not None and high[0] > low[0]:
+            mu = (low[0] + high[0]) / 2
+            sigma = (high[0] - low[0]) / (Z[75] - Z[25])
             out.append(_Dist.normal(mu, sigma))
-    return out
+            used.extend([low[1], high[1]])
+        else:
+            unused.extend(v[1] for v in pair.values())
+    return out, sorted(used), sorted(unused)
 
 
 def _as_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
     if isinstance(value, dt.date):
         return value
     return pd.Timestamp(value).date()

@@ -10,13 +10,21 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from paybench.bench import DEFAULT_ANNUAL_GROWTH, DEFAULT_EFFECTIVE_DATE, BenchmarkModel, CellPlace
+from paybench.bench import (
+    DEFAULT_ANNUAL_GROWTH,
+    DEFAULT_EFFECTIVE_DATE,
+    BenchmarkModel,
+    CellPlace,
+    natural_level,
+)
 from paybench.errors import InputError
 from paybench.normalize.roles import ML_ROLE_IDS, roles
 from paybench.store import Store
 
 GUIDE_LEVELS = ("mid", "senior")
-TECH_SOC_GROUP = "15-1200"  # all computer occupations
+TECH_SOC_GROUP = "15-0000"
+"""Metros are ranked by OEWS employment in computer and mathematical occupations (the
+finer group 15-1200 is published nationally only)."""
 
 
 @dataclass
@@ -62,7 +70,8 @@ class GuideData:
 
 
 def tech_metros(store: Store, count: int = 25) -> list[dict[str, Any]]:
-    """The `count` metros with the most employment in computer occupations (OEWS 15-1200)."""
+    """The `count` metros with the most employment in computer and mathematical
+    occupations (OEWS 15-0000), largest first."""
     if count < 0:
         raise InputError("--metros must be zero or more")
     frame = store.query(
@@ -83,7 +92,10 @@ def build_guide(
     store: Store, *, metros: int = 25, effective: dt.date = DEFAULT_EFFECTIVE_DATE,
     growth: float = DEFAULT_ANNUAL_GROWTH, levels: tuple[str, ...] = GUIDE_LEVELS,
 ) -> GuideData:
-    """Compute every role's mid and senior cells nationally and in the top tech metros."""
+    """Compute every role's mid and senior cells nationally and in the top tech metros.
+
+    Leadership roles (heads, directors, executives, people managers) are shown at their
+    own level instead: a 'mid-level CTO' does not exist."""
     model = BenchmarkModel.load(store, effective, growth)
     top = tech_metros(store, metros)
     places = [CellPlace(scope="national", country="US", label="United States")]
@@ -102,7 +114,8 @@ def build_guide(
                     "oews_release": model.oews_release},
     )
     for role in roles().values():
-        for level in levels:
+        natural = natural_level(role)
+        for level in levels if natural == "mid" else (natural,):
             for place in places:
                 cell = model.cell(role.id, level, place)
                 data.rows.append(GuideRow(

@@ -58,14 +58,14 @@ def counts_in(store: Store) -> tuple[int, int]:
 def test_failed_ingest_leaves_store_unchanged(tmp_path: Path, fresh_db: Path) -> None:
     before = counts(fresh_db)
     f = write_survey(tmp_path / "s.csv", ROWS)
-    with Store(fresh_db) as store, pytest.raises(RuntimeError):  # noqa: PT012
-        with store.ingest_transaction("aijobs", str(f), "x" * 64, 1) as writer:
-            from paybench.sources import aijobs
+    from paybench.sources import aijobs
 
-            aijobs.ingest(f, writer)
-            writer.flush()
-            assert store.scalar("SELECT count(*) FROM observations") == 3
-            raise RuntimeError("boom")
+    with (Store(fresh_db) as store, pytest.raises(RuntimeError),
+          store.ingest_transaction("aijobs", str(f), "x" * 64, 1) as writer):
+        aijobs.ingest(f, writer)
+        writer.flush()
+        assert store.scalar("SELECT count(*) FROM observations") == 3
+        raise RuntimeError("boom")
     assert counts(fresh_db) == before
 
 

@@ -22,6 +22,7 @@ Money is annual US dollars.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -460,7 +461,8 @@ class BenchmarkModel:
     # ---------------------------------------------------------------- hyperparameters
     def _estimate_hyperparameters(self) -> None:
         """Level offsets, within-cell spread and shrinkage k from national US cells."""
-        nat = self.observed[(self.observed["scope"] == "national") & (self.observed["n"] >= MIN_OBS_FOR_OFFSET)]
+        obs = self.observed
+        nat = obs[(obs["scope"] == "national") & (obs["n"] >= MIN_OBS_FOR_OFFSET)]
         self.level_offsets = {}
         if not nat.empty:
             sd = (nat["sd"] ** 2 * (nat["n"] - 1)).sum() / max((nat["n"] - 1).sum(), 1)
@@ -703,7 +705,7 @@ def _confidence(n: int, data_weight: float, published: bool) -> str:
 
 def _ensure_monotone(quant: dict[str, int]) -> None:
     keys = [f"p{p}" for p in PERCENTILES]
-    for a, b in zip(keys, keys[1:], strict=False):
+    for a, b in itertools.pairwise(keys):
         if quant[b] < quant[a]:
             quant[b] = quant[a]
 

@@ -31,8 +31,9 @@ app = typer.Typer(
     add_completion=False, no_args_is_help=True,
     help="Compensation benchmarks for tech and ML roles from public data, with sources.",
 )
-out = Console()
-err = Console(stderr=True)
+# wide output when piped, so tables and paths are not wrapped at 80 columns
+out = Console(width=None if sys.stdout.isatty() else 160, soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 DbOption = Annotated[
     Path | None, typer.Option("--db", help="DuckDB store (default: PAYBENCH_DB or the data dir)")

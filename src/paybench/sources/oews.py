@@ -200,8 +200,7 @@ def read_area_file(path: Path) -> dict[str, tuple[str, str, str]]:
 
 def _flat_lines(path: Path) -> Iterator[tuple[int, str]]:
     with path.open(encoding="utf-8", errors="strict", newline="") as handle:
-        for number, line in enumerate(handle, start=1):
-            yield number, line
+        yield from enumerate(handle, start=1)
 
 
 def ingest_flat(path: Path, writer: IngestWriter, progress: Any = None) -> None:

@@ -1,0 +1,120 @@
+"""The ai-jobs.net survey adapter: the real file, and bad files of every kind."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import SURVEY_HEADER, write_survey
+from paybench.errors import InputError
+from paybench.ingest import detect_source, ingest_file
+from paybench.records import Observation
+from paybench.sources import aijobs
+from paybench.store import Store
+
+GOOD = "2024,SE,FT,Machine Learning Engineer,200000,USD,200000,US,0,US,M"
+
+
+def test_real_survey_ingested_whole(survey_db: Path) -> None:
+    with Store(survey_db, read_only=True) as store:
+        row = store.query("SELECT * FROM ingests WHERE source = 'aijobs'").iloc[0]
+        assert row["rows_read"] == 72_426
+        assert row["rows_kept"] + row["rows_quarantined"] == row["rows_read"]
+        n_obs = store.scalar("SELECT count(*) FROM observations WHERE source = 'aijobs'")
+        assert n_obs == row["rows_kept"]
+        distinct = store.scalar(
+            "SELECT count(DISTINCT dedup_key) FROM observations WHERE source = 'aijobs'")
+        assert 30_000 < distinct < n_obs  # about half the rows repeat another row
+        us_mle = store.scalar(
+            "SELECT count(*) FROM observations WHERE role = 'machine-learning-engineer' "
+            "AND country = 'US'")
+        assert us_mle > 1000
+        # every stored row keeps where it came from
+        assert store.scalar(
+            "SELECT count(*) FROM observations WHERE row_number IS NULL OR file_sha256 IS NULL"
+        ) == 0
+
+
+def test_detects_layout(tmp_path: Path) -> None:
+    f = write_survey(tmp_path / "s.csv", [GOOD])
+    assert detect_source(f) == "aijobs"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "file is empty"),
+        (b"\n\n", "first line is empty"),
+        (SURVEY_HEADER.encode() + b"\n", "no data rows"),
+        (b"a,b,c\n1,2,3\n", "cannot tell the format"),
+        (b"work_year,experience_level,salary_in_usd,job_title\n2024,SE,1,x\n",
+         "missing column(s) employment_type"),
+        (SURVEY_HEADER.encode() + b"\n" + GOOD.replace("Machine", "Ma\xe7hine").encode("latin-1")
+         + b"\n", "not UTF-8"),
+    ],
+)
+def test_bad_files_refused_with_one_line(tmp_path: Path, fresh_db: Path, content: bytes,
+                                         message: str) -> None:
+    f = tmp_path / "bad.csv"
+    f.write_bytes(content)
+    with Store(fresh_db) as store:
+        before = store.scalar("SELECT count(*) FROM ingests")
+        with pytest.raises(InputError) as info:
+            ingest_file(store, f)
+        assert message in str(info.value)
+        assert "\n" not in str(info.value)
+        assert store.scalar("SELECT count(*) FROM ingests") == before
+
+
+def test_garbage_values_quarantined_with_reasons(tmp_path: Path, fresh_db: Path) -> None:
+    rows = [
+        GOOD,
+        "20x4,SE,FT,Data Scientist,150000,USD,150000,US,0,US,M",
+        "2024,ZZ,FT,Data Scientist,150000,USD,150000,US,0,US,M",
+        "2024,SE,XX,Data Scientist,150000,USD,150000,US,0,US,M",
+        "2024,SE,FT,,150000,USD,150000,US,0,US,M",
+        "2024,SE,FT,Data Scientist,-5,USD,-5,US,0,US,M",
+        "2024,SE,FT,Data Scientist,abc,USD,0,US,0,US,M",
+        "2024,SE,FT,Data Scientist,150000,XYZ,0,US,0,US,M",
+        "2024,SE,FT,Data Scientist,150000,USD,150000,USA!,0,US,M",
+        "2024,SE,FT,Data Scientist,150000,USD,150000,US,75,US,M",
+        "2024,SE,FT,Data Scientist,150000,USD,150000,US,0,US,XL",
+        "2024,SE,FT,Data Scientist,900000000,USD,900000000,US,0,US,M",
+        "2024,SE,FT,Data Scientist,150000,USD",
+    ]
+    f = write_survey(tmp_path / "g.csv", rows)
+    with Store(fresh_db) as store:
+        result = ingest_file(store, f)
+        assert (result.rows_read, result.rows_kept, result.rows_quarantined) == (13, 1, 12)
+        reasons = store.query("SELECT row_number, reason FROM quarantine ORDER BY row_number")
+        text = " | ".join(reasons["reason"])
+        for expected in ("work_year", "experience_level", "employment_type", "job_title is empty",
+                         "not a number", "currency", "ISO country", "remote_ratio",
+                         "company_size", "expected 11 fields", "plausible"):
+            assert expected in text, expected
+        assert list(reasons["row_number"]) == list(range(2, 14))
+
+
+def test_other_currency_converted_at_ecb_rate(tmp_path: Path, fresh_db: Path) -> None:
+    f = write_survey(tmp_path / "eur.csv", ["2023,MI,FT,Data Engineer,80000,EUR,86000,DE,0,DE,M"])
+    with Store(fresh_db) as store:
+        ingest_file(store, f)
+        row = store.query("SELECT * FROM observations").iloc[0]
+    assert row["currency"] == "EUR" and row["amount_raw"] == 80000
+    assert 80000 < row["annual_usd"] < 100000  # EUR traded at 1.05-1.15 USD in 2023
+    assert row["country"] == "DE" and row["role"] == "data-engineer" and row["level"] == "mid"
+
+
+FIELD = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.fixed_dictionaries({c: FIELD for c in aijobs.COLUMNS}))
+def test_parse_row_never_raises(row: dict[str, str]) -> None:
+    result = aijobs.parse_row(row, 1, "0" * 64)
+    assert isinstance(result, (str, Observation))
+    if isinstance(result, Observation):
+        assert result.annual_usd > 0

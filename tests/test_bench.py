@@ -1,0 +1,160 @@
+"""Benchmark cells: direct, shrunk and modelled cells, differentials, provenance."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+import shutil
+from pathlib import Path
+
+import ibis
+import numpy as np
+import pytest
+
+from paybench.bench import (
+    DEFAULT_EFFECTIVE_DATE,
+    BenchmarkModel,
+    _aged_observations,
+    _cell_summary,
+    benchmark,
+    cell_place,
+)
+from paybench.errors import InputError
+from paybench.store import Store
+
+MLE = "machine-learning-engineer"
+
+
+@pytest.fixture(scope="module")
+def survey_model(survey_db: Path) -> BenchmarkModel:
+    with Store(survey_db, read_only=True) as store:
+        return BenchmarkModel.load(store)
+
+
+@pytest.fixture(scope="module")
+def defaults_model(defaults_db: Path) -> BenchmarkModel:
+    with Store(defaults_db, read_only=True) as store:
+        return BenchmarkModel.load(store)
+
+
+def _ordered(cell: object) -> bool:
+    q = [getattr(cell, f"p{p}") for p in (10, 25, 50, 75, 90)]
+    return all(a <= b for a, b in itertools.pairwise(q)) and q[0] > 10_000
+
+
+def test_defaults_alone_give_modelled_cells(defaults_model: BenchmarkModel) -> None:
+    cell = defaults_model.cell(MLE, "senior", cell_place("Seattle, WA"))
+    assert _ordered(cell)
+    assert cell.n == 0 and cell.method in ("modelled", "shrunk")
+    assert any(e.source == "oews" for e in cell.sources)
+    assert cell.place.metro == "42660" and cell.place_differential is not None
+    assert cell.place_differential > 0  # Seattle pays above the nation for tech work
+
+
+def test_survey_makes_national_cell_direct(survey_model: BenchmarkModel, survey_db: Path) -> None:
+    cell = survey_model.cell(MLE, "senior", cell_place("US"))
+    assert cell.method == "direct" and cell.confidence == "high" and cell.n >= 500
+    aijobs = [e for e in cell.sources if e.source == "aijobs"]
+    assert aijobs and aijobs[0].n == cell.n and aijobs[0].kind == "paid"
+    # independent check: the median of the distinct US full-time rows, aged to the
+    # effective date at 3%/year, computed with numpy from the raw table
+    with Store(survey_db, read_only=True) as store:
+        rows = store.query(
+            "SELECT DISTINCT ON (dedup_key) annual_usd, observed_on FROM observations "
+            "WHERE role = ? AND level = 'senior' AND country = 'US' "
+            "AND employment_type = 'full_time'", [MLE])
+    years = (DEFAULT_EFFECTIVE_DATE - rows["observed_on"].dt.date).map(lambda d: d.days) / 365.25
+    aged = rows["annual_usd"] * np.exp(years * math.log1p(0.03))
+    assert len(rows) == cell.n
+    assert abs(cell.p50 / float(np.median(aged)) - 1) < 0.03
+    assert abs(cell.p25 / float(np.quantile(aged, 0.25)) - 1) < 0.04
+
+
+def test_sparse_cell_is_shrunk_between_data_and_prior(survey_model: BenchmarkModel) -> None:
+    place = cell_place("US")
+    row = survey_model.observed[(survey_model.observed["scope"] == "national")
+                                & (survey_model.observed["n"].between(2, 9))].iloc[0]
+    cell = survey_model.cell(row["role"], row["level"], place)
+    assert cell.method == "shrunk" and cell.n == row["n"]
+    observed = math.exp(row["q50"])
+    prior_model = BenchmarkModel(**{**survey_model.__dict__})
+    prior_model._obs_index = {k: v for k, v in survey_model._obs_index.items()
+                              if not (k[0] == row["role"] and k[1] == row["level"])}
+    prior = prior_model.cell(row["role"], row["level"], place)
+    low, high = sorted([observed, prior.p50])
+    assert low - 200 <= cell.p50 <= high + 200
+
+
+def test_metro_cell_uses_oews_differential(survey_model: BenchmarkModel) -> None:
+    nat = survey_model.cell(MLE, "senior", cell_place("US"))
+    sea = survey_model.cell(MLE, "senior", cell_place("Seattle, WA"))
+    stl = survey_model.cell(MLE, "senior", cell_place("St. Louis, MO"))
+    assert sea.p50 > nat.p50 > stl.p50
+    assert sea.n_parent == nat.n and "OEWS" in sea.basis
+    assert abs(sea.p50 / nat.p50 - (1 + sea.place_differential)) < 0.02
+
+
+def test_published_figures_blended_and_cited(survey_model: BenchmarkModel, survey_db: Path) -> None:
+    cells = [survey_model.cell(MLE, lvl, cell_place(p)) for lvl in ("mid", "senior")
+             for p in ("Chicago, IL", "Remote", "Boston, MA", "Philadelphia, PA")]
+    blended = [c for c in cells if c.published]
+    assert blended, "some ML cells must blend the seeds' published figures"
+    with Store(survey_db, read_only=True) as store:
+        ids = set(store.query("SELECT figure_id FROM statistics")["figure_id"])
+    for cell in blended:
+        assert set(cell.published) <= ids
+        assert "published" in cell.basis
+
+
+def test_bad_requests_are_input_errors(survey_model: BenchmarkModel) -> None:
+    with pytest.raises(InputError, match="unknown role"):
+        survey_model.cell("astronaut", "mid", cell_place("US"))
+    with pytest.raises(InputError, match="unknown level"):
+        survey_model.cell(MLE, "godlike", cell_place("US"))
+    with pytest.raises(InputError):
+        cell_place("asdf qwer")
+
+
+def test_remote_and_country_cells(survey_model: BenchmarkModel) -> None:
+    remote = survey_model.cell(MLE, "senior", cell_place("Remote - US"))
+    assert remote.place.scope == "remote" and remote.n > 30
+    gb = survey_model.cell("data-scientist", "mid", cell_place("United Kingdom"))
+    us = survey_model.cell("data-scientist", "mid", cell_place("US"))
+    assert gb.place.scope == "country" and gb.p50 < us.p50
+
+
+def test_submissions_below_k_are_not_published(survey_db: Path, tmp_path: Path) -> None:
+    path = tmp_path / "s.duckdb"
+    shutil.copy(survey_db, path)
+    with Store(path) as store:
+        def add(count: int) -> None:
+            for i in range(count):
+                store.con.execute(
+                    "INSERT INTO observations (source, kind, observed_on, raw_title, role, level,"
+                    " country, metro, component, currency, period, amount_raw, annual_usd,"
+                    " weight, dedup_key, employment_type) VALUES ('submission', 'submitted',"
+                    " DATE '2025-06-01', 'x', 'prompt-engineer', 'staff', 'US', '12580', 'base',"
+                    " 'USD', 'year', 1, ?, 1, ?, 'full_time')", [150_000 + i, f"sub-{count}-{i}"])
+        add(4)
+        cell = benchmark(store, "prompt-engineer", "staff", "Baltimore, MD")
+        assert cell.n == 0
+        add(5)
+        cell = benchmark(store, "prompt-engineer", "staff", "Baltimore, MD")
+        assert cell.n == 9
+
+
+def test_cell_expressions_translate_to_spark_sql(survey_db: Path) -> None:
+    """The cell summary is plain Ibis (window sums, filtered min/max): its SQL carries over
+    to Spark's dialect unchanged in meaning."""
+    import sqlglot
+
+    with Store(survey_db, read_only=True) as store:
+        backend = ibis.duckdb.from_connection(store.con)
+        expr = _cell_summary(_aged_observations(backend, dt.date(2026, 1, 1), 0.03),
+                             ["role", "level"])
+        sql = ibis.to_sql(expr, dialect="duckdb")
+    spark_sql = sqlglot.transpile(sql, read="duckdb", write="spark")[0]
+    upper = spark_sql.upper()
+    assert "OVER (PARTITION BY" in upper and "FILTER(WHERE" in upper.replace(" (", "(")
+    assert "QUANTILE" not in upper  # no DuckDB-only aggregate

@@ -1,0 +1,112 @@
+"""End to end through the `paybench` command, as a user runs it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def run(*args: str, db: Path | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ}
+    if db is not None:
+        env["PAYBENCH_DB"] = str(db)
+    proc = subprocess.run([sys.executable, "-m", "paybench", *args], capture_output=True,
+                          text=True, env=env, timeout=300)
+    if check:
+        assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+def test_title_json() -> None:
+    data = json.loads(run("title", "Sr. Machine Learning Engineer II", "--json").stdout)
+    assert data["role"] == "machine-learning-engineer" and data["level"] == "senior"
+    assert 0 < data["confidence"] <= 1 and data["title"] == "Sr. Machine Learning Engineer II"
+    miss = json.loads(run("title", "Registered Nurse", "--json").stdout)
+    assert miss["role"] is None and miss["reason"]
+
+
+def test_title_file_to_csv(tmp_path: Path) -> None:
+    f = tmp_path / "titles.txt"
+    f.write_text("Sr. SWE, Backend\nML Eng II\nHead of AI\nTruck Driver\n", encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(run("title", "--file", str(f)).stdout)))
+    assert [r["role"] for r in rows][:2] == ["software-engineer", "machine-learning-engineer"]
+    assert [r["level"] for r in rows][:3] == ["senior", "mid", "director"]
+    assert rows[3]["role"] == "" and list(rows[0]) == ["title", "role", "level", "confidence"]
+
+
+def test_place_json() -> None:
+    data = json.loads(run("place", "Mountain View, CA", "--json").stdout)
+    assert {k: data[k] for k in ("country", "state", "metro", "metro_name", "remote")} == {
+        "country": "US", "state": "CA", "metro": "41940",
+        "metro_name": "San Jose-Sunnyvale-Santa Clara, CA", "remote": False}
+
+
+def test_ingest_status_bench_guide(tmp_path: Path, defaults_db: Path, shared_data: Path) -> None:
+    db = tmp_path / "cli.duckdb"
+    db.write_bytes(defaults_db.read_bytes())
+    out = run("ingest", str(shared_data / "aijobs" / "salaries.csv"), db=db).stdout
+    assert "kept 72,426" in out.replace("\n", " ")
+    again = run("ingest", str(shared_data / "aijobs" / "salaries.csv"), db=db).stdout
+    assert "already ingested" in again
+    status = json.loads(run("status", "--json", db=db).stdout)
+    by_source = {s["source"]: s for s in status["sources"]}
+    assert set(by_source) == {"aijobs", "oews", "published"}
+    assert by_source["aijobs"]["rows_kept"] == 72_426
+    cell = json.loads(run("bench", "--role", "machine-learning-engineer", "--level", "senior",
+                          "--place", "Seattle, WA", "--json", db=db).stdout)
+    for key in ("p10", "p25", "p50", "p75", "p90", "n", "sources", "method", "confidence"):
+        assert key in cell
+    assert cell["method"] in ("direct", "shrunk", "modelled")
+    assert cell["p10"] < cell["p50"] < cell["p90"]
+    guide_dir = tmp_path / "guide"
+    printed = run("guide", "--out", str(guide_dir), db=db).stdout
+    assert "Machine Learning" in printed
+    rows = list(csv.DictReader((guide_dir / "guide.csv").open(encoding="utf-8")))
+    payload = json.loads((guide_dir / "guide.json").read_text(encoding="utf-8"))
+    assert len(payload["cells"]) == len(rows) and len(payload["metros"]) == 25
+    mle = [r for r in rows if r["role"] == "machine-learning-engineer"]
+    assert {r["level"] for r in mle} == {"mid", "senior"}
+    assert len({r["place"] for r in mle}) == 26
+    assert all(r["sources"] and r["method"] for r in rows)
+    national = next(r for r in mle if r["scope"] == "national" and r["level"] == "senior")
+    assert "aijobs" in national["sources"] and int(national["n"]) > 100
+
+
+def test_guide_from_defaults_alone(tmp_path: Path, defaults_db: Path) -> None:
+    db = tmp_path / "d.duckdb"
+    db.write_bytes(defaults_db.read_bytes())
+    run("guide", "--out", str(tmp_path / "g"), "--metros", "5", db=db)
+    rows = list(csv.DictReader((tmp_path / "g" / "guide.csv").open(encoding="utf-8")))
+    roles = {r["role"] for r in rows}
+    assert len(roles) >= 100
+    assert all(int(r["p25"]) < int(r["p75"]) for r in rows)
+    assert {r["method"] for r in rows} <= {"direct", "shrunk", "modelled"}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("bench", "--role", "astronaut"), "unknown role"),
+        (("bench", "--role", "machine-learning-engineer", "--level", "godlike"), "unknown level"),
+        (("bench", "--role", "machine-learning-engineer", "--place", "asdf qwer"), "cannot place"),
+        (("ingest", "/nonexistent/file.csv"), "no such file"),
+        (("ingest",), "give a file"),
+        (("place", "$150,000"), "cannot place"),
+        (("bench", "--role", "data-scientist", "--as-of", "yesterday"), "not a date"),
+    ],
+)
+def test_errors_are_one_line(args: tuple[str, ...], message: str, tmp_path: Path,
+                             defaults_db: Path) -> None:
+    db = tmp_path / "e.duckdb"
+    db.write_bytes(defaults_db.read_bytes())
+    proc = run(*args, db=db, check=False)
+    assert proc.returncode != 0
+    assert message in proc.stderr
+    assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1

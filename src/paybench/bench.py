@@ -354,7 +354,8 @@ class BenchmarkModel:
         for row in self.evidence.to_dict("records"):
             ev_key = (row["role"], row["level"], row["scope"], row["key"])
             self._evidence_index.setdefault(ev_key, []).append(row)
-        for row in self.published.to_dict("records"):
+        published = self.published.astype(object).where(self.published.notna(), None)
+        for row in published.to_dict("records"):
             self._published_index.setdefault((row["role"], row["level"]), []).append(row)
         for row in self.oews.to_dict("records"):
             if row["area_type"] == "N":

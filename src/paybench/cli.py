@@ -243,6 +243,21 @@ def guide(
         out.print(f"wrote {path}")
 
 
+def _register_command_modules() -> None:
+    """Add the commands defined in the modules of `paybench.commands`."""
+    import importlib
+    import pkgutil
+
+    import paybench.commands as package
+
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"paybench.commands.{info.name}")
+        module.register(app)
+
+
+_register_command_modules()
+
+
 def main() -> None:
     """Entry point: run the app and turn user errors into one line and exit code 1."""
     try:

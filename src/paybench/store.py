@@ -59,6 +59,15 @@ OBSERVATION_COLUMNS: dict[str, str] = {
     "top_coded": "BOOLEAN",
     "weight": "DOUBLE",
     "dedup_key": "VARCHAR",
+    "years_experience": "DOUBLE",
+}
+
+SKILL_COLUMNS: dict[str, str] = {
+    "ingest_id": "INTEGER",
+    "source": "VARCHAR",
+    "dedup_key": "VARCHAR",  # the observation's dedup_key
+    "skill": "VARCHAR",  # skill taxonomy id
+    "requirement": "VARCHAR",  # required, preferred or NULL
 }
 
 STATISTIC_COLUMNS: dict[str, str] = {
@@ -145,6 +154,7 @@ TABLES: dict[str, dict[str, str]] = {
     "statistics": STATISTIC_COLUMNS,
     "oews": OEWS_COLUMNS,
     "quarantine": QUARANTINE_COLUMNS,
+    "observation_skills": SKILL_COLUMNS,
 }
 
 FAULT_ENV = "PAYBENCH_FAULT_AFTER_ROWS"
@@ -295,6 +305,9 @@ class IngestWriter:
         self.notes: list[str] = []
         self._buffers: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES if t != "ingests"}
         self._written = 0
+        self.unique_dedup = False
+        """When True, an observation whose (source, dedup_key) is already stored, or was
+        seen earlier in this ingest, is skipped and counted in rows_skipped (postings)."""
         fault = os.environ.get(FAULT_ENV)
         self._fault_after = int(fault) if fault and fault.isdigit() else None
 
@@ -309,10 +322,16 @@ class IngestWriter:
             )
             self.rows_quarantined += 1
         else:
-            row = record.model_dump(exclude={"provenance"})
+            row = record.model_dump(exclude={"provenance", "skills"})
             row.update(base, file_sha256=prov.file_sha256, citation=prov.citation)
             table = "observations" if isinstance(record, Observation) else "statistics"
             self._buffers[table].append(row)
+            if isinstance(record, Observation):
+                for mention in record.skills:
+                    self._buffers["observation_skills"].append({
+                        "ingest_id": self.ingest_id, "source": prov.source,
+                        "dedup_key": record.dedup_key, "skill": mention.skill,
+                        "requirement": mention.requirement})
             self.rows_kept += 1
         self._maybe_flush()
 
@@ -340,11 +359,38 @@ class IngestWriter:
     def flush(self) -> None:
         """Write the buffered rows (still inside the transaction)."""
         for table, rows in self._buffers.items():
-            if rows:
-                self.store.append_frame(table, pd.DataFrame.from_records(rows))
-                self._written += len(rows)
-                rows.clear()
+            if not rows:
+                continue
+            frame = pd.DataFrame.from_records(rows)
+            if self.unique_dedup and table in ("observations", "observation_skills"):
+                frame = self._only_new(table, frame)
+            self.store.append_frame(table, frame)
+            self._written += len(frame)
+            rows.clear()
         self._check_fault()
+
+    def _only_new(self, table: str, frame: pd.DataFrame) -> pd.DataFrame:
+        """Drop rows whose (source, dedup_key) is stored already or repeats in the frame."""
+        keys = ["source", "dedup_key"] if table == "observations" else [
+            "source", "dedup_key", "skill"]
+        self.store.con.register("_pb_new", frame[keys].drop_duplicates())
+        try:
+            stored = self.store.con.execute(
+                f"SELECT n.* FROM _pb_new n JOIN {table} o USING ({', '.join(keys)})"
+            ).df()
+        finally:
+            self.store.con.unregister("_pb_new")
+        before = len(frame)
+        frame = frame.drop_duplicates(subset=keys)
+        if not stored.empty:
+            marker = frame[keys].merge(stored.drop_duplicates(), on=keys, how="left",
+                                       indicator=True)["_merge"].to_numpy() == "both"
+            frame = frame[~marker]
+        if table == "observations":
+            dropped = before - len(frame)
+            self.rows_kept -= dropped
+            self.rows_skipped += dropped
+        return frame
 
     def _check_fault(self) -> None:
         if self._fault_after is not None and self._written >= self._fault_after:

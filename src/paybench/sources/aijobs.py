@@ -23,6 +23,8 @@ from paybench.sources.tabular import iter_rows
 from paybench.store import IngestWriter
 
 SOURCE_ID = "aijobs"
+DESCRIPTION = "salary survey in the ai-jobs.net layout (salaries.csv)"
+PRIORITY = 20
 COLUMNS = [
     "work_year", "experience_level", "employment_type", "job_title", "salary",
     "salary_currency", "salary_in_usd", "employee_residence", "remote_ratio",

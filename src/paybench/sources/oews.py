@@ -24,6 +24,8 @@ from paybench.sources import oews_bundle
 from paybench.store import IngestWriter
 
 SOURCE_ID = "oews"
+DESCRIPTION = "BLS OEWS flat file (oe.data.*, with oe.area beside it)"
+PRIORITY = 10
 TOP_CODE_FOOTNOTE = "5"
 
 # datatype code -> column in the store
@@ -172,9 +174,9 @@ def ingest_bundle(writer: IngestWriter, progress: Any = None) -> None:
 FLAT_HEADER = ("series_id", "year", "period", "value", "footnote_codes")
 
 
-def sniff_flat(header: str) -> bool:
+def sniff(header: list[str]) -> bool:
     """True for a BLS time-series data file header (series_id, year, period, value...)."""
-    cols = tuple(c.strip().lower() for c in header.split("\t"))
+    cols = tuple(c.strip().lower() for c in header)
     return cols[:4] == FLAT_HEADER[:4]
 
 
@@ -203,7 +205,7 @@ def _flat_lines(path: Path) -> Iterator[tuple[int, str]]:
         yield from enumerate(handle, start=1)
 
 
-def ingest_flat(path: Path, writer: IngestWriter, progress: Any = None) -> None:
+def ingest(path: Path, writer: IngestWriter, progress: Any = None) -> None:
     """Load a BLS `oe.data.*` flat file. Values for one area x industry x occupation are
     gathered across their datatype series (the file is sorted by series id) into one row.
     Rows whose series id or year cannot be read are quarantined with the reason."""

@@ -1,0 +1,592 @@
+"""Pay ranges from the free text of job postings.
+
+:func:`extract_pay` reads a posting's text ("The base pay range for this role is
+$136,000 to $204,000 per year", "USD 180K-240K", "$60-$75/hr", "OTE $250k") and returns
+either an :class:`ExtractedPay` (the figure as written, plus annual US dollars) or a
+:class:`NotPay` with the reason nothing was taken. It never raises on text.
+
+How it reads
+------------
+1. **Mask what is never pay** (same length, so offsets stay true): 401(k), percentages,
+   ratios and dates ("24/7", "50/50", "12/31"), years and year ranges ("2024-2025"),
+   versions ("v2.0", "version 2.0").
+2. **Find figures**: an optional currency (symbol or ISO code, before or after), a
+   number (US "150,000", European "85.000", Swiss "85'000", spaced "85 000", Indian
+   "12,00,000", decimals "45.00") and an optional multiplier: k/K/thousand (x 1,000),
+   lakh/L/LPA (x 100,000), crore (x 10,000,000), M/mm/million (x 1,000,000),
+   B/bn/billion (x 10^9; never plausible pay, read so that "$2B" is not taken as $2).
+   Amounts are read by :func:`paybench.normalize.money.parse_amount` and currencies by
+   :func:`~paybench.normalize.money.currency_code`.
+3. **Pair figures into ranges** joined by "-", "–", "—", "to", "and" (after
+   "between"). One end's currency or multiplier is shared with the other when it lacks
+   one ("$150-200k", "USD 180K-240K", "between 120 and 150 thousand"); a multiplier is
+   shared only when the bare end is below 1,000.
+4. **Refuse non-pay figures** by their context in the same clause: words after the
+   figure such as users, employees, stipend, budget, gift card, bonus (unless joined
+   by "+"/"plus"/"and"/"with", which means "base with more on top"), valuation,
+   funding, Series A; words before such as raised, funding, valuation, revenue,
+   bonus of, stipend. A figure with no currency and no multiplier needs a pay word
+   before it (salary, pay, compensation, rate, wage, base, OTE, ...) or a period word
+   after it.
+5. **Period**: a period word after the figure wins ("a year", "/yr", "per hour",
+   "hourly", "monthly", "p.a.", "annually", "brutto/Jahr", "LPA"); then one in the same
+   clause before it ("Hourly rate: $85", "monthly salary"); then ``default_period``;
+   otherwise magnitude: values below 1,000 are hourly, values of 20,000 and more are
+   yearly, and anything in between is refused as ambiguous (a month? a year?).
+6. **Component**: the nearest component word in the clause decides. "OTE",
+   "on-target earnings", "total compensation", "total cash", "TC", "CTC" (India's cost
+   to company), "including bonus" -> ``total``; "base", "base salary", and extras
+   joined on ("+ bonus", "plus equity", "and commission") -> ``base``. Default ``base``.
+7. **Choose** one figure: ranges before single figures, then figures with a currency,
+   multiplier or period word before bare ones, then the first in the text. So when a
+   posting lists ranges for several locations or levels, the first range is taken.
+   ``span``/``matched`` say which figure was chosen.
+8. **Plausibility**: converted to annual USD by
+   :func:`~paybench.normalize.money.normalize_pay` (ECB rate of ``on``, which defaults
+   to today's date; 2,080 hours a year), a figure below :data:`MIN_ANNUAL_USD`
+   ($15,000; :data:`MIN_ANNUAL_USD_LOW_WAGE` for the currencies in
+   :data:`LOW_WAGE_CURRENCIES`, where a full-time tech salary can be lower) or above
+   :data:`MAX_ANNUAL_USD` ($2,000,000) is refused with the reason; the next candidate
+   is then tried.
+
+Bounds: "$150k - $180k" is ``range`` (min < max); "$150k" is ``single`` (max None);
+"up to $210,000" is ``up_to`` with **min == max == 210,000** (the only figure known is
+the ceiling; keeping it in both ends makes ``annual_usd`` that figure instead of an
+invented lower end); "from $150k", "starting at $150k", "$150k+" are ``from`` (max None).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pydantic
+
+from paybench.errors import MoneyError
+from paybench.normalize.money import currency_code, normalize_pay, parse_amount
+from paybench.records import Period
+
+__all__ = [
+    "LOW_WAGE_CURRENCIES",
+    "MAX_ANNUAL_USD",
+    "MIN_ANNUAL_USD",
+    "MIN_ANNUAL_USD_LOW_WAGE",
+    "ExtractedPay",
+    "NotPay",
+    "extract_pay",
+]
+
+MIN_ANNUAL_USD = 15_000.0
+"""Lowest plausible full-time salary in a posting, in USD per year (about the US federal
+minimum wage x 2,080 hours)."""
+
+MIN_ANNUAL_USD_LOW_WAGE = 2_500.0
+"""Lowest plausible full-time salary, in USD per year, for currencies of economies where
+tech salaries start far below $15,000 (INR 3 lakh a year is about $3,600)."""
+
+LOW_WAGE_CURRENCIES = frozenset(
+    (
+        "INR", "PKR", "BDT", "LKR", "NPR", "PHP", "IDR", "VND", "NGN", "KES", "EGP", "UAH", "MAD", "TND",
+        "GHS", "ETB", "UGX", "TZS", "BRL", "MXN", "COP", "ARS", "PEN", "CLP", "TRY", "RON", "BGN", "MYR",
+        "THB", "CNY", "ZAR", "RSD",
+    )
+)
+"""ISO codes whose salaries are checked against :data:`MIN_ANNUAL_USD_LOW_WAGE`."""
+
+MAX_ANNUAL_USD = 2_000_000.0
+"""Highest plausible posted pay, in USD per year."""
+
+
+class ExtractedPay(pydantic.BaseModel):
+    """A pay figure read from text.
+
+    ``min``/``max`` are as written, in ``currency`` per ``period``; ``annual_usd_min``,
+    ``annual_usd_max`` and ``annual_usd`` (the midpoint) are US dollars per year.
+    ``bound``: ``range`` (min < max), ``single`` (max None), ``up_to`` (a ceiling:
+    min == max == the figure), ``from`` (a floor: max None). ``span`` is the
+    ``[start, end)`` character offsets of ``matched`` in the input text.
+    """
+
+    min: float
+    max: float | None
+    currency: str
+    period: Period
+    component: Literal["base", "total"]
+    bound: Literal["range", "single", "up_to", "from"]
+    annual_usd_min: float
+    annual_usd_max: float | None
+    annual_usd: float
+    span: tuple[int, int]
+    matched: str
+
+
+class NotPay(pydantic.BaseModel):
+    """No pay figure in the text, with the reason (one line)."""
+
+    reason: str
+
+
+# --------------------------------------------------------------------------- patterns
+
+_SPACE_CHARS = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\t": " ", "\u2007": " "})
+
+_MASKS = [
+    re.compile(r"\b401\s*\(?\s*k\s*\)?", re.IGNORECASE),
+    re.compile(r"\b403\s*\(?\s*b\s*\)?", re.IGNORECASE),
+    re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|percent\b|per\s*cent\b)", re.IGNORECASE),
+    re.compile(r"(?<![\d$€£₹])\b\d{1,4}\s*/\s*\d{1,4}(?:\s*/\s*\d{2,4})?\b"),
+    re.compile(r"\b(?:v|ver\.?|version|release|python|java|ios|android|web|gpt-?)\s*\d+(?:\.\d+)+\b",
+               re.IGNORECASE),
+    re.compile(r"\bv\d+(?:\.\d+)*\b", re.IGNORECASE),
+    # years and year ranges, unless a currency sign precedes or a multiplier follows
+    re.compile(r"(?<![\d$€£₹.,'])\b(?:19[5-9]\d|20[0-4]\d)(?:\s*[-–—/]\s*(?:19|20)?\d\d)?\b"
+               r"(?!\s*(?:k\b|K\b|[.,]\d|\+?\s*(?:USD|EUR|GBP|CAD|INR|€|£|\$)))"),
+    re.compile(r"\b\d+(?:\.\d+)?\s*(?:years?|yrs?|months?|weeks?|days?|hours?|hrs?)\s+"
+               r"(?:of\s+)?(?:experience|exp\b|old|ago|notice|probation|contract|long|in\b|per\s+week|"
+               r"a\s+week|/\s*week|weekly|on[- ]call|PTO|vacation|paid|off|parental|leave)",
+               re.IGNORECASE),
+    re.compile(r"\b\d+\s*(?:\+\s*)?(?:-\s*\d+\s*)?(?:years?|yrs?)\b", re.IGNORECASE),
+    re.compile(r"\b\d+\s*(?:-|to)\s*\d+\s*(?:hours|hrs)\s*(?:/|per|a)\s*week\b", re.IGNORECASE),
+]
+
+_CODES = (
+    "USD|CAD|EUR|GBP|INR|AUD|NZD|SGD|CHF|JPY|SEK|NOK|DKK|PLN|CZK|HUF|ILS|MXN|BRL|ZAR|HKD|CNY|RON|TRY|"
+    "PHP|THB|IDR|MYR|KRW|AED|BGN|ISK|RMB|PKR|BDT|LKR|NGN|KES|EGP|UAH|SAR|QAR|TWD|VND|COP|CLP|ARS|PEN"
+)
+_CUR_PRE = (
+    r"(?:US\s?\$|USD\s?\$|CA\s?\$|CAD\s?\$|CAN\s?\$|C\$|AU\s?\$|AUD\s?\$|A\$|NZ\s?\$|S\$|SG\s?\$|HK\s?\$|"
+    r"MX\s?\$|R\$|\$|€|£|₹|¥|₩|₪|₺|₱|zł|Rs\.?|"
+    rf"(?:{_CODES})\b)"
+)
+_CUR_POST = (
+    rf"(?:\b(?:{_CODES})\b|€|£|\$|₹|zł|\b(?:euros?|dollars?|pounds?|rupees?|Kč|Ft|lei|zloty)\b)"
+)
+_NUM = (
+    r"(?:\d{1,2}(?:,\d{2})+,\d{3}(?![\d,])"          # Indian grouping 12,00,000
+    r"|\d{1,3}(?:(?:,|\.|'|’| (?=\d{3}\b))\d{3})+(?:[.,]\d{1,2})?(?![\d])"
+    r"|\d+(?:[.,]\d{1,2})?(?![\d])"
+    r")"
+)
+_MULT = (
+    r"(?:\s?(?:thousand|lakhs?|lacs?|LPA|crores?|million|millions|billion|mn|bn|mm|MM|cr|Cr)"
+    r"|\s?[kK]|[MBL]|\s[MB])(?![A-Za-z])"
+)
+_FIGURE = (
+    rf"(?:(?P<{{p}}cur1>{_CUR_PRE})\s?)?(?<![\d.,])(?P<{{p}}num>{_NUM})(?P<{{p}}mult>{_MULT})?"
+    rf"(?:\s?(?P<{{p}}cur2>{_CUR_POST}))?(?P<{{p}}plus>\+)?"
+)
+_SEP = r"\s*(?:-{1,2}|–|—|~|\bto\b|\band\b|\bthrough\b|\bupto\b)\s*(?:up\s+to\s+)?"
+_CANDIDATE = re.compile(
+    rf"(?P<a>{_FIGURE.replace('{p}', 'a_')})(?:(?P<sep>{_SEP})(?P<b>{_FIGURE.replace('{p}', 'b_')}))?",
+    re.UNICODE,
+)
+
+_MULT_VALUES: list[tuple[str, float]] = [
+    (r"k|thousand", 1e3), (r"lakhs?|lacs?|l|lpa", 1e5), (r"crores?|cr", 1e7),
+    (r"m|mm|mn|millions?", 1e6), (r"b|bn|billion", 1e9),
+]
+_WORD_CURRENCY = {"euro": "EUR", "euros": "EUR", "dollar": "USD", "dollars": "USD", "pound": "GBP",
+                  "pounds": "GBP", "rupee": "INR", "rupees": "INR", "kč": "CZK", "ft": "HUF", "lei": "RON",
+                  "zł": "PLN", "zloty": "PLN"}
+
+_PERIOD_PATTERNS: list[tuple[Period, str]] = [
+    ("biweek", r"bi-?weekly|every\s+(?:two|2)\s+weeks|per\s+fortnight|fortnightly|/\s*biweekly"),
+    ("hour", r"(?:/|\bper\b|\ban?\b|\beach\b|\bp\s?/?)\s*\.?\s*(?:hours?|hrs?|h)\b|\bhourly\b|\bph\b"
+             r"|\b(?:pro|je)\s+stunde\b|/\s*std\b|\bstündlich\b|\bde\s+l'heure\b|\bpar\s+heure\b"
+             r"|\bpor\s+hora\b|/\s*heure\b|\bw-?2\s+hourly\b"),
+    ("day", r"(?:/|\bper\b|\ban?\b|\beach\b|\bp\s?/?)\s*\.?\s*(?:days?|d)\b|\bdaily\b|\bday\s+rate\b"
+            r"|\bpro\s+tag\b|/\s*tag\b|\bpar\s+jour\b|\bTJM\b"),
+    ("week", r"(?:/|\bper\b|\ban?\b|\beach\b|\bp\s?/?)\s*\.?\s*(?:weeks?|wk|w)\b|\bweekly\b"),
+    ("month", r"(?:/|\bper\b|\ban?\b|\beach\b|\bp\s?/?)\s*\.?\s*(?:months?|mo|mth|m)\b|\bmonthly\b"
+              r"|\bpcm\b|\bp\.\s?m\.|\bpro\s+monat\b|/\s*monat\b|\bmonatlich\b|\bpar\s+mois\b"
+              r"|/\s*mois\b|\bmensuel(?:le)?\b|\bmensual\b|\bal\s+mes\b"),
+    ("year", r"(?:/|\bper\b|\ban?\b|\beach\b|\bp\s?/?)\s*\.?\s*(?:years?|yrs?|y|annum|anum)\b"
+             r"|\bannual(?:ly)?\b|\byearly\b|\bp\.?\s?a\.?(?![a-z])|\bLPA\b|\bper\s+annum\b"
+             r"|\bpro\s+jahr\b|/\s*jahr\b|\bj(?:ä|ae)hrlich\b|\bp\.\s?a\b|\bpar\s+an\b|/\s*an\b"
+             r"|\bannuel(?:le)?\b|\bbrut\s+annuel\b|\bal\s+año\b|\banual\b|\bper\s+year\b|\bsalary\s+band\b(?!x)"),
+]
+_PERIOD_RES = [(p, re.compile(rx, re.IGNORECASE)) for p, rx in _PERIOD_PATTERNS]
+_PERIOD_BEFORE = [
+    ("hour", re.compile(r"\bhourly\b|\bper\s+hour\b|\bhour(?:ly)?\s+rate\b|\brate\s+per\s+hour\b", re.I)),
+    ("day", re.compile(r"\bday\s+rate\b|\bdaily\s+rate\b|\bper\s+day\b|\brate\s+per\s+day\b", re.I)),
+    ("week", re.compile(r"\bweekly\b|\bper\s+week\b", re.I)),
+    ("month", re.compile(r"\bmonthly\b|\bper\s+month\b|\bmonatlich\b|\bmensuel\b|\bmensual\b", re.I)),
+    ("year", re.compile(r"\bannual(?:ly)?\b|\byearly\b|\bper\s+(?:year|annum)\b|\bjahresgehalt\b"
+                        r"|\bannuel\b|\bCTC\b|\bper\s+year\b", re.I)),
+]
+
+_TOTAL_WORDS = re.compile(
+    r"\bOTE\b|\bon[- ]target(?:\s+earnings?|\s+comp(?:ensation)?)?\b|\btotal\s+(?:target\s+|annual\s+)?"
+    r"(?:comp(?:ensation)?|cash|pay|earnings?|rewards?|package|remuneration)\b|\bTC\b|\bTTC\b|\bCTC\b"
+    r"|\bcost\s+to\s+company\b|\binclud(?:es|ing)\s+(?:annual\s+|target\s+)?(?:bonus|commission|equity)"
+    r"|\bincl\.?\s+(?:bonus|commission)|\binclusive\s+of\s+(?:bonus|commission)"
+    r"|\bwith\s+(?:bonus|commission)\s+included|\btotal\b",
+    re.IGNORECASE,
+)
+_BASE_WORDS = re.compile(
+    r"\bbase\b|\bbasic\b|\bfixed\s+(?:salary|pay|comp)|(?:[+&]|\bplus\b|\band\b|\bwith\b)\s*"
+    r"(?:an?\s+)?(?:(?:annual|performance|target|quarterly|generous|competitive|discretionary|"
+    r"sign[- ]on)\s+)?"
+    r"(?:bonus|equity|commissions?|stock|RSUs?|benefits|options)",
+    re.IGNORECASE,
+)
+_PAY_WORDS = re.compile(
+    r"\b(?:salary|salaries|pay|paid|compensation|comp|wage|wages|rate|OTE|TC|CTC|base|earn(?:ings)?|"
+    r"remuneration|package|range|band|gehalt|jahresgehalt|salaire|rémunération|sueldo|salario|stipendio|"
+    r"budgeted|hiring\s+range|offer|income)\b",
+    re.IGNORECASE,
+)
+_NOT_PAY_AFTER = re.compile(
+    r"^\W{0,3}(?:[\w'-]+\s+){0,3}?(?:stipends?|budgets?|allowances?|reimburse\w*|gift\s*cards?|vouchers?|"
+    r"credits?|(?:sign[- ]?on|signing|referral|relocation|retention|joining|annual|performance|spot|"
+    r"holiday|year[- ]end)?\s*bonus(?:es)?|users?|customers?|clients?|employees?|people|members?|"
+    r"engineers?|developers?|downloads?|installs?|companies|businesses|brands|funding|revenue|ARR|"
+    r"valuation|series\s+[A-F]\b|round|raised?|GMV|assets|AUM|transactions|requests|grants?|prizes?|"
+    r"awards?|in\s+(?:funding|revenue|sales|ARR|seed|venture|capital|investment)|investment|"
+    r"seed|capital|fund|deals?|contracts?|patients|students|learners|countries|cities|locations|"
+    r"stores|offices|records|rows|events|queries|GPUs|servers|lines|miles|sq\.?\s?ft|square|per\s+seat|"
+    r"per\s+user|match(?:ing)?|life\s+insurance|insurance|coverage|deductible|towards|toward|"
+    r"learning|education|training|wellness|equity\s+grant|in\s+equity|in\s+RSUs|in\s+stock|"
+    r"worth\s+of|annually\s+in\s+(?:equity|RSUs))\b",
+    re.IGNORECASE,
+)
+_NOT_PAY_BEFORE = re.compile(
+    r"(?:raised|raising|funding|funded|valuation|valued\s+at|revenue|ARR|series\s+[A-F]|seed|backed|"
+    r"bonus(?:es)?(?:\s+of)?|stipend|budget|allowance|reimburse\w*|gift|voucher|credit|match(?:ing)?|"
+    r"grant|invested|investment|sales\s+of|customers|users|over|serving|manage[sd]?|managing|"
+    r"portfolio|AUM|deals|GMV|fund|contracts?\s+worth|worth|prize|award|donat\w+|insurance|"
+    r"life\s+insurance|coverage|learning|education|training|wellness|relocation|referral|equity|RSUs?|"
+    r"stock|options|phone|internet|wifi|commuter|transit|meal|lunch|parking)"
+    r"(?:\s+(?:of|up\s+to|worth|at|to|is|:|over|nearly|almost|about|around|approximately|by|from|"
+    r"more\s+than|totaling|totalling|exceeding|in|a|an|the|our|per\s+\w+|for|each|every|year|annual|"
+    r"annually|yearly))*[\s:]*(?:up\s+to\s+|of\s+)?\W{0,3}$",
+    re.IGNORECASE,
+)
+_UP_TO = re.compile(r"(?:\bup\s*to|\bupto|\bmax(?:imum)?(?:\s+of)?|\bas\s+much\s+as|\bno\s+more\s+than|"
+                    r"\bnot\s+(?:to\s+)?exceed(?:ing)?|\bcapped\s+at|\bbis\s+zu|\bjusqu'à)\s*:?\s*$",
+                    re.IGNORECASE)
+_FROM = re.compile(r"(?:\bfrom|\bstarting\s+(?:at|from)|\bstarts?\s+at|\bat\s+least|\bminimum(?:\s+of)?|"
+                   r"\bmin\.?|\bno\s+less\s+than|\bab|\bà\s+partir\s+de|\bdesde|\bbeginning\s+at)\s*:?\s*$",
+                   re.IGNORECASE)
+_BOUNDARY = re.compile(r"(?<!\d)[.;!?](?=\s|$)|[\n|•·]|\s-\s(?=[A-Z])|\.\s")
+
+
+@dataclass
+class _Figure:
+    value: float
+    raw_number: str
+    mult: float
+    currency: str | None
+    plus: bool
+
+
+@dataclass
+class _Candidate:
+    start: int
+    end: int
+    low: _Figure
+    high: _Figure | None
+    sep: str = ""
+    currency: str | None = None
+    period: Period | None = None
+    period_explicit: bool = False
+    bound: Literal["range", "single", "up_to", "from"] = "single"
+    component: Literal["base", "total"] = "base"
+    strong: bool = False
+    reasons: list[str] = field(default_factory=list)
+
+
+def _mask(text: str) -> str:
+    chars = list(text)
+    for rx in _MASKS:
+        for m in rx.finditer(text):
+            for i in range(m.start(), m.end()):
+                chars[i] = " "
+    return "".join(chars)
+
+
+def _multiplier(word: str | None) -> float:
+    if not word:
+        return 1.0
+    w = word.strip().lower()
+    for rx, value in _MULT_VALUES:
+        if re.fullmatch(rx, w):
+            return value
+    return 1.0
+
+
+def _currency(text: str | None) -> str | None:
+    if not text:
+        return None
+    key = text.strip().lower()
+    if key in _WORD_CURRENCY:
+        return _WORD_CURRENCY[key]
+    try:
+        return currency_code(re.sub(r"\s+", "", text))
+    except MoneyError:
+        return None
+
+
+def _number(raw: str) -> float | None:
+    digits = raw
+    if re.fullmatch(r"\d{1,2}(?:,\d{2})+,\d{3}", raw):  # Indian grouping: lakhs and crores
+        digits = raw.replace(",", "")
+    digits = digits.replace("’", "'")
+    try:
+        return parse_amount(digits)
+    except MoneyError:
+        return None
+
+
+def _figure(m: re.Match[str], p: str) -> _Figure | None:
+    raw = m.group(f"{p}num")
+    value = _number(raw)
+    if value is None:
+        return None
+    mult_word = m.group(f"{p}mult")
+    mult = _multiplier(mult_word)
+    cur = _currency(m.group(f"{p}cur1")) or _currency(m.group(f"{p}cur2"))
+    if mult_word and mult_word.strip().lower() == "lpa":
+        cur = cur or "INR"
+    return _Figure(value * mult, raw, mult, cur, bool(m.group(f"{p}plus")))
+
+
+def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    lo = max(0, start - 90)
+    for b in _BOUNDARY.finditer(text, lo, start):
+        lo = b.end()
+    hi = min(len(text), end + 70)
+    b2 = _BOUNDARY.search(text, end, hi)
+    if b2:
+        hi = b2.start()
+    return lo, hi
+
+
+def _period_after(after: str) -> tuple[Period | None, int]:
+    """The first period phrase right after a figure (within a few words) and its end offset."""
+    window = after[:40]
+    stop = re.search(r"\d|[;!?\n|]|\.\s", window)
+    if stop:
+        window = window[: stop.start()]
+    best: tuple[int, Period, int] | None = None
+    for period, rx in _PERIOD_RES:
+        pm = rx.search(window)
+        if pm and (best is None or pm.start() < best[0]):
+            best = (pm.start(), period, pm.end())
+    if best is None:
+        return None, 0
+    # only words a period may follow directly: "$150k base salary per year", "USD gross per annum"
+    gap = window[: best[0]]
+    if not re.fullmatch(r"[\s,()\-:]*(?:(?:base|gross|brutto|net|salary|pay|rate|usd|cad|eur|gbp|inr|"
+                        r"total|compensation|comp|doe|plus\s+\w+|\+\s*\w+|ote|w-?2|1099|c2c|on|depending|"
+                        r"\w+)[\s,()\-:]*){0,4}", gap, re.IGNORECASE):
+        return None, 0
+    return best[1], best[2]
+
+
+def _period_before(before: str) -> Period | None:
+    best: tuple[int, Period] | None = None
+    for period, rx in _PERIOD_BEFORE:
+        for pm in rx.finditer(before):
+            if best is None or pm.end() > best[0]:
+                best = (pm.end(), period)  # type: ignore[assignment]
+    return None if best is None else best[1]
+
+
+def _component(text: str, start: int, end: int, lo: int, hi: int) -> Literal["base", "total"]:
+    best: tuple[int, Literal["base", "total"]] | None = None
+    for rx, comp in ((_TOTAL_WORDS, "total"), (_BASE_WORDS, "base")):
+        for m in rx.finditer(text, lo, hi):
+            if m.end() <= start:
+                dist = start - m.end()
+            elif m.start() >= end:
+                dist = m.start() - end
+            else:
+                continue
+            if comp == "total" and m.group(0).lower() == "total" and dist > 30:
+                continue
+            if best is None or dist < best[0]:
+                best = (dist, comp)  # type: ignore[assignment]
+    return "base" if best is None else best[1]
+
+
+def _candidates(text: str, masked: str) -> list[_Candidate]:
+    out: list[_Candidate] = []
+    pos = 0
+    while True:
+        m = _CANDIDATE.search(masked, pos)
+        if m is None:
+            break
+        pos = m.end()
+        a = _figure(m, "a_")
+        if a is None:
+            continue
+        b = _figure(m, "b_") if m.group("b") else None
+        sep = (m.group("sep") or "").strip().lower()
+        start, end = m.start(), m.end()
+        if b is not None:
+            before_text = masked[max(0, start - 12):start].lower()
+            bad_and = sep.startswith("and") and "between" not in before_text
+            if bad_and or (a.currency and b.currency and a.currency != b.currency):
+                # not one range: read the first figure alone, then look again after it
+                end = m.end("a")
+                pos = end
+                b = None
+        if b is not None:
+            if a.mult == 1 and b.mult != 1 and a.value < 1000 and b.value / b.mult >= a.value / 2:
+                a = _Figure(a.value * b.mult, a.raw_number, b.mult, a.currency, a.plus)
+            a.currency = a.currency or b.currency
+            b.currency = b.currency or a.currency
+        cand = _Candidate(start=start, end=end, low=a, high=b, sep=sep, currency=a.currency)
+        # hyphenated non-pay like "2-3", "1-2 days" or a phone number: need evidence, checked below
+        if b is not None and b.value < a.value:
+            if b.mult == 1 and a.mult != 1 and b.value * a.mult >= a.value:
+                b = _Figure(b.value * a.mult, b.raw_number, a.mult, b.currency, b.plus)
+                cand.high = b
+            else:
+                cand.low, cand.high = b, a
+        out.append(cand)
+    return out
+
+
+def _assess(text: str, masked: str, c: _Candidate, default_period: Period | None) -> None:
+    """Fill period, bound, component and refusal reasons of a candidate (in place)."""
+    lo, hi = _clause_bounds(masked, c.start, c.end)
+    before = masked[lo:c.start]
+    after_full = masked[c.end:hi]
+    matched = text[c.start:c.end].strip()
+    has_mult = c.low.mult != 1 or (c.high is not None and c.high.mult != 1)
+    # bound words
+    if c.high is None:
+        if _UP_TO.search(before[-25:]):
+            c.bound = "up_to"
+            um = _UP_TO.search(before[-25:])
+            assert um is not None
+            c.start = c.start - (len(before[-25:]) - um.start())
+        elif _FROM.search(before[-25:]) or c.low.plus:
+            c.bound = "from"
+            fm = _FROM.search(before[-25:])
+            if fm:
+                c.start = c.start - (len(before[-25:]) - fm.start())
+        else:
+            c.bound = "single"
+    else:
+        c.bound = "range" if c.high.value > c.low.value else "single"
+        if c.bound == "single":
+            c.high = None
+    # period
+    period, period_end = _period_after(after_full)
+    if period is not None:
+        c.period, c.period_explicit = period, True
+        c.end += period_end
+    elif (bp := _period_before(before)) is not None:
+        c.period, c.period_explicit = bp, True
+    pay_word = _PAY_WORDS.search(before[-60:]) is not None or _TOTAL_WORDS.search(before[-60:]) is not None
+    c.strong = bool(c.currency) or has_mult or c.period_explicit
+    if not (c.currency or has_mult or pay_word or (c.period_explicit and period is not None)):
+        c.reasons.append(f"{matched!r}: no currency, multiplier or pay word")
+        return
+    # not-pay context
+    after = masked[c.end:hi]
+    extra = re.match(r"^[\s,]*(?:[+&]|plus\b|and\b|with\b|\()", after)
+    if not extra and _NOT_PAY_AFTER.search(after[:45]):
+        word = _NOT_PAY_AFTER.search(after[:45])
+        assert word is not None
+        c.reasons.append(f"{matched!r} is not pay ({word.group(0).strip(' ,:')!r} follows)")
+        return
+    nb = _NOT_PAY_BEFORE.search(before[-45:])
+    if nb and not _PAY_WORDS.search(before[-45:][nb.end() - len(before[-45:]) - 1:] or ""):
+        last_pay = list(_PAY_WORDS.finditer(before[-45:]))
+        if not last_pay or last_pay[-1].start() < nb.start():
+            c.reasons.append(f"{matched!r} is not pay ({nb.group(0).strip(' ,:')!r} precedes)")
+            return
+    c.component = _component(masked, c.start, c.end, lo, hi)
+    if c.period is None:
+        if default_period is not None:
+            c.period = default_period
+        else:
+            top = c.high.value if c.high is not None else c.low.value
+            if top < 1000:
+                c.period = "hour"
+            elif c.low.value >= 20_000:
+                c.period = "year"
+            else:
+                c.reasons.append(
+                    f"{matched!r}: no pay period given and {c.low.value:,.0f} could be monthly or yearly"
+                )
+
+
+def extract_pay(
+    text: str,
+    *,
+    on: dt.date | None = None,
+    default_currency: str = "USD",
+    default_period: Period | None = None,
+) -> ExtractedPay | NotPay:
+    """Extract the pay range of a job posting's text.
+
+    Returns an :class:`ExtractedPay` (amounts as written in ``currency`` per ``period``,
+    and annual USD converted at the ECB rate of ``on``, default today's date) or a
+    :class:`NotPay` with the reason. ``default_currency`` applies to figures written
+    without one; ``default_period`` to figures without a period word (otherwise the
+    magnitude rule: below 1,000 hourly, 20,000 and more yearly, in between refused).
+    Never raises on any text; a bad ``default_currency`` raises :class:`MoneyError`.
+    """
+    if not isinstance(text, str):
+        return NotPay(reason=f"text must be a string, got {type(text).__name__}")
+    default_cur = currency_code(default_currency)
+    day = on if on is not None else dt.date.today()
+    if not text.strip():
+        return NotPay(reason="empty text")
+    clean = text.translate(_SPACE_CHARS)
+    masked = _mask(clean)
+    cands = _candidates(clean, masked)
+    if not cands:
+        return NotPay(reason="no figure that could be pay")
+    for c in cands:
+        try:
+            _assess(clean, masked, c, default_period)
+        except Exception as exc:  # pragma: no cover - defensive: never raise on text
+            c.reasons.append(f"unreadable figure ({exc})")
+    ordered = sorted(cands, key=lambda c: (bool(c.reasons), c.high is None, not c.strong, c.start))
+    first_reason: str | None = None
+    for c in ordered:
+        if c.reasons:
+            first_reason = first_reason or c.reasons[0]
+            continue
+        result = _finish(text, c, day, default_cur)
+        if isinstance(result, ExtractedPay):
+            return result
+        first_reason = first_reason or result.reason
+    return NotPay(reason=first_reason or "no pay figure")
+
+
+def _finish(text: str, c: _Candidate, day: dt.date, default_cur: str) -> ExtractedPay | NotPay:
+    assert c.period is not None
+    currency = c.currency or default_cur
+    low = c.low.value
+    high = c.high.value if c.high is not None else (low if c.bound == "up_to" else None)
+    floor = MIN_ANNUAL_USD_LOW_WAGE if currency in LOW_WAGE_CURRENCIES else MIN_ANNUAL_USD
+    matched = text[c.start:c.end]
+    try:
+        norm = normalize_pay(low, currency, c.period, day, amount_max=high, component=c.component,
+                             bounds=(floor, MAX_ANNUAL_USD))
+    except MoneyError as exc:
+        return NotPay(reason=f"{matched.strip()!r}: {exc}")
+    if not all(math.isfinite(v) for v in (norm.annual_usd, norm.annual_usd_min, norm.annual_usd_max)):
+        return NotPay(reason=f"{matched.strip()!r}: not a finite amount")  # pragma: no cover
+    # trim spaces from the span so `matched` is the figure itself
+    start, end = c.start, c.end
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return ExtractedPay(
+        min=low, max=high, currency=currency, period=c.period, component=c.component, bound=c.bound,
+        annual_usd_min=norm.annual_usd_min,
+        annual_usd_max=norm.annual_usd_max if high is not None else None,
+        annual_usd=norm.annual_usd, span=(start, end), matched=text[start:end],
+    )

@@ -85,7 +85,6 @@ FALLBACK_SOCS = ("15-1200", "15-0000", "00-0000")
 thin or absent there: computer occupations (national only in OEWS), computer and
 mathematical occupations, then all occupations."""
 
-SOURCE_KIND = {"aijobs": "paid", "oews": "statistic", "published": "published"}
 
 
 class Evidence(BaseModel):
@@ -441,13 +440,11 @@ class BenchmarkModel:
         """Pooled across roles and levels: mean log pay in the scope minus the matching
         national cells, weighted by n, over cells with enough observations."""
         num = den = 0.0
+        target_key = "US" if place.scope == "remote" else place.country
         for (role, level, scope, key), row in self._obs_index.items():
-            target_key = "US" if place.scope == "remote" else place.country
             if scope != place.scope or key != target_key or row["n"] < MIN_OBS_FOR_OFFSET:
                 continue
             base = self._obs_index.get((role, level, "national", "US"))
-            if place.scope == "country" and place.country == "US":
-                continue
             if base is None or base["n"] < MIN_OBS_FOR_OFFSET:
                 continue
             weight = 1 / (1 / row["n"] + 1 / base["n"])
@@ -740,9 +737,3 @@ def benchmark(
     """Compute one benchmark cell (the Python API behind `paybench bench`)."""
     model = model or BenchmarkModel.load(store, effective, growth)
     return model.cell(role, level, cell_place(place))
-
-
-def all_roles() -> list[Role]:
-    """Every role in the taxonomy, in file order."""
-    return list(roles().values())
-

@@ -1,0 +1,205 @@
+"""The market data every decision tool reads: benchmark cells, published total-comp and
+hourly contract figures, and survey contract rows, loaded once from a store.
+
+Percentiles inside a cell: a cell publishes P10, P25, P50, P75 and P90 of annual base pay.
+Between two of them a value's percentile is interpolated linearly in log pay; beyond P10
+or P90 it follows the lognormal tail whose sigma is the cell's P10-P90 spread
+((ln P90 - ln P10) / (z90 - z10)), anchored at P10 or P90. `value_at_percentile` is the
+exact inverse of `percentile_of`. Money is annual US dollars.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field
+from statistics import NormalDist
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel, Field
+
+from paybench.bench import PERCENTILES, BenchmarkCell, BenchmarkModel, cell_place
+from paybench.errors import InputError
+from paybench.normalize.levels import parse_level
+from paybench.normalize.roles import get_role
+from paybench.store import Store
+
+_NORMAL = NormalDist()
+_Z = {p: _NORMAL.inv_cdf(p / 100) for p in PERCENTILES}
+
+
+class MarketPosition(BaseModel):
+    """Where one annual USD figure falls in a cell's distribution."""
+
+    value: float = Field(description="the figure placed, annual USD")
+    percentile: float = Field(description="0-100, interpolated (see module docstring)")
+    label: str = Field(description="'P62', 'below P10 (about P6)', 'above P90 (about P96)'")
+
+
+def _knots(cell: BenchmarkCell | dict[str, float]) -> list[tuple[int, float]]:
+    quant = cell.quantiles() if isinstance(cell, BenchmarkCell) else cell
+    knots = [(p, float(quant[f"p{p}"])) for p in PERCENTILES]
+    if any(v <= 0 for _, v in knots):
+        raise InputError("a market cell has a non-positive percentile; cannot place a value in it")
+    return knots
+
+
+def _tail_sigma(knots: list[tuple[int, float]]) -> float:
+    sigma = (math.log(knots[-1][1]) - math.log(knots[0][1])) / (_Z[90] - _Z[10])
+    return sigma if sigma > 0 else 1e-6
+
+
+def percentile_of(value: float, cell: BenchmarkCell | dict[str, float]) -> MarketPosition:
+    """The percentile (0-100) of an annual USD `value` within a cell (or a dict p10..p90)."""
+    if not value > 0 or not math.isfinite(value):
+        raise InputError(f"cannot place {value!r} in a market cell: pay must be positive")
+    knots = _knots(cell)
+    lv = math.log(value)
+    lo_p, lo_v = knots[0]
+    _hi_p, hi_v = knots[-1]
+    if value < lo_v:
+        z = _Z[10] + (lv - math.log(lo_v)) / _tail_sigma(knots)
+        pct = 100 * _NORMAL.cdf(z)
+        return MarketPosition(value=value, percentile=pct, label=f"below P10 (about P{_fmt_tail(pct)})")
+    if value > hi_v:
+        z = _Z[90] + (lv - math.log(hi_v)) / _tail_sigma(knots)
+        pct = 100 * _NORMAL.cdf(z)
+        return MarketPosition(value=value, percentile=pct, label=f"above P90 (about P{_fmt_tail(pct)})")
+    pct = float(lo_p)
+    for (pa, va), (pb, vb) in itertools.pairwise(knots):
+        if va <= value <= vb:
+            if vb == va:
+                pct = (pa + pb) / 2
+            else:
+                pct = pa + (pb - pa) * (lv - math.log(va)) / (math.log(vb) - math.log(va))
+            break
+    return MarketPosition(value=value, percentile=pct, label=f"P{round(pct)}")
+
+
+def _fmt_tail(pct: float) -> str:
+    if pct < 1:
+        return "<1"
+    if pct > 99:
+        return ">99"
+    return str(round(pct))
+
+
+def value_at_percentile(cell: BenchmarkCell | dict[str, float], percentile: float) -> float:
+    """The annual USD value at `percentile` (strictly between 0 and 100) of a cell."""
+    if not 0 < percentile < 100:
+        raise InputError(f"percentile {percentile} must be between 0 and 100 (exclusive)")
+    knots = _knots(cell)
+    if percentile < 10:
+        z = _NORMAL.inv_cdf(percentile / 100)
+        return math.exp(math.log(knots[0][1]) + (z - _Z[10]) * _tail_sigma(knots))
+    if percentile > 90:
+        z = _NORMAL.inv_cdf(percentile / 100)
+        return math.exp(math.log(knots[-1][1]) + (z - _Z[90]) * _tail_sigma(knots))
+    for (pa, va), (pb, vb) in itertools.pairwise(knots):
+        if pa <= percentile <= pb:
+            frac = (percentile - pa) / (pb - pa)
+            return math.exp(math.log(va) + frac * (math.log(vb) - math.log(va)))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+class PublishedFigure(BaseModel):
+    """A published figure kept for display: total comp or an hourly rate."""
+
+    figure_id: str | None
+    role: str | None
+    level: str | None
+    stat: str
+    component: str
+    period: str
+    employment_type: str | None
+    amount_raw: float = Field(description="as published, in its period (USD per hour or per year)")
+    annual_usd: float
+    group_key: str | None
+    citation: str | None
+
+
+@dataclass
+class Market:
+    """Benchmark model plus the published and survey figures the decision tools need."""
+
+    model: BenchmarkModel
+    figures: list[PublishedFigure] = field(default_factory=list)
+    contract_rows: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @classmethod
+    def load(cls, store: Store, model: BenchmarkModel | None = None) -> Market:
+        """Read everything from a store (which must hold the defaults: OEWS + published)."""
+        model = model or BenchmarkModel.load(store)
+        stats = store.query(
+            """
+            SELECT figure_id, role, level, stat, component, period, employment_type,
+                   amount_raw, annual_usd, group_key, citation
+            FROM statistics
+            WHERE kind = 'published' AND (component = 'total' OR period = 'hour'
+                  OR employment_type IN ('contract', 'freelance'))
+            ORDER BY figure_id
+            """
+        )
+        stats = stats.astype(object).where(stats.notna(), None)
+        figures = [PublishedFigure(**row) for row in stats.to_dict("records")]
+        rows = store.query(
+            """
+            SELECT source, dedup_key, role, level, country, employment_type, period,
+                   any_value(annual_usd) AS annual_usd, count(*) AS copies
+            FROM observations
+            WHERE employment_type IN ('contract', 'freelance') AND component = 'base'
+              AND annual_usd > 0
+            GROUP BY ALL
+            """
+        )
+        return cls(model=model, figures=figures, contract_rows=rows)
+
+    def cell(self, role: str, level: str, place: str) -> BenchmarkCell:
+        """The benchmark cell for a role id, a level name and a place text (one-line errors)."""
+        return self.model.cell(check_role(role), check_level(level), cell_place(check_place(place)))
+
+    def total_figures(self, role: str) -> list[PublishedFigure]:
+        """Published total-compensation figures (annual) for a role."""
+        return [f for f in self.figures if f.component == "total" and f.role == role
+                and f.period == "year"]
+
+    def hourly_figures(self, role: str | None) -> list[PublishedFigure]:
+        """Published hourly contract/freelance figures for a role (None: role-less ones)."""
+        return [f for f in self.figures if f.period == "hour" and f.role == role
+                and f.employment_type in ("contract", "freelance")]
+
+
+def check_role(role: str) -> str:
+    """A role id, validated (InputError naming close ids otherwise)."""
+    return get_role(role).id
+
+
+def check_level(level: str) -> str:
+    """A level name, validated (InputError listing the levels otherwise)."""
+    try:
+        return parse_level(level)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+
+
+def check_place(place: str) -> str:
+    """A place text that `cell_place` can use; InputError ('cannot place ...') otherwise."""
+    if not isinstance(place, str) or not place.strip():
+        raise InputError("no place given")
+    cell_place(place)  # raises InputError for text that is not a place
+    return place
+
+
+def cell_summary(cell: BenchmarkCell) -> str:
+    """One line of provenance for a cell: n, method, confidence and sources."""
+    sources = ", ".join(f"{e.source} {e.kind} n={e.n}" + (f" ({e.detail})" if e.detail else "")
+                        for e in cell.sources)
+    return (f"{cell.role_name}, {cell.level}, {cell.place.label}: n={cell.n} "
+            f"(national {cell.n_parent}), method {cell.method}, confidence {cell.confidence}; "
+            f"sources: {sources}")
+
+
+def as_records(items: list[Any]) -> list[dict[str, Any]]:
+    """pydantic models to JSON-ready dicts."""
+    return [item.model_dump(mode="json") for item in items]

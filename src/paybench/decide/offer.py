@@ -1,0 +1,439 @@
+"""Offer evaluation: year-by-year total compensation and the offer's place in its market.
+
+Definitions (money is annual US dollars; percentages are written as percents, 15 = 15%):
+
+- Year y (1-4, counted from the start date) pays: base_y = base x (1 + raise)^(y-1);
+  bonus_y = base_y x target bonus %; the sign-on in year 1 only; equity vested in year y.
+- Equity: the initial grant (a value, or shares x price per share, held at grant value:
+  no share-price change is assumed) vests by the schedule, one percentage per vesting
+  year (25/25/25/25, 5/15/40/40 ...), which must sum to 100. Within a year vesting is
+  taken as even (monthly); nothing vests before the cliff, and at the cliff everything
+  due by then vests at once. A 12-month cliff therefore leaves year totals unchanged and
+  only means that leaving before month 12 forfeits the grant.
+- Refreshers: a grant of `refresher_value` each year from `refresher_start_year`, each
+  vesting by `refresher_vesting` (no cliff).
+- Annualized: the mean of the year 1-4 totals (sign-on spread over four years).
+- Steady state: a year after the initial grant has fully vested, with refreshers in
+  steady state (one full refresher vesting per year): base in year V+1 (V = vesting years)
+  + its bonus + `refresher_value`. Without refreshers this shows the drop once the
+  initial grant is gone.
+- Percentile of base: the year-1 base within the market cell role x level x place.
+- Percentile of total: only where the store has published total-compensation figures for
+  the role; the annualized total is turned into its national equivalent (divided by
+  1 + the cell's place differential, because those figures are national) and placed
+  against them (a low-high range read as P25-P75, the convention of `paybench.bench`).
+  Without such figures the total percentile is reported as not available.
+- Metro comparison: national-equivalent value = value / (1 + place differential).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from pathlib import Path
+from statistics import NormalDist
+from typing import Any
+
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+
+from paybench.bench import BenchmarkCell
+from paybench.decide.market import (
+    Market,
+    MarketPosition,
+    PublishedFigure,
+    cell_summary,
+    check_level,
+    check_place,
+    check_role,
+    percentile_of,
+)
+from paybench.errors import InputError
+
+HORIZON_YEARS = 4
+"""Years shown year by year, and averaged for the annualized figure."""
+
+_Z25, _Z75 = NormalDist().inv_cdf(0.25), NormalDist().inv_cdf(0.75)
+
+
+def parse_vesting(value: Any) -> list[float]:
+    """A vesting schedule from '25/25/25/25', '5,15,40,40' or a list of numbers (percent)."""
+    if isinstance(value, str):
+        parts = [p for p in value.replace(",", "/").replace(" ", "/").split("/") if p.strip()]
+        try:
+            return [float(p.strip().rstrip("%")) for p in parts]
+        except ValueError:
+            raise ValueError(f"vesting schedule {value!r} is not numbers like 25/25/25/25") from None
+    if isinstance(value, list | tuple):
+        return [float(v) for v in value]
+    raise ValueError(f"vesting schedule {value!r} is not a list of percentages")
+
+
+def _check_schedule(name: str, schedule: list[float]) -> list[float]:
+    if not schedule:
+        raise ValueError(f"{name} is empty")
+    if len(schedule) > 10:
+        raise ValueError(f"{name} has {len(schedule)} years; at most 10")
+    if any(not math.isfinite(v) or v < 0 for v in schedule):
+        raise ValueError(f"{name} {_fmt_schedule(schedule)} has a negative or non-finite share")
+    total = sum(schedule)
+    if abs(total - 100) > 0.01:
+        raise ValueError(f"{name} {_fmt_schedule(schedule)} sums to {total:g}%, not 100%")
+    return schedule
+
+
+def _fmt_schedule(schedule: list[float]) -> str:
+    return "/".join(f"{v:g}" for v in schedule)
+
+
+class Offer(BaseModel):
+    """One job offer. Money in US dollars; `base` and `sign_on` as paid, the equity grant
+    as its total value over the vesting schedule."""
+
+    label: str | None = Field(default=None, description="a name for the offer, e.g. the employer")
+    base: float = Field(description="annual base salary, USD")
+    bonus_pct: float = Field(default=0.0, description="target bonus, percent of base")
+    sign_on: float = Field(default=0.0, description="sign-on bonus paid in year 1, USD")
+    equity_value: float | None = Field(default=None, description="initial grant value, USD")
+    equity_shares: float | None = Field(default=None, description="initial grant in shares")
+    share_price: float | None = Field(default=None, description="USD per share, with equity_shares")
+    vesting: list[float] = Field(default_factory=lambda: [25.0, 25.0, 25.0, 25.0],
+                                 description="percent vesting in each year; sums to 100")
+    cliff_months: int = Field(default=12, description="months before anything vests")
+    refresher_value: float = Field(default=0.0, description="annual refresher grant value, USD")
+    refresher_vesting: list[float] = Field(default_factory=lambda: [25.0, 25.0, 25.0, 25.0])
+    refresher_start_year: int = Field(default=2, description="year of the first refresher grant")
+    annual_raise_pct: float = Field(default=0.0, description="assumed yearly base raise, percent")
+    start_date: dt.date | None = None
+    role: str | None = Field(default=None, description="role id; or give title")
+    title: str | None = Field(default=None, description="job title, used when role is absent")
+    level: str | None = Field(default=None, description="level; from the title when absent")
+    place: str = Field(default="US", description="worksite: city, metro, state, 'Remote'")
+
+    @field_validator("vesting", "refresher_vesting", mode="before")
+    @classmethod
+    def _parse_schedule(cls, value: Any) -> list[float]:
+        return parse_vesting(value)
+
+    @field_validator("vesting")
+    @classmethod
+    def _vesting_sums(cls, value: list[float]) -> list[float]:
+        return _check_schedule("vesting schedule", value)
+
+    @field_validator("refresher_vesting")
+    @classmethod
+    def _refresher_sums(cls, value: list[float]) -> list[float]:
+        return _check_schedule("refresher vesting schedule", value)
+
+    @model_validator(mode="after")
+    def _check(self) -> Offer:
+        if not math.isfinite(self.base) or self.base <= 0:
+            raise ValueError(f"base must be a positive annual amount, got {self.base:g}")
+        if self.base < 1000:
+            raise ValueError(f"base {self.base:g} looks hourly or in thousands; give annual USD")
+        for name in ("bonus_pct", "sign_on", "refresher_value", "annual_raise_pct"):
+            value = getattr(self, name)
+            if not math.isfinite(value) or value < 0:
+                raise ValueError(f"{name} cannot be negative, got {value:g}")
+        if self.bonus_pct > 200:
+            raise ValueError(f"bonus_pct {self.bonus_pct:g} is a percent of base; over 200 is not credible")
+        if self.annual_raise_pct > 50:
+            raise ValueError(f"annual_raise_pct {self.annual_raise_pct:g} is over 50%")
+        for name in ("equity_value", "equity_shares", "share_price"):
+            value = getattr(self, name)
+            if value is not None and (not math.isfinite(value) or value < 0):
+                raise ValueError(f"{name} cannot be negative, got {value:g}")
+        if (self.equity_shares is None) != (self.share_price is None):
+            raise ValueError("equity in shares needs both equity_shares and share_price")
+        if self.equity_shares is not None and self.equity_value is not None:
+            implied = self.equity_shares * (self.share_price or 0)
+            if abs(implied - self.equity_value) > max(1.0, 0.005 * self.equity_value):
+                raise ValueError(
+                    f"equity_value {self.equity_value:,.0f} disagrees with shares x price "
+                    f"{implied:,.0f}; give one of them")
+        if not 0 <= self.cliff_months <= 12 * len(self.vesting):
+            raise ValueError(f"cliff_months {self.cliff_months} must be between 0 and the vesting length")
+        if self.refresher_start_year < 1:
+            raise ValueError("refresher_start_year must be 1 or later")
+        if self.role is None and not self.title:
+            raise ValueError("give the offer's role (a role id) or its title")
+        return self
+
+    @property
+    def grant_value(self) -> float:
+        """Initial equity grant value in USD (0 without equity)."""
+        if self.equity_value is not None:
+            return self.equity_value
+        if self.equity_shares is not None and self.share_price is not None:
+            return self.equity_shares * self.share_price
+        return 0.0
+
+    @property
+    def name(self) -> str:
+        """The label, or role and place."""
+        return self.label or f"{self.role or self.title} ({self.place})"
+
+
+def vested_share_in_year(schedule: list[float], cliff_months: int, year: int) -> float:
+    """Fraction (0-1) of a grant vesting in `year` (1-based), given the yearly percentages
+    and a cliff in months (see the module docstring)."""
+    def cumulative(months: int) -> float:
+        if months <= 0 or months < cliff_months:
+            return 0.0
+        full, part = divmod(months, 12)
+        done = sum(schedule[:full])
+        if full < len(schedule):
+            done += schedule[full] * part / 12
+        return min(done, 100.0) / 100
+
+    return cumulative(12 * year) - cumulative(12 * (year - 1))
+
+
+class OfferYear(BaseModel):
+    """One year of an offer, USD."""
+
+    year: int
+    starts_on: dt.date | None
+    base: float
+    bonus: float
+    sign_on: float
+    equity_initial: float = Field(description="initial grant vested this year")
+    equity_refreshers: float = Field(description="refresher grants vested this year")
+    total: float
+
+    @property
+    def equity(self) -> float:
+        """All equity vested this year."""
+        return self.equity_initial + self.equity_refreshers
+
+
+class TotalMarket(BaseModel):
+    """The offer's total against published total-compensation figures, or why it cannot be."""
+
+    available: bool
+    percentile: float | None = None
+    label: str
+    national_equivalent_total: float | None = None
+    figures: list[PublishedFigure] = Field(default_factory=list)
+
+
+class OfferEvaluation(BaseModel):
+    """An offer evaluated: years, summaries and market position, with provenance."""
+
+    offer: Offer
+    role: str
+    level: str
+    role_basis: str = Field(description="how role and level were found (given, or from the title)")
+    years: list[OfferYear]
+    first_year_total: float
+    year4_total: float
+    annualized_total: float = Field(description="mean of the year 1-4 totals")
+    steady_state_total: float = Field(description="see the module docstring")
+    steady_state_basis: str
+    cliff_note: str
+    cell: BenchmarkCell
+    cell_provenance: str
+    place_differential: float = Field(description="cell place pay / national - 1 (0 nationally)")
+    national_equivalent_base: float
+    national_equivalent_total: float = Field(description="annualized total / (1 + differential)")
+    base_position: MarketPosition
+    total_market: TotalMarket
+
+
+def offer_from_dict(data: dict[str, Any], where: str = "offer") -> Offer:
+    """Validate one offer from a dict (a JSON object); InputError with one line on failure."""
+    if not isinstance(data, dict):
+        raise InputError(f"{where}: expected a JSON object with base, role or title, ...")
+    try:
+        return Offer.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"])
+        msg = str(first["msg"]).removeprefix("Value error, ")
+        raise InputError(f"{where}: {loc + ': ' if loc else ''}{msg}") from None
+
+
+def load_offers(path: Path) -> list[Offer]:
+    """Read one offer (a JSON object) or 2-4 offers (a JSON list) from a file."""
+    if not path.exists():
+        raise InputError(f"no such file: {path}")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        raise InputError(f"{path.name}: not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path.name}: not JSON ({exc.msg} at line {exc.lineno})") from None
+    items = data if isinstance(data, list) else [data]
+    if not 1 <= len(items) <= 4:
+        raise InputError(f"{path.name}: give one offer or a list of 2-4 offers, found {len(items)}")
+    return [offer_from_dict(item, f"{path.name} offer {i}") for i, item in enumerate(items, 1)]
+
+
+def _role_level(offer: Offer) -> tuple[str, str, str]:
+    role, level, basis = offer.role, offer.level, []
+    if role is None or level is None:
+        from paybench.normalize.titles import normalize_title
+
+        assert offer.title is not None or role is not None
+        match = normalize_title(offer.title) if offer.title else None
+        if role is None:
+            if match is None or match.role is None:
+                reason = match.reason if match is not None else "no title"
+                raise InputError(f"{offer.name}: cannot find a role for title {offer.title!r} "
+                                 f"({reason}); give role")
+            role = match.role
+            basis.append(f"role from title {offer.title!r} (confidence {match.confidence:.2f})")
+        if level is None:
+            if match is None or match.level is None:
+                raise InputError(f"{offer.name}: no level given and none in the title; give level")
+            level = match.level
+            basis.append(f"level from title {offer.title!r}")
+    return check_role(role), check_level(level), "; ".join(basis) or "given"
+
+
+def offer_years(offer: Offer) -> list[OfferYear]:
+    """Years 1-4 of an offer (see the module docstring for the rules)."""
+    out = []
+    grant = offer.grant_value
+    for year in range(1, HORIZON_YEARS + 1):
+        out.append(_year(offer, year, grant))
+    return out
+
+
+def _year(offer: Offer, year: int, grant: float) -> OfferYear:
+    base = offer.base * (1 + offer.annual_raise_pct / 100) ** (year - 1)
+    bonus = base * offer.bonus_pct / 100
+    sign_on = offer.sign_on if year == 1 else 0.0
+    initial = grant * vested_share_in_year(offer.vesting, offer.cliff_months, year)
+    refresh = 0.0
+    for grant_year in range(offer.refresher_start_year, year + 1):
+        refresh += offer.refresher_value * vested_share_in_year(
+            offer.refresher_vesting, 0, year - grant_year + 1)
+    starts = None
+    if offer.start_date is not None:
+        starts = _add_years(offer.start_date, year - 1)
+    base, bonus, initial, refresh = (round(v, 2) for v in (base, bonus, initial, refresh))
+    return OfferYear(year=year, starts_on=starts, base=base, bonus=bonus, sign_on=sign_on,
+                     equity_initial=initial, equity_refreshers=refresh,
+                     total=round(base + bonus + sign_on + initial + refresh, 2))
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _total_market(market: Market, role: str, total: float, differential: float) -> TotalMarket:
+    figures = market.total_figures(role)
+    national = total / (1 + differential)
+    if not figures:
+        return TotalMarket(available=False, label=(
+            f"n/a: the store has no published total-compensation figures for {role}; "
+            "a total percentile is not estimated"))
+    groups: dict[str, dict[str, PublishedFigure]] = {}
+    singles = []
+    for fig in figures:
+        if fig.stat in ("range_low", "range_high") and fig.group_key:
+            groups.setdefault(fig.group_key, {})[fig.stat] = fig
+        elif fig.stat in ("median", "p50", "mean", "value"):
+            singles.append(fig)
+    for key, pair in sorted(groups.items()):
+        low, high = pair.get("range_low"), pair.get("range_high")
+        if low is None or high is None or high.annual_usd <= low.annual_usd:
+            continue
+        mu = (math.log(low.annual_usd) + math.log(high.annual_usd)) / 2
+        sigma = (math.log(high.annual_usd) - math.log(low.annual_usd)) / (_Z75 - _Z25)
+        pct = 100 * NormalDist().cdf((math.log(national) - mu) / sigma)
+        return TotalMarket(
+            available=True, percentile=pct, national_equivalent_total=national,
+            figures=[low, high],
+            label=(f"P{round(pct)} of published total comp ${low.annual_usd:,.0f}-"
+                   f"${high.annual_usd:,.0f} ({key}; range read as P25-P75; "
+                   f"figure is national and not level-specific)"))
+    if singles:
+        fig = singles[0]
+        side = "above" if national > fig.annual_usd else "at or below"
+        return TotalMarket(
+            available=True, percentile=None, national_equivalent_total=national, figures=[fig],
+            label=f"{side} the published total-comp {fig.stat} ${fig.annual_usd:,.0f} "
+                  f"({fig.figure_id}); no percentile from a single figure")
+    return TotalMarket(available=False, figures=figures, label=(
+        f"n/a: the store's total-compensation figures for {role} are single range ends; "
+        "no percentile"))
+
+
+def evaluate_offer(offer: Offer, market: Market) -> OfferEvaluation:
+    """Evaluate one offer against the market (the Python API behind `paybench offer`)."""
+    role, level, role_basis = _role_level(offer)
+    check_place(offer.place)
+    cell = market.cell(role, level, offer.place)
+    years = offer_years(offer)
+    totals = [y.total for y in years]
+    diff = cell.place_differential or 0.0
+    vest_years = len(offer.vesting)
+    steady_base = offer.base * (1 + offer.annual_raise_pct / 100) ** vest_years
+    steady = round(steady_base * (1 + offer.bonus_pct / 100) + offer.refresher_value, 2)
+    steady_basis = (
+        f"year {vest_years + 1}: base ${steady_base:,.0f} + target bonus "
+        f"{offer.bonus_pct:g}% + refreshers ${offer.refresher_value:,.0f}/yr at steady state; "
+        "initial grant and sign-on done")
+    annualized = sum(totals) / len(totals)
+    if offer.grant_value > 0 and offer.cliff_months > 0:
+        cliff = (f"leaving before month {offer.cliff_months} forfeits the whole initial grant "
+                 f"(${offer.grant_value:,.0f})")
+    elif offer.grant_value > 0:
+        cliff = "no cliff"
+    else:
+        cliff = "no initial equity grant"
+    return OfferEvaluation(
+        offer=offer, role=role, level=level, role_basis=role_basis, years=years,
+        first_year_total=totals[0], year4_total=totals[HORIZON_YEARS - 1],
+        annualized_total=annualized, steady_state_total=steady, steady_state_basis=steady_basis,
+        cliff_note=cliff, cell=cell, cell_provenance=cell_summary(cell),
+        place_differential=diff, national_equivalent_base=offer.base / (1 + diff),
+        national_equivalent_total=annualized / (1 + diff),
+        base_position=percentile_of(offer.base, cell),
+        total_market=_total_market(market, role, annualized, diff),
+    )
+
+
+class OfferComparison(BaseModel):
+    """Two to four offers side by side."""
+
+    evaluations: list[OfferEvaluation]
+    highest_first_year: str
+    highest_annualized: str
+    highest_national_equivalent: str = Field(
+        description="highest annualized total after removing each metro's pay differential")
+    notes: list[str]
+
+
+def compare_offers(offers: list[Offer], market: Market) -> OfferComparison:
+    """Evaluate 2-4 offers and say which leads on first year, annualized and metro-adjusted."""
+    if not 2 <= len(offers) <= 4:
+        raise InputError(f"compare 2-4 offers, got {len(offers)}")
+    evals = [evaluate_offer(o, market) for o in offers]
+    names = [e.offer.name for e in evals]
+    if len(set(names)) != len(names):
+        for i, e in enumerate(evals, 1):
+            e.offer.label = f"{i}. {e.offer.name}"
+        names = [e.offer.name for e in evals]
+
+    def best(key: str) -> str:
+        return max(evals, key=lambda e: float(getattr(e, key))).offer.name
+
+    notes = []
+    places = {e.cell.place.label for e in evals}
+    if len(places) > 1:
+        notes.append("offers are in different places: compare national equivalents "
+                     "(annualized total / (1 + the place's OEWS pay differential))")
+    for e in evals:
+        if not e.total_market.available:
+            notes.append(f"{e.offer.name}: total percentile {e.total_market.label}")
+    return OfferComparison(
+        evaluations=evals, highest_first_year=best("first_year_total"),
+        highest_annualized=best("annualized_total"),
+        highest_national_equivalent=best("national_equivalent_total"), notes=notes,
+    )

@@ -1,0 +1,221 @@
+"""Roster check: each employee's pay against the band and the market.
+
+Input: a CSV with columns id, title, place, base (annual USD) and optionally level and
+role (a role id, overriding the title). For every row: the band of its role x level x
+place (`paybench.decide.bands`, same percentile and spread for everyone), the
+compa-ratio base / band midpoint, the market percentile of base in its cell, and a flag
+when base is below the band minimum or above its maximum. Rows that cannot be placed
+(unknown title or place, missing level, negative or non-numeric base) are listed with
+their reason; nothing is dropped silently. A summary by role x level gives the count,
+mean compa-ratio and the share below minimum.
+
+Privacy: the roster is read, evaluated in memory and returned; nothing of it is written
+to the store (the store is opened read-only by the CLI). Money: annual US dollars.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from paybench.decide.bands import band_limits, check_spread
+from paybench.decide.market import (
+    Market,
+    check_level,
+    check_place,
+    check_role,
+    percentile_of,
+    value_at_percentile,
+)
+from paybench.errors import InputError, PaybenchError
+from paybench.normalize.money import parse_amount
+from paybench.sources.tabular import iter_rows
+
+REQUIRED_COLUMNS = ["id", "title", "place", "base"]
+
+
+class Employee(BaseModel):
+    """One roster row as given."""
+
+    id: str
+    title: str
+    place: str
+    base: float = Field(description="annual USD")
+    level: str | None = None
+    role: str | None = None
+
+
+class RosterRow(BaseModel):
+    """One employee evaluated."""
+
+    row: int = Field(description="1-based data row in the file")
+    id: str
+    title: str
+    role: str
+    level: str
+    place: str = Field(description="the cell's place label")
+    base: float
+    band_min: float
+    band_mid: float
+    band_max: float
+    compa_ratio: float = Field(description="base / band midpoint")
+    market_percentile: float
+    market_label: str
+    flag: str = Field(description="'below minimum', 'above maximum' or ''")
+    basis: str = Field(description="how role and level were found")
+
+
+class RosterRejected(BaseModel):
+    """A row that could not be evaluated, with its reason."""
+
+    row: int
+    id: str | None
+    reason: str
+
+
+class RosterSummary(BaseModel):
+    """Summary of one role x level."""
+
+    role: str
+    level: str
+    count: int
+    mean_compa_ratio: float
+    below_min: int
+    share_below_min: float
+    above_max: int
+
+
+class RosterReport(BaseModel):
+    """The roster check's result; nothing of it is stored."""
+
+    percentile: float
+    spread_pct: float
+    rows: list[RosterRow]
+    rejected: list[RosterRejected]
+    summary: list[RosterSummary]
+
+
+def read_roster(path: Path) -> tuple[list[tuple[int, Employee]], list[RosterRejected]]:
+    """Read a roster CSV: (row number, employee) pairs and the rows rejected with reasons."""
+    if not path.exists():
+        raise InputError(f"no such file: {path}")
+    good: list[tuple[int, Employee]] = []
+    bad: list[RosterRejected] = []
+    for number, row, _raw in iter_rows(path, REQUIRED_COLUMNS, source="roster"):
+        if "__error__" in row:
+            bad.append(RosterRejected(row=number, id=None, reason=row["__error__"]))
+            continue
+        ident = row["id"].strip() or None
+        try:
+            good.append((number, _employee(row)))
+        except PaybenchError as exc:
+            bad.append(RosterRejected(row=number, id=ident, reason=str(exc)))
+    return good, bad
+
+
+def _employee(row: dict[str, str]) -> Employee:
+    ident = row["id"].strip()
+    if not ident:
+        raise InputError("no id")
+    text = row["base"].strip()
+    if not text:
+        raise InputError("no base pay")
+    if text.lstrip().startswith("-"):
+        raise InputError(f"base {text!r} is negative")
+    try:
+        base = parse_amount(text)
+    except PaybenchError as exc:
+        raise InputError(f"base {text!r}: {exc}") from None
+    except ValueError:
+        raise InputError(f"base {text!r} is not a number") from None
+    if base <= 0:
+        raise InputError(f"base {text!r} must be positive")
+    if base < 1000:
+        raise InputError(f"base {text!r} looks hourly or in thousands; give annual USD")
+    if not row["title"].strip() and not (row.get("role") or "").strip():
+        raise InputError("no title or role")
+    if not row["place"].strip():
+        raise InputError("no place")
+    return Employee(id=ident, title=row["title"].strip(), place=row["place"].strip(), base=base,
+                    level=(row.get("level") or "").strip() or None,
+                    role=(row.get("role") or "").strip() or None)
+
+
+def check_roster(
+    employees: list[tuple[int, Employee]], market: Market, *, percentile: float = 50,
+    spread_pct: float = 40, rejected: list[RosterRejected] | None = None,
+) -> RosterReport:
+    """Evaluate employees against bands built at `percentile` with `spread_pct`."""
+    from paybench.normalize.titles import normalize_title
+
+    check_spread(spread_pct)
+    if not 0 < percentile < 100:
+        raise InputError(f"percentile {percentile:g} must be between 0 and 100")
+    rows: list[RosterRow] = []
+    bad = list(rejected or [])
+    for number, emp in employees:
+        try:
+            basis = []
+            role, level = emp.role, emp.level
+            if role is None or level is None:
+                match = normalize_title(emp.title)
+                if role is None:
+                    if match.role is None:
+                        raise InputError(f"title {emp.title!r} matches no role ({match.reason})")
+                    role = match.role
+                    basis.append(f"role from title (confidence {match.confidence:.2f})")
+                if level is None:
+                    if match.level is None:
+                        raise InputError(f"no level given and none in title {emp.title!r}")
+                    level = match.level
+                    basis.append("level from title")
+            role, level = check_role(role), check_level(level)
+            check_place(emp.place)
+            cell = market.cell(role, level, emp.place)
+        except PaybenchError as exc:
+            bad.append(RosterRejected(row=number, id=emp.id, reason=str(exc)))
+            continue
+        mid = value_at_percentile(cell, percentile)
+        low, high = band_limits(mid, spread_pct)
+        pos = percentile_of(emp.base, cell)
+        flag = "below minimum" if emp.base < low else ("above maximum" if emp.base > high else "")
+        rows.append(RosterRow(
+            row=number, id=emp.id, title=emp.title, role=role, level=level, place=cell.place.label,
+            base=emp.base, band_min=round(low), band_mid=round(mid), band_max=round(high),
+            compa_ratio=round(emp.base / mid, 4), market_percentile=round(pos.percentile, 1),
+            market_label=pos.label, flag=flag, basis="; ".join(basis) or "given"))
+    return RosterReport(percentile=percentile, spread_pct=spread_pct, rows=rows,
+                        rejected=sorted(bad, key=lambda r: r.row), summary=summarize(rows))
+
+
+def summarize(rows: list[RosterRow]) -> list[RosterSummary]:
+    """Count, mean compa-ratio and share below minimum per role x level."""
+    groups: dict[tuple[str, str], list[RosterRow]] = defaultdict(list)
+    for row in rows:
+        groups[(row.role, row.level)].append(row)
+    out = []
+    for (role, level), items in sorted(groups.items()):
+        below = sum(r.flag == "below minimum" for r in items)
+        out.append(RosterSummary(
+            role=role, level=level, count=len(items),
+            mean_compa_ratio=round(sum(r.compa_ratio for r in items) / len(items), 4),
+            below_min=below, share_below_min=round(below / len(items), 4),
+            above_max=sum(r.flag == "above maximum" for r in items)))
+    return out
+
+
+def roster_csv(report: RosterReport) -> str:
+    """The evaluated rows (and rejected rows, with reasons) as CSV text."""
+    buf = io.StringIO()
+    fields = [*list(RosterRow.model_fields), "reason"]
+    writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    for row in report.rows:
+        writer.writerow({**row.model_dump(), "reason": ""})
+    for rej in report.rejected:
+        writer.writerow({"row": rej.row, "id": rej.id or "", "reason": rej.reason})
+    return buf.getvalue()

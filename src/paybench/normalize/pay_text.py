@@ -49,7 +49,7 @@ How it reads
    :data:`MAX_ANNUAL_USD` ($2,000,000) is refused with the reason; the next candidate
    is then tried.
 
-Bounds: "$150k - $180k" is ``range`` (min < max); "$150k" is ``single`` (max None);
+Bounds: "$150k - $180k" is ``range`` (min <= max, as written); "$150k" is ``single`` (max None);
 "up to $210,000" is ``up_to`` with **min == max == 210,000** (the only figure known is
 the ceiling; keeping it in both ends makes ``annual_usd`` that figure instead of an
 invented lower end); "from $150k", "starting at $150k", "$150k+" are ``from`` (max None).
@@ -105,7 +105,7 @@ class ExtractedPay(pydantic.BaseModel):
 
     ``min``/``max`` are as written, in ``currency`` per ``period``; ``annual_usd_min``,
     ``annual_usd_max`` and ``annual_usd`` (the midpoint) are US dollars per year.
-    ``bound``: ``range`` (min < max), ``single`` (max None), ``up_to`` (a ceiling:
+    ``bound``: ``range`` (min <= max, both written), ``single`` (max None), ``up_to`` (a ceiling:
     min == max == the figure), ``from`` (a floor: max None). ``span`` is the
     ``[start, end)`` character offsets of ``matched`` in the input text.
     """
@@ -134,13 +134,14 @@ class NotPay(pydantic.BaseModel):
 _SPACE_CHARS = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\t": " ", "\u2007": " "})
 
 _MASKS = [
-    re.compile(r"\b401\s*\(?\s*k\s*\)?", re.IGNORECASE),
-    re.compile(r"\b403\s*\(?\s*b\s*\)?", re.IGNORECASE),
+    re.compile(r"(?<![$€£₹\d.,])\b401\s*\(?\s*k\s*\)?", re.IGNORECASE),
+    re.compile(r"(?<![$€£₹\d.,])\b403\s*\(?\s*b\s*\)?", re.IGNORECASE),
     re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|percent\b|per\s*cent\b)", re.IGNORECASE),
     re.compile(r"(?<![\d$€£₹])\b\d{1,4}\s*/\s*\d{1,4}(?:\s*/\s*\d{2,4})?\b"),
     re.compile(r"\b(?:v|ver\.?|version|release|python|java|ios|android|web|gpt-?)\s*\d+(?:\.\d+)+\b",
                re.IGNORECASE),
     re.compile(r"\bv\d+(?:\.\d+)*\b", re.IGNORECASE),
+    re.compile(r"\b(?:B2B|B2C|C2C|W-?2|1099|P2P|G2|H-?1B|24x7|4K|5G|3D|2D)\b", re.IGNORECASE),
     # years and year ranges, unless a currency sign precedes or a multiplier follows
     re.compile(r"(?<![\d$€£₹.,'])\b(?:19[5-9]\d|20[0-4]\d)(?:\s*[-–—/]\s*(?:19|20)?\d\d)?\b"
                r"(?!\s*(?:k\b|K\b|[.,]\d|\+?\s*(?:USD|EUR|GBP|CAD|INR|€|£|\$)))"),
@@ -162,7 +163,8 @@ _CUR_PRE = (
     rf"(?:{_CODES})\b)"
 )
 _CUR_POST = (
-    rf"(?:\b(?:{_CODES})\b|€|£|\$|₹|zł|\b(?:euros?|dollars?|pounds?|rupees?|Kč|Ft|lei|zloty)\b)"
+    rf"(?:\$\s?(?:CAD|CA|USD|US|AUD|AU)\b|\b(?:{_CODES})\b|€|£|\$|₹|zł|"
+    r"\b(?i:euros?|dollars?|pounds?|rupees?|Kč|Ft|lei|zloty)\b)"
 )
 _NUM = (
     r"(?:\d{1,2}(?:,\d{2})+,\d{3}(?![\d,])"          # Indian grouping 12,00,000
@@ -171,14 +173,16 @@ _NUM = (
     r")"
 )
 _MULT = (
-    r"(?:\s?(?:thousand|lakhs?|lacs?|LPA|crores?|million|millions|billion|mn|bn|mm|MM|cr|Cr)"
+    r"(?:\s?(?i:thousand|lakhs?|lacs?|LPA|crores?|million|millions|billion|mn|bn|mm|cr)"
     r"|\s?[kK]|[MBL]|\s[MB])(?![A-Za-z])"
 )
 _FIGURE = (
-    rf"(?:(?P<{{p}}cur1>{_CUR_PRE})\s?)?(?<![\d.,])(?P<{{p}}num>{_NUM})(?P<{{p}}mult>{_MULT})?"
+    rf"(?:(?P<{{p}}cur1>{_CUR_PRE})\s?(?<![\d.,])|(?<![A-Za-z\d.,_]))(?P<{{p}}num>{_NUM})(?P<{{p}}mult>{_MULT})?"
     rf"(?:\s?(?P<{{p}}cur2>{_CUR_POST}))?(?P<{{p}}plus>\+)?"
+    r"(?P<{p}per>\s?/\s?(?i:yr|year|hr|hour|h|mo|month|annum|day|wk|week)\b)?"
 )
-_SEP = r"\s*(?:-{1,2}|–|—|~|\bto\b|\band\b|\bthrough\b|\bupto\b)\s*(?:up\s+to\s+)?"
+_SEP = (r"\s*(?:-{1,2}|–|—|~|\bto\b|\band\b|\bthrough\b|\bupto\b|\bund\b|\bbis\b|\bet\b|à|\ba\b|\by\b)"
+        r"\s*(?:up\s+to\s+)?")
 _CANDIDATE = re.compile(
     rf"(?P<a>{_FIGURE.replace('{p}', 'a_')})(?:(?P<sep>{_SEP})(?P<b>{_FIGURE.replace('{p}', 'b_')}))?",
     re.UNICODE,
@@ -188,6 +192,8 @@ _MULT_VALUES: list[tuple[str, float]] = [
     (r"k|thousand", 1e3), (r"lakhs?|lacs?|l|lpa", 1e5), (r"crores?|cr", 1e7),
     (r"m|mm|mn|millions?", 1e6), (r"b|bn|billion", 1e9),
 ]
+_DOLLARS = frozenset({"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN", "TWD"})
+_DOLLAR_CODE = re.compile(r"(?<![A-Za-z])(?:CAD|AUD|NZD|SGD|HKD|MXN|USD)(?![A-Za-z])")
 _WORD_CURRENCY = {"euro": "EUR", "euros": "EUR", "dollar": "USD", "dollars": "USD", "pound": "GBP",
                   "pounds": "GBP", "rupee": "INR", "rupees": "INR", "kč": "CZK", "ft": "HUF", "lei": "RON",
                   "zł": "PLN", "zloty": "PLN"}
@@ -202,11 +208,11 @@ _PERIOD_PATTERNS: list[tuple[Period, str]] = [
     ("week", r"(?:/|\bper\b|\ban?\b|\beach\b|\bp\s?/?)\s*\.?\s*(?:weeks?|wk|w)\b|\bweekly\b"),
     ("month", r"(?:/|\bper\b|\ban?\b|\beach\b|\bp\s?/?)\s*\.?\s*(?:months?|mo|mth|m)\b|\bmonthly\b"
               r"|\bpcm\b|\bp\.\s?m\.|\bpro\s+monat\b|/\s*monat\b|\bmonatlich\b|\bpar\s+mois\b"
-              r"|/\s*mois\b|\bmensuel(?:le)?\b|\bmensual\b|\bal\s+mes\b"),
+              r"|/\s*mois\b|\bmensuel(?:le)?\b|\bmensual\b|\bal\s+mes\b|\bpor\s+m[êe]s\b|/\s*m[êe]s\b|\bmensal\b"),
     ("year", r"(?:/|\bper\b|\ban?\b|\beach\b|\bp\s?/?)\s*\.?\s*(?:years?|yrs?|y|annum|anum)\b"
              r"|\bannual(?:ly)?\b|\byearly\b|\bp\.?\s?a\.?(?![a-z])|\bLPA\b|\bper\s+annum\b"
              r"|\bpro\s+jahr\b|/\s*jahr\b|\bj(?:ä|ae)hrlich\b|\bp\.\s?a\b|\bpar\s+an\b|/\s*an\b"
-             r"|\bannuel(?:le)?\b|\bbrut\s+annuel\b|\bal\s+año\b|\banual\b|\bper\s+year\b|\bsalary\s+band\b(?!x)"),
+             r"|\bannuel(?:le)?\b|\bbrut\s+annuel\b|\bpar\s+ann[ée]e\b|/\s*ann[ée]e\b|\bpor\s+ano\b|\bal\s+año\b|\banual\b|\bper\s+year\b|\bsalary\s+band\b(?!x)"),
 ]
 _PERIOD_RES = [(p, re.compile(rx, re.IGNORECASE)) for p, rx in _PERIOD_PATTERNS]
 _PERIOD_BEFORE = [
@@ -239,24 +245,27 @@ _PAY_WORDS = re.compile(
     r"budgeted|hiring\s+range|offer|income)\b",
     re.IGNORECASE,
 )
-_NOT_PAY_AFTER = re.compile(
-    r"^\W{0,3}(?:[\w'-]+\s+){0,3}?(?:stipends?|budgets?|allowances?|reimburse\w*|gift\s*cards?|vouchers?|"
-    r"credits?|(?:sign[- ]?on|signing|referral|relocation|retention|joining|annual|performance|spot|"
-    r"holiday|year[- ]end)?\s*bonus(?:es)?|users?|customers?|clients?|employees?|people|members?|"
-    r"engineers?|developers?|downloads?|installs?|companies|businesses|brands|funding|revenue|ARR|"
-    r"valuation|series\s+[A-F]\b|round|raised?|GMV|assets|AUM|transactions|requests|grants?|prizes?|"
-    r"awards?|in\s+(?:funding|revenue|sales|ARR|seed|venture|capital|investment)|investment|"
-    r"seed|capital|fund|deals?|contracts?|patients|students|learners|countries|cities|locations|"
-    r"stores|offices|records|rows|events|queries|GPUs|servers|lines|miles|sq\.?\s?ft|square|per\s+seat|"
-    r"per\s+user|match(?:ing)?|life\s+insurance|insurance|coverage|deductible|towards|toward|"
-    r"learning|education|training|wellness|equity\s+grant|in\s+equity|in\s+RSUs|in\s+stock|"
-    r"worth\s+of|annually\s+in\s+(?:equity|RSUs))\b",
+_COUNT_AFTER = re.compile(
+    r"^\W{0,3}(?:(?:active|monthly|daily|paying|happy|global|enterprise|full[- ]time|registered)\s+)?"
+    r"(?:users?|customers?|clients?|employees?|people|members?|engineers?|developers?|staff|downloads?|"
+    r"installs?|companies|businesses|brands|patients|students|learners|countries|cities|locations|stores|"
+    r"offices|records|rows|events|queries|GPUs|servers|lines|transactions|requests|miles|sq\.?\s?ft)\b",
     re.IGNORECASE,
 )
+_NOT_PAY_AFTER = re.compile(
+    r"^\W{0,3}(?P<gap>(?:[\w'-]+\s+){0,3}?)(?P<word>stipends?|budgets?|allowances?|reimburse\w*|"
+    r"gift\s*cards?|vouchers?|credits?|bonus(?:es)?|funding|revenue|ARR|valuation|series\s+[A-F]\b|round|"
+    r"raised?|GMV|assets|AUM|grants?|prizes?|awards?|investment|seed|capital|fund|deals?|quota|"
+    r"match(?:ing)?|insurance|coverage|deductible|towards?|equity\s+grant|in\s+(?:equity|RSUs|stock|funding|"
+    r"revenue|sales|ARR|seed|venture|capital|investment)|worth\s+of|per\s+seat|per\s+user|sales)\b",
+    re.IGNORECASE,
+)
+_PAY_GAP = re.compile(r"\b(?:base|basic|salary|pay|plus|and|with|including|incl|inclusive|total|ote|comp|"
+                      r"compensation|doe|depending)\b|[+&(]", re.IGNORECASE)
 _NOT_PAY_BEFORE = re.compile(
     r"(?:raised|raising|funding|funded|valuation|valued\s+at|revenue|ARR|series\s+[A-F]|seed|backed|"
     r"bonus(?:es)?(?:\s+of)?|stipend|budget|allowance|reimburse\w*|gift|voucher|credit|match(?:ing)?|"
-    r"grant|invested|investment|sales\s+of|customers|users|over|serving|manage[sd]?|managing|"
+    r"grant|invested|investment|sales\s+of|quota|customers|users|serving|manage[sd]?|managing|"
     r"portfolio|AUM|deals|GMV|fund|contracts?\s+worth|worth|prize|award|donat\w+|insurance|"
     r"life\s+insurance|coverage|learning|education|training|wellness|relocation|referral|equity|RSUs?|"
     r"stock|options|phone|internet|wifi|commuter|transit|meal|lunch|parking)"
@@ -281,6 +290,8 @@ class _Figure:
     mult: float
     currency: str | None
     plus: bool
+    period: Period | None = None
+    bare_dollar: bool = False
 
 
 @dataclass
@@ -324,6 +335,9 @@ def _currency(text: str | None) -> str | None:
     key = text.strip().lower()
     if key in _WORD_CURRENCY:
         return _WORD_CURRENCY[key]
+    coded = re.fullmatch(r"\$\s?([A-Za-z]{2,3})", text.strip())
+    if coded:  # "$ CAD", "$CA" (French Canadian order) read as "CAD$", "CA$"
+        text = coded.group(1).upper() + "$"
     try:
         return currency_code(re.sub(r"\s+", "", text))
     except MoneyError:
@@ -348,10 +362,20 @@ def _figure(m: re.Match[str], p: str) -> _Figure | None:
         return None
     mult_word = m.group(f"{p}mult")
     mult = _multiplier(mult_word)
-    cur = _currency(m.group(f"{p}cur1")) or _currency(m.group(f"{p}cur2"))
+    cur1, cur2 = m.group(f"{p}cur1"), m.group(f"{p}cur2")
+    cur = _currency(cur1) or _currency(cur2)
+    bare = (cur1 or "").strip() == "$" and (cur2 or "").strip() in ("", "$")
+    if bare and cur2 is not None and cur2.strip() not in ("", "$"):
+        cur = _currency(cur2) or cur
+    if cur1 and cur2 and cur1.strip() == "$":  # "$140,000 CAD": the code names the dollar
+        cur = _currency(re.sub(r"^\$\s?", "", cur2.strip())) or cur
     if mult_word and mult_word.strip().lower() == "lpa":
         cur = cur or "INR"
-    return _Figure(value * mult, raw, mult, cur, bool(m.group(f"{p}plus")))
+    per_text = m.group(f"{p}per")
+    period: Period | None = None
+    if per_text:
+        period, _ = _period_after(per_text)
+    return _Figure(value * mult, raw, mult, cur, bool(m.group(f"{p}plus")), period, bare)
 
 
 def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -427,9 +451,16 @@ def _candidates(text: str, masked: str) -> list[_Candidate]:
         b = _figure(m, "b_") if m.group("b") else None
         sep = (m.group("sep") or "").strip().lower()
         start, end = m.start(), m.end()
+        if b is not None and a.currency != b.currency and (a.bare_dollar or b.bare_dollar):
+            # "$140,000 - $160,000 AUD": the code written at one end names both ends' dollar
+            coded = b.currency if a.bare_dollar else a.currency
+            if coded in _DOLLARS:
+                a.currency = b.currency = coded
         if b is not None:
             before_text = masked[max(0, start - 12):start].lower()
-            bad_and = sep.startswith("and") and "between" not in before_text
+            between = re.search(r"between|zwischen|entre", before_text)
+            bad_and = (sep in ("and", "und", "et", "y") and not between) or (
+                sep == "a" and not re.search(r"\bde(?:sde)?\b", before_text))
             if bad_and or (a.currency and b.currency and a.currency != b.currency):
                 # not one range: read the first figure alone, then look again after it
                 end = m.end("a")
@@ -440,6 +471,7 @@ def _candidates(text: str, masked: str) -> list[_Candidate]:
                 a = _Figure(a.value * b.mult, a.raw_number, b.mult, a.currency, a.plus)
             a.currency = a.currency or b.currency
             b.currency = b.currency or a.currency
+            a.bare_dollar = b.bare_dollar = a.bare_dollar and b.bare_dollar
         cand = _Candidate(start=start, end=end, low=a, high=b, sep=sep, currency=a.currency)
         # hyphenated non-pay like "2-3", "1-2 days" or a phone number: need evidence, checked below
         if b is not None and b.value < a.value:
@@ -474,14 +506,14 @@ def _assess(text: str, masked: str, c: _Candidate, default_period: Period | None
         else:
             c.bound = "single"
     else:
-        c.bound = "range" if c.high.value > c.low.value else "single"
-        if c.bound == "single":
-            c.high = None
+        c.bound = "range"  # "$150k - $150k" stays a range as written, min == max
     # period
     period, period_end = _period_after(after_full)
     if period is not None:
         c.period, c.period_explicit = period, True
         c.end += period_end
+    elif (attached := (c.high.period if c.high is not None else None) or c.low.period) is not None:
+        c.period, c.period_explicit = attached, True
     elif (bp := _period_before(before)) is not None:
         c.period, c.period_explicit = bp, True
     pay_word = _PAY_WORDS.search(before[-60:]) is not None or _TOTAL_WORDS.search(before[-60:]) is not None
@@ -489,20 +521,32 @@ def _assess(text: str, masked: str, c: _Candidate, default_period: Period | None
     if not (c.currency or has_mult or pay_word or (c.period_explicit and period is not None)):
         c.reasons.append(f"{matched!r}: no currency, multiplier or pay word")
         return
-    # not-pay context
+    # not-pay context: what follows the figure, then what precedes it
     after = masked[c.end:hi]
-    extra = re.match(r"^[\s,]*(?:[+&]|plus\b|and\b|with\b|\()", after)
-    if not extra and _NOT_PAY_AFTER.search(after[:45]):
-        word = _NOT_PAY_AFTER.search(after[:45])
-        assert word is not None
-        c.reasons.append(f"{matched!r} is not pay ({word.group(0).strip(' ,:')!r} follows)")
+    count = _COUNT_AFTER.search(after[:40])
+    thing = _NOT_PAY_AFTER.search(after[:45])
+    if thing and _PAY_GAP.search(thing.group("gap") + after[:thing.start("gap")]):
+        thing = None  # "+ bonus", "base plus bonus", "including bonus": more pay on top
+    if count or thing:
+        word = (count or thing).group(0)  # type: ignore[union-attr]
+        c.reasons.append(f"{matched!r} is not pay ({word.strip(' ,:')!r} follows)")
         return
-    nb = _NOT_PAY_BEFORE.search(before[-45:])
-    if nb and not _PAY_WORDS.search(before[-45:][nb.end() - len(before[-45:]) - 1:] or ""):
-        last_pay = list(_PAY_WORDS.finditer(before[-45:]))
+    window = before[-45:]
+    for tm in _TOTAL_WORDS.finditer(window):  # "(including bonus): $210k" names pay, not a bonus
+        window = window[:tm.start()] + " " * (tm.end() - tm.start()) + window[tm.end():]
+    nb = _NOT_PAY_BEFORE.search(window)
+    pay_follows = re.match(r"^\W{0,3}(?:\w+\s+){0,2}?(?:base\s+)?(?:salary|pay|compensation)\b", after,
+                           re.IGNORECASE)
+    if nb and not pay_follows:
+        last_pay = list(_PAY_WORDS.finditer(window))
         if not last_pay or last_pay[-1].start() < nb.start():
             c.reasons.append(f"{matched!r} is not pay ({nb.group(0).strip(' ,:')!r} precedes)")
             return
+    # "$": a dollar code nearby says which dollar ("Base salary (CAD): $140,000", "$28/hour (CAD)")
+    if c.low.bare_dollar and c.currency == "USD":
+        near = _DOLLAR_CODE.search(before[-30:]) or _DOLLAR_CODE.search(after[:25])
+        if near:
+            c.currency = near.group(0)
     c.component = _component(masked, c.start, c.end, lo, hi)
     if c.period is None:
         if default_period is not None:

@@ -1,0 +1,299 @@
+"""Pay extraction from posting text: corpus precision/recall, examples, properties, CLI."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from paybench.normalize.pay_text import ExtractedPay, NotPay, extract_pay
+
+CORPUS = Path(__file__).parent / "data" / "pay_phrases.csv"
+ON = dt.date(2025, 6, 2)
+
+
+def load_corpus() -> list[dict[str, str]]:
+    with CORPUS.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def same(a: float | None, b: str) -> bool:
+    if b == "":
+        return a is None
+    return a is not None and math.isclose(a, float(b), rel_tol=1e-9)
+
+
+def is_right(result: ExtractedPay | NotPay, row: dict[str, str]) -> bool:
+    """Whether the extraction matches the row's expected min, max, currency, period, component."""
+    if row["min"] == "":
+        return isinstance(result, NotPay)
+    return (
+        isinstance(result, ExtractedPay)
+        and same(result.min, row["min"])
+        and same(result.max, row["max"])
+        and result.currency == row["currency"]
+        and result.period == row["period"]
+        and result.component == row["component"]
+    )
+
+
+def describe(result: ExtractedPay | NotPay) -> str:
+    if isinstance(result, NotPay):
+        return f"NotPay({result.reason})"
+    return (f"{result.min:g}-{result.max if result.max is None else f'{result.max:g}'} {result.currency}/"
+            f"{result.period} {result.component} {result.bound} [{result.matched}]")
+
+
+# ------------------------------------------------------------------------- corpus
+
+
+def test_corpus_shape() -> None:
+    rows = load_corpus()
+    positives = [r for r in rows if r["min"]]
+    negatives = [r for r in rows if not r["min"]]
+    assert len(rows) >= 320 and len(negatives) >= 80
+    assert {r["split"] for r in rows} == {"dev", "holdout"}
+    assert len({r["text"] for r in rows}) == len(rows), "duplicate phrases"
+    groups = {"us", "hourly", "contract", "ote", "ca", "uk", "eu", "in", "emb", "neg"}
+    assert {r["group"] for r in rows} >= groups
+    for r in positives:
+        assert r["currency"] and r["period"] and r["component"] in ("base", "total"), r
+        assert r["max"] == "" or float(r["min"]) <= float(r["max"]), r
+    for r in negatives:
+        assert not (r["max"] or r["currency"] or r["period"] or r["component"]), r
+
+
+def test_corpus_precision_and_recall() -> None:
+    rows = load_corpus()
+    extracted = right_extracted = positives = right_positives = false_pos = 0
+    misses: list[str] = []
+    for row in rows:
+        result = extract_pay(row["text"], on=ON)
+        ok = is_right(result, row)
+        if isinstance(result, ExtractedPay):
+            extracted += 1
+            right_extracted += ok
+            false_pos += row["min"] == ""
+        if row["min"]:
+            positives += 1
+            right_positives += ok
+        if not ok:
+            want = (f"{row['min']}-{row['max']} {row['currency']}/{row['period']} {row['component']}"
+                    if row["min"] else "NotPay")
+            misses.append(f"  #{row['id']} {row['text']!r}\n      want {want}\n      got  {describe(result)}")
+    precision = right_extracted / extracted
+    recall = right_positives / positives
+    negatives = len(rows) - positives
+    print(f"\npay corpus: {len(rows)} phrases ({positives} pay, {negatives} not pay)")
+    print(f"precision {precision:.3f} ({right_extracted}/{extracted}), recall {recall:.3f} "
+          f"({right_positives}/{positives}), false positives {false_pos}/{negatives}")
+    for split in ("dev", "holdout"):
+        part = [r for r in rows if r["split"] == split]
+        results = [(extract_pay(r["text"], on=ON), r) for r in part]
+        got = [(res, r) for res, r in results if isinstance(res, ExtractedPay)]
+        pos = [(res, r) for res, r in results if r["min"]]
+        print(f"  {split}: {len(part)} phrases, precision {sum(is_right(a, b) for a, b in got)}/{len(got)}, "
+              f"recall {sum(is_right(a, b) for a, b in pos)}/{len(pos)}")
+    print(f"misses ({len(misses)}):\n" + "\n".join(misses))
+    assert precision >= 0.95
+    assert recall >= 0.90
+
+
+# ------------------------------------------------------------------------- examples
+
+EXAMPLES: list[tuple[str, tuple[float, float | None, str, str, str, str]]] = [
+    ("$150,000 - $200,000 a year", (150000, 200000, "USD", "year", "base", "range")),
+    ("USD 180K-240K", (180000, 240000, "USD", "year", "base", "range")),
+    ("$60-$75/hr", (60, 75, "USD", "hour", "base", "range")),
+    ("CA$140k-160k", (140000, 160000, "CAD", "year", "base", "range")),
+    ("£85k-£100k + bonus", (85000, 100000, "GBP", "year", "base", "range")),
+    ("between 120 and 150 thousand", (120000, 150000, "USD", "year", "base", "range")),
+    ("up to $210,000", (210000, 210000, "USD", "year", "base", "up_to")),
+    ("$95/hour on W2", (95, None, "USD", "hour", "base", "single")),
+    ("Salary: 200k", (200000, None, "USD", "year", "base", "single")),
+    ("$150K–$180K base", (150000, 180000, "USD", "year", "base", "range")),
+    ("The base pay range for this role is $136,000 to $204,000 per year",
+     (136000, 204000, "USD", "year", "base", "range")),
+    ("Pay: $45.00 - $55.00 per hour", (45, 55, "USD", "hour", "base", "range")),
+    ("€70.000 - €85.000 brutto/Jahr", (70000, 85000, "EUR", "year", "base", "range")),
+    ("compensation range of 180,000-220,000 USD annually", (180000, 220000, "USD", "year", "base", "range")),
+    ("OTE $250k (50/50 split)", (250000, None, "USD", "year", "total", "single")),
+    ("$200k-$250k + equity", (200000, 250000, "USD", "year", "base", "range")),
+    ("$120k-$140k DOE", (120000, 140000, "USD", "year", "base", "range")),
+    ("Hourly rate: $85", (85, None, "USD", "hour", "base", "single")),
+    ("$8,000 - $10,000 per month", (8000, 10000, "USD", "month", "base", "range")),
+    ("Total compensation: $300K - $400K", (300000, 400000, "USD", "year", "total", "range")),
+    ("TC: $280k-$320k", (280000, 320000, "USD", "year", "total", "range")),
+    ("on-target earnings of $200,000", (200000, None, "USD", "year", "total", "single")),
+    ("$160K-$200K including bonus", (160000, 200000, "USD", "year", "total", "range")),
+    ("From $80,000 a year", (80000, None, "USD", "year", "base", "from")),
+]
+
+
+@pytest.mark.parametrize(("text", "want"), EXAMPLES, ids=[t for t, _ in EXAMPLES])
+def test_example(text: str, want: tuple[float, float | None, str, str, str, str]) -> None:
+    result = extract_pay(text, on=ON)
+    assert isinstance(result, ExtractedPay), result
+    got = (result.min, result.max, result.currency, result.period, result.component, result.bound)
+    assert got == want
+    assert text[result.span[0]:result.span[1]] == result.matched
+
+
+NOT_PAY = ["401k", "401(k) match", "$5M Series A", "raised $120 million", "10,000 users", "$2B valuation",
+           "1,000+ employees", "up to $5,000 education stipend", "$500 home office budget", "$25 gift card",
+           "version 2.0", "2024-2025", "100% remote", "24/7"]
+
+
+@pytest.mark.parametrize("text", NOT_PAY)
+def test_not_pay(text: str) -> None:
+    result = extract_pay(text, on=ON)
+    assert isinstance(result, NotPay), describe(result)
+    assert result.reason and "\n" not in result.reason
+
+
+def test_annual_usd_and_currency_conversion() -> None:
+    hourly = extract_pay("$60-$75/hr", on=ON)
+    assert isinstance(hourly, ExtractedPay)
+    assert (hourly.annual_usd_min, hourly.annual_usd_max, hourly.annual_usd) == (124800, 156000, 140400)
+    gbp = extract_pay("£85k-£100k + bonus", on=ON)
+    assert isinstance(gbp, ExtractedPay)
+    # GBP traded between 1.2 and 1.4 USD in 2025: the ECB rate of ON was used, not 1:1
+    assert 1.2 * 85000 < gbp.annual_usd_min < 1.4 * 85000
+    assert math.isclose(gbp.annual_usd, (gbp.annual_usd_min + gbp.annual_usd_max) / 2)  # type: ignore[operator]
+    earlier = extract_pay("£85k-£100k + bonus", on=dt.date(2022, 9, 26))  # sterling's 2022 low
+    assert isinstance(earlier, ExtractedPay) and earlier.annual_usd_min < gbp.annual_usd_min
+
+
+def test_implausible_refused_with_reason() -> None:
+    low = extract_pay("$5 per hour", on=ON)
+    assert isinstance(low, NotPay) and "below the plausible minimum" in low.reason
+    high = extract_pay("Salary: $3,000,000 per year", on=ON)
+    assert isinstance(high, NotPay) and "above the plausible maximum" in high.reason
+    ambiguous = extract_pay("Pay: $12,000 - $15,000", on=ON)
+    assert isinstance(ambiguous, NotPay) and "monthly or yearly" in ambiguous.reason
+    assert isinstance(extract_pay("Pay: $12,000 - $15,000", on=ON, default_period="month"), ExtractedPay)
+
+
+def test_defaults_and_choice() -> None:
+    result = extract_pay("Salary: 90,000 - 110,000", on=ON, default_currency="EUR")
+    assert isinstance(result, ExtractedPay) and result.currency == "EUR"
+    text = "Sign-on bonus $10,000. The range is $150,000-$180,000 in NYC and $140,000-$170,000 elsewhere."
+    chosen = extract_pay(text, on=ON)
+    assert isinstance(chosen, ExtractedPay) and (chosen.min, chosen.max) == (150000, 180000)
+    assert chosen.matched == "$150,000-$180,000" and text.index("$150,000") == chosen.span[0]
+    assert isinstance(extract_pay(""), NotPay) and isinstance(extract_pay("   \n"), NotPay)
+
+
+# ------------------------------------------------------------------------- properties
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_never_raises_on_text(text: str) -> None:
+    result = extract_pay(text, on=ON)
+    assert isinstance(result, ExtractedPay | NotPay)
+    if isinstance(result, ExtractedPay):
+        assert text[result.span[0]:result.span[1]] == result.matched
+
+
+_PIECES = st.sampled_from(["$", "€", "£", "k", "K", "-", " to ", "/hr", " a year", "401(k)", "%", "USD",
+                           "1", "0", "5", "12", ",", ".", " ", "salary ", "OTE ", "up to ", "between ",
+                           " and ", "lakh", "M", "\n", "24/7", "2025"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=25).map("".join))
+def test_never_raises_on_pay_like_text(text: str) -> None:
+    result = extract_pay(text, on=ON)
+    assert isinstance(result, ExtractedPay | NotPay)
+    if isinstance(result, ExtractedPay):
+        assert text[result.span[0]:result.span[1]] == result.matched
+        assert result.max is None or result.min <= result.max
+        assert result.annual_usd_min > 0 and math.isfinite(result.annual_usd)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(20, 1999), st.integers(0, 500), st.sampled_from([" - ", "-", " – ", "—", " to "]),
+       st.sampled_from(["k", "K"]))
+def test_generated_k_ranges(a: int, extra: int, sep: str, k: str) -> None:
+    b = min(a + extra, 1999)
+    result = extract_pay(f"${a}{k}{sep}${b}{k} a year", on=ON)
+    assert isinstance(result, ExtractedPay), result
+    assert (result.min, result.max, result.currency, result.period) == (a * 1000, b * 1000, "USD", "year")
+    assert result.bound == "range"
+
+
+_CURRENCIES = [("$", "USD"), ("US$", "USD"), ("USD ", "USD"), ("€", "EUR"), ("EUR ", "EUR"), ("£", "GBP"),
+               ("GBP ", "GBP"), ("CA$", "CAD"), ("C$", "CAD"), ("CAD ", "CAD"), ("A$", "AUD"),
+               ("AUD ", "AUD"), ("NZ$", "NZD"), ("S$", "SGD"), ("SGD ", "SGD"), ("CHF ", "CHF"), ("₹", "INR"),
+               ("INR ", "INR"), ("Rs. ", "INR"), ("SEK ", "SEK"), ("HK$", "HKD"), ("¥", "JPY")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(_CURRENCIES), st.integers(60, 200), st.integers(1, 60), st.booleans())
+def test_currency_symbols_and_codes(cur: tuple[str, str], low: int, width: int, suffix: bool) -> None:
+    symbol, code = cur
+    scale = {"JPY": 100, "INR": 100, "SEK": 10, "HKD": 10}.get(code, 1)  # bigger numbers
+    lo, hi = low * 1000 * scale, (low + width) * 1000 * scale
+    text = (f"{lo:,} - {hi:,} {symbol.strip()} per year" if suffix and symbol.strip().isalpha()
+            else f"Salary {symbol}{lo:,} - {symbol}{hi:,} per year")
+    result = extract_pay(text, on=ON)
+    assert isinstance(result, ExtractedPay), (text, result)
+    assert (result.min, result.max, result.currency, result.period) == (lo, hi, code, "year")
+    assert result.annual_usd_min <= result.annual_usd <= result.annual_usd_max  # type: ignore[operator]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="abc $€£k-–0123456789,.+/", max_size=60), st.text(max_size=40))
+def test_result_invariants(middle: str, tail: str) -> None:
+    text = f"Salary {middle} {tail}"
+    result = extract_pay(text, on=ON)
+    if isinstance(result, ExtractedPay):
+        assert result.max is None or result.min <= result.max
+        hi = result.annual_usd_max if result.annual_usd_max is not None else result.annual_usd_min
+        assert result.annual_usd_min <= result.annual_usd <= hi
+        assert text[result.span[0]:result.span[1]] == result.matched
+        assert result.matched in text
+
+
+# ------------------------------------------------------------------------- CLI
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "paybench", *args], capture_output=True, text=True,
+                          env={**os.environ}, timeout=120)
+
+
+def test_cli_pay_json() -> None:
+    proc = run_cli("pay", "The base pay range for this role is $136,000 to $204,000 per year", "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert {k: data[k] for k in ("min", "max", "currency", "period", "component", "bound")} == {
+        "min": 136000.0, "max": 204000.0, "currency": "USD", "period": "year", "component": "base",
+        "bound": "range"}
+    annual = (data["annual_usd_min"], data["annual_usd_max"], data["annual_usd"])
+    assert annual == (136000.0, 204000.0, 170000.0)
+    assert data["matched"] == "$136,000 to $204,000 per year"
+
+    miss = run_cli("pay", "raised $120 million", "--json")
+    assert miss.returncode == 0, miss.stderr
+    data = json.loads(miss.stdout)
+    assert data["pay"] is None and "raised" in data["reason"]
+
+    text = run_cli("pay", "£85k-£100k + bonus", "--on", "2025-06-02")
+    assert text.returncode == 0 and "GBP per year" in text.stdout and "annual USD" in text.stdout
+
+    empty = run_cli("pay", "  ", "--json")
+    assert empty.returncode == 1 and empty.stderr.strip().startswith("error:")
+    assert len(empty.stderr.strip().splitlines()) == 1 and "Traceback" not in empty.stderr
+    bad = run_cli("pay", "$100k", "--on", "June")
+    assert bad.returncode == 1 and "YYYY-MM-DD" in bad.stderr

@@ -148,6 +148,16 @@ INGEST_COLUMNS: dict[str, str] = {
     "note": "VARCHAR",
 }
 
+SUBMISSION_REVIEW_COLUMNS: dict[str, str] = {
+    "review_id": "BIGINT",
+    "received_at": "TIMESTAMP",
+    "status": "VARCHAR",  # pending, approved, rejected
+    "reason": "VARCHAR",  # why it was held back
+    "record": "VARCHAR",  # the submission's observations as JSON (paybench.submissions)
+    "decided_at": "TIMESTAMP",
+}
+"""Submissions held back as outliers: they stay out of `observations` until approved."""
+
 TABLES: dict[str, dict[str, str]] = {
     "ingests": INGEST_COLUMNS,
     "observations": OBSERVATION_COLUMNS,
@@ -155,6 +165,7 @@ TABLES: dict[str, dict[str, str]] = {
     "oews": OEWS_COLUMNS,
     "quarantine": QUARANTINE_COLUMNS,
     "observation_skills": SKILL_COLUMNS,
+    "submission_review": SUBMISSION_REVIEW_COLUMNS,
 }
 
 FAULT_ENV = "PAYBENCH_FAULT_AFTER_ROWS"

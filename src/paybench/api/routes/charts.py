@@ -1,0 +1,91 @@
+"""Charts as SVG, drawn server-side from the definitions in `paybench.charts` (the same
+ones the guide report uses), so the web page needs no chart library and no network."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from paybench.api.deps import ERRORS, level_param, place_param, role_levels, role_param, state
+from paybench.api.routes.cells import MAX_COMPARE, NATIONAL, compare, compute_cell
+from paybench.normalize.levels import LEVEL_NAMES, LEVELS
+
+router = APIRouter(responses=ERRORS, tags=["charts"])
+
+SVG_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"image/svg+xml": {"schema": {"type": "string"}}},
+          "description": "an SVG document"}}
+_CACHE_SIZE = 256
+_svg_cache: OrderedDict[tuple[Any, ...], str] = OrderedDict()
+_svg_lock = threading.Lock()
+
+
+def _svg(key: tuple[Any, ...], draw: Any) -> Response:
+    with _svg_lock:
+        svg = _svg_cache.get(key)
+    if svg is None:
+        from paybench import charts
+
+        svg = charts.to_svg(draw(charts))
+        with _svg_lock:
+            _svg_cache[key] = svg
+            while len(_svg_cache) > _CACHE_SIZE:
+                _svg_cache.popitem(last=False)
+    return Response(svg, media_type="image/svg+xml",
+                    headers={"Cache-Control": "no-cache"})
+
+
+@router.get("/charts/ranges.svg", response_class=Response, responses=SVG_RESPONSE)
+def ranges_svg(
+    request: Request,
+    role: Annotated[str, Query(min_length=1, max_length=100)],
+    place: Annotated[str, Query(min_length=1, max_length=200)] = "US",
+    level: Annotated[str | None, Query(max_length=40)] = None,
+) -> Response:
+    """P10-P90 (line), P25-P75 (bar) and median (dot) of annual base pay for each level of a
+    role in a place, each beside the national range (one row per level and place)."""
+    st = state(request)
+    found = role_param(role)
+    levels = [level_param(level)] if level else role_levels(found)
+    where = place_param(place)
+    model = st.model()
+    rows: list[dict[str, Any]] = []
+    rank: dict[str, int] = {lv: i for i, lv in enumerate(LEVELS)}
+    scopes = [where] if where.scope == "national" else [where, NATIONAL]
+    for lv in levels:
+        for j, pl in enumerate(scopes):
+            cell = compute_cell(model, found.id, lv, pl)
+            short = "national" if pl.scope == "national" else pl.label.split(",")[0].split("-")[0]
+            rows.append({**cell.quantiles(), "label": f"{LEVEL_NAMES[lv]} · {short}",
+                         "order": 1000 - (rank[lv] * 2 + j)})
+    title = f"{found.name}: {where.label}" + ("" if where.scope == "national" else " vs national")
+    key = ("ranges", st.signature(), found.id, tuple(levels), where.key, where.scope)
+    return _svg(key, lambda charts: charts.range_chart(rows, title=title, sort="order"))
+
+
+@router.get("/charts/compare.svg", response_class=Response, responses=SVG_RESPONSE)
+def compare_svg(
+    request: Request,
+    role: Annotated[list[str], Query(min_length=1, max_length=MAX_COMPARE)],
+    place: Annotated[list[str], Query(min_length=1, max_length=MAX_COMPARE)],
+    level: Annotated[str, Query(max_length=40)] = "senior",
+) -> Response:
+    """Cells side by side (one role in up to four places, or up to four roles in one
+    place), ranked by median."""
+    st = state(request)
+    result = compare(request, role, place, level)
+    by_place = len(place) > 1 or len(role) == 1
+    rows = [{**c.quantiles(), "label": c.place.label if by_place else c.role_name}
+            for c in result.cells]
+    if len({r["label"] for r in rows}) < len(rows):  # same place typed twice
+        rows = [{**r, "label": f"{i + 1}. {r['label']}"} for i, r in enumerate(rows)]
+    title = f"{LEVEL_NAMES[result.level]} " + (
+        result.cells[0].role_name if by_place else result.cells[0].place.label)
+    key = ("compare", st.signature(), tuple(c.role for c in result.cells),
+           tuple(c.place.key for c in result.cells), result.level)
+    return _svg(key, lambda charts: charts.range_chart(rows, title=title))
+

@@ -1,0 +1,58 @@
+"""Personal pay submissions: validated, rate-limited per client, outliers held back."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from paybench.api.deps import ERRORS, state
+from paybench.api.errors import ApiError, FieldError
+from paybench.api.models import ErrorResponse, SubmissionCounts, SubmissionOut
+from paybench.bench import SUBMISSION_MIN
+from paybench.submissions import (
+    Submission,
+    SubmissionFieldError,
+    prepare_submission,
+    store_submission,
+    submission_counts,
+)
+
+router = APIRouter(responses=ERRORS)
+
+
+@router.post("/submissions", response_model=SubmissionOut, status_code=201, tags=["submissions"],
+             responses={429: {"model": ErrorResponse, "description": "Too many submissions"},
+                        200: {"model": SubmissionOut, "description": "Duplicate: already received"}})
+def submit(request: Request, submission: Submission) -> SubmissionOut | JSONResponse:
+    """Submit one person's pay. Everything is validated (a 422 names the field); nothing is
+    stored beyond the normalized record (no IP, no name). An outlier against its cell is
+    held for review and not used until approved; cells are published from submissions
+    only when at least 5 of them fall in the cell."""
+    st = state(request)
+    client = request.client.host if request.client else "unknown"
+    wait = request.app.state.submission_bucket.take(client)
+    if wait > 0:
+        raise ApiError(429, f"too many submissions; retry in {wait:.0f} s",
+                       headers={"Retry-After": str(max(1, round(wait)))})
+    try:
+        prepared = prepare_submission(submission)
+    except SubmissionFieldError as exc:
+        raise FieldError(exc.field, str(exc)) from None
+    model = st.model()
+    with st.db() as store:
+        result = store_submission(store, prepared, model)
+    st.invalidate()
+    out = SubmissionOut(status=result.status, id=result.id, role=result.role,
+                        role_name=result.role_name, level=result.level, place=result.place,
+                        base_annual_usd=result.base_annual_usd, reason=result.reason)
+    if result.status == "duplicate":
+        return JSONResponse(out.model_dump(mode="json"), status_code=200)
+    return out
+
+
+@router.get("/submissions", response_model=SubmissionCounts, tags=["submissions"])
+def counts(request: Request) -> SubmissionCounts:
+    """How many submissions are stored and held for review (never individual records)."""
+    with state(request).db() as store:
+        found = submission_counts(store)
+    return SubmissionCounts(**found, minimum_per_cell=SUBMISSION_MIN)

@@ -1,0 +1,21 @@
+"""The web page: one HTML document; its script and styles are served from /static."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse
+
+from paybench import __version__
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/", response_class=HTMLResponse)
+def index() -> HTMLResponse:
+    """The page: search a role and a place, estimate, compare."""
+    from jinja2 import Template
+
+    text = resources.files("paybench.web").joinpath("templates/index.html").read_text(encoding="utf-8")
+    return HTMLResponse(Template(text).render(version=__version__))

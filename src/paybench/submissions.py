@@ -1,0 +1,294 @@
+"""Personal pay submissions: validation, storage and review of outliers.
+
+A submission is one person's pay: a title, a level (or years of experience), a place, base
+pay and optionally bonus and equity per year, in any currency and pay period, and optionally
+the employer. It is normalized with the same code as every other source (title -> role and
+level, place -> metro, money -> annual USD) and stored as `Observation(kind='submitted',
+source='submission')`, one per pay component, in an ingest of its own (so it keeps
+provenance: an ingest id, a content hash, a timestamp).
+
+What is stored: the fields above, normalized, and nothing else: no IP address, no name, no
+contact. Identical submissions (same content, same day) count once.
+
+Outliers are held back in `submission_review` (status 'pending') and stay out of
+`observations`, so no benchmark uses them until an admin approves them. A submission is an
+outlier when its annual base pay (USD) is
+
+* below P10 / 3 or above P90 x 3 of its benchmark cell (role x level x place), or
+* more than 4 robust standard deviations from the cell's median in log pay, the standard
+  deviation read off the cell's P10-P90 span: sigma = (ln P90 - ln P10) / (2 x 1.2816).
+
+k-anonymity is enforced where cells are computed (`paybench.bench.SUBMISSION_MIN`): a cell
+with submissions among its data is only published from 5 of them up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from paybench.bench import BenchmarkModel, CellPlace, cell_place
+from paybench.errors import InputError, MoneyError
+from paybench.normalize.levels import level_from_years, parse_level
+from paybench.normalize.money import normalize_pay, parse_period
+from paybench.normalize.places import normalize_place
+from paybench.normalize.roles import get_role
+from paybench.normalize.titles import normalize_title
+from paybench.records import Component, Observation, Provenance
+from paybench.store import Store
+
+SOURCE_ID = "submission"
+OUTLIER_RATIO = 3.0
+"""A base pay below P10 / 3 or above P90 x 3 of its cell is held back for review."""
+OUTLIER_Z = 4.0
+"""A base pay more than this many robust standard deviations (log pay) from the cell's
+median is held back for review."""
+_Z90 = 1.2815515655446004
+
+SubmissionStatus = Literal["accepted", "held_for_review", "duplicate"]
+
+
+class SubmissionFieldError(InputError):
+    """A submission field that cannot be used; `field` names it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class Submission(BaseModel):
+    """One person's pay as submitted. Amounts are in `currency` per `period`; equity is the
+    value vesting per year."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    title: str = Field(min_length=1, max_length=200, description="job title as held")
+    level: str | None = Field(default=None, max_length=40,
+                              description="entry, mid, senior, staff, principal, manager, ...")
+    years_experience: float | None = Field(default=None, ge=0, le=60,
+                                           description="years of professional experience")
+    place: str = Field(min_length=1, max_length=200,
+                       description="city, metro, state, ZIP or 'Remote (US)'")
+    base: float = Field(gt=0, le=1e9, description="base pay, in currency per period")
+    bonus: float | None = Field(default=None, ge=0, le=1e9,
+                                description="yearly bonus, in currency per period")
+    equity_per_year: float | None = Field(default=None, ge=0, le=1e9,
+                                          description="equity vesting per year, in currency")
+    currency: str = Field(default="USD", min_length=1, max_length=10)
+    period: str = Field(default="year", min_length=1, max_length=20,
+                        description="hour, day, week, biweek, month or year")
+    employer: str | None = Field(default=None, max_length=200)
+
+
+@dataclass
+class PreparedSubmission:
+    """A validated submission: its observations (base first) and where it belongs."""
+
+    observations: list[Observation]
+    role: str
+    role_name: str
+    level: str
+    level_basis: str
+    place: CellPlace
+    base_annual_usd: float
+    content_sha256: str
+
+
+@dataclass
+class SubmissionResult:
+    """What happened to a submission."""
+
+    status: SubmissionStatus
+    id: str
+    role: str
+    role_name: str
+    level: str
+    place: CellPlace
+    base_annual_usd: float
+    reason: str | None = None
+
+
+def _level(sub: Submission, title_level: str | None) -> tuple[str, str]:
+    if sub.level:
+        try:
+            return parse_level(sub.level), "given"
+        except ValueError as exc:
+            raise SubmissionFieldError("level", str(exc)) from None
+    if sub.years_experience is not None:
+        return level_from_years(sub.years_experience), "years"
+    if title_level:
+        return title_level, "title"
+    raise SubmissionFieldError(
+        "level", "give a level or years_experience (the title states no level)")
+
+
+def prepare_submission(sub: Submission, on: dt.date | None = None) -> PreparedSubmission:
+    """Validate and normalize a submission; raise SubmissionFieldError naming the field."""
+    on = on or dt.date.today()
+    match = normalize_title(sub.title)
+    if match.role is None:
+        raise SubmissionFieldError("title", match.reason or "no tech role matches this title")
+    role = get_role(match.role)
+    level, level_basis = _level(sub, match.level)
+    try:
+        place = normalize_place(sub.place)
+    except InputError as exc:
+        raise SubmissionFieldError("place", str(exc)) from None
+    cplace = cell_place(place)
+    try:
+        period = parse_period(sub.period)
+    except MoneyError as exc:
+        raise SubmissionFieldError("period", str(exc)) from None
+    amounts: list[tuple[str, Component, float]] = [("base", "base", sub.base)]
+    if sub.bonus:
+        amounts.append(("bonus", "bonus", sub.bonus))
+    if sub.equity_per_year:
+        amounts.append(("equity_per_year", "equity", sub.equity_per_year))
+    employer = " ".join(sub.employer.split()) if sub.employer else None
+    content = json.dumps({**sub.model_dump(), "employer": employer, "on": on.isoformat()},
+                         sort_keys=True)
+    sha = hashlib.sha256(content.encode()).hexdigest()
+    observations = []
+    for field_name, component, amount in amounts:
+        # bonus and equity are yearly sums: never annualized from an hourly base's period
+        per = period if component == "base" else "year"
+        try:
+            pay = normalize_pay(amount, sub.currency, per, on, component=component)
+        except MoneyError as exc:
+            bad = "currency" if "currency" in str(exc).lower() else field_name
+            raise SubmissionFieldError(bad, str(exc)) from None
+        observations.append(Observation(
+            provenance=Provenance(source=SOURCE_ID, file_sha256=sha, row_number=1,
+                                  citation="submitted through the paybench API"),
+            kind="submitted", observed_on=on, raw_title=sub.title, role=role.id,
+            role_confidence=match.confidence, level=level, level_basis=level_basis,
+            country=place.country, state=place.state, metro=place.metro,
+            work_mode=place.work_mode, employment_type="full_time", employer=employer,
+            component=component, currency=pay_currency(sub.currency), period=per,
+            amount_raw=amount, annual_usd=pay.annual_usd, dedup_key=sha,
+            years_experience=sub.years_experience,
+        ))
+    return PreparedSubmission(
+        observations=observations, role=role.id, role_name=role.name, level=level,
+        level_basis=level_basis, place=cplace, base_annual_usd=observations[0].annual_usd,
+        content_sha256=sha)
+
+
+def pay_currency(text: str) -> str:
+    """The ISO code of a currency as typed."""
+    from paybench.normalize.money import currency_code
+
+    return currency_code(text)
+
+
+def outlier_reason(prepared: PreparedSubmission, model: BenchmarkModel) -> str | None:
+    """Why the submission's base pay is an outlier for its cell, or None (see module doc)."""
+    try:
+        cell = model.cell(prepared.role, prepared.level, prepared.place)
+    except InputError:
+        national = CellPlace(scope="national", country="US", label="United States")
+        cell = model.cell(prepared.role, prepared.level, national)
+    pay = prepared.base_annual_usd
+    where = f"{cell.role_name}, {cell.level}, {cell.place.label}"
+    if pay < cell.p10 / OUTLIER_RATIO:
+        return f"base ${pay:,.0f} is below P10/{OUTLIER_RATIO:g} (${cell.p10:,} / 3) of {where}"
+    if pay > cell.p90 * OUTLIER_RATIO:
+        return f"base ${pay:,.0f} is above P90x{OUTLIER_RATIO:g} (${cell.p90:,} x 3) of {where}"
+    sigma = (math.log(cell.p90) - math.log(cell.p10)) / (2 * _Z90)
+    if sigma > 0:
+        z = (math.log(pay) - math.log(cell.p50)) / sigma
+        if abs(z) > OUTLIER_Z:
+            return f"base ${pay:,.0f} is {z:+.1f} robust SD from the median ${cell.p50:,} of {where}"
+    return None
+
+
+def store_submission(store: Store, prepared: PreparedSubmission,
+                     model: BenchmarkModel | None = None) -> SubmissionResult:
+    """Store a prepared submission: into `observations` as its own ingest, or, when it is an
+    outlier against `model`'s cell, into `submission_review` (pending). The caller holds
+    whatever lock guards the store's connection."""
+    result = SubmissionResult(
+        status="accepted", id=prepared.content_sha256[:16], role=prepared.role,
+        role_name=prepared.role_name, level=prepared.level, place=prepared.place,
+        base_annual_usd=round(prepared.base_annual_usd, 2))
+    if store.find_ingest(SOURCE_ID, prepared.content_sha256) is not None or store.scalar(
+        "SELECT count(*) FROM submission_review WHERE record LIKE ?",
+        [f'%"dedup_key": "{prepared.content_sha256}"%'],
+    ):
+        result.status = "duplicate"
+        return result
+    reason = outlier_reason(prepared, model) if model is not None else None
+    if reason is not None:
+        review_id = int(store.scalar("SELECT coalesce(max(review_id), 0) + 1 FROM submission_review"))
+        record = json.dumps([o.model_dump(mode="json") for o in prepared.observations])
+        store.con.execute(
+            "INSERT INTO submission_review VALUES (?, ?, 'pending', ?, ?, NULL)",
+            [review_id, dt.datetime.now(), reason, record])
+        result.status, result.reason, result.id = "held_for_review", reason, f"review-{review_id}"
+        return result
+    _write_observations(store, prepared.observations, prepared.content_sha256)
+    return result
+
+
+def _write_observations(store: Store, observations: list[Observation], sha: str) -> int:
+    size = len(json.dumps([o.model_dump(mode="json") for o in observations]))
+    with store.ingest_transaction(SOURCE_ID, "api:submission", sha, size) as writer:
+        for obs in observations:
+            writer.rows_read += 1
+            writer.add(obs)
+        return writer.ingest_id
+
+
+def pending_reviews(store: Store) -> list[dict[str, Any]]:
+    """Held-back submissions awaiting a decision, oldest first (with their records)."""
+    frame = store.query(
+        "SELECT review_id, received_at, reason, record FROM submission_review "
+        "WHERE status = 'pending' ORDER BY review_id")
+    out = []
+    for row in frame.to_dict("records"):
+        records = json.loads(row["record"])
+        base = records[0]
+        out.append({
+            "review_id": int(row["review_id"]), "received_at": str(row["received_at"]),
+            "reason": row["reason"], "role": base["role"], "level": base["level"],
+            "metro": base["metro"], "state": base["state"], "country": base["country"],
+            "base_annual_usd": base["annual_usd"],
+        })
+    return out
+
+
+def decide_review(store: Store, review_id: int, approve: bool) -> str:
+    """Approve (move into observations) or reject a held-back submission; returns the new
+    status. Raises InputError when there is no pending review with this id."""
+    row = store.con.execute(
+        "SELECT record FROM submission_review WHERE review_id = ? AND status = 'pending'",
+        [review_id]).fetchone()
+    if row is None:
+        raise InputError(f"no pending review {review_id}")
+    status = "approved" if approve else "rejected"
+    if approve:
+        observations = [Observation.model_validate(r) for r in json.loads(row[0])]
+        sha = observations[0].dedup_key
+        if store.find_ingest(SOURCE_ID, sha) is None:
+            _write_observations(store, observations, sha)
+    store.con.execute(
+        "UPDATE submission_review SET status = ?, decided_at = ? WHERE review_id = ?",
+        [status, dt.datetime.now(), review_id])
+    return status
+
+
+def submission_counts(store: Store) -> dict[str, int]:
+    """How many submissions are stored, and how many wait for review (no personal data)."""
+    stored = store.scalar(
+        "SELECT count(DISTINCT dedup_key) FROM observations WHERE source = ?", [SOURCE_ID]) or 0
+    pending = store.scalar(
+        "SELECT count(*) FROM submission_review WHERE status = 'pending'") or 0
+    rejected = store.scalar(
+        "SELECT count(*) FROM submission_review WHERE status = 'rejected'") or 0
+    return {"stored": int(stored), "pending_review": int(pending), "rejected": int(rejected)}

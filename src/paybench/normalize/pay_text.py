@@ -484,6 +484,10 @@ def _candidates(text: str, masked: str) -> list[_Candidate]:
     return out
 
 
+def _has_mult(c: _Candidate) -> bool:
+    return c.low.mult != 1 or (c.high is not None and c.high.mult != 1)
+
+
 def _assess(text: str, masked: str, c: _Candidate, default_period: Period | None) -> None:
     """Fill period, bound, component and refusal reasons of a candidate (in place)."""
     lo, hi = _clause_bounds(masked, c.start, c.end)
@@ -590,14 +594,15 @@ def extract_pay(
     cands = _candidates(clean, masked)
     if not cands:
         return NotPay(reason="no figure that could be pay")
-    for c in cands:
+    # ranges first, then figures with a currency or multiplier, then text order; the first
+    # candidate that passes the context and plausibility checks is the answer (assessed lazily)
+    ordered = sorted(cands, key=lambda c: (c.high is None, not (c.currency or _has_mult(c)), c.start))
+    first_reason: str | None = None
+    for c in ordered:
         try:
             _assess(clean, masked, c, default_period)
         except Exception as exc:  # pragma: no cover - defensive: never raise on text
             c.reasons.append(f"unreadable figure ({exc})")
-    ordered = sorted(cands, key=lambda c: (bool(c.reasons), c.high is None, not c.strong, c.start))
-    first_reason: str | None = None
-    for c in ordered:
         if c.reasons:
             first_reason = first_reason or c.reasons[0]
             continue

@@ -222,25 +222,36 @@ def bench(
 def guide(
     out_dir: Annotated[Path, typer.Option("--out", help="directory for the guide files")] = Path("guide"),
     metros: Annotated[int, typer.Option("--metros", help="how many top tech metros")] = 25,
+    year: Annotated[int | None, typer.Option("--year", help="the guide's edition year "
+                                             "(effective date 1 January of it)")] = None,
+    roles_spec: Annotated[str | None, typer.Option(
+        "--roles", help="areas and role ids, comma-separated, e.g. 'Data & AI,software-engineer'")] = None,
+    formats: Annotated[str, typer.Option(
+        "--format", help="comma-separated: html, pdf, csv, json")] = "html,pdf,csv,json",
     as_of: Annotated[str | None, typer.Option("--as-of", help="effective date YYYY-MM-DD")] = None,
     db: DbOption = None,
 ) -> None:
-    """Write the salary guide tables (guide.csv, guide.json) and print the ML table."""
-    from paybench.guide import build_guide, write_guide
+    """Write the salary guide (guide.html, guide.pdf, guide.csv, guide.json) and print the ML table."""
+    from paybench.guide.report import generate
     from paybench.ingest import ensure_defaults
 
+    chosen = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
+    effective = _parse_date(as_of) if as_of else None
     with _store(db) as store:
         with _progress() as progress:
             ensure_defaults(store, progress)
-        data = build_guide(store, metros=metros, effective=_parse_date(as_of))
-    paths = write_guide(data, out_dir)
-    table = Table("role", "level", "P25", "P50", "P75", "n", "method", title="ML roles, United States")
+        report, paths = generate(store, out_dir, metros=metros, year=year, effective=effective,
+                                 roles_spec=roles_spec, formats=chosen)
+    data = report.data
+    table = Table("role", "level", "P25", "P50", "P75", "n", "method",
+                  title=f"ML roles, United States ({data.year})")
     for row in data.ml_national():
         table.add_row(row.role_name, row.level, f"${row.p25:,}", f"${row.p50:,}",
                       f"${row.p75:,}", str(row.n), row.method)
     out.print(table)
     for path in paths:
         out.print(f"wrote {path}")
+    out.print("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items()))
 
 
 def _register_command_modules() -> None:

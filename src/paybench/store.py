@@ -70,6 +70,33 @@ SKILL_COLUMNS: dict[str, str] = {
     "requirement": "VARCHAR",  # required, preferred or NULL
 }
 
+POSTING_COLUMNS: dict[str, str] = {
+    # every job posting read (with or without posted pay); its pay, if any, is in
+    # observations (kind 'posted') and its skills in observation_skills, by dedup_key
+    "ingest_id": "INTEGER",
+    "source": "VARCHAR",
+    "file_sha256": "VARCHAR",
+    "row_number": "BIGINT",
+    "dedup_key": "VARCHAR",
+    "observed_on": "DATE",
+    "site": "VARCHAR",
+    "job_url": "VARCHAR",
+    "raw_title": "VARCHAR",
+    "role": "VARCHAR",
+    "level": "VARCHAR",
+    "employer": "VARCHAR",
+    "industry": "VARCHAR",
+    "company_size": "VARCHAR",
+    "country": "VARCHAR",
+    "state": "VARCHAR",
+    "metro": "VARCHAR",
+    "work_mode": "VARCHAR",
+    "employment_type": "VARCHAR",
+    "years_experience": "DOUBLE",
+    "has_pay": "BOOLEAN",
+    "pay_source": "VARCHAR",  # structured (the file's pay columns) or text (read from the description)
+}
+
 STATISTIC_COLUMNS: dict[str, str] = {
     "ingest_id": "INTEGER",
     "source": "VARCHAR",
@@ -166,6 +193,7 @@ TABLES: dict[str, dict[str, str]] = {
     "quarantine": QUARANTINE_COLUMNS,
     "observation_skills": SKILL_COLUMNS,
     "submission_review": SUBMISSION_REVIEW_COLUMNS,
+    "postings": POSTING_COLUMNS,
 }
 
 FAULT_ENV = "PAYBENCH_FAULT_AFTER_ROWS"

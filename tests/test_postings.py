@@ -1,0 +1,203 @@
+"""Job postings adapter: the JobSpy CSV layout and JSON Lines, into a real store."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from paybench.errors import InputError
+from paybench.ingest import detect_source, ingest_file
+from paybench.sources.postings import (
+    JOBSPY_COLUMNS,
+    company_size,
+    dedup_key,
+    extract_years_experience,
+)
+from paybench.store import Store
+
+DATA = Path(__file__).parent / "data"
+CSV = DATA / "postings_jobspy.csv"
+JSONL = DATA / "postings.jsonl"
+
+
+@pytest.fixture()
+def store(fresh_db: Path) -> Store:
+    with Store(fresh_db) as s:
+        yield s
+
+
+def _posting(store: Store, company: str, title: str) -> dict:
+    rows = store.query("SELECT * FROM postings WHERE employer = ? AND raw_title = ?", [company, title])
+    assert len(rows) == 1, rows
+    return rows.iloc[0].to_dict()
+
+
+def _observation(store: Store, key: str) -> dict:
+    rows = store.query("SELECT * FROM observations WHERE source = 'postings' AND dedup_key = ?", [key])
+    assert len(rows) == 1, rows
+    return rows.iloc[0].to_dict()
+
+
+def test_fixture_has_jobspy_columns_in_order() -> None:
+    header = CSV.read_text(encoding="utf-8").split("\n", 1)[0].split(",")
+    assert tuple(header) == JOBSPY_COLUMNS
+    assert detect_source(CSV) == "postings" and detect_source(JSONL) == "postings"
+
+
+def test_jobspy_csv_ingest_counts_and_notes(store: Store) -> None:
+    result = ingest_file(store, CSV)
+    counts = (result.rows_read, result.rows_kept, result.rows_quarantined, result.rows_skipped)
+    assert counts == (37, 25, 6, 6)
+    assert result.rows_read == result.rows_kept + result.rows_quarantined + result.rows_skipped
+    notes = "; ".join(result.notes)
+    assert "4 postings without posted pay" in notes
+    assert "2 duplicate postings" in notes
+    assert "1 postings without date_posted" in notes
+    assert store.scalar("SELECT count(*) FROM postings") == 25 + 4
+    assert store.scalar("SELECT count(*) FROM observations WHERE source = 'postings'") == 25
+    again = ingest_file(store, CSV)
+    assert again.already_ingested and store.scalar("SELECT count(*) FROM postings") == 29
+
+
+def test_structured_pay_used_and_posted_kind(store: Store) -> None:
+    ingest_file(store, CSV)
+    northwind = _posting(store, "Northwind Robotics", "Senior Machine Learning Engineer")
+    assert northwind["has_pay"] and northwind["pay_source"] == "structured"
+    obs = _observation(store, northwind["dedup_key"])
+    assert (obs["kind"], obs["period"], obs["currency"], obs["component"]) == (
+        "posted", "year", "USD", "base")
+    assert (obs["annual_usd_min"], obs["annual_usd_max"], obs["annual_usd"]) == (185000, 235000, 210000)
+    assert (obs["role"], obs["level"], obs["metro"], obs["years_experience"]) == (
+        "machine-learning-engineer", "senior", "14460", 5.0)
+    assert (obs["company_size"], obs["industry"]) == ("L", "Industrial Automation")
+    contract = _posting(store, "Apex Staffing", "Machine Learning Engineer (Contract)")
+    hourly = _observation(store, contract["dedup_key"])
+    assert (hourly["period"], hourly["amount_raw"], hourly["amount_raw_max"]) == ("hour", 85, 110)
+    assert hourly["annual_usd"] == pytest.approx(97.5 * 2080) and hourly["employment_type"] == "contract"
+    # posted figures are stored apart from paid ones: kind 'posted' only, never 'paid'
+    kinds = store.query("SELECT DISTINCT kind FROM observations WHERE source = 'postings'")["kind"].tolist()
+    assert kinds == ["posted"]
+
+
+def test_pay_read_from_text_when_not_structured(store: Store) -> None:
+    ingest_file(store, CSV)
+    llm = _posting(store, "Tessellate AI", "Machine Learning Engineer, LLM Applications")
+    assert llm["pay_source"] == "text" and llm["work_mode"] == "remote"
+    obs = _observation(store, llm["dedup_key"])
+    assert (obs["annual_usd_min"], obs["annual_usd_max"]) == (170000, 210000)
+    fenwick = _posting(store, "Fenwick Analytics", "Machine Learning Engineer")
+    london = _observation(store, fenwick["dedup_key"])
+    assert london["currency"] == "GBP" and (london["amount_raw"], london["amount_raw_max"]) == (75000, 90000)
+    assert london["annual_usd"] > 75000  # converted from pounds at the posting date's rate
+    # JobSpy parsed this one from the description ("yearly" 260000-340000); paybench re-reads
+    # the text and sees it is total compensation (OTE), not base
+    manager = _posting(store, "Lumen Commerce", "Manager, Machine Learning Engineering")
+    assert manager["pay_source"] == "text"
+    assert _observation(store, manager["dedup_key"])["component"] == "total"
+
+
+def test_postings_without_pay_counted_not_stored_as_pay(store: Store) -> None:
+    ingest_file(store, CSV)
+    data_engineer = _posting(store, "Cobalt Insurance", "Data Engineer")
+    assert not data_engineer["has_pay"] and data_engineer["pay_source"] is None
+    assert store.scalar("SELECT count(*) FROM observations WHERE dedup_key = ?",
+                        [data_engineer["dedup_key"]]) == 0
+    skills = set(store.query("SELECT skill FROM observation_skills WHERE dedup_key = ?",
+                             [data_engineer["dedup_key"]])["skill"])
+    assert {"dbt", "airflow", "snowflake", "aws", "sql", "python", "kafka"} <= skills
+
+
+def test_duplicates_stored_once_within_and_across_files(store: Store) -> None:
+    ingest_file(store, CSV)
+    result = ingest_file(store, JSONL)
+    assert "2 duplicate postings" in "; ".join(result.notes)  # Northwind (from the CSV) and Helix
+    assert store.scalar("SELECT count(*) FROM postings WHERE employer = 'Northwind Robotics'") == 1
+    assert store.scalar("SELECT count(*) FROM postings WHERE employer = 'Helix Bio'") == 1
+    keys = store.query("SELECT dedup_key FROM postings")["dedup_key"]
+    assert keys.is_unique
+    assert dedup_key("Acme", "ML  Engineer", "Austin, TX", "Python\n") == dedup_key(
+        " acme", "ml engineer", "AUSTIN, TX", "python")
+
+
+def test_jsonl_other_column_names(store: Store) -> None:
+    result = ingest_file(store, JSONL)
+    counts = (result.rows_read, result.rows_kept, result.rows_quarantined, result.rows_skipped)
+    assert counts == (19, 11, 3, 5)
+    vantage = _posting(store, "Vantage Cloud", "Senior Machine Learning Engineer")
+    obs = _observation(store, vantage["dedup_key"])
+    assert vantage["work_mode"] == "remote" and vantage["pay_source"] == "structured"
+    assert (obs["annual_usd_min"], obs["annual_usd_max"], obs["years_experience"]) == (190000, 240000, 6.0)
+    top = _posting(store, "Vantage Cloud", "Principal Machine Learning Engineer")
+    principal = _observation(store, top["dedup_key"])
+    assert (principal["annual_usd_min"], principal["annual_usd_max"], principal["level"]) == (
+        260000, 340000, "principal")
+    # "Up to $170,000 per year": a ceiling only, both ends at the figure
+    mlops = _observation(store, _posting(store, "Atlas Freight", "MLOps Engineer")["dedup_key"])
+    assert (mlops["annual_usd_min"], mlops["annual_usd_max"]) == (170000, 170000)
+
+
+def test_malformed_rows_quarantined_with_reasons(store: Store) -> None:
+    ingest_file(store, CSV)
+    ingest_file(store, JSONL)
+    reasons = store.query("SELECT reason FROM quarantine WHERE source = 'postings'")["reason"].tolist()
+    expected = [
+        "expected 34 fields, found 35", "title is empty", "date_posted 'last week' is not a date",
+        "pay amount 'competitive' is not a number", "below the plausible minimum",
+        "interval 'per sprint' is not", "line is not valid JSON", "line is not a JSON object",
+        "date_posted 'not a date' is not a date",
+    ]
+    for text in expected:
+        assert sum(text in r for r in reasons) == 1, (text, reasons)
+    assert len(reasons) == len(expected)
+
+
+def test_wrong_columns_refused_with_one_line_error(tmp_path: Path, store: Store) -> None:
+    bad = tmp_path / "jobs.csv"
+    bad.write_text("title,company,salary\nML Engineer,Acme,150000\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        ingest_file(store, bad, source="postings")
+    message = str(err.value)
+    assert "\n" not in message and "missing column(s) location" in message and "description" in message
+    jsonl = tmp_path / "jobs.jsonl"
+    jsonl.write_text('{"title": "ML Engineer", "pay": 1}\n', encoding="utf-8")
+    with pytest.raises(InputError, match="missing column"):
+        ingest_file(store, jsonl, source="postings")
+    env = {**os.environ, "PAYBENCH_DB": str(store.path)}
+    store.close()
+    proc = subprocess.run([sys.executable, "-m", "paybench", "ingest", str(bad), "--source", "postings"],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 1 and proc.stderr.startswith("error: ")
+    assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
+
+
+def test_skills_stored_per_observation(store: Store) -> None:
+    ingest_file(store, CSV)
+    key = _posting(store, "Northwind Robotics", "Senior Machine Learning Engineer")["dedup_key"]
+    rows = store.query("SELECT skill, requirement FROM observation_skills WHERE dedup_key = ?", [key])
+    found = dict(zip(rows["skill"], rows["requirement"], strict=True))
+    assert found["python"] == "required" and found["cpp"] == "required" and found["pytorch"] == "required"
+    assert found["masters"] == "required" and found["phd"] == "required"
+    assert found["cert-aws-ml-specialty"] == "preferred" and found["cuda"] == "preferred"
+    assert found["kubernetes"] == "required" and found["aws"] == "required"
+
+
+def test_years_of_experience() -> None:
+    assert extract_years_experience("5+ years of experience building ML systems") == 5
+    assert extract_years_experience("3-5 years of relevant experience") == 3
+    assert extract_years_experience("Minimum of 7 years in software") == 7
+    assert extract_years_experience("two years' experience with Python") == 2
+    text = "2+ years with Kubernetes experience; 6+ years of experience overall"
+    assert extract_years_experience(text) == 6
+    assert extract_years_experience("We have been in business for 25 years.") is None
+    assert extract_years_experience("401(k) vesting after 3 years") is None
+    assert extract_years_experience("") is None
+
+
+def test_company_size_bands() -> None:
+    assert company_size("11 to 50") == "S" and company_size("51 to 200") == "M"
+    assert company_size("1,001 to 5,000") == "L" and company_size("10,000+") == "L"
+    assert company_size("") is None and company_size("unknown") is None

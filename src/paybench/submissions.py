@@ -36,7 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from paybench.bench import BenchmarkModel, CellPlace, cell_place
 from paybench.errors import InputError, MoneyError
 from paybench.normalize.levels import level_from_years, parse_level
-from paybench.normalize.money import normalize_pay, parse_period
+from paybench.normalize.money import currency_code, normalize_pay, parse_period
 from paybench.normalize.places import normalize_place
 from paybench.normalize.roles import get_role
 from paybench.normalize.titles import normalize_title
@@ -145,6 +145,10 @@ def prepare_submission(sub: Submission, on: dt.date | None = None) -> PreparedSu
         period = parse_period(sub.period)
     except MoneyError as exc:
         raise SubmissionFieldError("period", str(exc)) from None
+    try:
+        currency = currency_code(sub.currency)
+    except MoneyError as exc:
+        raise SubmissionFieldError("currency", str(exc)) from None
     amounts: list[tuple[str, Component, float]] = [("base", "base", sub.base)]
     if sub.bonus:
         amounts.append(("bonus", "bonus", sub.bonus))
@@ -159,10 +163,9 @@ def prepare_submission(sub: Submission, on: dt.date | None = None) -> PreparedSu
         # bonus and equity are yearly sums: never annualized from an hourly base's period
         per = period if component == "base" else "year"
         try:
-            pay = normalize_pay(amount, sub.currency, per, on, component=component)
+            pay = normalize_pay(amount, currency, per, on, component=component)
         except MoneyError as exc:
-            bad = "currency" if "currency" in str(exc).lower() else field_name
-            raise SubmissionFieldError(bad, str(exc)) from None
+            raise SubmissionFieldError(field_name, str(exc)) from None
         observations.append(Observation(
             provenance=Provenance(source=SOURCE_ID, file_sha256=sha, row_number=1,
                                   citation="submitted through the paybench API"),
@@ -170,7 +173,7 @@ def prepare_submission(sub: Submission, on: dt.date | None = None) -> PreparedSu
             role_confidence=match.confidence, level=level, level_basis=level_basis,
             country=place.country, state=place.state, metro=place.metro,
             work_mode=place.work_mode, employment_type="full_time", employer=employer,
-            component=component, currency=pay_currency(sub.currency), period=per,
+            component=component, currency=currency, period=per,
             amount_raw=amount, annual_usd=pay.annual_usd, dedup_key=sha,
             years_experience=sub.years_experience,
         ))
@@ -178,13 +181,6 @@ def prepare_submission(sub: Submission, on: dt.date | None = None) -> PreparedSu
         observations=observations, role=role.id, role_name=role.name, level=level,
         level_basis=level_basis, place=cplace, base_annual_usd=observations[0].annual_usd,
         content_sha256=sha)
-
-
-def pay_currency(text: str) -> str:
-    """The ISO code of a currency as typed."""
-    from paybench.normalize.money import currency_code
-
-    return currency_code(text)
 
 
 def outlier_reason(prepared: PreparedSubmission, model: BenchmarkModel) -> str | None:

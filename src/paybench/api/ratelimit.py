@@ -93,18 +93,30 @@ class BodySizeLimit:
                     return
         seen = 0
         response_started = False
+        refused = False
 
         async def counting_receive() -> Message:
-            nonlocal seen
+            nonlocal seen, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
-                    raise BodyTooLarge(limit)
+                    refused = True
+                    if not response_started:
+                        await tracking_send(None)
+                    return {"type": "http.disconnect"}
             return message
 
-        async def tracking_send(message: Message) -> None:
+        async def tracking_send(message: Message | None) -> None:
             nonlocal response_started
+            if message is None:  # answer 413 now; whatever the app sends later is dropped
+                response_started = True
+                await _send_json(send, 413, f"request body over {limit:,} bytes")
+                return
+            if refused and response_started:
+                return
             if message["type"] == "http.response.start":
                 response_started = True
             await send(message)

@@ -21,6 +21,7 @@ from paybench.guide.sections import (
 from paybench.guide.tables import NATIONAL, GuideRow
 from paybench.normalize.levels import level_from_years
 from paybench.normalize.money import HOURS_PER_YEAR
+from paybench.sources.published import load_figures
 
 QUESTIONS: tuple[str, ...] = (
     "What is a good machine-learning salary?",
@@ -107,8 +108,7 @@ def answers(ctx: Context) -> Section:
         CellValue(mid, "p50"), " and the senior median ", CellValue(five, "p50"),
         "; the mid cell's upper half runs ", CellValue(mid, "p50"), "–", CellValue(mid, "p75"),
         " and the senior cell's lower half ", CellValue(five, "p25"), "–", CellValue(five, "p50"),
-        ". The seeds' surveys report no years of experience by person here, so the answer "
-        "rests on levels."], _used(mid, five)))
+        ". ", *_years_note(ctx, mle)], _used(mid, five)))
 
     # 4 vs data scientists
     if "data-scientist" in data.selected_roles and mle != "data-scientist":
@@ -158,7 +158,7 @@ def answers(ctx: Context) -> Section:
                             f"the {mid.role_name.lower()}'s", f"{len(mids)} national mid cells",
                             cells=(mid.key,))
         parts += [("; it" if parts else "It") + " is above the mid median of ", rank,
-                  f" of the {len(mids)} tech roles in this guide"]
+                  f" of the {len(mids)} tech roles priced at mid level in this guide"]
     parts.append(".")
     blocks.append(_qa(QUESTIONS[4], parts, used))
 
@@ -245,6 +245,7 @@ def answers(ctx: Context) -> Section:
     if not pubs.empty:
         parts.append("Published, not measured: ")
         by_id = {r["figure_id"]: r for r in pubs.to_dict("records")}
+        published = {f.id: f for f in load_figures()}
         pairs = sorted({fid.rsplit("-", 1)[0] for fid in by_id if fid.endswith(("-low", "-high"))})
         for i, stem in enumerate(pairs):
             low, high = by_id.get(f"{stem}-low"), by_id.get(f"{stem}-high")
@@ -256,7 +257,8 @@ def answers(ctx: Context) -> Section:
             fh = ctx.book.add(f"published-{high['figure_id']}", float(high["amount_raw"]),
                               "usd_hour", "published range high (hourly)",
                               f"published figure {high['figure_id']}: {high['citation']}")
-            who = str(low["citation"]).split(" (", 2)[1].split(",")[0]
+            doc = published[low["figure_id"]].document
+            who = doc.publisher or doc.title
             parts += [("; " if i else ""), fl, "–", fh, f" ({who})"]
             used += [f"published figure {low['figure_id']} / {high['figure_id']}"]
         parts.append(".")
@@ -264,3 +266,33 @@ def answers(ctx: Context) -> Section:
         parts.append("No hourly figures in the store.")
     blocks.append(_qa(QUESTIONS[7], parts, used))
     return sec
+
+
+def _years_note(ctx: Context, role: str) -> list[Part]:
+    """Observations with 4-6 years of experience, when the store records years."""
+    frame = ctx.store.query(
+        """
+        SELECT dedup_key, any_value(annual_usd) AS annual_usd, any_value(source) AS source
+        FROM observations
+        WHERE role = ? AND years_experience BETWEEN 4 AND 6 AND component = 'base'
+          AND coalesce(employment_type, 'full_time') = 'full_time' AND country = 'US'
+          AND annual_usd > 0 AND kind <> 'submitted'
+        GROUP BY dedup_key
+        """, [role])
+    if len(frame) < MIN_GROUP_N:
+        return [f"The store has {len(frame)} observations of this role that record 4–6 years "
+                "of experience (the survey records levels, not years), so the answer rests on "
+                "levels."]
+    fig = ctx.book.add(f"years-4-6-{role}-p50", round(float(frame["annual_usd"].median())), "usd",
+                       f"median base pay of {roles_name(role)}s with 4-6 years of experience, US "
+                       "(not aged)", f"{', '.join(sorted(frame['source'].unique()))}: "
+                       f"{len(frame)} observations")
+    return ["Observations that record 4–6 years of experience give a median of ", fig,
+            f" (n {len(frame)})."]
+
+
+def roles_name(role: str) -> str:
+    """A role's display name in lower case."""
+    from paybench.normalize.roles import roles
+
+    return roles()[role].name.lower()

@@ -164,8 +164,13 @@ def generate(store: Store, out_dir: Path, *, metros: int = 25, year: int | None 
              formats: tuple[str, ...] = FORMATS) -> tuple[GuideReport, list[Path]]:
     """Build the cells and the report and write the files: the Python API behind
     `paybench guide`."""
+    from paybench.errors import InputError
     from paybench.guide.tables import build_guide
 
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        raise InputError(f"--format: unknown {', '.join(bad) or '(none)'}; expected "
+                         f"{', '.join(FORMATS)}")
     timings: dict[str, float] = {}
     start = time.perf_counter()
     data = build_guide(store, metros=metros, effective=effective, year=year, roles_spec=roles_spec)

@@ -211,9 +211,11 @@ def build_guide(
         year = effective.year
     if not 1990 <= year <= 2100:
         raise InputError(f"--year {year} is out of range")
+    if metros < 0:
+        raise InputError("--metros must be zero or more")
+    selected = select_roles(roles_spec)
     model = BenchmarkModel.load(store, effective, growth)
     top = tech_metros(store, metros)
-    selected = select_roles(roles_spec)
     if not selected:
         raise InputError("--roles selects no role")
     local = [

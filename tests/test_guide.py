@@ -1,0 +1,286 @@
+"""`paybench guide` end to end: the nine sections in order, none empty, every figure in the
+HTML and the PDF traceable to guide.json, charts inline without outside links, the
+published-versus-measured table complete, and the --roles filter."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from paybench.guide.report import SECTION_ORDER
+from paybench.normalize.money import format_hourly, format_usd
+from paybench.normalize.roles import ML_ROLE_IDS, roles
+from paybench.sources.published import load_figures
+
+pytestmark = pytest.mark.slow
+
+
+def run(*args: str, db: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PAYBENCH_DB": str(db)}
+    proc = subprocess.run([sys.executable, "-m", "paybench", *args], capture_output=True,
+                          text=True, env=env, timeout=900)
+    if check:
+        assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+@pytest.fixture(scope="module")
+def defaults_guide(tmp_path_factory: pytest.TempPathFactory, defaults_db: Path) -> Path:
+    """The full guide from the embedded defaults alone, through the CLI."""
+    work = tmp_path_factory.mktemp("guide-defaults")
+    db = work / "store.duckdb"
+    shutil.copy(defaults_db, db)
+    run("guide", "--out", str(work / "out"), "--year", "2026", db=db)
+    return work / "out"
+
+
+@pytest.fixture(scope="module")
+def survey_guide(tmp_path_factory: pytest.TempPathFactory, survey_db: Path) -> Path:
+    """The full guide with the ai-jobs.net survey ingested."""
+    work = tmp_path_factory.mktemp("guide-survey")
+    db = work / "store.duckdb"
+    shutil.copy(survey_db, db)
+    run("guide", "--out", str(work / "out"), db=db)
+    return work / "out"
+
+
+class Page(HTMLParser):
+    """Collects sections, traceable figures, src/href attributes and chart texts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sections: list[str] = []
+        self.content: dict[str, int] = {}
+        self.figs: list[dict[str, str]] = []
+        self.links: list[str] = []
+        self.svgs = 0
+        self.svg_depth = 0
+        self.chart_text: list[str] = []
+        self.compare_rows = 0
+        self.tags: list[str] = []
+        self._in_compare_tbody = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        self.tags.append(tag)
+        if tag == "section":
+            self.sections.append(a["id"])
+            self.content[a["id"]] = 0
+        elif self.sections and tag in ("p", "table", "figure", "div") and not self.svg_depth:
+            self.content[self.sections[-1]] += 1
+        if tag == "span" and "fig" in a.get("class", "").split():
+            self.figs.append(a)
+        for key in ("src", "href"):
+            if key in a and tag not in ("svg",):
+                self.links.append(a[key])
+        if tag == "svg":
+            self.svg_depth += 1
+            self.svgs += 1
+        if tag == "tbody" and self.sections and self.sections[-1] == "compare":
+            self._in_compare_tbody = True
+        if tag == "tr" and self._in_compare_tbody:
+            self.compare_rows += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "svg":
+            self.svg_depth -= 1
+        if tag == "tbody":
+            self._in_compare_tbody = False
+
+    def handle_data(self, data: str) -> None:
+        if self.svg_depth and data.strip():
+            self.chart_text.append(data.strip())
+
+
+def parse(out: Path) -> tuple[Page, dict[str, Any]]:
+    page = Page()
+    page.feed((out / "guide.html").read_text(encoding="utf-8"))
+    return page, json.loads((out / "guide.json").read_text(encoding="utf-8"))
+
+
+def cell_index(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    out = {}
+    for c in doc["cells"]:
+        place = "remote" if c["scope"] == "remote" else c["place"]
+        out[f"{c['role']}|{c['level']}|{place}"] = c
+    return out
+
+
+def check_structure(out: Path) -> tuple[Page, dict[str, Any]]:
+    for name in ("guide.html", "guide.pdf", "guide.csv", "guide.json"):
+        assert (out / name).stat().st_size > 1000, name
+    page, doc = parse(out)
+    assert page.sections == list(SECTION_ORDER)
+    for section, blocks in page.content.items():
+        assert blocks >= 1, f"section {section} is empty"
+    return page, doc
+
+
+def check_traceable(page: Page, doc: dict[str, Any]) -> None:
+    cells = cell_index(doc)
+    figures = {f["id"]: f for f in doc["figures"]}
+    assert len(page.figs) > 500
+    for span in page.figs:
+        value = float(span["data-value"])
+        assert span.get("title"), span
+        if "data-cell" in span:
+            cell = cells[span["data-cell"]]
+            assert cell[span["data-stat"]] == value, span
+        else:
+            assert figures[span["data-fig"]]["value"] == pytest.approx(value, abs=1e-9), span
+
+
+def allowed_texts(doc: dict[str, Any]) -> set[str]:
+    """Every way guide.json's money figures can be printed."""
+    out: set[str] = set()
+    for c in doc["cells"]:
+        for stat in ("p10", "p25", "p50", "p75", "p90"):
+            out |= {format_usd(c[stat]), format_usd(c[stat], exact=True)}
+    for f in doc["figures"]:
+        out.add(f["text"].lstrip("+-"))
+        if f["unit"] == "usd":
+            out |= {format_usd(f["value"]), format_usd(f["value"], exact=True)}
+        if f["unit"] == "usd_hour":
+            out |= {format_hourly(f["value"]), format_hourly(round(f["value"]))}
+    return out
+
+
+MONEY = re.compile(r"\$\d[\d,.]*(?:k|M|/h)?")
+
+
+def check_pdf(out: Path, page: Page, doc: dict[str, Any]) -> str:
+    assert shutil.which("pdftotext"), "poppler-utils (pdftotext) is needed: see scripts/test"
+    info = subprocess.run(["pdfinfo", str(out / "guide.pdf")], capture_output=True, text=True,
+                          check=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
+    assert pages > 12
+    text = subprocess.run(["pdftotext", "-layout", str(out / "guide.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    allowed = allowed_texts(doc) | {t for t in page.chart_text if t.startswith("$")}
+    printed = {m.rstrip(".,") for m in MONEY.findall(text)}
+    assert len(printed) > 100
+    strange = sorted(t for t in printed if t not in allowed)
+    assert not strange, f"PDF figures not in guide.json: {strange[:20]}"
+    for section in ("Headline figures", "Ranges by role", "City variance", "Published versus measured"):
+        assert section in text
+    return text
+
+
+def test_guide_from_defaults(defaults_guide: Path) -> None:
+    page, doc = check_structure(defaults_guide)
+    check_traceable(page, doc)
+    text = check_pdf(defaults_guide, page, doc)
+    cells = cell_index(doc)
+    mle = cells["machine-learning-engineer|mid|US"]
+    assert format_usd(mle["p50"]) in text  # the headline figure is printed in the PDF
+    # without observations, the missing parts say so in one line
+    html = (defaults_guide / "guide.html").read_text(encoding="utf-8")
+    assert "No postings ingested" in html and "No change over a year" in html
+    assert doc["year"] == 2026 and doc["effective_date"] == "2026-01-01"
+
+
+def test_guide_with_survey(survey_guide: Path) -> None:
+    page, doc = check_structure(survey_guide)
+    check_traceable(page, doc)
+    check_pdf(survey_guide, page, doc)
+    ids = {f["id"] for f in doc["figures"]}
+    assert any(i.startswith("ml-mid-change-") for i in ids), "year-over-year change missing"
+    assert {"ml-company_size-M-p50", "ml-work_mode-remote-p50", "contract-hourly-ml"} <= ids
+    cells = cell_index(doc)
+    assert cells["machine-learning-engineer|senior|US"]["method"] == "direct"
+    assert cells["machine-learning-engineer|senior|remote"]["n"] > 0
+
+
+def test_charts_inline_and_no_outside_links(defaults_guide: Path) -> None:
+    page, doc = parse(defaults_guide)
+    assert page.svgs >= 6
+    assert not [link for link in page.links if re.match(r"https?://", link)], page.links
+    assert not {"img", "script", "link", "iframe"} & set(page.tags)
+    # the charts in the page are the ones whose specs guide.json holds
+    assert len(doc["charts"]) == page.svgs
+
+
+def test_ranges_cover_every_role_and_csv_is_backward_compatible(defaults_guide: Path) -> None:
+    with (defaults_guide / "guide.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    first = ["role", "role_name", "area", "level", "scope", "place", "place_label", "p10", "p25",
+             "p50", "p75", "p90", "n", "n_parent", "method", "confidence", "sources", "published",
+             "place_differential"]
+    assert list(rows[0])[: len(first)] == first
+    national = {r["role"] for r in rows if r["scope"] == "national"}
+    assert national == set(roles())
+    levels = {(r["role"], r["level"]) for r in rows if r["scope"] == "national"}
+    assert {("software-engineer", lv) for lv in ("entry", "mid", "senior")} <= levels
+    metros = {r["place"] for r in rows if r["scope"] == "metro"}
+    assert len(metros) == 25
+    assert any(r["scope"] == "remote" for r in rows)
+
+
+def test_published_versus_measured_has_every_pay_figure(defaults_guide: Path) -> None:
+    page, doc = parse(defaults_guide)
+    pay = [f for f in load_figures() if f.is_pay]
+    table = doc["published_vs_measured"]
+    assert [r["figure_id"] for r in table] == [f.id for f in pay]
+    assert page.compare_rows == len(pay)
+    by_id = {r["figure_id"]: r for r in table}
+    low = by_id["motion-2026-mle-mid-usa-low"]
+    assert low["cell"] == "machine-learning-engineer|mid|US" and low["cell_stat"] == "p25"
+    assert low["diff"] == pytest.approx(low["measured"] - low["published"], abs=0.01)
+    assert "total" in by_id["cvmaker-2026-mle-total-top-firms-low"]["note"]
+    assert "outside the US" in by_id["motion-2026-mle-mid-toronto-140k-low"]["note"]
+    assert "P50" in by_id["mlsalary-2023-mle-mid-mean-cad"]["note"] or \
+        by_id["mlsalary-2023-mle-mid-mean-cad"]["measured"] is None
+
+
+def test_roles_filter(tmp_path: Path, defaults_db: Path) -> None:
+    db = tmp_path / "store.duckdb"
+    shutil.copy(defaults_db, db)
+    out = tmp_path / "out"
+    run("guide", "--out", str(out), "--roles", "Data & AI,software-engineer", "--metros", "3",
+        "--format", "html,csv,json", db=db)
+    assert not (out / "guide.pdf").exists()
+    page, doc = parse(out)
+    assert page.sections == list(SECTION_ORDER)
+    chosen = {r.id for r in roles().values() if r.area == "Data & AI"} | {"software-engineer"}
+    shown = {c["role"] for c in doc["cells"] if "ranges" in c["tables"]}
+    assert shown == chosen
+    assert set(doc["roles"]) == chosen
+    check_traceable(page, doc)
+    html = (out / "guide.html").read_text(encoding="utf-8")
+    assert "<h3>Security</h3>" not in html and "<h3>Data &amp; AI</h3>" in html
+    ml_only = tmp_path / "ml"
+    run("guide", "--out", str(ml_only), "--roles", "Security", "--metros", "0",
+        "--format", "html,json", db=db)
+    page, _ = parse(ml_only)
+    assert page.sections == list(SECTION_ORDER)
+    assert all(n >= 1 for n in page.content.values())
+    text = (ml_only / "guide.html").read_text(encoding="utf-8")
+    assert "No ML roles in this selection" in text
+    assert not (ML_ROLE_IDS & {c["role"] for c in json.loads(
+        (ml_only / "guide.json").read_text())["cells"] if "ranges" in c["tables"]})
+
+
+@pytest.mark.parametrize("args, message", [
+    (("--roles", "Astronaut"), "--roles: 'Astronaut'"),
+    (("--format", "docx"), "--format: unknown docx"),
+    (("--year", "1200"), "--year 1200"),
+    (("--metros", "-1"), "--metros"),
+])
+def test_bad_options_one_line_error(tmp_path: Path, defaults_db: Path, args: tuple[str, ...],
+                                    message: str) -> None:
+    db = tmp_path / "store.duckdb"
+    shutil.copy(defaults_db, db)
+    proc = run("guide", "--out", str(tmp_path / "o"), *args, db=db, check=False)
+    assert proc.returncode == 1
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], proc.stderr

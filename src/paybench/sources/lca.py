@@ -53,6 +53,7 @@ import functools
 import hashlib
 import io
 import re
+import warnings
 import zipfile
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -65,7 +66,14 @@ from paybench.errors import InputError, MoneyError
 from paybench.normalize.employers import normalize_employer
 from paybench.normalize.industries import industry_for_naics
 from paybench.normalize.levels import Level, level_from_wage_level
-from paybench.normalize.money import normalize_pay, parse_amount, parse_period
+from paybench.normalize.money import (
+    MAX_ANNUAL_USD,
+    MIN_ANNUAL_USD,
+    annualize,
+    normalize_pay,
+    parse_amount,
+    parse_period,
+)
 from paybench.normalize.places import metro_for_city, metro_for_zip, state_code
 from paybench.normalize.titles import normalize_title
 from paybench.records import Observation, Period, Provenance, Rejected
@@ -331,7 +339,9 @@ def _iter_xlsx(path: Path) -> tuple[_Layout, RowSource]:
     import openpyxl
 
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        with warnings.catch_warnings():  # e.g. "Workbook contains no default style"
+            warnings.simplefilter("ignore", UserWarning)
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
         raise InputError(f"{path.name}: not a readable xlsx workbook ({type(exc).__name__}: {exc})") from None
     sheet = book.worksheets[0]
@@ -364,6 +374,8 @@ def _iter_xlsx(path: Path) -> tuple[_Layout, RowSource]:
 
 # --------------------------------------------------------------------------- values
 def _text(value: Any) -> str:
+    if type(value) is str:
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -444,10 +456,22 @@ def _period(unit: str) -> Period | None:
 _PAY_DAY = dt.date(2024, 1, 1)
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=16)
+def _per_year(period: Period) -> float:
+    return annualize(1.0, period)
+
+
 def _annual(low: float, high: float | None, period: Period) -> tuple[float, float]:
-    """(annual min, annual max) in USD per year for a USD wage per period. The date does
-    not enter a USD figure (no exchange rate), so the cache key leaves it out."""
+    """(annual min, annual max) in USD per year for a USD wage per period: the
+    arithmetic of :func:`~paybench.normalize.money.annualize`; a figure outside the
+    plausible bounds (or negative, or not finite) goes through
+    :func:`~paybench.normalize.money.normalize_pay`, which raises its MoneyError. The date
+    does not enter a USD figure (no exchange rate)."""
+    factor = _per_year(period)
+    annual_min = low * factor
+    annual_max = annual_min if high is None else high * factor
+    if MIN_ANNUAL_USD <= annual_min <= annual_max <= MAX_ANNUAL_USD:
+        return annual_min, annual_max
     pay = normalize_pay(low, "USD", period, _PAY_DAY, amount_max=high)
     return pay.annual_usd_min, pay.annual_usd_max
 

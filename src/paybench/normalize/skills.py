@@ -2,7 +2,8 @@
 
 The taxonomy lives in ``paybench/data/skills.json``: each skill has an id, a name, a
 category and aliases. Aliases match case-insensitively at word boundaries, with spaces
-and hyphens interchangeable ("fine-tuning", "fine tuning", "finetuning"). Two kinds of
+and hyphens interchangeable ("fine-tuning", "fine tuning"; unspaced forms such as
+"finetuning" are listed as aliases of their own). Two kinds of
 alias need more care:
 
 - ``case_aliases`` match only with the case given ("RAG", "JAX", "Spark"), because the
@@ -111,7 +112,7 @@ def _units(alias: str) -> tuple[str, ...]:
 
 def _render_unit(unit: str) -> str:
     if unit == "\x00SEP":
-        return "[ -]{0,3}"
+        return "[ -]{1,3}"
     if unit == "\x00SL":
         return " ?/ ?"
     if unit == "'":
@@ -204,7 +205,7 @@ _LIST_GAP = re.compile(r"^(?:\s*(?:,|/|&|;|\||\+|\band/or\b|\band\b|\bor\b)\s*)+
 _CUE_BEFORE = re.compile(
     r"(?:\b(?:experience|experienced|proficiency|proficient|familiarity|familiar|expertise|skills?|"
     r"fluency|fluent|knowledge|background|comfortable|programming|coding|develop(?:ing|ment)?|"
-    r"written|build(?:ing)?|work(?:ing)?)\s+(?:in|with)|\busing|\bin|\bsuch as|\be\.g\.,?|"
+    r"written|build(?:ing)?)\s+(?:in|with)|\busing|\bin|\bsuch as|\be\.g\.,?|"
     r"\bincluding|\blike|\blanguages?:?|\bstack:?)\s+$",
     re.IGNORECASE,
 )

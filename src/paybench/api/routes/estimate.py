@@ -71,18 +71,86 @@ class BatchOut(BaseModel):
     errors: list[str | None]
 
 
-def _estimator() -> Any:
+def estimator_available() -> bool:
+    """Whether `paybench.estimate` offers `estimate_one` (issue 4's Python API)."""
     try:
         import paybench.estimate as estimate
-    except ImportError:  # pragma: no cover - the estimator is part of the package
-        raise ApiError(503, "the estimator is not available") from None
-    if not hasattr(estimate, "estimate_one"):
-        raise ApiError(503, "the estimator is not available")
+    except ImportError:
+        return False
+    return hasattr(estimate, "estimate_one")
+
+
+def _estimator() -> Any:
+    if not estimator_available():
+        raise ApiError(503, "the estimator is not available in this build")
+    import paybench.estimate as estimate
+
     return estimate
 
 
+_ALIASES = {"years_experience": ("years_experience", "years"), "remote": ("remote", "work_mode")}
+
+
+def _core_request(estimate: Any, body: EstimateRequest) -> Any:
+    """The estimator's own request object, filled from the API's (by field name)."""
+    cls = getattr(estimate, "EstimateRequest", None)
+    data = body.model_dump()
+    if cls is None:
+        return data
+    fields = set(getattr(cls, "model_fields", None) or getattr(cls, "__dataclass_fields__", {}))
+    values: dict[str, Any] = {}
+    for name, value in data.items():
+        for alias in _ALIASES.get(name, (name,)):
+            if alias in fields and value not in (None, [], ""):
+                values[alias] = tuple(value) if isinstance(value, list) else value
+                break
+    return cls(**values)
+
+
+def _get(obj: Any, name: str, default: Any = None) -> Any:
+    if isinstance(obj, dict):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+def _contributions(raw: Any) -> list[Contribution]:
+    out: list[Contribution] = []
+    items = raw.items() if isinstance(raw, dict) else enumerate(raw or [])
+    for key, item in items:
+        if isinstance(item, int | float):
+            out.append(Contribution(factor=str(key), log_effect=float(item)))
+            continue
+        log_effect = _get(item, "log_effect", _get(item, "log", _get(item, "effect", 0.0)))
+        out.append(Contribution(
+            factor=str(_get(item, "factor", key)),
+            value=None if _get(item, "value") is None else str(_get(item, "value")),
+            log_effect=float(log_effect or 0.0),
+            usd_effect=_get(item, "usd_effect", _get(item, "usd"))))
+    return out
+
+
+def _to_out(est: Any, body: EstimateRequest) -> EstimateOut:
+    dump = est.model_dump(mode="json") if hasattr(est, "model_dump") else {}
+    detail = {k: v for k, v in dump.items()
+              if k not in ("p10", "p50", "p90", "role", "role_name", "level", "contributions")}
+    return EstimateOut(
+        role=_get(est, "role"), role_name=_get(est, "role_name"), level=str(_get(est, "level")),
+        place=_get(est, "place_label", _get(est, "metro_name", body.place)),
+        p10=float(_get(est, "p10")), p50=float(_get(est, "p50")), p90=float(_get(est, "p90")),
+        contributions=_contributions(_get(est, "contributions")), detail=detail)
+
+
 def _estimate_many(st: ServerState, items: list[EstimateRequest]) -> list[EstimateOut | str]:
-    raise ApiError(503, "the estimator is not available")
+    """Estimate each item; an item the estimator refuses becomes its one-line reason."""
+    estimate = _estimator()
+    out: list[EstimateOut | str] = []
+    with st.db() as store:
+        for body in items:
+            try:
+                out.append(_to_out(estimate.estimate_one(store, _core_request(estimate, body)), body))
+            except InputError as exc:
+                out.append(str(exc))
+    return out
 
 
 @router.post("/estimate", response_model=EstimateOut)

@@ -16,6 +16,7 @@ from paybench.guide.sections import (
     _contract_frame,
     _pct,
     _short_place,
+    place_vs_national,
     short_sources,
 )
 from paybench.guide.tables import NATIONAL, GuideRow
@@ -166,12 +167,7 @@ def answers(ctx: Context) -> Section:
     if metro_rows:
         hi = max(metro_rows, key=lambda r: r.p50)
         lo = min(metro_rows, key=lambda r: r.p50)
-        fh = ctx.book.add(f"diff-{mle}-senior-{hi.place}", round((hi.place_differential or 0) * 100, 1),
-                          "pct_change", f"{hi.place_label} vs national, {hi.role_name} senior",
-                          hi.sources, cells=(hi.key, sen.key))
-        fl = ctx.book.add(f"diff-{mle}-senior-{lo.place}", round((lo.place_differential or 0) * 100, 1),
-                          "pct_change", f"{lo.place_label} vs national, {lo.role_name} senior",
-                          lo.sources, cells=(lo.key, sen.key))
+        fh, fl = place_vs_national(ctx, hi, sen), place_vs_national(ctx, lo, sen)
         blocks.append(_qa(QUESTIONS[5], [
             f"Across the {len(metro_rows)} largest tech metros, the senior {name} median runs "
             f"from ", CellValue(lo, "p50"), f" in {_short_place(lo.place_label)} (", fl,

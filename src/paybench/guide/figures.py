@@ -96,7 +96,7 @@ class Figure:
         if self.unit == "pct_change":
             return f"{v:+.0f}%"
         if self.unit == "share":
-            return f"{v:.0f}%"
+            return f"{v:.1f}%" if 0 < v < 1 else f"{v:.0f}%"
         if self.unit == "count":
             return f"{v:,.0f}"
         return f"{v:.2f}"

@@ -312,12 +312,8 @@ def city(ctx: Context) -> Section:
         m, s = ctx.data.find(lead, "mid", key), ctx.data.find(lead, "senior", key)
         if m is None or s is None:
             continue
-        diff = s.place_differential
-        fig: Part = "–"
-        if diff is not None:
-            fig = ctx.book.add(f"diff-{lead}-senior-{key}", round(diff * 100, 1), "pct_change",
-                               f"{s.place_label} vs national, {s.role_name} senior "
-                               "(place differential)", s.sources, cells=(s.key, nat_sen.key))
+        diff = s.p50 / nat_sen.p50 - 1
+        fig: Part = place_vs_national(ctx, s, nat_sen)
         rows.append([s.place_label, rng(m), CellValue(m, "p50"), rng(s), CellValue(s, "p50"),
                      fig, _n_text(s)])
         classes.append(THIN if _thin(s) else "")
@@ -349,6 +345,18 @@ def city(ctx: Context) -> Section:
                                 note="guide.csv holds every ML role's mid and senior cells "
                                      "in every place."))
     return sec
+
+
+def place_vs_national(ctx: Context, local: GuideRow, national: GuideRow) -> Figure:
+    """The local cell's median over the national cell's, as a signed percent (the OEWS
+    place differential the prior used is named in the hover)."""
+    oews = ("" if local.place_differential is None else
+            f"; prior moved by {local.place_differential * 100:+.1f}% (place differential)")
+    return ctx.book.add(
+        f"vs-national-{local.role}-{local.level}-{local.place}",
+        _pct(local.p50, national.p50), "pct_change",
+        f"{local.place_label} median vs national median, {local.role_name} {local.level}{oews}",
+        f"cells {local.key} and {national.key}", cells=(local.key, national.key))
 
 
 def _short_place(label: str) -> str:
@@ -487,10 +495,7 @@ def factors(ctx: Context) -> Section:
     if lead is not None:
         rem = ctx.data.find(lead, "senior", "remote") or ctx.data.cell(lead, "senior", REMOTE)
         nat = ctx.data.cell(lead, "senior")
-        diff_fig = ctx.book.add(f"diff-{lead}-senior-remote", round((rem.place_differential or 0)
-                                                                     * 100, 1),
-                                "pct_change", f"remote vs national, {rem.role_name} senior",
-                                rem.sources, cells=(rem.key, nat.key))
+        diff_fig = place_vs_national(ctx, rem, nat)
         sec.blocks.append(p(f"Senior {rem.role_name.lower()}s working remotely: median ",
                             CellValue(rem, "p50"), " (", rng(rem), "), ", diff_fig,
                             " against the national ", CellValue(nat, "p50"),
@@ -746,15 +751,17 @@ def sources_and_method(ctx: Context) -> Section:
         FROM ingests GROUP BY source ORDER BY source
         """)
     rows = []
+    spans = _data_dates(ctx)
     for rec in ingests.to_dict("records"):
         desc, licence = LICENCES.get(rec["source"], (rec["source"], "licence not recorded"))
         kept = ctx.book.add(f"source-{rec['source']}-rows", int(rec["rows_kept"] or 0), "count",
                             f"rows kept from {rec['source']}", f"ingests table: {rec['paths']}")
         size = f"{(rec['bytes'] or 0) / 1e6:.1f} MB"
         when = pd.Timestamp(rec["ingested"]).date().isoformat() if _num(rec["ingested"]) else "–"
-        rows.append([desc, str(rec["paths"]), when, kept, size, licence])
-    sec.blocks.append(table(["source", "file", "ingested", "rows kept", "file size", "licence"],
-                            rows, numeric=[3, 4]))
+        rows.append([desc, str(rec["paths"]), spans.get(rec["source"], "–"), when, kept, size,
+                     licence])
+    sec.blocks.append(table(["source", "file", "data dated", "ingested", "rows kept", "file size",
+                             "licence"], rows, numeric=[4, 5]))
     docs = ctx.store.query(
         """
         SELECT DISTINCT split_part(citation, ' (', 1) AS title, published_on
@@ -793,6 +800,27 @@ def sources_and_method(ctx: Context) -> Section:
           "guide.json holds every cell and every derived figure, guide.csv every cell."),
     ])
     return sec
+
+
+def _data_dates(ctx: Context) -> dict[str, str]:
+    """Per source, the dates its data describe: OEWS reference month, observation dates,
+    published figures' document dates."""
+    out: dict[str, str] = {}
+    ref = ctx.store.scalar("SELECT max(reference_date) FROM oews")
+    if ref is not None:
+        out["oews"] = pd.Timestamp(ref).strftime("%B %Y")
+    for rec in ctx.store.query(
+            "SELECT source, min(observed_on) AS lo, max(observed_on) AS hi FROM observations "
+            "GROUP BY source").to_dict("records"):
+        lo, hi = pd.Timestamp(rec["lo"]).year, pd.Timestamp(rec["hi"]).year
+        out[rec["source"]] = str(lo) if lo == hi else f"{lo}–{hi}"
+    rec = ctx.store.query(
+        "SELECT min(published_on) AS lo, max(published_on) AS hi FROM statistics "
+        "WHERE kind = 'published'").iloc[0]
+    if _num(rec["lo"]):
+        lo_d, hi_d = pd.Timestamp(rec["lo"]).date(), pd.Timestamp(rec["hi"]).date()
+        out["published"] = f"{lo_d.isoformat()} to {hi_d.isoformat()}"
+    return out
 
 
 def metro_label(data: GuideData, key: str) -> str:

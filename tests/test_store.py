@@ -64,7 +64,7 @@ def test_failed_ingest_leaves_store_unchanged(tmp_path: Path, fresh_db: Path) ->
           store.ingest_transaction("aijobs", str(f), "x" * 64, 1) as writer):
         aijobs.ingest(f, writer)
         writer.flush()
-        assert store.scalar("SELECT count(*) FROM observations") == 3
+        assert writer.rows_kept == 3
         raise RuntimeError("boom")
     assert counts(fresh_db) == before
 
@@ -86,10 +86,13 @@ def test_kill_midway_leaves_store_as_before(tmp_path: Path, fresh_db: Path, shar
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     assert counts(fresh_db) == before
-    # the store still works: the same file now ingests in full
+    leftovers = list(fresh_db.parent.glob(f"{fresh_db.name}.stage-*"))
+    # the store still works (and opening it removes the killed ingest's staging file): the same file now ingests in full
     with Store(fresh_db) as store:
         result = ingest_file(store, shared_data / "aijobs" / "salaries.csv")
         assert result.rows_read > 70_000 and result.rows_kept > 0
+    assert leftovers, "the killed ingest wrote to a staging file"
+    assert not list(fresh_db.parent.glob(f"{fresh_db.name}.stage-*"))
 
 
 def test_unreadable_store_is_a_clear_error(tmp_path: Path) -> None:

@@ -103,7 +103,7 @@ def ingest_published(store: Store, progress: Any = None) -> IngestResult:
     sha = hashlib.sha256(data).hexdigest()
 
     def fill(writer: IngestWriter) -> None:
-        store.con.execute("DELETE FROM statistics WHERE source = 'published'")
+        writer.on_commit.append(("DELETE FROM statistics WHERE source = 'published'", []))
         for number, stat in enumerate(published.to_statistics(published.load_figures()), 1):
             writer.rows_read += 1
             prov = stat.provenance.model_copy(

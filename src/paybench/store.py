@@ -240,6 +240,7 @@ class Store:
             raise StoreError(f"cannot open store {self.path}: {_first_line(exc)}") from None
         if not read_only:
             self._create_schema()
+            self._remove_stale_stages()
 
     def close(self) -> None:
         """Close the connection."""
@@ -295,16 +296,35 @@ class Store:
     # ------------------------------------------------------------------ ingest
     @contextmanager
     def ingest_transaction(
-        self, source: str, path: str, sha256: str, file_bytes: int
+        self, source: str, path: str, sha256: str, file_bytes: int, *, staged: bool = True
     ) -> Iterator[IngestWriter]:
-        """Open one transaction for one file; commit on success, roll back on any error."""
-        self.con.execute("BEGIN TRANSACTION")
+        """One ingest of one file: it lands whole (commit) or not at all (any error).
+
+        staged=True (files): rows are written in batches to a staging database beside the
+        store, outside any transaction, and copied into the store in one transaction at the
+        end. DuckDB keeps a transaction's appended rows in memory, so writing a 600,000-row
+        file inside one open transaction grows memory with the file; the final
+        INSERT ... SELECT streams instead. A killed ingest leaves only a staging file, which
+        the next open of the store removes. staged=False (a handful of rows, e.g. one
+        submission): everything happens inside one transaction.
+        """
+        ingest_id = int(self.scalar("SELECT coalesce(max(ingest_id), 0) + 1 FROM ingests"))
+        stage = self._attach_stage() if staged else None
+        if stage is None:
+            self.con.execute("BEGIN TRANSACTION")
         try:
-            ingest_id = int(self.scalar("SELECT coalesce(max(ingest_id), 0) + 1 FROM ingests"))
-            writer = IngestWriter(self, ingest_id, source, sha256)
+            writer = IngestWriter(self, ingest_id, source, sha256, stage=stage)
             started = dt.datetime.now()
             yield writer
             writer.flush()
+            if stage is not None:
+                self.con.execute("BEGIN TRANSACTION")
+            for statement, params in writer.on_commit:
+                self.con.execute(statement, params)
+            if stage is not None:
+                for table in TABLES:
+                    if table != "ingests":
+                        self.con.execute(f"INSERT INTO {table} SELECT * FROM {stage}.{table}")
             self.con.execute(
                 "INSERT INTO ingests VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [ingest_id, source, path, sha256, file_bytes, started, dt.datetime.now(),
@@ -313,16 +333,58 @@ class Store:
             )
             self.con.execute("COMMIT")
         except BaseException:
-            self.con.execute("ROLLBACK")
+            try:
+                self.con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass  # no transaction was open (the error came while staging)
             raise
+        finally:
+            if stage is not None:
+                self._detach_stage(stage)
 
-    def append_frame(self, table: str, frame: pd.DataFrame) -> None:
-        """Append a DataFrame whose columns are exactly the table's columns, in order."""
+    def _stage_path(self) -> Path | None:
+        if str(self.path) == ":memory:":
+            return None
+        return self.path.with_name(f"{self.path.name}.stage-{os.getpid()}.duckdb")
+
+    def _attach_stage(self) -> str:
+        """Attach an empty staging database with the store's tables; return its name."""
+        path = self._stage_path()
+        for leftover in (path, Path(f"{path}.wal")) if path else ():
+            leftover.unlink(missing_ok=True)
+        target = "':memory:'" if path is None else f"'{path}'"
+        self.con.execute(f"ATTACH {target} AS pb_stage")
+        for table, columns in TABLES.items():
+            if table != "ingests":
+                cols = ", ".join(f"{name} {kind}" for name, kind in columns.items())
+                self.con.execute(f"CREATE TABLE pb_stage.{table} ({cols})")
+        return "pb_stage"
+
+    def _detach_stage(self, stage: str) -> None:
+        self.con.execute(f"DETACH {stage}")
+        path = self._stage_path()
+        if path is not None:
+            path.unlink(missing_ok=True)
+            Path(f"{path}.wal").unlink(missing_ok=True)
+
+    def _remove_stale_stages(self) -> None:
+        """Staging files left by killed ingests (their process is gone) are removed."""
+        if str(self.path) == ":memory:":
+            return
+        for leftover in self.path.parent.glob(f"{self.path.name}.stage-*.duckdb*"):
+            pid = leftover.name.split(".stage-")[1].split(".")[0]
+            if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+                leftover.unlink(missing_ok=True)
+
+    def append_frame(self, table: str, frame: pd.DataFrame, *, schema: str | None = None) -> None:
+        """Append a DataFrame whose columns are exactly the table's columns, in order
+        (into the staging database `schema` when given)."""
         columns = list(TABLES[table])
         frame = frame.reindex(columns=columns)
+        target = f"{schema}.{table}" if schema else table
         self.con.register("_pb_frame", frame)
         try:
-            self.con.execute(f"INSERT INTO {table} SELECT * FROM _pb_frame")
+            self.con.execute(f"INSERT INTO {target} SELECT * FROM _pb_frame")
         finally:
             self.con.unregister("_pb_frame")
 
@@ -332,8 +394,14 @@ class IngestWriter:
 
     batch_rows = 50_000
 
-    def __init__(self, store: Store, ingest_id: int, source: str, sha256: str) -> None:
+    def __init__(
+        self, store: Store, ingest_id: int, source: str, sha256: str, *, stage: str | None = None
+    ) -> None:
         self.store = store
+        self.stage = stage
+        self.on_commit: list[tuple[str, list[Any]]] = []
+        """SQL statements (with parameters) run inside the final transaction, before the
+        rows land: e.g. removing the rows a new version of a file replaces."""
         self.ingest_id = ingest_id
         self.source = source
         self.sha256 = sha256
@@ -386,7 +454,7 @@ class IngestWriter:
         """Write a whole DataFrame of rows for a table (columns named as the table's)."""
         frame = frame.assign(ingest_id=self.ingest_id)
         self.flush()
-        self.store.append_frame(table, frame)
+        self.store.append_frame(table, frame, schema=self.stage)
         self.rows_kept += len(frame)
         self._written += len(frame)
         self._check_fault()
@@ -403,7 +471,7 @@ class IngestWriter:
             frame = pd.DataFrame.from_records(rows)
             if self.unique_dedup and table in ("observations", "observation_skills"):
                 frame = self._only_new(table, frame)
-            self.store.append_frame(table, frame)
+            self.store.append_frame(table, frame, schema=self.stage)
             self._written += len(frame)
             rows.clear()
         self._check_fault()
@@ -413,10 +481,12 @@ class IngestWriter:
         keys = ["source", "dedup_key"] if table == "observations" else [
             "source", "dedup_key", "skill"]
         self.store.con.register("_pb_new", frame[keys].drop_duplicates())
+        using = ", ".join(keys)
+        sql = f"SELECT n.* FROM _pb_new n JOIN {table} o USING ({using})"
+        if self.stage:
+            sql += f" UNION SELECT n.* FROM _pb_new n JOIN {self.stage}.{table} o USING ({using})"
         try:
-            stored = self.store.con.execute(
-                f"SELECT n.* FROM _pb_new n JOIN {table} o USING ({', '.join(keys)})"
-            ).df()
+            stored = self.store.con.execute(sql).df()
         finally:
             self.store.con.unregister("_pb_new")
         before = len(frame)

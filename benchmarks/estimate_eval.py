@@ -1,0 +1,140 @@
+"""Time-split evaluation of the estimator on the real ai-jobs.net survey, and its speed.
+
+    /work/venv/bin/python benchmarks/estimate_eval.py [--data ../shared/data/aijobs/salaries.csv]
+
+Split (written to a temp dir, nothing copied into the repository):
+- train: every row with work_year <= 2023 (all countries and employment types, as a user
+  would ingest them; the store keeps one row per distinct row);
+- test: rows with work_year >= 2024, US residents, full time; exact duplicates within the
+  test side are dropped, and so is every test row identical to a training row on all
+  columns but work_year, so that no row is on both sides.
+
+A store is built from the embedded defaults plus the training file, the model is trained
+(calibration slice: the training period's latest year, 2023), and `paybench evaluate
+--test test.csv` is run as a user runs it. Then the speed: the time to train, and the time
+to estimate 10,000 rows in batch (`paybench estimate --input`, in process) against the
+title x level lookup's time on the same rows, as a ratio measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = ROOT.parent / "shared" / "data" / "aijobs" / "salaries.csv"
+TEST_FROM_YEAR = 2024
+
+
+def split(data: Path, folder: Path) -> tuple[Path, Path, dict[str, int]]:
+    """Write train.csv and test.csv; return their paths and row counts."""
+    with data.open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        header = next(reader)
+        rows = list(reader)
+    year = header.index("work_year")
+    train = [r for r in rows if int(r[year]) < TEST_FROM_YEAR]
+    later = [r for r in rows if int(r[year]) >= TEST_FROM_YEAR]
+    seen_train = {tuple(v for i, v in enumerate(r) if i != year) for r in train}
+    res, emp = header.index("employee_residence"), header.index("employment_type")
+    test, seen = [], set()
+    dropped_dup = dropped_train = 0
+    for r in later:
+        key = tuple(r)
+        if key in seen:
+            dropped_dup += 1
+            continue
+        seen.add(key)
+        if tuple(v for i, v in enumerate(r) if i != year) in seen_train:
+            dropped_train += 1
+            continue
+        if r[res] == "US" and r[emp] == "FT":
+            test.append(r)
+    paths = []
+    for name, part in (("train.csv", train), ("test.csv", test)):
+        path = folder / name
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            writer.writerows(part)
+        paths.append(path)
+    counts = {"rows": len(rows), "train": len(train), "later": len(later),
+              "test_dropped_duplicates": dropped_dup, "test_dropped_in_train": dropped_train,
+              "test_us_full_time": len(test)}
+    return paths[0], paths[1], counts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--rows", type=int, default=10_000, help="rows for the batch timing")
+    args = parser.parse_args()
+
+    from paybench.estimate import estimate_batch
+    from paybench.estimate import features as F
+    from paybench.estimate.evaluate import Lookup
+    from paybench.estimate.model import model_path, save_model, train_model
+    from paybench.ingest import ingest_defaults, ingest_file
+    from paybench.store import Store
+
+    with tempfile.TemporaryDirectory(prefix="pb-est-") as tmp:
+        folder = Path(tmp)
+        train_csv, test_csv, counts = split(args.data, folder)
+        print(f"data: {args.data} ({counts['rows']:,} rows)")
+        print(f"train: work_year < {TEST_FROM_YEAR}: {counts['train']:,} rows (all countries and types)")
+        print(f"test: work_year >= {TEST_FROM_YEAR}: {counts['later']:,} rows; dropped "
+              f"{counts['test_dropped_duplicates']:,} exact duplicates and "
+              f"{counts['test_dropped_in_train']:,} identical to a training row but for the year; "
+              f"kept {counts['test_us_full_time']:,} US full-time rows")
+        db = folder / "eval.duckdb"
+        with Store(db) as store:
+            ingest_defaults(store)
+            ingest_file(store, train_csv)
+            started = time.perf_counter()
+            model = train_model(store)
+            train_seconds = time.perf_counter() - started
+            save_model(model, model_path(store))
+        env = {**os.environ, "PAYBENCH_DB": str(db)}
+        print("\n$ paybench evaluate --test test.csv\n", flush=True)
+        proc = subprocess.run([sys.executable, "-m", "paybench", "evaluate", "--test", str(test_csv)],
+                              capture_output=True, text=True, env=env)
+        if proc.returncode != 0:
+            sys.exit(proc.stderr)
+        print(proc.stdout.replace(str(test_csv), "test.csv"))
+
+        # speed: batch estimate of N test rows vs the title x level lookup on the same rows
+        with test_csv.open(newline="", encoding="utf-8") as handle:
+            lines = handle.read().splitlines()
+        batch_csv = folder / "batch.csv"
+        batch_csv.write_text("\n".join(lines[: args.rows + 1]) + "\n", encoding="utf-8")
+        n = len(lines[: args.rows + 1]) - 1
+        with Store(db) as store:
+            estimate_batch(store, batch_csv, folder / "warm.csv")  # load caches once
+            started = time.perf_counter()
+            result = estimate_batch(store, batch_csv, folder / "out.csv")
+            batch_seconds = time.perf_counter() - started
+            started = time.perf_counter()
+            obs = F.load_observations(store)
+            rows = [F.prepare_row({k.lower(): v for k, v in r.items()}, "survey")
+                    for r in csv.DictReader(batch_csv.open(newline="", encoding="utf-8"))]
+            Lookup(obs).predict(F.prepared_frame(rows))
+            lookup_seconds = time.perf_counter() - started
+        print(f"machine: {platform.machine()}, {os.cpu_count()} cores (shared), "
+              f"Python {platform.python_version()}")
+        print(f"train: {train_seconds:.1f} s ({model.info.rows_observations:,} observations + "
+              f"{model.info.rows_statistics} statistics; two fits: calibration and final)")
+        print(f"batch estimate of {n:,} rows: {batch_seconds:.2f} s ({n / batch_seconds:,.0f} rows/s; "
+              f"{result.estimated:,} estimated, {result.failed} with a reason)")
+        print(f"title x level lookup on the same rows (store read, normalize, look up): "
+              f"{lookup_seconds:.2f} s; estimate / lookup = {batch_seconds / lookup_seconds:.1f}x")
+
+
+if __name__ == "__main__":
+    main()

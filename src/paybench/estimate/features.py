@@ -1,0 +1,632 @@
+"""Turning a request, an input row or a stored observation into model features.
+
+A *prepared row* is a dict of normalized fields (title, role, level, place, work mode,
+company size, industry, skills, year). Its features are:
+
+- `level_ord`: the level's position in `paybench.normalize.levels.LEVELS` (0 = entry).
+- `role`, `country`, `industry`, `kind` (categories fixed at training time; an unseen value
+  is missing), `work_mode` (0 onsite, 1 hybrid, 2 remote), `company_size` (0 S, 1 M, 2 L).
+- Priors from OEWS: `oews_lp50` (log national median of the role's occupation, first SOC
+  with published wages) and `oews_lspread` (its log P90/P10).
+- Target encodings of the training observations (see `Encoder`): the pay premium of the
+  role x level, the title and the title x level over the level's typical pay, shrunk toward
+  their parents, and the title x level count. They carry what a title x level lookup
+  knows, and fall back to the role and the OEWS prior where a title is thin.
+- `skill_<id>` flags for the skills seen often enough in training.
+
+Pay is modelled as log annual USD *aged* to `bench.DEFAULT_EFFECTIVE_DATE` at
+`bench.DEFAULT_ANNUAL_GROWTH` (the store's convention) *minus the place offset*: the OEWS
+pay differential of the row's metro (else state) for the role's occupations against the
+nation (employment-weighted over the role's SOC codes, blended with the computer
+occupations' differential as `paybench.bench` does). The model predicts national-level pay;
+the offset puts the place back in. Survey rows give only a country, so their offset is 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from paybench.bench import DEFAULT_ANNUAL_GROWTH, DEFAULT_EFFECTIVE_DATE, FALLBACK_SOCS
+from paybench.errors import InputError
+from paybench.normalize.levels import LEVELS, level_from_survey_code, level_from_years, parse_level
+from paybench.normalize.places import normalize_place
+from paybench.normalize.roles import get_role, roles
+from paybench.normalize.titles import normalize_title
+from paybench.store import Store
+
+LEVEL_ORD: dict[str, int] = {level: i for i, level in enumerate(LEVELS)}
+WORK_MODE_ORD: dict[str, int] = {"onsite": 0, "hybrid": 1, "remote": 2}
+SIZE_ORD: dict[str, int] = {"S": 0, "M": 1, "L": 2}
+KINDS_USED = ("paid", "filed", "posted", "submitted")
+"""Observation kinds the estimator trains on (statistics enter as pseudo-observations)."""
+
+DIFFERENTIAL_EMPLOYMENT_K = 2000.0
+"""Same rule as `paybench.bench`: a role's own place differential is trusted as E/(E+K)."""
+
+SURVEY_COLUMNS = ("work_year", "experience_level", "employment_type", "job_title",
+                  "employee_residence", "remote_ratio", "company_location", "company_size")
+PLAIN_COLUMNS = ("title", "place", "years", "level", "industry", "company_size", "remote", "skills")
+
+_SPACES = re.compile(r"\s+")
+
+
+def title_key(title: str) -> str:
+    """The lookup key of a raw title: lower case, single spaces."""
+    return _SPACES.sub(" ", title.strip().lower())
+
+
+def skill_id(text: str) -> str:
+    """A skill as an id: lower case, words joined by '-' ('PyTorch' -> 'pytorch')."""
+    return _SPACES.sub("-", text.strip().lower())
+
+
+@functools.lru_cache(maxsize=50_000)
+def _title(title: str) -> tuple[str | None, str | None, str | None]:
+    match = normalize_title(title)
+    return match.role, match.level, match.reason
+
+
+def age_log(on: dt.date, effective: dt.date = DEFAULT_EFFECTIVE_DATE,
+            growth: float = DEFAULT_ANNUAL_GROWTH) -> float:
+    """Log factor that ages pay observed on `on` to `effective` at `growth` a year."""
+    return (effective - on).days / 365.25 * math.log1p(growth)
+
+
+# --------------------------------------------------------------------------- OEWS priors
+@dataclass
+class OewsPriors:
+    """National OEWS wages per SOC and place differentials, read once from the store."""
+
+    cells: dict[tuple[str, str], tuple[float, float, float, float, float, float]]
+    """(area key 'US' / 'S06' / CBSA, SOC) -> (p10, p25, p50, p75, p90, employment), annual USD."""
+    release: str
+    reference_date: dt.date
+    _diff_cache: dict[tuple[str, str], float] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, store: Store) -> OewsPriors:
+        """Read the latest OEWS release's cross-industry cells for the roles' SOC codes."""
+        socs = sorted({s for r in roles().values() for s in r.soc_codes} | set(FALLBACK_SOCS))
+        marks = ", ".join("?" for _ in socs)
+        frame = store.query(
+            f"""SELECT release, reference_date, area_type, cbsa, area_code, state_fips, soc_code,
+                       employment, p10_annual, p25_annual, p50_annual, p75_annual, p90_annual
+                FROM oews WHERE industry_code = '000000'
+                  AND release = (SELECT max(release) FROM oews) AND soc_code IN ({marks})""",
+            socs)
+        if frame.empty:
+            raise InputError("the store has no OEWS data; run `paybench ingest --defaults`")
+        cells: dict[tuple[str, str], tuple[float, float, float, float, float, float]] = {}
+        for row in frame.itertuples(index=False):
+            if pd.isna(row.p50_annual):
+                continue
+            if row.area_type == "N":
+                key = "US"
+            elif row.area_type == "S":
+                key = f"S{row.state_fips}"
+            else:
+                key = str(row.cbsa or row.area_code)
+            emp = float(row.employment) if not pd.isna(row.employment) else 1.0
+            cells[(key, str(row.soc_code))] = (
+                float(row.p10_annual), float(row.p25_annual), float(row.p50_annual),
+                float(row.p75_annual), float(row.p90_annual), emp)
+        ref = pd.Timestamp(frame["reference_date"].iloc[0]).date()
+        return cls(cells=cells, release=str(frame["release"].iloc[0]), reference_date=ref)
+
+    def national(self, soc: str) -> tuple[float, float, float, float, float] | None:
+        """National P10..P90 of an occupation (annual USD), if fully published."""
+        cell = self.cells.get(("US", soc))
+        if cell is None or any(math.isnan(v) for v in cell[:5]):
+            return None
+        return cell[0], cell[1], cell[2], cell[3], cell[4]
+
+    def role_soc(self, role_id: str | None) -> str | None:
+        """The first SOC of a role with full national wages."""
+        if not role_id:
+            return None
+        try:
+            socs = get_role(role_id).soc_codes
+        except InputError:
+            return None
+        return next((s for s in socs if self.national(s) is not None), None)
+
+    def prior_features(self, role_id: str | None) -> tuple[float, float]:
+        """(log national median aged to the effective date, log P90/P10) of the role's occupation."""
+        soc = self.role_soc(role_id)
+        if soc is None:
+            return math.nan, math.nan
+        p = self.national(soc)
+        assert p is not None
+        return math.log(p[2]) + age_log(self.reference_date), math.log(p[4] / p[0])
+
+    def differential(self, role_id: str | None, metro: str | None, state_fips: str | None) -> float:
+        """Log pay differential of a metro (else state) against the nation for the role."""
+        key = metro or (f"S{state_fips}" if state_fips else None)
+        if key is None:
+            return 0.0
+        cache_key = (role_id or "", key)
+        if cache_key in self._diff_cache:
+            return self._diff_cache[cache_key]
+        group = None
+        for soc in FALLBACK_SOCS:
+            local, nat = self.cells.get((key, soc)), self.cells.get(("US", soc))
+            if local is not None and nat is not None:
+                group = math.log(local[2] / nat[2])
+                break
+        num = emp_total = 0.0
+        socs: tuple[str, ...] = ()
+        if role_id:
+            try:
+                socs = get_role(role_id).soc_codes
+            except InputError:
+                socs = ()
+        for soc in socs:
+            local, nat = self.cells.get((key, soc)), self.cells.get(("US", soc))
+            if local is None or nat is None:
+                continue
+            num += local[5] * math.log(local[2] / nat[2])
+            emp_total += local[5]
+        if emp_total > 0:
+            own = num / emp_total
+            weight = emp_total / (emp_total + DIFFERENTIAL_EMPLOYMENT_K)
+            value = own if group is None else weight * own + (1 - weight) * group
+        else:
+            value = group if group is not None else 0.0
+        self._diff_cache[cache_key] = value
+        return value
+
+
+@functools.lru_cache(maxsize=64)
+def _state_fips(state: str) -> str | None:
+    import us
+
+    found = us.states.lookup(state)
+    return found.fips if found is not None else None
+
+
+# --------------------------------------------------------------------------- preparing rows
+@dataclass
+class Prepared:
+    """One normalized request or row: what the model needs, and what it understood."""
+
+    raw_title: str
+    title_key: str
+    role: str | None
+    level: str
+    level_basis: str
+    country: str | None = None
+    state: str | None = None
+    metro: str | None = None
+    metro_name: str | None = None
+    work_mode: str | None = None
+    company_size: str | None = None
+    industry: str | None = None
+    skills: tuple[str, ...] = ()
+    on: dt.date = DEFAULT_EFFECTIVE_DATE
+    kind: str = "paid"
+
+
+def parse_company_size(text: str) -> str | None:
+    """'S'/'M'/'L' or small/medium/large (any case); None when empty; InputError otherwise."""
+    t = text.strip().lower()
+    if not t:
+        return None
+    sizes = {"s": "S", "small": "S", "m": "M", "medium": "M", "l": "L", "large": "L"}
+    if t not in sizes:
+        raise InputError(f"company size {text!r} is not S, M or L")
+    return sizes[t]
+
+
+def parse_remote(text: str) -> str | None:
+    """remote / hybrid / onsite (or 100 / 50 / 0 as in the survey's remote_ratio)."""
+    t = text.strip().lower().replace("-", "").replace(" ", "")
+    if not t:
+        return None
+    modes = {"remote": "remote", "100": "remote", "hybrid": "hybrid", "50": "hybrid",
+             "onsite": "onsite", "office": "onsite", "inoffice": "onsite", "0": "onsite"}
+    if t not in modes:
+        raise InputError(f"remote {text!r} is not remote, hybrid or onsite (100, 50, 0)")
+    return modes[t]
+
+
+def prepare(
+    title: str, *, place: str | None = None, years: float | None = None, level: str | None = None,
+    level_code: str | None = None, industry: str | None = None, company_size: str | None = None,
+    remote: str | None = None, skills: list[str] | tuple[str, ...] = (), country: str | None = None,
+    year: int | None = None,
+) -> Prepared:
+    """Normalize one request; raise InputError (one line) when it cannot be estimated.
+
+    Level, first found: `level`, the survey code (EN/MI/SE/EX), years of experience, the
+    title's seniority words, the role's own level (managers, directors, executives), 'mid'."""
+    title = (title or "").strip()
+    if not title:
+        raise InputError("a job title is needed")
+    role, title_level, reason = _title(title)
+    basis: str
+    chosen: str | None = None
+    if level and level.strip():
+        try:
+            chosen, basis = parse_level(level), "given"
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
+    elif level_code and level_code.strip():
+        chosen = level_from_survey_code(level_code)
+        if chosen is None:
+            raise InputError(f"experience_level {level_code!r} is not one of EN, MI, SE, EX")
+        basis = "survey_code"
+    elif years is not None:
+        if not 0 <= years <= 60:
+            raise InputError(f"years of experience {years} must be between 0 and 60")
+        chosen, basis = level_from_years(years), "years"
+    elif title_level:
+        chosen, basis = title_level, "title"
+    else:
+        from paybench.bench import natural_level
+
+        chosen = natural_level(get_role(role)) if role else "mid"
+        basis = "role" if role and chosen != "mid" else "default"
+    prep = Prepared(raw_title=title, title_key=title_key(title), role=role, level=chosen,
+                    level_basis=basis, industry=(industry or "").strip().lower() or None,
+                    company_size=parse_company_size(company_size or ""),
+                    skills=tuple(sorted({skill_id(s) for s in skills if s.strip()})))
+    if reason and role is None:
+        prep.level_basis += f"; title not matched to a role ({reason})"
+    mode = parse_remote(remote or "")
+    if place and place.strip():
+        found = normalize_place(place)
+        prep.country, prep.state, prep.metro = found.country, found.state, found.metro
+        prep.metro_name = found.metro_name
+        mode = mode or found.work_mode
+    if country:
+        prep.country = prep.country or country
+    prep.country = prep.country or "US"
+    prep.work_mode = mode
+    if year is not None:
+        if not 2000 <= year <= DEFAULT_EFFECTIVE_DATE.year + 1:
+            raise InputError(f"year {year} is out of range")
+        prep.on = dt.date(year, 7, 1)
+    return prep
+
+
+# --------------------------------------------------------------------------- input rows
+def detect_layout(columns: list[str]) -> str:
+    """'survey' (ai-jobs.net columns) or 'plain' (title, place, ...); InputError otherwise."""
+    names = {c.strip().lower() for c in columns}
+    if {"job_title", "experience_level"} <= names:
+        return "survey"
+    if "title" in names:
+        return "plain"
+    raise InputError(
+        "input has neither the survey columns (job_title, experience_level, ...) nor a 'title' "
+        f"column; found: {', '.join(columns[:8])}")
+
+
+def prepare_row(row: dict[str, str], layout: str) -> Prepared:
+    """Normalize one CSV row of either layout; InputError with the reason when unusable."""
+    get = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k is not None}
+    if layout == "survey":
+        emp = get.get("employment_type", "").upper()
+        if emp and emp not in ("FT", "PT", "CT", "FL"):
+            raise InputError(f"employment_type {emp!r} is not one of FT, PT, CT, FL")
+        year_text = get.get("work_year", "")
+        if year_text and not year_text.isdigit():
+            raise InputError(f"work_year {year_text!r} is not a year")
+        residence = get.get("employee_residence", "").upper() or get.get("company_location", "").upper()
+        if residence and not re.fullmatch(r"[A-Z]{2}", residence):
+            raise InputError(f"employee_residence {residence!r} is not an ISO country code")
+        return prepare(
+            get.get("job_title", ""), level_code=get.get("experience_level") or None,
+            company_size=get.get("company_size"), remote=get.get("remote_ratio"),
+            country=residence or None, year=int(year_text) if year_text else None)
+    years_text = get.get("years", "")
+    try:
+        years = float(years_text) if years_text else None
+    except ValueError:
+        raise InputError(f"years {years_text!r} is not a number") from None
+    skills = [s for s in re.split(r"[,;|]", get.get("skills", "")) if s.strip()]
+    year_text = get.get("year", "")
+    return prepare(
+        get.get("title", ""), place=get.get("place") or None, years=years,
+        level=get.get("level") or None, industry=get.get("industry"),
+        company_size=get.get("company_size"), remote=get.get("remote"), skills=skills,
+        year=int(year_text) if year_text.isdigit() else None)
+
+
+# --------------------------------------------------------------------------- training data
+def load_observations(store: Store) -> pd.DataFrame:
+    """Deduplicated full-time base-pay observations (paid, filed, posted, submitted), one row
+    per dedup_key, with their skills as a tuple. Pay in annual USD."""
+    frame = store.query(
+        f"""
+        SELECT dedup_key, any_value(source) AS source, any_value(kind) AS kind,
+               any_value(raw_title) AS raw_title, any_value(role) AS role,
+               any_value(level) AS level, any_value(years_experience) AS years_experience,
+               any_value(country) AS country, any_value(state) AS state,
+               any_value(metro) AS metro, any_value(work_mode) AS work_mode,
+               any_value(company_size) AS company_size, any_value(industry) AS industry,
+               any_value(observed_on) AS observed_on, any_value(annual_usd) AS annual_usd,
+               max(weight) AS weight
+        FROM observations
+        WHERE kind IN ({", ".join(f"'{k}'" for k in KINDS_USED)}) AND component = 'base'
+          AND annual_usd > 0 AND raw_title IS NOT NULL
+          AND coalesce(employment_type, 'full_time') = 'full_time'
+        GROUP BY dedup_key
+        ORDER BY dedup_key
+        """)
+    skills = store.query("SELECT DISTINCT dedup_key, skill FROM observation_skills")
+    if not skills.empty:
+        grouped = skills.groupby("dedup_key")["skill"].apply(lambda s: tuple(sorted(s)))
+        frame["skills"] = frame["dedup_key"].map(grouped)
+    else:
+        frame["skills"] = None
+    frame["skills"] = frame["skills"].apply(lambda s: s if isinstance(s, tuple) else ())
+    missing = frame["level"].isna() & frame["years_experience"].notna()
+    frame.loc[missing, "level"] = frame.loc[missing, "years_experience"].map(
+        lambda y: level_from_years(float(y)) if y >= 0 else None)
+    frame = frame[frame["level"].isin(LEVELS)].reset_index(drop=True)
+    frame["title_key"] = frame["raw_title"].map(title_key)
+    frame["observed_on"] = pd.to_datetime(frame["observed_on"]).dt.date
+    frame["weight"] = frame["weight"].fillna(1.0).clip(lower=0.01)
+    return frame
+
+
+def pseudo_observations(store: Store, priors: OewsPriors) -> pd.DataFrame:
+    """Rows derived from real statistics, used as priors (and alone when the store holds no
+    observations):
+
+    - each occupation used by the taxonomy: its OEWS national P10, P25, P50, P75, P90 as five
+      rows of kind 'statistic'; the level of each is the one whose anchor in
+      `paybench.bench.LEVEL_ANCHOR_Z` is nearest the percentile (P10 and P25 entry, P50 mid,
+      P75 senior, P90 staff) for occupations of individual contributors, and the roles' own
+      level (manager, director, executive) for management occupations;
+    - each published figure (the seeds' guides) for a role and level, base pay, annual, full
+      time: one row of kind 'published' at its value (a range's ends as two rows).
+    Pay is annual USD; rows carry no title, so title encodings do not see them."""
+    from paybench.bench import natural_level
+
+    ic_levels = {10: "entry", 25: "entry", 50: "mid", 75: "senior", 90: "staff"}
+    rows: list[dict[str, Any]] = []
+    seen: set[tuple[str, str]] = set()
+    for role in roles().values():
+        soc = priors.role_soc(role.id)
+        if soc is None:
+            continue
+        natural = natural_level(role)
+        key = (soc, natural)
+        if key in seen:
+            continue
+        seen.add(key)
+        values = priors.national(soc)
+        assert values is not None
+        for pct, value in zip((10, 25, 50, 75, 90), values, strict=True):
+            rows.append({
+                "dedup_key": f"oews:{priors.release}:{soc}:{natural}:p{pct}", "source": "oews",
+                "kind": "statistic", "raw_title": None, "title_key": None, "role": role.id,
+                "level": ic_levels[pct] if natural == "mid" else natural, "country": "US",
+                "state": None, "metro": None, "work_mode": None, "company_size": None,
+                "industry": None, "observed_on": priors.reference_date, "annual_usd": value,
+                "weight": 1.0, "skills": ()})
+    pubs = store.query(
+        """SELECT figure_id, citation, role, level, country, state, metro, work_mode,
+                  published_on, annual_usd
+           FROM statistics WHERE kind = 'published' AND role IS NOT NULL AND level IS NOT NULL
+             AND component = 'base' AND period = 'year' AND annual_usd > 0
+             AND stat IN ('median', 'p50', 'value', 'mean', 'range_low', 'range_high')
+             AND coalesce(employment_type, 'full_time') = 'full_time'""")
+    for i, row in enumerate(pubs.itertuples(index=False)):
+        if row.level not in LEVELS:
+            continue
+        rows.append({
+            "dedup_key": f"published:{row.figure_id or i}:{i}", "source": "published",
+            "kind": "published", "raw_title": None, "title_key": None, "role": row.role,
+            "level": row.level, "country": row.country or "US", "state": row.state,
+            "metro": row.metro, "work_mode": row.work_mode, "company_size": None,
+            "industry": None, "observed_on": pd.Timestamp(row.published_on).date(),
+            "annual_usd": float(row.annual_usd), "weight": 1.0, "skills": ()})
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- encodings
+ENC_K = {"country": 20.0, "role": 10.0, "role_level": 10.0, "title": 5.0, "title_level": 5.0}
+"""Shrinkage constants (in observations) of the target encodings."""
+
+
+@dataclass
+class Encoder:
+    """Target encodings of log pay, learned from observations (weighted, in log USD).
+
+    level_base[level]: weighted median of the target at that level (US rows when present).
+    Then residual r = target - level_base[level]; each encoding is a shrunk median of
+    r toward its parent: country (toward 0), role (toward 0, after the country's shift),
+    role x level (toward role), title (toward role), title x level (toward title), with
+    constants ENC_K. A missing key gives the parent's value; a row with no parent, NaN."""
+
+    level_base: dict[str, float] = field(default_factory=dict)
+    country: dict[str, float] = field(default_factory=dict)
+    role: dict[str, float] = field(default_factory=dict)
+    role_level: dict[tuple[str, str], float] = field(default_factory=dict)
+    title: dict[str, float] = field(default_factory=dict)
+    title_role: dict[str, str] = field(default_factory=dict)
+    title_level: dict[tuple[str, str], float] = field(default_factory=dict)
+    title_level_n: dict[tuple[str, str], float] = field(default_factory=dict)
+
+    @classmethod
+    def fit(cls, frame: pd.DataFrame, target: np.ndarray) -> Encoder:
+        """Learn encodings from observation rows (columns level, country, role, title_key, weight)."""
+        enc = cls()
+        if len(frame) == 0:
+            return enc
+        f = frame[["level", "country", "role", "title_key", "weight"]].copy()
+        f["y"] = target
+        base_rows = f[f["country"] == "US"] if (f["country"] == "US").any() else f
+        for level, grp in base_rows.groupby("level"):
+            enc.level_base[str(level)] = float(np.median(grp["y"]))
+        overall = float(np.median(base_rows["y"]))
+        f["r"] = f["y"] - f["level"].map(enc.level_base).fillna(overall)
+        f["wr"] = f["weight"] * f["r"]
+
+        def shrunk(keys: list[str], parent: pd.Series, k: float) -> pd.Series:
+            g = f.assign(parent=parent).groupby(keys, dropna=True)
+            sums = g.agg(r=("r", "median"), w=("weight", "sum"), p=("parent", "mean"))
+            return (sums["w"] * sums["r"] + k * sums["p"]) / (sums["w"] + k)
+
+        zero = pd.Series(0.0, index=f.index)
+        c = shrunk(["country"], zero, ENC_K["country"])
+        enc.country = {str(k): float(v) for k, v in c.items()}
+        f["r"] = f["r"] - f["country"].map(enc.country).fillna(0.0)
+        f["wr"] = f["weight"] * f["r"]
+        r = shrunk(["role"], zero, ENC_K["role"])
+        enc.role = {str(k): float(v) for k, v in r.items()}
+        role_val = f["role"].map(enc.role).fillna(0.0)
+        rl = shrunk(["role", "level"], role_val, ENC_K["role_level"])
+        enc.role_level = {(str(a), str(b)): float(v) for (a, b), v in rl.items()}
+        t = shrunk(["title_key"], role_val, ENC_K["title"])
+        enc.title = {str(k): float(v) for k, v in t.items()}
+        enc.title_role = {str(k): str(v) for k, v in
+                          f.dropna(subset=["title_key", "role"]).groupby("title_key")["role"].first().items()}
+        title_val = f["title_key"].map(enc.title)
+        tl = shrunk(["title_key", "level"], title_val, ENC_K["title_level"])
+        enc.title_level = {(str(a), str(b)): float(v) for (a, b), v in tl.items()}
+        n = f.groupby(["title_key", "level"])["weight"].sum()
+        enc.title_level_n = {(str(a), str(b)): float(v) for (a, b), v in n.items()}
+        return enc
+
+    def knows_title(self, key: str) -> bool:
+        """True when the title was seen in training."""
+        return key in self.title
+
+    def transform(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Encoding columns for rows (columns level, country, role, title_key)."""
+        out = pd.DataFrame(index=frame.index)
+        role_val = frame["role"].map(self.role)
+        out["enc_country"] = frame["country"].map(self.country)
+        rl_keys = list(zip(frame["role"], frame["level"], strict=True))
+        out["enc_role_level"] = pd.Series([self.role_level.get(k, np.nan) for k in rl_keys],
+                                          index=frame.index).fillna(role_val)
+        title_val = frame["title_key"].map(self.title).fillna(role_val)
+        out["enc_title"] = title_val
+        tl_keys = list(zip(frame["title_key"], frame["level"], strict=True))
+        out["enc_title_level"] = pd.Series([self.title_level.get(k, np.nan) for k in tl_keys],
+                                           index=frame.index).fillna(title_val)
+        # no title, role or country data: the level's typical pay (as a lookup would fall back)
+        for col in ("enc_country", "enc_role_level", "enc_title", "enc_title_level"):
+            out[col] = out[col].fillna(0.0)
+        out["n_title_level"] = np.log1p(pd.Series(
+            [self.title_level_n.get(k, 0.0) for k in tl_keys], index=frame.index))
+        return out
+
+
+def out_of_fold_encodings(frame: pd.DataFrame, target: np.ndarray, folds: int = 5,
+                          seed: int = 7) -> pd.DataFrame:
+    """Encodings of training rows from encoders fitted on the other folds (no self-leakage)."""
+    rng = np.random.default_rng(seed)
+    fold = rng.integers(0, folds, len(frame))
+    parts = []
+    for k in range(folds):
+        inside = fold == k
+        enc = Encoder.fit(frame[~inside], target[~inside])
+        parts.append(enc.transform(frame[inside]))
+    return pd.concat(parts).reindex(frame.index)
+
+
+# --------------------------------------------------------------------------- feature matrix
+CATEGORICAL = ("role", "country", "industry", "kind")
+
+
+@dataclass
+class FeatureSpace:
+    """The fixed feature layout of a trained model: categories and skill flags."""
+
+    categories: dict[str, list[str]]
+    skills: list[str]
+
+    @classmethod
+    def fit(cls, frame: pd.DataFrame, min_count: int = 20, max_skills: int = 40) -> FeatureSpace:
+        """Categories seen in training (countries and industries with >= min_count rows)."""
+        cats: dict[str, list[str]] = {}
+        for col in CATEGORICAL:
+            counts = frame[col].dropna().value_counts()
+            keep = counts if col in ("role", "kind") else counts[counts >= min_count]
+            cats[col] = sorted(str(v) for v in keep.index)
+        skill_counts = pd.Series([s for t in frame["skills"] for s in t]).value_counts()
+        skills = sorted(str(s) for s in skill_counts[skill_counts >= min_count].index[:max_skills])
+        return cls(categories=cats, skills=skills)
+
+    @property
+    def columns(self) -> list[str]:
+        """Feature names in model order."""
+        return (["level_ord", "role", "country", "industry", "kind", "work_mode", "company_size",
+                 "oews_lp50", "oews_lspread", "enc_country", "enc_role_level", "enc_title",
+                 "enc_title_level", "n_title_level"] + [f"skill_{s}" for s in self.skills])
+
+    def matrix(self, frame: pd.DataFrame, encodings: pd.DataFrame, priors: OewsPriors) -> pd.DataFrame:
+        """The feature matrix for rows (normalized columns as in `load_observations`)."""
+        x = pd.DataFrame(index=frame.index)
+        x["level_ord"] = frame["level"].map(LEVEL_ORD).astype(float)
+        for col in CATEGORICAL:
+            known = frame[col].astype(object).where(frame[col].isin(self.categories[col]), None)
+            x[col] = pd.Categorical(known, categories=self.categories[col])
+        x["work_mode"] = frame["work_mode"].map(WORK_MODE_ORD).astype(float)
+        x["company_size"] = frame["company_size"].map(SIZE_ORD).astype(float)
+        prior = {r: priors.prior_features(r) for r in frame["role"].dropna().unique()}
+        x["oews_lp50"] = frame["role"].map(lambda r: prior[r][0] if r in prior else np.nan).astype(float)
+        x["oews_lspread"] = frame["role"].map(lambda r: prior[r][1] if r in prior else np.nan).astype(float)
+        for col in ("enc_country", "enc_role_level", "enc_title", "enc_title_level", "n_title_level"):
+            x[col] = encodings[col].astype(float)
+        for s in self.skills:
+            x[f"skill_{s}"] = frame["skills"].map(lambda t, s=s: 1.0 if s in t else 0.0)
+        return x[self.columns]
+
+
+FACTORS: dict[str, str] = {
+    "level_ord": "level", "role": "role", "country": "place", "industry": "industry",
+    "kind": "role", "work_mode": "remote", "company_size": "company_size",
+    "oews_lp50": "role", "oews_lspread": "role", "enc_country": "place",
+    "enc_role_level": "role", "enc_title": "role", "enc_title_level": "role",
+    "n_title_level": "role",
+}
+"""The factor each feature's contribution is reported under (skill flags: 'skills')."""
+
+
+def factor_of(feature: str) -> str:
+    """The explanation factor of a feature name."""
+    return "skills" if feature.startswith("skill_") else FACTORS[feature]
+
+
+def place_offsets(frame: pd.DataFrame, priors: OewsPriors) -> np.ndarray:
+    """Per row, the OEWS log pay differential of its metro (else state) for its role."""
+    out = np.zeros(len(frame))
+    for i, (role, metro, state, country) in enumerate(zip(
+            frame["role"], frame["metro"], frame["state"], frame["country"], strict=True)):
+        if country not in (None, "US") or (not metro and not state):
+            continue
+        fips = _state_fips(state) if isinstance(state, str) and state else None
+        out[i] = priors.differential(role if isinstance(role, str) else None,
+                                     metro if isinstance(metro, str) else None, fips)
+    return out
+
+
+def age_offsets(frame: pd.DataFrame) -> np.ndarray:
+    """Per row, the log factor ageing its date to the effective date."""
+    return np.array([age_log(d) for d in frame["observed_on"]], dtype=float)
+
+
+def prepared_frame(rows: list[Prepared]) -> pd.DataFrame:
+    """A frame of prepared requests in the layout of `load_observations`."""
+    return pd.DataFrame({
+        "raw_title": [r.raw_title for r in rows], "title_key": [r.title_key for r in rows],
+        "role": [r.role for r in rows], "level": [r.level for r in rows],
+        "country": [r.country for r in rows], "state": [r.state for r in rows],
+        "metro": [r.metro for r in rows], "work_mode": [r.work_mode for r in rows],
+        "company_size": [r.company_size for r in rows], "industry": [r.industry for r in rows],
+        "kind": [r.kind for r in rows], "observed_on": [r.on for r in rows],
+        "skills": [r.skills for r in rows]}, index=range(len(rows)))

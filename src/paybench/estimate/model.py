@@ -1,0 +1,376 @@
+"""The estimator: LightGBM quantile models of log pay, conformal calibration, persistence.
+
+Training (`train_model`):
+
+1. Data: the store's observations (`features.load_observations`: paid, filed, posted and
+   submitted base pay, full time, one row per dedup_key) plus pseudo-observations from
+   statistics (`features.pseudo_observations`: OEWS national percentiles per occupation and
+   the published figures). With no observations the model stands on the statistics alone,
+   and says so (`ModelInfo.basis`).
+2. Target: log annual USD aged to the effective date, minus the OEWS place offset.
+3. Three LightGBM models with the quantile objective at 0.1, 0.5 and 0.9 (deterministic,
+   fixed seed, 2 threads), on the features of `features.FeatureSpace`. Target encodings of
+   training rows are out of fold.
+4. Calibration (time-forward split conformal, `conformal.MondrianCQR`): the observations
+   of the latest period (the latest calendar year, extended back a year at a time until it
+   holds CALIBRATION_MIN_ROWS rows) form the calibration slice; the models are fitted on
+   everything older (and the statistics), and the CQR corrections are computed on the
+   calibration slice per (level, region) group (region: US or other), falling back to
+   level, then pooled. The scores so measure how far a model fitted on the past misses the
+   next period, which is what an estimate for today does.
+5. Refit: the models and encodings are refitted on all observations (the calibration slice
+   included, so the latest data informs the estimate), and the corrections from step 4 are
+   applied to them. This departs from textbook split conformal (whose guarantee holds for
+   the fit-slice model); it is measured, not assumed: `paybench evaluate` reports coverage
+   on later data. When there are too few observations for a calibration slice, the
+   interval is the raw quantile models' and `ModelInfo.calibrated` is False.
+
+Persistence: a pickle next to the store (`<store>.estimator.pkl`, or in the cache dir for an
+in-memory store) plus a JSON copy of `ModelInfo`. The model records the store's ingests
+(source, file SHA-256, rows kept) it was trained on; `ensure_model` retrains when they
+differ or no model exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import pickle
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, Field
+
+from paybench.errors import PaybenchError
+from paybench.estimate import features as F
+from paybench.estimate.conformal import MondrianCQR
+from paybench.paths import cache_dir
+from paybench.store import Store
+
+QUANTILES: tuple[float, float, float] = (0.1, 0.5, 0.9)
+ALPHA = 0.2
+"""Miscoverage of the P10-P90 interval (80% coverage)."""
+
+CALIBRATION_MIN_ROWS = 300
+"""The calibration slice holds at least this many observations, when the store has them."""
+
+FIT_MIN_ROWS = 300
+"""... and the fit slice at least this many; otherwise no calibration."""
+
+MONDRIAN_MIN_GROUP = 50
+"""A (level, region) group needs this many calibration rows for its own correction."""
+
+SEED = 20260101
+MODEL_VERSION = 1
+
+
+def _params(alpha: float, n_rows: int) -> dict[str, Any]:
+    return {
+        "objective": "quantile", "alpha": alpha, "learning_rate": 0.05, "num_leaves": 15,
+        "min_data_in_leaf": int(max(5, min(80, n_rows // 20))), "feature_fraction": 0.9,
+        "bagging_fraction": 0.9, "bagging_freq": 1, "lambda_l2": 1.0, "cat_smooth": 10.0,
+        "min_data_per_group": 20, "seed": SEED, "deterministic": True, "num_threads": 2,
+        "verbose": -1, "force_col_wise": True,
+    }
+
+
+NUM_ROUNDS = 300
+
+MEDIAN_IGNORES = ("n_title_level",)
+"""Features the median model does not use (they are blanked): how many training rows a
+title x level has tells the P10 and P90 models how uncertain a title is, but in the median
+it learns that rare titles of the past paid less, which new titles need not."""
+
+
+class IngestRef(BaseModel):
+    """One ingest of the store the model was trained on."""
+
+    source: str
+    file_sha256: str
+    rows_kept: int
+
+
+class ModelInfo(BaseModel):
+    """What a trained model stands on and how it was calibrated."""
+
+    version: int = MODEL_VERSION
+    trained_at: dt.datetime
+    train_seconds: float
+    store: str
+    ingests: list[IngestRef]
+    basis: str = Field(description="'observations and statistics' or 'statistics only'")
+    rows_observations: int = Field(description="distinct observations used")
+    rows_statistics: int = Field(description="pseudo-observations from OEWS and published figures")
+    rows_by_source: dict[str, int]
+    rows_without_level: int = 0
+    calibrated: bool
+    calibration_slice: str | None = Field(default=None, description="e.g. 'observed 2023-01-01 or later'")
+    rows_fit: int = 0
+    rows_calibration: int = 0
+    calibration_coverage_raw: float | None = Field(
+        default=None, description="share of calibration rows inside the uncorrected P10-P90")
+    corrections: dict[str, list[float]] = Field(
+        default_factory=dict, description="CQR (lower, upper) correction per group, in log pay")
+    calibration_counts: dict[str, int] = Field(default_factory=dict)
+    oews_release: str
+    effective_date: dt.date
+    features: list[str]
+
+
+@dataclass
+class QuantileModels:
+    """Boosters at QUANTILES plus everything to build their features."""
+
+    boosters: dict[float, Any]
+    space: F.FeatureSpace
+    encoder: F.Encoder
+
+    def design(self, frame: pd.DataFrame, priors: F.OewsPriors) -> pd.DataFrame:
+        """Feature matrix for new rows."""
+        return self.space.matrix(frame, self.encoder.transform(frame), priors)
+
+    def predict_log(self, frame: pd.DataFrame, priors: F.OewsPriors) -> dict[float, np.ndarray]:
+        """Log annual USD at each quantile, for the rows' own dates and places."""
+        x = self.design(frame, priors)
+        shift = F.place_offsets(frame, priors) - F.age_offsets(frame)
+        return {q: b.predict(x, num_threads=2) + shift for q, b in self.boosters.items()}
+
+
+@dataclass
+class EstimatorModel:
+    """A trained estimator: quantile models, conformal corrections and metadata."""
+
+    models: QuantileModels
+    conformal: MondrianCQR | None
+    info: ModelInfo
+
+    def predict(self, frame: pd.DataFrame, priors: F.OewsPriors) -> pd.DataFrame:
+        """p10, p50, p90 (annual USD) per row, calibrated, non-crossing; plus the group used."""
+        raw = self.models.predict_log(frame, priors)
+        lo, mid, hi = raw[0.1], raw[0.5], raw[0.9]
+        groups = calibration_groups(frame, self.models.encoder)
+        used = ["none"] * len(frame)
+        if self.conformal is not None:
+            lo, hi = self.conformal.apply(lo, hi, groups)
+            used = [self.conformal.correction(g)[1] for g in groups]
+        lo = np.minimum(lo, mid)
+        hi = np.maximum(hi, mid)
+        return pd.DataFrame({"p10": np.exp(lo), "p50": np.exp(mid), "p90": np.exp(hi),
+                             "calibration_group": used}, index=frame.index)
+
+
+FAMILIAR_N = 20
+"""A title x level with at least this many training rows is 'known', else 'thin'."""
+
+
+def calibration_groups(frame: pd.DataFrame, encoder: F.Encoder) -> list[tuple[str, str, str]]:
+    """(level, region, familiarity) per row: region 'US' or 'other'; familiarity 'known' when
+    the model's training data holds FAMILIAR_N rows of the title x level, else 'thin'."""
+    counts = [encoder.title_level_n.get((t, lv), 0.0)
+              for t, lv in zip(frame["title_key"], frame["level"], strict=True)]
+    return [(str(level), "US" if country == "US" else "other", "known" if n >= FAMILIAR_N else "thin")
+            for level, country, n in zip(frame["level"], frame["country"], counts, strict=True)]
+
+
+# --------------------------------------------------------------------------- fitting
+def _target(frame: pd.DataFrame, priors: F.OewsPriors) -> np.ndarray:
+    return (np.log(frame["annual_usd"].to_numpy(dtype=float)) + F.age_offsets(frame)
+            - F.place_offsets(frame, priors))
+
+
+def fit_quantile_models(obs: pd.DataFrame, pseudo: pd.DataFrame, priors: F.OewsPriors,
+                        num_rounds: int = NUM_ROUNDS) -> QuantileModels:
+    """Fit the three quantile models on observations plus pseudo-observations."""
+    import lightgbm as lgb
+
+    frames = [f for f in (obs, pseudo) if len(f)]
+    if not frames:
+        raise PaybenchError("nothing to train on: the store has no observations and no statistics")
+    y_obs = _target(obs, priors) if len(obs) else np.zeros(0)
+    encoder = F.Encoder.fit(obs, y_obs)
+    enc_obs = F.out_of_fold_encodings(obs, y_obs) if len(obs) else pd.DataFrame()
+    enc_pseudo = encoder.transform(pseudo) if len(pseudo) else pd.DataFrame()
+    data = pd.concat(frames, ignore_index=True)
+    enc = pd.concat([e for e in (enc_obs, enc_pseudo) if len(e)], ignore_index=True)
+    y = np.concatenate([y_obs, _target(pseudo, priors)]) if len(pseudo) else y_obs
+    space = F.FeatureSpace.fit(data)
+    x = space.matrix(data, enc, priors)
+    weight = data["weight"].to_numpy(dtype=float)
+    boosters = {}
+    for q in QUANTILES:
+        ds = lgb.Dataset(x, label=y, weight=weight, categorical_feature=list(F.CATEGORICAL),
+                         free_raw_data=False)
+        params = _params(q, len(data))
+        if q == 0.5:  # the median ignores how familiar the title is (see MEDIAN_IGNORES)
+            ds = lgb.Dataset(x.assign(**{c: np.nan for c in MEDIAN_IGNORES}), label=y, weight=weight,
+                             categorical_feature=list(F.CATEGORICAL), free_raw_data=False)
+        boosters[q] = lgb.train(params, ds, num_boost_round=num_rounds)
+    return QuantileModels(boosters=boosters, space=space, encoder=encoder)
+
+
+def _calibration_split(obs: pd.DataFrame) -> tuple[pd.Series, str] | None:
+    """Mask of the calibration slice (latest period) and its description, or None."""
+    if len(obs) < CALIBRATION_MIN_ROWS + FIT_MIN_ROWS:
+        return None
+    years = pd.Series([d.year for d in obs["observed_on"]], index=obs.index)
+    for start in sorted(years.unique(), reverse=True):
+        cal = years >= start
+        if cal.sum() >= CALIBRATION_MIN_ROWS:
+            if (~cal).sum() < FIT_MIN_ROWS:
+                return None
+            return cal, f"observed in {start} or later"
+    return None
+
+
+CALIBRATION_MODE = "forward"
+CALIBRATION_FOLDS = 5
+
+
+def _oof_predictions(obs: pd.DataFrame, cal_mask: pd.Series, pseudo: pd.DataFrame,
+                     priors: F.OewsPriors, num_rounds: int
+                     ) -> tuple[dict[float, np.ndarray], list[tuple[str, str, str]], pd.DataFrame]:
+    """Out-of-fold predictions for the calibration rows: each fold of them is predicted by
+    models fitted on all other observations (older ones and the rest of the slice)."""
+    rng = np.random.default_rng(SEED)
+    fold = rng.integers(0, CALIBRATION_FOLDS, len(obs))
+    preds: dict[float, list[np.ndarray]] = {q: [] for q in QUANTILES}
+    groups: list[tuple[str, str, str]] = []
+    parts = []
+    for k in range(CALIBRATION_FOLDS):
+        held = (fold == k) & cal_mask.to_numpy()
+        models = fit_quantile_models(obs[fold != k].reset_index(drop=True), pseudo, priors, num_rounds)
+        part = obs[held].reset_index(drop=True)
+        pred = models.predict_log(part, priors)
+        for q in QUANTILES:
+            preds[q].append(pred[q])
+        groups.extend(calibration_groups(part, models.encoder))
+        parts.append(part)
+    return ({q: np.concatenate(v) for q, v in preds.items()}, groups,
+            pd.concat(parts, ignore_index=True))
+
+
+def train_model(store: Store, num_rounds: int = NUM_ROUNDS) -> EstimatorModel:
+    """Train (and calibrate) an estimator on what the store holds."""
+    started = time.perf_counter()
+    priors = F.OewsPriors.load(store)
+    obs_all = F.load_observations(store)
+    without_level = int(store.scalar(
+        "SELECT count(DISTINCT dedup_key) FROM observations WHERE level IS NULL "
+        "AND years_experience IS NULL AND component = 'base'") or 0)
+    obs = obs_all
+    pseudo = F.pseudo_observations(store, priors)
+    conformal: MondrianCQR | None = None
+    cal_desc: str | None = None
+    rows_fit = rows_cal = 0
+    raw_cov: float | None = None
+    split = _calibration_split(obs)
+    if split is not None:
+        cal_mask, cal_desc = split
+        fit_obs, cal_obs = obs[~cal_mask].reset_index(drop=True), obs[cal_mask].reset_index(drop=True)
+        if CALIBRATION_MODE == "forward":
+            first = fit_quantile_models(fit_obs, pseudo, priors, num_rounds)
+            pred = first.predict_log(cal_obs, priors)
+            groups = calibration_groups(cal_obs, first.encoder)
+        else:
+            pred, groups, cal_obs = _oof_predictions(obs, cal_mask, pseudo, priors, num_rounds)
+        y = np.log(cal_obs["annual_usd"].to_numpy(dtype=float))
+        conformal = MondrianCQR(alpha=ALPHA, min_group=MONDRIAN_MIN_GROUP).fit(
+            y, pred[0.1], pred[0.9], groups)
+        raw_cov = float(np.mean((y >= pred[0.1]) & (y <= pred[0.9])))
+        rows_fit, rows_cal = len(fit_obs), len(cal_obs)
+    models = fit_quantile_models(obs, pseudo, priors, num_rounds)
+    ingests = store.query("SELECT source, file_sha256, rows_kept FROM ingests ORDER BY ingest_id")
+    info = ModelInfo(
+        trained_at=dt.datetime.now().replace(microsecond=0),
+        train_seconds=round(time.perf_counter() - started, 2), store=str(store.path),
+        ingests=[IngestRef(source=r.source, file_sha256=r.file_sha256, rows_kept=int(r.rows_kept or 0))
+                 for r in ingests.itertuples(index=False)],
+        basis="observations and statistics" if len(obs) else "statistics only (OEWS and published figures)",
+        rows_observations=len(obs), rows_statistics=len(pseudo),
+        rows_by_source={str(k): int(v) for k, v in pd.concat(
+            [obs["source"], pseudo["source"]] if len(pseudo) else [obs["source"]]).value_counts().items()},
+        rows_without_level=without_level,
+        calibrated=conformal is not None, calibration_slice=cal_desc,
+        rows_fit=rows_fit, rows_calibration=rows_cal,
+        calibration_coverage_raw=None if raw_cov is None else round(raw_cov, 4),
+        corrections={"/".join(map(str, k)) if isinstance(k, tuple) else str(k):
+                     [round(v[0], 4), round(v[1], 4)]
+                     for k, v in (conformal.by_group.items() if conformal else [])}
+        | ({"pooled": [round(conformal.pooled[0], 4), round(conformal.pooled[1], 4)]} if conformal else {}),
+        calibration_counts={"/".join(map(str, k)) if isinstance(k, tuple) else str(k): v
+                            for k, v in (conformal.counts.items() if conformal else [])},
+        oews_release=priors.release, effective_date=F.DEFAULT_EFFECTIVE_DATE,
+        features=models.space.columns,
+    )
+    return EstimatorModel(models=models, conformal=conformal, info=info)
+
+
+# --------------------------------------------------------------------------- persistence
+def model_path(store: Store) -> Path:
+    """Where the model of a store lives: next to the store file, or in the cache dir."""
+    if str(store.path) == ":memory:":
+        return cache_dir() / "estimator-memory.pkl"
+    return store.path.with_name(store.path.name + ".estimator.pkl")
+
+
+def store_fingerprint(store: Store) -> list[IngestRef]:
+    """The store's ingests as a model records them."""
+    rows = store.query("SELECT source, file_sha256, rows_kept FROM ingests ORDER BY ingest_id")
+    return [IngestRef(source=r.source, file_sha256=r.file_sha256, rows_kept=int(r.rows_kept or 0))
+            for r in rows.itertuples(index=False)]
+
+
+def save_model(model: EstimatorModel, path: Path) -> None:
+    """Write the model (pickle) and its metadata (JSON beside it), atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + f".tmp{time.time_ns()}")
+    with tmp.open("wb") as handle:
+        pickle.dump(model, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)
+    path.with_suffix(".json").write_text(model.info.model_dump_json(indent=2) + "\n", encoding="utf-8")
+
+
+def load_model(path: Path) -> EstimatorModel | None:
+    """A saved model, or None when absent, unreadable or of another version."""
+    if not path.exists():
+        return None
+    try:
+        with path.open("rb") as handle:
+            model = pickle.load(handle)
+    except Exception:
+        return None
+    if not isinstance(model, EstimatorModel) or model.info.version != MODEL_VERSION:
+        return None
+    return model
+
+
+def ensure_model(store: Store, *, retrain: bool = False) -> tuple[EstimatorModel, bool]:
+    """The store's model, trained now if missing, stale (the store's ingests changed) or asked
+    for. Returns (model, trained_now)."""
+    from paybench.ingest import ensure_defaults
+
+    ensure_defaults(store)
+    path = model_path(store)
+    model = None if retrain else load_model(path)
+    if model is not None and model.info.ingests == store_fingerprint(store):
+        return model, False
+    model = train_model(store)
+    save_model(model, path)
+    return model, True
+
+
+def fingerprint_digest(refs: list[IngestRef]) -> str:
+    """A short hash of a list of ingests (for display)."""
+    text = json.dumps([r.model_dump() for r in refs], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def finite(value: float) -> float | None:
+    """None for NaN or infinity (for JSON)."""
+    return value if math.isfinite(value) else None

@@ -1,0 +1,217 @@
+"""The estimator's Python API: estimate one person, estimate a CSV batch, train, evaluate.
+
+All money is annual US dollars of base pay (full time). An estimate is as of the store's
+effective date (`bench.DEFAULT_EFFECTIVE_DATE`) unless a year is given.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from paybench.errors import InputError, PaybenchError
+from paybench.estimate import features as F
+from paybench.estimate.evaluate import EvaluationReport, evaluate_model, read_rows
+from paybench.estimate.explain import FACTOR_ORDER, dollar_contributions, log_contributions
+from paybench.estimate.model import EstimatorModel, ModelInfo, ensure_model
+from paybench.normalize.roles import get_role
+from paybench.store import Store
+
+OUTPUT_COLUMNS = ("role", "level", "p10", "p50", "p90", "reason")
+
+
+class EstimateRequest(BaseModel):
+    """What a user tells about a job."""
+
+    title: str
+    place: str | None = Field(default=None, description="city, metro, ZIP, state, country or 'remote'")
+    years: float | None = Field(default=None, description="years of experience")
+    level: str | None = None
+    industry: str | None = None
+    company_size: str | None = Field(default=None, description="S, M or L")
+    remote: str | None = Field(default=None, description="remote, hybrid or onsite")
+    skills: list[str] = Field(default_factory=list)
+    year: int | None = Field(default=None, description="the year to estimate for")
+
+
+class Contribution(BaseModel):
+    """One factor's share of the P50, in annual USD (negative lowers pay)."""
+
+    factor: str
+    usd: int
+    log_effect: float = Field(description="effect on log pay")
+    detail: str
+
+
+class ModelSummary(BaseModel):
+    """What the model behind an estimate stands on."""
+
+    trained_at: dt.datetime
+    basis: str
+    rows_by_source: dict[str, int]
+    calibrated: bool
+    calibration_slice: str | None
+
+
+class Estimate(BaseModel):
+    """A pay estimate: P10, P50, P90 of annual base pay (USD) and why."""
+
+    title: str
+    role: str | None
+    role_name: str | None
+    level: str
+    level_basis: str
+    country: str | None
+    state: str | None
+    metro: str | None
+    metro_name: str | None
+    work_mode: str | None
+    company_size: str | None
+    industry: str | None
+    skills: list[str]
+    as_of: dt.date
+    p10: int
+    p50: int
+    p90: int
+    base_usd: int = Field(description="the model's typical pay before the factors")
+    contributions: list[Contribution] = Field(description="sum with base_usd to p50")
+    interval: str
+    notes: list[str]
+    model: ModelSummary
+
+
+def _detail(factor: str, prep: F.Prepared, model: EstimatorModel) -> str:
+    if factor == "level":
+        return f"{prep.level} ({prep.level_basis})"
+    if factor == "place":
+        where = prep.metro_name or prep.state or prep.country or "US"
+        return f"{where}; OEWS differential for metros and states"
+    if factor == "industry":
+        known = prep.industry in model.models.space.categories.get("industry", [])
+        return str(prep.industry) if known else f"{prep.industry or 'not given'} (not in training data)"
+    if factor == "company_size":
+        return prep.company_size or "not given"
+    if factor == "remote":
+        return prep.work_mode or "not given"
+    if factor == "skills":
+        used = [s for s in prep.skills if s in model.models.space.skills]
+        return ", ".join(used) if used else "none the model knows"
+    if factor == "role":
+        return f"{prep.role or 'unmatched title'}; title '{prep.raw_title}'"
+    return f"{prep.on.year} vs {F.DEFAULT_EFFECTIVE_DATE:%Y-%m-%d} at the store's growth rate"
+
+
+def estimate_prepared(store: Store, rows: list[F.Prepared],
+                      model: EstimatorModel | None = None) -> tuple[EstimatorModel, list[Estimate]]:
+    """Estimates for prepared requests (one model call for all)."""
+    model = model or ensure_model(store)[0]
+    priors = F.OewsPriors.load(store)
+    frame = F.prepared_frame(rows)
+    pred = model.predict(frame, priors)
+    bias, effects = log_contributions(model, frame, priors)
+    summary = ModelSummary(trained_at=model.info.trained_at, basis=model.info.basis,
+                           rows_by_source=model.info.rows_by_source, calibrated=model.info.calibrated,
+                           calibration_slice=model.info.calibration_slice)
+    out = []
+    for i, prep in enumerate(rows):
+        eff = {f: float(effects.iloc[i][f]) for f in FACTOR_ORDER}
+        base, p50, usd = dollar_contributions(float(bias[i]), eff)
+        notes = []
+        if prep.role is None:
+            notes.append("title not matched to a role: estimated from its level, place and any "
+                         "data on the exact title")
+        unknown = [s for s in prep.skills if s not in model.models.space.skills]
+        if unknown:
+            notes.append("skills without enough training data to price: " + ", ".join(unknown))
+        if not model.info.calibrated:
+            notes.append("interval not calibrated: the store has too few observations; "
+                         "ingest survey, filing or posting data")
+        group = pred.iloc[i]["calibration_group"]
+        out.append(Estimate(
+            title=prep.raw_title, role=prep.role,
+            role_name=get_role(prep.role).name if prep.role else None, level=prep.level,
+            level_basis=prep.level_basis, country=prep.country, state=prep.state,
+            metro=prep.metro, metro_name=prep.metro_name, work_mode=prep.work_mode,
+            company_size=prep.company_size, industry=prep.industry, skills=list(prep.skills),
+            as_of=prep.on, p10=min(round(float(pred.iloc[i]["p10"])), p50), p50=p50,
+            p90=max(round(float(pred.iloc[i]["p90"])), p50), base_usd=base,
+            contributions=[Contribution(factor=f, usd=usd[f], log_effect=round(eff[f], 5),
+                                        detail=_detail(f, prep, model)) for f in FACTOR_ORDER],
+            interval=(f"P10-P90 by split conformal calibration (group {group})"
+                      if model.info.calibrated else "raw quantile models (uncalibrated)"),
+            notes=notes, model=summary))
+    return model, out
+
+
+def estimate_one(store: Store, request: EstimateRequest) -> Estimate:
+    """Estimate annual base pay for one request; InputError when it cannot be estimated."""
+    prep = F.prepare(request.title, place=request.place, years=request.years, level=request.level,
+                     industry=request.industry, company_size=request.company_size,
+                     remote=request.remote, skills=request.skills, year=request.year)
+    return estimate_prepared(store, [prep])[1][0]
+
+
+class BatchResult(BaseModel):
+    """What a batch did."""
+
+    rows: int
+    estimated: int
+    failed: int
+    layout: str
+
+
+def estimate_batch(store: Store, in_path: Path, out_path: Path) -> BatchResult:
+    """Estimate every row of a CSV (survey or plain layout) into a CSV with the input columns
+    plus role, level, p10, p50, p90 and reason (empty predictions and a reason for rows that
+    cannot be estimated). An added column whose name the input already uses (a plain file's
+    `level`) is written as `estimated_<name>`."""
+    rows, layout = read_rows(Path(in_path))
+    with Path(in_path).open(newline="", encoding="utf-8-sig") as handle:
+        header = next(csv.reader(handle))
+    prepared: list[F.Prepared] = []
+    where: list[int] = []
+    reasons: dict[int, str] = {}
+    for i, row in enumerate(rows):
+        try:
+            prepared.append(F.prepare_row(row, layout))
+            where.append(i)
+        except PaybenchError as exc:
+            reasons[i] = str(exc)
+    results: dict[int, dict[str, object]] = {}
+    if prepared:  # quantiles only (no explanations): one model call for every row
+        model = ensure_model(store)[0]
+        pred = model.predict(F.prepared_frame(prepared), F.OewsPriors.load(store))
+        for i, prep, p10, p50, p90 in zip(where, prepared, pred["p10"], pred["p50"], pred["p90"],
+                                          strict=True):
+            results[i] = {"role": prep.role or "", "level": prep.level, "p10": round(float(p10)),
+                          "p50": round(float(p50)), "p90": round(float(p90))}
+    taken = {h.strip().lower() for h in header}
+    extra = [c if c not in taken else f"estimated_{c}" for c in OUTPUT_COLUMNS]
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    with out_path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([*header, *extra])
+        keys = [h.strip().lower() for h in header]
+        for i, row in enumerate(rows):
+            values = {"role": "", "level": "", "p10": "", "p50": "", "p90": "",
+                      **results.get(i, {}), "reason": reasons.get(i, "")}
+            writer.writerow([row.get(k, "") or "" for k in keys] + [values[c] for c in OUTPUT_COLUMNS])
+    return BatchResult(rows=len(rows), estimated=len(results), failed=len(reasons), layout=layout)
+
+
+def train(store: Store) -> ModelInfo:
+    """Train the store's model now (and save it next to the store)."""
+    return ensure_model(store, retrain=True)[0].info
+
+
+def evaluate(store: Store, test_path: Path) -> EvaluationReport:
+    """Score the store's model and the two baselines on a file with true salaries."""
+    if not Path(test_path).exists():
+        raise InputError(f"no such file: {test_path}")
+    model, _ = ensure_model(store)
+    priors = F.OewsPriors.load(store)
+    return evaluate_model(model, F.load_observations(store), priors, Path(test_path))

@@ -1,0 +1,62 @@
+"""Split conformal (CQR, Mondrian) on synthetic data whose true quantiles are known."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from paybench.estimate.conformal import MondrianCQR, conformal_quantile, conformity_scores
+
+Z90 = 1.2815515655446004  # standard normal 90th percentile
+
+
+def _data(rng: np.random.Generator, n: int, scale_err: float) -> tuple[np.ndarray, ...]:
+    """y ~ N(x, sigma(x)) with heteroscedastic sigma; the 'model' quantiles are the true ones
+    scaled by scale_err (too narrow < 1, too wide > 1) and shifted by 0.1."""
+    x = rng.uniform(0, 4, n)
+    sigma = 0.2 + 0.3 * x
+    y = x + sigma * rng.standard_normal(n)
+    lo = x + 0.1 - Z90 * sigma * scale_err
+    hi = x + 0.1 + Z90 * sigma * scale_err
+    group = np.where(x < 2, "a", "b")
+    return y, lo, hi, group
+
+
+def test_conformal_quantile_rank() -> None:
+    scores = np.arange(1, 10, dtype=float)  # n = 9: rank ceil(10 * 0.8) = 8
+    assert conformal_quantile(scores, 0.2) == 8.0
+    assert math.isinf(conformal_quantile(np.array([1.0, 2.0]), 0.2))  # rank 3 > n
+    scores = conformity_scores(np.array([0.0, 5.0]), np.array([1.0, 1.0]), np.array([2.0, 2.0]))
+    assert list(scores) == [1.0, 3.0]
+
+
+@settings(max_examples=8, deadline=None)
+@given(seed=st.integers(0, 10_000), scale_err=st.floats(0.3, 2.0), asymmetric=st.booleans())
+def test_coverage_is_80_percent_whatever_the_model(seed: int, scale_err: float, asymmetric: bool) -> None:
+    rng = np.random.default_rng(seed)
+    y, lo, hi, group = _data(rng, 3000, scale_err)
+    cqr = MondrianCQR(alpha=0.2, min_group=50, asymmetric=asymmetric).fit(
+        y, lo, hi, [(g,) for g in group])
+    yt, lot, hit, gt = _data(rng, 40_000, scale_err)
+    a, b = cqr.apply(lot, hit, [(g,) for g in gt])
+    inside = (yt >= a) & (yt <= b)
+    assert 0.77 <= inside.mean() <= 0.83
+    for g in ("a", "b"):  # Mondrian: each group is covered, not just the pool
+        assert 0.76 <= inside[gt == g].mean() <= 0.84
+    if asymmetric:  # each end misses about 10%
+        assert 0.07 <= (yt < a).mean() <= 0.13 and 0.07 <= (yt > b).mean() <= 0.13
+
+
+def test_small_group_falls_back_to_parent_then_pool() -> None:
+    rng = np.random.default_rng(1)
+    y, lo, hi, _ = _data(rng, 600, 0.5)
+    groups = [("senior", "US", "known")] * 500 + [("senior", "US", "thin")] * 20 + [("entry", "US", "x")] * 80
+    cqr = MondrianCQR(min_group=50).fit(y, lo, hi, groups)
+    assert cqr.correction(("senior", "US", "known"))[1] == "senior/US/known"
+    assert cqr.correction(("senior", "US", "thin"))[1] == "senior/US"
+    assert cqr.correction(("entry", "other", "thin"))[1] == "entry"
+    assert cqr.correction(("staff", "US", "thin"))[1] == "pooled"
+    assert cqr.correction(("staff", "US", "thin"))[0] == cqr.pooled

@@ -1,0 +1,213 @@
+"""The estimator on real stores: defaults alone, and defaults plus a slice of the real survey."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from paybench.errors import InputError
+from paybench.estimate import EstimateRequest, estimate_batch, estimate_one, evaluate
+from paybench.estimate.model import ensure_model, model_path, store_fingerprint
+from paybench.ingest import ingest_file
+from paybench.store import Store
+
+
+def _survey_slice(shared_data: Path, path: Path, years: set[str], limit: int) -> Path:
+    """Rows of the real survey (exact layout) from the given work years, at most `limit` per year."""
+    with (shared_data / "aijobs" / "salaries.csv").open(encoding="utf-8") as handle:
+        lines = handle.read().splitlines()
+    rows = [line for year in sorted(years)
+            for line in [x for x in lines[1:] if x.split(",", 1)[0] == year][:limit]]
+    path.write_text(lines[0] + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def small_db(tmp_path_factory: pytest.TempPathFactory, defaults_db: Path, shared_data: Path) -> Path:
+    """Defaults plus every survey row of 2020-2022 and 1,500 of 2023, with a trained model."""
+    folder = tmp_path_factory.mktemp("est")
+    path = folder / "small.duckdb"
+    shutil.copy(defaults_db, path)
+    sample = _survey_slice(shared_data, folder / "train.csv", {"2020", "2021", "2022", "2023"}, 1500)
+    with Store(path) as store:
+        ingest_file(store, sample)
+        ensure_model(store)
+    return path
+
+
+def _copy_store(src: Path, dst_dir: Path) -> Path:
+    dst = dst_dir / "copy.duckdb"
+    shutil.copy(src, dst)
+    model = src.with_name(src.name + ".estimator.pkl")
+    if model.exists():
+        shutil.copy(model, dst.with_name(dst.name + ".estimator.pkl"))
+    return dst
+
+
+def test_contributions_sum_to_the_estimate(small_db: Path) -> None:
+    with Store(small_db) as store:
+        est = estimate_one(store, EstimateRequest(
+            title="Senior ML Engineer", place="Boston, MA", years=6, company_size="L", remote="hybrid",
+            skills=["pytorch"]))
+    assert est.role == "machine-learning-engineer" and est.level == "senior"
+    assert est.metro == "14460" and est.p10 < est.p50 < est.p90
+    assert est.base_usd + sum(c.usd for c in est.contributions) == est.p50
+    factors = {c.factor: c for c in est.contributions}
+    assert {"level", "place", "industry", "company_size", "remote", "skills", "role"} <= set(factors)
+    assert factors["place"].usd > 0  # Boston pays above the nation for ML engineers (OEWS)
+    assert 60_000 < est.p50 < 400_000
+    assert est.model.calibrated and "pytorch" in " ".join(est.notes)  # survey has no skills
+
+
+def test_level_moves_the_estimate(small_db: Path) -> None:
+    with Store(small_db) as store:
+        entry = estimate_one(store, EstimateRequest(title="Data Scientist", level="entry"))
+        senior = estimate_one(store, EstimateRequest(title="Data Scientist", level="senior"))
+    assert entry.p50 < senior.p50
+    assert next(c.usd for c in entry.contributions if c.factor == "level") < next(
+        c.usd for c in senior.contributions if c.factor == "level")
+
+
+def test_bad_requests_are_one_line_errors(small_db: Path) -> None:
+    with Store(small_db) as store:
+        with pytest.raises(InputError, match="cannot place"):
+            estimate_one(store, EstimateRequest(title="Data Scientist", place="Xqzzyville, ZZ"))
+        with pytest.raises(InputError, match="unknown level"):
+            estimate_one(store, EstimateRequest(title="Data Scientist", level="wizard"))
+        with pytest.raises(InputError, match="title"):
+            estimate_one(store, EstimateRequest(title="  "))
+
+
+def test_model_records_its_training_data(small_db: Path) -> None:
+    with Store(small_db) as store:
+        model, trained = ensure_model(store)
+        assert not trained  # saved by the fixture, reused
+        sources = {i.source for i in model.info.ingests}
+        assert sources == {"oews", "published", "aijobs"}
+        assert model.info.ingests == store_fingerprint(store)
+        assert model.info.rows_by_source["aijobs"] == model.info.rows_observations > 1000
+        assert model.info.calibrated and model.info.rows_calibration >= 300
+    meta = json.loads(model_path(Store(small_db, read_only=True)).with_suffix(".json").read_text())
+    assert meta["ingests"][-1]["source"] == "aijobs" and len(meta["ingests"][-1]["file_sha256"]) == 64
+
+
+def test_retrains_when_the_store_changes(tmp_path: Path, small_db: Path, shared_data: Path) -> None:
+    db = _copy_store(small_db, tmp_path)
+    with Store(db) as store:
+        before, trained = ensure_model(store)
+        assert not trained
+        more = _survey_slice(shared_data, tmp_path / "more.csv", {"2024"}, 500)
+        ingest_file(store, more)
+        after, trained = ensure_model(store)
+        assert trained and after.info.rows_observations > before.info.rows_observations
+        assert len(after.info.ingests) == len(before.info.ingests) + 1
+        assert not ensure_model(store)[1]
+
+
+def test_works_from_defaults_alone(fresh_db: Path) -> None:
+    with Store(fresh_db) as store:
+        est = estimate_one(store, EstimateRequest(title="Machine Learning Engineer", place="Seattle, WA",
+                                                  level="senior"))
+        mid = estimate_one(store, EstimateRequest(title="Machine Learning Engineer", level="mid"))
+    assert est.model.basis.startswith("statistics only") and not est.model.calibrated
+    assert set(est.model.rows_by_source) == {"oews", "published"}
+    assert any("not calibrated" in n for n in est.notes)
+    assert est.p10 <= est.p50 <= est.p90 and 80_000 < est.p50 < 400_000
+    assert est.base_usd + sum(c.usd for c in est.contributions) == est.p50
+    assert mid.p50 < est.p50
+
+
+SURVEY_ROWS = [
+    "2024,SE,FT,Machine Learning Engineer,200000,USD,200000,US,0,US,M",
+    "2024,XX,FT,Data Scientist,100000,USD,100000,US,0,US,M",  # bad experience level
+    "2024,MI,FT,,100000,USD,100000,US,0,US,M",  # no title
+    "2024,EN,FT,Data Analyst,70000,USD,70000,US,100,US,L",
+]
+
+
+def test_batch_both_layouts_and_bad_rows(tmp_path: Path, small_db: Path) -> None:
+    from conftest import write_survey
+
+    survey = write_survey(tmp_path / "survey.csv", SURVEY_ROWS)
+    plain = tmp_path / "plain.csv"
+    plain.write_text(
+        "title,place,years,level,industry,company_size,remote,skills\n"
+        "Senior ML Engineer,\"Boston, MA\",6,,finance,L,hybrid,\"pytorch,kubernetes\"\n"
+        "Data Engineer,Atlantis Qqq,,,,,,\n"
+        "Data Engineer,\"Austin, TX\",abc,,,,,\n"
+        "Data Engineer,\"Austin, TX\",,wizard,,,,\n"
+        "Software Engineer,Remote,3,,,M,,\n", encoding="utf-8")
+    db = _copy_store(small_db, tmp_path)
+    with Store(db) as store:
+        r1 = estimate_batch(store, survey, tmp_path / "out1.csv")
+        r2 = estimate_batch(store, plain, tmp_path / "out2.csv")
+    assert (r1.layout, r1.rows, r1.estimated, r1.failed) == ("survey", 4, 2, 2)
+    assert (r2.layout, r2.rows, r2.estimated, r2.failed) == ("plain", 5, 2, 3)
+    out1 = list(csv.DictReader((tmp_path / "out1.csv").open()))
+    assert list(out1[0])[:11] == [
+        "work_year", "experience_level", "employment_type", "job_title", "salary", "salary_currency",
+        "salary_in_usd", "employee_residence", "remote_ratio", "company_location", "company_size"]
+    assert list(out1[0])[11:] == ["role", "level", "p10", "p50", "p90", "reason"]
+    assert out1[0]["role"] == "machine-learning-engineer" and out1[0]["level"] == "senior"
+    assert int(out1[0]["p10"]) < int(out1[0]["p50"]) < int(out1[0]["p90"])
+    assert out1[1]["p50"] == "" and "experience_level" in out1[1]["reason"]
+    assert out1[2]["p50"] == "" and "title" in out1[2]["reason"]
+    out2 = list(csv.DictReader((tmp_path / "out2.csv").open()))
+    assert out2[0]["estimated_level"] == "senior" and out2[0]["level"] == "" and out2[0]["p50"]
+    assert out2[0]["skills"] == "pytorch,kubernetes"
+    assert "cannot place" in out2[1]["reason"] and "years" in out2[2]["reason"]
+    assert "unknown level" in out2[3]["reason"] and out2[4]["estimated_level"] == "mid" and out2[4]["p50"]
+
+
+def test_evaluate_reports_model_and_baselines(tmp_path: Path, small_db: Path, shared_data: Path) -> None:
+    test = _survey_slice(shared_data, tmp_path / "test.csv", {"2024"}, 800)
+    with Store(small_db) as store:
+        report = evaluate(store, test)
+    assert report.rows_scored + sum(report.rows_skipped.values()) == report.rows_read == 800
+    methods = {(m.group, m.method) for m in report.metrics}
+    for method in ("model", "lookup", "oews"):
+        assert ("all", method) in methods and ("level=senior", method) in methods
+    model = next(m for m in report.metrics if m.group == "all" and m.method == "model")
+    oews = next(m for m in report.metrics if m.group == "all" and m.method == "oews")
+    assert 50 <= model.coverage <= 100 and model.mape < oews.mape
+    assert "MAPE" in report.text()
+
+
+def _run(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PAYBENCH_DB": str(db)}
+    return subprocess.run([sys.executable, "-m", "paybench", *args], capture_output=True, text=True,
+                          env=env, timeout=300)
+
+
+def test_cli_estimate_train_evaluate(tmp_path: Path, small_db: Path, shared_data: Path) -> None:
+    db = _copy_store(small_db, tmp_path)
+    proc = _run("estimate", "--title", "Senior ML Engineer", "--place", "Boston, MA", "--years", "6",
+                "--industry", "finance", "--company-size", "L", "--remote", "hybrid",
+                "--skills", "pytorch,kubernetes", "--json", db=db)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["p10"] < data["p50"] < data["p90"] and data["level"] == "senior"
+    assert data["base_usd"] + sum(c["usd"] for c in data["contributions"]) == data["p50"]
+    text = _run("estimate", "--title", "Data Scientist", "--place", "Austin, TX", db=db)
+    assert text.returncode == 0 and "P50 $" in text.stdout
+    bad = _run("estimate", "--title", "Data Scientist", "--place", "Xqzzyville, ZZ", db=db)
+    assert bad.returncode == 1 and bad.stderr.startswith("error: cannot place")
+    assert "Traceback" not in bad.stderr
+    trained = _run("train", "--json", db=db)
+    assert trained.returncode == 0, trained.stderr
+    assert json.loads(trained.stdout)["calibrated"] is True
+    test = _survey_slice(shared_data, tmp_path / "test.csv", {"2024"}, 300)
+    ev = _run("evaluate", "--test", str(test), db=db)
+    assert ev.returncode == 0, ev.stderr
+    assert "lookup" in ev.stdout and "oews" in ev.stdout and "cov%" in ev.stdout
+    missing = _run("evaluate", "--test", str(tmp_path / "nope.csv"), db=db)
+    assert missing.returncode == 1 and "no such file" in missing.stderr
+    batch = _run("estimate", "--input", str(test), "--output", str(tmp_path / "o.csv"), db=db)
+    assert batch.returncode == 0 and "300 of 300 rows estimated" in batch.stdout

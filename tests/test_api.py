@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from conftest import write_survey
+from paybench.api.routes.estimate import estimator_available
 
 TOKEN = "test-admin-token-0123456789"
 ROLE = "machine-learning-engineer"
@@ -39,6 +40,17 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def copy_store(src: Path, dst: Path) -> Path:
+    """Copy a store, with the estimator model saved beside it if there is one (the model
+    records the ingests it was trained on, so the copy reuses it instead of retraining)."""
+    shutil.copy(src, dst)
+    for suffix in (".estimator.pkl", ".estimator.json"):
+        model = src.with_name(src.name + suffix)
+        if model.exists():
+            shutil.copy(model, dst.with_name(dst.name + suffix))
+    return dst
 
 
 def start_server(db: Path, log: Path, **env: str) -> Server:
@@ -78,8 +90,7 @@ def stop_server(server: Server) -> None:
 def server(tmp_path_factory: pytest.TempPathFactory, survey_db: Path) -> Iterator[Server]:
     """The server over a copy of the survey store (defaults + the real ai-jobs.net survey)."""
     tmp = tmp_path_factory.mktemp("api")
-    db = tmp / "api.duckdb"
-    shutil.copy(survey_db, db)
+    db = copy_store(survey_db, tmp / "api.duckdb")
     srv = start_server(db, tmp / "server.log", PAYBENCH_SUBMISSION_BURST="1000")
     yield srv
     stop_server(srv)
@@ -206,6 +217,29 @@ def test_guide_tables(client: httpx.Client) -> None:
     assert {r["place"] for r in seattle["rows"]} == {"42660"}
     page = client.get("/api/v1/guide", params={"limit": 10, "offset": 5}).json()
     assert page["count"] == 10 and page["total"] > 1000
+
+
+# --------------------------------------------------------------------------- estimate
+@pytest.mark.skipif(not estimator_available(), reason="paybench.estimate.estimate_one not there yet")
+def test_estimate_one_and_batch(client: httpx.Client) -> None:
+    body = {"title": "Senior Machine Learning Engineer", "place": "Boston, MA", "skills": ["PyTorch"]}
+    resp = client.post("/api/v1/estimate", json=body, timeout=900)
+    assert resp.status_code == 200, resp.text
+    est = resp.json()
+    assert est["role"] == ROLE and est["level"] == "senior" and "Boston" in est["place"]
+    assert 30_000 < est["p10"] <= est["p50"] <= est["p90"] < 2_000_000
+    factors = {c["factor"] for c in est["contributions"]}
+    assert {"level", "place"} <= factors
+    # the same as the Python API on the same store and model
+    batch = client.post("/api/v1/estimate/batch", json={"items": [
+        body, {"title": "Data Scientist", "place": "Narnia"}, {"title": "Data Scientist"}]}).json()
+    assert batch["count"] == 3 and batch["estimates"][0]["p50"] == est["p50"]
+    assert batch["estimates"][1] is None and "Narnia" in batch["errors"][1]
+    assert batch["estimates"][2]["role"] == "data-scientist" and batch["errors"][2] is None
+    assert_error(client.post("/api/v1/estimate", json={"title": "Data Scientist", "place": "Narnia"}),
+                 422, "place")
+    assert_error(client.post("/api/v1/estimate", json={"place": "Boston"}), 422, "title")
+    assert_error(client.post("/api/v1/estimate/batch", json={"items": []}), 422, "items")
 
 
 # --------------------------------------------------------------------------- errors

@@ -44,6 +44,8 @@ class ServerState:
     _signature: tuple[Any, ...] | None = None
     _signature_at: float = 0.0
     started_at: float = field(default_factory=time.time)
+    extras: dict[str, Any] = field(default_factory=dict)
+    """Other per-process objects (the estimator model), replaced explicitly."""
 
     @classmethod
     def open(cls, settings: Settings) -> ServerState:

@@ -45,6 +45,7 @@ def ranges_svg(
     role: Annotated[str, Query(min_length=1, max_length=100)],
     place: Annotated[str, Query(min_length=1, max_length=200)] = "US",
     level: Annotated[str | None, Query(max_length=40)] = None,
+    width: Annotated[int, Query(ge=160, le=1200, description="plot width in pixels")] = 460,
 ) -> Response:
     """P10-P90 (line), P25-P75 (bar) and median (dot) of annual base pay for each level of a
     role in a place, each beside the national range (one row per level and place)."""
@@ -63,8 +64,9 @@ def ranges_svg(
             rows.append({**cell.quantiles(), "label": f"{LEVEL_NAMES[lv]} · {short}",
                          "order": 1000 - (rank[lv] * 2 + j)})
     title = f"{found.name}: {where.label}" + ("" if where.scope == "national" else " vs national")
-    key = ("ranges", st.signature(), found.id, tuple(levels), where.key, where.scope)
-    return _svg(key, lambda charts: charts.range_chart(rows, title=title, sort="order"))
+    key = ("ranges", st.signature(), found.id, tuple(levels), where.key, where.scope, width)
+    return _svg(key, lambda charts: charts.range_chart(rows, title=title, sort="order")
+                .properties(width=width))
 
 
 @router.get("/charts/compare.svg", response_class=Response, responses=SVG_RESPONSE)
@@ -73,6 +75,7 @@ def compare_svg(
     role: Annotated[list[str], Query(min_length=1, max_length=MAX_COMPARE)],
     place: Annotated[list[str], Query(min_length=1, max_length=MAX_COMPARE)],
     level: Annotated[str, Query(max_length=40)] = "senior",
+    width: Annotated[int, Query(ge=160, le=1200, description="plot width in pixels")] = 460,
 ) -> Response:
     """Cells side by side (one role in up to four places, or up to four roles in one
     place), ranked by median."""
@@ -86,6 +89,6 @@ def compare_svg(
     title = f"{LEVEL_NAMES[result.level]} " + (
         result.cells[0].role_name if by_place else result.cells[0].place.label)
     key = ("compare", st.signature(), tuple(c.role for c in result.cells),
-           tuple(c.place.key for c in result.cells), result.level)
-    return _svg(key, lambda charts: charts.range_chart(rows, title=title))
+           tuple(c.place.key for c in result.cells), result.level, width)
+    return _svg(key, lambda charts: charts.range_chart(rows, title=title).properties(width=width))
 

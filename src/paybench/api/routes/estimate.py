@@ -88,69 +88,64 @@ def _estimator() -> Any:
     return estimate
 
 
-_ALIASES = {"years_experience": ("years_experience", "years"), "remote": ("remote", "work_mode")}
+def _prepare(estimate: Any, body: EstimateRequest) -> Any:
+    """The estimator's prepared request (raises InputError naming what cannot be used)."""
+    from paybench.estimate import features
+
+    return features.prepare(body.title, place=body.place, years=body.years_experience,
+                            level=body.level, industry=body.industry,
+                            company_size=body.company_size, remote=body.remote,
+                            skills=body.skills)
 
 
-def _core_request(estimate: Any, body: EstimateRequest) -> Any:
-    """The estimator's own request object, filled from the API's (by field name)."""
-    cls = getattr(estimate, "EstimateRequest", None)
-    data = body.model_dump()
-    if cls is None:
-        return data
-    fields = set(getattr(cls, "model_fields", None) or getattr(cls, "__dataclass_fields__", {}))
-    values: dict[str, Any] = {}
-    for name, value in data.items():
-        for alias in _ALIASES.get(name, (name,)):
-            if alias in fields and value not in (None, [], ""):
-                values[alias] = tuple(value) if isinstance(value, list) else value
-                break
-    return cls(**values)
-
-
-def _get(obj: Any, name: str, default: Any = None) -> Any:
-    if isinstance(obj, dict):
-        return obj.get(name, default)
-    return getattr(obj, name, default)
-
-
-def _contributions(raw: Any) -> list[Contribution]:
-    out: list[Contribution] = []
-    items = raw.items() if isinstance(raw, dict) else enumerate(raw or [])
-    for key, item in items:
-        if isinstance(item, int | float):
-            out.append(Contribution(factor=str(key), log_effect=float(item)))
-            continue
-        log_effect = _get(item, "log_effect", _get(item, "log", _get(item, "effect", 0.0)))
-        out.append(Contribution(
-            factor=str(_get(item, "factor", key)),
-            value=None if _get(item, "value") is None else str(_get(item, "value")),
-            log_effect=float(log_effect or 0.0),
-            usd_effect=_get(item, "usd_effect", _get(item, "usd"))))
-    return out
-
-
-def _to_out(est: Any, body: EstimateRequest) -> EstimateOut:
-    dump = est.model_dump(mode="json") if hasattr(est, "model_dump") else {}
+def _to_out(est: Any) -> EstimateOut:
+    dump = est.model_dump(mode="json")
     detail = {k: v for k, v in dump.items()
               if k not in ("p10", "p50", "p90", "role", "role_name", "level", "contributions")}
     return EstimateOut(
-        role=_get(est, "role"), role_name=_get(est, "role_name"), level=str(_get(est, "level")),
-        place=_get(est, "place_label", _get(est, "metro_name", body.place)),
-        p10=float(_get(est, "p10")), p50=float(_get(est, "p50")), p90=float(_get(est, "p90")),
-        contributions=_contributions(_get(est, "contributions")), detail=detail)
+        role=est.role, role_name=est.role_name, level=est.level,
+        place=est.metro_name or est.state or est.country,
+        p10=float(est.p10), p50=float(est.p50), p90=float(est.p90),
+        contributions=[Contribution(factor=c.factor, value=c.detail, log_effect=c.log_effect,
+                                    usd_effect=float(c.usd)) for c in est.contributions],
+        detail=detail)
+
+
+def _model(st: ServerState) -> Any:
+    """The estimator model: loaded (or trained, if the store has none) once per process and
+    kept until an admin re-trains it; new submissions do not retrain it on the fly."""
+    cached = st.extras.get("estimator")
+    if cached is None:
+        with st.db() as store:
+            cached = st.extras.get("estimator")
+            if cached is None:
+                from paybench.estimate import ensure_model
+
+                cached = st.extras.setdefault("estimator", ensure_model(store)[0])
+    return cached
 
 
 def _estimate_many(st: ServerState, items: list[EstimateRequest]) -> list[EstimateOut | str]:
-    """Estimate each item; an item the estimator refuses becomes its one-line reason."""
+    """Estimate each item (one model call for all); an item the estimator refuses becomes
+    its one-line reason."""
     estimate = _estimator()
-    out: list[EstimateOut | str] = []
-    with st.db() as store:
-        for body in items:
-            try:
-                out.append(_to_out(estimate.estimate_one(store, _core_request(estimate, body)), body))
-            except InputError as exc:
-                out.append(str(exc))
-    return out
+    from paybench.estimate.service import estimate_prepared
+
+    prepared: list[Any] = []
+    out: list[EstimateOut | str | None] = []
+    for body in items:
+        try:
+            prepared.append(_prepare(estimate, body))
+            out.append(None)
+        except InputError as exc:
+            out.append(str(exc))
+    if prepared:
+        model = _model(st)
+        with st.db() as store:
+            _, estimates = estimate_prepared(store, prepared, model=model)
+        found = iter(estimates)
+        out = [_to_out(next(found)) if o is None else o for o in out]
+    return [o for o in out if o is not None]
 
 
 @router.post("/estimate", response_model=EstimateOut)
@@ -159,7 +154,9 @@ def estimate_one(request: Request, body: EstimateRequest) -> EstimateOut:
     factor (level, place, skills, industry, company size)."""
     out = _estimate_many(state(request), [body])[0]
     if isinstance(out, str):
-        raise FieldError("title", out)
+        field = "place" if "place" in out or "cannot place" in out else (
+            "level" if "level" in out else "years_experience" if "years" in out else "title")
+        raise FieldError(field, out)
     return out
 
 
@@ -177,11 +174,13 @@ def estimate_batch(request: Request, body: BatchRequest) -> BatchOut:
 
 def train_estimator(st: ServerState) -> TrainOut:
     """Re-train the estimator on the store (admin)."""
-    estimate = _estimator()
+    _estimator()
+    from paybench.estimate.model import ensure_model
+
     try:
         with st.db() as store:
-            info = estimate.train(store)
+            model = ensure_model(store, retrain=True)[0]
     except InputError as exc:
         raise ApiError(422, str(exc)) from None
-    st.invalidate()
-    return TrainOut(status="trained", detail={"info": str(info)})
+    st.extras["estimator"] = model
+    return TrainOut(status="trained", detail=model.info.model_dump(mode="json"))

@@ -7,6 +7,15 @@ const LEVEL_NAMES = {};
 const $ = (sel, root = document) => root.querySelector(sel);
 const $$ = (sel, root = document) => Array.from(root.querySelectorAll(sel));
 
+// plot width for a chart box: the box minus room for the row labels, within 200-560 px
+function chartWidth(box) {
+  return Math.max(200, Math.min(560, Math.round($(box).getBoundingClientRect().width - 170)));
+}
+
+function shortPlace(label) {
+  return label.split(/,|-/)[0].trim();
+}
+
 function usd(value) {
   if (value === null || value === undefined || Number.isNaN(value)) return "–";
   return "$" + Math.round(value).toLocaleString("en-US");
@@ -140,7 +149,7 @@ async function showRanges(event) {
     const tbody = $("#search-cells tbody");
     tbody.replaceChildren();
     data.cells.forEach((cell, i) => {
-      tbody.append(cellRow(cell, data.place.label));
+      tbody.append(cellRow(cell, shortPlace(data.place.label)));
       if (data.national[i]) tbody.append(cellRow(data.national[i], "National"));
     });
     const sources = $("#search-sources");
@@ -156,6 +165,8 @@ async function showRanges(event) {
     }
     const published = $("#search-published");
     published.replaceChildren();
+    $("#search-published-count").textContent = String(data.published.length);
+    $("#search-published-box").open = data.published.length <= 4;
     if (data.published.length === 0) published.append(el("li", { class: "muted", text: "none for these cells" }));
     for (const fig of data.published) {
       published.append(el("li", {},
@@ -166,7 +177,7 @@ async function showRanges(event) {
     $("#search-result").hidden = false;
     const chart = $("#search-chart");
     chart.replaceChildren(el("p", { class: "muted", text: "drawing…" }));
-    const svg = await api(`/charts/ranges.svg?${params}`);
+    const svg = await api(`/charts/ranges.svg?${params}&width=${chartWidth("#search-result")}`);
     chart.innerHTML = svg;
     chart.append(el("figcaption", { class: "muted",
       text: `Line: P10–P90. Bar: P25–P75. Dot: median. Effective ${first ? first.effective_date : ""}.` }));
@@ -264,13 +275,14 @@ async function runCompare(event) {
     tbody.replaceChildren();
     for (const cell of data.cells) {
       tbody.append(el("tr", {},
-        el("td", { text: cell.role_name }), el("td", { text: cell.place.label }),
+        el("td", { text: cell.role_name }), el("td", { text: shortPlace(cell.place.label) }),
         el("td", { class: "num", text: usd(cell.p10) }), el("td", { class: "num strong", text: usd(cell.p50) }),
         el("td", { class: "num", text: usd(cell.p90) }), el("td", { class: "num", text: String(cell.n) }),
         el("td", { text: cell.method })));
     }
     $("#compare-result").hidden = false;
-    $("#compare-chart").innerHTML = await api(`/charts/compare.svg?${params}`);
+    $("#compare-chart").innerHTML =
+      await api(`/charts/compare.svg?${params}&width=${chartWidth("#compare-result")}`);
   } catch (error) {
     showError("#compare-error", error);
   } finally {

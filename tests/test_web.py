@@ -1,0 +1,166 @@
+"""The web page in headless Chromium (Debian's /usr/bin/chromium driven by Playwright; no
+downloaded browser), against `paybench serve` on localhost. Screenshots are saved under
+PAYBENCH_SCREENSHOTS (default: the test's temp dir)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from paybench.api.routes.estimate import estimator_available
+from test_api import Server, copy_store, start_server, stop_server
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                reason="Debian chromium not installed (scripts/test installs it)")
+
+
+@pytest.fixture(scope="module")
+def web(tmp_path_factory: pytest.TempPathFactory, survey_db: Path) -> Iterator[Server]:
+    tmp = tmp_path_factory.mktemp("web")
+    db = copy_store(survey_db, tmp / "web.duckdb")
+    srv = start_server(db, tmp / "server.log")
+    yield srv
+    stop_server(srv)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    where = os.environ.get("PAYBENCH_SCREENSHOTS")
+    path = Path(where) if where else tmp_path_factory.mktemp("screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def open_page(browser: object, web: Server, width: int = 1280, height: int = 900) -> object:
+    page = browser.new_page(viewport={"width": width, "height": height})  # type: ignore[attr-defined]
+    outside: list[str] = []
+    page.on("request", lambda req: outside.append(req.url)
+            if not req.url.startswith(web.url) and not req.url.startswith("data:") else None)
+    page.goto(f"{web.url}/")
+    page.wait_for_selector("body[data-ready=true]")
+    page.outside_requests = outside
+    return page
+
+
+def search(page: object, typed: str, place: str) -> None:
+    page.fill("#search-title", typed)  # type: ignore[attr-defined]
+    page.wait_for_selector("#search-title-list li")  # type: ignore[attr-defined]
+    page.click("#search-title-list li >> nth=0")  # type: ignore[attr-defined]
+    page.fill("#search-place", place)  # type: ignore[attr-defined]
+    page.click("#search-form button")  # type: ignore[attr-defined]
+    page.wait_for_selector("#search-chart svg", timeout=30_000)  # type: ignore[attr-defined]
+
+
+def test_search_shows_chart_and_provenance(browser: object, web: Server, shots: Path) -> None:
+    page = open_page(browser, web)
+    page.fill("#search-title", "machine learn")
+    page.wait_for_selector("#search-title-list li")
+    first = page.locator("#search-title-list li").first
+    assert first.get_attribute("data-role") == "machine-learning-engineer"
+    first.click()
+    assert page.input_value("#search-title") == "Machine Learning Engineer"
+    page.fill("#search-place", "Seattle, WA")
+    page.click("#search-form button")
+    page.wait_for_selector("#search-chart svg", timeout=30_000)
+    heading = page.text_content("#search-heading")
+    assert "Machine Learning Engineer" in heading and "Seattle" in heading
+    # five levels, each in Seattle and nationally: ten P10-P90 rules, ten P25-P75 bars
+    assert page.locator("#search-chart svg g.layer_0_marks line").count() == 10
+    assert page.locator("#search-chart svg g.layer_1_marks path").count() == 10
+    rows = page.locator("#search-cells tbody tr")
+    assert rows.count() == 10
+    national_senior = page.locator('#search-cells tr[data-level=senior][data-scope=national]')
+    assert int(national_senior.locator("td.n").text_content()) > 100
+    assert national_senior.locator("td.method").text_content() == "direct"
+    sources = page.text_content("#search-sources")
+    assert "aijobs (paid)" in sources and "oews (statistic)" in sources
+    assert int(page.text_content("#search-published-count")) > 4
+    assert "Motion Recruitment" in page.text_content("#search-published")
+    page.screenshot(path=str(shots / "search_desktop.png"), full_page=True)
+    assert page.outside_requests == []
+
+
+def test_search_with_level_from_typeahead(browser: object, web: Server) -> None:
+    page = open_page(browser, web)
+    search(page, "senior data sci", "Boston, MA")
+    assert page.locator("#search-chart svg g.layer_0_marks line").count() == 2
+    assert page.locator("#search-cells tbody tr").count() == 2
+
+
+def test_unknown_place_shows_the_message(browser: object, web: Server) -> None:
+    page = open_page(browser, web)
+    page.fill("#search-title", "Data Scientist")
+    page.fill("#search-place", "Narnia")
+    page.click("#search-form button")
+    page.wait_for_selector("#search-error:not([hidden])")
+    assert "Narnia" in page.text_content("#search-error")
+
+
+@pytest.mark.skipif(not estimator_available(), reason="paybench.estimate.estimate_one not there yet")
+def test_estimate_form(browser: object, web: Server, shots: Path) -> None:
+    page = open_page(browser, web)
+    page.fill("#estimate-title", "Machine Learning Engineer")
+    page.fill("#estimate-place", "Boston, MA")
+    page.select_option("#estimate-level", "senior")
+    page.click("#estimate-form button")
+    page.wait_for_selector("#estimate-result:not([hidden])", timeout=120_000)
+    text = page.text_content("#estimate-range")
+    assert text.count("$") == 3
+    assert page.locator("#estimate-contributions tbody tr").count() >= 2
+    page.screenshot(path=str(shots / "estimate_desktop.png"), full_page=True)
+
+
+def test_compare_metros(browser: object, web: Server, shots: Path) -> None:
+    page = open_page(browser, web)
+    items = page.locator(".compare-item")
+    for i, place in enumerate(["Seattle, WA", "Austin, TX", "Boston, MA", "Denver, CO"]):
+        items.nth(i).fill(place)
+    page.click("#compare-form button")
+    page.wait_for_selector("#compare-chart svg", timeout=30_000)
+    assert page.locator("#compare-cells tbody tr").count() == 4
+    assert page.locator("#compare-chart svg g.layer_0_marks line").count() == 4
+    chart_text = page.text_content("#compare-chart")
+    assert "Austin" in chart_text and "Denver" in chart_text
+    page.locator("#compare").screenshot(path=str(shots / "compare_desktop.png"))
+    # up to four roles in one place
+    page.check("input[name=mode][value=roles]")
+    page.fill("#compare-fixed", "Austin, TX")
+    items.nth(0).fill("Data Scientist")
+    items.nth(1).fill("machine-learning-engineer")
+    page.click("#compare-form button")
+    page.wait_for_function("document.querySelectorAll('#compare-cells tbody tr').length == 2")
+    assert "Data Scientist" in page.text_content("#compare-cells")
+
+
+def test_phone_screen_does_not_overflow(browser: object, web: Server, shots: Path) -> None:
+    page = open_page(browser, web, 390, 844)
+    search(page, "machine learning eng", "San Francisco, CA")
+    items = page.locator(".compare-item")
+    items.nth(0).fill("Seattle, WA")
+    items.nth(1).fill("New York, NY")
+    page.click("#compare-form button")
+    page.wait_for_selector("#compare-chart svg", timeout=30_000)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"page is {width}px wide on a 390px screen"
+    chart_box = page.locator("#search-chart svg").bounding_box()
+    assert chart_box["x"] >= 0 and chart_box["x"] + chart_box["width"] <= 390
+    page.screenshot(path=str(shots / "phone.png"), full_page=True)
+    page.locator("#benchmarks").screenshot(path=str(shots / "phone_ranges.png"))
+    assert page.outside_requests == []

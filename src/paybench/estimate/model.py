@@ -63,8 +63,9 @@ CALIBRATION_MIN_ROWS = 300
 FIT_MIN_ROWS = 300
 """... and the fit slice at least this many; otherwise no calibration."""
 
-MONDRIAN_MIN_GROUP = 50
-"""A (level, region) group needs this many calibration rows for its own correction."""
+MONDRIAN_MIN_GROUP = 100
+"""A calibration group needs this many rows for its own correction (each end's 10% quantile
+then rests on at least 10 scores); smaller groups use their parent's."""
 
 SEED = 20260101
 MODEL_VERSION = 1
@@ -228,33 +229,6 @@ def _calibration_split(obs: pd.DataFrame) -> tuple[pd.Series, str] | None:
     return None
 
 
-CALIBRATION_MODE = "forward"
-CALIBRATION_FOLDS = 5
-
-
-def _oof_predictions(obs: pd.DataFrame, cal_mask: pd.Series, pseudo: pd.DataFrame,
-                     priors: F.OewsPriors, num_rounds: int
-                     ) -> tuple[dict[float, np.ndarray], list[tuple[str, str, str]], pd.DataFrame]:
-    """Out-of-fold predictions for the calibration rows: each fold of them is predicted by
-    models fitted on all other observations (older ones and the rest of the slice)."""
-    rng = np.random.default_rng(SEED)
-    fold = rng.integers(0, CALIBRATION_FOLDS, len(obs))
-    preds: dict[float, list[np.ndarray]] = {q: [] for q in QUANTILES}
-    groups: list[tuple[str, str, str]] = []
-    parts = []
-    for k in range(CALIBRATION_FOLDS):
-        held = (fold == k) & cal_mask.to_numpy()
-        models = fit_quantile_models(obs[fold != k].reset_index(drop=True), pseudo, priors, num_rounds)
-        part = obs[held].reset_index(drop=True)
-        pred = models.predict_log(part, priors)
-        for q in QUANTILES:
-            preds[q].append(pred[q])
-        groups.extend(calibration_groups(part, models.encoder))
-        parts.append(part)
-    return ({q: np.concatenate(v) for q, v in preds.items()}, groups,
-            pd.concat(parts, ignore_index=True))
-
-
 def train_model(store: Store, num_rounds: int = NUM_ROUNDS) -> EstimatorModel:
     """Train (and calibrate) an estimator on what the store holds."""
     started = time.perf_counter()
@@ -273,12 +247,9 @@ def train_model(store: Store, num_rounds: int = NUM_ROUNDS) -> EstimatorModel:
     if split is not None:
         cal_mask, cal_desc = split
         fit_obs, cal_obs = obs[~cal_mask].reset_index(drop=True), obs[cal_mask].reset_index(drop=True)
-        if CALIBRATION_MODE == "forward":
-            first = fit_quantile_models(fit_obs, pseudo, priors, num_rounds)
-            pred = first.predict_log(cal_obs, priors)
-            groups = calibration_groups(cal_obs, first.encoder)
-        else:
-            pred, groups, cal_obs = _oof_predictions(obs, cal_mask, pseudo, priors, num_rounds)
+        first = fit_quantile_models(fit_obs, pseudo, priors, num_rounds)
+        pred = first.predict_log(cal_obs, priors)
+        groups = calibration_groups(cal_obs, first.encoder)
         y = np.log(cal_obs["annual_usd"].to_numpy(dtype=float))
         conformal = MondrianCQR(alpha=ALPHA, min_group=MONDRIAN_MIN_GROUP).fit(
             y, pred[0.1], pred[0.9], groups)

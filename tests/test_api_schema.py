@@ -55,7 +55,7 @@ def test_api_conforms_to_its_schema(live: Server) -> None:
         @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
                   suppress_health_check=list(HealthCheck))
         def run(case: schemathesis.Case) -> None:
-            case.call_and_validate(base_url=live.url, checks=CHECKS, timeout=60)
+            case.call_and_validate(base_url=live.url, checks=CHECKS, timeout=300)
 
         try:
             run()

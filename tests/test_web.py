@@ -116,7 +116,10 @@ def test_unknown_place_shows_the_message(browser: object, web: Server) -> None:
 @pytest.mark.skipif(not estimator_available(), reason="paybench.estimate.estimate_one not there yet")
 def test_estimate_form(browser: object, web: Server, shots: Path) -> None:
     page = open_page(browser, web)
-    page.fill("#estimate-title", "Machine Learning Engineer")
+    page.fill("#estimate-title", "machine learning eng")
+    page.wait_for_selector("#estimate-title-list li")
+    page.click("#estimate-title-list li >> nth=0")
+    assert page.input_value("#estimate-title") == "Machine Learning Engineer"
     page.fill("#estimate-place", "Boston, MA")
     page.select_option("#estimate-level", "senior")
     page.click("#estimate-form button")

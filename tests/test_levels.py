@@ -19,7 +19,7 @@ from paybench.normalize.levels import (
 def test_vocabulary() -> None:
     assert LEVELS == ("entry", "mid", "senior", "staff", "principal", "manager", "director",
                       "executive")
-    assert IC_LEVELS == LEVELS[:5]
+    assert LEVELS[:5] == IC_LEVELS
 
 
 @pytest.mark.parametrize(("code", "level"), [("EN", "entry"), ("mi", "mid"), (" SE ", "senior"),

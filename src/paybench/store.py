@@ -7,6 +7,7 @@ be used land in `quarantine` with their reason. Money columns are annual US doll
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
@@ -196,6 +197,15 @@ TABLES: dict[str, dict[str, str]] = {
     "postings": POSTING_COLUMNS,
 }
 
+DEDUP_KEYS: dict[str, tuple[str, ...]] = {
+    "observations": ("source", "dedup_key"),
+    "observation_skills": ("source", "dedup_key", "skill"),
+}
+"""What makes a row the same row, for ingests that store each record once (postings, LCA)."""
+
+INGEST_MEMORY_LIMIT = "384MB"
+"""DuckDB's memory limit while a file is staged and copied in (it spills beyond it)."""
+
 FAULT_ENV = "PAYBENCH_FAULT_AFTER_ROWS"
 """Test hook: an ingest stalls (sleeps) once this many rows are written inside its
 transaction, so a test can kill the process midway and check the store is unchanged."""
@@ -309,6 +319,9 @@ class Store:
         submission): everything happens inside one transaction.
         """
         ingest_id = int(self.scalar("SELECT coalesce(max(ingest_id), 0) + 1 FROM ingests"))
+        limit = self.scalar("SELECT current_setting('memory_limit')")
+        if staged:  # DuckDB caches pages up to its memory limit: cap it while streaming a file
+            self.con.execute(f"SET memory_limit = '{INGEST_MEMORY_LIMIT}'")
         stage = self._attach_stage() if staged else None
         if stage is None:
             self.con.execute("BEGIN TRANSACTION")
@@ -324,7 +337,7 @@ class Store:
             if stage is not None:
                 for table in TABLES:
                     if table != "ingests":
-                        self.con.execute(f"INSERT INTO {table} SELECT * FROM {stage}.{table}")
+                        self._land(stage, table, writer)
             self.con.execute(
                 "INSERT INTO ingests VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [ingest_id, source, path, sha256, file_bytes, started, dt.datetime.now(),
@@ -333,14 +346,34 @@ class Store:
             )
             self.con.execute("COMMIT")
         except BaseException:
-            try:
+            with contextlib.suppress(duckdb.Error):  # no transaction open: failed while staging
                 self.con.execute("ROLLBACK")
-            except duckdb.Error:
-                pass  # no transaction was open (the error came while staging)
             raise
         finally:
             if stage is not None:
                 self._detach_stage(stage)
+            self.con.execute(f"SET memory_limit = '{limit}'")
+
+    def _land(self, stage: str, table: str, writer: IngestWriter) -> None:
+        """Copy a staged table into the store. With unique_dedup, observations (and their
+        skills) whose (source, dedup_key) is stored already or repeats are dropped here, in
+        one pass, and the writer's counts are corrected."""
+        keys = DEDUP_KEYS.get(table)
+        if not writer.unique_dedup or keys is None:
+            self.con.execute(f"INSERT INTO {table} SELECT * FROM {stage}.{table}")
+            return
+        match = " AND ".join(f"o.{k} IS NOT DISTINCT FROM s.{k}" for k in keys)
+        staged = int(self.scalar(f"SELECT count(*) FROM {stage}.{table}"))
+        before = int(self.scalar(f"SELECT count(*) FROM {table}"))
+        self.con.execute(
+            f"INSERT INTO {table} SELECT * FROM {stage}.{table} s "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} o WHERE {match}) "
+            f"QUALIFY row_number() OVER (PARTITION BY {', '.join('s.' + k for k in keys)}) = 1"
+        )
+        if table == "observations":
+            dropped = staged - (int(self.scalar(f"SELECT count(*) FROM {table}")) - before)
+            writer.rows_kept -= dropped
+            writer.rows_skipped += dropped
 
     def _stage_path(self) -> Path | None:
         if str(self.path) == ":memory:":
@@ -469,8 +502,8 @@ class IngestWriter:
             if not rows:
                 continue
             frame = pd.DataFrame.from_records(rows)
-            if self.unique_dedup and table in ("observations", "observation_skills"):
-                frame = self._only_new(table, frame)
+            if self.unique_dedup and self.stage is None and table in DEDUP_KEYS:
+                frame = self._only_new(table, frame)  # staged ingests dedupe when they land
             self.store.append_frame(table, frame, schema=self.stage)
             self._written += len(frame)
             rows.clear()
@@ -478,13 +511,9 @@ class IngestWriter:
 
     def _only_new(self, table: str, frame: pd.DataFrame) -> pd.DataFrame:
         """Drop rows whose (source, dedup_key) is stored already or repeats in the frame."""
-        keys = ["source", "dedup_key"] if table == "observations" else [
-            "source", "dedup_key", "skill"]
+        keys = list(DEDUP_KEYS[table])
         self.store.con.register("_pb_new", frame[keys].drop_duplicates())
-        using = ", ".join(keys)
-        sql = f"SELECT n.* FROM _pb_new n JOIN {table} o USING ({using})"
-        if self.stage:
-            sql += f" UNION SELECT n.* FROM _pb_new n JOIN {self.stage}.{table} o USING ({using})"
+        sql = f"SELECT n.* FROM _pb_new n JOIN {table} o USING ({', '.join(keys)})"
         try:
             stored = self.store.con.execute(sql).df()
         finally:

@@ -234,7 +234,7 @@ def store_submission(store: Store, prepared: PreparedSubmission,
 
 def _write_observations(store: Store, observations: list[Observation], sha: str) -> int:
     size = len(json.dumps([o.model_dump(mode="json") for o in observations]))
-    with store.ingest_transaction(SOURCE_ID, "api:submission", sha, size) as writer:
+    with store.ingest_transaction(SOURCE_ID, "api:submission", sha, size, staged=False) as writer:
         for obs in observations:
             writer.rows_read += 1
             writer.add(obs)

@@ -46,7 +46,8 @@ def parse_row(row: dict[str, str], number: int, sha: str) -> Observation | str:
     """Normalize one survey row, or return the reason it cannot be used."""
     prov = Provenance(source=SOURCE_ID, file_sha256=sha, row_number=number)
     year_text = row["work_year"].strip()
-    if not year_text.isdigit() or not 2000 <= int(year_text) <= dt.date.today().year + 1:
+    plausible = year_text.isascii() and year_text.isdigit()
+    if not plausible or not 2000 <= int(year_text) <= dt.date.today().year + 1:
         return f"work_year {year_text!r} is not a year between 2000 and next year"
     year = int(year_text)
     level_code = row["experience_level"].strip().upper()

@@ -81,6 +81,9 @@ def age_log(on: dt.date, effective: dt.date = DEFAULT_EFFECTIVE_DATE,
 
 
 # --------------------------------------------------------------------------- OEWS priors
+_PRIORS_CACHE: dict[tuple[str, str], OewsPriors] = {}
+
+
 @dataclass
 class OewsPriors:
     """National OEWS wages per SOC and place differentials, read once from the store."""
@@ -93,7 +96,20 @@ class OewsPriors:
 
     @classmethod
     def load(cls, store: Store) -> OewsPriors:
-        """Read the latest OEWS release's cross-industry cells for the roles' SOC codes."""
+        """The latest OEWS release's cross-industry cells for the roles' SOC codes, read once
+        per store and OEWS content (cached: an estimate must not re-read ~20,000 cells)."""
+        version = store.scalar(
+            "SELECT string_agg(file_sha256, ',' ORDER BY ingest_id) FROM ingests WHERE source = 'oews'")
+        key = (str(store.path), str(version))
+        cached = _PRIORS_CACHE.get(key)
+        if cached is None:
+            cached = cls._read(store)
+            _PRIORS_CACHE.clear()
+            _PRIORS_CACHE[key] = cached
+        return cached
+
+    @classmethod
+    def _read(cls, store: Store) -> OewsPriors:
         socs = sorted({s for r in roles().values() for s in r.soc_codes} | set(FALLBACK_SOCS))
         marks = ", ".join("?" for _ in socs)
         frame = store.query(

@@ -174,9 +174,15 @@ def _aged_observations(
 
 
 def _cell_summary(t: ir.Table, keys: Sequence[str]) -> ir.Table:
-    """n, weight, mean and sd of log pay, and interpolated weighted quantiles per group."""
-    order = ibis.window(group_by=list(keys), order_by=t.log_pay)
+    """n, weight, mean and sd of log pay, and interpolated weighted quantiles per group.
+
+    k-anonymity: a group's submissions count only when it has at least SUBMISSION_MIN of
+    them; otherwise they are left out of the group (other observations stay)."""
     whole = ibis.window(group_by=list(keys))
+    is_sub = (t.kind == "submitted").cast("int64")
+    t = t.mutate(n_sub_group=is_sub.sum().over(whole))
+    t = t.filter((t.kind != "submitted") | (t.n_sub_group >= SUBMISSION_MIN))
+    order = ibis.window(group_by=list(keys), order_by=t.log_pay)
     t = t.mutate(cw=t.weight.cumsum().over(order), tw=t.weight.sum().over(whole))
     t = t.mutate(frac=(t.cw - 0.5 * t.weight) / t.tw)
     aggs: dict[str, Any] = {
@@ -230,11 +236,7 @@ def observed_cells(
         _cell_summary(t.filter(t.country.notnull()).mutate(
             scope=ibis.literal("country"), key=t.country), ["role", "level", "scope", "key"]),
     ]
-    frame = ibis.union(*parts).execute()
-    # k-anonymity: drop cells that would rest on fewer than SUBMISSION_MIN submissions
-    thin = (frame["n_submitted"] > 0) & (frame["n_submitted"] < SUBMISSION_MIN)
-    frame = frame[~thin | (frame["n"] - frame["n_submitted"] >= DIRECT_MIN_N)]
-    return frame.reset_index(drop=True)
+    return ibis.union(*parts).execute()
 
 
 def evidence_counts(
@@ -594,13 +596,16 @@ class BenchmarkModel:
         self, role: Role, level: str, place: CellPlace, used: list[str], unused: list[str]
     ) -> list[Evidence]:
         out: list[Evidence] = []
-        for row in self._evidence_index.get((role.id, level, place.scope, place.key), []):
-            out.append(Evidence(source=row["source"], kind=row["kind"], n=int(row["n"]),
-                                detail="in this cell"))
+        scopes = [((role.id, level, place.scope, place.key), "in this cell")]
         if place.scope != "national":
-            for row in self._evidence_index.get((role.id, level, "national", "US"), []):
-                out.append(Evidence(source=row["source"], kind=row["kind"], n=int(row["n"]),
-                                    detail="national parent"))
+            scopes.append(((role.id, level, "national", "US"), "national parent"))
+        for key, where in scopes:
+            for row in self._evidence_index.get(key, []):
+                n = int(row["n"])
+                if row["kind"] == "submitted" and n < SUBMISSION_MIN:
+                    # k-anonymity: fewer than 5 submissions are neither counted nor shown
+                    continue
+                out.append(Evidence(source=row["source"], kind=row["kind"], n=n, detail=where))
         found = self.oews_distribution(role)
         if found is not None:
             out.append(Evidence(source="oews", kind="statistic", n=1,

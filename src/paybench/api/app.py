@@ -72,9 +72,9 @@ def create_app(db_path: Path | str | None = None, settings: Settings | None = No
                                               settings.submission_per_minute)
     install_error_handlers(app)
 
-    from paybench.api.routes import admin, cells, charts, estimate, meta, normalize, submissions, web
+    from paybench.api.routes import admin, cells, charts, decide, estimate, meta, normalize, submissions, web
 
-    for module in (meta, normalize, cells, estimate, charts, submissions, admin):
+    for module in (meta, normalize, cells, estimate, charts, submissions, admin, decide):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(web.router)
     static = resources.files("paybench.web").joinpath("static")

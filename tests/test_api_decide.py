@@ -1,0 +1,323 @@
+"""The decision tools over HTTP, end to end: `paybench serve` in a subprocess over a copy of
+a real store (defaults + the real ai-jobs.net survey), every request over HTTP. The worked
+examples are docs/decisions.md's, whose figures are the CLI's output on the same data; the
+band table is compared field by field with the Python API run in this process."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from test_api import Server, assert_error, copy_store, start_server, stop_server
+
+ROLE = "machine-learning-engineer"
+API = "/api/v1"
+OFFER_A = {"label": "A: Seattle", "base": 200000, "bonus_pct": 15, "sign_on": 40000,
+           "equity_value": 400000, "vesting": [25, 25, 25, 25], "cliff_months": 12,
+           "role": ROLE, "level": "senior", "place": "Seattle, WA"}
+OFFER_B = {"label": "B: Austin", "base": 185000, "bonus_pct": 10, "sign_on": 20000,
+           "equity_shares": 2000, "share_price": 150, "vesting": "5/15/40/40",
+           "refresher_value": 40000, "role": ROLE, "level": "senior", "place": "Austin, TX"}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, survey_db: Path) -> Iterator[Server]:
+    tmp = tmp_path_factory.mktemp("decide")
+    db = copy_store(survey_db, tmp / "decide.duckdb")
+    srv = start_server(db, tmp / "server.log")
+    yield srv
+    stop_server(srv)
+    log = srv.log.read_text()
+    assert "Traceback" not in log, log[-3000:]
+
+
+@pytest.fixture()
+def client(server: Server) -> Iterator[httpx.Client]:
+    with server.client() as c:
+        yield c
+
+
+# --------------------------------------------------------------------------- offers
+def test_brief_offer_year_by_year(client: httpx.Client) -> None:
+    r = client.post(f"{API}/offers/evaluate", json={"offers": [OFFER_A]})
+    assert r.status_code == 200, r.text
+    data = r.json()
+    assert data["count"] == 1 and data["highest_first_year"] is None
+    e = data["evaluations"][0]
+    # year 1: 200,000 base + 30,000 bonus + 40,000 sign-on + 100,000 vested equity
+    y1 = e["years"][0]
+    assert (y1["base"], y1["bonus"], y1["sign_on"], y1["equity_initial"]) == (200000, 30000, 40000, 100000)
+    assert e["first_year_total"] == 370000
+    assert [y["total"] for y in e["years"]] == [370000, 330000, 330000, 330000]
+    assert e["annualized_total"] == 340000 and e["steady_state_total"] == 230000
+    assert "forfeits the whole initial grant ($400,000)" in e["cliff_note"]
+
+
+def test_two_offers_match_the_documented_cli_output(client: httpx.Client) -> None:
+    r = client.post(f"{API}/offers/evaluate", json={"offers": [OFFER_A, OFFER_B]})
+    assert r.status_code == 200, r.text
+    data = r.json()
+    a, b = data["evaluations"]
+    # docs/decisions.md, `paybench offer --file offers.json` on defaults + the ai-jobs survey
+    assert [y["total"] for y in b["years"]] == [238500, 258500, 343500, 353500]
+    assert (b["annualized_total"], b["steady_state_total"]) == (298500, 243500)
+    assert f"{a['place_differential'] * 100:+.1f}%" == "+24.8%"
+    assert f"{b['place_differential'] * 100:+.1f}%" == "-0.4%"
+    assert round(a["national_equivalent_total"]) == 272392
+    assert round(b["national_equivalent_total"]) == 299789
+    assert math.isclose(a["national_equivalent_total"], 340000 / (1 + a["place_differential"]))
+    assert (a["cell"]["p25"], a["cell"]["p50"], a["cell"]["p75"]) == (199600, 260100, 329800)
+    assert a["base_position"]["label"] == "P25" and b["base_position"]["label"] == "P39"
+    assert round(a["total_market"]["percentile"]) == 64 and round(b["total_market"]["percentile"]) == 75
+    assert a["cell"]["place"]["label"] == "Seattle-Tacoma-Bellevue, WA"
+    assert data["highest_first_year"] == "A: Seattle" and data["highest_annualized"] == "A: Seattle"
+    assert data["highest_national_equivalent"] == "B: Austin"
+    assert any("different places" in note for note in data["notes"])
+
+
+def test_offer_from_title_without_total_figures(client: httpx.Client) -> None:
+    r = client.post(f"{API}/offers/evaluate", json={"offers": [
+        {"base": 150000, "title": "Senior Data Scientist", "place": "Boston, MA"}]})
+    assert r.status_code == 200, r.text
+    e = r.json()["evaluations"][0]
+    assert (e["role"], e["level"]) == ("data-scientist", "senior")
+    assert "from title" in e["role_basis"]
+    assert e["total_market"]["available"] is False and e["total_market"]["percentile"] is None
+    assert e["first_year_total"] == 150000
+
+
+@pytest.mark.parametrize(("offer", "field", "words"), [
+    ({"base": -200000}, "offers.0.base", "greater than 0"),
+    ({"vesting": [25, 25, 25]}, "offers.0.vesting", "sums to 75%, not 100%"),
+    ({"vesting": "40/40/40"}, "offers.0.vesting", "not 100%"),
+    ({"sign_on": -1}, "offers.0.sign_on", "greater than or equal to 0"),
+    ({"place": "Narnia"}, "offers.0.place", "Narnia"),
+    ({"role": "zzqx-not-a-role"}, "offers.0.role", "unknown role"),
+    ({"level": "galactic"}, "offers.0.level", "galactic"),
+    ({"start_date": "9999-01-01"}, "offers.0.start_date", "between"),
+    ({"bonus": 10}, "offers.0.bonus", "xtra"),
+])
+def test_offer_errors_name_the_field(client: httpx.Client, offer: dict[str, object], field: str,
+                                     words: str) -> None:
+    r = client.post(f"{API}/offers/evaluate", json={"offers": [{**OFFER_A, **offer}]})
+    assert words in assert_error(r, 422, field)
+
+
+def test_offer_count_and_title_errors(client: httpx.Client) -> None:
+    assert_error(client.post(f"{API}/offers/evaluate", json={"offers": []}), 422, "offers")
+    assert_error(client.post(f"{API}/offers/evaluate", json={"offers": [OFFER_A] * 5}), 422, "offers")
+    r = client.post(f"{API}/offers/evaluate", json={"offers": [
+        OFFER_A, {"base": 100000, "title": "Chief Llama Whisperer"}]})
+    assert "cannot find a role" in assert_error(r, 422, "offers.1.title")
+
+
+# --------------------------------------------------------------------------- contract
+def test_contract_rate_to_salary_and_back(client: httpx.Client) -> None:
+    r = client.post(f"{API}/contract", json={"hourly_rate": 120, "role": ROLE})
+    assert r.status_code == 200, r.text
+    data = r.json()
+    conv = data["conversion"]
+    assert data["direction"] == "rate_to_salary"
+    assert conv["salary_equivalent"] == 153064.46 and conv["billable_hours"] == 1692.0
+    assert conv["formula"][-1] == "salary equivalent = $203,040.00 / 1.3265 = $153,064.46"
+    published = {p["group"]: p for p in data["market"]["published"]}
+    mle = published["cvmaker-2026-mle-contract-hourly"]
+    assert (mle["low_hourly"], mle["high_hourly"], mle["position"]) == (90, 160, "within")
+    assert [w["level"] for w in data["market"]["w2_equivalents"]] == ["mid", "senior"]
+    back = client.post(f"{API}/contract", json={"salary": 153064.46}).json()
+    assert back["direction"] == "salary_to_rate" and back["market"] is None
+    assert back["conversion"]["hourly_rate"] == 120.0
+    # assumptions as fields: no bench, no benefits -> rate x (2,080 - 200) / 1.0765
+    r = client.post(f"{API}/contract", json={"hourly_rate": 100, "bench_share": 0, "benefits_load": 0})
+    assert r.json()["conversion"]["salary_equivalent"] == round(100 * 1880 / 1.0765, 2)
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"hourly_rate": -120}, "hourly_rate"),
+    ({"salary": -5}, "salary"),
+    ({"salary": 500}, "salary"),
+    ({}, "hourly_rate"),
+    ({"hourly_rate": 120, "salary": 150000}, "hourly_rate"),
+    ({"hourly_rate": 120, "bench_share": 1.5}, "bench_share"),
+    ({"hourly_rate": 120, "paid_time_off_days": 300}, "paid_time_off_days"),
+    ({"hourly_rate": 120, "role": "zzqx-not-a-role"}, "role"),
+    ({"hourly_rate": 120, "role": ROLE, "place": "Narnia"}, "place"),
+])
+def test_contract_errors(client: httpx.Client, body: dict[str, object], field: str) -> None:
+    assert_error(client.post(f"{API}/contract", json=body), 422, field)
+
+
+# --------------------------------------------------------------------------- bands
+def test_band_table_relation_and_python_api(client: httpx.Client, survey_db: Path) -> None:
+    params = {"role": ROLE, "place": "Austin, TX", "percentile": 50, "spread": 40}
+    got = client.get(f"{API}/bands", params=params)
+    assert got.status_code == 200, got.text
+    table = got.json()
+    assert [b["level"] for b in table["bands"]] == ["entry", "mid", "senior", "staff", "principal"]
+    for band in table["bands"]:
+        low, mid, high = band["minimum"], band["midpoint"], band["maximum"]
+        assert abs(low - 2 * mid / 2.4) <= 1 and abs(high - low * 1.4) <= 1.5
+        assert abs((high - low) / low - 0.40) < 1e-4
+    senior = next(b for b in table["bands"] if b["level"] == "senior")
+    assert (senior["minimum"], senior["midpoint"], senior["maximum"]) == (172833, 207400, 241967)
+    posted = client.post(f"{API}/bands", json=params).json()
+    assert posted == table
+    # the Python API on the same data gives the same table, field by field
+    from paybench.decide.bands import build_bands
+    from paybench.decide.market import Market
+    from paybench.store import Store
+
+    with Store(survey_db, read_only=True) as store:
+        market = Market.load(store)
+    local = build_bands(market, ROLE, "Austin, TX", percentile=50, spread_pct=40)
+    assert local.model_dump(mode="json") == table
+    mgmt = client.get(f"{API}/bands", params={**params, "management": "true"}).json()
+    assert [b["ladder"] for b in mgmt["bands"]][-2:] == ["management", "management"]
+
+
+@pytest.mark.parametrize(("params", "field"), [
+    ({"role": "zzqx-not-a-role"}, "role"),
+    ({"role": ROLE, "place": "Narnia"}, "place"),
+    ({"role": ROLE, "spread": -10}, "spread"),
+    ({"role": ROLE, "percentile": 100}, "percentile"),
+    ({"role": ROLE, "level": ["senior", "Senior"]}, "levels"),
+])
+def test_band_errors(client: httpx.Client, params: dict[str, object], field: str) -> None:
+    assert_error(client.get(f"{API}/bands", params=params), 422, field)
+
+
+# --------------------------------------------------------------------------- roster
+def test_roster_compa_ratios(client: httpx.Client) -> None:
+    people = [
+        {"id": "e1", "title": "Senior Machine Learning Engineer", "place": "Austin, TX", "base": 207400},
+        {"id": "e2", "title": "ML Engineer", "level": "senior", "place": "Austin, TX", "base": 160000},
+        {"id": "e3", "title": "x", "role": ROLE, "level": "senior", "place": "Austin, TX", "base": 260000},
+        {"id": "e4", "title": "Senior Data Scientist", "place": "Narnia", "base": 150000},
+    ]
+    r = client.post(f"{API}/roster", json={"employees": people})
+    assert r.status_code == 200, r.text
+    report = r.json()
+    rows = {row["id"]: row for row in report["rows"]}
+    assert set(rows) == {"e1", "e2", "e3"}
+    for row in rows.values():
+        assert (row["band_min"], row["band_mid"], row["band_max"]) == (172833, 207400, 241967)
+        assert abs(row["compa_ratio"] - row["base"] / row["band_mid"]) < 1e-3
+    assert rows["e1"]["compa_ratio"] == 1.0 and rows["e1"]["flag"] == ""
+    assert rows["e2"]["flag"] == "below minimum" and round(rows["e2"]["compa_ratio"], 3) == 0.771
+    assert rows["e3"]["flag"] == "above maximum"
+    assert report["rejected"] == [{"row": 4, "id": "e4", "reason": report["rejected"][0]["reason"]}]
+    assert "Narnia" in report["rejected"][0]["reason"]
+    summary = report["summary"][0]
+    assert (summary["count"], summary["below_min"], summary["above_max"]) == (3, 1, 1)
+    # the same people as CSV text give the same rows
+    csv_text = "id,title,level,role,place,base\n" + "\n".join(
+        f"{p['id']},{p['title']},{p.get('level', '')},{p.get('role', '')},\"{p['place']}\",{p['base']}"
+        for p in people)
+    again = client.post(f"{API}/roster", json={"csv": csv_text}).json()
+    assert again["rows"] == report["rows"]
+
+
+def test_roster_csv_rejects_rows_with_reasons(client: httpx.Client) -> None:
+    text = ("ID,Title,Place,Base\n1,Senior Machine Learning Engineer,Austin TX,200000\n"
+            "2,Senior Data Scientist,Boston MA,-5\n3,oops\n4,Senior Data Scientist,Boston MA,abc\n")
+    report = client.post(f"{API}/roster", json={"csv": text}).json()
+    assert [r["id"] for r in report["rows"]] == ["1"]
+    reasons = {r["row"]: r["reason"] for r in report["rejected"]}
+    assert "negative" in reasons[2] and "fields" in reasons[3] and "abc" in reasons[4]
+
+
+def test_roster_errors(client: httpx.Client, server: Server) -> None:
+    url = f"{API}/roster"
+    person = {"id": "1", "title": "Data Scientist", "place": "Austin, TX", "base": 120000}
+    assert_error(client.post(url, json={"employees": [{**person, "base": -1}]}), 422,
+                 "employees.0.base")
+    assert_error(client.post(url, json={}), 422, "employees")
+    assert_error(client.post(url, json={"employees": [person], "csv": "id"}), 422, "employees")
+    assert "missing column" in assert_error(client.post(url, json={"csv": "id,name\n1,x"}), 422, "csv")
+    big = "id,title,place,base\n" + "1,Data Scientist,Austin TX,120000\n" * 3000
+    assert_error(client.post(url, json={"csv": big}), 413)
+
+
+# --------------------------------------------------------------------------- posting range
+def test_posting_range_denver_colorado_law(client: httpx.Client) -> None:
+    params = {"role": ROLE, "level": "senior", "place": "Denver, CO", "employer_size": 50}
+    r = client.get(f"{API}/posting-range", params=params)
+    assert r.status_code == 200, r.text
+    data = r.json()
+    laws = {c["law"]["id"]: c for c in data["laws"]}
+    assert set(laws) == {"co-epewa"}
+    colorado = laws["co-epewa"]
+    assert colorado["status"] == "applies" and colorado["law"]["state"] == "CO"
+    assert "8-5-201" in colorado["law"]["citation"]
+    assert any("benefits" in line for line in data["must_state"])
+    cell = client.get(f"{API}/cells", params={"role": ROLE, "level": "senior",
+                                               "place": "Denver, CO"}).json()["cells"][0]
+    assert (data["low"], data["high"]) == (round(cell["p25"], -2), round(cell["p75"], -2))
+    assert data["low_hourly"] == round(data["low"] / 2080, 2)
+    unsized = client.get(f"{API}/posting-range", params={k: v for k, v in params.items()
+                                                          if k != "employer_size"}).json()
+    assert unsized["laws"][0]["status"] == "size unchecked"
+    remote = client.get(f"{API}/posting-range", params={**params, "place": "Remote"}).json()
+    assert {c["status"] for c in remote["laws"]} <= {"may apply", "not required"}
+    assert len(remote["laws"]) == 6
+
+
+@pytest.mark.parametrize(("params", "field"), [
+    ({"role": "zzqx-not-a-role"}, "role"),
+    ({"place": "Narnia"}, "place"),
+    ({"level": "galactic"}, "level"),
+    ({"employer_size": 0}, "employer_size"),
+    ({"band_min": 150000}, "band_max"),
+    ({"band_min": -5, "band_max": 10}, "band_min"),
+    ({"low_pct": 80, "high_pct": 20}, "high_pct"),
+])
+def test_posting_range_errors(client: httpx.Client, params: dict[str, object], field: str) -> None:
+    base = {"role": ROLE, "level": "senior", "place": "Denver, CO"}
+    assert_error(client.get(f"{API}/posting-range", params={**base, **params}), 422, field)
+
+
+def test_openapi_describes_the_decision_tools(client: httpx.Client) -> None:
+    spec = client.get(f"{API}/openapi.json").json()
+    for path, method in (("/offers/evaluate", "post"), ("/contract", "post"), ("/bands", "get"),
+                         ("/bands", "post"), ("/roster", "post"), ("/posting-range", "get")):
+        op = spec["paths"][f"{API}{path}"][method]
+        schema = op["responses"]["200"]["content"]["application/json"]["schema"]
+        assert "$ref" in schema, (path, schema)
+        assert "422" in op["responses"]
+    assert {"OffersOut", "ContractOut", "BandTable", "RosterReport", "PostingRange"} <= set(
+        spec["components"]["schemas"])
+
+
+# --------------------------------------------------------------------------- privacy
+def _row_counts(db: Path) -> dict[str, int]:
+    from paybench.store import Store
+
+    with Store(db, read_only=True) as store:
+        tables = store.query("SELECT table_schema, table_name FROM information_schema.tables "
+                             "WHERE table_type = 'BASE TABLE'")
+        return {f"{s}.{t}": int(store.scalar(f'SELECT count(*) FROM "{s}"."{t}"'))
+                for s, t in tables.itertuples(index=False)}
+
+
+def test_roster_stores_nothing(tmp_path: Path, defaults_db: Path) -> None:
+    """A server of its own: row counts of every table before it starts and after it stops
+    (a store open in a server cannot be read from another process)."""
+    db = copy_store(defaults_db, tmp_path / "roster.duckdb")
+    before = _row_counts(db)
+    srv = start_server(db, tmp_path / "server.log")
+    try:
+        with srv.client() as c:
+            rows = "\n".join(f"p{i},Senior Data Scientist,Austin TX,{150000 + i}" for i in range(200))
+            r = c.post(f"{API}/roster", json={"csv": "id,title,place,base\n" + rows})
+            assert r.status_code == 200 and len(r.json()["rows"]) == 200
+            people = [{"id": "x", "title": "Data Scientist", "level": "mid", "place": "Boston, MA",
+                       "base": 123457}]
+            assert c.post(f"{API}/roster", json={"employees": people}).status_code == 200
+    finally:
+        stop_server(srv)
+    after = _row_counts(db)
+    assert after == before and before["main.statistics"] > 0

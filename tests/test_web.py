@@ -167,3 +167,53 @@ def test_phone_screen_does_not_overflow(browser: object, web: Server, shots: Pat
     page.screenshot(path=str(shots / "phone.png"), full_page=True)
     page.locator("#benchmarks").screenshot(path=str(shots / "phone_ranges.png"))
     assert page.outside_requests == []
+
+
+def fill_offer(page: object, index: int, values: dict[str, str]) -> None:
+    offer = page.locator(f"#offer-form fieldset.offer >> nth={index}")  # type: ignore[attr-defined]
+    for name, value in values.items():
+        if name == "level":
+            offer.locator(f"[name={name}]").select_option(value)
+        else:
+            offer.locator(f"[name={name}]").fill(value)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_decide_offers_and_contract(browser: object, web: Server, shots: Path, width: int) -> None:
+    page = open_page(browser, web, width, 900 if width > 500 else 844)
+    # the brief's offer: $200k base, 15% bonus, $40k sign-on, $400k over 25/25/25/25, 12-month cliff
+    fill_offer(page, 0, {"label": "Seattle", "base": "200000", "bonus_pct": "15", "sign_on": "40000",
+                         "equity_value": "400000", "vesting": "25/25/25/25", "cliff_months": "12",
+                         "role": "Machine Learning Engineer", "level": "senior", "place": "Seattle, WA"})
+    fill_offer(page, 1, {"label": "Austin", "base": "185000", "bonus_pct": "10", "sign_on": "20000",
+                         "equity_value": "300000", "vesting": "5/15/40/40", "place": "Austin, TX"})
+    page.click("#offer-form button[type=submit]")
+    page.wait_for_selector("#offer-result:not([hidden])", timeout=30_000)
+    year1 = page.locator('#offer-table tr[data-row=year1] td[data-offer="0"]').text_content()
+    assert year1 == "$370,000"
+    assert page.locator('#offer-table tr[data-row=year1] td[data-offer="1"]').text_content() == "$238,500"
+    cell = '#offer-table tr[data-row={}] td[data-offer="0"]'
+    assert page.locator(cell.format("differential")).text_content() == "+24.8%"
+    assert page.locator(cell.format("base-pct")).text_content() == "P25"
+    assert "Highest after removing each place's pay differential: Austin" in page.text_content(
+        "#offer-summary")
+    assert page.locator("#offer-years table").count() == 2
+    # an error names the field and leaves the page usable
+    fill_offer(page, 1, {"vesting": "25/25/25"})
+    page.click("#offer-form button[type=submit]")
+    page.wait_for_selector("#offer-error:not([hidden])")
+    assert "offers.1.vesting" in page.text_content("#offer-error")
+    fill_offer(page, 1, {"vesting": "5/15/40/40"})
+    page.click("#offer-form button[type=submit]")
+    page.wait_for_selector("#offer-error", state="hidden")
+    # contract converter: $120/h under the default assumptions
+    page.fill("#contract-amount", "120")
+    page.click("#contract-form button")
+    page.wait_for_selector("#contract-result:not([hidden])", timeout=30_000)
+    assert "$153,064" in page.text_content("#contract-headline")
+    assert "1,692.0" in page.text_content("#contract-formula")
+    assert "within" in page.text_content("#contract-market")
+    page.locator("#decide").screenshot(path=str(shots / f"decide_{width}.png"))
+    width_now = page.evaluate("document.documentElement.scrollWidth")
+    assert width_now <= width, f"page is {width_now}px wide on a {width}px screen"
+    assert page.outside_requests == []

@@ -290,6 +290,200 @@ async function runCompare(event) {
   }
 }
 
+// ------------------------------------------------------------------ decide: offers
+const MAX_OFFERS = 4;
+
+function signedPct(fraction) {
+  const pct = fraction * 100;
+  return `${pct >= 0 ? "+" : ""}${pct.toFixed(1)}%`;
+}
+
+function vestingList(text) {
+  const parts = text.split(/[\/,\s]+/).filter(Boolean).map((p) => Number(p.replace("%", "")));
+  return parts.length && parts.every((p) => Number.isFinite(p)) ? parts : text;
+}
+
+function readOffer(fieldset) {
+  const value = (name) => $(`[name=${name}]`, fieldset).value.trim();
+  const number = (name) => (value(name) === "" ? 0 : Number(value(name)));
+  const offer = {
+    label: value("label") || $("legend", fieldset).textContent,
+    role: value("role"),
+    place: value("place") || "US",
+    base: Number(value("base")),
+    bonus_pct: number("bonus_pct"),
+    sign_on: number("sign_on"),
+    equity_value: number("equity_value"),
+    vesting: vestingList(value("vesting") || "25/25/25/25"),
+    cliff_months: Math.round(number("cliff_months")),
+  };
+  const level = value("level");
+  if (level) offer.level = level;
+  return offer;
+}
+
+function addOffer() {
+  const sets = $$("#offer-form fieldset.offer");
+  if (sets.length >= MAX_OFFERS) return;
+  const copy = sets[sets.length - 1].cloneNode(true);
+  const letter = String.fromCharCode(65 + sets.length);
+  copy.dataset.offer = String(sets.length);
+  $("legend", copy).textContent = `Offer ${letter}`;
+  $("[name=label]", copy).value = `Offer ${letter}`;
+  $("[name=level]", copy).value = $("[name=level]", sets[sets.length - 1]).value;
+  sets[sets.length - 1].after(copy);
+  $("#offer-add").disabled = sets.length + 1 >= MAX_OFFERS;
+}
+
+function offerRow(key, name, cells, strong = false) {
+  return el("tr", { "data-row": key }, el("th", { scope: "row", text: name }),
+    ...cells.map((text, i) => el("td", { class: "num" + (strong ? " strong" : ""), "data-offer": String(i), text })));
+}
+
+function percentileText(e) {
+  const total = e.total_market.percentile;
+  return total === null || total === undefined ? "n/a" : `P${Math.round(total)}`;
+}
+
+function showOffers(data) {
+  const evals = data.evaluations;
+  const head = $("#offer-table thead tr");
+  head.replaceChildren(el("th", { text: "" }), ...evals.map((e) => el("th", { class: "num", text: e.offer.label })));
+  const rows = [
+    offerRow("role", "Role, level", evals.map((e) => `${e.cell.role_name}, ${LEVEL_NAMES[e.level] || e.level}`)),
+    offerRow("place", "Place", evals.map((e) => e.cell.place.label)),
+    ...[0, 1, 2, 3].map((i) => offerRow(`year${i + 1}`, `Year ${i + 1} total`, evals.map((e) => usd(e.years[i].total)), i === 0)),
+    offerRow("annualized", "Annualized (4-year mean)", evals.map((e) => usd(e.annualized_total)), true),
+    offerRow("steady", "Steady state (after the grant)", evals.map((e) => usd(e.steady_state_total))),
+    offerRow("market", "Market base P25 · median · P75", evals.map((e) => `${usd(e.cell.p25)} · ${usd(e.cell.p50)} · ${usd(e.cell.p75)}`)),
+    offerRow("base-pct", "Base percentile", evals.map((e) => e.base_position.label)),
+    offerRow("total-pct", "Total percentile", evals.map(percentileText)),
+    offerRow("differential", "Metro pay differential", evals.map((e) => signedPct(e.place_differential))),
+    offerRow("national", "National-equivalent annualized", evals.map((e) => usd(e.national_equivalent_total))),
+  ];
+  $("#offer-table tbody").replaceChildren(...rows);
+  $("#offer-summary").textContent = evals.length > 1
+    ? `Highest first year: ${data.highest_first_year}. Highest annualized: ${data.highest_annualized}. ` +
+      `Highest after removing each place's pay differential: ${data.highest_national_equivalent}.`
+    : "";
+  const notes = $("#offer-notes");
+  notes.replaceChildren();
+  for (const e of evals) {
+    notes.append(el("li", {}, el("strong", { text: `${e.offer.label}: ` }),
+      `${e.cliff_note}. Total percentile: ${e.total_market.label}. `,
+      el("span", { class: "muted", text: `Market cell: ${e.cell_provenance}` })));
+  }
+  for (const note of data.notes) {
+    if (!note.includes("total percentile")) notes.append(el("li", { class: "muted", text: note }));
+  }
+  const years = $("#offer-years");
+  years.replaceChildren();
+  for (const e of evals) {
+    const body = e.years.map((y) => el("tr", {},
+      el("td", { text: String(y.year) }), el("td", { class: "num", text: usd(y.base) }),
+      el("td", { class: "num", text: usd(y.bonus) }), el("td", { class: "num", text: usd(y.sign_on) }),
+      el("td", { class: "num", text: usd(y.equity_initial + y.equity_refreshers) }),
+      el("td", { class: "num strong", text: usd(y.total) })));
+    years.append(el("div", { class: "scroll" }, el("table", { class: "offer-years" },
+      el("caption", { text: e.offer.label }),
+      el("thead", {}, el("tr", {}, ...["Year", "Base", "Bonus", "Sign-on", "Equity", "Total"].map((t) => el("th", { text: t })))),
+      el("tbody", {}, ...body))));
+  }
+  $("#offer-result").hidden = false;
+}
+
+async function runOffers(event) {
+  event.preventDefault();
+  showError("#offer-error", null);
+  const offers = $$("#offer-form fieldset.offer").map(readOffer);
+  const button = $("#offer-form button[type=submit]");
+  button.disabled = true;
+  try {
+    const data = await api("/offers/evaluate", {
+      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ offers }),
+    });
+    showOffers(data);
+  } catch (error) {
+    showError("#offer-error", error);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// ------------------------------------------------------------------ decide: contract
+function setContractDirection() {
+  const toSalary = $("#contract-direction").value === "rate";
+  $("#contract-amount-name").textContent = toSalary ? "Hourly rate, USD" : "Salary, USD a year";
+  $("#contract-amount").value = toSalary ? "120" : "180000";
+}
+
+function hourly(value) {
+  return "$" + value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 }) + "/h";
+}
+
+function showContract(data) {
+  const conv = data.conversion;
+  $("#contract-headline").replaceChildren(...(data.direction === "rate_to_salary"
+    ? [el("strong", { class: "mid", text: hourly(conv.hourly_rate) }), " contract ≈ ",
+       el("strong", { class: "mid", text: usd(conv.salary_equivalent) }), " salary"]
+    : [el("strong", { class: "mid", text: usd(conv.salary_equivalent) }), " salary ≈ ",
+       el("strong", { class: "mid", text: hourly(conv.hourly_rate) }), " contract"]));
+  $("#contract-formula").replaceChildren(...conv.formula.map((line) => el("li", { text: line })));
+  const box = $("#contract-market-box");
+  box.hidden = !data.market;
+  if (!data.market) return;
+  const m = data.market;
+  const rows = [];
+  for (const pub of [...m.published, ...m.published_general]) {
+    const span = pub.low_hourly !== null && pub.low_hourly !== pub.high_hourly
+      ? `${hourly(pub.low_hourly)} – ${hourly(pub.high_hourly)}` : `up to ${hourly(pub.high_hourly)}`;
+    rows.push(el("tr", {}, el("td", { text: `Published ${pub.employment_type || ""} range (${pub.group})` }),
+      el("td", { class: "num", text: span }), el("td", { text: pub.position })));
+  }
+  for (const s of [m.survey_role, m.survey_all_roles]) {
+    rows.push(s.n
+      ? el("tr", {}, el("td", { text: `${s.scope}, n=${s.n} (annual pay / 2,080 h)` }),
+        el("td", { class: "num", text: `median ${hourly(s.median_hourly)}` }),
+        el("td", { text: `above ${Math.round(s.share_below_rate * 100)}% of rows` }))
+      : el("tr", {}, el("td", { text: s.scope }), el("td", { text: "no rows" }), el("td", { text: "" })));
+  }
+  for (const w of m.w2_equivalents) {
+    const rate = conv.hourly_rate;
+    const where = rate < w.p25_rate ? "below P25" : rate > w.p75_rate ? "above P75" : "within P25–P75";
+    rows.push(el("tr", {}, el("td", { text: `Salary cell ${LEVEL_NAMES[w.level] || w.level}, ${w.place}, as a rate` }),
+      el("td", { class: "num", text: `${hourly(w.p25_rate)} – ${hourly(w.p75_rate)}` }), el("td", { text: where })));
+  }
+  $("#contract-market tbody").replaceChildren(...rows);
+  $("#contract-checks").replaceChildren(...m.checks.map((line) => el("li", { class: "muted", text: line })));
+}
+
+async function runContract(event) {
+  event.preventDefault();
+  showError("#contract-error", null);
+  const amount = Number($("#contract-amount").value);
+  const body = $("#contract-direction").value === "rate" ? { hourly_rate: amount } : { salary: amount };
+  const fields = { paid_time_off_days: ["#contract-pto", 1], bench_share: ["#contract-bench", 100],
+    benefits_load: ["#contract-benefits", 100], employer_payroll_tax: ["#contract-tax", 100] };
+  for (const [name, [id, scale]] of Object.entries(fields)) {
+    const text = $(id).value.trim();
+    if (text !== "") body[name] = Number(text) / scale;
+  }
+  const role = $("#contract-role").value.trim();
+  if (role) body.role = role;
+  const button = $("#contract-form button");
+  button.disabled = true;
+  try {
+    showContract(await api("/contract", {
+      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body),
+    }));
+    $("#contract-result").hidden = false;
+  } catch (error) {
+    showError("#contract-error", error);
+  } finally {
+    button.disabled = false;
+  }
+}
+
 // ------------------------------------------------------------------ start
 async function start() {
   typeahead($("#search-title"), $("#search-title-list"));
@@ -298,6 +492,10 @@ async function start() {
   $("#estimate-form").addEventListener("submit", runEstimate);
   $("#compare-form").addEventListener("submit", runCompare);
   $$("input[name=mode]").forEach((radio) => radio.addEventListener("change", setCompareMode));
+  $("#offer-form").addEventListener("submit", runOffers);
+  $("#offer-add").addEventListener("click", addOffer);
+  $("#contract-form").addEventListener("submit", runContract);
+  $("#contract-direction").addEventListener("change", setContractDirection);
   setCompareMode();
   try {
     const [levels, metros] = await Promise.all([api("/levels"), api("/metros?limit=60")]);
@@ -306,6 +504,10 @@ async function start() {
       for (const id of ["#search-level", "#estimate-level", "#compare-level"]) {
         $(id).append(el("option", { value: level.id, text: level.name }));
       }
+    }
+    for (const select of $$(".level-select")) {
+      for (const level of levels.levels) select.append(el("option", { value: level.id, text: level.name }));
+      select.value = "senior";
     }
     $("#compare-level").value = "senior";
     const list = $("#metro-list");

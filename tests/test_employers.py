@@ -63,8 +63,9 @@ def test_key_is_idempotent_and_case_insensitive(name: str) -> None:
 def test_suffix_and_punctuation_insensitive(words: list[str], suffix: str, sep: str, end: str) -> None:
     core = " ".join(words)
     first, last = core.upper().split()[0], core.upper().split()[-1]
-    if employer_key(core) != core.upper() or first == "THE" or last in LEGAL_SUFFIXES:
-        return  # the core itself is or ends with a suffix word, or starts with THE: covered above
+    markers = {"DBA", "AKA", "FKA"} & set(core.upper().split())  # "X dba Y" cuts the trading name
+    if employer_key(core) != core.upper() or first == "THE" or last in LEGAL_SUFFIXES or markers:
+        return  # the core is or ends with a suffix word, starts with THE, or names a DBA: see above
     assert employer_key(f"{core}{sep}{suffix}{end}") == employer_key(core)
     assert employer_key(f"The {core}") == employer_key(core)
     dotted = ".".join(suffix) + "."  # "L.L.C."

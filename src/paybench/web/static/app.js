@@ -450,7 +450,7 @@ function showContract(data) {
   for (const w of m.w2_equivalents) {
     const rate = conv.hourly_rate;
     const where = rate < w.p25_rate ? "below P25" : rate > w.p75_rate ? "above P75" : "within P25–P75";
-    rows.push(el("tr", {}, el("td", { text: `Salary cell ${LEVEL_NAMES[w.level] || w.level}, ${w.place}, as a rate` }),
+    rows.push(el("tr", {}, el("td", { text: `${LEVEL_NAMES[w.level] || w.level} salary cell P25–P75, ${w.place}, as a rate` }),
       el("td", { class: "num", text: `${hourly(w.p25_rate)} – ${hourly(w.p75_rate)}` }), el("td", { text: where })));
   }
   $("#contract-market tbody").replaceChildren(...rows);

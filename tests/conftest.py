@@ -42,9 +42,11 @@ def defaults_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def survey_db(tmp_path_factory: pytest.TempPathFactory, defaults_db: Path, shared_data: Path) -> Path:
-    """The defaults plus the real ai-jobs.net survey (72k rows), built once per session."""
+    """The defaults plus the real ai-jobs.net survey (72k rows), with the estimator trained
+    on it, built once per session."""
     import shutil
 
+    from paybench.estimate import train
     from paybench.ingest import ingest_file
     from paybench.store import Store
 
@@ -52,6 +54,9 @@ def survey_db(tmp_path_factory: pytest.TempPathFactory, defaults_db: Path, share
     shutil.copy(defaults_db, path)
     with Store(path) as store:
         ingest_file(store, shared_data / "aijobs" / "salaries.csv")
+        # the estimator is trained once here and saved beside the store; servers started on
+        # copies (tests/test_api.py copy_store) reuse it instead of training on first use
+        train(store)
     return path
 
 

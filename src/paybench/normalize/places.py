@@ -44,6 +44,7 @@ from __future__ import annotations
 import csv
 import functools
 import json
+import os
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -282,7 +283,7 @@ def _tables() -> _Tables:
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
             pass
     tables = _build_tables()
-    partial = path.with_suffix(f".{id(tables)}.partial")
+    partial = path.with_suffix(f".{os.getpid()}.partial")
     try:
         with partial.open("wb") as handle:
             pickle.dump(tables, handle, protocol=pickle.HIGHEST_PROTOCOL)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import gzip
 import json
+import os
 import shutil
 import sqlite3
 from dataclasses import dataclass
@@ -36,7 +37,7 @@ def bundled_sqlite_path() -> Path:
     target = cache_dir() / f"oews-{info.get('data_year', 'x')}-{sha}.sqlite"
     if not target.exists():
         source = resources.files(PACKAGE).joinpath(f"data/{info['file']}")
-        partial = target.with_suffix(".partial")
+        partial = target.with_suffix(f".{os.getpid()}.partial")  # unique: parallel test workers
         with source.open("rb") as raw, gzip.open(raw) as unpacked, partial.open("wb") as out:
             shutil.copyfileobj(unpacked, out, length=1 << 20)
         partial.replace(target)

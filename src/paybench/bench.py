@@ -577,7 +577,7 @@ class BenchmarkModel:
             basis = f"national cell ({nat_basis}) x {diff_basis}"
             basis += f"; {n} local observations" if n else ""
         if pub_dists:
-            basis += f"; {len(pub_dists)} published figure(s) blended"
+            basis += f"; {len(pub_used)} published figure(s) blended"
         confidence = _confidence(n, data_w, bool(pub_dists))
         if place.scope != "national" and confidence == "low" and n_nat >= DIRECT_MIN_N:
             confidence = "medium"  # a strong national cell moved by an OEWS differential

@@ -101,7 +101,7 @@ function typeahead(input, list) {
     timer = setTimeout(async () => {
       try {
         const data = await api(`/titles/suggest?${query({ q, limit: 8 })}`);
-        if (input.value.trim() !== q) return;
+        if (input.value.trim() !== q || document.activeElement !== input) return;  // typed on, or left
         items = data.suggestions;
         active = -1;
         render();

@@ -203,7 +203,7 @@ DEDUP_KEYS: dict[str, tuple[str, ...]] = {
 }
 """What makes a row the same row, for ingests that store each record once (postings, LCA)."""
 
-INGEST_MEMORY_LIMIT = "384MB"
+INGEST_MEMORY_LIMIT = "128MB"
 """DuckDB's memory limit while a file is staged and copied in (it spills beyond it)."""
 
 FAULT_ENV = "PAYBENCH_FAULT_AFTER_ROWS"

@@ -107,3 +107,16 @@ def test_unreadable_store_is_a_clear_error(tmp_path: Path) -> None:
 def test_missing_file_is_input_error(fresh_db: Path, tmp_path: Path) -> None:
     with Store(fresh_db) as store, pytest.raises(InputError, match="no such file"):
         ingest_file(store, tmp_path / "nope.csv")
+
+
+def test_store_from_an_older_version_gains_new_columns(tmp_path: Path) -> None:
+    """A store written before a column existed is upgraded when opened (old rows NULL)."""
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE observations (source VARCHAR, annual_usd DOUBLE)")
+    con.execute("INSERT INTO observations VALUES ('aijobs', 100000)")
+    con.close()
+    with Store(path) as store:
+        cols = set(store.query("SELECT * FROM observations LIMIT 0").columns)
+        assert {"years_experience", "dedup_key", "role"} <= cols
+        assert store.scalar("SELECT count(*) FROM observations WHERE years_experience IS NULL") == 1

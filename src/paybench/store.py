@@ -263,9 +263,19 @@ class Store:
         self.close()
 
     def _create_schema(self) -> None:
+        """Create missing tables, and add the columns a newer paybench defines to the
+        tables of a store written by an older one (new columns are NULL in old rows)."""
         for table, columns in TABLES.items():
             cols = ", ".join(f"{name} {kind}" for name, kind in columns.items())
             self.con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({cols})")
+            have = {row[0] for row in self.con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                "AND table_schema = 'main' AND table_catalog = current_database()", [table]
+            ).fetchall()}
+            for name, kind in columns.items():
+                if name not in have:
+                    plain = kind.replace("PRIMARY KEY", "").replace("NOT NULL", "").strip()
+                    self.con.execute(f"ALTER TABLE {table} ADD COLUMN {name} {plain}")
         self.con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
         self.con.execute(
             "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]

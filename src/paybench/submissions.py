@@ -100,9 +100,10 @@ class PreparedSubmission:
     content_sha256: str
 
 
-@dataclass
-class SubmissionResult:
-    """What happened to a submission."""
+class SubmissionResult(BaseModel):
+    """What happened to a submission: accepted (stored), held for review (an outlier, not
+    used until approved) or a duplicate of one already received (counted once). The API
+    returns it as it is."""
 
     status: SubmissionStatus
     id: str

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from paybench.bench import BenchmarkCell, CellPlace
+from paybench.submissions import SubmissionResult
 
 
 class ErrorDetail(BaseModel):
@@ -211,18 +212,8 @@ class GuideResponse(BaseModel):
     rows: list[GuideRowOut]
 
 
-class SubmissionOut(BaseModel):
-    """What happened to a submission: accepted (stored), held for review (an outlier, not
-    used until approved) or a duplicate of one already received (counted once)."""
-
-    status: Literal["accepted", "held_for_review", "duplicate"]
-    id: str
-    role: str
-    role_name: str
-    level: str
-    place: CellPlace
-    base_annual_usd: float
-    reason: str | None = None
+SubmissionOut = SubmissionResult
+"""What happened to a submission (the core's own record of it)."""
 
 
 class SubmissionCounts(BaseModel):

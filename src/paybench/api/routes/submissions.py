@@ -42,12 +42,9 @@ def submit(request: Request, submission: Submission) -> SubmissionOut | JSONResp
     with st.db() as store:
         result = store_submission(store, prepared, model)
     st.invalidate()
-    out = SubmissionOut(status=result.status, id=result.id, role=result.role,
-                        role_name=result.role_name, level=result.level, place=result.place,
-                        base_annual_usd=result.base_annual_usd, reason=result.reason)
     if result.status == "duplicate":
-        return JSONResponse(out.model_dump(mode="json"), status_code=200)
-    return out
+        return JSONResponse(result.model_dump(mode="json"), status_code=200)
+    return result
 
 
 @router.get("/submissions", response_model=SubmissionCounts, tags=["submissions"])

@@ -59,12 +59,17 @@ class MondrianCQR:
     alpha: float = 0.2
     min_group: int = 50
     asymmetric: bool = True
+    scaled: bool = False
     pooled: tuple[float, float] = (0.0, 0.0)
     by_group: dict[Hashable, tuple[float, float]] = field(default_factory=dict)
     counts: dict[Hashable, int] = field(default_factory=dict)
     n: int = 0
 
     def _corrections(self, y: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[float, float]:
+        if self.scaled:
+            w = np.maximum(hi - lo, 1e-6)
+            return (conformal_quantile((lo - y) / w, self.alpha / 2),
+                    conformal_quantile((y - hi) / w, self.alpha / 2))
         if self.asymmetric:
             return (conformal_quantile(lo - y, self.alpha / 2),
                     conformal_quantile(y - hi, self.alpha / 2))
@@ -99,4 +104,8 @@ class MondrianCQR:
               groups: Sequence[tuple[Hashable, ...]]) -> tuple[np.ndarray, np.ndarray]:
         """Move each end by its group's correction (outward when positive)."""
         q = np.array([self.correction(g)[0] for g in groups], dtype=float).reshape(-1, 2)
-        return np.asarray(lo) - q[:, 0], np.asarray(hi) + q[:, 1]
+        lo, hi = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
+        if self.scaled:
+            w = np.maximum(hi - lo, 1e-6)
+            return lo - q[:, 0] * w, hi + q[:, 1] * w
+        return lo - q[:, 0], hi + q[:, 1]

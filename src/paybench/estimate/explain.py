@@ -35,8 +35,8 @@ def log_contributions(model: EstimatorModel, frame: pd.DataFrame,
                       priors: F.OewsPriors) -> tuple[np.ndarray, pd.DataFrame]:
     """Per row: the median model's bias (log USD) and each factor's log effect."""
     x = model.models.design(frame, priors)
-    booster = model.models.boosters[0.5]
-    contrib = np.asarray(booster.predict(x, pred_contrib=True, num_threads=2))
+    contrib = np.mean([np.asarray(b.predict(x, pred_contrib=True, num_threads=2))
+                       for b in model.models.boosters[0.5]], axis=0)
     names = list(x.columns)
     bias = contrib[:, -1]
     out = pd.DataFrame(0.0, index=frame.index, columns=list(FACTOR_ORDER))

@@ -154,6 +154,13 @@ class OewsPriors:
             return None
         return next((s for s in socs if self.national(s) is not None), None)
 
+    def soc_prior_features(self, soc: str) -> tuple[float, float]:
+        """(log national median aged to the effective date, log P90/P10) of an occupation."""
+        p = self.national(soc)
+        if p is None:
+            return math.nan, math.nan
+        return math.log(p[2]) + age_log(self.reference_date), math.log(p[4] / p[0])
+
     def prior_features(self, role_id: str | None) -> tuple[float, float]:
         """(log national median aged to the effective date, log P90/P10) of the role's occupation."""
         soc = self.role_soc(role_id)
@@ -452,7 +459,20 @@ def pseudo_observations(store: Store, priors: OewsPriors) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- encodings
-ENC_K = {"country": 20.0, "role": 10.0, "role_level": 10.0, "title": 5.0, "title_level": 5.0}
+WORD_MIN_N = 3.0
+"""A title word needs this much training weight to get an encoding."""
+
+_WORD = re.compile(r"[a-z0-9+#]+")
+
+
+@functools.lru_cache(maxsize=50_000)
+def title_words(key: str) -> tuple[str, ...]:
+    """The distinct words of a title key ('ml engineer, nlp' -> ('engineer', 'ml', 'nlp'))."""
+    return tuple(sorted(set(_WORD.findall(key))))
+
+
+ENC_K = {"country": 20.0, "role": 10.0, "role_level": 10.0, "title": 5.0, "title_level": 5.0,
+         "word": 10.0}
 """Shrinkage constants (in observations) of the target encodings."""
 
 
@@ -474,10 +494,14 @@ class Encoder:
     title_role: dict[str, str] = field(default_factory=dict)
     title_level: dict[tuple[str, str], float] = field(default_factory=dict)
     title_level_n: dict[tuple[str, str], float] = field(default_factory=dict)
+    words: dict[str, float] = field(default_factory=dict)
+    role_parent: dict[str, float] = field(default_factory=dict)
 
     @classmethod
-    def fit(cls, frame: pd.DataFrame, target: np.ndarray) -> Encoder:
-        """Learn encodings from observation rows (columns level, country, role, title_key, weight)."""
+    def fit(cls, frame: pd.DataFrame, target: np.ndarray,
+            role_prior: dict[str, float] | None = None) -> Encoder:
+        """Learn encodings from observation rows (columns level, country, role, title_key, weight).
+        `role_prior`: log OEWS median (any common offset) per role id, for the roles' parent."""
         enc = cls()
         if len(frame) == 0:
             return enc
@@ -488,7 +512,6 @@ class Encoder:
             enc.level_base[str(level)] = float(np.median(grp["y"]))
         overall = float(np.median(base_rows["y"]))
         f["r"] = f["y"] - f["level"].map(enc.level_base).fillna(overall)
-        f["wr"] = f["weight"] * f["r"]
 
         def shrunk(keys: list[str], parent: pd.Series, k: float) -> pd.Series:
             g = f.assign(parent=parent).groupby(keys, dropna=True)
@@ -499,8 +522,16 @@ class Encoder:
         c = shrunk(["country"], zero, ENC_K["country"])
         enc.country = {str(k): float(v) for k, v in c.items()}
         f["r"] = f["r"] - f["country"].map(enc.country).fillna(0.0)
-        f["wr"] = f["weight"] * f["r"]
-        r = shrunk(["role"], zero, ENC_K["role"])
+        words_of = {t: title_words(t) for t in f["title_key"].dropna().unique()}
+        toks = f[["r", "weight"]].assign(word=f["title_key"].map(words_of)).explode("word").dropna(
+            subset=["word"])
+        if len(toks):
+            g = toks.groupby("word")
+            ws = g.agg(r=("r", "median"), w=("weight", "sum"))
+            ws = ws[ws["w"] >= WORD_MIN_N]
+            enc.words = {str(k): float(v) for k, v in (ws["w"] * ws["r"] / (ws["w"] + ENC_K["word"])).items()}
+        enc.role_parent = _role_parents(f, role_prior or {})
+        r = shrunk(["role"], f["role"].map(enc.role_parent).fillna(0.0), ENC_K["role"])
         enc.role = {str(k): float(v) for k, v in r.items()}
         role_val = f["role"].map(enc.role).fillna(0.0)
         rl = shrunk(["role", "level"], role_val, ENC_K["role_level"])
@@ -516,46 +547,131 @@ class Encoder:
         enc.title_level_n = {(str(a), str(b)): float(v) for (a, b), v in n.items()}
         return enc
 
+    def words_value(self, key: Any) -> float:
+        """Mean encoding of a title's known words (pay over the level's typical pay, after the
+        country); NaN when no word of it is known."""
+        if not isinstance(key, str):
+            return math.nan
+        vals = [self.words[w] for w in title_words(key) if w in self.words]
+        return float(np.mean(vals)) if vals else math.nan
+
     def knows_title(self, key: str) -> bool:
         """True when the title was seen in training."""
         return key in self.title
 
-    def transform(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """Encoding columns for rows (columns level, country, role, title_key)."""
+    def transform(self, frame: pd.DataFrame, as_novel: bool = False) -> pd.DataFrame:
+        """Encoding columns for rows (columns level, country, role, title_key). `as_novel`:
+        encode every title as if it had never been seen (its role and words still count)."""
         out = pd.DataFrame(index=frame.index)
-        role_val = frame["role"].map(self.role)
+        title_map = {} if as_novel else self.title
+        title_level = {} if as_novel else self.title_level
+        title_level_n = {} if as_novel else self.title_level_n
+        role_val = frame["role"].map(self.role).fillna(frame["role"].map(self.role_parent))
         out["enc_country"] = frame["country"].map(self.country)
         rl_keys = list(zip(frame["role"], frame["level"], strict=True))
         out["enc_role_level"] = pd.Series([self.role_level.get(k, np.nan) for k in rl_keys],
                                           index=frame.index).fillna(role_val)
-        title_val = frame["title_key"].map(self.title).fillna(role_val)
+        keys = frame["title_key"]
+        words_val = keys.map({t: self.words_value(t) for t in keys.dropna().unique()})
+        title_val = frame["title_key"].map(title_map).fillna(role_val).fillna(words_val)
         out["enc_title"] = title_val
         tl_keys = list(zip(frame["title_key"], frame["level"], strict=True))
-        out["enc_title_level"] = pd.Series([self.title_level.get(k, np.nan) for k in tl_keys],
+        out["enc_title_level"] = pd.Series([title_level.get(k, np.nan) for k in tl_keys],
                                            index=frame.index).fillna(title_val)
         # no title, role or country data: the level's typical pay (as a lookup would fall back)
         for col in ("enc_country", "enc_role_level", "enc_title", "enc_title_level"):
             out[col] = out[col].fillna(0.0)
+        out["enc_words"] = words_val
         out["n_title_level"] = np.log1p(pd.Series(
-            [self.title_level_n.get(k, 0.0) for k in tl_keys], index=frame.index))
+            [title_level_n.get(k, 0.0) for k in tl_keys], index=frame.index))
         return out
 
 
+def _role_parents(f: pd.DataFrame, role_prior: dict[str, float]) -> dict[str, float]:
+    """Each role's expected pay premium (log) from its OEWS median: beta * (prior - mean prior),
+    beta fitted by weighted least squares of the roles' median residuals (column r, weights
+    weight) on their centred priors, clipped to [0, 1]. Roles without OEWS wages get none."""
+    rows = f.dropna(subset=["role"])
+    rows = rows[rows["role"].isin(role_prior)]
+    if rows.empty or not role_prior:
+        return {}
+    g = rows.groupby("role").agg(r=("r", "median"), w=("weight", "sum"))
+    g["p"] = g.index.map(role_prior)
+    centre = float(np.average(g["p"], weights=g["w"]))
+    x = g["p"] - centre
+    var = float(np.average(x * x, weights=g["w"]))
+    beta = float(np.clip(np.average(x * g["r"], weights=g["w"]) / var, 0.0, 1.0)) if var > 0 else 0.0
+    return {k: beta * (v - centre) for k, v in role_prior.items() if math.isfinite(v)}
+
+
+def role_priors(priors: OewsPriors) -> dict[str, float]:
+    """Log OEWS national median (aged) per role id of the taxonomy, NaN without wages."""
+    return {r: priors.prior_features(r)[0] for r in roles()}
+
+
 def out_of_fold_encodings(frame: pd.DataFrame, target: np.ndarray, folds: int = 5,
-                          seed: int = 7) -> pd.DataFrame:
+                          seed: int = 7, role_prior: dict[str, float] | None = None) -> pd.DataFrame:
     """Encodings of training rows from encoders fitted on the other folds (no self-leakage)."""
     rng = np.random.default_rng(seed)
     fold = rng.integers(0, folds, len(frame))
     parts = []
     for k in range(folds):
         inside = fold == k
-        enc = Encoder.fit(frame[~inside], target[~inside])
+        enc = Encoder.fit(frame[~inside], target[~inside], role_prior)
         parts.append(enc.transform(frame[inside]))
     return pd.concat(parts).reindex(frame.index)
 
 
+def novel_title_encodings(frame: pd.DataFrame, target: np.ndarray, folds: int = 5, seed: int = 11,
+                          role_prior: dict[str, float] | None = None) -> pd.DataFrame:
+    """Encodings of training rows as if their title had never been seen: the titles are split
+    into folds and each fold's rows are encoded by an encoder fitted on the other folds."""
+    titles = sorted(frame["title_key"].dropna().unique())
+    rng = np.random.default_rng(seed)
+    fold_of = dict(zip(titles, rng.integers(0, folds, len(titles)), strict=True))
+    fold = frame["title_key"].map(fold_of).fillna(0).to_numpy(dtype=int)
+    parts = []
+    for k in range(folds):
+        inside = fold == k
+        if not inside.any():
+            continue
+        enc = Encoder.fit(frame[~inside], target[~inside], role_prior)
+        parts.append(enc.transform(frame[inside]))
+    return pd.concat(parts).reindex(frame.index)
+
+
+def held_out_title_encodings(train: pd.DataFrame, target: np.ndarray, rows: pd.DataFrame,
+                             folds: int = 5, seed: int = 13,
+                             role_prior: dict[str, float] | None = None) -> pd.DataFrame:
+    """Encodings of `rows` by encoders fitted on `train` without the rows' titles: titles are
+    split into folds; the rows of a fold are encoded by an encoder fitted on the training rows
+    of the other folds' titles (so neither the title nor what its own rows taught the words
+    is known)."""
+    titles = sorted(set(train["title_key"].dropna()) | set(rows["title_key"].dropna()))
+    rng = np.random.default_rng(seed)
+    fold_of = dict(zip(titles, rng.integers(0, folds, len(titles)), strict=True))
+    train_fold = train["title_key"].map(fold_of).fillna(-1).to_numpy(dtype=int)
+    row_fold = rows["title_key"].map(fold_of).fillna(-1).to_numpy(dtype=int)
+    parts = []
+    for k in sorted(set(row_fold)):
+        inside = row_fold == k
+        enc = Encoder.fit(train[train_fold != k], target[train_fold != k], role_prior)
+        parts.append(enc.transform(rows[inside], as_novel=True))
+    return pd.concat(parts).reindex(rows.index)
+
+
 # --------------------------------------------------------------------------- feature matrix
-CATEGORICAL = ("role", "country", "industry", "kind")
+ENCODING_COLUMNS = ("enc_country", "enc_role_level", "enc_title", "enc_title_level", "enc_words",
+                    "n_title_level")
+
+NO_ROLE_SOC = "15-1200"
+"""OEWS occupation whose priors a title without a role gets (computer occupations, as the
+evaluation's OEWS baseline uses)."""
+
+CATEGORICAL = ("country", "industry", "kind")
+"""Categorical features. The role is not one: with 170 roles, most seen in few rows, a
+categorical split learns noise (and puts roles known only from OEWS on an arbitrary side);
+the role enters through its shrunk encodings and its OEWS priors instead."""
 
 
 @dataclass
@@ -571,7 +687,7 @@ class FeatureSpace:
         cats: dict[str, list[str]] = {}
         for col in CATEGORICAL:
             counts = frame[col].dropna().value_counts()
-            keep = counts if col in ("role", "kind") else counts[counts >= min_count]
+            keep = counts if col == "kind" else counts[counts >= min_count]
             cats[col] = sorted(str(v) for v in keep.index)
         skill_counts = pd.Series([s for t in frame["skills"] for s in t]).value_counts()
         skills = sorted(str(s) for s in skill_counts[skill_counts >= min_count].index[:max_skills])
@@ -580,9 +696,9 @@ class FeatureSpace:
     @property
     def columns(self) -> list[str]:
         """Feature names in model order."""
-        return (["level_ord", "role", "country", "industry", "kind", "work_mode", "company_size",
+        return (["level_ord", "country", "industry", "kind", "work_mode", "company_size",
                  "oews_lp50", "oews_lspread", "enc_country", "enc_role_level", "enc_title",
-                 "enc_title_level", "n_title_level"] + [f"skill_{s}" for s in self.skills])
+                 "enc_title_level", "enc_words", "n_title_level"] + [f"skill_{s}" for s in self.skills])
 
     def matrix(self, frame: pd.DataFrame, encodings: pd.DataFrame, priors: OewsPriors) -> pd.DataFrame:
         """The feature matrix for rows (normalized columns as in `load_observations`)."""
@@ -594,9 +710,10 @@ class FeatureSpace:
         x["work_mode"] = frame["work_mode"].map(WORK_MODE_ORD).astype(float)
         x["company_size"] = frame["company_size"].map(SIZE_ORD).astype(float)
         prior = {r: priors.prior_features(r) for r in frame["role"].dropna().unique()}
-        x["oews_lp50"] = frame["role"].map(lambda r: prior[r][0] if r in prior else np.nan).astype(float)
-        x["oews_lspread"] = frame["role"].map(lambda r: prior[r][1] if r in prior else np.nan).astype(float)
-        for col in ("enc_country", "enc_role_level", "enc_title", "enc_title_level", "n_title_level"):
+        none = priors.soc_prior_features(NO_ROLE_SOC)  # a title with no role: computer occupations
+        x["oews_lp50"] = frame["role"].map(lambda r: prior[r][0] if r in prior else none[0]).astype(float)
+        x["oews_lspread"] = frame["role"].map(lambda r: prior[r][1] if r in prior else none[1]).astype(float)
+        for col in ENCODING_COLUMNS:
             x[col] = encodings[col].astype(float)
         for s in self.skills:
             x[f"skill_{s}"] = frame["skills"].map(lambda t, s=s: 1.0 if s in t else 0.0)
@@ -608,7 +725,7 @@ FACTORS: dict[str, str] = {
     "kind": "role", "work_mode": "remote", "company_size": "company_size",
     "oews_lp50": "role", "oews_lspread": "role", "enc_country": "place",
     "enc_role_level": "role", "enc_title": "role", "enc_title_level": "role",
-    "n_title_level": "role",
+    "enc_words": "role", "n_title_level": "role",
 }
 """The factor each feature's contribution is reported under (skill flags: 'skills')."""
 

@@ -68,15 +68,21 @@ MONDRIAN_MIN_GROUP = 100
 then rests on at least 10 scores); smaller groups use their parent's."""
 
 SEED = 20260101
-MODEL_VERSION = 1
+MODEL_VERSION = 2
+
+ENSEMBLE_MEMBERS = 5
+"""Models per quantile. Each member has its own out-of-fold encodings and bagging seed; their
+log predictions are averaged. One model's intervals moved by up to 4 points of coverage
+from one seed to another (mostly through the calibration model, fitted on the older, smaller
+slice); the average of five moves by about one."""
 
 
-def _params(alpha: float, n_rows: int) -> dict[str, Any]:
+def _params(alpha: float, n_rows: int, seed: int = SEED) -> dict[str, Any]:
     return {
         "objective": "quantile", "alpha": alpha, "learning_rate": 0.05, "num_leaves": 15,
         "min_data_in_leaf": int(max(5, min(80, n_rows // 20))), "feature_fraction": 0.9,
         "bagging_fraction": 0.9, "bagging_freq": 1, "lambda_l2": 1.0, "cat_smooth": 10.0,
-        "min_data_per_group": 20, "seed": SEED, "deterministic": True, "num_threads": 2,
+        "min_data_per_group": 20, "seed": seed, "deterministic": True, "num_threads": 2,
         "verbose": -1, "force_col_wise": True,
     }
 
@@ -128,7 +134,8 @@ class ModelInfo(BaseModel):
 class QuantileModels:
     """Boosters at QUANTILES plus everything to build their features."""
 
-    boosters: dict[float, Any]
+    boosters: dict[float, list[Any]]
+    """Per quantile, the ensemble's members (their log predictions are averaged)."""
     space: F.FeatureSpace
     encoder: F.Encoder
 
@@ -138,9 +145,17 @@ class QuantileModels:
 
     def predict_log(self, frame: pd.DataFrame, priors: F.OewsPriors) -> dict[float, np.ndarray]:
         """Log annual USD at each quantile, for the rows' own dates and places."""
-        x = self.design(frame, priors)
+        return self.predict_log_encoded(frame, self.encoder.transform(frame), priors)
+
+    def predict_log_encoded(self, frame: pd.DataFrame, encodings: pd.DataFrame,
+                            priors: F.OewsPriors, member: int | None = None) -> dict[float, np.ndarray]:
+        """`predict_log` with the rows' title encodings given (e.g. as if their titles were
+        new); `member`: one member of the ensemble only."""
+        x = self.space.matrix(frame, encodings, priors)
         shift = F.place_offsets(frame, priors) - F.age_offsets(frame)
-        return {q: b.predict(x, num_threads=2) + shift for q, b in self.boosters.items()}
+        return {q: np.mean([b.predict(x, num_threads=2)
+                            for b in (bs if member is None else bs[member:member + 1])], axis=0) + shift
+                for q, bs in self.boosters.items()}
 
 
 @dataclass
@@ -169,14 +184,28 @@ class EstimatorModel:
 FAMILIAR_N = 20
 """A title x level with at least this many training rows is 'known', else 'thin'."""
 
+NOVEL_FOLDS = 5
+"""Folds of titles for encodings 'as if the title were new' (training augmentation and
+novel-title calibration rows)."""
 
-def calibration_groups(frame: pd.DataFrame, encoder: F.Encoder) -> list[tuple[str, str, str]]:
-    """(level, region, familiarity) per row: region 'US' or 'other'; familiarity 'known' when
-    the model's training data holds FAMILIAR_N rows of the title x level, else 'thin'."""
-    counts = [encoder.title_level_n.get((t, lv), 0.0)
-              for t, lv in zip(frame["title_key"], frame["level"], strict=True)]
-    return [(str(level), "US" if country == "US" else "other", "known" if n >= FAMILIAR_N else "thin")
-            for level, country, n in zip(frame["level"], frame["country"], counts, strict=True)]
+
+def familiarity(frame: pd.DataFrame, encoder: F.Encoder) -> list[str]:
+    """Per row: 'known' when the model's training data holds FAMILIAR_N rows of the title x
+    level, 'thin' when it holds fewer but knows the title, 'novel' when it never saw the title."""
+    out = []
+    for t, lv in zip(frame["title_key"], frame["level"], strict=True):
+        n = encoder.title_level_n.get((t, lv), 0.0)
+        out.append("known" if n >= FAMILIAR_N else "thin" if encoder.knows_title(t) else "novel")
+    return out
+
+
+def calibration_groups(frame: pd.DataFrame, encoder: F.Encoder) -> list[tuple[str, str]]:
+    """(level, familiarity) per row, familiarity as in `familiarity`. Countries are pooled:
+    the scores are scaled by each row's own band width (see `MondrianCQR.scaled`), which
+    already reflects how uncertain a country is, and a level's rows outside the US are too
+    few for a group of their own."""
+    return [(str(level), fam) for level, fam in
+            zip(frame["level"], familiarity(frame, encoder), strict=True)]
 
 
 # --------------------------------------------------------------------------- fitting
@@ -186,32 +215,47 @@ def _target(frame: pd.DataFrame, priors: F.OewsPriors) -> np.ndarray:
 
 
 def fit_quantile_models(obs: pd.DataFrame, pseudo: pd.DataFrame, priors: F.OewsPriors,
-                        num_rounds: int = NUM_ROUNDS) -> QuantileModels:
-    """Fit the three quantile models on observations plus pseudo-observations."""
+                        num_rounds: int = NUM_ROUNDS, seed: int = SEED,
+                        members: int = ENSEMBLE_MEMBERS) -> QuantileModels:
+    """Fit the P10, P50 and P90 models on observations plus pseudo-observations: `members`
+    models per quantile, averaged in log pay when predicting.
+
+    Each observation enters twice: once with out-of-fold encodings of its title (what a known
+    title looks like) and once with encodings from encoders that never saw its title
+    (`features.novel_title_encodings`: what a new title looks like, with only its words, role
+    and OEWS priors to go on). So the models learn how wide pay is for a title they do not
+    know, instead of treating the rare titles of the past as the pattern for new ones."""
     import lightgbm as lgb
 
     frames = [f for f in (obs, pseudo) if len(f)]
     if not frames:
         raise PaybenchError("nothing to train on: the store has no observations and no statistics")
     y_obs = _target(obs, priors) if len(obs) else np.zeros(0)
-    encoder = F.Encoder.fit(obs, y_obs)
-    enc_obs = F.out_of_fold_encodings(obs, y_obs) if len(obs) else pd.DataFrame()
+    role_prior = F.role_priors(priors)
+    encoder = F.Encoder.fit(obs, y_obs, role_prior)
     enc_pseudo = encoder.transform(pseudo) if len(pseudo) else pd.DataFrame()
     data = pd.concat(frames, ignore_index=True)
-    enc = pd.concat([e for e in (enc_obs, enc_pseudo) if len(e)], ignore_index=True)
     y = np.concatenate([y_obs, _target(pseudo, priors)]) if len(pseudo) else y_obs
     space = F.FeatureSpace.fit(data)
-    x = space.matrix(data, enc, priors)
     weight = data["weight"].to_numpy(dtype=float)
-    boosters = {}
-    for q in QUANTILES:
-        ds = lgb.Dataset(x, label=y, weight=weight, categorical_feature=list(F.CATEGORICAL),
-                         free_raw_data=False)
-        params = _params(q, len(data))
-        if q == 0.5:  # the median ignores how familiar the title is (see MEDIAN_IGNORES)
-            ds = lgb.Dataset(x.assign(**{c: np.nan for c in MEDIAN_IGNORES}), label=y, weight=weight,
-                             categorical_feature=list(F.CATEGORICAL), free_raw_data=False)
-        boosters[q] = lgb.train(params, ds, num_boost_round=num_rounds)
+    if len(obs):
+        y = np.concatenate([y, y_obs])
+        weight = np.concatenate([weight, obs["weight"].to_numpy(dtype=float)])
+    boosters: dict[float, list[Any]] = {q: [] for q in QUANTILES}
+    for member in range(members):
+        s = seed + 7919 * member
+        parts = [space.matrix(data, pd.concat([e for e in (
+            F.out_of_fold_encodings(obs, y_obs, seed=s % 1000, role_prior=role_prior) if len(obs) else None,
+            enc_pseudo) if e is not None and len(e)], ignore_index=True), priors)]
+        if len(obs):
+            parts.append(space.matrix(obs, F.novel_title_encodings(
+                obs, y_obs, folds=NOVEL_FOLDS, seed=s % 1000 + 1, role_prior=role_prior), priors))
+        x = pd.concat(parts, ignore_index=True)
+        for q in QUANTILES:
+            xq = x.assign(**{c: np.nan for c in MEDIAN_IGNORES}) if q == 0.5 else x
+            ds = lgb.Dataset(xq, label=y, weight=weight, categorical_feature=list(F.CATEGORICAL),
+                             free_raw_data=False)
+            boosters[q].append(lgb.train(_params(q, len(data), s), ds, num_boost_round=num_rounds))
     return QuantileModels(boosters=boosters, space=space, encoder=encoder)
 
 
@@ -249,13 +293,21 @@ def train_model(store: Store, num_rounds: int = NUM_ROUNDS) -> EstimatorModel:
         fit_obs, cal_obs = obs[~cal_mask].reset_index(drop=True), obs[cal_mask].reset_index(drop=True)
         first = fit_quantile_models(fit_obs, pseudo, priors, num_rounds)
         pred = first.predict_log(cal_obs, priors)
-        groups = calibration_groups(cal_obs, first.encoder)
+        groups: list[tuple[str, str]] = calibration_groups(cal_obs, first.encoder)
         y = np.log(cal_obs["annual_usd"].to_numpy(dtype=float))
-        conformal = MondrianCQR(alpha=ALPHA, min_group=MONDRIAN_MIN_GROUP).fit(
-            y, pred[0.1], pred[0.9], groups)
         raw_cov = float(np.mean((y >= pred[0.1]) & (y <= pred[0.9])))
+        # the same rows again, as if their titles were new (see the module doc, step 4)
+        # (each member of the ensemble with its own draw of the title folds, then averaged)
+        y_fit, role_prior = _target(fit_obs, priors), F.role_priors(priors)
+        draws = [first.predict_log_encoded(cal_obs, F.held_out_title_encodings(
+            fit_obs, y_fit, cal_obs, folds=NOVEL_FOLDS, seed=SEED % 1000 + i, role_prior=role_prior),
+            priors, member=i) for i in range(len(first.boosters[0.5]))]
+        novel = {q: np.mean([d[q] for d in draws], axis=0) for q in QUANTILES}
+        conformal = MondrianCQR(alpha=ALPHA, min_group=MONDRIAN_MIN_GROUP, scaled=True).fit(
+            np.concatenate([y, y]), np.concatenate([pred[0.1], novel[0.1]]),
+            np.concatenate([pred[0.9], novel[0.9]]), groups + [(g[0], "novel") for g in groups])
         rows_fit, rows_cal = len(fit_obs), len(cal_obs)
-    models = fit_quantile_models(obs, pseudo, priors, num_rounds)
+    models = fit_quantile_models(obs, pseudo, priors, num_rounds, seed=SEED)
     ingests = store.query("SELECT source, file_sha256, rows_kept FROM ingests ORDER BY ingest_id")
     info = ModelInfo(
         trained_at=dt.datetime.now().replace(microsecond=0),

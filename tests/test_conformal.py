@@ -34,11 +34,13 @@ def test_conformal_quantile_rank() -> None:
 
 
 @settings(max_examples=8, deadline=None)
-@given(seed=st.integers(0, 10_000), scale_err=st.floats(0.3, 2.0), asymmetric=st.booleans())
-def test_coverage_is_80_percent_whatever_the_model(seed: int, scale_err: float, asymmetric: bool) -> None:
+@given(seed=st.integers(0, 10_000), scale_err=st.floats(0.3, 2.0), asymmetric=st.booleans(),
+       scaled=st.booleans())
+def test_coverage_is_80_percent_whatever_the_model(seed: int, scale_err: float, asymmetric: bool,
+                                                   scaled: bool) -> None:
     rng = np.random.default_rng(seed)
     y, lo, hi, group = _data(rng, 3000, scale_err)
-    cqr = MondrianCQR(alpha=0.2, min_group=50, asymmetric=asymmetric).fit(
+    cqr = MondrianCQR(alpha=0.2, min_group=50, asymmetric=asymmetric, scaled=scaled).fit(
         y, lo, hi, [(g,) for g in group])
     yt, lot, hit, gt = _data(rng, 40_000, scale_err)
     a, b = cqr.apply(lot, hit, [(g,) for g in gt])
@@ -60,3 +62,22 @@ def test_small_group_falls_back_to_parent_then_pool() -> None:
     assert cqr.correction(("entry", "other", "thin"))[1] == "entry"
     assert cqr.correction(("staff", "US", "thin"))[1] == "pooled"
     assert cqr.correction(("staff", "US", "thin"))[0] == cqr.pooled
+
+
+def test_scaled_scores_give_uncertain_rows_more_room() -> None:
+    """With scores in band widths, a row whose band is twice as wide gets twice the correction;
+    and where the band's width tracks the noise, the scaled interval keeps its coverage in
+    both the quiet and the noisy half (the additive one over-covers one and under-covers the
+    other)."""
+    rng = np.random.default_rng(3)
+    y, lo, hi, _ = _data(rng, 4000, 0.6)
+    cqr = MondrianCQR(min_group=50, scaled=True).fit(y, lo, hi, [("all",)] * len(y))
+    a, b = cqr.apply(np.array([0.0, 0.0]), np.array([1.0, 2.0]), [("all",), ("all",)])
+    assert math.isclose(b[1] - 2.0, 2 * (b[0] - 1.0)) and math.isclose(-a[1], 2 * -a[0])
+    yt, lot, hit, gt = _data(rng, 40_000, 0.6)
+    flat = MondrianCQR(min_group=50).fit(y, lo, hi, [("all",)] * len(y))
+    for model, spread in ((cqr, 0.03), (flat, 0.08)):
+        a, b = model.apply(lot, hit, [("all",)] * len(yt))
+        inside = (yt >= a) & (yt <= b)
+        halves = [inside[gt == g].mean() for g in ("a", "b")]
+        assert (max(halves) - min(halves) <= spread) == (model is cqr)

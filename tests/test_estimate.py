@@ -14,7 +14,7 @@ import pytest
 
 from paybench.errors import InputError
 from paybench.estimate import EstimateRequest, estimate_batch, estimate_one, evaluate
-from paybench.estimate.model import ensure_model, model_path, store_fingerprint
+from paybench.estimate.model import ENSEMBLE_MEMBERS, ensure_model, model_path, store_fingerprint
 from paybench.ingest import ingest_file
 from paybench.store import Store
 
@@ -94,6 +94,10 @@ def test_model_records_its_training_data(small_db: Path) -> None:
         assert model.info.ingests == store_fingerprint(store)
         assert model.info.rows_by_source["aijobs"] == model.info.rows_observations > 1000
         assert model.info.calibrated and model.info.rows_calibration >= 300
+        # an ensemble per quantile; calibration groups by level x familiarity, novel titles included
+        assert {len(b) for b in model.models.boosters.values()} == {ENSEMBLE_MEMBERS}
+        assert {"senior/novel", "mid/novel"} <= set(model.info.corrections)
+        assert model.info.calibration_counts["senior/novel"] >= model.info.calibration_counts["senior"] // 2
     meta = json.loads(model_path(Store(small_db, read_only=True)).with_suffix(".json").read_text())
     assert meta["ingests"][-1]["source"] == "aijobs" and len(meta["ingests"][-1]["file_sha256"]) == 64
 

@@ -11,6 +11,12 @@ alpha, the correction Q is the ceil((n + 1)(1 - alpha))-th smallest score, and t
 [lo(x) - Q, hi(x) + Q] covers a new exchangeable row with probability >= 1 - alpha (and
 < 1 - alpha + 1/(n + 1) when scores are continuous).
 
+Scaled scores (`scaled=True`, the normalized CQR of Sesia and Candès 2020): each score is
+divided by the row's own band width hi(x) - lo(x), and the correction moves each end by
+Q times that width, so rows the quantile models already call uncertain (a new title, a
+rare country) get proportionally more room. The coverage argument is unchanged (the
+scores stay exchangeable).
+
 Mondrian calibration does this separately for each group (here: level, optionally with
 the region), so the guarantee holds within each group; a group with fewer than
 `min_group` calibration rows falls back to its parent group, then to the pooled scores.
@@ -54,7 +60,8 @@ class MondrianCQR:
     the conformal quantile at level alpha/2 of lo - y, the upper one of y - hi, so each end
     misses about alpha/2 of new rows (what a P10 and a P90 should do) and the interval
     covers at least 1 - alpha. `asymmetric=False` is the original symmetric CQR (one score
-    max(lo - y, y - hi) at level alpha, the same correction at both ends)."""
+    max(lo - y, y - hi) at level alpha, the same correction at both ends). `scaled=True`
+    measures scores and corrections in units of each row's band width."""
 
     alpha: float = 0.2
     min_group: int = 50

@@ -4,14 +4,21 @@ A *prepared row* is a dict of normalized fields (title, role, level, place, work
 company size, industry, skills, year). Its features are:
 
 - `level_ord`: the level's position in `paybench.normalize.levels.LEVELS` (0 = entry).
-- `role`, `country`, `industry`, `kind` (categories fixed at training time; an unseen value
-  is missing), `work_mode` (0 onsite, 1 hybrid, 2 remote), `company_size` (0 S, 1 M, 2 L).
+- `country`, `industry`, `kind` (categories fixed at training time; an unseen value is
+  missing), `work_mode` (0 onsite, 1 hybrid, 2 remote), `company_size` (0 S, 1 M, 2 L).
+  The role is not a category (see `CATEGORICAL`); it enters through the priors and
+  encodings below.
 - Priors from OEWS: `oews_lp50` (log national median of the role's occupation, first SOC
-  with published wages) and `oews_lspread` (its log P90/P10).
+  with published wages; the computer occupations' for a title with no role) and
+  `oews_lspread` (its log P90/P10).
 - Target encodings of the training observations (see `Encoder`): the pay premium of the
   role x level, the title and the title x level over the level's typical pay, shrunk toward
-  their parents, and the title x level count. They carry what a title x level lookup
-  knows, and fall back to the role and the OEWS prior where a title is thin.
+  their parents, the title x level count, and the premium of the title's words
+  (`enc_words`: the mean over its words, seniority words left out, of the shrunk median
+  premium of the training titles containing the word). They carry what a title x level
+  lookup knows. A title never seen falls back to its role, a role never seen to its OEWS
+  parent (the role's OEWS median against the others', times the slope the observed roles
+  show), and a title with no role to its words.
 - `skill_<id>` flags for the skills seen often enough in training.
 
 Pay is modelled as log annual USD *aged* to `bench.DEFAULT_EFFECTIVE_DATE` at
@@ -39,7 +46,7 @@ from paybench.errors import InputError
 from paybench.normalize.levels import LEVELS, level_from_survey_code, level_from_years, parse_level
 from paybench.normalize.places import normalize_place
 from paybench.normalize.roles import get_role, roles
-from paybench.normalize.titles import normalize_title
+from paybench.normalize.titles import is_seniority_word, normalize_title
 from paybench.store import Store
 
 LEVEL_ORD: dict[str, int] = {level: i for i, level in enumerate(LEVELS)}
@@ -467,8 +474,11 @@ _WORD = re.compile(r"[a-z0-9+#]+")
 
 @functools.lru_cache(maxsize=50_000)
 def title_words(key: str) -> tuple[str, ...]:
-    """The distinct words of a title key ('ml engineer, nlp' -> ('engineer', 'ml', 'nlp'))."""
-    return tuple(sorted(set(_WORD.findall(key))))
+    """The distinct words of a title key that name the work, without seniority and management
+    words, which the level carries ('senior ml engineer, nlp' -> ('engineer', 'ml', 'nlp');
+    'manager' -> ()). A bare 'Manager' so does not borrow the pay of the 'data manager's that
+    the word 'manager' was seen in."""
+    return tuple(sorted({w for w in _WORD.findall(key) if not is_seniority_word(w)}))
 
 
 ENC_K = {"country": 20.0, "role": 10.0, "role_level": 10.0, "title": 5.0, "title_level": 5.0,

@@ -9,15 +9,22 @@ Training (`train_model`):
    and says so (`ModelInfo.basis`).
 2. Target: log annual USD aged to the effective date, minus the OEWS place offset.
 3. Three LightGBM models with the quantile objective at 0.1, 0.5 and 0.9 (deterministic,
-   fixed seed, 2 threads), on the features of `features.FeatureSpace`. Target encodings of
-   training rows are out of fold.
-4. Calibration (time-forward split conformal, `conformal.MondrianCQR`): the observations
-   of the latest period (the latest calendar year, extended back a year at a time until it
-   holds CALIBRATION_MIN_ROWS rows) form the calibration slice; the models are fitted on
-   everything older (and the statistics), and the CQR corrections are computed on the
-   calibration slice per (level, region) group (region: US or other), falling back to
-   level, then pooled. The scores so measure how far a model fitted on the past misses the
-   next period, which is what an estimate for today does.
+   fixed seeds, 2 threads), on the features of `features.FeatureSpace`, each an ensemble
+   of ENSEMBLE_MEMBERS models averaged in log pay (members differ in their out-of-fold
+   encodings and bagging seeds). Every observation enters twice: with out-of-fold target
+   encodings of its title (a known title), and with encodings from encoders that never saw
+   its title (`features.novel_title_encodings`: a new title, known only by its words, role
+   and OEWS priors), so the models learn how wide pay is for titles they do not know.
+4. Calibration (time-forward split conformal, `conformal.MondrianCQR` with scores scaled
+   by each row's band width): the observations of the latest period (the latest calendar
+   year, extended back a year at a time until it holds CALIBRATION_MIN_ROWS rows) form the
+   calibration slice; the models are fitted on everything older (and the statistics) and
+   predict the slice twice: as it is (each row grouped by level x familiarity: 'known'
+   title x level, 'thin', or 'novel' title), and as if every title were new (encoders fitted
+   without the row's title, `features.held_out_title_encodings`; group level x 'novel').
+   Corrections are computed per group, falling back to the level, then pooled. The scores
+   so measure how far a model fitted on the past misses the next period, for titles it knew
+   and for titles it never saw, which is what an estimate for today does.
 5. Refit: the models and encodings are refitted on all observations (the calibration slice
    included, so the latest data informs the estimate), and the corrections from step 4 are
    applied to them. This departs from textbook split conformal (whose guarantee holds for
@@ -123,7 +130,8 @@ class ModelInfo(BaseModel):
     calibration_coverage_raw: float | None = Field(
         default=None, description="share of calibration rows inside the uncorrected P10-P90")
     corrections: dict[str, list[float]] = Field(
-        default_factory=dict, description="CQR (lower, upper) correction per group, in log pay")
+        default_factory=dict,
+        description="CQR (lower, upper) correction per group, in P10-P90 band widths (log pay)")
     calibration_counts: dict[str, int] = Field(default_factory=dict)
     oews_release: str
     effective_date: dt.date

@@ -440,6 +440,19 @@ def _split_tokens(tokens: tuple[str, ...]) -> _Split:
     return _Split(tuple(core), level)
 
 
+SENIORITY_WORDS: frozenset[str] = frozenset(
+    _EXEC_WORDS | _DIRECTOR_WORDS | _MANAGER_WORDS | set(_IC_WORDS) | set(_NUMERALS)
+    | {"level", "lvl", "grade"})
+"""Words that say how senior a title is, not what work it names (after `_TOKEN_MAP`)."""
+
+
+def is_seniority_word(word: str) -> bool:
+    """True when a lower-case title word is a seniority or management word ('sr', 'Manager',
+    'II', 'head', 'VP'), spelled out or abbreviated."""
+    canon = _TOKEN_MAP.get(word, (word,))
+    return len(canon) == 1 and canon[0] in SENIORITY_WORDS
+
+
 _DISPLAY = {
     "ml": "machine learning", "ai": "ai", "cv": "computer vision", "bi": "business intelligence",
     "qa": "quality assurance", "deeplearning": "deep learning", "genai": "generative ai",

@@ -14,6 +14,11 @@ A store is built from the embedded defaults plus the training file, the model is
 --test test.csv` is run as a user runs it. Then the speed: the time to train, and the time
 to estimate 10,000 rows in batch (`paybench estimate --input`, in process) against the
 title x level lookup's time on the same rows, as a ratio measured in the same run.
+
+`--seeds N` then retrains the model N more times with other seeds (every random choice:
+folds, bagging) on the same store and prints, per seed, each level's coverage and the
+model's MAPE and pinball losses against the lookup's: how much of the figures above is the
+method and how much the draw.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "aijobs" / "salaries.csv"
@@ -75,6 +81,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--rows", type=int, default=10_000, help="rows for the batch timing")
+    parser.add_argument("--seeds", type=int, default=0, help="retrain with this many other seeds")
     args = parser.parse_args()
 
     from paybench.estimate import estimate_batch
@@ -134,6 +141,37 @@ def main() -> None:
               f"{result.estimated:,} estimated, {result.failed} with a reason)")
         print(f"title x level lookup on the same rows (store read, normalize, look up): "
               f"{lookup_seconds:.2f} s; estimate / lookup = {batch_seconds / lookup_seconds:.1f}x")
+        if args.seeds:
+            seed_robustness(db, test_csv, args.seeds)
+
+
+def seed_robustness(db: Path, test_csv: Path, count: int) -> None:
+    """Retrain with `count` other seeds; print coverage per level and losses vs the lookup."""
+    import importlib
+
+    from paybench.estimate import features as F
+    from paybench.estimate.model import SEED, train_model
+    from paybench.store import Store
+
+    evaluate = importlib.import_module("paybench.estimate.evaluate")
+    print(f"\nother seeds (default {SEED}): coverage % per level; model vs lookup, % difference")
+    levels = ["all", "level=entry", "level=mid", "level=senior", "level=executive"]
+    print(f"{'seed':>6} " + " ".join(f"{g.removeprefix('level='):>9}" for g in levels)
+          + "   all: MAPE  pin10  pin50  pin90 | thin: MAPE  pin10  pin50  pin90")
+    for seed in range(1, count + 1):
+        with Store(db) as store:
+            model = train_model(store, seed=seed)
+            report = evaluate.evaluate_model(model, F.load_observations(store), F.OewsPriors.load(store),
+                                             test_csv)
+        by = {(m.group, m.method): m for m in report.metrics}
+
+        def gap(group: str, by: dict[tuple[str, str], Any] = by) -> str:
+            mo, lk = by[(group, "model")], by[(group, "lookup")]
+            return " ".join(f"{100 * (getattr(mo, k) / getattr(lk, k) - 1):+5.1f}"
+                            for k in ("mape", "pinball_10", "pinball_50", "pinball_90"))
+
+        print(f"{seed:>6} " + " ".join(f"{by[(g, 'model')].coverage:>9.1f}" for g in levels)
+              + f"   all: {gap('all')} | thin: {gap('thin (<20 rows)')}", flush=True)
 
 
 if __name__ == "__main__":

@@ -281,8 +281,9 @@ def _calibration_split(obs: pd.DataFrame) -> tuple[pd.Series, str] | None:
     return None
 
 
-def train_model(store: Store, num_rounds: int = NUM_ROUNDS) -> EstimatorModel:
-    """Train (and calibrate) an estimator on what the store holds."""
+def train_model(store: Store, num_rounds: int = NUM_ROUNDS, seed: int = SEED) -> EstimatorModel:
+    """Train (and calibrate) an estimator on what the store holds. `seed` fixes every random
+    choice (folds, bagging); the same store and seed give the same model."""
     started = time.perf_counter()
     priors = F.OewsPriors.load(store)
     obs_all = F.load_observations(store)
@@ -299,7 +300,7 @@ def train_model(store: Store, num_rounds: int = NUM_ROUNDS) -> EstimatorModel:
     if split is not None:
         cal_mask, cal_desc = split
         fit_obs, cal_obs = obs[~cal_mask].reset_index(drop=True), obs[cal_mask].reset_index(drop=True)
-        first = fit_quantile_models(fit_obs, pseudo, priors, num_rounds)
+        first = fit_quantile_models(fit_obs, pseudo, priors, num_rounds, seed=seed)
         pred = first.predict_log(cal_obs, priors)
         groups: list[tuple[str, str]] = calibration_groups(cal_obs, first.encoder)
         y = np.log(cal_obs["annual_usd"].to_numpy(dtype=float))
@@ -308,14 +309,14 @@ def train_model(store: Store, num_rounds: int = NUM_ROUNDS) -> EstimatorModel:
         # (each member of the ensemble with its own draw of the title folds, then averaged)
         y_fit, role_prior = _target(fit_obs, priors), F.role_priors(priors)
         draws = [first.predict_log_encoded(cal_obs, F.held_out_title_encodings(
-            fit_obs, y_fit, cal_obs, folds=NOVEL_FOLDS, seed=SEED % 1000 + i, role_prior=role_prior),
+            fit_obs, y_fit, cal_obs, folds=NOVEL_FOLDS, seed=seed % 1000 + i, role_prior=role_prior),
             priors, member=i) for i in range(len(first.boosters[0.5]))]
         novel = {q: np.mean([d[q] for d in draws], axis=0) for q in QUANTILES}
         conformal = MondrianCQR(alpha=ALPHA, min_group=MONDRIAN_MIN_GROUP, scaled=True).fit(
             np.concatenate([y, y]), np.concatenate([pred[0.1], novel[0.1]]),
             np.concatenate([pred[0.9], novel[0.9]]), groups + [(g[0], "novel") for g in groups])
         rows_fit, rows_cal = len(fit_obs), len(cal_obs)
-    models = fit_quantile_models(obs, pseudo, priors, num_rounds, seed=SEED)
+    models = fit_quantile_models(obs, pseudo, priors, num_rounds, seed=seed)
     ingests = store.query("SELECT source, file_sha256, rows_kept FROM ingests ORDER BY ingest_id")
     info = ModelInfo(
         trained_at=dt.datetime.now().replace(microsecond=0),

@@ -3,12 +3,18 @@ fresh store per test."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
+
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # the suite's workers share the cores: one model-fitting thread each (and in the servers
+    # and CLIs they start), or LightGBM's spinning OpenMP threads slow everything to a crawl
+    os.environ.setdefault("PAYBENCH_THREADS", "1")
 
 
 @pytest.fixture(scope="session")

@@ -27,3 +27,13 @@ def cache_dir() -> Path:
     path = data_dir() / "cache"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def compute_threads() -> int:
+    """Threads for model fitting and prediction: PAYBENCH_THREADS when set (e.g. 1 when
+    several processes share the cores: LightGBM's OpenMP threads spin and slow to a crawl
+    when more of them than cores compete), else the cores, at most 2."""
+    text = os.environ.get("PAYBENCH_THREADS", "").strip()
+    if text.isdigit() and int(text) > 0:
+        return int(text)
+    return max(1, min(2, os.cpu_count() or 1))

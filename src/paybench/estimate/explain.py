@@ -27,6 +27,7 @@ import pandas as pd
 
 from paybench.estimate import features as F
 from paybench.estimate.model import EstimatorModel
+from paybench.paths import compute_threads
 
 FACTOR_ORDER = ("level", "place", "industry", "company_size", "remote", "skills", "role", "year")
 
@@ -35,7 +36,7 @@ def log_contributions(model: EstimatorModel, frame: pd.DataFrame,
                       priors: F.OewsPriors) -> tuple[np.ndarray, pd.DataFrame]:
     """Per row: the median model's bias (log USD) and each factor's log effect."""
     x = model.models.design(frame, priors)
-    contrib = np.mean([np.asarray(b.predict(x, pred_contrib=True, num_threads=2))
+    contrib = np.mean([np.asarray(b.predict(x, pred_contrib=True, num_threads=compute_threads()))
                        for b in model.models.boosters[0.5]], axis=0)
     names = list(x.columns)
     bias = contrib[:, -1]

@@ -57,7 +57,7 @@ from pydantic import BaseModel, Field
 from paybench.errors import PaybenchError
 from paybench.estimate import features as F
 from paybench.estimate.conformal import MondrianCQR
-from paybench.paths import cache_dir
+from paybench.paths import cache_dir, compute_threads
 from paybench.store import Store
 
 QUANTILES: tuple[float, float, float] = (0.1, 0.5, 0.9)
@@ -89,7 +89,7 @@ def _params(alpha: float, n_rows: int, seed: int = SEED) -> dict[str, Any]:
         "objective": "quantile", "alpha": alpha, "learning_rate": 0.05, "num_leaves": 15,
         "min_data_in_leaf": int(max(5, min(80, n_rows // 20))), "feature_fraction": 0.9,
         "bagging_fraction": 0.9, "bagging_freq": 1, "lambda_l2": 1.0, "cat_smooth": 10.0,
-        "min_data_per_group": 20, "seed": seed, "deterministic": True, "num_threads": 2,
+        "min_data_per_group": 20, "seed": seed, "deterministic": True, "num_threads": compute_threads(),
         "verbose": -1, "force_col_wise": True,
     }
 
@@ -161,7 +161,7 @@ class QuantileModels:
         new); `member`: one member of the ensemble only."""
         x = self.space.matrix(frame, encodings, priors)
         shift = F.place_offsets(frame, priors) - F.age_offsets(frame)
-        return {q: np.mean([b.predict(x, num_threads=2)
+        return {q: np.mean([b.predict(x, num_threads=compute_threads())
                             for b in (bs if member is None else bs[member:member + 1])], axis=0) + shift
                 for q, bs in self.boosters.items()}
 

@@ -85,7 +85,7 @@ def test_encodings_as_if_new_never_know_the_rows_title() -> None:
     frame, y = _frame(ROWS, reps=10)
     known = F.Encoder.fit(frame, y, PRIOR).transform(frame)
     assert (known["n_title_level"] > 0).all()
-    novel = F.novel_title_encodings(frame, y, folds=3, seed=1, role_prior=PRIOR)
+    novel = F.held_out_title_encodings(frame, y, frame, folds=3, seed=1, role_prior=PRIOR)
     assert (novel["n_title_level"] == 0).all() and len(novel) == len(frame)
     held = F.held_out_title_encodings(frame, y, frame.iloc[:12], folds=3, seed=1, role_prior=PRIOR)
     assert (held["n_title_level"] == 0).all() and list(held.index) == list(range(12))

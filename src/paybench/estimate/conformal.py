@@ -72,15 +72,16 @@ class MondrianCQR:
     counts: dict[Hashable, int] = field(default_factory=dict)
     n: int = 0
 
+    def _width(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray | float:
+        """The unit of scores and corrections: each row's band width when scaled, else 1."""
+        return np.maximum(hi - lo, 1e-6) if self.scaled else 1.0
+
     def _corrections(self, y: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[float, float]:
-        if self.scaled:
-            w = np.maximum(hi - lo, 1e-6)
+        w = self._width(lo, hi)
+        if self.asymmetric:
             return (conformal_quantile((lo - y) / w, self.alpha / 2),
                     conformal_quantile((y - hi) / w, self.alpha / 2))
-        if self.asymmetric:
-            return (conformal_quantile(lo - y, self.alpha / 2),
-                    conformal_quantile(y - hi, self.alpha / 2))
-        q = conformal_quantile(conformity_scores(y, lo, hi), self.alpha)
+        q = conformal_quantile(conformity_scores(y, lo, hi) / w, self.alpha)
         return q, q
 
     def fit(self, y: np.ndarray, lo: np.ndarray, hi: np.ndarray,
@@ -112,7 +113,5 @@ class MondrianCQR:
         """Move each end by its group's correction (outward when positive)."""
         q = np.array([self.correction(g)[0] for g in groups], dtype=float).reshape(-1, 2)
         lo, hi = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
-        if self.scaled:
-            w = np.maximum(hi - lo, 1e-6)
-            return lo - q[:, 0] * w, hi + q[:, 1] * w
-        return lo - q[:, 0], hi + q[:, 1]
+        w = self._width(lo, hi)
+        return lo - q[:, 0] * w, hi + q[:, 1] * w

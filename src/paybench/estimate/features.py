@@ -171,11 +171,7 @@ class OewsPriors:
     def prior_features(self, role_id: str | None) -> tuple[float, float]:
         """(log national median aged to the effective date, log P90/P10) of the role's occupation."""
         soc = self.role_soc(role_id)
-        if soc is None:
-            return math.nan, math.nan
-        p = self.national(soc)
-        assert p is not None
-        return math.log(p[2]) + age_log(self.reference_date), math.log(p[4] / p[0])
+        return (math.nan, math.nan) if soc is None else self.soc_prior_features(soc)
 
     def differential(self, role_id: str | None, metro: str | None, state_fips: str | None) -> float:
         """Log pay differential of a metro (else state) against the nation for the role."""
@@ -569,13 +565,9 @@ class Encoder:
         """True when the title was seen in training."""
         return key in self.title
 
-    def transform(self, frame: pd.DataFrame, as_novel: bool = False) -> pd.DataFrame:
-        """Encoding columns for rows (columns level, country, role, title_key). `as_novel`:
-        encode every title as if it had never been seen (its role and words still count)."""
+    def transform(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Encoding columns for rows (columns level, country, role, title_key)."""
         out = pd.DataFrame(index=frame.index)
-        title_map = {} if as_novel else self.title
-        title_level = {} if as_novel else self.title_level
-        title_level_n = {} if as_novel else self.title_level_n
         role_val = frame["role"].map(self.role).fillna(frame["role"].map(self.role_parent))
         out["enc_country"] = frame["country"].map(self.country)
         rl_keys = list(zip(frame["role"], frame["level"], strict=True))
@@ -583,17 +575,17 @@ class Encoder:
                                           index=frame.index).fillna(role_val)
         keys = frame["title_key"]
         words_val = keys.map({t: self.words_value(t) for t in keys.dropna().unique()})
-        title_val = frame["title_key"].map(title_map).fillna(role_val).fillna(words_val)
+        title_val = keys.map(self.title).fillna(role_val).fillna(words_val)
         out["enc_title"] = title_val
         tl_keys = list(zip(frame["title_key"], frame["level"], strict=True))
-        out["enc_title_level"] = pd.Series([title_level.get(k, np.nan) for k in tl_keys],
+        out["enc_title_level"] = pd.Series([self.title_level.get(k, np.nan) for k in tl_keys],
                                            index=frame.index).fillna(title_val)
         # no title, role or country data: the level's typical pay (as a lookup would fall back)
         for col in ("enc_country", "enc_role_level", "enc_title", "enc_title_level"):
             out[col] = out[col].fillna(0.0)
         out["enc_words"] = words_val
         out["n_title_level"] = np.log1p(pd.Series(
-            [title_level_n.get(k, 0.0) for k in tl_keys], index=frame.index))
+            [self.title_level_n.get(k, 0.0) for k in tl_keys], index=frame.index))
         return out
 
 
@@ -632,31 +624,14 @@ def out_of_fold_encodings(frame: pd.DataFrame, target: np.ndarray, folds: int = 
     return pd.concat(parts).reindex(frame.index)
 
 
-def novel_title_encodings(frame: pd.DataFrame, target: np.ndarray, folds: int = 5, seed: int = 11,
-                          role_prior: dict[str, float] | None = None) -> pd.DataFrame:
-    """Encodings of training rows as if their title had never been seen: the titles are split
-    into folds and each fold's rows are encoded by an encoder fitted on the other folds."""
-    titles = sorted(frame["title_key"].dropna().unique())
-    rng = np.random.default_rng(seed)
-    fold_of = dict(zip(titles, rng.integers(0, folds, len(titles)), strict=True))
-    fold = frame["title_key"].map(fold_of).fillna(0).to_numpy(dtype=int)
-    parts = []
-    for k in range(folds):
-        inside = fold == k
-        if not inside.any():
-            continue
-        enc = Encoder.fit(frame[~inside], target[~inside], role_prior)
-        parts.append(enc.transform(frame[inside]))
-    return pd.concat(parts).reindex(frame.index)
-
-
 def held_out_title_encodings(train: pd.DataFrame, target: np.ndarray, rows: pd.DataFrame,
                              folds: int = 5, seed: int = 13,
                              role_prior: dict[str, float] | None = None) -> pd.DataFrame:
-    """Encodings of `rows` by encoders fitted on `train` without the rows' titles: titles are
-    split into folds; the rows of a fold are encoded by an encoder fitted on the training rows
-    of the other folds' titles (so neither the title nor what its own rows taught the words
-    is known)."""
+    """Encodings of `rows` as if their titles had never been seen, by encoders fitted on
+    `train` without them: titles are split into folds; the rows of a fold are encoded by an
+    encoder fitted on the training rows of the other folds' titles (so neither the title nor
+    what its own rows taught the words is known). `rows` may be `train` itself (the
+    training rows as new titles)."""
     titles = sorted(set(train["title_key"].dropna()) | set(rows["title_key"].dropna()))
     rng = np.random.default_rng(seed)
     fold_of = dict(zip(titles, rng.integers(0, folds, len(titles)), strict=True))
@@ -666,7 +641,7 @@ def held_out_title_encodings(train: pd.DataFrame, target: np.ndarray, rows: pd.D
     for k in sorted(set(row_fold)):
         inside = row_fold == k
         enc = Encoder.fit(train[train_fold != k], target[train_fold != k], role_prior)
-        parts.append(enc.transform(rows[inside], as_novel=True))
+        parts.append(enc.transform(rows[inside]))
     return pd.concat(parts).reindex(rows.index)
 
 

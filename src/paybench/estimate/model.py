@@ -13,7 +13,7 @@ Training (`train_model`):
    of ENSEMBLE_MEMBERS models averaged in log pay (members differ in their out-of-fold
    encodings and bagging seeds). Every observation enters twice: with out-of-fold target
    encodings of its title (a known title), and with encodings from encoders that never saw
-   its title (`features.novel_title_encodings`: a new title, known only by its words, role
+   its title (`features.held_out_title_encodings`: a new title, known only by its words, role
    and OEWS priors), so the models learn how wide pay is for titles they do not know.
 4. Calibration (time-forward split conformal, `conformal.MondrianCQR` with scores scaled
    by each row's band width): the observations of the latest period (the latest calendar
@@ -231,7 +231,7 @@ def fit_quantile_models(obs: pd.DataFrame, pseudo: pd.DataFrame, priors: F.OewsP
 
     Each observation enters twice: once with out-of-fold encodings of its title (what a known
     title looks like) and once with encodings from encoders that never saw its title
-    (`features.novel_title_encodings`: what a new title looks like, with only its words, role
+    (`features.held_out_title_encodings`: what a new title looks like, with only its words, role
     and OEWS priors to go on). So the models learn how wide pay is for a title they do not
     know, instead of treating the rare titles of the past as the pattern for new ones."""
     import lightgbm as lgb
@@ -253,13 +253,15 @@ def fit_quantile_models(obs: pd.DataFrame, pseudo: pd.DataFrame, priors: F.OewsP
     boosters: dict[float, list[Any]] = {q: [] for q in QUANTILES}
     for member in range(members):
         s = seed + 7919 * member
-        parts = [space.matrix(data, pd.concat([e for e in (
-            F.out_of_fold_encodings(obs, y_obs, seed=s % 1000, role_prior=role_prior) if len(obs) else None,
-            enc_pseudo) if e is not None and len(e)], ignore_index=True), priors)]
         if len(obs):
-            parts.append(space.matrix(obs, F.novel_title_encodings(
-                obs, y_obs, folds=NOVEL_FOLDS, seed=s % 1000 + 1, role_prior=role_prior), priors))
-        x = pd.concat(parts, ignore_index=True)
+            known = F.out_of_fold_encodings(obs, y_obs, seed=s % 1000, role_prior=role_prior)
+            novel = F.held_out_title_encodings(obs, y_obs, obs, folds=NOVEL_FOLDS, seed=s % 1000 + 1,
+                                               role_prior=role_prior)
+            enc = pd.concat([e for e in (known, enc_pseudo) if len(e)], ignore_index=True)
+            x = pd.concat([space.matrix(data, enc, priors),
+                           space.matrix(obs, novel, priors)], ignore_index=True)
+        else:
+            x = space.matrix(data, enc_pseudo, priors)
         for q in QUANTILES:
             xq = x.assign(**{c: np.nan for c in MEDIAN_IGNORES}) if q == 0.5 else x
             ds = lgb.Dataset(xq, label=y, weight=weight, categorical_feature=list(F.CATEGORICAL),

@@ -3,6 +3,7 @@ over a copy of a real store, and every request goes over HTTP."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -86,14 +87,22 @@ def stop_server(server: Server) -> None:
         server.proc.kill()
 
 
+@contextlib.contextmanager
+def served(store: Path, folder: Path, name: str, **env: str) -> Iterator[Server]:
+    """`paybench serve` over a copy of `store` (model included) at folder/name.duckdb, its
+    log at folder/server.log; stopped on exit."""
+    srv = start_server(copy_store(store, folder / f"{name}.duckdb"), folder / "server.log", **env)
+    try:
+        yield srv
+    finally:
+        stop_server(srv)
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, survey_db: Path) -> Iterator[Server]:
     """The server over a copy of the survey store (defaults + the real ai-jobs.net survey)."""
-    tmp = tmp_path_factory.mktemp("api")
-    db = copy_store(survey_db, tmp / "api.duckdb")
-    srv = start_server(db, tmp / "server.log", PAYBENCH_SUBMISSION_BURST="1000")
-    yield srv
-    stop_server(srv)
+    with served(survey_db, tmp_path_factory.mktemp("api"), "api", PAYBENCH_SUBMISSION_BURST="1000") as srv:
+        yield srv
 
 
 @pytest.fixture()

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from test_api import Server, assert_error, copy_store, start_server, stop_server
+from test_api import Server, assert_error, copy_store, served, start_server, stop_server
 
 ROLE = "machine-learning-engineer"
 API = "/api/v1"
@@ -26,11 +26,8 @@ OFFER_B = {"label": "B: Austin", "base": 185000, "bonus_pct": 10, "sign_on": 200
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, survey_db: Path) -> Iterator[Server]:
-    tmp = tmp_path_factory.mktemp("decide")
-    db = copy_store(survey_db, tmp / "decide.duckdb")
-    srv = start_server(db, tmp / "server.log")
-    yield srv
-    stop_server(srv)
+    with served(survey_db, tmp_path_factory.mktemp("decide"), "decide") as srv:
+        yield srv
     log = srv.log.read_text()
     assert "Traceback" not in log, log[-3000:]
 

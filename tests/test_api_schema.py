@@ -4,7 +4,6 @@ its schema. The number of examples per operation is bounded to keep the run shor
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from schemathesis.checks import (
 )
 
 from paybench.api.routes.estimate import estimator_available
-from test_api import Server, start_server, stop_server
+from test_api import Server, served
 
 EXAMPLES = 12
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
@@ -28,12 +27,9 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory, defaults_db: Path) -> Iterator[Server]:
-    tmp = tmp_path_factory.mktemp("schema")
-    db = tmp / "schema.duckdb"
-    shutil.copy(defaults_db, db)
-    srv = start_server(db, tmp / "server.log", PAYBENCH_SUBMISSION_BURST="5")
-    yield srv
-    stop_server(srv)
+    folder = tmp_path_factory.mktemp("schema")
+    with served(defaults_db, folder, "schema", PAYBENCH_SUBMISSION_BURST="5") as srv:
+        yield srv
     log = srv.log.read_text()
     assert "Traceback" not in log, log[-3000:]
 

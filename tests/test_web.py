@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from paybench.api.routes.estimate import estimator_available
-from test_api import Server, copy_store, start_server, stop_server
+from test_api import Server, served
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -23,11 +23,8 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
 
 @pytest.fixture(scope="module")
 def web(tmp_path_factory: pytest.TempPathFactory, survey_db: Path) -> Iterator[Server]:
-    tmp = tmp_path_factory.mktemp("web")
-    db = copy_store(survey_db, tmp / "web.duckdb")
-    srv = start_server(db, tmp / "server.log")
-    yield srv
-    stop_server(srv)
+    with served(survey_db, tmp_path_factory.mktemp("web"), "web") as srv:
+        yield srv
 
 
 @pytest.fixture(scope="module")

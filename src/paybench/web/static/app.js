@@ -322,7 +322,7 @@ function readOffer(fieldset) {
   return offer;
 }
 
-function addOffer() {
+function addOffer(place) {
   const sets = $$("#offer-form fieldset.offer");
   if (sets.length >= MAX_OFFERS) return;
   const copy = sets[sets.length - 1].cloneNode(true);
@@ -331,6 +331,7 @@ function addOffer() {
   $("legend", copy).textContent = `Offer ${letter}`;
   $("[name=label]", copy).value = `Offer ${letter}`;
   $("[name=level]", copy).value = $("[name=level]", sets[sets.length - 1]).value;
+  if (typeof place === "string") $("[name=place]", copy).value = place;
   sets[sets.length - 1].after(copy);
   $("#offer-add").disabled = sets.length + 1 >= MAX_OFFERS;
 }
@@ -493,7 +494,8 @@ async function start() {
   $("#compare-form").addEventListener("submit", runCompare);
   $$("input[name=mode]").forEach((radio) => radio.addEventListener("change", setCompareMode));
   $("#offer-form").addEventListener("submit", runOffers);
-  $("#offer-add").addEventListener("click", addOffer);
+  addOffer("Austin, TX");  // the page opens with two offers: B is a copy of A in another place
+  $("#offer-add").addEventListener("click", () => addOffer());
   $("#contract-form").addEventListener("submit", runContract);
   $("#contract-direction").addEventListener("change", setContractDirection);
   setCompareMode();

@@ -14,7 +14,8 @@ SHARED = REPO.parent / "shared"
 if os.environ.get("PYTEST_XDIST_WORKER"):
     # the suite's workers share the cores: one model-fitting thread each (and in the servers
     # and CLIs they start), or LightGBM's spinning OpenMP threads slow everything to a crawl
-    os.environ.setdefault("PAYBENCH_THREADS", "1")
+    if not os.environ.get("PAYBENCH_THREADS", "").strip():
+        os.environ["PAYBENCH_THREADS"] = "1"
 
 
 @pytest.fixture(scope="session")

@@ -75,6 +75,16 @@ def test_level_moves_the_estimate(small_db: Path) -> None:
         c.usd for c in senior.contributions if c.factor == "level")
 
 
+def test_a_title_nothing_is_known_of_gets_a_wide_band(small_db: Path) -> None:
+    # 'Associate' has no role and no word the survey slice knows: it is a draw from the whole
+    # level, so its band is wider than that of a title the model knows well
+    with Store(small_db) as store:
+        unknown = estimate_one(store, EstimateRequest(title="Associate", level="mid"))
+        known = estimate_one(store, EstimateRequest(title="Data Scientist", level="mid"))
+    assert unknown.role is None and known.role == "data-scientist"
+    assert unknown.p90 / unknown.p10 > known.p90 / known.p10
+
+
 def test_bad_requests_are_one_line_errors(small_db: Path) -> None:
     with Store(small_db) as store:
         with pytest.raises(InputError, match="cannot place"):

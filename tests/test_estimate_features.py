@@ -92,3 +92,21 @@ def test_encodings_as_if_new_never_know_the_rows_title() -> None:
     # a title's own pay no longer shows in its title encoding
     ds = (frame["title_key"] == "ml engineer").to_numpy()
     assert not np.allclose(novel["enc_title"][ds], known["enc_title"][ds])
+
+
+def test_unrecognized_rows_look_like_a_title_nothing_is_known_of() -> None:
+    frame, y = _frame(ROWS, reps=10)
+    enc = F.Encoder.fit(frame, y, PRIOR)
+    known = enc.transform(frame)
+    mask = np.zeros(len(frame), dtype=bool)
+    mask[::3] = True
+    rows, out = F.as_unrecognized(frame, known, mask)
+    # what the encoder itself gives a title with no role and no known word ('associate')
+    blank = enc.transform(frame.assign(title_key="associate", role=None))
+    for col in F.TITLE_ENCODING_COLUMNS:
+        assert np.allclose(out[col][mask], blank[col][mask], equal_nan=True), col
+        assert np.allclose(out[col][~mask], known[col][~mask], equal_nan=True), col
+    assert (out["enc_country"] == known["enc_country"]).all()  # the place is still known
+    assert rows["role"][mask].isna().all() and rows["title_key"][mask].isna().all()
+    assert (rows["role"][~mask] == frame["role"][~mask]).all()
+    assert frame["role"].notna().all()  # the input is not modified

@@ -645,6 +645,22 @@ def held_out_title_encodings(train: pd.DataFrame, target: np.ndarray, rows: pd.D
     return pd.concat(parts).reindex(rows.index)
 
 
+TITLE_ENCODING_COLUMNS = ("enc_role_level", "enc_title", "enc_title_level", "enc_words", "n_title_level")
+
+
+def as_unrecognized(frame: pd.DataFrame, encodings: pd.DataFrame,
+                    mask: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rows and encodings with the rows under `mask` turned into titles nothing is known of:
+    no role (so the computer occupations' OEWS priors), no title or word encodings, no
+    training rows. What such a title ('Manager', 'Associate') looks like to the model."""
+    rows, enc = frame.copy(), encodings.copy()
+    rows.loc[mask, "role"] = None
+    rows.loc[mask, "title_key"] = None
+    for col in TITLE_ENCODING_COLUMNS:
+        enc.loc[mask, col] = np.nan if col == "enc_words" else 0.0
+    return rows, enc
+
+
 # --------------------------------------------------------------------------- feature matrix
 ENCODING_COLUMNS = ("enc_country", "enc_role_level", "enc_title", "enc_title_level", "enc_words",
                     "n_title_level")

@@ -11,11 +11,10 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 
-if os.environ.get("PYTEST_XDIST_WORKER"):
+if os.environ.get("PYTEST_XDIST_WORKER") and not os.environ.get("PAYBENCH_THREADS", "").strip():
     # the suite's workers share the cores: one model-fitting thread each (and in the servers
     # and CLIs they start), or LightGBM's spinning OpenMP threads slow everything to a crawl
-    if not os.environ.get("PAYBENCH_THREADS", "").strip():
-        os.environ["PAYBENCH_THREADS"] = "1"
+    os.environ["PAYBENCH_THREADS"] = "1"
 
 
 @pytest.fixture(scope="session")

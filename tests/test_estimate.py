@@ -85,6 +85,28 @@ def test_a_title_nothing_is_known_of_gets_a_wide_band(small_db: Path) -> None:
     assert unknown.p90 / unknown.p10 > known.p90 / known.p10
 
 
+def test_boosters_read_the_array_as_they_read_the_frame(small_db: Path) -> None:
+    # predictions go through FeatureSpace.array (converted once for all boosters); it must
+    # give what LightGBM's own pandas conversion gives, unknown categories included
+    import numpy as np
+
+    from paybench.estimate import features as F
+
+    with Store(small_db) as store:
+        model = ensure_model(store)[0]
+        priors = F.OewsPriors.load(store)
+        frame = F.load_observations(store).head(400).reset_index(drop=True)
+    frame.loc[:5, "country"] = "ZZ"  # a category the model never saw
+    frame.loc[6:9, "industry"] = None
+    x = model.models.design(frame, priors)
+    arr = model.models.space.array(x)
+    assert np.isnan(arr[:6, list(x.columns).index("country")]).all()
+    for boosters in model.models.boosters.values():
+        for b in boosters[:2]:
+            assert np.array_equal(b.predict(x), b.predict(arr))
+            assert np.array_equal(b.predict(x, pred_contrib=True), b.predict(arr, pred_contrib=True))
+
+
 def test_bad_requests_are_one_line_errors(small_db: Path) -> None:
     with Store(small_db) as store:
         with pytest.raises(InputError, match="cannot place"):

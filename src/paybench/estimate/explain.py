@@ -36,7 +36,8 @@ def log_contributions(model: EstimatorModel, frame: pd.DataFrame,
                       priors: F.OewsPriors) -> tuple[np.ndarray, pd.DataFrame]:
     """Per row: the median model's bias (log USD) and each factor's log effect."""
     x = model.models.design(frame, priors)
-    contrib = np.mean([np.asarray(b.predict(x, pred_contrib=True, num_threads=compute_threads()))
+    arr = model.models.space.array(x)
+    contrib = np.mean([np.asarray(b.predict(arr, pred_contrib=True, num_threads=compute_threads()))
                        for b in model.models.boosters[0.5]], axis=0)
     names = list(x.columns)
     bias = contrib[:, -1]

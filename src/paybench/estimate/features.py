@@ -720,6 +720,19 @@ class FeatureSpace:
             x[f"skill_{s}"] = frame["skills"].map(lambda t, s=s: 1.0 if s in t else 0.0)
         return x[self.columns]
 
+    @staticmethod
+    def array(x: pd.DataFrame) -> np.ndarray:
+        """A feature matrix as LightGBM reads a pandas frame, done once for many boosters:
+        categories as their codes (the training categories' order), NaN when unknown.
+        (LightGBM converts a frame anew on every `predict`, which cost more than the trees.)"""
+        cols = [x[c].cat.codes.to_numpy(dtype=float) if isinstance(x[c].dtype, pd.CategoricalDtype)
+                else x[c].to_numpy(dtype=float) for c in x.columns]
+        out = np.column_stack(cols) if cols else np.zeros((len(x), 0))
+        for j, c in enumerate(x.columns):
+            if isinstance(x[c].dtype, pd.CategoricalDtype):
+                out[out[:, j] < 0, j] = np.nan
+        return out
+
 
 FACTORS: dict[str, str] = {
     "level_ord": "level", "role": "role", "country": "place", "industry": "industry",

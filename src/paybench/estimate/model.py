@@ -163,7 +163,7 @@ class QuantileModels:
                             priors: F.OewsPriors, member: int | None = None) -> dict[float, np.ndarray]:
         """`predict_log` with the rows' title encodings given (e.g. as if their titles were
         new); `member`: one member of the ensemble only."""
-        x = self.space.matrix(frame, encodings, priors)
+        x = self.space.array(self.space.matrix(frame, encodings, priors))
         shift = F.place_offsets(frame, priors) - F.age_offsets(frame)
         return {q: np.mean([b.predict(x, num_threads=compute_threads())
                             for b in (bs if member is None else bs[member:member + 1])], axis=0) + shift

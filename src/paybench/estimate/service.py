@@ -108,7 +108,12 @@ def estimate_prepared(store: Store, rows: list[F.Prepared],
                       model: EstimatorModel | None = None) -> tuple[EstimatorModel, list[Estimate]]:
     """Estimates for prepared requests (one model call for all)."""
     model = model or ensure_model(store)[0]
-    priors = F.OewsPriors.load(store)
+    return model, estimates_from(model, F.OewsPriors.load(store), rows)
+
+
+def estimates_from(model: EstimatorModel, priors: F.OewsPriors, rows: list[F.Prepared]) -> list[Estimate]:
+    """Estimates for prepared requests from a model and the OEWS priors, without the store
+    (so a server can run them outside its store lock)."""
     frame = F.prepared_frame(rows)
     pred = model.predict(frame, priors)
     bias, effects = log_contributions(model, frame, priors)
@@ -143,7 +148,7 @@ def estimate_prepared(store: Store, rows: list[F.Prepared],
             interval=(f"P10-P90 by split conformal calibration (group {group})"
                       if model.info.calibrated else "raw quantile models (uncalibrated)"),
             notes=notes, model=summary))
-    return model, out
+    return out
 
 
 def estimate_one(store: Store, request: EstimateRequest) -> Estimate:

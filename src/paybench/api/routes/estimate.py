@@ -129,7 +129,8 @@ def _estimate_many(st: ServerState, items: list[EstimateRequest]) -> list[Estima
     """Estimate each item (one model call for all); an item the estimator refuses becomes
     its one-line reason."""
     estimate = _estimator()
-    from paybench.estimate.service import estimate_prepared
+    from paybench.estimate.features import OewsPriors
+    from paybench.estimate.service import estimates_from
 
     prepared: list[Any] = []
     out: list[EstimateOut | str | None] = []
@@ -142,7 +143,8 @@ def _estimate_many(st: ServerState, items: list[EstimateRequest]) -> list[Estima
     if prepared:
         model = _model(st)
         with st.db() as store:
-            _, estimates = estimate_prepared(store, prepared, model=model)
+            priors = OewsPriors.load(store)
+        estimates = estimates_from(model, priors, prepared)  # outside the store lock
         found = iter(estimates)
         out = [_to_out(next(found)) if o is None else o for o in out]
     return [o for o in out if o is not None]

@@ -18,9 +18,11 @@ from paybench.bench import (
     _aged_observations,
     _cell_summary,
     benchmark,
+    cache_path,
     cell_place,
 )
 from paybench.errors import InputError
+from paybench.ingest import ingest_file
 from paybench.store import Store
 
 MLE = "machine-learning-engineer"
@@ -158,3 +160,31 @@ def test_cell_expressions_translate_to_spark_sql(survey_db: Path) -> None:
     upper = spark_sql.upper()
     assert "OVER (PARTITION BY" in upper and "FILTER(WHERE" in upper.replace(" (", "(")
     assert "QUANTILE" not in upper  # no DuckDB-only aggregate
+
+
+def test_model_is_cached_beside_the_store_until_its_content_changes(defaults_db: Path, tmp_path: Path,
+                                                                    shared_data: Path) -> None:
+    path = tmp_path / "c.duckdb"
+    shutil.copy(defaults_db, path)
+    with Store(path) as store:
+        cache = cache_path(store)
+        assert cache == tmp_path / "c.duckdb.bench.pkl" and not cache.exists()
+        first = BenchmarkModel.load(store)
+        assert cache.exists()
+        again = BenchmarkModel.load(store)  # read from the cache: the same model
+        assert again is not first and again.cell("machine-learning-engineer", "senior", cell_place(
+            "Seattle, WA")) == first.cell("machine-learning-engineer", "senior", cell_place("Seattle, WA"))
+        # other settings are another model
+        assert BenchmarkModel.load(store, growth=0.05).growth == 0.05
+        assert BenchmarkModel.load(store).growth == first.growth
+        # new data: the cache no longer matches and the model sees it
+        lines = (shared_data / "aijobs" / "salaries.csv").read_text(encoding="utf-8").splitlines()[:2000]
+        (tmp_path / "part.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        ingest_file(store, tmp_path / "part.csv")
+        after = BenchmarkModel.load(store)
+        assert len(after.observed) > len(first.observed) == 0
+        # a damaged cache file is rebuilt, not trusted
+        cache.write_bytes(b"not a pickle")
+        assert len(BenchmarkModel.load(store).observed) == len(after.observed)
+    with Store(":memory:") as mem:
+        assert cache_path(mem) is None

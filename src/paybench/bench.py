@@ -22,15 +22,18 @@ Money is annual US dollars.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 import math
+import os
+import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
 from statistics import NormalDist
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import ibis
-import ibis.expr.types as ir
 import pandas as pd
 from pydantic import BaseModel, Field
 
@@ -39,6 +42,9 @@ from paybench.normalize.levels import LEVELS
 from paybench.normalize.places import Place, normalize_place
 from paybench.normalize.roles import Role, get_role, roles
 from paybench.store import Store
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
 PERCENTILES: tuple[int, ...] = (10, 25, 50, 75, 90)
 Z: dict[int, float] = {p: NormalDist().inv_cdf(p / 100) for p in PERCENTILES}
@@ -153,6 +159,8 @@ def _aged_observations(
     backend: Any, effective: dt.date, growth: float
 ) -> ir.Table:
     """Deduplicated, full-time base-pay observations with aged log pay (`log_pay`)."""
+    import ibis  # here, not at the top: a `paybench bench` call that reads a cached model
+    # never builds these expressions, and importing Ibis costs it a quarter of a second
     t = backend.table("observations")
     t = t.filter(
         t.kind.isin(KINDS_USED),
@@ -178,6 +186,8 @@ def _cell_summary(t: ir.Table, keys: Sequence[str]) -> ir.Table:
 
     k-anonymity: a group's submissions count only when it has at least SUBMISSION_MIN of
     them; otherwise they are left out of the group (other observations stay)."""
+    import ibis
+
     whole = ibis.window(group_by=list(keys))
     is_sub = (t.kind == "submitted").cast("int64")
     t = t.mutate(n_sub_group=is_sub.sum().over(whole))
@@ -220,6 +230,8 @@ def observed_cells(
     Columns: role, level, scope (national/metro/state/remote/country), key (the place
     code: 'US', a CBSA, a state, or a country), n, w, mean, sd, q10..q90 (log USD).
     """
+    import ibis
+
     backend = ibis.duckdb.from_connection(store.con)
     t = _aged_observations(backend, effective, growth)
     us = t.filter(t.country == "US")
@@ -244,6 +256,8 @@ def evidence_counts(
     growth: float = DEFAULT_ANNUAL_GROWTH,
 ) -> pd.DataFrame:
     """Distinct observations per role x level x scope x key x source x kind."""
+    import ibis
+
     backend = ibis.duckdb.from_connection(store.con)
     t = _aged_observations(backend, effective, growth)
     us = t.filter(t.country == "US")
@@ -310,6 +324,37 @@ class BenchmarkModel:
     # ---------------------------------------------------------------- loading
     @classmethod
     def load(
+        cls, store: Store, effective: dt.date = DEFAULT_EFFECTIVE_DATE,
+        growth: float = DEFAULT_ANNUAL_GROWTH,
+    ) -> BenchmarkModel:
+        """The model of the store's observations, OEWS cells and published figures: read
+        from the cache file beside the store when it was built from the same content, with
+        the same code and settings (`cache_key`), else built (`build`) and cached."""
+        if not 0 <= growth < 0.5:
+            raise InputError(f"annual growth {growth} must be between 0 and 0.5")
+        path = cache_path(store)
+        if path is None:
+            return cls.build(store, effective, growth)
+        key = cache_key(store, effective, growth)
+        try:
+            with path.open("rb") as handle:
+                cached_key, model = pickle.load(handle)
+            if cached_key == key and isinstance(model, cls):
+                return model
+        except Exception:  # absent, unreadable or from another version: rebuild
+            pass
+        model = cls.build(store, effective, growth)
+        tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
+        try:
+            with tmp.open("wb") as handle:
+                pickle.dump((key, model), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(path)
+        except OSError:  # a read-only folder: the model is still right, only not cached
+            tmp.unlink(missing_ok=True)
+        return model
+
+    @classmethod
+    def build(
         cls, store: Store, effective: dt.date = DEFAULT_EFFECTIVE_DATE,
         growth: float = DEFAULT_ANNUAL_GROWTH,
     ) -> BenchmarkModel:
@@ -732,6 +777,27 @@ def cell_place(place: Place | str) -> CellPlace:
     if country == "US":
         return CellPlace(scope="national", country="US", label="United States")
     return CellPlace(scope="country", country=country, label=country)
+
+
+def cache_path(store: Store) -> Path | None:
+    """Where a store's benchmark model is cached: beside the store file (none in memory)."""
+    if str(store.path) == ":memory:":
+        return None
+    return store.path.with_name(store.path.name + ".bench.pkl")
+
+
+def cache_key(store: Store, effective: dt.date, growth: float) -> tuple[Any, ...]:
+    """What a cached benchmark model must match: the store's ingests (every write of data goes
+    through one) and its tables' row counts (so a write that bypassed them still shows), the
+    code of this module and the role taxonomy, and the effective date and growth."""
+    ingests = store.query("SELECT ingest_id, source, file_sha256, rows_kept FROM ingests ORDER BY ingest_id")
+    counts = store.con.execute(
+        "SELECT (SELECT count(*) FROM observations), (SELECT count(*) FROM statistics), "
+        "(SELECT count(*) FROM oews)").fetchone()
+    code = hashlib.sha256(Path(__file__).read_bytes() + resources.files("paybench.data").joinpath(
+        "roles.json").read_bytes()).hexdigest()
+    return (code, [tuple(r) for r in ingests.itertuples(index=False)], tuple(counts or ()),
+            effective.isoformat(), float(growth))
 
 
 def benchmark(

@@ -79,6 +79,31 @@ def test_ingest_status_bench_guide(tmp_path: Path, defaults_db: Path, shared_dat
     assert "aijobs" in national["sources"] and int(national["n"]) > 100
 
 
+def test_ingest_shows_progress_per_file(tmp_path: Path, defaults_db: Path, shared_data: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # on a terminal the bars are live; PAYBENCH_PROGRESS=1 draws them in a log too, and each
+    # file's bar must end complete (bytes read of the file's size)
+    import re
+
+    db = tmp_path / "p.duckdb"
+    db.write_bytes(defaults_db.read_bytes())
+    lines = (shared_data / "aijobs" / "salaries.csv").read_text(encoding="utf-8").splitlines()[:1500]
+    survey = tmp_path / "part.csv"
+    survey.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    postings = Path(__file__).parent / "data" / "postings.jsonl"
+    (tmp_path / "q.duckdb").write_bytes(defaults_db.read_bytes())
+    monkeypatch.delenv("PAYBENCH_PROGRESS", raising=False)
+    plain = run("ingest", str(survey), str(postings), db=tmp_path / "q.duckdb")
+    assert plain.stderr == ""  # not a terminal, not asked: no bars
+    monkeypatch.setenv("PAYBENCH_PROGRESS", "1")
+    proc = run("ingest", str(survey), str(postings), db=db)
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", proc.stderr)
+    for name, path in (("survey part.csv", survey), ("postings postings.jsonl", postings)):
+        size = path.stat().st_size
+        assert re.search(rf"{re.escape(name)}.*\b{size}/{size}\b", text), text[-500:]
+    assert "kept 1,499" in proc.stdout
+
+
 def test_guide_from_defaults_alone(tmp_path: Path, defaults_db: Path) -> None:
     db = tmp_path / "d.duckdb"
     db.write_bytes(defaults_db.read_bytes())

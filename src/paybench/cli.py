@@ -42,9 +42,15 @@ JsonOption = Annotated[bool, typer.Option("--json", help="print JSON")]
 
 
 def _progress() -> Progress:
+    """Progress bars on stderr: live on a terminal (and cleared when done); with
+    PAYBENCH_PROGRESS=1 also when stderr is not a terminal (a log, a test), drawn once at the
+    end of each ingest with the final counts; otherwise none."""
+    forced = bool(os.environ.get("PAYBENCH_PROGRESS", "").strip()) and not err.is_terminal
+    console = Console(stderr=True, force_terminal=True, no_color=True, width=120) if forced else err
     return Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, transient=True, disable=not err.is_terminal and not os.environ.get("PAYBENCH_PROGRESS"),
+        console=console, transient=not forced, auto_refresh=not forced,
+        disable=not err.is_terminal and not forced,
     )
 
 

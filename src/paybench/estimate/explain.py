@@ -32,10 +32,11 @@ from paybench.paths import compute_threads
 FACTOR_ORDER = ("level", "place", "industry", "company_size", "remote", "skills", "role", "year")
 
 
-def log_contributions(model: EstimatorModel, frame: pd.DataFrame,
-                      priors: F.OewsPriors) -> tuple[np.ndarray, pd.DataFrame]:
-    """Per row: the median model's bias (log USD) and each factor's log effect."""
-    x = model.models.design(frame, priors)
+def log_contributions(model: EstimatorModel, frame: pd.DataFrame, priors: F.OewsPriors,
+                      design: pd.DataFrame | None = None) -> tuple[np.ndarray, pd.DataFrame]:
+    """Per row: the median model's bias (log USD) and each factor's log effect (`design`:
+    the rows' feature matrix, when the caller built it already)."""
+    x = model.models.design(frame, priors) if design is None else design
     arr = model.models.space.array(x)
     contrib = np.mean([np.asarray(b.predict(arr, pred_contrib=True, num_threads=compute_threads()))
                        for b in model.models.boosters[0.5]], axis=0)

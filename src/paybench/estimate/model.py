@@ -155,15 +155,22 @@ class QuantileModels:
         """Feature matrix for new rows."""
         return self.space.matrix(frame, self.encoder.transform(frame), priors)
 
-    def predict_log(self, frame: pd.DataFrame, priors: F.OewsPriors) -> dict[float, np.ndarray]:
-        """Log annual USD at each quantile, for the rows' own dates and places."""
-        return self.predict_log_encoded(frame, self.encoder.transform(frame), priors)
+    def predict_log(self, frame: pd.DataFrame, priors: F.OewsPriors,
+                    design: pd.DataFrame | None = None) -> dict[float, np.ndarray]:
+        """Log annual USD at each quantile, for the rows' own dates and places (`design`: the
+        rows' feature matrix when already built by `design`)."""
+        x = self.design(frame, priors) if design is None else design
+        return self._predict_design(frame, x, priors)
 
     def predict_log_encoded(self, frame: pd.DataFrame, encodings: pd.DataFrame,
                             priors: F.OewsPriors, member: int | None = None) -> dict[float, np.ndarray]:
         """`predict_log` with the rows' title encodings given (e.g. as if their titles were
         new); `member`: one member of the ensemble only."""
-        x = self.space.array(self.space.matrix(frame, encodings, priors))
+        return self._predict_design(frame, self.space.matrix(frame, encodings, priors), priors, member)
+
+    def _predict_design(self, frame: pd.DataFrame, design: pd.DataFrame, priors: F.OewsPriors,
+                        member: int | None = None) -> dict[float, np.ndarray]:
+        x = self.space.array(design)
         shift = F.place_offsets(frame, priors) - F.age_offsets(frame)
         return {q: np.mean([b.predict(x, num_threads=compute_threads())
                             for b in (bs if member is None else bs[member:member + 1])], axis=0) + shift
@@ -178,9 +185,11 @@ class EstimatorModel:
     conformal: MondrianCQR | None
     info: ModelInfo
 
-    def predict(self, frame: pd.DataFrame, priors: F.OewsPriors) -> pd.DataFrame:
-        """p10, p50, p90 (annual USD) per row, calibrated, non-crossing; plus the group used."""
-        raw = self.models.predict_log(frame, priors)
+    def predict(self, frame: pd.DataFrame, priors: F.OewsPriors,
+                design: pd.DataFrame | None = None) -> pd.DataFrame:
+        """p10, p50, p90 (annual USD) per row, calibrated, non-crossing; plus the group used
+        (`design`: the rows' feature matrix, when the caller built it already)."""
+        raw = self.models.predict_log(frame, priors, design)
         lo, mid, hi = raw[0.1], raw[0.5], raw[0.9]
         groups = calibration_groups(frame, self.models.encoder)
         used = ["none"] * len(frame)

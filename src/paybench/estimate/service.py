@@ -115,8 +115,9 @@ def estimates_from(model: EstimatorModel, priors: F.OewsPriors, rows: list[F.Pre
     """Estimates for prepared requests from a model and the OEWS priors, without the store
     (so a server can run them outside its store lock)."""
     frame = F.prepared_frame(rows)
-    pred = model.predict(frame, priors)
-    bias, effects = log_contributions(model, frame, priors)
+    design = model.models.design(frame, priors)  # built once for the interval and the explanation
+    pred = model.predict(frame, priors, design)
+    bias, effects = log_contributions(model, frame, priors, design)
     summary = ModelSummary(trained_at=model.info.trained_at, basis=model.info.basis,
                            rows_by_source=model.info.rows_by_source, calibrated=model.info.calibrated,
                            calibration_slice=model.info.calibration_slice)

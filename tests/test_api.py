@@ -18,7 +18,6 @@ import httpx
 import pytest
 
 from conftest import write_survey
-from paybench.api.routes.estimate import estimator_available
 
 TOKEN = "test-admin-token-0123456789"
 ROLE = "machine-learning-engineer"
@@ -229,7 +228,6 @@ def test_guide_tables(client: httpx.Client) -> None:
 
 
 # --------------------------------------------------------------------------- estimate
-@pytest.mark.skipif(not estimator_available(), reason="paybench.estimate.estimate_one not there yet")
 def test_estimate_one_and_batch(client: httpx.Client) -> None:
     body = {"title": "Senior Machine Learning Engineer", "place": "Boston, MA", "skills": ["PyTorch"]}
     resp = client.post("/api/v1/estimate", json=body, timeout=900)

@@ -17,7 +17,6 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from paybench.api.routes.estimate import estimator_available
 from test_api import Server, served
 
 EXAMPLES = 12
@@ -35,7 +34,8 @@ def live(tmp_path_factory: pytest.TempPathFactory, defaults_db: Path) -> Iterato
 
 
 def test_api_conforms_to_its_schema(live: Server) -> None:
-    """Every operation, up to EXAMPLES generated requests each (deterministic)."""
+    """Every operation (the estimator's included), up to EXAMPLES generated requests each
+    (deterministic)."""
     from hypothesis import given
 
     schema = schemathesis.openapi.from_url(f"{live.url}/api/v1/openapi.json")
@@ -44,8 +44,6 @@ def test_api_conforms_to_its_schema(live: Server) -> None:
     for result in schema.get_all_operations():
         operation = result.ok()
         operations += 1
-        if operation.path.startswith("/api/v1/estimate") and not estimator_available():
-            continue  # covered by test_estimate_operations_conform once the estimator exists
 
         @given(case=operation.as_strategy())
         @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
@@ -59,25 +57,6 @@ def test_api_conforms_to_its_schema(live: Server) -> None:
             failures.append(f"{operation.method.upper()} {operation.path}: {exc}"[:1500])
     assert operations >= 20
     assert not failures, "\n\n".join(failures)
-
-
-@pytest.mark.skipif(not estimator_available(), reason="paybench.estimate.estimate_one not there yet")
-def test_estimate_operations_conform(live: Server) -> None:
-    from hypothesis import given
-
-    schema = schemathesis.openapi.from_url(f"{live.url}/api/v1/openapi.json")
-    for result in schema.get_all_operations():
-        operation = result.ok()
-        if not operation.path.startswith("/api/v1/estimate"):
-            continue
-
-        @given(case=operation.as_strategy())
-        @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-                  suppress_health_check=list(HealthCheck))
-        def run(case: schemathesis.Case) -> None:
-            case.call_and_validate(base_url=live.url, checks=CHECKS, timeout=120)
-
-        run()
 
 
 def test_openapi_document_is_served_without_cdn(live: Server) -> None:

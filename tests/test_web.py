@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from paybench.api.routes.estimate import estimator_available
 from test_api import Server, served
 
 CHROMIUM = "/usr/bin/chromium"
@@ -110,7 +109,6 @@ def test_unknown_place_shows_the_message(browser: object, web: Server) -> None:
     assert "Narnia" in page.text_content("#search-error")
 
 
-@pytest.mark.skipif(not estimator_available(), reason="paybench.estimate.estimate_one not there yet")
 def test_estimate_form(browser: object, web: Server, shots: Path) -> None:
     page = open_page(browser, web)
     page.fill("#estimate-title", "machine learning eng")

@@ -71,24 +71,7 @@ class BatchOut(BaseModel):
     errors: list[str | None]
 
 
-def estimator_available() -> bool:
-    """Whether `paybench.estimate` offers `estimate_one` (issue 4's Python API)."""
-    try:
-        import paybench.estimate as estimate
-    except ImportError:
-        return False
-    return hasattr(estimate, "estimate_one")
-
-
-def _estimator() -> Any:
-    if not estimator_available():
-        raise ApiError(503, "the estimator is not available in this build")
-    import paybench.estimate as estimate
-
-    return estimate
-
-
-def _prepare(estimate: Any, body: EstimateRequest) -> Any:
+def _prepare(body: EstimateRequest) -> Any:
     """The estimator's prepared request (raises InputError naming what cannot be used)."""
     from paybench.estimate import features
 
@@ -128,7 +111,6 @@ def _model(st: ServerState) -> Any:
 def _estimate_many(st: ServerState, items: list[EstimateRequest]) -> list[EstimateOut | str]:
     """Estimate each item (one model call for all); an item the estimator refuses becomes
     its one-line reason."""
-    estimate = _estimator()
     from paybench.estimate.features import OewsPriors
     from paybench.estimate.service import estimates_from
 
@@ -136,7 +118,7 @@ def _estimate_many(st: ServerState, items: list[EstimateRequest]) -> list[Estima
     out: list[EstimateOut | str | None] = []
     for body in items:
         try:
-            prepared.append(_prepare(estimate, body))
+            prepared.append(_prepare(body))
             out.append(None)
         except InputError as exc:
             out.append(str(exc))
@@ -176,7 +158,6 @@ def estimate_batch(request: Request, body: BatchRequest) -> BatchOut:
 
 def train_estimator(st: ServerState) -> TrainOut:
     """Re-train the estimator on the store (admin)."""
-    _estimator()
     from paybench.estimate.model import ensure_model
 
     try:

@@ -330,8 +330,6 @@ class BenchmarkModel:
         """The model of the store's observations, OEWS cells and published figures: read
         from the cache file beside the store when it was built from the same content, with
         the same code and settings (`cache_key`), else built (`build`) and cached."""
-        if not 0 <= growth < 0.5:
-            raise InputError(f"annual growth {growth} must be between 0 and 0.5")
         path = cache_path(store)
         if path is None:
             return cls.build(store, effective, growth)

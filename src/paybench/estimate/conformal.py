@@ -17,8 +17,8 @@ Q times that width, so rows the quantile models already call uncertain (a new ti
 rare country) get proportionally more room. The coverage argument is unchanged (the
 scores stay exchangeable).
 
-Mondrian calibration does this separately for each group (here: level, optionally with
-the region), so the guarantee holds within each group; a group with fewer than
+Mondrian calibration does this separately for each group (here: level x
+how familiar the title is), so the guarantee holds within each group; a group with fewer than
 `min_group` calibration rows falls back to its parent group, then to the pooled scores.
 Everything here works in whatever units the caller uses (the estimator uses log pay).
 """

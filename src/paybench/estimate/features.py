@@ -656,8 +656,9 @@ def as_unrecognized(frame: pd.DataFrame, encodings: pd.DataFrame,
     rows, enc = frame.copy(), encodings.copy()
     rows.loc[mask, "role"] = None
     rows.loc[mask, "title_key"] = None
-    for col in TITLE_ENCODING_COLUMNS:
-        enc.loc[mask, col] = np.nan if col == "enc_words" else 0.0
+    cols = list(TITLE_ENCODING_COLUMNS)
+    # what any encoder gives a row with no role and no title (an empty one knows nothing else)
+    enc.loc[mask, cols] = Encoder().transform(rows.loc[mask])[cols].to_numpy()
     return rows, enc
 
 
@@ -725,17 +726,18 @@ class FeatureSpace:
         """A feature matrix as LightGBM reads a pandas frame, done once for many boosters:
         categories as their codes (the training categories' order), NaN when unknown.
         (LightGBM converts a frame anew on every `predict`, which cost more than the trees.)"""
-        cols = [x[c].cat.codes.to_numpy(dtype=float) if isinstance(x[c].dtype, pd.CategoricalDtype)
-                else x[c].to_numpy(dtype=float) for c in x.columns]
-        out = np.column_stack(cols) if cols else np.zeros((len(x), 0))
-        for j, c in enumerate(x.columns):
-            if isinstance(x[c].dtype, pd.CategoricalDtype):
-                out[out[:, j] < 0, j] = np.nan
-        return out
+        def column(s: pd.Series) -> np.ndarray:
+            if not isinstance(s.dtype, pd.CategoricalDtype):
+                return s.to_numpy(dtype=float)
+            codes = s.cat.codes.to_numpy(dtype=float)
+            codes[codes < 0] = np.nan
+            return codes
+
+        return np.column_stack([column(x[c]) for c in x.columns]) if len(x.columns) else np.zeros((len(x), 0))
 
 
 FACTORS: dict[str, str] = {
-    "level_ord": "level", "role": "role", "country": "place", "industry": "industry",
+    "level_ord": "level", "country": "place", "industry": "industry",
     "kind": "role", "work_mode": "remote", "company_size": "company_size",
     "oews_lp50": "role", "oews_lspread": "role", "enc_country": "place",
     "enc_role_level": "role", "enc_title": "role", "enc_title_level": "role",

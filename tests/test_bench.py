@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import math
 import shutil
@@ -12,15 +11,9 @@ import ibis
 import numpy as np
 import pytest
 
-from paybench.bench import (
-    DEFAULT_EFFECTIVE_DATE,
-    BenchmarkModel,
-    _aged_observations,
-    _cell_summary,
-    benchmark,
-    cache_path,
-    cell_place,
-)
+from paybench.bench import PARAMS, BenchmarkModel, benchmark, cell_place
+from paybench.bench.cache import cache_key, cache_path
+from paybench.bench.summary import cell_observations, cell_summary
 from paybench.errors import InputError
 from paybench.ingest import ingest_file
 from paybench.store import Store
@@ -66,7 +59,7 @@ def test_survey_makes_national_cell_direct(survey_model: BenchmarkModel, survey_
             "SELECT DISTINCT ON (dedup_key) annual_usd, observed_on FROM observations "
             "WHERE role = ? AND level = 'senior' AND country = 'US' "
             "AND employment_type = 'full_time'", [MLE])
-    years = (DEFAULT_EFFECTIVE_DATE - rows["observed_on"].dt.date).map(lambda d: d.days) / 365.25
+    years = (PARAMS.effective_date - rows["observed_on"].dt.date).map(lambda d: d.days) / 365.25
     aged = rows["annual_usd"] * np.exp(years * math.log1p(0.03))
     assert len(rows) == cell.n
     assert abs(cell.p50 / float(np.median(aged)) - 1) < 0.03
@@ -153,8 +146,7 @@ def test_cell_expressions_translate_to_spark_sql(survey_db: Path) -> None:
 
     with Store(survey_db, read_only=True) as store:
         backend = ibis.duckdb.from_connection(store.con)
-        expr = _cell_summary(_aged_observations(backend, dt.date(2026, 1, 1), 0.03),
-                             ["role", "level"])
+        expr = cell_summary(cell_observations(backend, PARAMS), ["role", "level"])
         sql = ibis.to_sql(expr, dialect="duckdb")
     spark_sql = sqlglot.transpile(sql, read="duckdb", write="spark")[0]
     upper = spark_sql.upper()
@@ -175,7 +167,7 @@ def test_model_is_cached_beside_the_store_until_its_content_changes(defaults_db:
         assert again is not first and again.cell("machine-learning-engineer", "senior", cell_place(
             "Seattle, WA")) == first.cell("machine-learning-engineer", "senior", cell_place("Seattle, WA"))
         # other settings are another model
-        assert BenchmarkModel.load(store, growth=0.05).growth == 0.05
+        assert BenchmarkModel.load(store, PARAMS.replace(annual_growth=0.05)).growth == 0.05
         assert BenchmarkModel.load(store).growth == first.growth
         # new data: the cache no longer matches and the model sees it
         lines = (shared_data / "aijobs" / "salaries.csv").read_text(encoding="utf-8").splitlines()[:2000]
@@ -188,3 +180,27 @@ def test_model_is_cached_beside_the_store_until_its_content_changes(defaults_db:
         assert len(BenchmarkModel.load(store).observed) == len(after.observed)
     with Store(":memory:") as mem:
         assert cache_path(mem) is None
+
+
+def test_changing_any_parameter_of_the_method_rebuilds_the_cached_model(defaults_db: Path,
+                                                                          tmp_path: Path) -> None:
+    """The cache keys on every constant of the method: a model built under one value of a
+    parameter is never served for another, and the cell reflects the new value."""
+    path = tmp_path / "p.duckdb"
+    shutil.copy(defaults_db, path)
+    seattle = cell_place("Seattle, WA")
+    with Store(path) as store:
+        first = BenchmarkModel.load(store)
+        stamp = cache_path(store).stat().st_mtime_ns  # type: ignore[union-attr]
+        assert BenchmarkModel.load(store).params == PARAMS
+        assert cache_path(store).stat().st_mtime_ns == stamp  # type: ignore[union-attr]  # reused
+        wider = PARAMS.replace(within_level_spread_share=0.9)
+        assert cache_key(store, wider) != cache_key(store, PARAMS)
+        rebuilt = BenchmarkModel.load(store, wider)
+        assert rebuilt.params.within_level_spread_share == 0.9
+        assert cache_path(store).stat().st_mtime_ns != stamp  # type: ignore[union-attr]  # rewritten
+        a = first.cell(MLE, "senior", seattle)
+        b = rebuilt.cell(MLE, "senior", seattle)
+        assert a.p50 == b.p50 and (b.p90 - b.p10) > (a.p90 - a.p10)  # a defaults store: spread from OEWS
+        # and back: the default parameters are not served the other model
+        assert BenchmarkModel.load(store).cell(MLE, "senior", seattle) == a

@@ -179,10 +179,10 @@ def status(db: DbOption = None, as_json: JsonOption = False) -> None:
 
 # ------------------------------------------------------------------ bench / guide
 def _parse_date(text: str | None) -> dt.date:
-    from paybench.bench import DEFAULT_EFFECTIVE_DATE
+    from paybench.bench import PARAMS
 
     if text is None:
-        return DEFAULT_EFFECTIVE_DATE
+        return PARAMS.effective_date
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
@@ -200,7 +200,7 @@ def bench(
     as_json: JsonOption = False,
 ) -> None:
     """Percentiles of annual base pay for a role x level x place, with provenance."""
-    from paybench.bench import benchmark
+    from paybench.bench import PARAMS, benchmark
     from paybench.ingest import ensure_defaults
     from paybench.normalize.levels import parse_level
 
@@ -210,7 +210,8 @@ def bench(
         raise PaybenchError(str(exc)) from None
     with _store(db) as store:
         ensure_defaults(store)
-        cell = benchmark(store, role, lvl, place_text, effective=_parse_date(as_of), growth=growth)
+        params = PARAMS.replace(effective_date=_parse_date(as_of), annual_growth=growth)
+        cell = benchmark(store, role, lvl, place_text, params=params)
     if as_json:
         _emit_json(cell.model_dump(mode="json"))
         return

@@ -1,12 +1,30 @@
-"""Exceptions that the CLI turns into one-line messages with a non-zero exit."""
+"""Exceptions that every surface (CLI, HTTP API, Python API) reports as one line: the CLI
+with a non-zero exit, the HTTP API as a 4xx JSON error naming the field at fault."""
+
+from __future__ import annotations
 
 
 class PaybenchError(Exception):
-    """Base for every error paybench reports to a user (one line, no traceback)."""
+    """Base for every error paybench reports to a user (one line, no traceback).
+
+    `field`: the input at fault ('role', 'level', 'place', 'offers.0.base' ...) when one is,
+    so a surface can name it (the API's 422 `field`, the CLI's option) without reading the
+    message. Messages name inputs by their field, never by a CLI flag."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def with_field(self, field: str) -> PaybenchError:
+        """This error, naming `field` (when it names none yet); returned for `raise ... from`."""
+        if self.field is None:
+            self.field = field
+        return self
 
 
 class InputError(PaybenchError):
-    """A file, flag or value given by the user cannot be used; the message says why."""
+    """A file, option or value given by the user cannot be used; the message says why."""
 
 
 class MoneyError(InputError):

@@ -18,7 +18,7 @@ outlier when its annual base pay (USD) is
 * more than 4 robust standard deviations from the cell's median in log pay, the standard
   deviation read off the cell's P10-P90 span: sigma = (ln P90 - ln P10) / (2 x 1.2816).
 
-k-anonymity is enforced where cells are computed (`paybench.bench.SUBMISSION_MIN`): a cell
+k-anonymity is enforced where cells are computed (`paybench.bench.PARAMS.submission_min`): a cell
 with submissions among its data is only published from 5 of them up.
 """
 
@@ -52,14 +52,6 @@ median is held back for review."""
 _Z90 = 1.2815515655446004
 
 SubmissionStatus = Literal["accepted", "held_for_review", "duplicate"]
-
-
-class SubmissionFieldError(InputError):
-    """A submission field that cannot be used; `field` names it."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 class Submission(BaseModel):
@@ -120,36 +112,35 @@ def _level(sub: Submission, title_level: str | None) -> tuple[str, str]:
         try:
             return parse_level(sub.level), "given"
         except ValueError as exc:
-            raise SubmissionFieldError("level", str(exc)) from None
+            raise InputError(field="level", message=str(exc)) from None
     if sub.years_experience is not None:
         return level_from_years(sub.years_experience), "years"
     if title_level:
         return title_level, "title"
-    raise SubmissionFieldError(
-        "level", "give a level or years_experience (the title states no level)")
+    raise InputError(field="level", message="give a level or years_experience (the title states no level)")
 
 
 def prepare_submission(sub: Submission, on: dt.date | None = None) -> PreparedSubmission:
-    """Validate and normalize a submission; raise SubmissionFieldError naming the field."""
+    """Validate and normalize a submission; raise InputError naming the field."""
     on = on or dt.date.today()
     match = normalize_title(sub.title)
     if match.role is None:
-        raise SubmissionFieldError("title", match.reason or "no tech role matches this title")
+        raise InputError(field="title", message=match.reason or "no tech role matches this title")
     role = get_role(match.role)
     level, level_basis = _level(sub, match.level)
     try:
         place = normalize_place(sub.place)
     except InputError as exc:
-        raise SubmissionFieldError("place", str(exc)) from None
+        raise InputError(field="place", message=str(exc)) from None
     cplace = cell_place(place)
     try:
         period = parse_period(sub.period)
     except MoneyError as exc:
-        raise SubmissionFieldError("period", str(exc)) from None
+        raise InputError(field="period", message=str(exc)) from None
     try:
         currency = currency_code(sub.currency)
     except MoneyError as exc:
-        raise SubmissionFieldError("currency", str(exc)) from None
+        raise InputError(field="currency", message=str(exc)) from None
     amounts: list[tuple[str, Component, float]] = [("base", "base", sub.base)]
     if sub.bonus:
         amounts.append(("bonus", "bonus", sub.bonus))
@@ -166,7 +157,7 @@ def prepare_submission(sub: Submission, on: dt.date | None = None) -> PreparedSu
         try:
             pay = normalize_pay(amount, currency, per, on, component=component)
         except MoneyError as exc:
-            raise SubmissionFieldError(field_name, str(exc)) from None
+            raise InputError(str(exc), field=field_name) from None
         observations.append(Observation(
             provenance=Provenance(source=SOURCE_ID, file_sha256=sha, row_number=1,
                                   citation="submitted through the paybench API"),

@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import Request
 
-from paybench.api.errors import ApiError, FieldError
+from paybench.api.errors import ApiError
 from paybench.api.models import ErrorResponse
 from paybench.api.state import ServerState
 from paybench.bench import CellPlace, cell_place, natural_level
@@ -56,7 +56,7 @@ def role_param(value: str, field: str = "role") -> Role:
 
         match = normalize_title(value)
         if match.role is None:
-            raise FieldError(field, f"unknown role {value!r}") from None
+            raise InputError(field=field, message=f"unknown role {value!r}") from None
         return get_role(match.role)
 
 
@@ -65,7 +65,7 @@ def level_param(value: str, field: str = "level") -> str:
     try:
         return parse_level(value)
     except ValueError as exc:
-        raise FieldError(field, str(exc)) from None
+        raise InputError(field=field, message=str(exc)) from None
 
 
 def place_param(value: str, field: str = "place") -> CellPlace:
@@ -73,7 +73,7 @@ def place_param(value: str, field: str = "place") -> CellPlace:
     try:
         return cell_place(value)
     except InputError as exc:
-        raise FieldError(field, str(exc)) from None
+        raise InputError(field=field, message=str(exc)) from None
 
 
 def role_levels(role: Role) -> list[str]:

@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from paybench.api.ratelimit import BodyTooLarge
-from paybench.errors import InputError, PaybenchError, StoreError
+from paybench.errors import PaybenchError, StoreError
 
 log = logging.getLogger("paybench.api")
 
@@ -35,12 +35,9 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
-class FieldError(InputError):
-    """A user error about one named request field (raised by the core helpers of the API)."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
+def user_message(exc: PaybenchError) -> str:
+    """The one-line message of a user error, led by the field it names ('place: ...')."""
+    return f"{exc.field}: {exc.message}" if exc.field else exc.message
 
 
 def error_body(status: int, message: str, field: str | None = None) -> dict[str, Any]:
@@ -90,10 +87,6 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _too_large(_: Request, exc: BodyTooLarge) -> JSONResponse:
         return error_response(413, str(exc))
 
-    @app.exception_handler(FieldError)
-    async def _field_error(_: Request, exc: FieldError) -> JSONResponse:
-        return error_response(422, f"{exc.field}: {exc}", exc.field)
-
     @app.exception_handler(StoreError)
     async def _store_error(_: Request, exc: StoreError) -> JSONResponse:
         log.error("store error: %s", exc)
@@ -101,7 +94,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(PaybenchError)
     async def _user_error(_: Request, exc: PaybenchError) -> JSONResponse:
-        return error_response(422, str(exc), getattr(exc, "field", None))
+        return error_response(422, user_message(exc), exc.field)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:

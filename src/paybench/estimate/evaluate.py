@@ -181,7 +181,7 @@ def oews_baseline(frame: pd.DataFrame, priors: F.OewsPriors) -> pd.DataFrame:
     out = np.full((len(frame), 3), np.nan)
     age = F.age_offsets(frame) - F.age_log(priors.reference_date)
     for i, (role, metro) in enumerate(zip(frame["role"], frame["metro"], strict=True)):
-        soc = priors.role_soc(role if isinstance(role, str) else None) or "15-1200"
+        soc = F.role_soc(priors, role if isinstance(role, str) else None) or "15-1200"
         cell = priors.cells.get((metro, soc)) if isinstance(metro, str) else None
         cell = cell if cell is not None and not np.isnan(cell[0] + cell[4]) else priors.cells.get(("US", soc))
         if cell is not None:

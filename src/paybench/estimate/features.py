@@ -21,11 +21,10 @@ company size, industry, skills, year). Its features are:
   show), and a title with no role to its words.
 - `skill_<id>` flags for the skills seen often enough in training.
 
-Pay is modelled as log annual USD *aged* to `bench.DEFAULT_EFFECTIVE_DATE` at
-`bench.DEFAULT_ANNUAL_GROWTH` (the store's convention) *minus the place offset*: the OEWS
-pay differential of the row's metro (else state) for the role's occupations against the
-nation (employment-weighted over the role's SOC codes, blended with the computer
-occupations' differential as `paybench.bench` does). The model predicts national-level pay;
+Pay is modelled as log annual USD *aged* to the effective date by the method's one aging rule
+(`paybench.bench.observations.age_log`, `paybench.bench.PARAMS`) *minus the place offset*: the
+OEWS pay differential of the row's metro (else state) for the role's occupations against the
+nation, by the method's one rule (`paybench.bench.oews`). The model predicts national-level pay;
 the offset puts the place back in. Survey rows give only a country, so their offset is 0.
 """
 
@@ -41,7 +40,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from paybench.bench import DEFAULT_ANNUAL_GROWTH, DEFAULT_EFFECTIVE_DATE, FALLBACK_SOCS
+from paybench.bench import PARAMS, natural_level
+from paybench.bench.observations import USABLE_COLUMNS, age_log, usable_frame
+from paybench.bench.oews import OewsPriors
+from paybench.bench.scopes import state_area_key
 from paybench.errors import InputError
 from paybench.normalize.levels import LEVELS, level_from_survey_code, level_from_years, parse_level
 from paybench.normalize.places import normalize_place
@@ -52,12 +54,6 @@ from paybench.store import Store
 LEVEL_ORD: dict[str, int] = {level: i for i, level in enumerate(LEVELS)}
 WORK_MODE_ORD: dict[str, int] = {"onsite": 0, "hybrid": 1, "remote": 2}
 SIZE_ORD: dict[str, int] = {"S": 0, "M": 1, "L": 2}
-KINDS_USED = ("paid", "filed", "posted", "submitted")
-"""Observation kinds the estimator trains on (statistics enter as pseudo-observations)."""
-
-DIFFERENTIAL_EMPLOYMENT_K = 2000.0
-"""Same rule as `paybench.bench`: a role's own place differential is trusted as E/(E+K)."""
-
 SURVEY_COLUMNS = ("work_year", "experience_level", "employment_type", "job_title",
                   "employee_residence", "remote_ratio", "company_location", "company_size")
 PLAIN_COLUMNS = ("title", "place", "years", "level", "industry", "company_size", "remote", "skills")
@@ -81,141 +77,47 @@ def _title(title: str) -> tuple[str | None, str | None, str | None]:
     return match.role, match.level, match.reason
 
 
-def age_log(on: dt.date, effective: dt.date = DEFAULT_EFFECTIVE_DATE,
-            growth: float = DEFAULT_ANNUAL_GROWTH) -> float:
-    """Log factor that ages pay observed on `on` to `effective` at `growth` a year."""
-    return (effective - on).days / 365.25 * math.log1p(growth)
-
-
 # --------------------------------------------------------------------------- OEWS priors
-_PRIORS_CACHE: dict[tuple[str, str], OewsPriors] = {}
+def role_soc(priors: OewsPriors, role_id: str | None) -> str | None:
+    """The first SOC of a role with full national wages (the occupation of its prior)."""
+    if not role_id:
+        return None
+    try:
+        socs = get_role(role_id).soc_codes
+    except InputError:
+        return None
+    return priors.first_soc(socs)
 
 
-@dataclass
-class OewsPriors:
-    """National OEWS wages per SOC and place differentials, read once from the store."""
-
-    cells: dict[tuple[str, str], tuple[float, float, float, float, float, float]]
-    """(area key 'US' / 'S06' / CBSA, SOC) -> (p10, p25, p50, p75, p90, employment), annual USD."""
-    release: str
-    reference_date: dt.date
-    _diff_cache: dict[tuple[str, str], float] = field(default_factory=dict)
-
-    @classmethod
-    def load(cls, store: Store) -> OewsPriors:
-        """The latest OEWS release's cross-industry cells for the roles' SOC codes, read once
-        per store and OEWS content (cached: an estimate must not re-read ~20,000 cells)."""
-        version = store.scalar(
-            "SELECT string_agg(file_sha256, ',' ORDER BY ingest_id) FROM ingests WHERE source = 'oews'")
-        key = (str(store.path), str(version))
-        cached = _PRIORS_CACHE.get(key)
-        if cached is None:
-            cached = cls._read(store)
-            _PRIORS_CACHE.clear()
-            _PRIORS_CACHE[key] = cached
-        return cached
-
-    @classmethod
-    def _read(cls, store: Store) -> OewsPriors:
-        socs = sorted({s for r in roles().values() for s in r.soc_codes} | set(FALLBACK_SOCS))
-        marks = ", ".join("?" for _ in socs)
-        frame = store.query(
-            f"""SELECT release, reference_date, area_type, cbsa, area_code, state_fips, soc_code,
-                       employment, p10_annual, p25_annual, p50_annual, p75_annual, p90_annual
-                FROM oews WHERE industry_code = '000000'
-                  AND release = (SELECT max(release) FROM oews) AND soc_code IN ({marks})""",
-            socs)
-        if frame.empty:
-            raise InputError("the store has no OEWS data; run `paybench ingest --defaults`")
-        cells: dict[tuple[str, str], tuple[float, float, float, float, float, float]] = {}
-        for row in frame.itertuples(index=False):
-            if pd.isna(row.p50_annual):
-                continue
-            if row.area_type == "N":
-                key = "US"
-            elif row.area_type == "S":
-                key = f"S{row.state_fips}"
-            else:
-                key = str(row.cbsa or row.area_code)
-            emp = float(row.employment) if not pd.isna(row.employment) else 1.0
-            cells[(key, str(row.soc_code))] = (
-                float(row.p10_annual), float(row.p25_annual), float(row.p50_annual),
-                float(row.p75_annual), float(row.p90_annual), emp)
-        ref = pd.Timestamp(frame["reference_date"].iloc[0]).date()
-        return cls(cells=cells, release=str(frame["release"].iloc[0]), reference_date=ref)
-
-    def national(self, soc: str) -> tuple[float, float, float, float, float] | None:
-        """National P10..P90 of an occupation (annual USD), if fully published."""
-        cell = self.cells.get(("US", soc))
-        if cell is None or any(math.isnan(v) for v in cell[:5]):
-            return None
-        return cell[0], cell[1], cell[2], cell[3], cell[4]
-
-    def role_soc(self, role_id: str | None) -> str | None:
-        """The first SOC of a role with full national wages."""
-        if not role_id:
-            return None
-        try:
-            socs = get_role(role_id).soc_codes
-        except InputError:
-            return None
-        return next((s for s in socs if self.national(s) is not None), None)
-
-    def soc_prior_features(self, soc: str) -> tuple[float, float]:
-        """(log national median aged to the effective date, log P90/P10) of an occupation."""
-        p = self.national(soc)
-        if p is None:
-            return math.nan, math.nan
-        return math.log(p[2]) + age_log(self.reference_date), math.log(p[4] / p[0])
-
-    def prior_features(self, role_id: str | None) -> tuple[float, float]:
-        """(log national median aged to the effective date, log P90/P10) of the role's occupation."""
-        soc = self.role_soc(role_id)
-        return (math.nan, math.nan) if soc is None else self.soc_prior_features(soc)
-
-    def differential(self, role_id: str | None, metro: str | None, state_fips: str | None) -> float:
-        """Log pay differential of a metro (else state) against the nation for the role."""
-        key = metro or (f"S{state_fips}" if state_fips else None)
-        if key is None:
-            return 0.0
-        cache_key = (role_id or "", key)
-        if cache_key in self._diff_cache:
-            return self._diff_cache[cache_key]
-        group = None
-        for soc in FALLBACK_SOCS:
-            local, nat = self.cells.get((key, soc)), self.cells.get(("US", soc))
-            if local is not None and nat is not None:
-                group = math.log(local[2] / nat[2])
-                break
-        num = emp_total = 0.0
-        socs: tuple[str, ...] = ()
-        if role_id:
-            try:
-                socs = get_role(role_id).soc_codes
-            except InputError:
-                socs = ()
-        for soc in socs:
-            local, nat = self.cells.get((key, soc)), self.cells.get(("US", soc))
-            if local is None or nat is None:
-                continue
-            num += local[5] * math.log(local[2] / nat[2])
-            emp_total += local[5]
-        if emp_total > 0:
-            own = num / emp_total
-            weight = emp_total / (emp_total + DIFFERENTIAL_EMPLOYMENT_K)
-            value = own if group is None else weight * own + (1 - weight) * group
-        else:
-            value = group if group is not None else 0.0
-        self._diff_cache[cache_key] = value
-        return value
+def soc_prior_features(priors: OewsPriors, soc: str) -> tuple[float, float]:
+    """(log national median aged to the effective date, log P90/P10) of an occupation."""
+    p = priors.national(soc)
+    if p is None:
+        return math.nan, math.nan
+    return math.log(p[2]) + age_log(priors.reference_date), math.log(p[4] / p[0])
 
 
-@functools.lru_cache(maxsize=64)
-def _state_fips(state: str) -> str | None:
-    import us
+def prior_features(priors: OewsPriors, role_id: str | None) -> tuple[float, float]:
+    """(log national median aged to the effective date, log P90/P10) of the role's occupation."""
+    soc = role_soc(priors, role_id)
+    return (math.nan, math.nan) if soc is None else soc_prior_features(priors, soc)
 
-    found = us.states.lookup(state)
-    return found.fips if found is not None else None
+
+def place_offset(priors: OewsPriors, role_id: str | None, metro: str | None, state: str | None) -> float:
+    """Log pay differential of a metro (else state) against the nation for a role, by the
+    method's one rule (`paybench.bench.oews`); 0 where OEWS knows nothing of the place."""
+    try:
+        key = metro or (state_area_key(state) if state else None)
+    except InputError:  # not a US state: no OEWS area
+        return 0.0
+    if key is None:
+        return 0.0
+    try:
+        socs = get_role(role_id).soc_codes if role_id else ()
+    except InputError:
+        socs = ()
+    found = priors.differential(socs, key)
+    return 0.0 if found is None else found.log_value
 
 
 # --------------------------------------------------------------------------- preparing rows
@@ -236,7 +138,7 @@ class Prepared:
     company_size: str | None = None
     industry: str | None = None
     skills: tuple[str, ...] = ()
-    on: dt.date = DEFAULT_EFFECTIVE_DATE
+    on: dt.date = PARAMS.effective_date
     kind: str = "paid"
 
 
@@ -296,8 +198,6 @@ def prepare(
     elif title_level:
         chosen, basis = title_level, "title"
     else:
-        from paybench.bench import natural_level
-
         chosen = natural_level(get_role(role)) if role else "mid"
         basis = "role" if role and chosen != "mid" else "default"
     prep = Prepared(raw_title=title, title_key=title_key(title), role=role, level=chosen,
@@ -317,7 +217,7 @@ def prepare(
     prep.country = prep.country or "US"
     prep.work_mode = mode
     if year is not None:
-        if not 2000 <= year <= DEFAULT_EFFECTIVE_DATE.year + 1:
+        if not 2000 <= year <= PARAMS.effective_date.year + 1:
             raise InputError(f"year {year} is out of range")
         prep.on = dt.date(year, 7, 1)
     return prep
@@ -369,25 +269,11 @@ def prepare_row(row: dict[str, str], layout: str) -> Prepared:
 
 # --------------------------------------------------------------------------- training data
 def load_observations(store: Store) -> pd.DataFrame:
-    """Deduplicated full-time base-pay observations (paid, filed, posted, submitted), one row
-    per dedup_key, with their skills as a tuple. Pay in annual USD."""
-    frame = store.query(
-        f"""
-        SELECT dedup_key, any_value(source) AS source, any_value(kind) AS kind,
-               any_value(raw_title) AS raw_title, any_value(role) AS role,
-               any_value(level) AS level, any_value(years_experience) AS years_experience,
-               any_value(country) AS country, any_value(state) AS state,
-               any_value(metro) AS metro, any_value(work_mode) AS work_mode,
-               any_value(company_size) AS company_size, any_value(industry) AS industry,
-               any_value(observed_on) AS observed_on, any_value(annual_usd) AS annual_usd,
-               max(weight) AS weight
-        FROM observations
-        WHERE kind IN ({", ".join(f"'{k}'" for k in KINDS_USED)}) AND component = 'base'
-          AND annual_usd > 0 AND raw_title IS NOT NULL
-          AND coalesce(employment_type, 'full_time') = 'full_time'
-        GROUP BY dedup_key
-        ORDER BY dedup_key
-        """)
+    """The method's usable observations (`paybench.bench.observations`) that carry a title, one
+    row per dedup_key in dedup_key order, with their skills as a tuple; a row without a level
+    takes the one its years of experience give. Pay in annual USD."""
+    columns = [c for c in USABLE_COLUMNS if c != "employer"]
+    frame = usable_frame(store, columns=columns, with_title=True)
     skills = store.query("SELECT DISTINCT dedup_key, skill FROM observation_skills")
     if not skills.empty:
         grouped = skills.groupby("dedup_key")["skill"].apply(lambda s: tuple(sorted(s)))
@@ -411,19 +297,17 @@ def pseudo_observations(store: Store, priors: OewsPriors) -> pd.DataFrame:
 
     - each occupation used by the taxonomy: its OEWS national P10, P25, P50, P75, P90 as five
       rows of kind 'statistic'; the level of each is the one whose anchor in
-      `paybench.bench.LEVEL_ANCHOR_Z` is nearest the percentile (P10 and P25 entry, P50 mid,
-      P75 senior, P90 staff) for occupations of individual contributors, and the roles' own
-      level (manager, director, executive) for management occupations;
+      `paybench.bench.params.MethodParams.level_anchor_z` is nearest the percentile (P10 and
+      P25 entry, P50 mid, P75 senior, P90 staff) for occupations of individual contributors,
+      and the roles' own level (manager, director, executive) for management occupations;
     - each published figure (the seeds' guides) for a role and level, base pay, annual, full
       time: one row of kind 'published' at its value (a range's ends as two rows).
     Pay is annual USD; rows carry no title, so title encodings do not see them."""
-    from paybench.bench import natural_level
-
     ic_levels = {10: "entry", 25: "entry", 50: "mid", 75: "senior", 90: "staff"}
     rows: list[dict[str, Any]] = []
     seen: set[tuple[str, str]] = set()
     for role in roles().values():
-        soc = priors.role_soc(role.id)
+        soc = role_soc(priors, role.id)
         if soc is None:
             continue
         natural = natural_level(role)
@@ -608,7 +492,7 @@ def _role_parents(f: pd.DataFrame, role_prior: dict[str, float]) -> dict[str, fl
 
 def role_priors(priors: OewsPriors) -> dict[str, float]:
     """Log OEWS national median (aged) per role id of the taxonomy, NaN without wages."""
-    return {r: priors.prior_features(r)[0] for r in roles()}
+    return {r: prior_features(priors, r)[0] for r in roles()}
 
 
 def out_of_fold_encodings(frame: pd.DataFrame, target: np.ndarray, folds: int = 5,
@@ -711,8 +595,8 @@ class FeatureSpace:
             x[col] = pd.Categorical(known, categories=self.categories[col])
         x["work_mode"] = frame["work_mode"].map(WORK_MODE_ORD).astype(float)
         x["company_size"] = frame["company_size"].map(SIZE_ORD).astype(float)
-        prior = {r: priors.prior_features(r) for r in frame["role"].dropna().unique()}
-        none = priors.soc_prior_features(NO_ROLE_SOC)  # a title with no role: computer occupations
+        prior = {r: prior_features(priors, r) for r in frame["role"].dropna().unique()}
+        none = soc_prior_features(priors, NO_ROLE_SOC)  # a title with no role: computer occupations
         x["oews_lp50"] = frame["role"].map(lambda r: prior[r][0] if r in prior else none[0]).astype(float)
         x["oews_lspread"] = frame["role"].map(lambda r: prior[r][1] if r in prior else none[1]).astype(float)
         for col in ENCODING_COLUMNS:
@@ -758,9 +642,9 @@ def place_offsets(frame: pd.DataFrame, priors: OewsPriors) -> np.ndarray:
             frame["role"], frame["metro"], frame["state"], frame["country"], strict=True)):
         if country not in (None, "US") or (not metro and not state):
             continue
-        fips = _state_fips(state) if isinstance(state, str) and state else None
-        out[i] = priors.differential(role if isinstance(role, str) else None,
-                                     metro if isinstance(metro, str) else None, fips)
+        out[i] = place_offset(priors, role if isinstance(role, str) else None,
+                              metro if isinstance(metro, str) else None,
+                              state if isinstance(state, str) else None)
     return out
 
 

@@ -57,6 +57,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
+from paybench.bench import PARAMS
 from paybench.errors import PaybenchError
 from paybench.estimate import features as F
 from paybench.estimate.conformal import MondrianCQR
@@ -363,7 +364,7 @@ def train_model(store: Store, num_rounds: int = NUM_ROUNDS, seed: int = SEED) ->
         | ({"pooled": [round(conformal.pooled[0], 4), round(conformal.pooled[1], 4)]} if conformal else {}),
         calibration_counts={"/".join(map(str, k)) if isinstance(k, tuple) else str(k): v
                             for k, v in (conformal.counts.items() if conformal else [])},
-        oews_release=priors.release, effective_date=F.DEFAULT_EFFECTIVE_DATE,
+        oews_release=priors.release, effective_date=PARAMS.effective_date,
         features=models.space.columns,
     )
     return EstimatorModel(models=models, conformal=conformal, info=info)

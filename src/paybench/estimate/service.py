@@ -1,7 +1,7 @@
 """The estimator's Python API: estimate one person, estimate a CSV batch, train, evaluate.
 
 All money is annual US dollars of base pay (full time). An estimate is as of the store's
-effective date (`bench.DEFAULT_EFFECTIVE_DATE`) unless a year is given.
+effective date (`paybench.bench.PARAMS.effective_date`) unless a year is given.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from paybench.bench import PARAMS
 from paybench.errors import InputError, PaybenchError
 from paybench.estimate import features as F
 from paybench.estimate.evaluate import EvaluationReport, evaluate_model, read_rows
@@ -101,7 +102,7 @@ def _detail(factor: str, prep: F.Prepared, model: EstimatorModel) -> str:
         return ", ".join(used) if used else "none the model knows"
     if factor == "role":
         return f"{prep.role or 'unmatched title'}; title '{prep.raw_title}'"
-    return f"{prep.on.year} vs {F.DEFAULT_EFFECTIVE_DATE:%Y-%m-%d} at the store's growth rate"
+    return f"{prep.on.year} vs {PARAMS.effective_date:%Y-%m-%d} at the store's growth rate"
 
 
 def estimate_prepared(store: Store, rows: list[F.Prepared],

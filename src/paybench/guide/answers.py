@@ -8,18 +8,21 @@ US dollars at the guide's effective date unless marked per hour.
 
 from __future__ import annotations
 
+from paybench.bench import NATIONAL
+from paybench.bench.observations import usable_frame
 from paybench.guide.figures import Block, CellValue, Figure, Part, Section, rng
 from paybench.guide.sections import (
+    MIN_CONTRACT_N,
     MIN_GROUP_N,
     ML_SOCS,
     Context,
-    _contract_frame,
     _pct,
     _short_place,
+    contract_frame,
     place_vs_national,
     short_sources,
 )
-from paybench.guide.tables import NATIONAL, GuideRow
+from paybench.guide.tables import GuideRow
 from paybench.normalize.levels import level_from_years
 from paybench.normalize.money import HOURS_PER_YEAR
 from paybench.sources.published import load_figures
@@ -209,11 +212,11 @@ def answers(ctx: Context) -> Section:
         blocks.append(_qa(QUESTIONS[6], parts, used))
 
     # 8 contract
-    frame = _contract_frame(ctx)
+    frame = contract_frame(ctx)
     ml = frame[frame["role"].isin(data.ml_roles())] if not frame.empty else frame
     parts = []
     used = []
-    if len(ml) >= 5:
+    if len(ml) >= MIN_CONTRACT_N:
         hourly = ml["annual_usd"] / HOURS_PER_YEAR
         med = ctx.book.add("contract-hourly-ml", round(float(hourly.median()), 2), "usd_hour",
                            "median contract/freelance pay of ML roles, US, per hour (annual / 2,080)",
@@ -230,7 +233,8 @@ def answers(ctx: Context) -> Section:
                   f"{thin}. "]
         used += _used(med)
     else:
-        parts += ["Measured: the store has fewer than 5 contract or freelance ML observations, "
+        parts += [f"Measured: the store has fewer than {MIN_CONTRACT_N} contract or freelance ML "
+                  "observations, "
                   "so paybench cannot measure an hourly rate; it needs contract postings or "
                   "survey rows. "]
     pubs = ctx.store.query(
@@ -266,15 +270,10 @@ def answers(ctx: Context) -> Section:
 
 def _years_note(ctx: Context, role: str) -> list[Part]:
     """Observations with 4-6 years of experience, when the store records years."""
-    frame = ctx.store.query(
-        """
-        SELECT dedup_key, any_value(annual_usd) AS annual_usd, any_value(source) AS source
-        FROM observations
-        WHERE role = ? AND years_experience BETWEEN 4 AND 6 AND component = 'base'
-          AND coalesce(employment_type, 'full_time') = 'full_time' AND country = 'US'
-          AND annual_usd > 0 AND kind <> 'submitted'
-        GROUP BY dedup_key
-        """, [role])
+    frame = usable_frame(ctx.store, ctx.params, kinds=("paid", "filed", "posted"),
+                         columns=("annual_usd", "source", "years_experience"), us_only=True,
+                         roles=[role])
+    frame = frame[frame["years_experience"].between(4, 6)]
     if len(frame) < MIN_GROUP_N:
         return [f"The store has {len(frame)} observations of this role that record 4–6 years "
                 "of experience (the survey records levels, not years), so the answer rests on "

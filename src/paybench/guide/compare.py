@@ -17,9 +17,10 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from paybench.bench import CellPlace, natural_level
+from paybench.bench.scopes import metro_place, scope_for
 from paybench.errors import InputError
 from paybench.guide.figures import Block, CellValue, Part, Section, table
-from paybench.guide.sections import Context, _contract_frame, metro_label
+from paybench.guide.sections import MIN_CONTRACT_N, Context, contract_frame, metro_label
 from paybench.normalize.levels import LEVEL_NAMES
 from paybench.normalize.money import HOURS_PER_YEAR, format_hourly, format_usd
 from paybench.normalize.roles import roles
@@ -55,23 +56,16 @@ def _place_of(figure: PublishedFigure) -> tuple[CellPlace | None, str, str]:
     """(cell place, place text, reason when there is no cell place)."""
     pl = figure.place
     text = pl.text or ("United States" if pl.country == "US" else pl.country)
-    if pl.country != "US":
-        if pl.text and pl.metro is None and any(w in pl.text.lower() for w in ("toronto", "city")):
-            return None, text, f"{pl.text}: paybench has no metro cells outside the US"
-        return CellPlace(scope="country", country=pl.country, label=pl.country), text, ""
-    if pl.metro:
-        return CellPlace(scope="metro", country="US", metro=pl.metro, label=pl.metro), text, ""
-    if pl.work_mode == "remote":
-        return CellPlace(scope="remote", country="US", label="Remote (US)"), text, ""
-    if pl.state:
-        return CellPlace(scope="state", country="US", state=pl.state, label=pl.state), text, ""
-    return CellPlace(scope="national", country="US", label="United States"), text, ""
+    if pl.country != "US" and pl.text and pl.metro is None and any(
+            w in pl.text.lower() for w in ("toronto", "city")):
+        return None, text, f"{pl.text}: paybench has no metro cells outside the US"
+    return scope_for(pl.country, pl.state, pl.metro, remote=pl.work_mode == "remote"), text, ""
 
 
 def compare_rows(ctx: Context) -> list[CompareRow]:
     """One row per published pay figure (all seeds), measured where paybench can."""
     out: list[CompareRow] = []
-    contract = _contract_frame(ctx)
+    contract = contract_frame(ctx)
     for fig in load_figures():
         if not fig.is_pay or fig.currency is None or fig.period is None:
             continue
@@ -102,9 +96,10 @@ def compare_rows(ctx: Context) -> list[CompareRow]:
             continue
         if hourly or fig.employment in ("contract", "freelance"):
             sub = contract[contract["role"] == fig.role] if not contract.empty else contract
-            if len(sub) < 5:
+            if len(sub) < MIN_CONTRACT_N:
                 row.note = (f"hourly {fig.employment or 'contract'} rate: the store has "
-                            f"{len(sub)} contract/freelance observations of this role (needs 5)")
+                            f"{len(sub)} contract/freelance observations of this role "
+                            f"(needs {MIN_CONTRACT_N})")
                 continue
             q = {"p10": 0.1, "p25": 0.25, "p50": 0.5, "p75": 0.75, "p90": 0.9}[stat]
             measured = float((sub["annual_usd"] / HOURS_PER_YEAR).quantile(q))
@@ -124,9 +119,8 @@ def compare_rows(ctx: Context) -> list[CompareRow]:
             if fig.employment not in (None, "full_time"):
                 notes.append(str(fig.employment))
             if place.scope == "metro":
-                place = CellPlace(scope="metro", country="US", metro=place.metro,
-                                  metro_name=metro_label(ctx.data, place.metro or ""),
-                                  label=_oews_name(ctx, place.metro or ""))
+                place = metro_place(place.metro or "", metro_label(ctx.data, place.metro or ""))
+                place = place.model_copy(update={"label": _oews_name(ctx, place.metro or "")})
             try:
                 cell = ctx.data.cell(fig.role, level, place, "compare")
             except InputError as exc:

@@ -16,7 +16,8 @@ from typing import Any
 import pandas as pd
 
 from paybench import charts
-from paybench.bench import DIRECT_MIN_N, PUBLISHED_WEIGHT, SUBMISSION_MIN, natural_level
+from paybench.bench import NATIONAL, PARAMS, REMOTE, MethodParams, natural_level
+from paybench.bench.observations import usable_frame
 from paybench.guide.figures import (
     Block,
     CellValue,
@@ -29,7 +30,7 @@ from paybench.guide.figures import (
     rng,
     table,
 )
-from paybench.guide.tables import NATIONAL, REMOTE, GuideData, GuideRow
+from paybench.guide.tables import GuideData, GuideRow
 from paybench.normalize.levels import LEVEL_NAMES, LEVELS
 from paybench.normalize.money import HOURS_PER_YEAR
 from paybench.normalize.roles import AREAS, roles
@@ -40,6 +41,11 @@ ML_SOCS = {"15-2051": "Data scientists", "15-1221": "Computer and information re
 REFERENCE_SOC = "15-1252"
 MIN_GROUP_N = 30
 """A survey or posting median is printed only from this many observations."""
+MIN_CONTRACT_N = 5
+"""A contract or freelance hourly median is printed only from this many observations."""
+GUIDE_COLUMNS = ("source", "kind", "role", "level", "metro", "work_mode", "company_size",
+                 "industry", "employer", "observed_on", "annual_usd")
+"""The observation columns the guide's sections read."""
 THIN = "thin"
 
 LICENCES: dict[str, tuple[str, str]] = {
@@ -85,36 +91,20 @@ class Context:
             return "machine-learning-engineer"
         return ml[0] if ml else None
 
+    @property
+    def params(self) -> MethodParams:
+        """The method's parameters the guide's cells were built under."""
+        return self.data.model.params if self.data.model is not None else PARAMS
+
     def observations(self, roles_in: list[str] | None = None, kinds: tuple[str, ...] = (
             "paid", "filed", "posted"), us_only: bool = True) -> pd.DataFrame:
-        """Deduplicated full-time base-pay observations (one row per dedup_key) with
-        `aged_usd`: annual USD aged to the effective date at the guide's growth rate."""
-        where = ["component = 'base'", "annual_usd > 0",
-                 "coalesce(employment_type, 'full_time') = 'full_time'",
-                 f"kind IN ({', '.join('?' for _ in kinds)})"]
-        kind_params = list(kinds)
-        if us_only:
-            where.append("country = 'US'")
-        role_params: list[Any] = []
-        if roles_in is not None:
-            if not roles_in:
-                return pd.DataFrame()
-            where.append(f"role IN ({', '.join('?' for _ in roles_in)})")
-            role_params = list(roles_in)
-        sql = f"""
-            WITH o AS (
-              SELECT dedup_key, any_value(source) AS source, any_value(kind) AS kind,
-                     any_value(role) AS role, any_value(level) AS level,
-                     any_value(metro) AS metro, any_value(work_mode) AS work_mode,
-                     any_value(company_size) AS company_size, any_value(industry) AS industry,
-                     any_value(employer) AS employer, any_value(observed_on) AS observed_on,
-                     any_value(annual_usd) AS annual_usd
-              FROM observations WHERE {' AND '.join(where)} GROUP BY dedup_key)
-            SELECT *, annual_usd * pow(1 + ?, date_diff('day', observed_on, ?) / 365.25) AS aged_usd
-            FROM o
-        """
-        return self.store.query(sql, [*kind_params, *role_params, self.data.annual_growth,
-                                      self.effective])
+        """The method's usable observations (`paybench.bench.observations`) of the given kinds
+        (submissions are left out by default) with `aged_usd`: annual USD aged to the
+        effective date at the guide's growth rate."""
+        if roles_in is not None and not roles_in:
+            return pd.DataFrame()
+        return usable_frame(self.store, self.params, kinds=kinds, columns=GUIDE_COLUMNS,
+                            us_only=us_only, roles=roles_in, aged=True)
 
 
 def _ml_rows(ctx: Context, level: str, place: str = "US") -> list[GuideRow]:
@@ -198,8 +188,8 @@ def headline(ctx: Context) -> Section:
     sec.blocks.append(table(["ML role", "mid median", "mid P25–P75", "senior median",
                              "senior P25–P75", "senior n · method"], rows, classes=classes,
                             numeric=[1, 2, 3, 4],
-                            note="† thin: fewer than 30 observations of its own (shrunk "
-                                 "towards, or modelled from, the OEWS prior)."))
+                            note=f"† thin: fewer than {ctx.params.direct_min_n} observations of "
+                                 "its own (shrunk towards, or modelled from, the OEWS prior)."))
     chart_rows = [{"label": r.role_name, "p10": r.p10, "p25": r.p25, "p50": r.p50,
                    "p75": r.p75, "p90": r.p90} for r in _ml_rows(ctx, "senior")]
     if chart_rows:
@@ -281,7 +271,7 @@ def ranges(ctx: Context) -> Section:
             ["role", "entry P25–P75", "entry median", "mid P25–P75", "mid median",
              "senior P25–P75", "senior median", "n · method"], rows, classes=classes,
             numeric=[1, 2, 3, 4, 5, 6]))
-    sec.blocks.append(p("† thin: the cell has fewer than 30 observations of its own; "
+    sec.blocks.append(p(f"† thin: the cell has fewer than {ctx.params.direct_min_n} observations of its own; "
                         "n counts them, and the method says whether published figures or "
                         "observations were blended (shrunk) or the OEWS prior stands alone "
                         "(modelled). Leadership roles sit in the mid columns at their own "
@@ -393,7 +383,7 @@ def top_paying(ctx: Context, count: int = 6) -> Section:
                             classes=classes, numeric=[2, 3, 4],
                             note="Contract, measured: the median of contract and freelance "
                                  "pay in the store for the role, as an hourly rate (annual ÷ "
-                                 f"{HOURS_PER_YEAR:,} hours), shown from {SUBMISSION_MIN} "
+                                 f"{HOURS_PER_YEAR:,} hours), shown from {MIN_CONTRACT_N} "
                                  "observations. As published: the seeds' freelance and "
                                  "contract rates (Upwork, cv-maker), not measured here."))
     sec.blocks.append(ctx.chart("top-paying", charts.range_chart(
@@ -403,13 +393,13 @@ def top_paying(ctx: Context, count: int = 6) -> Section:
 
 
 def _contract_rates(ctx: Context, role_ids: list[str]) -> dict[str, list[Part]]:
-    frame = _contract_frame(ctx)
+    frame = contract_frame(ctx)
     out: dict[str, list[Part]] = {}
     if frame.empty:
         return out
     for role in role_ids:
         sub = frame[frame["role"] == role]
-        if len(sub) < SUBMISSION_MIN:
+        if len(sub) < MIN_CONTRACT_N:
             continue
         hourly = float((sub["annual_usd"] / HOURS_PER_YEAR).median())
         srcs = ", ".join(sorted(sub["source"].unique()))
@@ -420,16 +410,11 @@ def _contract_rates(ctx: Context, role_ids: list[str]) -> dict[str, list[Part]]:
     return out
 
 
-def _contract_frame(ctx: Context) -> pd.DataFrame:
-    return ctx.store.query(
-        """
-        SELECT dedup_key, any_value(role) AS role, any_value(source) AS source,
-               any_value(annual_usd) AS annual_usd
-        FROM observations
-        WHERE employment_type IN ('contract', 'freelance') AND component = 'base'
-          AND country = 'US' AND annual_usd > 0 AND role IS NOT NULL AND kind <> 'submitted'
-        GROUP BY dedup_key
-        """)
+def contract_frame(ctx: Context) -> pd.DataFrame:
+    """Usable contract and freelance observations with a role, US, submissions left out
+    (columns dedup_key, role, source, annual_usd)."""
+    return usable_frame(ctx.store, ctx.params, kinds=("paid", "filed", "posted"), contract=True,
+                        columns=("role", "source", "annual_usd"), us_only=True, any_role=True)
 
 
 def _published_hourly(ctx: Context) -> dict[str, list[Part]]:
@@ -589,17 +574,10 @@ def _group_medians(ctx: Context, column: str, names: dict[str, str], missing: st
 
 
 def _skills(ctx: Context) -> Block:
-    frame = ctx.store.query(
-        """
-        WITH o AS (
-          SELECT dedup_key, any_value(source) AS source, any_value(annual_usd) AS annual_usd
-          FROM observations
-          WHERE kind = 'posted' AND component = 'base' AND annual_usd > 0
-            AND coalesce(employment_type, 'full_time') = 'full_time' AND role IN ({roles})
-          GROUP BY dedup_key)
-        SELECT s.skill, o.dedup_key, o.annual_usd, o.source
-        FROM o LEFT JOIN (SELECT DISTINCT dedup_key, skill FROM observation_skills) s USING (dedup_key)
-        """.format(roles=", ".join(f"'{r}'" for r in ctx.data.ml_roles()) or "NULL"))
+    posted = usable_frame(ctx.store, ctx.params, kinds=("posted",), columns=("source", "annual_usd"),
+                          roles=ctx.data.ml_roles())
+    skills = ctx.store.query("SELECT DISTINCT dedup_key, skill FROM observation_skills")
+    frame = posted.merge(skills, on="dedup_key", how="left")
     if frame.empty or frame["skill"].isna().all():
         return empty("No postings ingested: skills in demand need job postings with skills "
                      "(paybench ingest postings.csv).")
@@ -772,29 +750,30 @@ def sources_and_method(ctx: Context) -> Section:
             f"{r['title']} ({pd.Timestamp(r['published_on']).date().isoformat()})"
             for r in docs.to_dict("records")) + "."))
     par = ctx.data.parameters
+    mp = ctx.params
     k = float(par.get("shrinkage_k") or 0)
     sd = par.get("within_sd")
     sec.blocks.append(Block("h3", text="How a cell is computed"))
     sec.blocks.extend([
         p(f"Every figure is annual base pay in US dollars, aged to {ctx.effective.isoformat()} "
-          f"at {ctx.data.annual_growth:.0%} a year. A cell is role × level × place; its P10–P90 "
+          f"at {mp.annual_growth:.0%} a year. A cell is role × level × place; its P10–P90 "
           "are a weighted mean, in log pay, of the cell's own observations (weight n), a prior "
           f"(weight k = {k:.1f}, estimated by empirical Bayes from the national cells) and the "
-          f"published figures for exactly that cell (weight {PUBLISHED_WEIGHT:g} each; a "
+          f"published figures for exactly that cell (weight {mp.published_weight:g} each; a "
           "published low–high pair is read as P25–P75)."),
         p("The national prior is the role's OEWS occupation distribution (OEWS "
           f"{par.get('oews_release')}) moved by a level offset ({par.get('level_offsets_basis')}); "
           "within one level the spread is "
           + (f"the pooled within-cell standard deviation of log pay ({float(sd):.3f})."
-             if sd else "75% of the occupation's.")
+             if sd else f"{mp.within_level_spread_share:.0%} of the occupation's.")
           + " A metro's prior is the national cell moved by the OEWS pay differential of the "
             "role's occupations there (weighted by local employment, completed by the "
             "computer-occupation group); remote work by the pooled gap between remote and "
             "national observations (zero when there are none)."),
-        p(f"Method: direct from {DIRECT_MIN_N} observations of its own; shrunk with fewer, or "
+        p(f"Method: direct from {mp.direct_min_n} observations of its own; shrunk with fewer, or "
           "with published figures blended; modelled when it stands on its prior alone. "
           f"Suppression: individual submissions count only in cells with at least "
-          f"{SUBMISSION_MIN} of them. Survey rows that repeat another row exactly count once."),
+          f"{mp.submission_min} of them. Survey rows that repeat another row exactly count once."),
         p("Traceability: every figure carries a hover naming its cell (role × level × place) "
           "and sources, and the attributes data-cell/data-stat or data-fig with data-value; "
           "guide.json holds every cell and every derived figure, guide.csv every cell."),

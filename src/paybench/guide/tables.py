@@ -14,13 +14,8 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from paybench.bench import (
-    DEFAULT_ANNUAL_GROWTH,
-    DEFAULT_EFFECTIVE_DATE,
-    BenchmarkModel,
-    CellPlace,
-    natural_level,
-)
+from paybench.bench import NATIONAL, PARAMS, REMOTE, BenchmarkModel, CellPlace, natural_level
+from paybench.bench.scopes import metro_place
 from paybench.errors import InputError
 from paybench.normalize.levels import LEVELS
 from paybench.normalize.roles import AREAS, ML_ROLE_IDS, Role, roles
@@ -32,8 +27,6 @@ NATIONAL_LEVELS = ("entry", "mid", "senior")
 """Levels shown nationally for every role (leadership roles: their own level)."""
 LADDER_ROLES_EXTRA = ("software-engineer",)
 """Besides the ML roles, roles priced at every level nationally (pay by level)."""
-REMOTE = CellPlace(scope="remote", country="US", label="Remote (US)")
-NATIONAL = CellPlace(scope="national", country="US", label="United States")
 TECH_SOC_GROUP = "15-0000"
 """Metros are ranked by OEWS employment in computer and mathematical occupations (the
 finer group 15-1200 is published nationally only)."""
@@ -113,7 +106,7 @@ class GuideData:
     rows: list[GuideRow] = field(default_factory=list)
     store_sources: list[dict[str, Any]] = field(default_factory=list)
     parameters: dict[str, Any] = field(default_factory=dict)
-    year: int = DEFAULT_EFFECTIVE_DATE.year
+    year: int = PARAMS.effective_date.year
     selected_roles: list[str] = field(default_factory=list)
     model: BenchmarkModel | None = field(default=None, repr=False, compare=False)
     _index: dict[str, GuideRow] = field(default_factory=dict, repr=False, compare=False)
@@ -135,8 +128,7 @@ class GuideData:
         """The row for role x level x place (national by default), computed and added to
         the guide's rows when not there yet (so every figure shown has its row)."""
         place = place or NATIONAL
-        key = place.key if place.scope != "remote" else "remote"
-        found = self.find(role, level, key)
+        found = self.find(role, level, place.guide_key)
         if found is not None:
             if tables not in found.tables.split(","):
                 found.tables = ",".join(filter(None, [found.tables, tables]))
@@ -177,7 +169,7 @@ def _row(model: BenchmarkModel, role_id: str, level: str, place: CellPlace, tabl
     role = roles()[role_id]
     return GuideRow(
         role=role.id, role_name=role.name, area=role.area, level=level,
-        scope=place.scope, place=place.key if place.scope != "remote" else "remote",
+        scope=place.scope, place=place.guide_key,
         place_label=place.label,
         p10=cell.p10, p25=cell.p25, p50=cell.p50, p75=cell.p75, p90=cell.p90,
         n=cell.n, n_parent=cell.n_parent, method=cell.method, confidence=cell.confidence,
@@ -192,7 +184,7 @@ def _row(model: BenchmarkModel, role_id: str, level: str, place: CellPlace, tabl
 
 def build_guide(
     store: Store, *, metros: int = 25, effective: dt.date | None = None,
-    growth: float = DEFAULT_ANNUAL_GROWTH, levels: tuple[str, ...] = GUIDE_LEVELS,
+    growth: float = PARAMS.annual_growth, levels: tuple[str, ...] = GUIDE_LEVELS,
     roles_spec: str | None = None, year: int | None = None, remote: bool = True,
 ) -> GuideData:
     """Compute the guide's cells (annual USD base pay at the effective date):
@@ -206,7 +198,7 @@ def build_guide(
     own level instead: a 'mid-level CTO' does not exist. `year` names the guide's edition;
     the effective date defaults to 1 January of it (of 2026 when neither is given)."""
     if effective is None:
-        effective = dt.date(year, 1, 1) if year is not None else DEFAULT_EFFECTIVE_DATE
+        effective = dt.date(year, 1, 1) if year is not None else PARAMS.effective_date
     if year is None:
         year = effective.year
     if not 1990 <= year <= 2100:
@@ -214,22 +206,18 @@ def build_guide(
     if metros < 0:
         raise InputError("--metros must be zero or more")
     selected = select_roles(roles_spec)
-    model = BenchmarkModel.load(store, effective, growth)
+    model = BenchmarkModel.load(store, PARAMS.replace(effective_date=effective, annual_growth=growth))
     top = tech_metros(store, metros)
     if not selected:
         raise InputError("--roles selects no role")
-    local = [
-        CellPlace(scope="metro", country="US", metro=m["cbsa"], metro_name=m["area_name"],
-                  label=m["area_name"])
-        for m in top
-    ] + ([REMOTE] if remote else [])
+    local = [metro_place(m["cbsa"], m["area_name"]) for m in top] + ([REMOTE] if remote else [])
     data = GuideData(
         effective_date=effective, annual_growth=growth,
         generated_at=dt.datetime.now().isoformat(timespec="seconds"), metros=top,
         store_sources=store.status().to_dict("records"),
-        parameters={"shrinkage_k": model.shrinkage_k, "within_sd": model.within_sd,
-                    "level_offsets": model.level_offsets,
-                    "level_offsets_basis": model.level_offsets_basis,
+        parameters={"shrinkage_k": model.shrinkage_k_, "within_sd": model.within_sd_,
+                    "level_offsets": model.level_offsets_,
+                    "level_offsets_basis": model.level_offsets_basis_,
                     "oews_release": model.oews_release, "roles": roles_spec or "all",
                     "metros": metros, "remote": remote},
         year=year, selected_roles=[r.id for r in selected], model=model,

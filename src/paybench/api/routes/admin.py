@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Request
 
 from paybench.api.deps import ADMIN_ERRORS, require_admin, state
-from paybench.api.errors import ApiError, FieldError
+from paybench.api.errors import ApiError
 from paybench.api.models import (
     IngestOut,
     IngestRequest,
@@ -35,12 +35,12 @@ def ingest(request: Request, body: IngestRequest) -> IngestOut:
     st = state(request)
     path = FilePath(body.path)
     if not path.is_absolute():
-        raise FieldError("path", "give an absolute path on the server")
+        raise InputError(field="path", message="give an absolute path on the server")
     try:
         with st.db() as store:
             result = ingest_file(store, path, body.source)
     except InputError as exc:
-        raise FieldError("path" if "source" not in str(exc) else "source", str(exc)) from None
+        raise InputError(field="path" if "source" not in str(exc) else "source", message=str(exc)) from None
     finally:
         st.invalidate()
     return IngestOut(source=result.source, path=result.path, ingest_id=result.ingest_id,

@@ -10,7 +10,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from paybench.api.deps import ERRORS, level_param, place_param, role_levels, role_param, state
-from paybench.api.errors import FieldError
 from paybench.api.models import (
     CellsResponse,
     CompareResponse,
@@ -19,21 +18,20 @@ from paybench.api.models import (
     MetroOut,
     PublishedFigure,
 )
-from paybench.bench import SUBMISSION_MIN, BenchmarkCell, BenchmarkModel, CellPlace
+from paybench.bench import NATIONAL, PARAMS, BenchmarkCell, BenchmarkModel, CellPlace
 from paybench.errors import InputError
 from paybench.normalize.roles import AREAS
 from paybench.store import Store
 
 router = APIRouter(responses=ERRORS)
 
-NATIONAL = CellPlace(scope="national", country="US", label="United States")
 MAX_COMPARE = 4
 
 
 def public_cell(cell: BenchmarkCell) -> BenchmarkCell:
-    """The cell as served: evidence from fewer than SUBMISSION_MIN submissions is not listed
+    """The cell as served: evidence from fewer than `PARAMS.submission_min` submissions is not listed
     (those submissions are not used either; listing them would reveal they exist)."""
-    kept = [e for e in cell.sources if not (e.source == "submission" and e.n < SUBMISSION_MIN)]
+    kept = [e for e in cell.sources if not (e.source == "submission" and e.n < PARAMS.submission_min)]
     if len(kept) == len(cell.sources):
         return cell
     return cell.model_copy(update={"sources": kept})
@@ -45,7 +43,7 @@ def compute_cell(model: BenchmarkModel, role: str, level: str, place: CellPlace,
     try:
         return public_cell(model.cell(role, level, place))
     except InputError as exc:
-        raise FieldError(field, str(exc)) from None
+        raise InputError(field=field, message=str(exc)) from None
 
 
 def _published(model: BenchmarkModel, role: str, levels: list[str],
@@ -108,7 +106,7 @@ def compare(
 ) -> CompareResponse:
     """One role in up to four places, or up to four roles in one place, side by side."""
     if len(role) > 1 and len(place) > 1:
-        raise FieldError("place", "compare several places for one role, or several roles in "
+        raise InputError(field="place", message="compare several places for one role, or several roles in "
                          "one place, not both")
     lvl = level_param(level)
     roles_found = [role_param(r) for r in role]
@@ -139,7 +137,7 @@ def guide(
     """The salary guide tables: mid and senior ranges for every role, nationally and in the
     25 largest tech metros (built once per store version; filter and page here)."""
     if area is not None and area not in AREAS:
-        raise FieldError("area", f"unknown area {area!r}; expected one of {', '.join(AREAS)}")
+        raise InputError(field="area", message=f"unknown area {area!r}; expected one of {', '.join(AREAS)}")
     role_id = role_param(role).id if role else None
     lvl = level_param(level) if level else None
     key = place_param(place).key if place else None

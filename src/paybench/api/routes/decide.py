@@ -21,7 +21,6 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from paybench.api.deps import ERRORS, level_param, place_param, role_param, state
-from paybench.api.errors import FieldError
 from paybench.api.routes.cells import public_cell
 from paybench.api.state import ServerState
 from paybench.bench import BenchmarkCell
@@ -45,7 +44,7 @@ from paybench.decide.roster import (
     _employee,
     check_roster,
 )
-from paybench.errors import PaybenchError
+from paybench.errors import InputError, PaybenchError
 
 router = APIRouter(responses=ERRORS, tags=["decide"])
 
@@ -140,7 +139,7 @@ class OffersOut(BaseModel):
 
 
 def _checked_offer(body: OfferIn, where: str) -> Offer:
-    """The offer with its role resolved to an id; FieldError naming the field at fault."""
+    """The offer with its role resolved to an id; InputError naming the field at fault."""
     data = body.model_dump()
     if body.role is not None:
         data["role"] = role_param(body.role, f"{where}.role").id
@@ -173,7 +172,7 @@ def evaluate_offers(request: Request, body: OffersRequest) -> OffersOut:
         try:
             evaluations.append(evaluate_offer(offer, mk))
         except PaybenchError as exc:
-            raise FieldError(_field_for(str(exc), where), str(exc)) from None
+            raise exc.with_field(_field_for(str(exc), where)) from None
         offers.append(offer)
     if len(offers) == 1:
         e = evaluations[0]
@@ -242,7 +241,7 @@ def _assumptions(body: ContractRequest) -> ContractAssumptions:
                  "billable_hours_per_year" if "billable" in message else
                  "standard_hours_per_year" if "standard hours" in message else
                  "hours_per_day" if "per day" in message else "assumptions")
-        raise FieldError(field, message) from None
+        raise InputError(field=field, message=message) from None
 
 
 @router.post("/contract", response_model=ContractOut)
@@ -253,7 +252,8 @@ def contract(request: Request, body: ContractRequest) -> ContractOut:
     the rate is placed among published contract ranges, survey contract rows and the
     W2-equivalent rates of the role's salary cells."""
     if (body.hourly_rate is None) == (body.salary is None):
-        raise FieldError("hourly_rate", "give either hourly_rate (USD per hour) or salary (annual USD)")
+        raise InputError("give either hourly_rate (USD per hour) or salary (annual USD)",
+                         field="hourly_rate")
     assumptions = _assumptions(body)
     try:
         if body.hourly_rate is not None:
@@ -261,7 +261,7 @@ def contract(request: Request, body: ContractRequest) -> ContractOut:
         else:
             conv, direction = salary_to_contract(body.salary or 0.0, assumptions), "salary_to_rate"
     except PaybenchError as exc:
-        raise FieldError("hourly_rate" if body.hourly_rate is not None else "salary", str(exc)) from None
+        raise exc.with_field("hourly_rate" if body.hourly_rate is not None else "salary") from None
     placed = None
     if body.role is not None:
         role = role_param(body.role).id
@@ -271,7 +271,7 @@ def contract(request: Request, body: ContractRequest) -> ContractOut:
             placed = contract_market(market(state(request)), role, conv.hourly_rate, place=body.place,
                                      level=level, assumptions=assumptions)
         except PaybenchError as exc:
-            raise FieldError("place", str(exc)) from None
+            raise InputError(field="place", message=str(exc)) from None
     return ContractOut(direction=direction, conversion=conv, market=placed)
 
 
@@ -296,13 +296,13 @@ def _bands(st: ServerState, body: BandsRequest) -> BandTable:
     place_param(body.place)
     levels = [level_param(lv, f"levels.{i}") for i, lv in enumerate(body.levels)] if body.levels else None
     if levels is not None and len(set(levels)) != len(levels):
-        raise FieldError("levels", "a level is listed twice")
+        raise InputError(field="levels", message="a level is listed twice")
     try:
         return build_bands(market(st), role, body.place, percentile=body.percentile,
                            spread_pct=body.spread, levels=levels, include_management=body.management,
                            min_progression_pct=body.min_progression)
     except PaybenchError as exc:
-        raise FieldError("place", str(exc)) from None
+        raise InputError(field="place", message=str(exc)) from None
 
 
 @router.get("/bands", response_model=BandTable)
@@ -365,7 +365,7 @@ def roster_from_csv(text: str) -> tuple[list[tuple[int, Employee]], list[RosterR
     lines = text.lstrip("\ufeff")
     first = lines.split("\n", 1)[0]
     if not first.strip():
-        raise FieldError("csv", "first line is empty; expected a header row")
+        raise InputError(field="csv", message="first line is empty; expected a header row")
     counts = {d: first.count(d) for d in (",", "\t", ";", "|")}
     delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
     reader = csv.reader(io.StringIO(lines, newline=""), delimiter=delimiter)
@@ -373,7 +373,7 @@ def roster_from_csv(text: str) -> tuple[list[tuple[int, Employee]], list[RosterR
         header = [c.strip().lower() for c in next(reader)]
         missing = [c for c in REQUIRED_COLUMNS if c not in header]
         if missing:
-            raise FieldError("csv", f"not a roster: missing column(s) {', '.join(missing)}")
+            raise InputError(field="csv", message=f"not a roster: missing column(s) {', '.join(missing)}")
         good: list[tuple[int, Employee]] = []
         bad: list[RosterRejected] = []
         for number, values in enumerate(reader, 1):
@@ -389,11 +389,11 @@ def roster_from_csv(text: str) -> tuple[list[tuple[int, Employee]], list[RosterR
             except PaybenchError as exc:
                 bad.append(RosterRejected(row=number, id=row["id"].strip() or None, reason=str(exc)))
     except csv.Error as exc:
-        raise FieldError("csv", f"not readable as CSV: {exc}") from None
+        raise InputError(field="csv", message=f"not readable as CSV: {exc}") from None
     if len(good) + len(bad) > MAX_ROSTER_ROWS:
-        raise FieldError("csv", f"at most {MAX_ROSTER_ROWS} rows per roster")
+        raise InputError(field="csv", message=f"at most {MAX_ROSTER_ROWS} rows per roster")
     if not good and not bad:
-        raise FieldError("csv", "no data rows")
+        raise InputError(field="csv", message="no data rows")
     return good, bad
 
 
@@ -403,10 +403,11 @@ def roster(request: Request, body: RosterRequest) -> RosterReport:
     (below minimum, above maximum), a summary by role x level, and the rows that could not
     be placed with their reasons. Evaluated in memory; nothing is written to the store."""
     if (body.employees is None) == (body.csv is None):
-        raise FieldError("employees", "give the roster as employees (a JSON list) or csv (text), not both")
+        raise InputError("give the roster as employees (a JSON list) or csv (text), not both",
+                         field="employees")
     if body.employees is not None:
         if not body.employees:
-            raise FieldError("employees", "the roster is empty")
+            raise InputError(field="employees", message="the roster is empty")
         employees = [(i, Employee(**e.model_dump())) for i, e in enumerate(body.employees, 1)]
         rejected: list[RosterRejected] = []
     else:
@@ -438,20 +439,20 @@ def posting_range_get(
     lvl = level_param(level)
     place_param(place)
     if (band_min is None) != (band_max is None):
-        raise FieldError("band_max" if band_max is None else "band_min",
-                         "give both band_min and band_max, or neither")
+        raise InputError("give both band_min and band_max, or neither",
+                         field="band_max" if band_max is None else "band_min")
     band = (band_min, band_max) if band_min is not None and band_max is not None else None
     if band is not None and band[0] > band[1]:
-        raise FieldError("band_min", f"band_min {band[0]:g} is above band_max {band[1]:g}")
+        raise InputError(field="band_min", message=f"band_min {band[0]:g} is above band_max {band[1]:g}")
     if band is None and not low_pct < high_pct:
-        raise FieldError("high_pct", f"high_pct {high_pct:g} must be above low_pct {low_pct:g}")
+        raise InputError(field="high_pct", message=f"high_pct {high_pct:g} must be above low_pct {low_pct:g}")
     try:
         _date_in_range(date, "date")
     except ValueError as exc:
-        raise FieldError("date", str(exc)) from None
+        raise InputError(field="date", message=str(exc)) from None
     try:
         return posting_range(market(state(request)), role_id, lvl, place, employer_size=employer_size,
                              remote=remote, band=band, low_pct=low_pct, high_pct=high_pct,
                              posting_date=date)
     except PaybenchError as exc:
-        raise FieldError("place", str(exc)) from None
+        raise InputError(field="place", message=str(exc)) from None

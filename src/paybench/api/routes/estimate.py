@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from paybench.api.deps import ERRORS, state
-from paybench.api.errors import ApiError, FieldError
+from paybench.api.errors import ApiError
 from paybench.api.models import TrainOut
 from paybench.api.state import ServerState
 from paybench.errors import InputError
@@ -140,7 +140,7 @@ def estimate_one(request: Request, body: EstimateRequest) -> EstimateOut:
     if isinstance(out, str):
         field = "place" if "place" in out or "cannot place" in out else (
             "level" if "level" in out else "years_experience" if "years" in out else "title")
-        raise FieldError(field, out)
+        raise InputError(field=field, message=out)
     return out
 
 
@@ -149,7 +149,7 @@ def estimate_batch(request: Request, body: BatchRequest) -> BatchOut:
     """Estimate up to 1,000 people at once (body up to 1 MiB)."""
     st = state(request)
     if len(body.items) > st.settings.batch_max_rows:
-        raise FieldError("items", f"at most {st.settings.batch_max_rows} items per batch")
+        raise InputError(field="items", message=f"at most {st.settings.batch_max_rows} items per batch")
     results = _estimate_many(st, body.items)
     return BatchOut(count=len(results),
                     estimates=[r if isinstance(r, EstimateOut) else None for r in results],

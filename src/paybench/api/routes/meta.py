@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Query, Request
 
 from paybench import __version__
 from paybench.api.deps import ERRORS, role_levels, role_param, state
-from paybench.api.errors import ApiError, FieldError
+from paybench.api.errors import ApiError
 from paybench.api.models import (
     Health,
     LevelList,
@@ -22,6 +22,7 @@ from paybench.api.models import (
     SourceStatus,
     StatusOut,
 )
+from paybench.errors import InputError
 from paybench.normalize.levels import IC_LEVELS, LEVEL_NAMES, LEVELS
 from paybench.normalize.roles import AREAS, ML_ROLE_IDS, Role, roles
 from paybench.store import Store
@@ -67,7 +68,7 @@ def list_roles(
 ) -> RoleList:
     """Roles of the taxonomy, filtered by area, words or the ML section."""
     if area is not None and area not in AREAS:
-        raise FieldError("area", f"unknown area {area!r}; expected one of {', '.join(AREAS)}")
+        raise InputError(field="area", message=f"unknown area {area!r}; expected one of {', '.join(AREAS)}")
     words = (q or "").lower().split()
     found = [
         r for r in roles().values()
@@ -82,7 +83,7 @@ def get_role_route(role_id: Annotated[str, Path(max_length=100)]) -> RoleOut:
     """One role by id (or the role a title maps to); 404 when none."""
     try:
         return _role_out(role_param(role_id, "role_id"))
-    except FieldError as exc:
+    except InputError as exc:
         raise ApiError(404, str(exc), "role_id") from None
 
 

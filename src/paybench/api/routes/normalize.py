@@ -9,7 +9,6 @@ from fastapi import APIRouter, Query
 from rapidfuzz import fuzz, process
 
 from paybench.api.deps import ERRORS
-from paybench.api.errors import FieldError
 from paybench.api.models import PlaceOut, TitleMatchOut, TitleSuggestion, TitleSuggestions
 from paybench.bench import cell_place
 from paybench.errors import InputError
@@ -95,5 +94,5 @@ def place_normalize(
         found = normalize_place(place)
         cell = cell_place(found)
     except InputError as exc:
-        raise FieldError("place", str(exc)) from None
+        raise InputError(field="place", message=str(exc)) from None
     return PlaceOut(text=place, **found.as_dict(), note=found.note, cell=cell)

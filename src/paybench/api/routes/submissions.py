@@ -6,12 +6,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from paybench.api.deps import ERRORS, state
-from paybench.api.errors import ApiError, FieldError
+from paybench.api.errors import ApiError
 from paybench.api.models import ErrorResponse, SubmissionCounts, SubmissionOut
-from paybench.bench import SUBMISSION_MIN
+from paybench.bench import PARAMS
 from paybench.submissions import (
     Submission,
-    SubmissionFieldError,
     prepare_submission,
     store_submission,
     submission_counts,
@@ -34,10 +33,7 @@ def submit(request: Request, submission: Submission) -> SubmissionOut | JSONResp
     if wait > 0:
         raise ApiError(429, f"too many submissions; retry in {wait:.0f} s",
                        headers={"Retry-After": str(max(1, round(wait)))})
-    try:
-        prepared = prepare_submission(submission)
-    except SubmissionFieldError as exc:
-        raise FieldError(exc.field, str(exc)) from None
+    prepared = prepare_submission(submission)
     model = st.model()
     with st.db() as store:
         result = store_submission(store, prepared, model)
@@ -52,4 +48,4 @@ def counts(request: Request) -> SubmissionCounts:
     """How many submissions are stored and held for review (never individual records)."""
     with state(request).db() as store:
         found = submission_counts(store)
-    return SubmissionCounts(**found, minimum_per_cell=SUBMISSION_MIN)
+    return SubmissionCounts(**found, minimum_per_cell=PARAMS.submission_min)

@@ -1,0 +1,490 @@
+"""Benchmark cells: percentiles of annual base pay for role x level x place.
+
+How a cell is computed (all in log pay, every figure aged to one effective date):
+
+1. Usable observations (`paybench.bench.observations`) are summarized per cell
+   (`paybench.bench.summary`: count, mean, spread, weighted quantiles P10-P90).
+2. Each cell has a prior from its parent: role x level nationally, itself built from the
+   role's OEWS occupation (national distribution) shifted by a level offset; a metro or state
+   cell's prior is the national cell moved by the OEWS pay differential of that place
+   (`paybench.bench.oews`); remote and country cells by the pooled observed gap.
+3. The cell's quantiles are the weighted mean, in log pay, of the observed quantiles
+   (weight n), the prior (weight k: the empirical-Bayes shrinkage constant estimated from
+   the spread of national cells around their priors, or `local_k` for a sub-national
+   cell's parent) and published figures for the same cell (`published_weight` each).
+
+Method: `direct` when the cell has at least `direct_min_n` observations, `shrunk` when it has
+fewer or published figures, `modelled` when it has neither and stands on its prior. Every
+constant is in `paybench.bench.params.MethodParams`. Money is annual US dollars.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel, Field
+
+from paybench.bench.oews import OewsPriors
+from paybench.bench.params import PARAMS, PERCENTILES, MethodParams, Z
+from paybench.bench.scopes import CellPlace, area_key, cell_place, published_place_matches
+from paybench.errors import InputError
+from paybench.normalize.levels import LEVELS
+from paybench.normalize.places import Place
+from paybench.normalize.roles import Role, get_role
+from paybench.store import Store
+
+
+class Evidence(BaseModel):
+    """What one source contributed to a cell."""
+
+    source: str
+    kind: str
+    n: int = Field(description="observations or figures from this source")
+    detail: str | None = None
+
+
+class BenchmarkCell(BaseModel):
+    """Percentiles of annual base pay (US dollars) for one role x level x place."""
+
+    role: str
+    role_name: str
+    level: str
+    place: CellPlace
+    p10: int
+    p25: int
+    p50: int
+    p75: int
+    p90: int
+    n: int = Field(description="distinct observations in the cell itself")
+    n_parent: int = Field(description="observations in the parent (role x level, national)")
+    sources: list[Evidence]
+    method: str = Field(description="direct, shrunk or modelled")
+    confidence: str = Field(description="high, medium or low")
+    data_weight: float = Field(description="share of the cell's weight that is data, 0-1")
+    place_differential: float | None = Field(
+        default=None, description="place pay / national pay - 1, from OEWS or the data")
+    published: list[str] = Field(default_factory=list, description="ids of published figures")
+    effective_date: dt.date
+    annual_growth: float
+    basis: str = Field(description="one sentence on how the cell was built")
+
+    def quantiles(self) -> dict[str, int]:
+        """The five percentiles as a dict {'p10': ..., 'p90': ...} (annual USD)."""
+        return {f"p{p}": getattr(self, f"p{p}") for p in PERCENTILES}
+
+
+@dataclass
+class LogDist:
+    """A log-pay distribution as five log quantiles (P10..P90, log annual USD)."""
+
+    q: dict[int, float]
+
+    @classmethod
+    def normal(cls, mu: float, sigma: float) -> LogDist:
+        """The quantiles of a normal distribution of log pay."""
+        return cls({p: mu + Z[p] * sigma for p in PERCENTILES})
+
+    @property
+    def median(self) -> float:
+        """The log median (P50)."""
+        return self.q[50]
+
+    def shift(self, delta: float) -> LogDist:
+        """Every quantile moved by `delta` (log pay)."""
+        return LogDist({p: v + delta for p, v in self.q.items()})
+
+
+def blend(parts: list[tuple[LogDist, float]]) -> LogDist:
+    """The weighted mean of distributions, quantile by quantile, in log pay."""
+    total = sum(w for _, w in parts)
+    return LogDist({p: sum(d.q[p] * w for d, w in parts) / total for p in PERCENTILES})
+
+
+def natural_level(role: Role) -> str:
+    """The level a role's OEWS occupation stands for: heads and directors, executives and
+    people managers (computer and information systems managers, SOC 11-3021) are their own
+    levels; everyone else is priced as a mid-level individual contributor."""
+    rid = role.id
+    if rid.startswith(("director", "head-of")) or "director" in rid:
+        return "director"
+    if role.area == "Executive":
+        return "executive"
+    if role.primary_soc == "11-3021":
+        return "manager"
+    return "mid"
+
+
+@dataclass
+class BenchmarkModel:
+    """Everything needed to compute any cell, read once from a store (`load`), under one set
+    of method parameters. Fitted values end in an underscore."""
+
+    params: MethodParams
+    observed: pd.DataFrame
+    evidence: pd.DataFrame
+    oews_: OewsPriors
+    published: pd.DataFrame
+    level_offsets_: dict[str, float] = field(default_factory=dict)
+    """Level offsets from the observations: level -> mean log-pay gap to the mid level."""
+    level_offsets_basis_: str = "OEWS anchors"
+    within_sd_: float | None = None
+    """Pooled within-cell standard deviation of log pay (None without enough data)."""
+    shrinkage_k_: float = PARAMS.default_shrinkage_k
+    """The empirical-Bayes prior weight of national cells (observations)."""
+    _obs_index: dict[tuple[str, str, str, str], dict[str, Any]] = field(default_factory=dict)
+    _evidence_index: dict[tuple[str, str, str, str], list[dict[str, Any]]] = field(
+        default_factory=dict)
+    _published_index: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
+
+    @property
+    def effective(self) -> dt.date:
+        """The date every figure is aged to."""
+        return self.params.effective_date
+
+    @property
+    def growth(self) -> float:
+        """The growth rate figures are aged at (fraction per year)."""
+        return self.params.annual_growth
+
+    @property
+    def oews_release(self) -> str:
+        """The OEWS release the priors come from, e.g. '2025A01'."""
+        return self.oews_.release
+
+    # ---------------------------------------------------------------- loading
+    @classmethod
+    def load(cls, store: Store, params: MethodParams = PARAMS) -> BenchmarkModel:
+        """The model of a store: read from the cache file beside the store when it was built
+        from the same content, code and parameters (`paybench.bench.cache`), else built."""
+        from paybench.bench.cache import load_model
+
+        return load_model(store, params)
+
+    @classmethod
+    def build(cls, store: Store, params: MethodParams = PARAMS) -> BenchmarkModel:
+        """Read the store's observations, OEWS cells and published figures and fit the
+        hyperparameters. InputError when the parameters are unusable or OEWS is missing."""
+        import ibis
+
+        from paybench.bench.summary import evidence_counts, observed_cells
+
+        if not 0 <= params.annual_growth < 0.5:
+            raise InputError(f"annual growth {params.annual_growth} must be between 0 and 0.5",
+                             field="growth")
+        oews = OewsPriors.load(store, params)
+        published = store.query(
+            """
+            SELECT * FROM statistics
+            WHERE kind = 'published' AND role IS NOT NULL AND level IS NOT NULL
+              AND component = 'base' AND period = 'year'
+              AND coalesce(employment_type, 'full_time') = 'full_time'
+            """
+        )
+        backend = ibis.duckdb.from_connection(store.con)
+        model = cls(params=params, observed=observed_cells(backend, params),
+                    evidence=evidence_counts(backend, params), oews_=oews, published=published)
+        model._index()
+        model._fit_hyperparameters()
+        return model
+
+    def _index(self) -> None:
+        for row in self.observed.to_dict("records"):
+            self._obs_index[(row["role"], row["level"], row["scope"], row["key"])] = row
+        for row in self.evidence.to_dict("records"):
+            ev_key = (row["role"], row["level"], row["scope"], row["key"])
+            self._evidence_index.setdefault(ev_key, []).append(row)
+        published = self.published.astype(object).where(self.published.notna(), None)
+        for row in published.to_dict("records"):
+            self._published_index.setdefault((row["role"], row["level"]), []).append(row)
+
+    def observed_cell(self, role: str, level: str, scope: str, key: str) -> dict[str, Any] | None:
+        """The observed summary of a cell (n, mean, sd, q10..q90 in log USD), if any."""
+        return self._obs_index.get((role, level, scope, key))
+
+    # ---------------------------------------------------------------- hyperparameters
+    def _fit_hyperparameters(self) -> None:
+        """Level offsets, within-cell spread and shrinkage k from national US cells."""
+        obs = self.observed
+        nat = obs[(obs["scope"] == "national") & (obs["n"] >= self.params.min_obs_for_offset)]
+        self.level_offsets_ = {}
+        if not nat.empty:
+            sd = (nat["sd"] ** 2 * (nat["n"] - 1)).sum() / max((nat["n"] - 1).sum(), 1)
+            self.within_sd_ = math.sqrt(sd)
+            mids = nat[nat["level"] == "mid"].set_index("role")["mean"]
+            for level in LEVELS:
+                rows = nat[(nat["level"] == level) & nat["role"].isin(mids.index)]
+                if len(rows) == 0:
+                    continue
+                diffs = rows["mean"].to_numpy() - mids.loc[rows["role"]].to_numpy()
+                weights = rows["n"].to_numpy()
+                self.level_offsets_[level] = float((diffs * weights).sum() / weights.sum())
+            if self.level_offsets_:
+                self.level_offsets_basis_ = "observed level gaps (pooled over roles), OEWS anchors elsewhere"
+            self.shrinkage_k_ = self._shrinkage_from(nat)
+
+    def _shrinkage_from(self, nat: pd.DataFrame) -> float:
+        """Empirical Bayes: k = within-cell variance / between-cell variance of cell means
+        around their OEWS-based priors (method of moments), clipped to `shrinkage_k_bounds`."""
+        low, high = self.params.shrinkage_k_bounds
+        resid, sampling = [], []
+        for row in nat.to_dict("records"):
+            try:
+                role = get_role(row["role"])
+            except InputError:
+                continue
+            prior = self._oews_prior(role, row["level"])
+            if prior is None:
+                continue
+            resid.append(row["mean"] - prior[0].median)
+            sampling.append((row["sd"] or 0.0) ** 2 / row["n"])
+        if len(resid) < 3 or self.within_sd_ is None:
+            return self.params.default_shrinkage_k
+        mean_r = sum(resid) / len(resid)
+        tau2 = sum((r - mean_r) ** 2 for r in resid) / (len(resid) - 1) - sum(sampling) / len(sampling)
+        if tau2 <= 0:
+            return high
+        return float(min(high, max(low, self.within_sd_**2 / tau2)))
+
+    # ---------------------------------------------------------------- priors
+    def oews_distribution(self, role: Role) -> tuple[LogDist, str] | None:
+        """The role's occupation distribution nationally (aged), with the SOC used."""
+        soc = self.oews_.first_soc(role.soc_codes)
+        if soc is None:
+            return None
+        found = self.oews_.aged_log_quantiles(soc)
+        assert found is not None
+        return LogDist(found), soc
+
+    def _level_offset(self, role: Role, level: str, sigma_total: float) -> float:
+        natural = natural_level(role)
+        if level in self.level_offsets_ and natural == "mid":
+            return self.level_offsets_[level]
+        return (self.params.anchor_z(level) - self.params.anchor_z(natural)) * sigma_total
+
+    def _oews_prior(self, role: Role, level: str) -> tuple[LogDist, str] | None:
+        found = self.oews_distribution(role)
+        if found is None:
+            return None
+        dist, soc = found
+        sigma_total = (dist.q[90] - dist.q[10]) / (Z[90] - Z[10])
+        sigma = (self.within_sd_ if self.within_sd_ is not None
+                 else sigma_total * self.params.within_level_spread_share)
+        mu = dist.median + self._level_offset(role, level, sigma_total)
+        return LogDist.normal(mu, sigma), soc
+
+    def place_differential(self, role: Role, place: CellPlace) -> tuple[float, str]:
+        """Log pay differential of a place against the nation for this role, and its basis.
+
+        Metro and state: the OEWS rule (`paybench.bench.oews`). Remote and other countries:
+        from observations when enough exist (else 0 for remote)."""
+        if place.scope == "national":
+            return 0.0, "national"
+        area = area_key(place)
+        if area is not None:
+            found = self.oews_.differential(role.soc_codes, area)
+            if found is None:
+                raise InputError(f"OEWS has no wages for {place.label}", field="place")
+            return found.log_value, found.basis(place.label)
+        return self._observed_differential(place)
+
+    def _observed_differential(self, place: CellPlace) -> tuple[float, str]:
+        """Pooled across roles and levels: mean log pay in the scope minus the matching
+        national cells, weighted by n, over cells with enough observations."""
+        num = den = 0.0
+        target_key = "US" if place.scope == "remote" else place.country
+        least = self.params.min_obs_for_offset
+        for (role, level, scope, key), row in self._obs_index.items():
+            if scope != place.scope or key != target_key or row["n"] < least:
+                continue
+            base = self._obs_index.get((role, level, "national", "US"))
+            if base is None or base["n"] < least:
+                continue
+            weight = 1 / (1 / row["n"] + 1 / base["n"])
+            num += weight * (row["mean"] - base["mean"])
+            den += weight
+        if den == 0:
+            if place.scope == "remote":
+                return 0.0, "no remote observations: remote taken at the national level"
+            raise InputError(f"no observations for {place.label}: cannot benchmark it", field="place")
+        return num / den, f"observed {place.label} vs US, pooled over roles and levels"
+
+    # ---------------------------------------------------------------- cells
+    def national(self, role: Role, level: str) -> tuple[LogDist, int, float, str]:
+        """The role x level national cell: (distribution, n, weight it stands for, basis).
+
+        The weight is n plus the prior's k: a local cell that borrows this one as its
+        parent weighs it by `local_k` instead."""
+        prior = self._oews_prior(role, level)
+        obs = self._obs_index.get((role.id, level, "national", "US"))
+        if prior is None and obs is None:
+            raise InputError(f"no OEWS occupation and no observations for role {role.id}",
+                             field="role")
+        parts: list[tuple[LogDist, float]] = []
+        n = int(obs["n"]) if obs is not None else 0
+        basis = []
+        if obs is not None:
+            parts.append((LogDist({p: obs[f"q{p}"] for p in PERCENTILES}), float(n)))
+            basis.append(f"{n} observations")
+        if prior is not None:
+            parts.append((prior[0], self.shrinkage_k_))
+            basis.append(f"OEWS {prior[1]} prior (k={self.shrinkage_k_:.0f})")
+        return blend(parts), n, sum(w for _, w in parts), "; ".join(basis)
+
+    def published_for(self, role: str, level: str, place: CellPlace) -> list[dict[str, Any]]:
+        """Published figures for exactly this cell."""
+        rows = self._published_index.get((role, level), [])
+        return [row for row in rows if published_place_matches(row, place)]
+
+    def cell(self, role_id: str, level: str, place: CellPlace) -> BenchmarkCell:
+        """Compute one cell. InputError (with its field) for an unknown role or level, or a
+        place the data cannot price."""
+        role = get_role(role_id)
+        if level not in LEVELS:
+            raise InputError(f"unknown level {level!r}; expected one of {', '.join(LEVELS)}",
+                             field="level")
+        p = self.params
+        nat_dist, n_nat, nat_weight, nat_basis = self.national(role, level)
+        if place.scope == "national":
+            diff, diff_basis = 0.0, "national"
+            prior, n = nat_dist, n_nat
+            parts: list[tuple[LogDist, float]] = [(nat_dist, nat_weight)]
+        else:
+            diff, diff_basis = self.place_differential(role, place)
+            prior = nat_dist.shift(diff)
+            obs = self._obs_index.get((role.id, level, place.scope, place.key))
+            n = int(obs["n"]) if obs is not None else 0
+            parts = [(prior, p.local_k)]
+            if obs is not None:
+                parts.append((LogDist({q: obs[f"q{q}"] for q in PERCENTILES}), float(n)))
+        pubs = self.published_for(role.id, level, place)
+        pub_dists, pub_used, pub_unused = self._published_distributions(pubs, prior)
+        parts.extend((d, p.published_weight) for d in pub_dists)
+        dist = blend(parts)
+        data_w = (n + p.published_weight * len(pub_dists)) / sum(w for _, w in parts)
+        method = "direct" if n >= p.direct_min_n else (
+            "shrunk" if n > 0 or pub_dists else "modelled")
+        unit = p.round_to_usd
+        quant = {f"p{q}": int(round(math.exp(dist.q[q]) / unit) * unit) for q in PERCENTILES}
+        ensure_monotone(quant)
+        if place.scope == "national":
+            basis = nat_basis
+        else:
+            basis = f"national cell ({nat_basis}) x {diff_basis}"
+            basis += f"; {n} local observations" if n else ""
+        if pub_dists:
+            basis += f"; {len(pub_used)} published figure(s) blended"
+        confidence = self.confidence(n, data_w, bool(pub_dists))
+        if place.scope != "national" and confidence == "low" and n_nat >= p.direct_min_n:
+            confidence = "medium"  # a strong national cell moved by an OEWS differential
+        return BenchmarkCell(
+            role=role.id, role_name=role.name, level=level, place=place, **quant,
+            n=n, n_parent=n_nat,
+            sources=self._sources(role, level, place, pub_used, pub_unused),
+            method=method, confidence=confidence,
+            data_weight=round(data_w, 3),
+            place_differential=None if place.scope == "national" else round(math.expm1(diff), 4),
+            published=pub_used,
+            effective_date=p.effective_date, annual_growth=p.annual_growth, basis=basis,
+        )
+
+    def confidence(self, n: int, data_weight: float, published: bool) -> str:
+        """high, medium or low, from the cell's own n and data weight (`MethodParams`)."""
+        p = self.params
+        if n >= p.direct_min_n and data_weight >= p.high_confidence_min_data_weight:
+            return "high"
+        if data_weight >= p.medium_confidence_min_data_weight or n >= p.medium_confidence_min_n \
+                or published:
+            return "medium"
+        return "low"
+
+    def _published_distributions(
+        self, pubs: list[dict[str, Any]], prior: LogDist
+    ) -> tuple[list[LogDist], list[str], list[str]]:
+        """Turn published figures into distributions: a median, mean or single value moves the
+        prior's centre; a low-high range pair is read as P25-P75 and sets centre and spread.
+        A lone range end ('over $220,000') is shown but not blended. Figures are aged from
+        their publication date. Returns (distributions, ids blended, ids not blended)."""
+        from paybench.bench.observations import age_log
+
+        out: list[LogDist] = []
+        used: list[str] = []
+        groups: dict[str, dict[str, tuple[float, str]]] = {}
+        for row in pubs:
+            stat, fid = row["stat"], str(row.get("figure_id") or row["citation"])
+            value = math.log(row["annual_usd"]) + age_log(as_date(row["published_on"]), self.params)
+            if stat in ("median", "p50", "value", "mean"):
+                out.append(prior.shift(value - prior.median))
+                used.append(fid)
+            elif stat in ("range_low", "range_high"):
+                key = str(row.get("group_key") or fid)
+                groups.setdefault(key, {})[stat] = (value, fid)
+        unused: list[str] = []
+        for pair in groups.values():
+            low, high = pair.get("range_low"), pair.get("range_high")
+            if low is not None and high is not None and high[0] > low[0]:
+                mu = (low[0] + high[0]) / 2
+                sigma = (high[0] - low[0]) / (Z[75] - Z[25])
+                out.append(LogDist.normal(mu, sigma))
+                used.extend([low[1], high[1]])
+            else:
+                unused.extend(v[1] for v in pair.values())
+        return out, sorted(used), sorted(unused)
+
+    def _sources(
+        self, role: Role, level: str, place: CellPlace, used: list[str], unused: list[str]
+    ) -> list[Evidence]:
+        out: list[Evidence] = []
+        scopes = [((role.id, level, place.scope, place.key), "in this cell")]
+        if place.scope != "national":
+            scopes.append(((role.id, level, "national", "US"), "national parent"))
+        for key, where in scopes:
+            for row in self._evidence_index.get(key, []):
+                n = int(row["n"])
+                if row["kind"] == "submitted" and n < self.params.submission_min:
+                    # k-anonymity: fewer than the minimum submissions are neither counted nor shown
+                    continue
+                out.append(Evidence(source=row["source"], kind=row["kind"], n=n, detail=where))
+        found = self.oews_distribution(role)
+        if found is not None:
+            out.append(Evidence(source="oews", kind="statistic", n=1,
+                                detail=f"OEWS {self.oews_release} {found[1]} national"
+                                + ("" if place.scope == "national" else " and place differential")))
+        if used:
+            out.append(Evidence(source="published", kind="published", n=len(used),
+                                detail="blended: " + ", ".join(used)))
+        if unused:
+            out.append(Evidence(source="published", kind="published", n=0,
+                                detail="shown, not blended (one end of a range): "
+                                + ", ".join(unused)))
+        return out
+
+
+def as_date(value: Any) -> dt.date:
+    """A date from a date, a datetime, a pandas Timestamp or ISO text."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return pd.Timestamp(value).date()
+
+
+def ensure_monotone(quant: dict[str, int]) -> None:
+    """Raise any percentile below the one before it to that value, in place."""
+    keys = [f"p{p}" for p in PERCENTILES]
+    for a, b in itertools.pairwise(keys):
+        if quant[b] < quant[a]:
+            quant[b] = quant[a]
+
+
+def benchmark(
+    store: Store, role: str, level: str, place: str | Place = "US", *,
+    params: MethodParams = PARAMS, model: BenchmarkModel | None = None,
+) -> BenchmarkCell:
+    """Compute one benchmark cell from a store (role id, level name, place text)."""
+    model = model or BenchmarkModel.load(store, params)
+    return model.cell(role, level, cell_place(place))

@@ -1,0 +1,102 @@
+"""Which observations count, and how pay is aged to the effective date: the one
+definition of each, used by benchmark cells, the estimator and the guide.
+
+Usable observations: full-time (or unstated) base pay, of a kind in `MethodParams.kinds_used`
+(or a narrower set a caller asks for), with positive annual USD, counted once per `dedup_key`
+(a hash of the raw row: about half of the ai-jobs.net survey repeats another row exactly);
+each row keeps the largest weight of its copies.
+
+Aging: pay observed on day d is carried to the effective date E at growth g as
+log(pay) + (E - d) / days_per_year x log(1 + g), in log annual USD.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from paybench.bench.params import PARAMS, MethodParams
+from paybench.store import Store
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+USABLE_COLUMNS: tuple[str, ...] = (
+    "source", "kind", "raw_title", "role", "level", "years_experience", "country", "state",
+    "metro", "work_mode", "company_size", "industry", "employer", "observed_on", "annual_usd")
+"""The columns of an observation that a usable row carries (one value per dedup_key)."""
+
+
+CONTRACT_TYPES: tuple[str, ...] = ("contract", "freelance")
+"""Employment types of contract pay (kept apart from the full-time pay cells stand on)."""
+
+
+def usable_observations(
+    backend: Any, params: MethodParams = PARAMS, *, kinds: Sequence[str] | None = None,
+    columns: Sequence[str] = USABLE_COLUMNS, contract: bool = False,
+) -> ir.Table:
+    """The usable observations as an Ibis table on any backend (DuckDB, PySpark): columns
+    `dedup_key`, `columns` and `weight` (the largest weight of the row's copies).
+    `kinds` narrows `params.kinds_used` (e.g. the guide leaves submissions out);
+    `contract` takes contract and freelance pay instead of full-time pay (same other rules)."""
+    t = backend.table("observations")
+    full_time = t.employment_type.isnull() | (t.employment_type == "full_time")
+    t = t.filter(
+        t.kind.isin(list(kinds if kinds is not None else params.kinds_used)),
+        t.component == "base",
+        t.annual_usd > 0,
+        t.employment_type.isin(list(CONTRACT_TYPES)) if contract else full_time,
+    )
+    return t.group_by("dedup_key").aggregate(
+        **{c: t[c].arbitrary() for c in columns}, weight=t.weight.max())
+
+
+def aged_log_pay(t: ir.Table, params: MethodParams = PARAMS) -> ir.FloatingValue:
+    """Log annual USD of each row of `t` (columns annual_usd, observed_on) aged to the
+    effective date (the Ibis form of `age_log`)."""
+    import ibis
+
+    years = ibis.literal(params.effective_date).delta(t.observed_on, unit="day") / params.days_per_year
+    return t.annual_usd.ln() + years * math.log1p(params.annual_growth)
+
+
+def age_log(on: dt.date, params: MethodParams = PARAMS) -> float:
+    """The log factor that ages pay observed on `on` to the effective date."""
+    return (params.effective_date - on).days / params.days_per_year * math.log1p(params.annual_growth)
+
+
+def usable_frame(
+    store: Store, params: MethodParams = PARAMS, *, kinds: Sequence[str] | None = None,
+    columns: Sequence[str] = USABLE_COLUMNS, contract: bool = False, us_only: bool = False,
+    roles: Sequence[str] | None = None, any_role: bool = False, with_title: bool = False,
+    aged: bool = False,
+) -> pd.DataFrame:
+    """The usable observations of a DuckDB store as a frame, ordered by dedup_key.
+
+    `contract`, `kinds`: as in `usable_observations`; `us_only`: rows whose country is US;
+    `roles`: rows of these role ids; `any_role`: rows with a role; `with_title`: rows with a
+    raw title; `aged`: adds `aged_usd`, annual USD aged to the effective date."""
+    import ibis
+
+    needed = list(dict.fromkeys([
+        *columns, *(["country"] if us_only else []), *(["role"] if roles is not None or any_role else []),
+        *(["raw_title"] if with_title else []), *(["annual_usd", "observed_on"] if aged else [])]))
+    t = usable_observations(ibis.duckdb.from_connection(store.con), params, kinds=kinds,
+                            columns=needed, contract=contract)
+    if us_only:
+        t = t.filter(t.country == "US")
+    if roles is not None:
+        t = t.filter(t.role.isin(list(roles)) if roles else ibis.literal(False))
+    if any_role:
+        t = t.filter(t.role.notnull())
+    if with_title:
+        t = t.filter(t.raw_title.notnull())
+    keep = ["dedup_key", *columns, "weight"]
+    if aged:
+        t = t.mutate(aged_usd=aged_log_pay(t, params).exp())
+        keep.append("aged_usd")
+    return t.select(keep).order_by("dedup_key").execute()

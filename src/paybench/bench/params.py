@@ -1,0 +1,104 @@
+"""Every constant of the benchmark method, with its unit, in one frozen object.
+
+`PARAMS` is the method as paybench publishes it. A different set (another effective date,
+growth rate, or any constant) is `PARAMS.replace(...)`; the benchmark cache keys on the whole
+object, so a model built under other parameters is never reused (`paybench.bench.cache`).
+Values fitted from the data (level offsets, within-cell spread, shrinkage) are not here:
+they are attributes of `BenchmarkModel` named with a trailing underscore (`shrinkage_k_`),
+as scikit-learn names fitted attributes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+from statistics import NormalDist
+from typing import Any
+
+PERCENTILES: tuple[int, ...] = (10, 25, 50, 75, 90)
+"""The percentiles a cell publishes (P10-P90, as BLS OEWS publishes wages)."""
+
+Z: dict[int, float] = {p: NormalDist().inv_cdf(p / 100) for p in PERCENTILES}
+"""Standard-normal z-score of each published percentile (P10 -> -1.2816...)."""
+
+
+def _z(share: float) -> float:
+    return NormalDist().inv_cdf(share)
+
+
+_LEVEL_ANCHOR_Z: tuple[tuple[str, float], ...] = (
+    ("entry", Z[25]), ("mid", 0.0), ("senior", Z[75]), ("staff", Z[90]), ("principal", _z(0.95)),
+    ("manager", _z(0.80)), ("director", _z(0.93)), ("executive", _z(0.97)),
+)
+
+
+@dataclass(frozen=True)
+class MethodParams:
+    """The benchmark method's constants. Money is annual US dollars; weights are counted in
+    observations; shares are fractions of 1. Frozen and hashable: it is part of the cache key."""
+
+    effective_date: dt.date = dt.date(2026, 1, 1)
+    """Every figure is aged to this date (a guide's edition: 1 January of its year)."""
+    annual_growth: float = 0.03
+    """Pay growth used to age figures, fraction per year (a stated assumption; `--growth`)."""
+    days_per_year: float = 365.25
+    """Length of the year when aging by a span of days (the Julian year)."""
+    kinds_used: tuple[str, ...] = ("paid", "filed", "posted", "submitted")
+    """Observation kinds that count in a cell (statistics and published figures enter apart)."""
+    direct_min_n: int = 30
+    """A cell with at least this many observations of its own is `direct`."""
+    published_weight: float = 10.0
+    """A published figure blended into its cell counts as this many observations."""
+    default_shrinkage_k: float = 10.0
+    """Prior weight, in observations, of a national cell's OEWS prior when the data cannot
+    estimate it (the empirical-Bayes k)."""
+    local_k: float = 10.0
+    """Weight, in observations, of the national parent in a metro, state, remote or country cell."""
+    shrinkage_k_bounds: tuple[float, float] = (2.0, 100.0)
+    """The empirical-Bayes k is clipped to this range (observations); the upper end is also
+    used when the between-cell variance is not positive."""
+    within_level_spread_share: float = 0.75
+    """Without observations, a level's log-pay spread is this share of the OEWS occupation's
+    (the occupation spans all levels; one level is narrower)."""
+    level_anchor_z: tuple[tuple[str, float], ...] = _LEVEL_ANCHOR_Z
+    """Without observations, a level's median sits at this z-score of its role's OEWS
+    occupation distribution: entry P25, mid P50, senior P75, staff P90, principal P95;
+    manager P80, director P93, executive P97."""
+    min_obs_for_offset: int = 20
+    """Cells need this many observations to inform level offsets, spreads, shrinkage and
+    observed (remote, country) differentials."""
+    submission_min: int = 5
+    """Submissions count in a cell only when it holds at least this many (k-anonymity;
+    Radford's and LinkedIn Salary's cohort minimums are of this order)."""
+    differential_employment_k: float = 2000.0
+    """A place differential from the role's own occupations is trusted as E / (E + this),
+    E their local OEWS employment (jobs); the rest comes from the occupation group's."""
+    fallback_socs: tuple[str, ...] = ("15-1200", "15-0000", "00-0000")
+    """Occupation groups for a place differential when the role's own occupations are thin
+    or absent there: computer occupations (national only in OEWS), computer and
+    mathematical occupations, then all occupations."""
+    high_confidence_min_data_weight: float = 0.75
+    """A direct cell is `high` confidence when data carry at least this share of its weight."""
+    medium_confidence_min_data_weight: float = 0.4
+    """... `medium` when data or published figures carry at least this share ..."""
+    medium_confidence_min_n: int = 10
+    """... or the cell holds at least this many observations."""
+    round_to_usd: int = 100
+    """Published percentiles are rounded to this many dollars."""
+
+    def replace(self, **changes: Any) -> MethodParams:
+        """A copy with some constants changed (`dataclasses.replace`)."""
+        return dataclasses.replace(self, **changes)
+
+    def anchor_z(self, level: str) -> float:
+        """The z-score a level's median sits at without observations (`level_anchor_z`)."""
+        return dict(self.level_anchor_z)[level]
+
+    def key(self) -> tuple[Any, ...]:
+        """Every value as a plain tuple (name, value), for cache keys."""
+        return tuple((f.name, getattr(self, f.name)) for f in dataclasses.fields(self))
+
+
+PARAMS = MethodParams()
+"""The method as paybench publishes it."""

@@ -88,10 +88,10 @@ def test_offer_from_title_without_total_figures(client: httpx.Client) -> None:
 
 
 @pytest.mark.parametrize(("offer", "field", "words"), [
-    ({"base": -200000}, "offers.0.base", "greater than 0"),
+    ({"base": -200000}, "offers.0.base", "positive annual amount"),
     ({"vesting": [25, 25, 25]}, "offers.0.vesting", "sums to 75%, not 100%"),
     ({"vesting": "40/40/40"}, "offers.0.vesting", "not 100%"),
-    ({"sign_on": -1}, "offers.0.sign_on", "greater than or equal to 0"),
+    ({"sign_on": -1}, "offers.0.sign_on", "cannot be negative"),
     ({"place": "Narnia"}, "offers.0.place", "Narnia"),
     ({"role": "zzqx-not-a-role"}, "offers.0.role", "unknown role"),
     ({"level": "galactic"}, "offers.0.level", "galactic"),
@@ -109,7 +109,7 @@ def test_offer_count_and_title_errors(client: httpx.Client) -> None:
     assert_error(client.post(f"{API}/offers/evaluate", json={"offers": [OFFER_A] * 5}), 422, "offers")
     r = client.post(f"{API}/offers/evaluate", json={"offers": [
         OFFER_A, {"base": 100000, "title": "Chief Llama Whisperer"}]})
-    assert "cannot find a role" in assert_error(r, 422, "offers.1.title")
+    assert "no tech role matches" in assert_error(r, 422, "offers.1.title")
 
 
 # --------------------------------------------------------------------------- contract
@@ -285,7 +285,7 @@ def test_openapi_describes_the_decision_tools(client: httpx.Client) -> None:
         schema = op["responses"]["200"]["content"]["application/json"]["schema"]
         assert "$ref" in schema, (path, schema)
         assert "422" in op["responses"]
-    assert {"OffersOut", "ContractOut", "BandTable", "RosterReport", "PostingRange"} <= set(
+    assert {"OfferReport", "ContractResult", "BandTable", "RosterReport", "PostingRange"} <= set(
         spec["components"]["schemas"])
 
 

@@ -91,4 +91,4 @@ def test_cli_bands(fresh_db: Path) -> None:
     assert b["minimum"] == pytest.approx(2 * b["midpoint"] / 2.4, abs=1)
     bad = subprocess.run([sys.executable, "-m", "paybench", "bands", "--role", MLE, "--place", "Atlantis"],
                          capture_output=True, text=True, env=env, timeout=300)
-    assert bad.returncode == 1 and bad.stderr.startswith("error: cannot place 'Atlantis'")
+    assert bad.returncode == 1 and bad.stderr.startswith("error: --place: cannot place 'Atlantis'")

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
 
 from paybench.decide.contract import (
     ContractAssumptions,
@@ -18,7 +17,7 @@ from paybench.decide.contract import (
     salary_to_contract,
 )
 from paybench.decide.market import Market
-from paybench.errors import MoneyError
+from paybench.errors import InputError, MoneyError
 from paybench.store import Store
 
 MLE = "machine-learning-engineer"
@@ -60,10 +59,12 @@ def test_bad_inputs() -> None:
         contract_to_salary(150_000)
     with pytest.raises(MoneyError, match="salary must be positive"):
         salary_to_contract(0)
-    with pytest.raises(ValidationError, match="bench share"):
+    with pytest.raises(InputError, match="bench share") as bench:
         ContractAssumptions(bench_share=1.0)
-    with pytest.raises(ValidationError, match="leaves no working hours"):
+    assert bench.value.field == "bench_share"
+    with pytest.raises(InputError, match="leaves no working hours") as pto:
         ContractAssumptions(paid_time_off_days=300)
+    assert pto.value.field == "paid_time_off_days"
 
 
 def test_market_placement_and_seed_check(survey_db: Path) -> None:

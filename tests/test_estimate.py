@@ -54,7 +54,8 @@ def _copy_store(src: Path, dst_dir: Path) -> Path:
 def test_contributions_sum_to_the_estimate(small_db: Path) -> None:
     with Store(small_db) as store:
         est = estimate_one(store, EstimateRequest(
-            title="Senior ML Engineer", place="Boston, MA", years=6, company_size="L", remote="hybrid",
+            title="Senior ML Engineer", place="Boston, MA", years_experience=6, company_size="L",
+            remote="hybrid",
             skills=["pytorch"]))
     assert est.role == "machine-learning-engineer" and est.level == "senior"
     assert est.metro == "14460" and est.p10 < est.p50 < est.p90
@@ -234,7 +235,7 @@ def test_cli_estimate_train_evaluate(tmp_path: Path, small_db: Path, shared_data
     text = _run("estimate", "--title", "Data Scientist", "--place", "Austin, TX", db=db)
     assert text.returncode == 0 and "P50 $" in text.stdout
     bad = _run("estimate", "--title", "Data Scientist", "--place", "Xqzzyville, ZZ", db=db)
-    assert bad.returncode == 1 and bad.stderr.startswith("error: cannot place")
+    assert bad.returncode == 1 and bad.stderr.startswith("error: --place: cannot place")
     assert "Traceback" not in bad.stderr
     trained = _run("train", "--json", db=db)
     assert trained.returncode == 0, trained.stderr

@@ -272,8 +272,8 @@ def test_roles_filter(tmp_path: Path, defaults_db: Path) -> None:
 
 @pytest.mark.parametrize("args, message", [
     (("--roles", "Astronaut"), "--roles: 'Astronaut'"),
-    (("--format", "docx"), "--format: unknown docx"),
-    (("--year", "1200"), "--year 1200"),
+    (("--format", "docx"), "--format: unknown format docx"),
+    (("--year", "1200"), "--year: year 1200"),
     (("--metros", "-1"), "--metros"),
 ])
 def test_bad_options_one_line_error(tmp_path: Path, defaults_db: Path, args: tuple[str, ...],

@@ -18,6 +18,7 @@ from paybench.decide.offer import (
     evaluate_offer,
     load_offers,
     offer_from_dict,
+    offer_report,
     offer_years,
     vested_share_in_year,
 )
@@ -166,8 +167,9 @@ def test_unknown_place_and_role(market: Market) -> None:
 def test_load_offers_file(tmp_path: Path) -> None:
     path = tmp_path / "offers.json"
     path.write_text(json.dumps([{"base": 1e5, "role": MLE, "level": "mid"}] * 5), encoding="utf-8")
-    with pytest.raises(InputError, match="2-4 offers, found 5"):
-        load_offers(path)
+    with pytest.raises(InputError, match="2-4 to compare, found 5") as many:
+        offer_report(load_offers(path), market=None)  # type: ignore[arg-type]  # refused before use
+    assert many.value.field == "offers"
     path.write_text("{not json", encoding="utf-8")
     with pytest.raises(InputError, match="not JSON"):
         load_offers(path)

@@ -54,7 +54,7 @@ def test_compa_ratio_and_flags(tmp_path: Path, market: Market) -> None:
     assert e1.compa_ratio == pytest.approx(150_000 / senior.p50, abs=1e-4)
     assert e1.flag == "below minimum"  # 150,000 < 2 x mid / 2.4
     assert e2.compa_ratio == 1.0 and e2.flag == "" and e2.market_label == "P50"
-    assert e2.level == "senior" and "level from title" in e2.basis
+    assert e2.level == "senior" and "level from the title" in e2.basis
     assert e1.market_percentile == pytest.approx(percentile_of(150_000, senior).percentile, abs=0.05)
     assert rows["e3"].flag == "above maximum"
     # summary: MLE senior has 2 people, one below minimum; mean compa-ratio by hand
@@ -68,7 +68,7 @@ def test_bad_rows_have_reasons(tmp_path: Path, market: Market) -> None:
     report = check_roster(employees, market, rejected=rejected)
     reasons = {r.id: r.reason for r in report.rejected}
     assert "negative" in reasons["e4"]
-    assert "matches no role" in reasons["e5"]
+    assert "no tech role matches" in reasons["e5"]
     assert "cannot place 'Atlantis'" in reasons["e6"]
     assert "no level given" in reasons["e7"]
     assert "expected 5 fields, found 4" in next(r.reason for r in report.rejected if r.row == 8)

@@ -237,6 +237,6 @@ def test_skills_command_end_to_end(tmp_path: Path, fresh_db: Path) -> None:
     table = _run("skills", "--role", "machine-learning-engineer", "--top", "5", db=fresh_db)
     assert table.returncode == 0 and "PyTorch" in table.stdout and "n too small" in table.stdout
     unknown = _run("skills", "--role", "underwater-welder", db=fresh_db)
-    assert unknown.returncode == 1 and unknown.stderr.startswith("error: unknown role")
+    assert unknown.returncode == 1 and unknown.stderr.startswith("error: --role: unknown role")
     none = _run("skills", "--role", "data-engineer", "--json", db=fresh_db)
     assert none.returncode == 1 and "no job postings" in none.stderr

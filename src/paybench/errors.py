@@ -3,6 +3,12 @@ with a non-zero exit, the HTTP API as a 4xx JSON error naming the field at fault
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+M = TypeVar("M", bound=BaseModel)
+
 
 class PaybenchError(Exception):
     """Base for every error paybench reports to a user (one line, no traceback).
@@ -33,3 +39,24 @@ class MoneyError(InputError):
 
 class StoreError(PaybenchError):
     """The DuckDB store cannot be opened or is not in the expected shape."""
+
+
+def input_error(exc: ValidationError, prefix: str = "") -> InputError:
+    """A pydantic validation error as one InputError: the first error's message, naming its
+    field (dotted path, after `prefix`)."""
+    first = exc.errors()[0]
+    loc = ".".join(str(p) for p in first.get("loc", ()))
+    field = ".".join(x for x in (prefix, loc) if x) or None
+    message = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
+    given = first.get("input")
+    if first.get("type") != "value_error" and isinstance(given, int | float | str) and len(str(given)) < 60:
+        message += f" (got {given!r})"
+    return InputError(message, field=field)
+
+
+def validated(model: type[M], data: Any, prefix: str = "") -> M:
+    """`model.model_validate(data)`, with a validation error turned into an InputError."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise input_error(exc, prefix) from None

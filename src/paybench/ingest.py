@@ -21,12 +21,12 @@ Reader = Callable[[Path, IngestWriter, Any], None]
 def resolve_path(path: Path) -> Path:
     """A file path; for a directory of BLS flat files, its oe.data.* file."""
     if not path.exists():
-        raise InputError(f"no such file: {path}")
+        raise InputError(f"no such file: {path}", field="paths")
     if path.is_dir():
         candidates = sorted(path.glob("oe.data.*"))
         if len(candidates) == 1:
             return candidates[0]
-        raise InputError(f"{path} is a directory; name the file to ingest")
+        raise InputError(f"{path} is a directory; name the file to ingest", field="paths")
     return path
 
 
@@ -34,7 +34,7 @@ def detect_source(path: Path) -> str:
     """The source id whose format this file has (by its name and header), asking each
     file adapter's `sniff` in turn."""
     if path.stat().st_size == 0:
-        raise InputError(f"{path.name}: file is empty")
+        raise InputError(f"{path.name}: file is empty", field="paths")
     sources = file_sources()
     for source_id, module in sources.items():
         if hasattr(module, "sniff_path") and module.sniff_path(path):
@@ -46,7 +46,7 @@ def detect_source(path: Path) -> str:
     known = ", ".join(sorted(sources))
     raise InputError(
         f"{path.name}: cannot tell the format from its columns ({', '.join(header[:6])}...); "
-        f"pass --source ({known})"
+        f"name its source ({known})", field="source"
     )
 
 
@@ -58,7 +58,8 @@ def ingest_file(
     path = resolve_path(Path(path))
     sources = file_sources()
     if source is not None and source not in sources:
-        raise InputError(f"unknown source {source!r}; expected one of {', '.join(sources)}")
+        raise InputError(f"unknown source {source!r}; expected one of {', '.join(sources)}",
+                         field="source")
     source = source or detect_source(path)
     module = sources[source]
     return _ingest_once(

@@ -29,7 +29,7 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -233,8 +233,22 @@ def _write_observations(store: Store, observations: list[Observation], sha: str)
         return writer.ingest_id
 
 
-def pending_reviews(store: Store) -> list[dict[str, Any]]:
-    """Held-back submissions awaiting a decision, oldest first (with their records)."""
+class PendingReview(BaseModel):
+    """A held-back submission awaiting a decision (shown to admins only)."""
+
+    review_id: int
+    received_at: str
+    reason: str
+    role: str
+    level: str
+    metro: str | None
+    state: str | None
+    country: str | None
+    base_annual_usd: float
+
+
+def pending_reviews(store: Store) -> list[PendingReview]:
+    """Held-back submissions awaiting a decision, oldest first."""
     frame = store.query(
         "SELECT review_id, received_at, reason, record FROM submission_review "
         "WHERE status = 'pending' ORDER BY review_id")
@@ -242,12 +256,10 @@ def pending_reviews(store: Store) -> list[dict[str, Any]]:
     for row in frame.to_dict("records"):
         records = json.loads(row["record"])
         base = records[0]
-        out.append({
-            "review_id": int(row["review_id"]), "received_at": str(row["received_at"]),
-            "reason": row["reason"], "role": base["role"], "level": base["level"],
-            "metro": base["metro"], "state": base["state"], "country": base["country"],
-            "base_annual_usd": base["annual_usd"],
-        })
+        out.append(PendingReview(
+            review_id=int(row["review_id"]), received_at=str(row["received_at"]),
+            reason=row["reason"], role=base["role"], level=base["level"], metro=base["metro"],
+            state=base["state"], country=base["country"], base_annual_usd=base["annual_usd"]))
     return out
 
 
@@ -258,7 +270,7 @@ def decide_review(store: Store, review_id: int, approve: bool) -> str:
         "SELECT record FROM submission_review WHERE review_id = ? AND status = 'pending'",
         [review_id]).fetchone()
     if row is None:
-        raise InputError(f"no pending review {review_id}")
+        raise InputError(f"no pending review {review_id}", field="review_id")
     status = "approved" if approve else "rejected"
     if approve:
         observations = [Observation.model_validate(r) for r in json.loads(row[0])]

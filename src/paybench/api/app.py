@@ -87,7 +87,7 @@ def create_app(db_path: Path | str | None = None, settings: Settings | None = No
 
 def _warm(server: ServerState) -> None:
     try:
-        server.model()
+        server.engine.model()
         from paybench import charts  # the first SVG render starts the Vega engine (~2 s)
 
         charts.to_svg(charts.range_chart([{"label": "warm-up", "p25": 1, "p50": 2, "p75": 3}]))

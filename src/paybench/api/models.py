@@ -1,14 +1,16 @@
-"""Request and response models of the HTTP API (money in annual US dollars unless named)."""
+"""The models only the HTTP API has: errors, health, lists wrapping the core's records, and the
+admin requests. Every other request and response model is the core's own record (from
+`paybench.engine`, `paybench.bench`, `paybench.estimate`, `paybench.decide`, ...), so no field
+list is declared twice. Money is annual US dollars unless a name says otherwise."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from paybench.bench import BenchmarkCell, CellPlace
-from paybench.submissions import SubmissionResult
+from paybench.engine import LevelInfo, MetroInfo, RoleInfo
+from paybench.submissions import PendingReview
 
 
 class ErrorDetail(BaseModel):
@@ -34,82 +36,24 @@ class Health(BaseModel):
     uptime_seconds: float
 
 
-class SourceStatus(BaseModel):
-    """What the store holds from one source."""
-
-    source: str
-    files: int
-    rows_read: int
-    rows_kept: int
-    rows_quarantined: int
-    rows_skipped: int
-    last_ingest: str | None
-
-
-class StatusOut(BaseModel):
-    """The store's contents by source."""
-
-    sources: list[SourceStatus]
-    submissions: dict[str, int]
-
-
-class RoleOut(BaseModel):
-    """A canonical role of the taxonomy."""
-
-    id: str
-    name: str
-    area: str
-    soc_codes: list[str]
-    ml: bool = Field(description="in a salary guide's machine-learning / AI section")
-    levels: list[str] = Field(description="the levels the role is benchmarked at")
-
-
 class RoleList(BaseModel):
     """Roles, in taxonomy order."""
 
     count: int
-    roles: list[RoleOut]
-
-
-class LevelOut(BaseModel):
-    """A seniority level."""
-
-    id: str
-    name: str
-    individual_contributor: bool
+    roles: list[RoleInfo]
 
 
 class LevelList(BaseModel):
     """All levels in increasing seniority."""
 
-    levels: list[LevelOut]
-
-
-class MetroOut(BaseModel):
-    """A metro area (CBSA) with OEWS wages; employment in computer and mathematical
-    occupations (OEWS 15-0000) when published."""
-
-    cbsa: str
-    name: str
-    tech_employment: float | None
+    levels: list[LevelInfo]
 
 
 class MetroList(BaseModel):
     """Metros, largest tech employment first."""
 
     count: int
-    metros: list[MetroOut]
-
-
-class TitleMatchOut(BaseModel):
-    """A job title normalized to a role and a level."""
-
-    title: str
-    role: str | None
-    role_name: str | None
-    level: str | None
-    confidence: float
-    reason: str | None
+    metros: list[MetroInfo]
 
 
 class TitleSuggestion(BaseModel):
@@ -127,93 +71,6 @@ class TitleSuggestions(BaseModel):
 
     query: str
     suggestions: list[TitleSuggestion]
-
-
-class PlaceOut(BaseModel):
-    """A place normalized to country, state, metro (CBSA) and work mode, and the benchmark
-    cell scope it falls in."""
-
-    text: str
-    country: str | None
-    state: str | None
-    metro: str | None
-    metro_name: str | None
-    remote: bool
-    work_mode: str | None
-    note: str | None
-    cell: CellPlace
-
-
-class PublishedFigure(BaseModel):
-    """A figure published in a salary guide, with its citation (annual USD)."""
-
-    figure_id: str | None
-    level: str | None
-    stat: str
-    annual_usd: float
-    qualifier: str | None
-    place_label: str
-    published_on: dt.date | None
-    citation: str | None
-
-
-class CellsResponse(BaseModel):
-    """Benchmark cells for one role in one place, one per level, with the national cells
-    beside them and the published figures that match."""
-
-    role: str
-    role_name: str
-    place: CellPlace
-    cells: list[BenchmarkCell]
-    national: list[BenchmarkCell] = Field(description="the same levels nationally (empty when "
-                                          "the place is national)")
-    published: list[PublishedFigure]
-
-
-class CompareResponse(BaseModel):
-    """Cells side by side: one role in up to four places, or up to four roles in one place."""
-
-    level: str
-    cells: list[BenchmarkCell]
-
-
-class GuideRowOut(BaseModel):
-    """One row of the salary guide (annual USD base pay)."""
-
-    role: str
-    role_name: str
-    area: str
-    level: str
-    scope: str
-    place: str
-    place_label: str
-    p10: int
-    p25: int
-    p50: int
-    p75: int
-    p90: int
-    n: int
-    n_parent: int
-    method: str
-    confidence: str
-    sources: str
-    published: str
-    place_differential: float | None
-
-
-class GuideResponse(BaseModel):
-    """Guide tables: mid and senior ranges for every role, nationally and in the largest
-    tech metros (leadership roles at their own level)."""
-
-    effective_date: dt.date
-    metros: list[MetroOut]
-    count: int
-    total: int
-    rows: list[GuideRowOut]
-
-
-SubmissionOut = SubmissionResult
-"""What happened to a submission (the core's own record of it)."""
 
 
 class SubmissionCounts(BaseModel):
@@ -234,39 +91,10 @@ class IngestRequest(BaseModel):
     source: str | None = Field(default=None, max_length=40, description="force the format")
 
 
-class IngestOut(BaseModel):
-    """What an ingest did."""
-
-    source: str
-    path: str
-    ingest_id: int | None
-    already_ingested: bool
-    rows_read: int
-    rows_kept: int
-    rows_quarantined: int
-    rows_skipped: int
-    notes: list[str]
-    seconds: float
-
-
-class ReviewItem(BaseModel):
-    """A held-back submission (admin only)."""
-
-    review_id: int
-    received_at: str
-    reason: str
-    role: str
-    level: str
-    metro: str | None
-    state: str | None
-    country: str | None
-    base_annual_usd: float
-
-
 class ReviewList(BaseModel):
     """Held-back submissions awaiting a decision."""
 
-    pending: list[ReviewItem]
+    pending: list[PendingReview]
 
 
 class ReviewDecision(BaseModel):

@@ -21,16 +21,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from paybench.decide.market import (
-    Market,
-    cell_summary,
-    check_level,
-    check_place,
-    check_role,
-    value_at_percentile,
-)
+from paybench.decide.market import Market, cell_summary, value_at_percentile
 from paybench.errors import InputError
 from paybench.normalize.levels import IC_LEVELS
+from paybench.resolve import resolve_level, resolve_place, resolve_role
 
 MANAGEMENT_LEVELS: tuple[str, ...] = ("manager", "director")
 DEFAULT_MIN_PROGRESSION_PCT = 5.0
@@ -49,7 +43,8 @@ def band_limits(midpoint: float, spread_pct: float) -> tuple[float, float]:
 def check_spread(spread_pct: float) -> float:
     """A range spread in percent, 0 < spread <= 300."""
     if not 0 < spread_pct <= 300:
-        raise InputError(f"range spread {spread_pct:g}% must be above 0 and at most 300 (40 = 40%)")
+        raise InputError(f"range spread {spread_pct:g}% must be above 0 and at most 300 (40 = 40%)",
+                         field="spread")
     return spread_pct
 
 
@@ -100,18 +95,20 @@ def build_bands(
     levels: list[str] | None = None, include_management: bool = False,
     min_progression_pct: float = DEFAULT_MIN_PROGRESSION_PCT,
 ) -> BandTable:
-    """Bands for `role` in `place` (the Python API behind `paybench bands`)."""
-    role = check_role(role)
-    check_place(place)
+    """Bands for `role` (id, name or title) in `place` (`Paybench.bands` calls it)."""
+    role = resolve_role(role).role.id
+    resolve_place(place)
     check_spread(spread_pct)
     if not 0 < percentile < 100:
-        raise InputError(f"percentile {percentile:g} must be between 0 and 100")
+        raise InputError(f"percentile {percentile:g} must be between 0 and 100", field="percentile")
     if not 0 <= min_progression_pct <= 100:
-        raise InputError(f"minimum progression {min_progression_pct:g}% must be between 0 and 100")
+        raise InputError(f"minimum progression {min_progression_pct:g}% must be between 0 and 100",
+                         field="min_progression")
+    chosen: list[str]
     if levels:
-        chosen = [check_level(lv) for lv in levels]
+        chosen = [resolve_level(lv, f"levels.{i}") for i, lv in enumerate(levels)]
         if len(set(chosen)) != len(chosen):
-            raise InputError("a level is listed twice")
+            raise InputError("a level is listed twice", field="levels")
     else:
         chosen = list(IC_LEVELS) + (list(MANAGEMENT_LEVELS) if include_management else [])
     ladders: dict[str, list[str]] = {

@@ -31,13 +31,15 @@ Money: rates in USD per hour, salaries in annual USD.
 from __future__ import annotations
 
 import math
+from typing import Literal
 
 import pandas as pd
 from pydantic import BaseModel, Field, model_validator
 
-from paybench.decide.market import Market, PublishedFigure, check_level, check_role
+from paybench.decide.market import Market, PublishedFigure
 from paybench.errors import InputError, MoneyError
 from paybench.normalize.money import HOURS_PER_YEAR
+from paybench.resolve import resolve_level, resolve_place, resolve_role
 
 W2_EQUIVALENT_LEVELS = ("mid", "senior")
 
@@ -56,23 +58,31 @@ class ContractAssumptions(BaseModel):
 
     @model_validator(mode="after")
     def _check(self) -> ContractAssumptions:
+        """InputError (not a validation error) naming the assumption at fault."""
+        def bad(field: str, message: str) -> InputError:
+            return InputError(message, field=field)
+
         if not 0 < self.standard_hours_per_year <= 366 * 24:
-            raise ValueError(f"standard hours {self.standard_hours_per_year:g} must be between 0 and 8,784")
+            raise bad("standard_hours_per_year", f"standard hours {self.standard_hours_per_year:g} "
+                      "must be between 0 and 8,784")
         if not 0 < self.hours_per_day <= 24:
-            raise ValueError(f"hours per day {self.hours_per_day:g} must be between 0 and 24")
+            raise bad("hours_per_day", f"hours per day {self.hours_per_day:g} must be between 0 and 24")
         if self.paid_time_off_days < 0 or self.paid_time_off_days * self.hours_per_day >= \
                 self.standard_hours_per_year:
-            raise ValueError(f"paid time off {self.paid_time_off_days:g} days leaves no working hours")
+            raise bad("paid_time_off_days",
+                      f"paid time off {self.paid_time_off_days:g} days leaves no working hours")
         if not 0 <= self.bench_share < 1:
-            raise ValueError(f"bench share {self.bench_share:g} must be in [0, 1) (0.10 = 10%)")
+            raise bad("bench_share", f"bench share {self.bench_share:g} must be in [0, 1) (0.10 = 10%)")
         if not 0 <= self.benefits_load <= 2:
-            raise ValueError(f"benefits load {self.benefits_load:g} must be in [0, 2] (0.25 = 25% of salary)")
+            raise bad("benefits_load",
+                      f"benefits load {self.benefits_load:g} must be in [0, 2] (0.25 = 25% of salary)")
         if not 0 <= self.employer_payroll_tax <= 0.5:
-            raise ValueError(f"employer payroll tax {self.employer_payroll_tax:g} must be in [0, 0.5]")
+            raise bad("employer_payroll_tax",
+                      f"employer payroll tax {self.employer_payroll_tax:g} must be in [0, 0.5]")
         if self.billable_hours_per_year is not None and not \
                 0 < self.billable_hours_per_year <= self.standard_hours_per_year:
-            raise ValueError(f"billable hours {self.billable_hours_per_year:g} must be positive "
-                             "and at most the standard hours")
+            raise bad("billable_hours_per_year", f"billable hours {self.billable_hours_per_year:g} "
+                      "must be positive and at most the standard hours")
         return self
 
     @property
@@ -254,8 +264,8 @@ def contract_market(
     market: Market, role: str, hourly_rate: float | None = None, *, place: str = "US",
     level: str | None = None, assumptions: ContractAssumptions | None = None,
 ) -> ContractMarket:
-    """Place an hourly rate among the store's contract evidence for a role."""
-    role = check_role(role)
+    """Place an hourly rate among the store's contract evidence for a role (id, name or title)."""
+    role = resolve_role(role).role.id
     if hourly_rate is not None:
         _positive("hourly rate", hourly_rate)
     a = assumptions or ContractAssumptions()
@@ -266,7 +276,7 @@ def contract_market(
     survey_role = _survey(us[us["role"] == role] if not us.empty else us,
                           f"ai-jobs survey contract/freelance rows, {role}, US", hourly_rate)
     survey_all = _survey(us, "ai-jobs survey contract/freelance rows, all roles, US", hourly_rate)
-    levels = [check_level(level)] if level else list(W2_EQUIVALENT_LEVELS)
+    levels = [resolve_level(level)] if level else list(W2_EQUIVALENT_LEVELS)
     w2 = []
     for lvl in levels:
         cell = market.cell(role, lvl, place)
@@ -310,7 +320,42 @@ def _compare(value: float, low: float, high: float) -> str:
     return "within"
 
 
-def check_rate_inputs(rate: float | None, salary: float | None) -> None:
-    """Exactly one of a rate or a salary (for the CLI)."""
-    if (rate is None) == (salary is None):
-        raise InputError("give either --rate (USD per hour) or --salary (annual USD)")
+class ContractResult(BaseModel):
+    """A conversion with its formula, and the market placement when a role was given."""
+
+    direction: Literal["rate_to_salary", "salary_to_rate"]
+    conversion: ContractConversion
+    market: ContractMarket | None
+
+
+def contract_result(
+    hourly_rate: float | None, salary: float | None, *,
+    assumptions: ContractAssumptions | None = None, role: str | None = None,
+    level: str | None = None, place: str = "US", market: Market | None = None,
+) -> ContractResult:
+    """Convert exactly one of an hourly rate (USD per hour) or a salary (annual USD) and, with a
+    role (and the market), place the rate among the role's contract evidence (`Paybench.contract`
+    calls it). InputError naming the field at fault."""
+    if (hourly_rate is None) == (salary is None):
+        raise InputError("give either an hourly rate (USD per hour) or a salary (annual USD)",
+                         field="hourly_rate")
+    a = assumptions or ContractAssumptions()
+    direction: Literal["rate_to_salary", "salary_to_rate"]
+    try:
+        if hourly_rate is not None:
+            conv, direction = contract_to_salary(hourly_rate, a), "rate_to_salary"
+        else:
+            conv, direction = salary_to_contract(salary or 0.0, a), "salary_to_rate"
+    except InputError as exc:
+        raise exc.with_field("hourly_rate" if hourly_rate is not None else "salary") from None
+    placed = None
+    if role is not None and role.strip():
+        if market is None:
+            raise InputError("placing a rate in its market needs the market data", field="role")
+        resolve_role(role)
+        resolve_place(place)
+        if level:
+            resolve_level(level)
+        placed = contract_market(market, role, conv.hourly_rate, place=place, level=level,
+                                 assumptions=a)
+    return ContractResult(direction=direction, conversion=conv, market=placed)

@@ -14,15 +14,13 @@ import itertools
 import math
 from dataclasses import dataclass, field
 from statistics import NormalDist
-from typing import Any
 
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from paybench.bench import PERCENTILES, BenchmarkCell, BenchmarkModel, cell_place
+from paybench.bench import PERCENTILES, BenchmarkCell, BenchmarkModel
 from paybench.errors import InputError
-from paybench.normalize.levels import parse_level
-from paybench.normalize.roles import get_role
+from paybench.resolve import resolve_level, resolve_place, resolve_role
 from paybench.store import Store
 
 _NORMAL = NormalDist()
@@ -156,8 +154,13 @@ class Market:
         return cls(model=model, figures=figures, contract_rows=rows)
 
     def cell(self, role: str, level: str, place: str) -> BenchmarkCell:
-        """The benchmark cell for a role id, a level name and a place text (one-line errors)."""
-        return self.model.cell(check_role(role), check_level(level), cell_place(check_place(place)))
+        """The benchmark cell for a role (id, name or title), a level name and a place text;
+        InputError naming the field at fault (`paybench.resolve`)."""
+        cell_role = resolve_role(role).role.id
+        try:
+            return self.model.cell(cell_role, resolve_level(level), resolve_place(place))
+        except InputError as exc:
+            raise exc.with_field("place") from None
 
     def total_figures(self, role: str) -> list[PublishedFigure]:
         """Published total-compensation figures (annual) for a role."""
@@ -170,27 +173,6 @@ class Market:
                 and f.employment_type in ("contract", "freelance")]
 
 
-def check_role(role: str) -> str:
-    """A role id, validated (InputError naming close ids otherwise)."""
-    return get_role(role).id
-
-
-def check_level(level: str) -> str:
-    """A level name, validated (InputError listing the levels otherwise)."""
-    try:
-        return parse_level(level)
-    except ValueError as exc:
-        raise InputError(str(exc)) from None
-
-
-def check_place(place: str) -> str:
-    """A place text that `cell_place` can use; InputError ('cannot place ...') otherwise."""
-    if not isinstance(place, str) or not place.strip():
-        raise InputError("no place given")
-    cell_place(place)  # raises InputError for text that is not a place
-    return place
-
-
 def cell_summary(cell: BenchmarkCell) -> str:
     """One line of provenance for a cell: n, method, confidence and sources."""
     sources = ", ".join(f"{e.source} {e.kind} n={e.n}" + (f" ({e.detail})" if e.detail else "")
@@ -198,8 +180,3 @@ def cell_summary(cell: BenchmarkCell) -> str:
     return (f"{cell.role_name}, {cell.level}, {cell.place.label}: n={cell.n} "
             f"(national {cell.n_parent}), method {cell.method}, confidence {cell.confidence}; "
             f"sources: {sources}")
-
-
-def as_records(items: list[Any]) -> list[dict[str, Any]]:
-    """pydantic models to JSON-ready dicts."""
-    return [item.model_dump(mode="json") for item in items]

@@ -31,27 +31,34 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+from collections.abc import Sequence
 from pathlib import Path
 from statistics import NormalDist
 from typing import Any
 
-from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from paybench.bench import BenchmarkCell
-from paybench.decide.market import (
-    Market,
-    MarketPosition,
-    PublishedFigure,
-    cell_summary,
-    check_level,
-    check_place,
-    check_role,
-    percentile_of,
-)
-from paybench.errors import InputError
+from paybench.decide.market import Market, MarketPosition, PublishedFigure, cell_summary, percentile_of
+from paybench.errors import InputError, PaybenchError, input_error
+from paybench.resolve import resolve_place, role_level
 
 HORIZON_YEARS = 4
 """Years shown year by year, and averaged for the annualized figure."""
+MAX_OFFERS = 4
+"""Offers compared at once."""
+MAX_PAY = 100_000_000.0
+"""Upper bound of any annual amount an offer may carry (USD), to keep arithmetic finite."""
+MAX_GRANT = 10_000_000_000.0
+"""Upper bound of an equity grant or share count."""
 
 _Z25, _Z75 = NormalDist().inv_cdf(0.25), NormalDist().inv_cdf(0.75)
 
@@ -90,25 +97,42 @@ class Offer(BaseModel):
     """One job offer. Money in US dollars; `base` and `sign_on` as paid, the equity grant
     as its total value over the vesting schedule."""
 
-    label: str | None = Field(default=None, description="a name for the offer, e.g. the employer")
-    base: float = Field(description="annual base salary, USD")
-    bonus_pct: float = Field(default=0.0, description="target bonus, percent of base")
-    sign_on: float = Field(default=0.0, description="sign-on bonus paid in year 1, USD")
-    equity_value: float | None = Field(default=None, description="initial grant value, USD")
-    equity_shares: float | None = Field(default=None, description="initial grant in shares")
-    share_price: float | None = Field(default=None, description="USD per share, with equity_shares")
+    model_config = ConfigDict(extra="forbid")
+
+    label: str | None = Field(default=None, max_length=120,
+                              description="a name for the offer, e.g. the employer")
+    base: float = Field(le=MAX_PAY, description="annual base salary, USD")
+    bonus_pct: float = Field(default=0.0, le=200, description="target bonus, percent of base (at "
+                             "most 200)")
+    sign_on: float = Field(default=0.0, le=MAX_PAY, description="sign-on bonus paid in year 1, USD")
+    equity_value: float | None = Field(default=None, le=MAX_GRANT, description="initial grant value, USD")
+    equity_shares: float | None = Field(default=None, le=MAX_GRANT, description="initial grant in shares")
+    share_price: float | None = Field(default=None, le=1_000_000,
+                                      description="USD per share, with equity_shares")
     vesting: list[float] = Field(default_factory=lambda: [25.0, 25.0, 25.0, 25.0],
-                                 description="percent vesting in each year; sums to 100")
-    cliff_months: int = Field(default=12, description="months before anything vests")
-    refresher_value: float = Field(default=0.0, description="annual refresher grant value, USD")
+                                 description="percent vesting in each year ('25/25/25/25' or a "
+                                             "list); sums to 100")
+    cliff_months: int = Field(default=12, ge=0, le=120, description="months before anything vests")
+    refresher_value: float = Field(default=0.0, le=MAX_GRANT,
+                                   description="annual refresher grant value, USD")
     refresher_vesting: list[float] = Field(default_factory=lambda: [25.0, 25.0, 25.0, 25.0])
-    refresher_start_year: int = Field(default=2, description="year of the first refresher grant")
-    annual_raise_pct: float = Field(default=0.0, description="assumed yearly base raise, percent")
-    start_date: dt.date | None = None
-    role: str | None = Field(default=None, description="role id; or give title")
-    title: str | None = Field(default=None, description="job title, used when role is absent")
-    level: str | None = Field(default=None, description="level; from the title when absent")
-    place: str = Field(default="US", description="worksite: city, metro, state, 'Remote'")
+    refresher_start_year: int = Field(default=2, le=100,
+                                      description="year of the first refresher grant")
+    annual_raise_pct: float = Field(default=0.0, le=50, description="assumed yearly base raise, percent")
+    start_date: dt.date | None = Field(default=None, description="start date, 1900-2200")
+    role: str | None = Field(default=None, max_length=200, description="role id or job title; or give title")
+    title: str | None = Field(default=None, max_length=200,
+                              description="job title, used when role is absent")
+    level: str | None = Field(default=None, max_length=40, description="level; from the title when absent")
+    place: str = Field(default="US", min_length=1, max_length=200,
+                       description="worksite: city, metro, state, 'Remote'")
+
+    @field_validator("start_date")
+    @classmethod
+    def _start_in_range(cls, value: dt.date | None) -> dt.date | None:
+        if value is not None and not dt.date(1900, 1, 1) <= value <= dt.date(2200, 12, 31):
+            raise ValueError(f"start_date {value} must be between 1900-01-01 and 2200-12-31")
+        return value
 
     @field_validator("vesting", "refresher_vesting", mode="before")
     @classmethod
@@ -125,24 +149,32 @@ class Offer(BaseModel):
     def _refresher_sums(cls, value: list[float]) -> list[float]:
         return _check_schedule("refresher vesting schedule", value)
 
+    @field_validator("base")
+    @classmethod
+    def _base(cls, value: float) -> float:
+        if not math.isfinite(value) or value <= 0:
+            raise ValueError(f"base must be a positive annual amount, got {value:g}")
+        if value < 1000:
+            raise ValueError(f"base {value:g} looks hourly or in thousands; give annual USD")
+        return value
+
+    @field_validator("bonus_pct", "sign_on", "refresher_value", "annual_raise_pct", "equity_value",
+                     "equity_shares", "share_price")
+    @classmethod
+    def _not_negative(cls, value: float | None, info: ValidationInfo) -> float | None:
+        if value is not None and (not math.isfinite(value) or value < 0):
+            raise ValueError(f"{info.field_name} cannot be negative, got {value:g}")
+        return value
+
+    @field_validator("refresher_start_year")
+    @classmethod
+    def _start_year(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("refresher_start_year must be 1 or later")
+        return value
+
     @model_validator(mode="after")
     def _check(self) -> Offer:
-        if not math.isfinite(self.base) or self.base <= 0:
-            raise ValueError(f"base must be a positive annual amount, got {self.base:g}")
-        if self.base < 1000:
-            raise ValueError(f"base {self.base:g} looks hourly or in thousands; give annual USD")
-        for name in ("bonus_pct", "sign_on", "refresher_value", "annual_raise_pct"):
-            value = getattr(self, name)
-            if not math.isfinite(value) or value < 0:
-                raise ValueError(f"{name} cannot be negative, got {value:g}")
-        if self.bonus_pct > 200:
-            raise ValueError(f"bonus_pct {self.bonus_pct:g} is a percent of base; over 200 is not credible")
-        if self.annual_raise_pct > 50:
-            raise ValueError(f"annual_raise_pct {self.annual_raise_pct:g} is over 50%")
-        for name in ("equity_value", "equity_shares", "share_price"):
-            value = getattr(self, name)
-            if value is not None and (not math.isfinite(value) or value < 0):
-                raise ValueError(f"{name} cannot be negative, got {value:g}")
         if (self.equity_shares is None) != (self.share_price is None):
             raise ValueError("equity in shares needs both equity_shares and share_price")
         if self.equity_shares is not None and self.equity_value is not None:
@@ -153,8 +185,6 @@ class Offer(BaseModel):
                     f"{implied:,.0f}; give one of them")
         if not 0 <= self.cliff_months <= 12 * len(self.vesting):
             raise ValueError(f"cliff_months {self.cliff_months} must be between 0 and the vesting length")
-        if self.refresher_start_year < 1:
-            raise ValueError("refresher_start_year must be 1 or later")
         if self.role is None and not self.title:
             raise ValueError("give the offer's role (a role id) or its title")
         return self
@@ -240,55 +270,41 @@ class OfferEvaluation(BaseModel):
     total_market: TotalMarket
 
 
-def offer_from_dict(data: dict[str, Any], where: str = "offer") -> Offer:
-    """Validate one offer from a dict (a JSON object); InputError with one line on failure."""
+def offer_from_dict(data: Any, where: str = "offer") -> Offer:
+    """Validate one offer from a dict (a JSON object); InputError naming the field (after
+    `where`, e.g. 'offers.0.base') on failure."""
     if not isinstance(data, dict):
-        raise InputError(f"{where}: expected a JSON object with base, role or title, ...")
+        raise InputError("expected a JSON object with base, role or title, ...", field=where)
     try:
         return Offer.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"])
-        msg = str(first["msg"]).removeprefix("Value error, ")
-        raise InputError(f"{where}: {loc + ': ' if loc else ''}{msg}") from None
+        raise input_error(exc, where) from None
 
 
-def load_offers(path: Path) -> list[Offer]:
-    """Read one offer (a JSON object) or 2-4 offers (a JSON list) from a file."""
+def load_offers(path: Path) -> list[Any]:
+    """One offer (a JSON object) or several (a JSON list) from a file, as JSON objects (they
+    are validated where they are evaluated, `offer_report`)."""
     if not path.exists():
-        raise InputError(f"no such file: {path}")
+        raise InputError(f"no such file: {path}", field="file")
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
-        raise InputError(f"{path.name}: not UTF-8 text") from None
+        raise InputError(f"{path.name}: not UTF-8 text", field="file") from None
     except json.JSONDecodeError as exc:
-        raise InputError(f"{path.name}: not JSON ({exc.msg} at line {exc.lineno})") from None
-    items = data if isinstance(data, list) else [data]
-    if not 1 <= len(items) <= 4:
-        raise InputError(f"{path.name}: give one offer or a list of 2-4 offers, found {len(items)}")
-    return [offer_from_dict(item, f"{path.name} offer {i}") for i, item in enumerate(items, 1)]
+        raise InputError(f"{path.name}: not JSON ({exc.msg} at line {exc.lineno})", field="file") from None
+    return data if isinstance(data, list) else [data]
 
 
-def _role_level(offer: Offer) -> tuple[str, str, str]:
-    role, level, basis = offer.role, offer.level, []
-    if role is None or level is None:
-        from paybench.normalize.titles import normalize_title
-
-        assert offer.title is not None or role is not None
-        match = normalize_title(offer.title) if offer.title else None
-        if role is None:
-            if match is None or match.role is None:
-                reason = match.reason if match is not None else "no title"
-                raise InputError(f"{offer.name}: cannot find a role for title {offer.title!r} "
-                                 f"({reason}); give role")
-            role = match.role
-            basis.append(f"role from title {offer.title!r} (confidence {match.confidence:.2f})")
-        if level is None:
-            if match is None or match.level is None:
-                raise InputError(f"{offer.name}: no level given and none in the title; give level")
-            level = match.level
-            basis.append(f"level from title {offer.title!r}")
-    return check_role(role), check_level(level), "; ".join(basis) or "given"
+def _role_level(offer: Offer, where: str) -> tuple[str, str, str]:
+    """(role id, level, basis) of an offer; InputError naming `where`.role/.title/.level."""
+    try:
+        role, level, basis = role_level(offer.role, offer.level, title=offer.title, default_level=False,
+                                        role_field=f"{where}.role", title_field=f"{where}.title",
+                                        level_field=f"{where}.level")
+        resolve_place(offer.place, f"{where}.place")
+    except InputError as exc:
+        raise InputError(f"{offer.name}: {exc.message}", field=exc.field) from None
+    return role.id, level, basis
 
 
 def offer_years(offer: Offer) -> list[OfferYear]:
@@ -364,11 +380,13 @@ def _total_market(market: Market, role: str, total: float, differential: float) 
         "no percentile"))
 
 
-def evaluate_offer(offer: Offer, market: Market) -> OfferEvaluation:
-    """Evaluate one offer against the market (the Python API behind `paybench offer`)."""
-    role, level, role_basis = _role_level(offer)
-    check_place(offer.place)
-    cell = market.cell(role, level, offer.place)
+def evaluate_offer(offer: Offer, market: Market, where: str = "offer") -> OfferEvaluation:
+    """Evaluate one offer against the market; InputError naming `where` and its field."""
+    role, level, role_basis = _role_level(offer, where)
+    try:
+        cell = market.cell(role, level, offer.place)
+    except PaybenchError as exc:
+        raise exc.with_field(f"{where}.place") from None
     years = offer_years(offer)
     totals = [y.total for y in years]
     diff = cell.place_differential or 0.0
@@ -399,22 +417,42 @@ def evaluate_offer(offer: Offer, market: Market) -> OfferEvaluation:
     )
 
 
-class OfferComparison(BaseModel):
-    """Two to four offers side by side."""
+class OfferReport(BaseModel):
+    """Offers evaluated (years 1-4, annualized, steady state, market percentiles, metro
+    differential) and, for two or more, which leads on each measure."""
 
+    count: int
     evaluations: list[OfferEvaluation]
-    highest_first_year: str
-    highest_annualized: str
-    highest_national_equivalent: str = Field(
+    highest_first_year: str | None = Field(description="label of the offer; null for one offer")
+    highest_annualized: str | None
+    highest_national_equivalent: str | None = Field(
         description="highest annualized total after removing each metro's pay differential")
     notes: list[str]
 
 
-def compare_offers(offers: list[Offer], market: Market) -> OfferComparison:
+def offer_report(offers: Offer | dict[str, Any] | Sequence[Offer | dict[str, Any]],
+                 market: Market) -> OfferReport:
+    """Evaluate one offer or compare 2-4 (offers as `Offer` or JSON objects; `Paybench.offers`
+    calls it). InputError naming the offer's field ('offers.1.base') on failure."""
+    items: list[Any] = [offers] if isinstance(offers, Offer | dict) else list(offers)
+    if not 1 <= len(items) <= MAX_OFFERS:
+        raise InputError(f"give one offer or 2-{MAX_OFFERS} to compare, found {len(items)}",
+                         field="offers")
+    parsed = [o if isinstance(o, Offer) else offer_from_dict(o, f"offers.{i}")
+              for i, o in enumerate(items)]
+    if len(parsed) > 1:
+        return compare_offers(parsed, market)
+    e = evaluate_offer(parsed[0], market, "offers.0")
+    notes = [] if e.total_market.available else [f"{e.offer.name}: total percentile {e.total_market.label}"]
+    return OfferReport(count=1, evaluations=[e], highest_first_year=None, highest_annualized=None,
+                       highest_national_equivalent=None, notes=notes)
+
+
+def compare_offers(offers: list[Offer], market: Market) -> OfferReport:
     """Evaluate 2-4 offers and say which leads on first year, annualized and metro-adjusted."""
-    if not 2 <= len(offers) <= 4:
-        raise InputError(f"compare 2-4 offers, got {len(offers)}")
-    evals = [evaluate_offer(o, market) for o in offers]
+    if not 2 <= len(offers) <= MAX_OFFERS:
+        raise InputError(f"compare 2-{MAX_OFFERS} offers, got {len(offers)}", field="offers")
+    evals = [evaluate_offer(o, market, f"offers.{i}") for i, o in enumerate(offers)]
     names = [e.offer.name for e in evals]
     if len(set(names)) != len(names):
         for i, e in enumerate(evals, 1):
@@ -432,8 +470,8 @@ def compare_offers(offers: list[Offer], market: Market) -> OfferComparison:
     for e in evals:
         if not e.total_market.available:
             notes.append(f"{e.offer.name}: total percentile {e.total_market.label}")
-    return OfferComparison(
-        evaluations=evals, highest_first_year=best("first_year_total"),
+    return OfferReport(
+        count=len(evals), evaluations=evals, highest_first_year=best("first_year_total"),
         highest_annualized=best("annualized_total"),
         highest_national_equivalent=best("national_equivalent_total"), notes=notes,
     )

@@ -28,13 +28,11 @@ from paybench.bench import BenchmarkCell
 from paybench.decide.market import (
     Market,
     cell_summary,
-    check_level,
-    check_place,
-    check_role,
     value_at_percentile,
 )
 from paybench.errors import InputError
 from paybench.normalize.places import normalize_place
+from paybench.resolve import resolve_level, resolve_place, resolve_role
 
 _NYC = re.compile(
     r"\b(new york city|nyc|manhattan|brooklyn|queens|bronx|staten island)\b"
@@ -153,18 +151,20 @@ def posting_range(
     remote: bool = False, band: tuple[float, float] | None = None, low_pct: float = 25,
     high_pct: float = 75, posting_date: dt.date | None = None,
 ) -> PostingRange:
-    """The range to post and the laws to meet (the Python API behind `paybench posting-range`)."""
-    role, level = check_role(role), check_level(level)
-    check_place(place)
+    """The range to post and the laws to meet (`Paybench.posting_range` calls it)."""
+    role, level = resolve_role(role).role.id, resolve_level(level)
+    resolve_place(place)
     cell = market.cell(role, level, place)
     if band is not None:
         low, high = band
         if not 0 < low <= high:
-            raise InputError(f"band {low:g}-{high:g}: give a positive minimum not above the maximum")
+            raise InputError(f"band {low:g}-{high:g}: give a positive minimum not above the maximum",
+                             field="band_min")
         basis = f"the band given: ${low:,.0f}-${high:,.0f}"
     else:
         if not 0 < low_pct < high_pct < 100:
-            raise InputError(f"percentiles {low_pct:g}-{high_pct:g} must satisfy 0 < low < high < 100")
+            raise InputError(f"percentiles {low_pct:g}-{high_pct:g} must satisfy 0 < low < high < 100",
+                             field="high_pct" if 0 < low_pct < 100 else "low_pct")
         low, high = value_at_percentile(cell, low_pct), value_at_percentile(cell, high_pct)
         low, high = round(low, -2), round(high, -2)
         basis = f"market P{low_pct:g}-P{high_pct:g} of {cell.role_name}, {level}, {cell.place.label}"

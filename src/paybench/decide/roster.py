@@ -23,16 +23,10 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from paybench.decide.bands import band_limits, check_spread
-from paybench.decide.market import (
-    Market,
-    check_level,
-    check_place,
-    check_role,
-    percentile_of,
-    value_at_percentile,
-)
+from paybench.decide.market import Market, percentile_of, value_at_percentile
 from paybench.errors import InputError, PaybenchError
 from paybench.normalize.money import parse_amount
+from paybench.resolve import resolve_place, role_level
 from paybench.sources.tabular import iter_rows
 
 REQUIRED_COLUMNS = ["id", "title", "place", "base"]
@@ -117,6 +111,49 @@ def read_roster(path: Path) -> tuple[list[tuple[int, Employee]], list[RosterReje
     return good, bad
 
 
+MAX_ROSTER_ROWS = 1000
+"""Rows of a roster given as text (the HTTP API's limit)."""
+
+
+def roster_from_text(text: str) -> tuple[list[tuple[int, Employee]], list[RosterRejected]]:
+    """Employees from CSV text, read in memory as `read_roster` reads a file: case-insensitive
+    columns, delimiter sniffed from the header, rows that cannot be read listed with their
+    reason. InputError (field 'csv') for text that is not a roster."""
+    lines = text.lstrip("\ufeff")
+    first = lines.split("\n", 1)[0]
+    if not first.strip():
+        raise InputError("first line is empty; expected a header row", field="csv")
+    counts = {d: first.count(d) for d in (",", "\t", ";", "|")}
+    delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+    reader = csv.reader(io.StringIO(lines, newline=""), delimiter=delimiter)
+    try:
+        header = [c.strip().lower() for c in next(reader)]
+        missing = [c for c in REQUIRED_COLUMNS if c not in header]
+        if missing:
+            raise InputError(f"not a roster: missing column(s) {', '.join(missing)}", field="csv")
+        good: list[tuple[int, Employee]] = []
+        bad: list[RosterRejected] = []
+        for number, values in enumerate(reader, 1):
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) != len(header):
+                bad.append(RosterRejected(row=number, id=None, reason=(
+                    f"{len(values)} fields where the header has {len(header)}")))
+                continue
+            row = dict(zip(header, values, strict=True))
+            try:
+                good.append((number, _employee(row)))
+            except PaybenchError as exc:
+                bad.append(RosterRejected(row=number, id=row["id"].strip() or None, reason=str(exc)))
+    except csv.Error as exc:
+        raise InputError(f"not readable as CSV: {exc}", field="csv") from None
+    if len(good) + len(bad) > MAX_ROSTER_ROWS:
+        raise InputError(f"at most {MAX_ROSTER_ROWS} rows per roster", field="csv")
+    if not good and not bad:
+        raise InputError("no data rows", field="csv")
+    return good, bad
+
+
 def _employee(row: dict[str, str]) -> Employee:
     ident = row["id"].strip()
     if not ident:
@@ -149,32 +186,20 @@ def check_roster(
     employees: list[tuple[int, Employee]], market: Market, *, percentile: float = 50,
     spread_pct: float = 40, rejected: list[RosterRejected] | None = None,
 ) -> RosterReport:
-    """Evaluate employees against bands built at `percentile` with `spread_pct`."""
-    from paybench.normalize.titles import normalize_title
-
+    """Evaluate employees against bands built at `percentile` with `spread_pct`. An employee's
+    role is its `role` (id, name or title), else its title; its level is its `level`, else
+    the one its title states (`paybench.resolve.role_level`)."""
     check_spread(spread_pct)
     if not 0 < percentile < 100:
-        raise InputError(f"percentile {percentile:g} must be between 0 and 100")
+        raise InputError(f"percentile {percentile:g} must be between 0 and 100", field="percentile")
     rows: list[RosterRow] = []
     bad = list(rejected or [])
     for number, emp in employees:
         try:
-            basis = []
-            role, level = emp.role, emp.level
-            if role is None or level is None:
-                match = normalize_title(emp.title)
-                if role is None:
-                    if match.role is None:
-                        raise InputError(f"title {emp.title!r} matches no role ({match.reason})")
-                    role = match.role
-                    basis.append(f"role from title (confidence {match.confidence:.2f})")
-                if level is None:
-                    if match.level is None:
-                        raise InputError(f"no level given and none in title {emp.title!r}")
-                    level = match.level
-                    basis.append("level from title")
-            role, level = check_role(role), check_level(level)
-            check_place(emp.place)
+            found, level, basis = role_level(emp.role, emp.level, title=emp.title,
+                                             default_level=False)
+            role = found.id
+            resolve_place(emp.place)
             cell = market.cell(role, level, emp.place)
         except PaybenchError as exc:
             bad.append(RosterRejected(row=number, id=emp.id, reason=str(exc)))
@@ -187,7 +212,7 @@ def check_roster(
             row=number, id=emp.id, title=emp.title, role=role, level=level, place=cell.place.label,
             base=emp.base, band_min=round(low), band_mid=round(mid), band_max=round(high),
             compa_ratio=round(emp.base / mid, 4), market_percentile=round(pos.percentile, 1),
-            market_label=pos.label, flag=flag, basis="; ".join(basis) or "given"))
+            market_label=pos.label, flag=flag, basis=basis))
     return RosterReport(percentile=percentile, spread_pct=spread_pct, rows=rows,
                         rejected=sorted(bad, key=lambda r: r.row), summary=summarize(rows))
 

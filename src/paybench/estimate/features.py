@@ -149,7 +149,7 @@ def parse_company_size(text: str) -> str | None:
         return None
     sizes = {"s": "S", "small": "S", "m": "M", "medium": "M", "l": "L", "large": "L"}
     if t not in sizes:
-        raise InputError(f"company size {text!r} is not S, M or L")
+        raise InputError(f"company size {text!r} is not S, M or L", field="company_size")
     return sizes[t]
 
 
@@ -161,7 +161,8 @@ def parse_remote(text: str) -> str | None:
     modes = {"remote": "remote", "100": "remote", "hybrid": "hybrid", "50": "hybrid",
              "onsite": "onsite", "office": "onsite", "inoffice": "onsite", "0": "onsite"}
     if t not in modes:
-        raise InputError(f"remote {text!r} is not remote, hybrid or onsite (100, 50, 0)")
+        raise InputError(f"remote {text!r} is not remote, hybrid or onsite (100, 50, 0)",
+                         field="remote")
     return modes[t]
 
 
@@ -177,7 +178,7 @@ def prepare(
     title's seniority words, the role's own level (managers, directors, executives), 'mid'."""
     title = (title or "").strip()
     if not title:
-        raise InputError("a job title is needed")
+        raise InputError("a job title is needed", field="title")
     role, title_level, reason = _title(title)
     basis: str
     chosen: str | None = None
@@ -185,15 +186,17 @@ def prepare(
         try:
             chosen, basis = parse_level(level), "given"
         except ValueError as exc:
-            raise InputError(str(exc)) from None
+            raise InputError(str(exc), field="level") from None
     elif level_code and level_code.strip():
         chosen = level_from_survey_code(level_code)
         if chosen is None:
-            raise InputError(f"experience_level {level_code!r} is not one of EN, MI, SE, EX")
+            raise InputError(f"experience_level {level_code!r} is not one of EN, MI, SE, EX",
+                             field="experience_level")
         basis = "survey_code"
     elif years is not None:
         if not 0 <= years <= 60:
-            raise InputError(f"years of experience {years} must be between 0 and 60")
+            raise InputError(f"years of experience {years} must be between 0 and 60",
+                             field="years_experience")
         chosen, basis = level_from_years(years), "years"
     elif title_level:
         chosen, basis = title_level, "title"
@@ -208,7 +211,10 @@ def prepare(
         prep.level_basis += f"; title not matched to a role ({reason})"
     mode = parse_remote(remote or "")
     if place and place.strip():
-        found = normalize_place(place)
+        try:
+            found = normalize_place(place)
+        except InputError as exc:
+            raise exc.with_field("place") from None
         prep.country, prep.state, prep.metro = found.country, found.state, found.metro
         prep.metro_name = found.metro_name
         mode = mode or found.work_mode
@@ -218,7 +224,7 @@ def prepare(
     prep.work_mode = mode
     if year is not None:
         if not 2000 <= year <= PARAMS.effective_date.year + 1:
-            raise InputError(f"year {year} is out of range")
+            raise InputError(f"year {year} is out of range", field="year")
         prep.on = dt.date(year, 7, 1)
     return prep
 

@@ -346,7 +346,7 @@ def train_model(store: Store, num_rounds: int = NUM_ROUNDS, seed: int = SEED) ->
     models = fit_quantile_models(obs, pseudo, priors, num_rounds, seed=seed)
     ingests = store.query("SELECT source, file_sha256, rows_kept FROM ingests ORDER BY ingest_id")
     info = ModelInfo(
-        trained_at=dt.datetime.now().replace(microsecond=0),
+        trained_at=dt.datetime.now().astimezone().replace(microsecond=0),
         train_seconds=round(time.perf_counter() - started, 2), store=str(store.path),
         ingests=[IngestRef(source=r.source, file_sha256=r.file_sha256, rows_kept=int(r.rows_kept or 0))
                  for r in ingests.itertuples(index=False)],

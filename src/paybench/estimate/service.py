@@ -10,7 +10,7 @@ import csv
 import datetime as dt
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from paybench.bench import PARAMS
 from paybench.errors import InputError, PaybenchError
@@ -25,17 +25,22 @@ OUTPUT_COLUMNS = ("role", "level", "p10", "p50", "p90", "reason")
 
 
 class EstimateRequest(BaseModel):
-    """What a user tells about a job."""
+    """What a user tells about a job (the request of every surface: the HTTP API takes it as
+    its JSON body)."""
 
-    title: str
-    place: str | None = Field(default=None, description="city, metro, ZIP, state, country or 'remote'")
-    years: float | None = Field(default=None, description="years of experience")
-    level: str | None = None
-    industry: str | None = None
-    company_size: str | None = Field(default=None, description="S, M or L")
-    remote: str | None = Field(default=None, description="remote, hybrid or onsite")
-    skills: list[str] = Field(default_factory=list)
-    year: int | None = Field(default=None, description="the year to estimate for")
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=200, description="job title")
+    place: str | None = Field(default=None, max_length=200,
+                              description="city, metro, ZIP, state, country or 'remote'")
+    level: str | None = Field(default=None, max_length=40, description="entry, mid, senior, ...")
+    years_experience: float | None = Field(default=None, ge=0, le=60,
+                                           description="years of professional experience")
+    industry: str | None = Field(default=None, max_length=100)
+    company_size: str | None = Field(default=None, max_length=40, description="S, M or L")
+    remote: str | None = Field(default=None, max_length=40, description="remote, hybrid or onsite")
+    skills: list[str] = Field(default_factory=list, max_length=50)
+    year: int | None = Field(default=None, ge=2000, le=2100, description="the year to estimate for")
 
 
 class Contribution(BaseModel):
@@ -69,6 +74,7 @@ class Estimate(BaseModel):
     state: str | None
     metro: str | None
     metro_name: str | None
+    place: str | None = Field(description="where: the metro's name, else the state, else the country")
     work_mode: str | None
     company_size: str | None
     industry: str | None
@@ -119,7 +125,7 @@ def estimates_from(model: EstimatorModel, priors: F.OewsPriors, rows: list[F.Pre
     design = model.models.design(frame, priors)  # built once for the interval and the explanation
     pred = model.predict(frame, priors, design)
     bias, effects = log_contributions(model, frame, priors, design)
-    summary = ModelSummary(trained_at=model.info.trained_at, basis=model.info.basis,
+    summary = ModelSummary(trained_at=model.info.trained_at.astimezone(), basis=model.info.basis,
                            rows_by_source=model.info.rows_by_source, calibrated=model.info.calibrated,
                            calibration_slice=model.info.calibration_slice)
     out = []
@@ -141,7 +147,8 @@ def estimates_from(model: EstimatorModel, priors: F.OewsPriors, rows: list[F.Pre
             title=prep.raw_title, role=prep.role,
             role_name=get_role(prep.role).name if prep.role else None, level=prep.level,
             level_basis=prep.level_basis, country=prep.country, state=prep.state,
-            metro=prep.metro, metro_name=prep.metro_name, work_mode=prep.work_mode,
+            metro=prep.metro, metro_name=prep.metro_name,
+            place=prep.metro_name or prep.state or prep.country, work_mode=prep.work_mode,
             company_size=prep.company_size, industry=prep.industry, skills=list(prep.skills),
             as_of=prep.on, p10=min(round(float(pred.iloc[i]["p10"])), p50), p50=p50,
             p90=max(round(float(pred.iloc[i]["p90"])), p50), base_usd=base,
@@ -153,12 +160,17 @@ def estimates_from(model: EstimatorModel, priors: F.OewsPriors, rows: list[F.Pre
     return out
 
 
+def prepare_request(request: EstimateRequest) -> F.Prepared:
+    """The estimator's normalized form of a request; InputError naming the field it cannot use."""
+    return F.prepare(request.title, place=request.place, years=request.years_experience,
+                     level=request.level, industry=request.industry,
+                     company_size=request.company_size, remote=request.remote,
+                     skills=request.skills, year=request.year)
+
+
 def estimate_one(store: Store, request: EstimateRequest) -> Estimate:
     """Estimate annual base pay for one request; InputError when it cannot be estimated."""
-    prep = F.prepare(request.title, place=request.place, years=request.years, level=request.level,
-                     industry=request.industry, company_size=request.company_size,
-                     remote=request.remote, skills=request.skills, year=request.year)
-    return estimate_prepared(store, [prep])[1][0]
+    return estimate_prepared(store, [prepare_request(request)])[1][0]
 
 
 class BatchResult(BaseModel):
@@ -170,7 +182,8 @@ class BatchResult(BaseModel):
     layout: str
 
 
-def estimate_batch(store: Store, in_path: Path, out_path: Path) -> BatchResult:
+def estimate_batch(store: Store, in_path: Path, out_path: Path,
+                   model: EstimatorModel | None = None) -> BatchResult:
     """Estimate every row of a CSV (survey or plain layout) into a CSV with the input columns
     plus role, level, p10, p50, p90 and reason (empty predictions and a reason for rows that
     cannot be estimated). An added column whose name the input already uses (a plain file's
@@ -189,7 +202,7 @@ def estimate_batch(store: Store, in_path: Path, out_path: Path) -> BatchResult:
             reasons[i] = str(exc)
     results: dict[int, dict[str, object]] = {}
     if prepared:  # quantiles only (no explanations): one model call for every row
-        model = ensure_model(store)[0]
+        model = model or ensure_model(store)[0]
         pred = model.predict(F.prepared_frame(prepared), F.OewsPriors.load(store))
         for i, prep, p10, p50, p90 in zip(where, prepared, pred["p10"], pred["p50"], pred["p90"],
                                           strict=True):
@@ -215,10 +228,10 @@ def train(store: Store) -> ModelInfo:
     return ensure_model(store, retrain=True)[0].info
 
 
-def evaluate(store: Store, test_path: Path) -> EvaluationReport:
+def evaluate(store: Store, test_path: Path, model: EstimatorModel | None = None) -> EvaluationReport:
     """Score the store's model and the two baselines on a file with true salaries."""
     if not Path(test_path).exists():
-        raise InputError(f"no such file: {test_path}")
-    model, _ = ensure_model(store)
+        raise InputError(f"no such file: {test_path}", field="test")
+    model = model or ensure_model(store)[0]
     priors = F.OewsPriors.load(store)
     return evaluate_model(model, F.load_observations(store), priors, Path(test_path))

@@ -17,6 +17,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from paybench.bench import PARAMS, MethodParams
 from paybench.guide.answers import answers
 from paybench.guide.compare import CompareRow, compare_json, compare_rows, compare_section
 from paybench.guide.figures import CellValue, Figure, FigureBook, Part, Section
@@ -50,6 +51,8 @@ class GuideReport:
     chart_specs: dict[str, dict[str, Any]] = field(default_factory=dict)
     charts_svg: dict[str, str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    paths: list[Path] = field(default_factory=list)
+    """The files written (guide.html, guide.pdf, guide.csv, guide.json), once written."""
 
     def extra_json(self) -> dict[str, Any]:
         """What guide.json holds besides the cells: sections, figures, comparison, charts."""
@@ -129,7 +132,8 @@ def write_report(report: GuideReport, out_dir: Path, formats: tuple[str, ...] = 
     if bad:
         from paybench.errors import InputError
 
-        raise InputError(f"--format: unknown {', '.join(bad)}; expected {', '.join(FORMATS)}")
+        raise InputError(f"unknown format {', '.join(bad)}; expected {', '.join(FORMATS)}",
+                         field="formats")
     out_dir = Path(out_dir)
     paths: list[Path] = []
     if "csv" in formats or "json" in formats:
@@ -161,23 +165,25 @@ def write_report(report: GuideReport, out_dir: Path, formats: tuple[str, ...] = 
 
 def generate(store: Store, out_dir: Path, *, metros: int = 25, year: int | None = None,
              effective: dt.date | None = None, roles_spec: str | None = None,
-             formats: tuple[str, ...] = FORMATS) -> tuple[GuideReport, list[Path]]:
-    """Build the cells and the report and write the files: the Python API behind
-    `paybench guide`."""
+             formats: tuple[str, ...] = FORMATS,
+             params: MethodParams = PARAMS) -> tuple[GuideReport, list[Path]]:
+    """Build the cells and the report and write the files (`Paybench.guide` calls it)."""
     from paybench.errors import InputError
     from paybench.guide.tables import build_guide
 
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
-        raise InputError(f"--format: unknown {', '.join(bad) or '(none)'}; expected "
-                         f"{', '.join(FORMATS)}")
+        raise InputError(f"unknown format {', '.join(bad) or '(none)'}; expected "
+                         f"{', '.join(FORMATS)}", field="formats")
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    data = build_guide(store, metros=metros, effective=effective, year=year, roles_spec=roles_spec)
+    data = build_guide(store, metros=metros, effective=effective, year=year, roles_spec=roles_spec,
+                       params=params)
     timings["cells"] = time.perf_counter() - start
     start = time.perf_counter()
     report = build_report(store, data)
     timings["sections"] = time.perf_counter() - start
     paths = write_report(report, out_dir, formats)
     report.timings = {**timings, **report.timings}
+    report.paths = paths
     return report, paths

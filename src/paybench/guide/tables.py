@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from paybench.bench import NATIONAL, PARAMS, REMOTE, BenchmarkModel, CellPlace, natural_level
+from paybench.bench import NATIONAL, PARAMS, REMOTE, BenchmarkModel, CellPlace, MethodParams, natural_level
 from paybench.bench.scopes import metro_place
 from paybench.errors import InputError
 from paybench.normalize.levels import LEVELS
@@ -91,7 +91,7 @@ def select_roles(spec: str | None) -> list[Role]:
             wanted.add(item.lower())
         else:
             raise InputError(
-                f"--roles: {item!r} is neither an area ({', '.join(AREAS)}) nor a role id")
+                f"{item!r} is neither an area ({', '.join(AREAS)}) nor a role id", field="roles")
     return [r for r in table.values() if r.id in wanted]
 
 
@@ -149,7 +149,7 @@ def tech_metros(store: Store, count: int = 25) -> list[dict[str, Any]]:
     """The `count` metros with the most employment in computer and mathematical
     occupations (OEWS 15-0000), largest first."""
     if count < 0:
-        raise InputError("--metros must be zero or more")
+        raise InputError("metros must be zero or more", field="metros")
     frame = store.query(
         """
         SELECT cbsa, area_name, employment, location_quotient
@@ -184,8 +184,9 @@ def _row(model: BenchmarkModel, role_id: str, level: str, place: CellPlace, tabl
 
 def build_guide(
     store: Store, *, metros: int = 25, effective: dt.date | None = None,
-    growth: float = PARAMS.annual_growth, levels: tuple[str, ...] = GUIDE_LEVELS,
+    growth: float | None = None, levels: tuple[str, ...] = GUIDE_LEVELS,
     roles_spec: str | None = None, year: int | None = None, remote: bool = True,
+    params: MethodParams = PARAMS,
 ) -> GuideData:
     """Compute the guide's cells (annual USD base pay at the effective date):
 
@@ -196,20 +197,23 @@ def build_guide(
 
     Leadership roles (heads, directors, executives, people managers) are shown at their
     own level instead: a 'mid-level CTO' does not exist. `year` names the guide's edition;
-    the effective date defaults to 1 January of it (of 2026 when neither is given)."""
+    the effective date defaults to 1 January of it (else the parameters' effective date, and
+    growth the parameters' growth)."""
     if effective is None:
-        effective = dt.date(year, 1, 1) if year is not None else PARAMS.effective_date
+        effective = dt.date(year, 1, 1) if year is not None else params.effective_date
     if year is None:
         year = effective.year
+    if growth is None:
+        growth = params.annual_growth
     if not 1990 <= year <= 2100:
-        raise InputError(f"--year {year} is out of range")
+        raise InputError(f"year {year} is out of range (1990-2100)", field="year")
     if metros < 0:
-        raise InputError("--metros must be zero or more")
+        raise InputError("metros must be zero or more", field="metros")
     selected = select_roles(roles_spec)
-    model = BenchmarkModel.load(store, PARAMS.replace(effective_date=effective, annual_growth=growth))
+    model = BenchmarkModel.load(store, params.replace(effective_date=effective, annual_growth=growth))
     top = tech_metros(store, metros)
     if not selected:
-        raise InputError("--roles selects no role")
+        raise InputError("the roles given select no role", field="roles")
     local = [metro_place(m["cbsa"], m["area_name"]) for m in top] + ([REMOTE] if remote else [])
     data = GuideData(
         effective_date=effective, annual_growth=growth,
@@ -245,7 +249,7 @@ def write_guide(data: GuideData, out_dir: Path, extra: dict[str, Any] | None = N
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise InputError(f"cannot create {out_dir}: {exc.strerror}") from None
+        raise InputError(f"cannot create {out_dir}: {exc.strerror}", field="out_dir") from None
     csv_path, json_path = out_dir / "guide.csv", out_dir / "guide.json"
     names = [f.name for f in fields(GuideRow)]
     with csv_path.open("w", newline="", encoding="utf-8") as handle:

@@ -44,6 +44,7 @@ class TitleMatch(BaseModel):
 
     title: str
     role: str | None
+    role_name: str | None = Field(default=None, description="the role's display name")
     level: Level | None
     confidence: float = Field(ge=0.0, le=1.0)
     reason: str | None = None
@@ -791,5 +792,5 @@ def normalize_title(title: str) -> TitleMatch:
     the title states one. Results are memoized on the cleaned title.
     """
     role, level, confidence, reason = _normalize(_tokens(title))
-    return TitleMatch(title=title, role=role, level=level, confidence=confidence,
-                      reason=reason)
+    return TitleMatch(title=title, role=role, role_name=roles()[role].name if role else None,
+                      level=level, confidence=confidence, reason=reason)

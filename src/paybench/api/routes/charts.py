@@ -10,8 +10,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from paybench.api.deps import ERRORS, level_param, place_param, role_levels, role_param, state
-from paybench.api.routes.cells import MAX_COMPARE, NATIONAL, compare, compute_cell
+from paybench.api.deps import ERRORS, engine
+from paybench.bench import BenchmarkCell
+from paybench.engine import MAX_COMPARE
 from paybench.normalize.levels import LEVEL_NAMES, LEVELS
 
 router = APIRouter(responses=ERRORS, tags=["charts"])
@@ -49,22 +50,21 @@ def ranges_svg(
 ) -> Response:
     """P10-P90 (line), P25-P75 (bar) and median (dot) of annual base pay for each level of a
     role in a place, each beside the national range (one row per level and place)."""
-    st = state(request)
-    found = role_param(role)
-    levels = [level_param(level)] if level else role_levels(found)
-    where = place_param(place)
-    model = st.model()
+    pb = engine(request)
+    view = pb.cells(role, place, level)
     rows: list[dict[str, Any]] = []
     rank: dict[str, int] = {lv: i for i, lv in enumerate(LEVELS)}
-    scopes = [where] if where.scope == "national" else [where, NATIONAL]
-    for lv in levels:
-        for j, pl in enumerate(scopes):
-            cell = compute_cell(model, found.id, lv, pl)
-            short = "national" if pl.scope == "national" else pl.label.split(",")[0].split("-")[0]
-            rows.append({**cell.quantiles(), "label": f"{LEVEL_NAMES[lv]} · {short}",
-                         "order": 1000 - (rank[lv] * 2 + j)})
-    title = f"{found.name}: {where.label}" + ("" if where.scope == "national" else " vs national")
-    key = ("ranges", st.signature(), found.id, tuple(levels), where.key, where.scope, width)
+    national: list[BenchmarkCell | None] = list(view.national) or [None] * len(view.cells)
+    for local, nat in zip(view.cells, national, strict=True):
+        for j, cell in enumerate(c for c in (local, nat) if c is not None):
+            short = ("national" if cell.place.scope == "national"
+                     else cell.place.label.split(",")[0].split("-")[0])
+            rows.append({**cell.quantiles(), "label": f"{LEVEL_NAMES[cell.level]} · {short}",
+                         "order": 1000 - (rank[cell.level] * 2 + j)})
+    where = view.place
+    title = f"{view.role_name}: {where.label}" + ("" if where.scope == "national" else " vs national")
+    key = ("ranges", pb.signature(), view.role, tuple(c.level for c in view.cells), where.key,
+           where.scope, width)
     return _svg(key, lambda charts: charts.range_chart(rows, title=title, sort="order")
                 .properties(width=width))
 
@@ -79,8 +79,8 @@ def compare_svg(
 ) -> Response:
     """Cells side by side (one role in up to four places, or up to four roles in one
     place), ranked by median."""
-    st = state(request)
-    result = compare(request, role, place, level)
+    pb = engine(request)
+    result = pb.compare(role, place, level)
     by_place = len(place) > 1 or len(role) == 1
     rows = [{**c.quantiles(), "label": c.place.label if by_place else c.role_name}
             for c in result.cells]
@@ -88,7 +88,7 @@ def compare_svg(
         rows = [{**r, "label": f"{i + 1}. {r['label']}"} for i, r in enumerate(rows)]
     title = f"{LEVEL_NAMES[result.level]} " + (
         result.cells[0].role_name if by_place else result.cells[0].place.label)
-    key = ("compare", st.signature(), tuple(c.role for c in result.cells),
+    key = ("compare", pb.signature(), tuple(c.role for c in result.cells),
            tuple(c.place.key for c in result.cells), result.level, width)
     return _svg(key, lambda charts: charts.range_chart(rows, title=title).properties(width=width))
 

@@ -9,27 +9,22 @@ from fastapi import APIRouter, Query
 from rapidfuzz import fuzz, process
 
 from paybench.api.deps import ERRORS
-from paybench.api.models import PlaceOut, TitleMatchOut, TitleSuggestion, TitleSuggestions
-from paybench.bench import cell_place
-from paybench.errors import InputError
+from paybench.api.models import TitleSuggestion, TitleSuggestions
+from paybench.engine import Paybench, PlaceMatch
 from paybench.normalize.levels import LEVEL_NAMES
-from paybench.normalize.places import normalize_place
 from paybench.normalize.roles import get_role, roles
-from paybench.normalize.titles import normalize_title, split_seniority
+from paybench.normalize.titles import TitleMatch, normalize_title, split_seniority
 
 router = APIRouter(responses=ERRORS)
 
 
-@router.get("/titles/normalize", response_model=TitleMatchOut, tags=["normalize"])
+@router.get("/titles/normalize", response_model=TitleMatch, tags=["normalize"])
 def title_normalize(
     title: Annotated[str, Query(min_length=1, max_length=300, description="a job title")],
-) -> TitleMatchOut:
+) -> TitleMatch:
     """A job title as a canonical role and level, with a confidence (or the reason it
     matches no role)."""
-    match = normalize_title(title)
-    return TitleMatchOut(title=match.title, role=match.role,
-                         role_name=get_role(match.role).name if match.role else None,
-                         level=match.level, confidence=match.confidence, reason=match.reason)
+    return Paybench.title(title)
 
 
 @functools.cache
@@ -84,15 +79,10 @@ def title_suggest(
     return TitleSuggestions(query=q, suggestions=suggestions)
 
 
-@router.get("/places/normalize", response_model=PlaceOut, tags=["normalize"])
+@router.get("/places/normalize", response_model=PlaceMatch, tags=["normalize"])
 def place_normalize(
     place: Annotated[str, Query(min_length=1, max_length=300,
                                 description="a city, metro, state, ZIP, country or 'remote'")],
-) -> PlaceOut:
+) -> PlaceMatch:
     """A place as country, state, metro (CBSA) and work mode, and its benchmark scope."""
-    try:
-        found = normalize_place(place)
-        cell = cell_place(found)
-    except InputError as exc:
-        raise InputError(field="place", message=str(exc)) from None
-    return PlaceOut(text=place, **found.as_dict(), note=found.note, cell=cell)
+    return Paybench.place(place)

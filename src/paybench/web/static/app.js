@@ -228,7 +228,7 @@ async function runEstimate(event) {
       const bar = el("span", { class: "bar " + (c.log_effect < 0 ? "neg" : "pos") });
       bar.style.width = `${Math.round((Math.abs(c.log_effect) / biggest) * 100)}%`;
       tbody.append(el("tr", { "data-factor": c.factor },
-        el("td", { text: c.factor }), el("td", { text: c.value || "" }),
+        el("td", { text: c.factor }), el("td", { text: c.detail || "" }),
         el("td", { class: "num", text: `${pct >= 0 ? "+" : ""}${pct.toFixed(1)}%` }),
         el("td", { class: "barcol" }, bar)));
     }

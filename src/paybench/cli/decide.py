@@ -1,73 +1,49 @@
 """Decision commands: offer, contract, bands, roster, posting-range.
 
-Thin layers over `paybench.decide`: each reads its inputs, calls the Python API and
-prints a rich table for people or JSON for machines (--json).
+Thin layers over `paybench.Paybench`: each reads its inputs, calls the engine and prints a
+rich table for people or JSON for machines (--json).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from paybench.cli.common import DbOption, JsonOption, command, emit_model, engine, out
+from paybench.cli.common import usd as _usd
 from paybench.errors import InputError
 
 if TYPE_CHECKING:
     from paybench.decide.bands import BandTable
     from paybench.decide.contract import ContractConversion, ContractMarket
-    from paybench.decide.market import Market
-    from paybench.decide.offer import OfferComparison, OfferEvaluation
+    from paybench.decide.offer import OfferReport
     from paybench.decide.posting import PostingRange
     from paybench.decide.roster import RosterReport
-
-DbOption = Annotated[
-    Path | None, typer.Option("--db", help="DuckDB store (default: PAYBENCH_DB or the data dir)")
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="print JSON")]
-
-
-def _usd(value: float | None) -> str:
-    return "n/a" if value is None else f"${value:,.0f}"
 
 
 def _pct(value: float) -> str:
     return f"{value * 100:+.1f}%"
 
 
-def _emit(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
-
-
-def _market(db: Path | None) -> Market:
-    from paybench.decide.market import Market
-    from paybench.ingest import ensure_defaults
-    from paybench.store import Store
-
-    with Store(db) as store:
-        ensure_defaults(store)
-        return Market.load(store)
-
-
 # ------------------------------------------------------------------ offer
+@command()
 def offer(
     file: Annotated[Path | None, typer.Option("--file", help="JSON: one offer or a list of 2-4")] = None,
     base: Annotated[float | None, typer.Option("--base", help="annual base salary, USD")] = None,
     bonus_pct: Annotated[float, typer.Option("--bonus-pct", help="target bonus, % of base")] = 0.0,
     sign_on: Annotated[float, typer.Option("--sign-on", help="sign-on bonus, USD")] = 0.0,
-    equity: Annotated[float | None, typer.Option("--equity", help="initial grant value, USD")] = None,
-    shares: Annotated[float | None, typer.Option("--shares", help="initial grant in shares")] = None,
+    equity_value: Annotated[float | None, typer.Option("--equity", help="initial grant value, USD")] = None,
+    equity_shares: Annotated[float | None, typer.Option("--shares", help="initial grant in shares")] = None,
     share_price: Annotated[float | None, typer.Option("--share-price", help="USD per share")] = None,
     vesting: Annotated[str, typer.Option("--vesting", help="yearly %, e.g. 25/25/25/25")] = "25/25/25/25",
     cliff_months: Annotated[int, typer.Option("--cliff-months")] = 12,
-    refresher: Annotated[float, typer.Option("--refresher", help="annual refresher grant, USD")] = 0.0,
+    refresher_value: Annotated[float, typer.Option("--refresher", help="annual refresher grant, USD")] = 0.0,
     refresher_vesting: Annotated[str, typer.Option("--refresher-vesting")] = "25/25/25/25",
-    raise_pct: Annotated[float, typer.Option("--raise-pct", help="assumed yearly raise, %")] = 0.0,
-    start: Annotated[str | None, typer.Option("--start", help="start date YYYY-MM-DD")] = None,
-    role: Annotated[str | None, typer.Option("--role", help="role id")] = None,
+    annual_raise_pct: Annotated[float, typer.Option("--raise-pct", help="assumed yearly raise, %")] = 0.0,
+    start_date: Annotated[str | None, typer.Option("--start", help="start date YYYY-MM-DD")] = None,
+    role: Annotated[str | None, typer.Option("--role", help="role id or job title")] = None,
     title: Annotated[str | None, typer.Option("--title", help="job title (role/level from it)")] = None,
     level: Annotated[str | None, typer.Option("--level")] = None,
     place: Annotated[str, typer.Option("--place", help="worksite")] = "US",
@@ -76,43 +52,37 @@ def offer(
     as_json: JsonOption = False,
 ) -> None:
     """Evaluate an offer, or compare 2-4: total comp by year, annualized, market percentile."""
-    from paybench.decide.offer import compare_offers, evaluate_offer, load_offers, offer_from_dict
+    from paybench.decide.offer import load_offers
 
+    offers: list[Any]
     if file is not None:
         if base is not None:
-            raise InputError("give --file or the offer flags, not both")
+            raise InputError("give --file or the offer options, not both", field="file")
         offers = load_offers(file)
     else:
         if base is None:
-            raise InputError("give --file OFFER.json, or at least --base and --role/--title")
+            raise InputError("give --file OFFER.json, or at least --base and --role/--title",
+                             field="base")
         data: dict[str, Any] = {
             "label": label, "base": base, "bonus_pct": bonus_pct, "sign_on": sign_on,
-            "equity_value": equity, "equity_shares": shares, "share_price": share_price,
-            "vesting": vesting, "cliff_months": cliff_months, "refresher_value": refresher,
-            "refresher_vesting": refresher_vesting, "annual_raise_pct": raise_pct,
-            "start_date": start, "role": role, "title": title, "level": level, "place": place,
+            "equity_value": equity_value, "equity_shares": equity_shares, "share_price": share_price,
+            "vesting": vesting, "cliff_months": cliff_months, "refresher_value": refresher_value,
+            "refresher_vesting": refresher_vesting, "annual_raise_pct": annual_raise_pct,
+            "start_date": start_date, "role": role, "title": title, "level": level, "place": place,
         }
-        offers = [offer_from_dict({k: v for k, v in data.items() if v is not None}, "offer")]
-    market = _market(db)
-    if len(offers) == 1:
-        evaluation = evaluate_offer(offers[0], market)
-        if as_json:
-            _emit(evaluation.model_dump(mode="json"))
-        else:
-            _print_offers([evaluation], None)
-        return
-    comparison = compare_offers(offers, market)
+        offers = [{k: v for k, v in data.items() if v is not None}]
+    with engine(db) as pb:
+        report = pb.offers(offers)
     if as_json:
-        _emit(comparison.model_dump(mode="json"))
-    else:
-        _print_offers(comparison.evaluations, comparison)
+        emit_model(report)
+        return
+    _print_offers(report)
 
 
-def _print_offers(evals: list[OfferEvaluation], comparison: OfferComparison | None) -> None:
+def _print_offers(report: OfferReport) -> None:
     from rich.table import Table
 
-    from paybench.cli import out
-
+    evals = report.evaluations
     table = Table("", *[e.offer.name for e in evals],
                   title="Offer" if len(evals) == 1 else "Offers side by side")
     table.columns[0].style = "bold"
@@ -159,71 +129,59 @@ def _print_offers(evals: list[OfferEvaluation], comparison: OfferComparison | No
         out.print(f"  steady state: {e.steady_state_basis}; {e.cliff_note}")
         if e.role_basis != "given":
             out.print(f"  {e.role_basis}")
-    if comparison is not None:
-        out.print(f"highest first year: {comparison.highest_first_year}; highest annualized: "
-                  f"{comparison.highest_annualized}; highest national-equivalent: "
-                  f"{comparison.highest_national_equivalent}")
-        for note in comparison.notes:
+    if report.count > 1:
+        out.print(f"highest first year: {report.highest_first_year}; highest annualized: "
+                  f"{report.highest_annualized}; highest national-equivalent: "
+                  f"{report.highest_national_equivalent}")
+        for note in report.notes:
             if "total percentile" not in note:  # already printed per offer
                 out.print(f"note: {note}")
 
 
 # ------------------------------------------------------------------ contract
+@command()
 def contract(
-    rate: Annotated[float | None, typer.Option("--rate", help="hourly contract rate, USD")] = None,
+    hourly_rate: Annotated[float | None, typer.Option("--rate", help="hourly contract rate, USD")] = None,
     salary: Annotated[float | None, typer.Option("--salary", help="annual salary, USD")] = None,
     to_salary: Annotated[bool, typer.Option("--to-salary", help="rate -> salary (the default)")] = False,
     to_rate: Annotated[bool, typer.Option("--to-rate", help="salary -> rate (with --salary)")] = False,
     bench_share: Annotated[float, typer.Option("--bench", help="unbilled share of time, 0-1")] = 0.10,
-    pto_days: Annotated[float, typer.Option("--pto-days", help="paid days off incl. holidays")] = 25.0,
+    paid_time_off_days: Annotated[float, typer.Option(
+        "--pto-days", help="paid days off incl. holidays")] = 25.0,
     benefits_load: Annotated[float, typer.Option("--benefits-load", help="benefits / salary")] = 0.25,
-    payroll_tax: Annotated[float, typer.Option("--payroll-tax", help="employer FICA / salary")] = 0.0765,
-    hours: Annotated[float, typer.Option("--hours", help="standard hours a year")] = 2080.0,
-    billable_hours: Annotated[float | None, typer.Option("--billable-hours", help="override")] = None,
-    role: Annotated[str | None, typer.Option("--role", help="role id for market placement")] = None,
+    employer_payroll_tax: Annotated[float, typer.Option(
+        "--payroll-tax", help="employer FICA / salary")] = 0.0765,
+    standard_hours_per_year: Annotated[float, typer.Option("--hours", help="standard hours a year")] = 2080.0,
+    billable_hours_per_year: Annotated[float | None, typer.Option(
+        "--billable-hours", help="override")] = None,
+    role: Annotated[str | None, typer.Option("--role", help="role id or title, for market placement")] = None,
     level: Annotated[str | None, typer.Option("--level", help="level for the W2 comparison")] = None,
     place: Annotated[str, typer.Option("--place")] = "US",
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Convert a contract rate to its salaried equivalent or back, and place it in the market."""
-    from pydantic import ValidationError
+    from paybench.decide.contract import ContractAssumptions
 
-    from paybench.decide.contract import (
-        ContractAssumptions,
-        check_rate_inputs,
-        contract_market,
-        contract_to_salary,
-        salary_to_contract,
-    )
-
-    check_rate_inputs(rate, salary)
-    if (to_salary and rate is None) or (to_rate and salary is None):
-        raise InputError("--to-salary goes with --rate, --to-rate with --salary")
-    try:
-        assumptions = ContractAssumptions(
-            standard_hours_per_year=hours, paid_time_off_days=pto_days, bench_share=bench_share,
-            benefits_load=benefits_load, employer_payroll_tax=payroll_tax,
-            billable_hours_per_year=billable_hours)
-    except ValidationError as exc:
-        raise InputError(str(exc.errors()[0]["msg"]).removeprefix("Value error, ")) from None
-    conv = contract_to_salary(rate, assumptions) if rate is not None else \
-        salary_to_contract(salary or 0.0, assumptions)
-    market = None
-    if role is not None:
-        market = contract_market(_market(db), role, conv.hourly_rate, place=place, level=level,
-                                 assumptions=assumptions)
+    if to_salary and hourly_rate is None:
+        raise InputError("--to-salary goes with --rate", field="to_salary")
+    if to_rate and salary is None:
+        raise InputError("--to-rate goes with --salary", field="to_rate")
+    assumptions = ContractAssumptions(
+        standard_hours_per_year=standard_hours_per_year, paid_time_off_days=paid_time_off_days,
+        bench_share=bench_share, benefits_load=benefits_load, employer_payroll_tax=employer_payroll_tax,
+        billable_hours_per_year=billable_hours_per_year)
+    with engine(db, defaults=role is not None) as pb:
+        result = pb.contract(hourly_rate, salary, assumptions=assumptions, role=role, level=level,
+                             place=place)
     if as_json:
-        _emit({"conversion": conv.model_dump(mode="json"),
-               "market": market.model_dump(mode="json") if market else None})
+        emit_model(result)
         return
-    _print_contract(conv, market, rate is not None)
+    _print_contract(result.conversion, result.market, hourly_rate is not None)
 
 
 def _print_contract(conv: ContractConversion, market: ContractMarket | None, from_rate: bool) -> None:
     from rich.table import Table
-
-    from paybench.cli import out
 
     if from_rate:
         out.print(f"[bold]${conv.hourly_rate:,.2f}/h contract ~ ${conv.salary_equivalent:,.0f} salary[/bold]")
@@ -264,8 +222,9 @@ def _print_contract(conv: ContractConversion, market: ContractMarket | None, fro
 
 
 # ------------------------------------------------------------------ bands
+@command()
 def bands(
-    role: Annotated[str, typer.Option("--role", help="role id")],
+    role: Annotated[str, typer.Option("--role", help="role id, name or job title")],
     place: Annotated[str, typer.Option("--place", help="a place; default United States")] = "US",
     percentile: Annotated[float, typer.Option("--percentile", help="midpoint percentile")] = 50.0,
     spread: Annotated[float, typer.Option("--spread", help="range spread %, (max-min)/min")] = 40.0,
@@ -276,22 +235,18 @@ def bands(
     as_json: JsonOption = False,
 ) -> None:
     """Pay bands (min, mid, max) for a role ladder in a place, from the market cells."""
-    from paybench.decide.bands import build_bands
-
     level_list = [p.strip() for p in levels.split(",") if p.strip()] if levels else None
-    table = build_bands(_market(db), role, place, percentile=percentile, spread_pct=spread,
-                        levels=level_list, include_management=management,
-                        min_progression_pct=min_progression)
+    with engine(db) as pb:
+        table = pb.bands(role, place, percentile=percentile, spread=spread, levels=level_list,
+                         management=management, min_progression=min_progression)
     if as_json:
-        _emit(table.model_dump(mode="json"))
+        emit_model(table)
         return
     _print_bands(table)
 
 
 def _print_bands(bt: BandTable) -> None:
     from rich.table import Table
-
-    from paybench.cli import out
 
     table = Table("level", "minimum", "midpoint", "maximum", f"market P{bt.percentile:g}",
                   "overlap with next", "cell n", "method",
@@ -311,6 +266,7 @@ def _print_bands(bt: BandTable) -> None:
 
 
 # ------------------------------------------------------------------ roster
+@command()
 def roster(
     file: Annotated[Path, typer.Option("--file", help="CSV: id,title,level,place,base")],
     percentile: Annotated[float, typer.Option("--percentile", help="band midpoint percentile")] = 50.0,
@@ -320,27 +276,22 @@ def roster(
     as_json: JsonOption = False,
 ) -> None:
     """Compa-ratio and market percentile per employee; nothing of the roster is stored."""
-    from paybench.decide.roster import check_roster, read_roster, roster_csv
+    from paybench.decide.roster import roster_csv
 
-    employees, rejected = read_roster(file)
-    report = check_roster(employees, _market(db), percentile=percentile, spread_pct=spread,
-                          rejected=rejected)
+    with engine(db) as pb:
+        report = pb.roster(file, percentile=percentile, spread=spread)
     if output is not None:
         output.write_text(roster_csv(report), encoding="utf-8")
     if as_json:
-        _emit(report.model_dump(mode="json"))
+        emit_model(report)
         return
     _print_roster(report)
     if output is not None:
-        from paybench.cli import out
-
         out.print(f"wrote {output}")
 
 
 def _print_roster(report: RosterReport) -> None:
     from rich.table import Table
-
-    from paybench.cli import out
 
     table = Table("id", "role", "level", "place", "base", "band min-mid-max", "compa", "market", "flag",
                   title=f"Roster vs bands (P{report.percentile:g} midpoints, {report.spread_pct:g}% spread)")
@@ -359,8 +310,9 @@ def _print_roster(report: RosterReport) -> None:
 
 
 # ------------------------------------------------------------------ posting range
-def posting_range_command(
-    role: Annotated[str, typer.Option("--role", help="role id")],
+@command("posting-range")
+def posting_range(
+    role: Annotated[str, typer.Option("--role", help="role id, name or job title")],
     level: Annotated[str, typer.Option("--level")],
     place: Annotated[str, typer.Option("--place", help="worksite; 'Remote' or 'Remote (CA)'")],
     employer_size: Annotated[int | None, typer.Option("--employer-size", help="employees")] = None,
@@ -369,32 +321,23 @@ def posting_range_command(
     band_max: Annotated[float | None, typer.Option("--band-max", help="... and max")] = None,
     low_pct: Annotated[float, typer.Option("--low-pct")] = 25.0,
     high_pct: Annotated[float, typer.Option("--high-pct")] = 75.0,
-    on: Annotated[str | None, typer.Option("--date", help="posting date YYYY-MM-DD (today)")] = None,
+    posting_date: Annotated[str | None, typer.Option(
+        "--date", help="posting date YYYY-MM-DD (today)")] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """The range to post for a role x level x place, and the pay-transparency law it must meet."""
-    from paybench.decide.posting import posting_range
-
-    if (band_min is None) != (band_max is None):
-        raise InputError("give both --band-min and --band-max, or neither")
-    band = (band_min, band_max) if band_min is not None and band_max is not None else None
-    try:
-        date = dt.date.fromisoformat(on) if on else None
-    except ValueError:
-        raise InputError(f"--date {on!r} is not a date (YYYY-MM-DD)") from None
-    result = posting_range(_market(db), role, level, place, employer_size=employer_size,
-                           remote=remote, band=band, low_pct=low_pct, high_pct=high_pct,
-                           posting_date=date)
+    with engine(db) as pb:
+        result = pb.posting_range(role, level, place, employer_size=employer_size, remote=remote,
+                                  band_min=band_min, band_max=band_max, low_pct=low_pct,
+                                  high_pct=high_pct, posting_date=posting_date)
     if as_json:
-        _emit(result.model_dump(mode="json"))
+        emit_model(result)
         return
     _print_posting(result)
 
 
 def _print_posting(p: PostingRange) -> None:
-    from paybench.cli import out
-
     out.print(f"[bold]Post: ${p.low:,.0f} - ${p.high:,.0f} a year[/bold] "
               f"(${p.low_hourly:,.2f}-${p.high_hourly:,.2f}/h) for {p.role_name}, {p.level}, "
               f"{p.place}{' (remote)' if p.remote else ''}")
@@ -413,12 +356,3 @@ def _print_posting(p: PostingRange) -> None:
     if p.not_modelled:
         out.print(f"note: {p.not_modelled}")
     out.print(p.disclaimer)
-
-
-def register(app: typer.Typer) -> None:
-    """Add offer, contract, bands, roster and posting-range to the CLI."""
-    app.command("offer")(offer)
-    app.command("contract")(contract)
-    app.command("bands")(bands)
-    app.command("roster")(roster)
-    app.command("posting-range")(posting_range_command)

@@ -1,0 +1,69 @@
+"""`paybench bench` and `paybench guide`: benchmark cells and the salary guide."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from paybench.cli.common import DbOption, JsonOption, command, emit_model, engine, out, progress
+
+
+@command()
+def bench(
+    role: Annotated[str, typer.Option("--role", help="role id, name or job title, e.g. "
+                                      "machine-learning-engineer")],
+    level: Annotated[str | None, typer.Option("--level", help="entry, mid, senior, staff, ... "
+                                              "(default: the title's, else the role's own)")] = None,
+    place: Annotated[str, typer.Option("--place", help="a place; default United States")] = "US",
+    as_of: Annotated[str | None, typer.Option("--as-of", help="effective date YYYY-MM-DD")] = None,
+    growth: Annotated[float | None, typer.Option("--growth", help="annual pay growth for aging "
+                                                 "(default 0.03)")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Percentiles of annual base pay for a role x level x place, with provenance."""
+    with engine(db) as pb:
+        cell = pb.cell(role, level, place, as_of=as_of, growth=growth)
+    if as_json:
+        emit_model(cell)
+        return
+    out.print(f"[bold]{cell.role_name}[/bold], {cell.level}, {cell.place.label}")
+    out.print("  ".join(f"P{p[1:]}: ${v:,}" for p, v in cell.quantiles().items()))
+    out.print(f"n={cell.n} (national {cell.n_parent})  method={cell.method}  "
+              f"confidence={cell.confidence}")
+    out.print(f"basis: {cell.basis}")
+    for ev in cell.sources:
+        out.print(f"  source {ev.source} ({ev.kind}): {ev.n} {ev.detail or ''}")
+
+
+@command()
+def guide(
+    out_dir: Annotated[Path, typer.Option("--out", help="directory for the guide files")] = Path("guide"),
+    metros: Annotated[int, typer.Option("--metros", help="how many top tech metros")] = 25,
+    year: Annotated[int | None, typer.Option("--year", help="the guide's edition year "
+                                             "(effective date 1 January of it)")] = None,
+    roles: Annotated[str | None, typer.Option(
+        "--roles", help="areas and role ids, comma-separated, e.g. 'Data & AI,software-engineer'")] = None,
+    formats: Annotated[str, typer.Option(
+        "--format", help="comma-separated: html, pdf, csv, json")] = "html,pdf,csv,json",
+    as_of: Annotated[str | None, typer.Option("--as-of", help="effective date YYYY-MM-DD")] = None,
+    db: DbOption = None,
+) -> None:
+    """Write the salary guide (guide.html, guide.pdf, guide.csv, guide.json) and print the ML table."""
+    from rich.table import Table
+
+    with progress() as bars, engine(db, progress=bars) as pb:
+        report = pb.guide(out_dir, metros=metros, year=year, as_of=as_of, roles=roles,
+                          formats=formats.split(","))
+    data = report.data
+    table = Table("role", "level", "P25", "P50", "P75", "n", "method",
+                  title=f"ML roles, United States ({data.year})")
+    for row in data.ml_national():
+        table.add_row(row.role_name, row.level, f"${row.p25:,}", f"${row.p50:,}",
+                      f"${row.p75:,}", str(row.n), row.method)
+    out.print(table)
+    for path in report.paths:
+        out.print(f"wrote {path}")
+    out.print("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items()))

@@ -1,0 +1,122 @@
+"""`paybench title`, `paybench place` and `paybench pay`: what paybench reads in a title, a
+place and a posting's pay text (no store needed)."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from paybench.cli.common import JsonOption, command, emit_json, out
+from paybench.errors import InputError
+
+PERIODS = ("hour", "day", "week", "biweek", "month", "year")
+
+
+@command()
+def title(
+    text: Annotated[str | None, typer.Argument(help="a job title")] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="one title per line; CSV to stdout")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Normalize a job title to a role and a level."""
+    from paybench.engine import Paybench
+
+    if file is not None:
+        if not file.exists():
+            raise InputError(f"no such file: {file}", field="file")
+        try:
+            lines = file.read_text(encoding="utf-8-sig").splitlines()
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{file.name}: not UTF-8 text (byte {exc.start})", field="file") from None
+        writer = csv.writer(sys.stdout)
+        writer.writerow(["title", "role", "level", "confidence"])
+        for line in lines:
+            if line.strip():
+                m = Paybench.title(line.strip())
+                writer.writerow([m.title, m.role or "", m.level or "", f"{m.confidence:.2f}"])
+        return
+    if text is None:
+        raise InputError("give a title, or --file F", field="text")
+    match = Paybench.title(text)
+    if as_json:
+        data = match.model_dump()
+        if data.get("reason") is None:
+            data.pop("reason", None)
+        emit_json(data)
+    else:
+        out.print(f"{match.title} -> role={match.role} level={match.level} "
+                  f"confidence={match.confidence:.2f}" + (f" ({match.reason})" if match.reason else ""))
+
+
+@command()
+def place(text: Annotated[str, typer.Argument(help="a place: city, ZIP, metro, remote...")],
+          as_json: JsonOption = False) -> None:
+    """Normalize a place to country, state, metro (CBSA) and work mode."""
+    from paybench.engine import Paybench
+
+    found = Paybench.place(text)
+    if as_json:
+        emit_json(found.as_dict())
+    else:
+        out.print(", ".join(f"{k}={v}" for k, v in found.as_dict().items()))
+
+
+@command()
+def pay(
+    text: Annotated[str, typer.Argument(help="posting text, e.g. '$150,000 - $200,000 a year'")],
+    on: Annotated[str | None, typer.Option("--on", help="date for the exchange rate, YYYY-MM-DD "
+                                                       "(default today)")] = None,
+    currency: Annotated[str, typer.Option("--currency", help="currency of figures written "
+                                                            "without one")] = "USD",
+    period: Annotated[str | None, typer.Option("--period", help="period of figures written without "
+                                                               "one: hour, day, week, biweek, month, "
+                                                               "year")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Extract the pay range from posting text. Amounts as written; annual_usd in US dollars per year.
+
+    Prints the figure, or "pay: none" with the reason (exit 0 in both cases)."""
+    from paybench.engine import parse_date
+    from paybench.errors import MoneyError
+    from paybench.normalize.money import currency_code
+    from paybench.normalize.pay_text import ExtractedPay, extract_pay
+
+    if not text.strip():
+        raise InputError("empty text: give the posting text to read", field="text")
+    day = parse_date(on, "on")
+    if period is not None and period not in PERIODS:
+        raise InputError(f"must be one of {', '.join(PERIODS)}, got {period!r}", field="period")
+    try:
+        currency_code(currency)
+    except MoneyError as exc:
+        raise exc.with_field("currency") from None
+    result = extract_pay(text, on=day, default_currency=currency, default_period=period)  # type: ignore[arg-type]
+    data: dict[str, Any]
+    if isinstance(result, ExtractedPay):
+        data = result.model_dump(exclude={"span"})
+        data["span"] = list(result.span)
+    else:
+        data = {"pay": None, "reason": result.reason}
+    if as_json:
+        emit_json(data)
+        return
+    if not isinstance(result, ExtractedPay):
+        sys.stdout.write(f"pay: none ({result.reason})\n")
+        return
+    amount = f"{result.min:,.2f}".removesuffix(".00")
+    if result.max is not None and result.bound == "range":
+        amount += " - " + f"{result.max:,.2f}".removesuffix(".00")
+    prefix = {"up_to": "up to ", "from": "from "}.get(result.bound, "")
+    usd = f"${result.annual_usd_min:,.0f}"
+    if result.annual_usd_max is not None and result.annual_usd_max != result.annual_usd_min:
+        usd += f" - ${result.annual_usd_max:,.0f}"
+    sys.stdout.write(
+        f"{prefix}{amount} {result.currency} per {result.period} ({result.component}, {result.bound})\n"
+        f"annual USD: {usd} (point ${result.annual_usd:,.0f})\n"
+        f"matched: {result.matched!r} at {result.span[0]}-{result.span[1]}\n"
+    )
+

@@ -1,0 +1,739 @@
+"""The Python API: `Paybench`, one object over one store, which the CLI and the HTTP API both
+call, so the same input gives the same answer, or the same error, on every surface.
+
+    from paybench import Paybench
+
+    pb = Paybench()                      # the default store (PAYBENCH_DB or the data dir)
+    cell = pb.cell("machine-learning-engineer", "senior", "Seattle, WA")
+    cell.p50                             # annual base pay, US dollars
+
+A role may be a role id, a display name or any job title; a level a level name; a place any
+place text (`paybench.resolve`). Every user error is an `InputError` that names its field.
+Money is annual US dollars unless a name says otherwise.
+
+What the engine builds from the store (the benchmark model, the decision tools' market data,
+the guide's tables, the metro list) is kept while the store's content is unchanged, so a
+long-lived engine (the server's) answers from memory; writes through the engine are seen at
+once. The engine serializes its own use of the store connection (a lock), so one engine may
+serve many threads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+from pydantic import BaseModel, Field
+
+from paybench.bench import NATIONAL, PARAMS, BenchmarkCell, BenchmarkModel, CellPlace, MethodParams
+from paybench.bench.model import as_date, natural_level
+from paybench.errors import InputError, validated
+from paybench.guide.tables import GuideRow
+from paybench.normalize.levels import IC_LEVELS, LEVEL_NAMES, LEVELS
+from paybench.normalize.places import Place
+from paybench.normalize.roles import AREAS, ML_ROLE_IDS, Role, roles
+from paybench.normalize.titles import TitleMatch
+from paybench.resolve import resolve_level, resolve_place, resolve_role, role_level
+from paybench.store import IngestResult, Store
+
+if TYPE_CHECKING:
+    from paybench.decide.bands import BandTable
+    from paybench.decide.contract import ContractAssumptions, ContractResult
+    from paybench.decide.market import Market
+    from paybench.decide.offer import Offer, OfferReport
+    from paybench.decide.posting import PostingRange
+    from paybench.decide.roster import Employee, RosterReport
+    from paybench.estimate import BatchResult, Estimate, EvaluationReport, ModelInfo
+    from paybench.estimate.model import EstimatorModel
+    from paybench.guide.report import GuideReport
+    from paybench.guide.tables import GuideData
+    from paybench.insights.skills import SkillReport
+    from paybench.submissions import PendingReview, Submission, SubmissionResult
+
+T = TypeVar("T")
+
+MAX_COMPARE = 4
+"""Cells side by side: one role in up to this many places, or this many roles in one place."""
+
+
+# --------------------------------------------------------------------------- records
+class SourceStatus(BaseModel):
+    """What the store holds from one source."""
+
+    source: str
+    files: int
+    rows_read: int
+    rows_kept: int
+    rows_quarantined: int
+    rows_skipped: int
+    last_ingest: str | None = Field(description="time of the latest ingest, to the second")
+
+
+class QuarantineReason(BaseModel):
+    """A reason rows were quarantined, with its count."""
+
+    source: str
+    reason: str
+    n: int
+
+
+class StoreContents(BaseModel):
+    """What the store holds, by source, and its submission counts."""
+
+    sources: list[SourceStatus]
+    submissions: dict[str, int] = Field(description="stored, pending_review, rejected")
+
+
+class StoreStatus(StoreContents):
+    """The store's contents, its file and its most common quarantine reasons."""
+
+    store: str = Field(description="the store's file")
+    top_quarantine_reasons: list[QuarantineReason]
+
+
+class RoleInfo(BaseModel):
+    """A canonical role of the taxonomy."""
+
+    id: str
+    name: str
+    area: str
+    soc_codes: list[str]
+    ml: bool = Field(description="in a salary guide's machine-learning / AI section")
+    levels: list[str] = Field(description="the levels the role is benchmarked at")
+
+
+class LevelInfo(BaseModel):
+    """A seniority level."""
+
+    id: str
+    name: str
+    individual_contributor: bool
+
+
+class MetroInfo(BaseModel):
+    """A metro area (CBSA) with OEWS wages; employment in computer and mathematical
+    occupations (OEWS 15-0000) when published."""
+
+    cbsa: str
+    name: str
+    tech_employment: float | None
+
+
+class PlaceMatch(Place):
+    """A place as typed, normalized (country, state, metro, work mode) with its cell scope."""
+
+    text: str
+    cell: CellPlace
+
+
+class PublishedCellFigure(BaseModel):
+    """A figure published in a salary guide for one cell, with its citation (annual USD)."""
+
+    figure_id: str | None
+    level: str | None
+    stat: str
+    annual_usd: float
+    qualifier: str | None
+    place_label: str
+    published_on: dt.date | None
+    citation: str | None
+
+
+class CellsView(BaseModel):
+    """Benchmark cells for one role in one place, one per level, with the national cells
+    beside them and the published figures that match."""
+
+    role: str
+    role_name: str
+    place: CellPlace
+    cells: list[BenchmarkCell]
+    national: list[BenchmarkCell] = Field(description="the same levels nationally (empty when "
+                                          "the place is national)")
+    published: list[PublishedCellFigure]
+
+
+class Comparison(BaseModel):
+    """Cells side by side: one role in up to four places, or up to four roles in one place."""
+
+    level: str
+    cells: list[BenchmarkCell]
+
+
+class GuideTable(BaseModel):
+    """Guide rows (annual USD base pay) for every role, nationally and in the largest tech
+    metros, filtered and paged."""
+
+    effective_date: dt.date
+    metros: list[MetroInfo]
+    count: int
+    total: int
+    rows: list[GuideRow] = Field(description="guide rows, as in guide.csv")
+
+
+def role_levels(role: Role) -> list[str]:
+    """The levels a role is benchmarked at: the IC ladder, or a leadership role's own level."""
+    natural = natural_level(role)
+    return list(IC_LEVELS) if natural == "mid" else [natural]
+
+
+def role_info(role: Role) -> RoleInfo:
+    """The public record of a role."""
+    return RoleInfo(id=role.id, name=role.name, area=role.area, soc_codes=list(role.soc_codes),
+                    ml=role.id in ML_ROLE_IDS, levels=role_levels(role))
+
+
+def parse_date(text: str | dt.date | None, field: str) -> dt.date | None:
+    """A date (or ISO text YYYY-MM-DD) between 1900 and 2200; InputError naming `field`."""
+    if text is None or text == "":
+        return None
+    if isinstance(text, str):
+        try:
+            value = dt.date.fromisoformat(text.strip())
+        except ValueError:
+            raise InputError(f"{text!r} is not a date (YYYY-MM-DD)", field=field) from None
+    else:
+        value = text
+    if not dt.date(1900, 1, 1) <= value <= dt.date(2200, 12, 31):
+        raise InputError(f"{value} must be between 1900-01-01 and 2200-12-31", field=field)
+    return value
+
+
+# --------------------------------------------------------------------------- the engine
+class Paybench:
+    """paybench over one store. `db`: the DuckDB file (default: PAYBENCH_DB, else the per-user
+    data directory; ':memory:' for a throw-away store). The embedded defaults (OEWS May 2025 and
+    the seeds' published figures) are loaded on first use of a writable store (`progress`: rich
+    progress bars for that load). `params`: the benchmark method's parameters
+    (`paybench.bench.PARAMS`)."""
+
+    def __init__(self, db: str | Path | None = None, *, read_only: bool = False,
+                 params: MethodParams = PARAMS, load_defaults: bool = True,
+                 progress: Any = None) -> None:
+        self.store = Store(db, read_only=read_only)
+        self.params = params
+        self.lock = threading.RLock()
+        """Held while the store's connection is in use (one thread at a time)."""
+        self._cache: dict[str, tuple[tuple[Any, ...], Any]] = {}
+        self._building: dict[str, threading.Lock] = {}
+        self._signature: tuple[Any, ...] | None = None
+        self._signature_at = 0.0
+        self._estimator: EstimatorModel | None = None
+        if load_defaults and not read_only:
+            from paybench.ingest import ensure_defaults
+
+            ensure_defaults(self.store, progress)
+
+    def close(self) -> None:
+        """Close the store."""
+        with self.lock:
+            self.store.close()
+
+    def __enter__(self) -> Paybench:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def path(self) -> Path:
+        """The store's file."""
+        return self.store.path
+
+    @contextmanager
+    def locked(self) -> Iterator[Store]:
+        """The store, with its connection held for this thread alone."""
+        with self.lock:
+            yield self.store
+
+    # ------------------------------------------------------------------ caching
+    def signature(self) -> tuple[Any, ...]:
+        """What identifies the store's content (the last ingest id and the number of ingests
+        and reviews). Re-read at most every 0.2 s; writes through this engine call
+        `invalidate`."""
+        now = time.monotonic()
+        if self._signature is None or now - self._signature_at > 0.2:
+            with self.lock:
+                row = self.store.con.execute(
+                    "SELECT (SELECT max(ingest_id) FROM ingests), (SELECT count(*) FROM ingests), "
+                    "(SELECT count(*) FROM submission_review)").fetchone()
+            self._signature, self._signature_at = tuple(row or ()), now
+        return self._signature
+
+    def invalidate(self) -> None:
+        """Forget the signature, so the next read sees this engine's own writes."""
+        self._signature = None
+
+    def cached(self, name: str, build: Callable[[Store], T]) -> T:
+        """`build(store)` once per store signature; concurrent callers wait for one build."""
+        sig = self.signature()
+        hit = self._cache.get(name)
+        if hit is not None and hit[0] == sig:
+            return hit[1]
+        building = self._building.setdefault(name, threading.Lock())
+        with building:
+            hit = self._cache.get(name)
+            sig = self.signature()
+            if hit is not None and hit[0] == sig:
+                return hit[1]
+            with self.lock:
+                value = build(self.store)
+            self._cache[name] = (sig, value)
+            return value
+
+    def model_ready(self) -> bool:
+        """Whether a benchmark model is loaded (possibly for an older store signature)."""
+        return f"model:{hash(self.params.key())}" in self._cache
+
+    # ------------------------------------------------------------------ resolution
+    def role(self, role: str, field: str = "role") -> RoleInfo:
+        """The role for a role id, display name or job title (`paybench.resolve`)."""
+        return role_info(resolve_role(role, field).role)
+
+    def roles(self, *, area: str | None = None, q: str | None = None,
+              ml: bool | None = None) -> list[RoleInfo]:
+        """Roles of the taxonomy in its order, filtered by area, words in the name or id, or
+        the ML section."""
+        if area is not None and area not in AREAS:
+            raise InputError(f"unknown area {area!r}; expected one of {', '.join(AREAS)}",
+                             field="area")
+        words = (q or "").lower().split()
+        return [role_info(r) for r in roles().values()
+                if (area is None or r.area == area) and (ml is None or (r.id in ML_ROLE_IDS) == ml)
+                and all(w in r.name.lower() or w in r.id for w in words)]
+
+    @staticmethod
+    def levels() -> list[LevelInfo]:
+        """All levels in increasing seniority, individual contributors first."""
+        return [LevelInfo(id=lv, name=LEVEL_NAMES[lv], individual_contributor=lv in IC_LEVELS)
+                for lv in LEVELS]
+
+    @staticmethod
+    def title(text: str) -> TitleMatch:
+        """A job title normalized to a role and a level, with a confidence (or the reason it
+        matches no role)."""
+        from paybench.normalize.titles import normalize_title
+
+        if not text or not text.strip():
+            raise InputError("no title given", field="title")
+        return normalize_title(text)
+
+    @staticmethod
+    def place(text: str) -> PlaceMatch:
+        """A place normalized to country, state, metro (CBSA) and work mode, with its cell
+        scope; InputError (field 'place') for text that is not a place."""
+        from paybench.bench.scopes import scope_of
+        from paybench.normalize.places import normalize_place
+
+        if not isinstance(text, str) or not text.strip():
+            raise InputError("no place given", field="place")
+        try:
+            found = normalize_place(text)
+        except InputError as exc:
+            raise exc.with_field("place") from None
+        return PlaceMatch(text=text, **found.model_dump(), cell=scope_of(found))
+
+    def metros(self, q: str | None = None, limit: int | None = None) -> list[MetroInfo]:
+        """Metros (CBSA) with OEWS wages, largest tech employment first; `q`: words in the name."""
+        words = (q or "").lower().split()
+        found = [m for m in self.cached("metros", _metros) if all(w in m.name.lower() for w in words)]
+        return found[:limit] if limit is not None else found
+
+    # ------------------------------------------------------------------ store
+    def ingest(self, paths: Iterable[str | Path] = (), *, source: str | None = None,
+               defaults: bool = False, progress: Any = None) -> list[IngestResult]:
+        """Ingest files (and, with `defaults`, the embedded defaults), one transaction each; a
+        file already stored adds nothing; unusable rows go to the quarantine table."""
+        from paybench.ingest import ingest_defaults, ingest_file
+
+        files = [Path(p) for p in paths]
+        if not files and not defaults:
+            raise InputError("give a file to ingest, or the defaults", field="paths")
+        results: list[IngestResult] = []
+        try:
+            with self.lock:
+                if defaults:
+                    results.extend(ingest_defaults(self.store, progress))
+                for path in files:
+                    results.append(ingest_file(self.store, path, source, progress))
+        except InputError as exc:
+            raise exc.with_field("paths") from None
+        finally:
+            self.invalidate()
+        return results
+
+    def status(self) -> StoreStatus:
+        """What the store holds, by source, its top quarantine reasons and submission counts."""
+        from paybench.submissions import submission_counts
+
+        with self.lock:
+            frame = self.store.status()
+            reasons = self.store.query(
+                "SELECT source, reason, count(*) AS n FROM quarantine GROUP BY 1, 2 "
+                "ORDER BY n DESC, source, reason LIMIT 10")
+            counts = submission_counts(self.store)
+        sources = [SourceStatus(
+            source=r["source"], files=int(r["files"]), rows_read=int(r["rows_read"] or 0),
+            rows_kept=int(r["rows_kept"] or 0), rows_quarantined=int(r["rows_quarantined"] or 0),
+            rows_skipped=int(r["rows_skipped"] or 0),
+            last_ingest=None if r["last_ingest"] is None else str(r["last_ingest"])[:19])
+            for r in frame.astype(object).where(frame.notna(), None).to_dict("records")]
+        return StoreStatus(store=str(self.store.path), sources=sources, submissions=counts,
+                           top_quarantine_reasons=[QuarantineReason(**r) for r in
+                                                   reasons.to_dict("records")])
+
+    # ------------------------------------------------------------------ benchmarks
+    def params_for(self, as_of: str | dt.date | None = None,
+                   growth: float | None = None) -> MethodParams:
+        """The engine's parameters with another effective date or growth rate."""
+        changes: dict[str, Any] = {}
+        day = parse_date(as_of, "as_of")
+        if day is not None:
+            changes["effective_date"] = day
+        if growth is not None:
+            if not 0 <= growth < 0.5:
+                raise InputError(f"annual growth {growth} must be between 0 and 0.5", field="growth")
+            changes["annual_growth"] = growth
+        return self.params.replace(**changes) if changes else self.params
+
+    def model(self, params: MethodParams | None = None) -> BenchmarkModel:
+        """The benchmark model of the store as it is now (built once per store content)."""
+        chosen = params or self.params
+        return self.cached(f"model:{hash(chosen.key())}",
+                           lambda store: BenchmarkModel.load(store, chosen))
+
+    def cell(self, role: str, level: str | None = None, place: str = "US", *,
+             as_of: str | dt.date | None = None, growth: float | None = None) -> BenchmarkCell:
+        """Percentiles of annual base pay for a role (id, name or title) x level x place, with
+        n, method, confidence and sources. Without a level: the one the title states, else the
+        role's own (mid for individual contributors)."""
+        found, lvl, _ = role_level(role, level)
+        where = resolve_place(place)
+        model = self.model(self.params_for(as_of, growth))
+        return _cell(model, found.id, lvl, where)
+
+    def cells(self, role: str, place: str = "US", level: str | None = None) -> CellsView:
+        """A role's cells in a place, one per level (without a level: the one a title states,
+        else all the role's levels), the national cells beside them and the published figures
+        that match."""
+        choice = resolve_role(role)
+        levels: list[str] = ([resolve_level(level)] if level else
+                             [choice.title_level] if choice.title_level else role_levels(choice.role))
+        where = resolve_place(place)
+        model = self.model()
+        local = [_cell(model, choice.role.id, lv, where) for lv in levels]
+        national = [] if where.scope == "national" else [
+            _cell(model, choice.role.id, lv, NATIONAL) for lv in levels]
+        places = [where] if where.scope == "national" else [where, NATIONAL]
+        return CellsView(role=choice.role.id, role_name=choice.role.name, place=where, cells=local,
+                         national=national,
+                         published=_published(model, choice.role.id, levels, places))
+
+    def compare(self, roles_: Sequence[str], places: Sequence[str],
+                level: str = "senior") -> Comparison:
+        """One role in up to four places, or up to four roles in one place, side by side."""
+        if not roles_:
+            raise InputError("give a role", field="role")
+        if not places:
+            raise InputError("give a place", field="place")
+        if len(roles_) > MAX_COMPARE or len(places) > MAX_COMPARE:
+            field = "role" if len(roles_) > MAX_COMPARE else "place"
+            raise InputError(f"compare at most {MAX_COMPARE} {field}s", field=field)
+        if len(roles_) > 1 and len(places) > 1:
+            raise InputError("compare several places for one role, or several roles in one place, "
+                             "not both", field="place")
+        lvl = resolve_level(level)
+        found = [resolve_role(r).role for r in roles_]
+        wheres = [resolve_place(p) for p in places]
+        model = self.model()
+        return Comparison(level=lvl, cells=[_cell(model, r.id, lvl, p) for r in found for p in wheres])
+
+    # ------------------------------------------------------------------ guide
+    def guide(self, out_dir: str | Path = "guide", *, metros: int = 25, year: int | None = None,
+              as_of: str | dt.date | None = None, roles: str | None = None,
+              formats: Sequence[str] = ("html", "pdf", "csv", "json")) -> GuideReport:
+        """Write the salary guide (guide.html, guide.pdf, guide.csv, guide.json) to `out_dir`;
+        the report's `paths` lists the files written."""
+        from paybench.guide.report import generate
+
+        effective = parse_date(as_of, "as_of")
+        with self.lock:
+            report, paths = generate(self.store, Path(out_dir), metros=metros, year=year,
+                                     effective=effective, roles_spec=roles,
+                                     formats=tuple(f.strip().lower() for f in formats if f.strip()),
+                                     params=self.params)
+        report.paths = paths
+        return report
+
+    def guide_data(self) -> GuideData:
+        """The guide's cells for the store as it is now (the 25 largest tech metros; built once
+        per store content)."""
+        from paybench.guide import build_guide
+
+        params = self.params
+        return self.cached("guide", lambda store: build_guide(store, metros=25, params=params))
+
+    def guide_table(self, *, area: str | None = None, role: str | None = None,
+                    level: str | None = None, place: str | None = None, limit: int = 500,
+                    offset: int = 0) -> GuideTable:
+        """The guide's rows, filtered by area, role, level and place, and paged."""
+        if area is not None and area not in AREAS:
+            raise InputError(f"unknown area {area!r}; expected one of {', '.join(AREAS)}",
+                             field="area")
+        if not 1 <= limit <= 10_000 or offset < 0:
+            raise InputError("limit must be 1-10,000 and offset 0 or more", field="limit")
+        role_id = resolve_role(role).role.id if role else None
+        lvl = resolve_level(level) if level else None
+        key = resolve_place(place).guide_key if place else None
+        data = self.guide_data()
+        rows = [r for r in data.rows
+                if (area is None or r.area == area) and (role_id is None or r.role == role_id)
+                and (lvl is None or r.level == lvl) and (key is None or r.place == key)]
+        page = rows[offset:offset + limit]
+        return GuideTable(effective_date=data.effective_date,
+                          metros=[MetroInfo(cbsa=m["cbsa"], name=m["area_name"],
+                                            tech_employment=m["employment"]) for m in data.metros],
+                          count=len(page), total=len(rows), rows=page)
+
+    # ------------------------------------------------------------------ estimator
+    def estimator(self, retrain: bool = False) -> EstimatorModel:
+        """The store's estimator: loaded, or trained when the store has none (or a stale one),
+        once per engine; `retrain` trains it anew."""
+        from paybench.estimate.model import ensure_model
+
+        if self._estimator is None or retrain:
+            with self.lock:
+                if self._estimator is None or retrain:
+                    self._estimator = ensure_model(self.store, retrain=retrain)[0]
+        return self._estimator
+
+    def estimate(self, title: str, *, place: str | None = None, years_experience: float | None = None,
+                 level: str | None = None, industry: str | None = None,
+                 company_size: str | None = None, remote: str | None = None,
+                 skills: Sequence[str] = (), year: int | None = None) -> Estimate:
+        """Estimate one person's annual base pay: P10, P50, P90 and the contribution of each
+        factor (level, place, skills, industry, company size)."""
+        from paybench.estimate import EstimateRequest
+
+        request = validated(EstimateRequest, {
+            "title": title, "place": place, "years_experience": years_experience, "level": level,
+            "industry": industry, "company_size": company_size, "remote": remote,
+            "skills": list(skills), "year": year})
+        found = self.estimate_many([request])[0]
+        if isinstance(found, InputError):
+            raise found
+        return found
+
+    def estimate_many(self, requests: Sequence[Any]) -> list[Estimate | InputError]:
+        """Estimate each request (`paybench.estimate.EstimateRequest`; one model call for
+        all); a request that cannot be estimated gives its InputError in its place."""
+        from paybench.bench.oews import OewsPriors
+        from paybench.estimate import features
+        from paybench.estimate.service import estimates_from, prepare_request
+
+        prepared: list[features.Prepared] = []
+        out: list[Estimate | InputError | None] = []
+        for request in requests:
+            try:
+                prepared.append(prepare_request(request))
+                out.append(None)
+            except InputError as exc:
+                out.append(exc)
+        if not prepared:
+            return [o for o in out if o is not None]
+        model = self.estimator()
+        with self.lock:
+            priors = OewsPriors.load(self.store)
+        found = iter(estimates_from(model, priors, prepared))  # outside the store lock
+        return [next(found) if o is None else o for o in out]
+
+    def estimate_file(self, input_path: str | Path, output_path: str | Path) -> BatchResult:
+        """Estimate every row of a CSV (survey or plain layout) into a CSV with the input
+        columns plus role, level, p10, p50, p90 and reason."""
+        from paybench.estimate import estimate_batch
+
+        with self.lock:
+            return estimate_batch(self.store, Path(input_path), Path(output_path),
+                                  model=self.estimator())
+
+    def train(self) -> ModelInfo:
+        """Train the estimator on the store as it is now (and save it beside the store)."""
+        return self.estimator(retrain=True).info
+
+    def evaluate(self, test_path: str | Path) -> EvaluationReport:
+        """Score the estimator and two baselines on a file with true salaries."""
+        from paybench.estimate import evaluate
+
+        with self.lock:
+            return evaluate(self.store, Path(test_path), model=self.estimator())
+
+    # ------------------------------------------------------------------ decisions
+    def market(self) -> Market:
+        """The decision tools' market data: the benchmark model, published total-comp and hourly
+        figures and the survey's contract rows (built once per store content)."""
+        from paybench.decide.market import Market
+
+        model = self.model()  # outside the market's build: both take the store lock
+        found = self.cached("market", lambda store: Market.load(store, model))
+        if found.model is not model:  # the store changed between the two reads
+            found = Market(model=model, figures=found.figures, contract_rows=found.contract_rows)
+        return found
+
+    def offers(self, offers: Offer | dict[str, Any] | Sequence[Offer | dict[str, Any]]) -> OfferReport:
+        """Evaluate one offer or compare two to four: total compensation for years 1-4, the
+        4-year mean, the steady state, the base's market percentile, the total's percentile
+        where published total-comp figures exist, and the metro pay differential."""
+        from paybench.decide.offer import offer_report
+
+        return offer_report(offers, self.market())
+
+    def contract(self, hourly_rate: float | None = None, salary: float | None = None, *,
+                 assumptions: ContractAssumptions | None = None, role: str | None = None,
+                 level: str | None = None, place: str = "US") -> ContractResult:
+        """Convert an hourly contract rate to the salary worth the same, or a salary to a rate;
+        with a role, place the rate among the market's contract evidence."""
+        from paybench.decide.contract import contract_result
+
+        need_market = role is not None and role.strip() != ""
+        return contract_result(hourly_rate, salary, assumptions=assumptions, role=role, level=level,
+                               place=place, market=self.market() if need_market else None)
+
+    def bands(self, role: str, place: str = "US", *, percentile: float = 50.0, spread: float = 40.0,
+              levels: Sequence[str] | None = None, management: bool = False,
+              min_progression: float = 5.0) -> BandTable:
+        """Pay bands (min, mid, max) for a role ladder in a place from the market cells."""
+        from paybench.decide.bands import build_bands
+
+        return build_bands(self.market(), role, place, percentile=percentile, spread_pct=spread,
+                           levels=list(levels) if levels else None, include_management=management,
+                           min_progression_pct=min_progression)
+
+    def roster(self, employees: str | Path | Sequence[Employee], *, percentile: float = 50.0,
+               spread: float = 40.0) -> RosterReport:
+        """Each employee's compa-ratio, market percentile and band flag, from a roster file
+        (a Path), CSV text (a str) or a list of employees. Nothing of it is stored."""
+        from paybench.decide.roster import check_roster, read_roster, roster_from_text
+
+        if isinstance(employees, Path):
+            rows, rejected = read_roster(employees)
+        elif isinstance(employees, str):
+            rows, rejected = roster_from_text(employees)
+        else:
+            if not employees:
+                raise InputError("the roster is empty", field="employees")
+            rows, rejected = list(enumerate(employees, 1)), []
+        return check_roster(rows, self.market(), percentile=percentile, spread_pct=spread,
+                            rejected=rejected)
+
+    def posting_range(self, role: str, level: str, place: str, *, employer_size: int | None = None,
+                      remote: bool = False, band_min: float | None = None,
+                      band_max: float | None = None, low_pct: float = 25.0, high_pct: float = 75.0,
+                      posting_date: str | dt.date | None = None) -> PostingRange:
+        """The range to post for a role x level x place (market P25-P75 by default, or a band)
+        and the pay-transparency laws it must meet, with citations. Not legal advice."""
+        from paybench.decide.posting import posting_range
+
+        if (band_min is None) != (band_max is None):
+            raise InputError("give both band_min and band_max, or neither",
+                             field="band_max" if band_max is None else "band_min")
+        band = (band_min, band_max) if band_min is not None and band_max is not None else None
+        return posting_range(self.market(), role, level, place, employer_size=employer_size,
+                             remote=remote, band=band, low_pct=low_pct, high_pct=high_pct,
+                             posting_date=parse_date(posting_date, "posting_date"))
+
+    def skills(self, role: str, place: str | None = None, *, min_n: int = 20) -> SkillReport:
+        """Skills asked for in a role's job postings and the posted-pay premium of each."""
+        from paybench.insights.skills import skill_premiums
+
+        if min_n < 1:
+            raise InputError("min_n must be at least 1", field="min_n")
+        role_id = resolve_role(role).role.id
+        with self.lock:
+            return skill_premiums(self.store, role_id, place, min_n=min_n)
+
+    # ------------------------------------------------------------------ submissions
+    def submit(self, submission: Submission) -> SubmissionResult:
+        """Store one person's pay (validated, normalized; an outlier against its cell is held
+        for review). InputError naming the field at fault."""
+        from paybench.submissions import prepare_submission, store_submission
+
+        prepared = prepare_submission(submission)
+        model = self.model()
+        try:
+            with self.lock:
+                return store_submission(self.store, prepared, model)
+        finally:
+            self.invalidate()
+
+    def submission_counts(self) -> dict[str, int]:
+        """How many submissions are stored, pending review and rejected."""
+        from paybench.submissions import submission_counts
+
+        with self.lock:
+            return submission_counts(self.store)
+
+    def pending_reviews(self) -> list[PendingReview]:
+        """Submissions held back as outliers, awaiting a decision."""
+        from paybench.submissions import pending_reviews
+
+        with self.lock:
+            return pending_reviews(self.store)
+
+    def review(self, review_id: int, decision: Literal["approve", "reject"]) -> str:
+        """Approve (the submission joins the data) or reject a held-back submission; the new
+        status. InputError (field 'review_id') when no such review is pending."""
+        from paybench.submissions import decide_review
+
+        try:
+            with self.lock:
+                return decide_review(self.store, review_id, decision == "approve")
+        except InputError as exc:
+            raise exc.with_field("review_id") from None
+        finally:
+            self.invalidate()
+
+
+# --------------------------------------------------------------------------- helpers
+def _cell(model: BenchmarkModel, role_id: str, level: str, place: CellPlace) -> BenchmarkCell:
+    try:
+        return model.cell(role_id, level, place)
+    except InputError as exc:
+        raise exc.with_field("place") from None
+
+
+def _published(model: BenchmarkModel, role: str, levels: list[str],
+               places: list[CellPlace]) -> list[PublishedCellFigure]:
+    out: list[PublishedCellFigure] = []
+    for place in places:
+        for level in levels:
+            for row in model.published_for(role, level, place):
+                day = row.get("published_on")
+                out.append(PublishedCellFigure(
+                    figure_id=row.get("figure_id"), level=row.get("level"), stat=row["stat"],
+                    annual_usd=float(row["annual_usd"]), qualifier=row.get("qualifier"),
+                    place_label=place.label, citation=row.get("citation"),
+                    published_on=None if day is None else as_date(day)))
+    return out
+
+
+def _metros(store: Store) -> list[MetroInfo]:
+    import pandas as pd
+
+    frame = store.query(
+        """
+        SELECT a.cbsa, any_value(a.area_name) AS name, max(t.employment) AS tech_employment
+        FROM oews a
+        LEFT JOIN oews t ON t.cbsa = a.cbsa AND t.soc_code = '15-0000'
+             AND t.industry_code = '000000' AND t.release = a.release
+        WHERE a.area_type = 'M' AND a.cbsa IS NOT NULL AND a.industry_code = '000000'
+          AND a.release = (SELECT max(release) FROM oews)
+        GROUP BY a.cbsa
+        ORDER BY tech_employment DESC NULLS LAST, name
+        """
+    )
+    frame = frame.astype(object).where(pd.notna(frame), None)
+    return [MetroInfo(**row) for row in frame.to_dict("records")]

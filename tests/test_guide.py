@@ -20,7 +20,7 @@ import pytest
 from paybench.guide.report import SECTION_ORDER
 from paybench.normalize.money import format_hourly, format_usd
 from paybench.normalize.roles import ML_ROLE_IDS, roles
-from paybench.sources.published import load_figures
+from paybench.reference.published import load_figures
 
 pytestmark = pytest.mark.slow
 

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from paybench.errors import InputError
 from paybench.ingest import detect_source, ingest_file
-from paybench.sources import oews, oews_bundle
+from paybench.reference import oews as oews_bundle
+from paybench.sources import oews
 from paybench.store import Store
 
 

@@ -25,7 +25,7 @@ from paybench.normalize.places import (
     normalize_place,
     state_code,
 )
-from paybench.sources.oews_bundle import metro_names
+from paybench.reference.oews import metro_names
 
 REAL: Counter[str] = Counter()
 SPEED: list[float] = []

@@ -14,18 +14,17 @@ import pytest
 
 from paybench.errors import InputError
 from paybench.records import StatName
-from paybench.sources import published
-from paybench.sources.oews_bundle import metro_names
-from paybench.sources.published import (
+from paybench.reference import published
+from paybench.reference.oews import metro_names
+from paybench.reference.published import (
     HOURS_PER_YEAR,
     PAY_STATISTICS,
     PublishedFigure,
     annual_amount,
     load_figures,
     parse_figures,
-    to_statistic,
-    to_statistics,
 )
+from paybench.sources.published import to_statistic, to_statistics
 
 MIN_FIGURES_PER_SEED = {
     "000_e92ee3f9b9603e88.txt": 57,

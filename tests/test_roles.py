@@ -69,7 +69,7 @@ def test_no_alias_claimed_by_two_roles() -> None:
 
 
 def test_soc_codes_exist_in_oews() -> None:
-    from paybench.sources.oews_bundle import connect
+    from paybench.reference.oews import connect
 
     with connect() as conn:
         known = {row[0] for row in conn.execute("SELECT occupation_code FROM occupation")}

@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from pydantic import BaseModel, Field
 
@@ -218,7 +218,7 @@ class Paybench:
         self.params = params
         self.lock = threading.RLock()
         """Held while the store's connection is in use (one thread at a time)."""
-        self._cache: dict[str, tuple[tuple[Any, ...], Any]] = {}
+        self._cache: dict[str, tuple[tuple[Any, ...], object]] = {}
         self._building: dict[str, threading.Lock] = {}
         self._signature: tuple[Any, ...] | None = None
         self._signature_at = 0.0
@@ -273,13 +273,13 @@ class Paybench:
         sig = self.signature()
         hit = self._cache.get(name)
         if hit is not None and hit[0] == sig:
-            return hit[1]
+            return cast(T, hit[1])  # stored by this method for this name: a T
         building = self._building.setdefault(name, threading.Lock())
         with building:
             hit = self._cache.get(name)
             sig = self.signature()
             if hit is not None and hit[0] == sig:
-                return hit[1]
+                return cast(T, hit[1])
             with self.lock:
                 value = build(self.store)
             self._cache[name] = (sig, value)

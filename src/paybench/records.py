@@ -13,6 +13,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+Level = Literal[
+    "entry", "mid", "senior", "staff", "principal", "manager", "director", "executive"
+]
+"""A seniority level (`paybench.normalize.levels` maps titles, codes and years to one)."""
+
 FigureKind = Literal["paid", "posted", "filed", "published", "statistic", "submitted"]
 """What a figure is: pay actually paid (survey), posted (job ad range), filed (H-1B LCA),
 published (a guide's figure), statistic (official aggregate such as OEWS), submitted."""
@@ -23,6 +28,18 @@ WorkMode = Literal["remote", "hybrid", "onsite"]
 StatName = Literal[
     "p10", "p25", "p50", "p75", "p90", "mean", "median", "range_low", "range_high", "value"
 ]
+
+
+class SourceInfo(BaseModel):
+    """What a source adapter declares about its data: its id (stored with every record), what
+    it reads, the data's licence and the attribution the licence asks for."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    description: str
+    licence: str
+    attribution: str | None = None
 
 
 class Provenance(BaseModel):

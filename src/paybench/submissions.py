@@ -41,9 +41,10 @@ from paybench.normalize.places import normalize_place
 from paybench.normalize.roles import get_role
 from paybench.normalize.titles import normalize_title
 from paybench.records import Component, Observation, Provenance
+from paybench.sources.submission import SOURCE
 from paybench.store import Store
 
-SOURCE_ID = "submission"
+SOURCE_ID = SOURCE.id
 OUTLIER_RATIO = 3.0
 """A base pay below P10 / 3 or above P90 x 3 of its cell is held back for review."""
 OUTLIER_Z = 4.0

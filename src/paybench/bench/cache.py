@@ -1,4 +1,4 @@
-"""The benchmark model cached beside its store (`<store>.bench.pkl`).
+"""The benchmark model cached beside its store (`<store>.bench.pkl`; `BenchmarkModel.load`).
 
 The cache holds one model and the key it was built under (`cache_key`): the store's ingests
 (every write of data goes through one) and its tables' row counts (so a write that bypassed
@@ -16,7 +16,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from paybench.bench.model import BenchmarkModel
 from paybench.bench.params import PARAMS, MethodParams
 from paybench.store import Store
 
@@ -58,26 +57,23 @@ def cache_key(store: Store, params: MethodParams = PARAMS) -> tuple[Any, ...]:
             tuple(counts or ()), params.key())
 
 
-def load_model(store: Store, params: MethodParams = PARAMS) -> BenchmarkModel:
-    """The cached model when its key matches, else a model built now (and cached when the
-    store's folder is writable)."""
-    path = cache_path(store)
-    if path is None:
-        return BenchmarkModel.build(store, params)
-    key = cache_key(store, params)
+def read_cached(path: Path, key: tuple[Any, ...]) -> object | None:
+    """The object cached at `path` under `key`, or None (absent, another key, unreadable)."""
     try:
         with path.open("rb") as handle:
-            cached_key, model = pickle.load(handle)
-        if cached_key == key and isinstance(model, BenchmarkModel):
-            return model
-    except Exception:  # absent, unreadable or from another version: rebuild
-        pass
-    model = BenchmarkModel.build(store, params)
+            cached_key, value = pickle.load(handle)
+    except Exception:  # absent, damaged or from another version: rebuild
+        return None
+    return value if cached_key == key else None
+
+
+def write_cached(path: Path, key: tuple[Any, ...], value: object) -> None:
+    """Cache `value` under `key` at `path` atomically; a read-only folder is not an error (the
+    value is still right, only not cached)."""
     tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
     try:
         with tmp.open("wb") as handle:
-            pickle.dump((key, model), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((key, value), handle, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(path)
-    except OSError:  # a read-only folder: the model is still right, only not cached
+    except OSError:
         tmp.unlink(missing_ok=True)
-    return model

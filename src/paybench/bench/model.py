@@ -29,6 +29,7 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, Field
 
+from paybench.bench.cache import cache_key, cache_path, read_cached, write_cached
 from paybench.bench.oews import OewsPriors
 from paybench.bench.params import PARAMS, PERCENTILES, MethodParams, Z
 from paybench.bench.scopes import CellPlace, area_key, cell_place, published_place_matches
@@ -160,10 +161,18 @@ class BenchmarkModel:
     @classmethod
     def load(cls, store: Store, params: MethodParams = PARAMS) -> BenchmarkModel:
         """The model of a store: read from the cache file beside the store when it was built
-        from the same content, code and parameters (`paybench.bench.cache`), else built."""
-        from paybench.bench.cache import load_model
-
-        return load_model(store, params)
+        from the same content, code and parameters (`paybench.bench.cache`), else built (and
+        cached when the store's folder is writable)."""
+        path = cache_path(store)
+        if path is None:
+            return cls.build(store, params)
+        key = cache_key(store, params)
+        cached = read_cached(path, key)
+        if isinstance(cached, cls):
+            return cached
+        model = cls.build(store, params)
+        write_cached(path, key, model)
+        return model
 
     @classmethod
     def build(cls, store: Store, params: MethodParams = PARAMS) -> BenchmarkModel:
@@ -470,7 +479,8 @@ def as_date(value: Any) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    return pd.Timestamp(value).date()
+    found: dt.date = pd.Timestamp(value).date()
+    return found
 
 
 def ensure_monotone(quant: dict[str, int]) -> None:

@@ -44,8 +44,6 @@ differ or no model exists.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import math
 import pickle
 import time
@@ -423,11 +421,6 @@ def ensure_model(store: Store, *, retrain: bool = False) -> tuple[EstimatorModel
     save_model(model, path)
     return model, True
 
-
-def fingerprint_digest(refs: list[IngestRef]) -> str:
-    """A short hash of a list of ingests (for display)."""
-    text = json.dumps([r.model_dump() for r in refs], sort_keys=True)
-    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def finite(value: float) -> float | None:

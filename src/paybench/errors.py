@@ -3,11 +3,12 @@ with a non-zero exit, the HTTP API as a 4xx JSON error naming the field at fault
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+if TYPE_CHECKING:  # pydantic is imported where it is used: `paybench --help` stays fast
+    from pydantic import BaseModel, ValidationError
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound="BaseModel")
 
 
 class PaybenchError(Exception):
@@ -56,6 +57,8 @@ def input_error(exc: ValidationError, prefix: str = "") -> InputError:
 
 def validated(model: type[M], data: Any, prefix: str = "") -> M:
     """`model.model_validate(data)`, with a validation error turned into an InputError."""
+    from pydantic import ValidationError
+
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -93,8 +93,7 @@ class OewsPriors:
                   AND release = (SELECT max(release) FROM oews) AND soc_code IN ({marks})""",
             socs)
         if frame.empty:
-            raise InputError("the store has no OEWS data: load the embedded defaults first "
-                             "(paybench ingest --defaults)")
+            raise InputError("the store has no OEWS data: load the embedded defaults first")
         cells: dict[tuple[str, str], OewsCell] = {}
         for row in frame.itertuples(index=False):
             if pd.isna(row.p50_annual):

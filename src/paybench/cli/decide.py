@@ -72,7 +72,7 @@ def offer(
         }
         offers = [{k: v for k, v in data.items() if v is not None}]
     with engine(db) as pb:
-        report = pb.offers(offers)
+        report = pb.offer(offers)
     if as_json:
         emit_model(report)
         return

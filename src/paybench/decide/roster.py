@@ -20,11 +20,11 @@ import io
 from collections import defaultdict
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from paybench.decide.bands import band_limits, check_spread
 from paybench.decide.market import Market, percentile_of, value_at_percentile
-from paybench.errors import InputError, PaybenchError
+from paybench.errors import InputError, PaybenchError, validated
 from paybench.normalize.money import parse_amount
 from paybench.resolve import resolve_place, role_level
 from paybench.sources.tabular import iter_rows
@@ -33,14 +33,17 @@ REQUIRED_COLUMNS = ["id", "title", "place", "base"]
 
 
 class Employee(BaseModel):
-    """One roster row as given."""
+    """One roster row: id, title (or role), place and annual base pay (USD)."""
 
-    id: str
-    title: str
-    place: str
-    base: float = Field(description="annual USD")
-    level: str | None = None
-    role: str | None = None
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1, max_length=100)
+    title: str = Field(default="", max_length=200)
+    place: str = Field(min_length=1, max_length=200)
+    base: float = Field(ge=1000, le=100_000_000, description="annual USD")
+    level: str | None = Field(default=None, max_length=40)
+    role: str | None = Field(default=None, max_length=200,
+                             description="role id, name or title, overriding the title")
 
 
 class RosterRow(BaseModel):
@@ -177,9 +180,10 @@ def _employee(row: dict[str, str]) -> Employee:
         raise InputError("no title or role")
     if not row["place"].strip():
         raise InputError("no place")
-    return Employee(id=ident, title=row["title"].strip(), place=row["place"].strip(), base=base,
-                    level=(row.get("level") or "").strip() or None,
-                    role=(row.get("role") or "").strip() or None)
+    return validated(Employee, {"id": ident, "title": row["title"].strip(),
+                                "place": row["place"].strip(), "base": base,
+                                "level": (row.get("level") or "").strip() or None,
+                                "role": (row.get("role") or "").strip() or None})
 
 
 def check_roster(

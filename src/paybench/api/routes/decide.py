@@ -40,7 +40,7 @@ def evaluate_offers(request: Request, body: OffersRequest) -> OfferReport:
     bonus, sign-on, vested equity), the 4-year mean, the steady state after the initial
     grant, the base's percentile in its market cell, the total's percentile where the store
     has published total-comp figures, and the metro pay differential."""
-    return engine(request).offers(body.offers)
+    return engine(request).offer(body.offers)
 
 
 # ------------------------------------------------------------------ contract
@@ -121,19 +121,6 @@ def bands_post(request: Request, body: BandsRequest) -> BandTable:
 
 
 # ------------------------------------------------------------------ roster
-class EmployeeIn(Employee):
-    """One employee: id, title (or role), place and annual base pay (USD)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    id: str = Field(min_length=1, max_length=100)
-    title: str = Field(default="", max_length=200)
-    place: str = Field(min_length=1, max_length=200)
-    base: float = Field(ge=1000, le=MAX_PAY, description="annual USD")
-    level: str | None = Field(default=None, max_length=40)
-    role: str | None = Field(default=None, max_length=200, description="role id, overriding the title")
-
-
 class RosterRequest(BaseModel):
     """A roster as a JSON list (`employees`) or as CSV text (`csv`, columns id, title,
     place, base and optionally level, role), at most 1,000 rows and 64 KiB. Nothing of it is
@@ -141,7 +128,7 @@ class RosterRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    employees: list[EmployeeIn] | None = Field(default=None, max_length=MAX_ROSTER_ROWS)
+    employees: list[Employee] | None = Field(default=None, max_length=MAX_ROSTER_ROWS)
     csv: str | None = Field(default=None, max_length=64 * 1024,
                             description="CSV text with a header row")
     percentile: float = Field(default=50.0, gt=0, lt=100, description="band midpoint percentile")

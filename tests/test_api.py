@@ -241,7 +241,8 @@ def test_estimate_one_and_batch(client: httpx.Client) -> None:
     batch = client.post("/api/v1/estimate/batch", json={"items": [
         body, {"title": "Data Scientist", "place": "Narnia"}, {"title": "Data Scientist"}]}).json()
     assert batch["count"] == 3 and batch["estimates"][0]["p50"] == est["p50"]
-    assert batch["estimates"][1] is None and "Narnia" in batch["errors"][1]
+    assert batch["estimates"][1] is None and "Narnia" in batch["errors"][1]["message"]
+    assert batch["errors"][1]["field"] == "place"
     assert batch["estimates"][2]["role"] == "data-scientist" and batch["errors"][2] is None
     assert_error(client.post("/api/v1/estimate", json={"title": "Data Scientist", "place": "Narnia"}),
                  422, "place")

@@ -125,13 +125,38 @@ def test_guide_from_defaults_alone(tmp_path: Path, defaults_db: Path) -> None:
         (("ingest",), "give a file"),
         (("place", "$150,000"), "cannot place"),
         (("bench", "--role", "data-scientist", "--as-of", "yesterday"), "not a date"),
+        (("bench", "--role", "data-scientist", "--growth", "5"), "--growth: annual growth 5.0"),
+        (("guide", "--year", "99999"), "--year: year 99999 is out of range"),
+        (("estimate", "--input", "{dir}", "--output", "o.csv"), "--input: {dir} is a directory"),
+        (("evaluate", "--test", "{dir}"), "--test: {dir} is a directory"),
+        (("title", "--file", "{dir}"), "--file: {dir} is a directory"),
+        (("offer", "--file", "{dir}"), "--file: {dir} is a directory"),
+        (("roster", "--file", "{dir}"), "--file: {dir} is a directory"),
+        (("evaluate", "--test", "{empty}"), "--test: empty.csv: file is empty"),
+        (("posting-range", "--role", "data-scientist", "--level", "mid", "--place", "Denver, CO",
+          "--employer-size", "-5"), "--employer-size: employer size -5"),
+        (("skills", "--role", "data-scientist", "--place", "Atlantis"), "--place: cannot place"),
+        (("bench", "--role", "data-scientist", "--db", "{csv}"), "not a DuckDB database file"),
+        (("bench", "--role", "Chief Llama Whisperer"), "--role: unknown role 'Chief Llama Whisperer'"),
     ],
 )
 def test_errors_are_one_line(args: tuple[str, ...], message: str, tmp_path: Path,
                              defaults_db: Path) -> None:
     db = tmp_path / "e.duckdb"
     db.write_bytes(defaults_db.read_bytes())
-    proc = run(*args, db=db, check=False)
+    (tmp_path / "adir").mkdir()
+    (tmp_path / "empty.csv").write_text("", encoding="utf-8")
+    (tmp_path / "data.csv").write_text("a,b\n1,2\n", encoding="utf-8")  # not a store
+    names = {"dir": str(tmp_path / "adir"), "empty": str(tmp_path / "empty.csv"),
+             "csv": str(tmp_path / "data.csv")}
+    proc = run(*[a.format(**names) for a in args], db=db, check=False)
     assert proc.returncode != 0
-    assert message in proc.stderr
-    assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert message.format(**names) in proc.stderr
+    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_bare_command_shows_help_without_an_empty_error() -> None:
+    proc = run(check=False)
+    assert "Usage" in proc.stdout and "bench" in proc.stdout
+    assert "error" not in proc.stderr

@@ -21,6 +21,7 @@ serve many threads.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -38,6 +39,7 @@ from paybench.normalize.levels import IC_LEVELS, LEVEL_NAMES, LEVELS
 from paybench.normalize.places import Place
 from paybench.normalize.roles import AREAS, ML_ROLE_IDS, Role, roles
 from paybench.normalize.titles import TitleMatch
+from paybench.paths import user_file
 from paybench.resolve import resolve_level, resolve_place, resolve_role, role_level
 from paybench.store import IngestResult, Store
 
@@ -53,6 +55,7 @@ if TYPE_CHECKING:
     from paybench.guide.report import GuideReport
     from paybench.guide.tables import GuideData
     from paybench.insights.skills import SkillReport
+    from paybench.normalize.pay_text import ExtractedPay, NotPay
     from paybench.submissions import PendingReview, Submission, SubmissionResult
 
 T = TypeVar("T")
@@ -122,6 +125,16 @@ class MetroInfo(BaseModel):
     cbsa: str
     name: str
     tech_employment: float | None
+
+
+class TitleSuggestion(BaseModel):
+    """One type-ahead suggestion for a title being typed."""
+
+    label: str = Field(description="the text to show and fill in")
+    role: str
+    role_name: str
+    area: str
+    level: str | None
 
 
 class PlaceMatch(Place):
@@ -323,6 +336,70 @@ class Paybench:
         return normalize_title(text)
 
     @staticmethod
+    def suggest_titles(q: str, limit: int = 8) -> list[TitleSuggestion]:
+        """Type-ahead: roles whose name or alias starts with, contains or resembles what was
+        typed, best first; seniority words typed ('senior ml') carry over as the level."""
+        from rapidfuzz import fuzz, process
+
+        from paybench.normalize.roles import get_role
+        from paybench.normalize.titles import normalize_title, split_seniority
+
+        text = q.strip()
+        if not text:
+            return []
+        core, level = split_seniority(text)
+        needle = (core or text).lower()
+        labels, ids = _role_labels()
+        ranked: list[tuple[int, float, str]] = []
+        for i, label in enumerate(labels):
+            if label.startswith(needle):
+                ranked.append((0, -len(label), ids[i]))
+            elif needle in label:
+                ranked.append((1, -len(label), ids[i]))
+        if len(ranked) < limit and len(needle) >= 3:
+            for _, score, i in process.extract(needle, labels, scorer=fuzz.WRatio, limit=limit * 3):
+                if score >= 70:
+                    ranked.append((2, score, ids[i]))
+        ranked.sort(key=lambda r: (r[0], -r[1]))  # shortest label, or best score, first
+        match = normalize_title(text)
+        ordered: list[str] = [match.role] if match.role else []
+        for _, _, role_id in ranked:
+            if role_id not in ordered:
+                ordered.append(role_id)
+        out = []
+        for role_id in ordered[:limit]:
+            role = get_role(role_id)
+            label = f"{LEVEL_NAMES[level]} {role.name}" if level else role.name
+            out.append(TitleSuggestion(label=label, role=role.id, role_name=role.name,
+                                       area=role.area, level=level))
+        return out
+
+    @staticmethod
+    def pay(text: str, *, on: str | dt.date | None = None, currency: str = "USD",
+            period: str | None = None) -> ExtractedPay | NotPay:
+        """The pay range in a posting's text (amounts as written, `annual_usd*` in US dollars
+        a year), or why there is none. `on`: the date for the exchange rate (default today);
+        `currency` and `period`: those of figures written without one."""
+        from paybench.errors import MoneyError
+        from paybench.normalize.money import currency_code, parse_period
+        from paybench.normalize.pay_text import extract_pay
+
+        if not text.strip():
+            raise InputError("empty text: give the posting text to read", field="text")
+        day = parse_date(on, "on")
+        per = None
+        if period is not None:
+            try:
+                per = parse_period(period)
+            except MoneyError as exc:
+                raise exc.with_field("period") from None
+        try:
+            currency_code(currency)
+        except MoneyError as exc:
+            raise exc.with_field("currency") from None
+        return extract_pay(text, on=day, default_currency=currency, default_period=per)
+
+    @staticmethod
     def place(text: str) -> PlaceMatch:
         """A place normalized to country, state, metro (CBSA) and work mode, with its cell
         scope; InputError (field 'place') for text that is not a place."""
@@ -416,7 +493,8 @@ class Paybench:
         model = self.model(self.params_for(as_of, growth))
         return _cell(model, found.id, lvl, where)
 
-    def cells(self, role: str, place: str = "US", level: str | None = None) -> CellsView:
+    def cells(self, role: str, place: str = "US", level: str | None = None, *,
+              as_of: str | dt.date | None = None, growth: float | None = None) -> CellsView:
         """A role's cells in a place, one per level (without a level: the one a title states,
         else all the role's levels), the national cells beside them and the published figures
         that match."""
@@ -424,7 +502,7 @@ class Paybench:
         levels: list[str] = ([resolve_level(level)] if level else
                              [choice.title_level] if choice.title_level else role_levels(choice.role))
         where = resolve_place(place)
-        model = self.model()
+        model = self.model(self.params_for(as_of, growth))
         local = [_cell(model, choice.role.id, lv, where) for lv in levels]
         national = [] if where.scope == "national" else [
             _cell(model, choice.role.id, lv, NATIONAL) for lv in levels]
@@ -551,25 +629,37 @@ class Paybench:
         found = iter(estimates_from(model, priors, prepared))  # outside the store lock
         return [next(found) if o is None else o for o in out]
 
-    def estimate_file(self, input_path: str | Path, output_path: str | Path) -> BatchResult:
+    def estimate_file(self, input_file: str | Path, output_file: str | Path) -> BatchResult:
         """Estimate every row of a CSV (survey or plain layout) into a CSV with the input
         columns plus role, level, p10, p50, p90 and reason."""
         from paybench.estimate import estimate_batch
 
-        with self.lock:
-            return estimate_batch(self.store, Path(input_path), Path(output_path),
-                                  model=self.estimator())
+        source = user_file(input_file, "input_file")
+        model = self.estimator()
+        try:
+            with self.lock:
+                return estimate_batch(self.store, source, Path(output_file), model=model)
+        except InputError as exc:
+            raise exc.with_field("input_file") from None
+        except OSError as exc:
+            raise InputError(f"cannot write {output_file}: {exc.strerror}", field="output_file") from None
 
     def train(self) -> ModelInfo:
         """Train the estimator on the store as it is now (and save it beside the store)."""
         return self.estimator(retrain=True).info
 
-    def evaluate(self, test_path: str | Path) -> EvaluationReport:
-        """Score the estimator and two baselines on a file with true salaries."""
+    def evaluate(self, test: str | Path) -> EvaluationReport:
+        """Score the estimator and two baselines on a file with true salaries (`test`: a CSV in
+        the survey or plain layout)."""
         from paybench.estimate import evaluate
 
-        with self.lock:
-            return evaluate(self.store, Path(test_path), model=self.estimator())
+        source = user_file(test, "test")
+        model = self.estimator()
+        try:
+            with self.lock:
+                return evaluate(self.store, source, model=model)
+        except InputError as exc:
+            raise exc.with_field("test") from None
 
     # ------------------------------------------------------------------ decisions
     def market(self) -> Market:
@@ -619,7 +709,10 @@ class Paybench:
         from paybench.decide.roster import check_roster, read_roster, roster_from_text
 
         if isinstance(employees, Path):
-            rows, rejected = read_roster(employees)
+            try:
+                rows, rejected = read_roster(user_file(employees, "employees"))
+            except InputError as exc:
+                raise exc.with_field("employees") from None
         elif isinstance(employees, str):
             rows, rejected = roster_from_text(employees)
         else:
@@ -652,6 +745,8 @@ class Paybench:
         if min_n < 1:
             raise InputError("min_n must be at least 1", field="min_n")
         role_id = resolve_role(role).role.id
+        if place is not None:
+            resolve_place(place)
         with self.lock:
             return skill_premiums(self.store, role_id, place, min_n=min_n)
 
@@ -718,6 +813,20 @@ def _published(model: BenchmarkModel, role: str, levels: list[str],
                     place_label=place.label, citation=row.get("citation"),
                     published_on=None if day is None else as_date(day)))
     return out
+
+
+@functools.cache
+def _role_labels() -> tuple[list[str], list[str]]:
+    """Every role name and alias (lower case) and the role id each stands for."""
+    labels: list[str] = []
+    ids: list[str] = []
+    for role in roles().values():
+        for text in (role.name, *role.aliases):
+            key = text.lower()
+            if key not in labels:
+                labels.append(key)
+                ids.append(role.id)
+    return labels, ids
 
 
 def _metros(store: Store) -> list[MetroInfo]:

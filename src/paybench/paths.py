@@ -29,6 +29,19 @@ def cache_dir() -> Path:
     return path
 
 
+def user_file(path: Path | str, field: str) -> Path:
+    """A file a user named, checked before it is read: InputError naming `field` when it does
+    not exist or is a directory."""
+    from paybench.errors import InputError
+
+    found = Path(path)
+    if not found.exists():
+        raise InputError(f"no such file: {found}", field=field)
+    if found.is_dir():
+        raise InputError(f"{found} is a directory, not a file", field=field)
+    return found
+
+
 def compute_threads() -> int:
     """Threads for model fitting and prediction: PAYBENCH_THREADS when set (e.g. 1 when
     several processes share the cores: LightGBM's OpenMP threads spin and slow to a crawl

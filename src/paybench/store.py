@@ -237,12 +237,30 @@ class IngestResult:
     seconds: float = 0.0
 
 
+DUCKDB_MAGIC = b"DUCK"
+"""A DuckDB database file carries these bytes at offset 8 of its header."""
+
+
+def _check_store_file(path: Path) -> None:
+    """A store path must be a DuckDB file or not exist yet. DuckDB opens some other files (a
+    .csv, a .parquet) as read-only data, which would silently stand in for an empty store."""
+    if path.is_dir():
+        raise StoreError(f"cannot open store {path}: it is a directory")
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as handle:
+        header = handle.read(12)
+    if header[8:12] != DUCKDB_MAGIC:
+        raise StoreError(f"cannot open store {path}: not a DuckDB database file")
+
+
 class Store:
     """A paybench store in one DuckDB file (or ':memory:')."""
 
     def __init__(self, path: Path | str | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else default_db_path()
         if str(self.path) != ":memory:":
+            _check_store_file(self.path)
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only)

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from paybench.engine import LevelInfo, MetroInfo, RoleInfo
+from paybench.engine import LevelInfo, MetroInfo, RoleInfo, TitleSuggestion
 from paybench.submissions import PendingReview
 
 
@@ -54,16 +54,6 @@ class MetroList(BaseModel):
 
     count: int
     metros: list[MetroInfo]
-
-
-class TitleSuggestion(BaseModel):
-    """One type-ahead suggestion for a title being typed."""
-
-    label: str = Field(description="the text to show and fill in")
-    role: str
-    role_name: str
-    area: str
-    level: str | None
 
 
 class TitleSuggestions(BaseModel):

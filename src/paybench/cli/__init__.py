@@ -35,7 +35,9 @@ def main() -> None:
     except Exception as exc:  # usage errors (click's, vendored by Typer) and anything unexpected
         code = getattr(exc, "exit_code", None)
         if hasattr(exc, "format_message") and isinstance(code, int):
-            err.print(f"error: {exc.format_message()}", markup=False, highlight=False)
+            message = exc.format_message()
+            if message:  # none when the help was shown for a bare `paybench`
+                err.print(f"error: {message}", markup=False, highlight=False)
             sys.exit(code)
         if os.environ.get("PAYBENCH_DEBUG"):
             raise

@@ -60,6 +60,10 @@ def command(name: str | None = None) -> Callable[[F], F]:
                 func(*args, **kwargs)
             except PaybenchError as exc:
                 raise CliError(describe(exc)) from None
+            except OSError as exc:  # a file the user named: unreadable, a directory, ...
+                if exc.filename is None:
+                    raise
+                raise CliError(f"{exc.filename}: {exc.strerror or exc}") from None
 
         app.command(name)(run)
         return func

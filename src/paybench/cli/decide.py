@@ -268,7 +268,7 @@ def _print_bands(bt: BandTable) -> None:
 # ------------------------------------------------------------------ roster
 @command()
 def roster(
-    file: Annotated[Path, typer.Option("--file", help="CSV: id,title,level,place,base")],
+    employees: Annotated[Path, typer.Option("--file", help="CSV: id,title,level,place,base")],
     percentile: Annotated[float, typer.Option("--percentile", help="band midpoint percentile")] = 50.0,
     spread: Annotated[float, typer.Option("--spread", help="band range spread %")] = 40.0,
     output: Annotated[Path | None, typer.Option("--output", help="write per-person rows as CSV")] = None,
@@ -279,7 +279,7 @@ def roster(
     from paybench.decide.roster import roster_csv
 
     with engine(db) as pb:
-        report = pb.roster(file, percentile=percentile, spread=spread)
+        report = pb.roster(employees, percentile=percentile, spread=spread)
     if output is not None:
         output.write_text(roster_csv(report), encoding="utf-8")
     if as_json:
@@ -314,7 +314,7 @@ def _print_roster(report: RosterReport) -> None:
 def posting_range(
     role: Annotated[str, typer.Option("--role", help="role id, name or job title")],
     level: Annotated[str, typer.Option("--level")],
-    place: Annotated[str, typer.Option("--place", help="worksite; 'Remote' or 'Remote (CA)'")],
+    place: Annotated[str, typer.Option("--place", help="worksite; 'Remote' or 'Remote (California)'")],
     employer_size: Annotated[int | None, typer.Option("--employer-size", help="employees")] = None,
     remote: Annotated[bool, typer.Option("--remote", help="the job may be done remotely")] = False,
     band_min: Annotated[float | None, typer.Option("--band-min", help="post this band's min")] = None,

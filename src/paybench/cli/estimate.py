@@ -24,21 +24,21 @@ def estimate(
     skills: Annotated[str | None, typer.Option("--skills", help="comma-separated")] = None,
     year: Annotated[int | None, typer.Option("--year", help="estimate for this year")] = None,
     input_file: Annotated[Path | None, typer.Option("--input", help="CSV of rows to estimate")] = None,
-    output: Annotated[Path | None, typer.Option("--output", help="CSV to write (with --input)")] = None,
+    output_file: Annotated[Path | None, typer.Option("--output", help="CSV to write (with --input)")] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Estimate annual base pay (P10, P50, P90) for one job, or for every row of a CSV."""
     if input_file is not None:
-        if output is None:
-            raise InputError("--input needs --output FILE.csv", field="output")
+        if output_file is None:
+            raise InputError("--input needs --output FILE.csv", field="output_file")
         with engine(db) as pb:
-            result = pb.estimate_file(input_file, output)
+            result = pb.estimate_file(input_file, output_file)
         if as_json:
             emit_model(result)
         else:
             print(f"{result.estimated:,} of {result.rows:,} rows estimated ({result.layout} layout); "
-                  f"{result.failed:,} with a reason; wrote {output}")
+                  f"{result.failed:,} with a reason; wrote {output_file}")
         return
     if not title:
         raise InputError("give --title (and --place ...), or --input FILE.csv --output OUT.csv",

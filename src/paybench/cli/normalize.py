@@ -12,8 +12,7 @@ import typer
 
 from paybench.cli.common import JsonOption, command, emit_json, out
 from paybench.errors import InputError
-
-PERIODS = ("hour", "day", "week", "biweek", "month", "year")
+from paybench.paths import user_file
 
 
 @command()
@@ -26,8 +25,7 @@ def title(
     from paybench.engine import Paybench
 
     if file is not None:
-        if not file.exists():
-            raise InputError(f"no such file: {file}", field="file")
+        user_file(file, "file")
         try:
             lines = file.read_text(encoding="utf-8-sig").splitlines()
         except UnicodeDecodeError as exc:
@@ -80,21 +78,10 @@ def pay(
     """Extract the pay range from posting text. Amounts as written; annual_usd in US dollars per year.
 
     Prints the figure, or "pay: none" with the reason (exit 0 in both cases)."""
-    from paybench.engine import parse_date
-    from paybench.errors import MoneyError
-    from paybench.normalize.money import currency_code
-    from paybench.normalize.pay_text import ExtractedPay, extract_pay
+    from paybench.engine import Paybench
+    from paybench.normalize.pay_text import ExtractedPay
 
-    if not text.strip():
-        raise InputError("empty text: give the posting text to read", field="text")
-    day = parse_date(on, "on")
-    if period is not None and period not in PERIODS:
-        raise InputError(f"must be one of {', '.join(PERIODS)}, got {period!r}", field="period")
-    try:
-        currency_code(currency)
-    except MoneyError as exc:
-        raise exc.with_field("currency") from None
-    result = extract_pay(text, on=day, default_currency=currency, default_period=period)  # type: ignore[arg-type]
+    result = Paybench.pay(text, on=on, currency=currency, period=period)
     data: dict[str, Any]
     if isinstance(result, ExtractedPay):
         data = result.model_dump(exclude={"span"})

@@ -49,6 +49,7 @@ from pydantic import (
 from paybench.bench import BenchmarkCell
 from paybench.decide.market import Market, MarketPosition, PublishedFigure, cell_summary, percentile_of
 from paybench.errors import InputError, PaybenchError, input_error
+from paybench.paths import user_file
 from paybench.resolve import resolve_place, role_level
 
 HORIZON_YEARS = 4
@@ -284,8 +285,7 @@ def offer_from_dict(data: Any, where: str = "offer") -> Offer:
 def load_offers(path: Path) -> list[Any]:
     """One offer (a JSON object) or several (a JSON list) from a file, as JSON objects (they
     are validated where they are evaluated, `offer_report`)."""
-    if not path.exists():
-        raise InputError(f"no such file: {path}", field="file")
+    user_file(path, "file")
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:

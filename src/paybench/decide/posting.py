@@ -114,7 +114,8 @@ def check_laws(
 ) -> list[LawCheck]:
     """The modelled laws that apply, may apply, or do not apply to a posting (see module doc)."""
     if employer_size is not None and employer_size < 1:
-        raise InputError(f"employer size {employer_size} must be at least 1 employee")
+        raise InputError(f"employer size {employer_size} must be at least 1 employee",
+                         field="employer_size")
     on = posting_date or dt.date.today()
     where = normalize_place(place)
     remote = remote or where.remote

@@ -199,6 +199,8 @@ def build_guide(
     own level instead: a 'mid-level CTO' does not exist. `year` names the guide's edition;
     the effective date defaults to 1 January of it (else the parameters' effective date, and
     growth the parameters' growth)."""
+    if year is not None and not 1990 <= year <= 2100:
+        raise InputError(f"year {year} is out of range (1990-2100)", field="year")
     if effective is None:
         effective = dt.date(year, 1, 1) if year is not None else params.effective_date
     if year is None:
@@ -206,7 +208,7 @@ def build_guide(
     if growth is None:
         growth = params.annual_growth
     if not 1990 <= year <= 2100:
-        raise InputError(f"year {year} is out of range (1990-2100)", field="year")
+        raise InputError(f"year {year} is out of range (1990-2100)", field="as_of")
     if metros < 0:
         raise InputError("metros must be zero or more", field="metros")
     selected = select_roles(roles_spec)

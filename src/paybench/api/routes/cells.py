@@ -19,12 +19,14 @@ def cells(
                                description="role id, name or a job title")],
     place: Annotated[str, Query(min_length=1, max_length=200,
                                 description="a place; 'US' for national")] = "US",
-    level: Annotated[str | None, Query(max_length=40, description="one level; default all "
-                                       "the role's levels")] = None,
+    level: Annotated[str | None, Query(max_length=40, description="one level; default the "
+                                       "one a title states, else all the role's levels")] = None,
+    as_of: Annotated[str | None, Query(max_length=20, description="effective date YYYY-MM-DD")] = None,
+    growth: Annotated[float | None, Query(description="annual pay growth for aging, e.g. 0.03")] = None,
 ) -> CellsView:
     """Percentiles of annual base pay (USD) for a role in a place, per level, with n,
     method, confidence and sources; the national cells and published figures beside them."""
-    return engine(request).cells(role, place, level)
+    return engine(request).cells(role, place, level, as_of=as_of, growth=growth)
 
 
 @router.get("/compare", response_model=Comparison, tags=["benchmarks"])

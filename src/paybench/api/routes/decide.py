@@ -8,7 +8,6 @@ and the errors are the CLI's. Money is annual US dollars unless a name says othe
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -51,8 +50,8 @@ class ContractRequest(ContractAssumptions):
 
     model_config = ConfigDict(extra="forbid")
 
-    hourly_rate: float | None = Field(default=None, gt=0, le=5000, description="USD per hour")
-    salary: float | None = Field(default=None, gt=0, le=MAX_PAY, description="annual USD")
+    hourly_rate: float | None = Field(default=None, description="USD per hour (positive, at most 5,000)")
+    salary: float | None = Field(default=None, le=MAX_PAY, description="annual USD (at least 1,000)")
     role: str | None = Field(default=None, max_length=200,
                              description="role id (or title): place the rate in its market")
     level: str | None = Field(default=None, max_length=40,
@@ -80,12 +79,12 @@ class BandsRequest(BaseModel):
 
     role: str = Field(min_length=1, max_length=200, description="role id (or a job title)")
     place: str = Field(default="US", min_length=1, max_length=200)
-    percentile: float = Field(default=50.0, gt=0, lt=100, description="midpoint percentile")
-    spread: float = Field(default=40.0, gt=0, le=300, description="range spread %, (max - min) / min")
+    percentile: float = Field(default=50.0, description="midpoint percentile, 0-100 exclusive")
+    spread: float = Field(default=40.0, description="range spread %, (max - min) / min; 0-300")
     management: bool = Field(default=False, description="add manager and director bands")
     levels: list[str] | None = Field(default=None, max_length=10,
                                      description="levels to include; default the IC ladder")
-    min_progression: float = Field(default=5.0, ge=0, le=100, description="% between midpoints")
+    min_progression: float = Field(default=5.0, description="% between midpoints, 0-100")
 
 
 def _bands(request: Request, body: BandsRequest) -> BandTable:
@@ -99,12 +98,12 @@ def bands_get(
     request: Request,
     role: Annotated[str, Query(min_length=1, max_length=200, description="role id (or a job title)")],
     place: Annotated[str, Query(min_length=1, max_length=200)] = "US",
-    percentile: Annotated[float, Query(gt=0, lt=100, description="midpoint percentile")] = 50.0,
-    spread: Annotated[float, Query(gt=0, le=300, description="range spread %, (max-min)/min")] = 40.0,
+    percentile: Annotated[float, Query(description="midpoint percentile, 0-100 exclusive")] = 50.0,
+    spread: Annotated[float, Query(description="range spread %, (max-min)/min; 0-300")] = 40.0,
     management: Annotated[bool, Query(description="add manager and director bands")] = False,
     level: Annotated[list[str] | None, Query(max_length=10, description="levels; default the IC "
                                              "ladder")] = None,
-    min_progression: Annotated[float, Query(ge=0, le=100, description="% between midpoints")] = 5.0,
+    min_progression: Annotated[float, Query(description="% between midpoints, 0-100")] = 5.0,
 ) -> BandTable:
     """Pay bands (min, mid, max) for a role ladder in a place: mid = the market cell's
     value at the percentile; min = 2 x mid / (2 + spread), max = min x (1 + spread); no
@@ -131,8 +130,8 @@ class RosterRequest(BaseModel):
     employees: list[Employee] | None = Field(default=None, max_length=MAX_ROSTER_ROWS)
     csv: str | None = Field(default=None, max_length=64 * 1024,
                             description="CSV text with a header row")
-    percentile: float = Field(default=50.0, gt=0, lt=100, description="band midpoint percentile")
-    spread: float = Field(default=40.0, gt=0, le=300, description="band range spread %")
+    percentile: float = Field(default=50.0, description="band midpoint percentile, 0-100 exclusive")
+    spread: float = Field(default=40.0, description="band range spread %, 0-300")
 
 
 @router.post("/roster", response_model=RosterReport)
@@ -156,14 +155,14 @@ def posting_range_get(
     role: Annotated[str, Query(min_length=1, max_length=200, description="role id (or a job title)")],
     level: Annotated[str, Query(min_length=1, max_length=40)],
     place: Annotated[str, Query(min_length=1, max_length=200,
-                                description="worksite; 'Remote' or 'Remote (CA)'")],
-    employer_size: Annotated[int | None, Query(ge=1, le=10_000_000, description="employees")] = None,
+                                description="worksite; 'Remote' or 'Remote (California)'")],
+    employer_size: Annotated[int | None, Query(le=10_000_000, description="employees (1 or more)")] = None,
     remote: Annotated[bool, Query(description="the job may be done remotely")] = False,
-    band_min: Annotated[float | None, Query(gt=0, le=MAX_PAY, description="post this band")] = None,
-    band_max: Annotated[float | None, Query(gt=0, le=MAX_PAY)] = None,
-    low_pct: Annotated[float, Query(gt=0, lt=100)] = 25.0,
-    high_pct: Annotated[float, Query(gt=0, lt=100)] = 75.0,
-    date: Annotated[dt.date | None, Query(description="posting date (today)")] = None,
+    band_min: Annotated[float | None, Query(le=MAX_PAY, description="post this band")] = None,
+    band_max: Annotated[float | None, Query(le=MAX_PAY)] = None,
+    low_pct: Annotated[float, Query(description="0-100 exclusive")] = 25.0,
+    high_pct: Annotated[float, Query(description="above low_pct, below 100")] = 75.0,
+    date: Annotated[str | None, Query(max_length=20, description="posting date YYYY-MM-DD (today)")] = None,
 ) -> PostingRange:
     """The range to post for a role x level x place (the market P25-P75 by default) and
     the pay-transparency laws it must meet (California, Colorado, New York State and City,

@@ -20,12 +20,19 @@ class BatchRequest(BaseModel):
     items: list[EstimateRequest] = Field(min_length=1)
 
 
+class ItemError(BaseModel):
+    """Why one item of a batch could not be estimated, and the field at fault."""
+
+    message: str
+    field: str | None
+
+
 class BatchOut(BaseModel):
     """One estimate per item, in order; an item that cannot be estimated has an error."""
 
     count: int
     estimates: list[Estimate | None]
-    errors: list[str | None]
+    errors: list[ItemError | None]
 
 
 @router.post("/estimate", response_model=Estimate)
@@ -47,4 +54,5 @@ def estimate_batch(request: Request, body: BatchRequest) -> BatchOut:
     results = st.engine.estimate_many(body.items)
     return BatchOut(count=len(results),
                     estimates=[r if isinstance(r, Estimate) else None for r in results],
-                    errors=[r.message if isinstance(r, InputError) else None for r in results])
+                    errors=[ItemError(message=r.message, field=r.field) if isinstance(r, InputError)
+                            else None for r in results])

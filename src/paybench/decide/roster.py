@@ -10,7 +10,7 @@ their reason; nothing is dropped silently. A summary by role x level gives the c
 mean compa-ratio and the share below minimum.
 
 Privacy: the roster is read, evaluated in memory and returned; nothing of it is written
-to the store (the store is opened read-only by the CLI). Money: annual US dollars.
+to the store. Money: annual US dollars.
 """
 
 from __future__ import annotations

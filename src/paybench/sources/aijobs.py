@@ -24,7 +24,7 @@ from paybench.store import IngestWriter
 
 SOURCE = SourceInfo(
     id="aijobs", description="ai-jobs.net salary survey (salaries.csv layout)", licence="CC0 1.0",
-    attribution="ai-jobs.net salaries (https://ai-jobs.net/salaries/), CC0 1.0")
+    attribution="ai-jobs.net salary survey (CC0: no attribution required; credited as courtesy)")
 SOURCE_ID = SOURCE.id
 PRIORITY = 20
 COLUMNS = [

@@ -178,8 +178,8 @@ def test_spot_figures(figures: list[PublishedFigure]) -> None:
 
 
 def test_pay_statistics_map_to_stat_names() -> None:
-    assert set(published._STAT_NAMES) == PAY_STATISTICS
-    assert set(published._STAT_NAMES.values()) <= set(get_args(StatName))
+    assert set(published.STAT_NAMES) == PAY_STATISTICS
+    assert set(published.STAT_NAMES.values()) <= set(get_args(StatName))
 
 
 def test_to_statistics_converts_to_annual_usd(figures: list[PublishedFigure]) -> None:

@@ -50,7 +50,7 @@ SHARE_STATISTICS: frozenset[str] = frozenset(get_args(ShareStatistic))
 """Statistics that are not amounts of money: percent changes, premiums, bonus shares
 (percent of base), and `other` (non-pay figures kept for the guide's narrative)."""
 
-_STAT_NAMES: dict[str, StatName] = {
+STAT_NAMES: dict[str, StatName] = {
     "range_low": "range_low", "range_high": "range_high", "median": "median", "mean": "mean",
     "value": "value", "p10": "p10", "p25": "p25", "p75": "p75", "p90": "p90",
 }

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from paybench.errors import InputError
 from paybench.records import Provenance, SourceInfo, Statistic
-from paybench.reference.published import _STAT_NAMES, PublishedFigure, annual_amount, load_figures
+from paybench.reference.published import STAT_NAMES, PublishedFigure, annual_amount, load_figures
 
 SOURCE = SourceInfo(
     id="published",
@@ -68,7 +68,7 @@ def to_statistic(figure: PublishedFigure) -> Statistic:
     if not figure.is_pay or figure.currency is None or figure.period is None:
         raise InputError(f"published figure {figure.id}: {figure.statistic} is not a pay figure")
     rate = usd_per_unit(figure.currency, figure.document.date)
-    stat = _STAT_NAMES[figure.statistic]
+    stat = STAT_NAMES[figure.statistic]
     return Statistic(
         provenance=Provenance(source=SOURCE_ID, citation=figure.citation),
         kind="published",

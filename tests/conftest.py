@@ -34,32 +34,37 @@ def seeds_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def defaults_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store holding only the embedded defaults (OEWS May 2025 + published figures),
-    built once per test session; tests copy it before changing anything."""
+def reference_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store holding the embedded reference defaults only (OEWS May 2025 + published
+    figures, not the survey snapshot), built once per test session, so a test's own rows are
+    the only observations; tests copy it before changing anything."""
     from paybench.ingest import ingest_defaults
     from paybench.store import Store
 
     path = tmp_path_factory.mktemp("defaults") / "defaults.duckdb"
     with Store(path) as store:
-        ingest_defaults(store)
+        ingest_defaults(store, survey=False)
     return path
 
 
 @pytest.fixture(scope="session")
-def survey_db(tmp_path_factory: pytest.TempPathFactory, defaults_db: Path, shared_data: Path) -> Path:
-    """The defaults plus the real ai-jobs.net survey (72k rows), with the estimator trained
-    on it, built once per session."""
+def survey_db(tmp_path_factory: pytest.TempPathFactory, reference_db: Path, shared_data: Path) -> Path:
+    """The full embedded defaults (reference + the ai-jobs.net survey snapshot, 72k rows)
+    with the shared survey file ingested on top (it adds nothing: the snapshot is that file)
+    and the estimator trained, built once per session."""
     import shutil
 
     from paybench.estimate import train
-    from paybench.ingest import ingest_file
+    from paybench.ingest import ingest_defaults, ingest_file
     from paybench.store import Store
 
     path = tmp_path_factory.mktemp("survey") / "survey.duckdb"
-    shutil.copy(defaults_db, path)
+    shutil.copy(reference_db, path)
     with Store(path) as store:
-        ingest_file(store, shared_data / "aijobs" / "salaries.csv")
+        loaded = ingest_defaults(store)
+        assert [r.already_ingested for r in loaded] == [True, True, False]
+        again = ingest_file(store, shared_data / "aijobs" / "salaries.csv")
+        assert again.already_ingested and again.ingest_id == loaded[2].ingest_id
         # the estimator is trained once here and saved beside the store; servers started on
         # copies (tests/test_api.py copy_store) reuse it instead of training on first use
         train(store)
@@ -67,12 +72,12 @@ def survey_db(tmp_path_factory: pytest.TempPathFactory, defaults_db: Path, share
 
 
 @pytest.fixture()
-def fresh_db(tmp_path: Path, defaults_db: Path) -> Path:
+def fresh_db(tmp_path: Path, reference_db: Path) -> Path:
     """A private copy of the defaults store for a test that writes."""
     import shutil
 
     path = tmp_path / "store.duckdb"
-    shutil.copy(defaults_db, path)
+    shutil.copy(reference_db, path)
     return path
 
 

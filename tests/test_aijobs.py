@@ -18,6 +18,24 @@ from paybench.store import Store
 GOOD = "2024,SE,FT,Machine Learning Engineer,200000,USD,200000,US,0,US,M"
 
 
+def test_embedded_snapshot_is_the_shared_file(shared_data: Path) -> None:
+    """The package ships the survey byte for byte (xz), with its CC0 licence and a manifest
+    whose SHA-256 is the shared file's (scripts/build_aijobs_default.py rebuilds it)."""
+    import hashlib
+    import json
+    import lzma
+    from importlib import resources
+
+    folder = resources.files("paybench.data").joinpath("aijobs")
+    raw = lzma.decompress(folder.joinpath("salaries.csv.xz").read_bytes())
+    shared = (shared_data / "aijobs" / "salaries.csv").read_bytes()
+    assert raw == shared
+    manifest = json.loads(folder.joinpath("manifest.json").read_text())
+    assert manifest["sha256"] == hashlib.sha256(shared).hexdigest()
+    assert manifest["rows"] == 72_426
+    assert "CC0" in folder.joinpath("LICENSE").read_text()
+
+
 def test_real_survey_ingested_whole(survey_db: Path) -> None:
     with Store(survey_db, read_only=True) as store:
         row = store.query("SELECT * FROM ingests WHERE source = 'aijobs'").iloc[0]

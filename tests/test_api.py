@@ -371,11 +371,11 @@ def test_admin_needs_token_and_ingests_a_server_file(client: httpx.Client, tmp_p
 
 
 # --------------------------------------------------------------------------- k-anonymity
-def test_k_anonymity_and_rate_limit(tmp_path: Path, defaults_db: Path) -> None:
+def test_k_anonymity_and_rate_limit(tmp_path: Path, reference_db: Path) -> None:
     """On a store with no survey data: 4 submissions leave their cell as it was, the 5th
     makes it a cell built from submissions; the client is then rate limited."""
     db = tmp_path / "kanon.duckdb"
-    shutil.copy(defaults_db, db)
+    shutil.copy(reference_db, db)
     srv = start_server(db, tmp_path / "kanon.log", PAYBENCH_SUBMISSION_BURST="6",
                        PAYBENCH_SUBMISSIONS_PER_MINUTE="0.01")
     try:

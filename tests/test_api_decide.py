@@ -300,10 +300,10 @@ def _row_counts(db: Path) -> dict[str, int]:
                 for s, t in tables.itertuples(index=False)}
 
 
-def test_roster_stores_nothing(tmp_path: Path, defaults_db: Path) -> None:
+def test_roster_stores_nothing(tmp_path: Path, reference_db: Path) -> None:
     """A server of its own: row counts of every table before it starts and after it stops
     (a store open in a server cannot be read from another process)."""
-    db = copy_store(defaults_db, tmp_path / "roster.duckdb")
+    db = copy_store(reference_db, tmp_path / "roster.duckdb")
     before = _row_counts(db)
     srv = start_server(db, tmp_path / "server.log")
     try:

@@ -25,9 +25,9 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory, defaults_db: Path) -> Iterator[Server]:
+def live(tmp_path_factory: pytest.TempPathFactory, reference_db: Path) -> Iterator[Server]:
     folder = tmp_path_factory.mktemp("schema")
-    with served(defaults_db, folder, "schema", PAYBENCH_SUBMISSION_BURST="5") as srv:
+    with served(reference_db, folder, "schema", PAYBENCH_SUBMISSION_BURST="5") as srv:
         yield srv
     log = srv.log.read_text()
     assert "Traceback" not in log, log[-3000:]

@@ -19,8 +19,8 @@ MLE = "machine-learning-engineer"
 
 
 @pytest.fixture(scope="module")
-def market(defaults_db: Path) -> Market:
-    with Store(defaults_db, read_only=True) as store:
+def market(reference_db: Path) -> Market:
+    with Store(reference_db, read_only=True) as store:
         return Market.load(store)
 
 

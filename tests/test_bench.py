@@ -28,8 +28,8 @@ def survey_model(survey_db: Path) -> BenchmarkModel:
 
 
 @pytest.fixture(scope="module")
-def defaults_model(defaults_db: Path) -> BenchmarkModel:
-    with Store(defaults_db, read_only=True) as store:
+def defaults_model(reference_db: Path) -> BenchmarkModel:
+    with Store(reference_db, read_only=True) as store:
         return BenchmarkModel.load(store)
 
 
@@ -91,15 +91,21 @@ def test_metro_cell_uses_oews_differential(survey_model: BenchmarkModel) -> None
 
 
 def test_published_figures_blended_and_cited(survey_model: BenchmarkModel, survey_db: Path) -> None:
-    cells = [survey_model.cell(MLE, lvl, cell_place(p)) for lvl in ("mid", "senior")
-             for p in ("Chicago, IL", "Remote", "Boston, MA", "Philadelphia, PA")]
-    blended = [c for c in cells if c.published]
-    assert blended, "some ML cells must blend the seeds' published figures"
+    """National published figures are blended into the levels they name; a figure for a metro
+    or remote work is shown beside its cell and never bends that one level (issue 13 item 3)."""
     with Store(survey_db, read_only=True) as store:
         ids = set(store.query("SELECT figure_id FROM statistics")["figure_id"])
-    for cell in blended:
-        assert set(cell.published) <= ids
-        assert "published" in cell.basis
+    for level in ("mid", "senior"):
+        nat = survey_model.cell(MLE, level, cell_place("US"))
+        assert nat.published and set(nat.published) <= ids and "published" in nat.basis
+    for place in ("Chicago, IL", "Remote", "Boston, MA", "Philadelphia, PA"):
+        local = survey_model.cell(MLE, "senior" if place in ("Boston, MA", "Remote") else "mid",
+                                  cell_place(place))
+        assert local.published == [] and "published figure" not in local.basis
+        beside = [e for e in local.sources if e.source == "published" and e.n == 0]
+        assert beside and "shown beside the cell" in (beside[0].detail or "")
+        shown = (beside[0].detail or "").split(": ", 1)[1].split(", ")
+        assert set(shown) <= ids
 
 
 def test_bad_requests_are_input_errors(survey_model: BenchmarkModel) -> None:
@@ -154,10 +160,10 @@ def test_cell_expressions_translate_to_spark_sql(survey_db: Path) -> None:
     assert "QUANTILE" not in upper  # no DuckDB-only aggregate
 
 
-def test_model_is_cached_beside_the_store_until_its_content_changes(defaults_db: Path, tmp_path: Path,
+def test_model_is_cached_beside_the_store_until_its_content_changes(reference_db: Path, tmp_path: Path,
                                                                     shared_data: Path) -> None:
     path = tmp_path / "c.duckdb"
-    shutil.copy(defaults_db, path)
+    shutil.copy(reference_db, path)
     with Store(path) as store:
         cache = cache_path(store)
         assert cache == tmp_path / "c.duckdb.bench.pkl" and not cache.exists()
@@ -182,12 +188,12 @@ def test_model_is_cached_beside_the_store_until_its_content_changes(defaults_db:
         assert cache_path(mem) is None
 
 
-def test_changing_any_parameter_of_the_method_rebuilds_the_cached_model(defaults_db: Path,
+def test_changing_any_parameter_of_the_method_rebuilds_the_cached_model(reference_db: Path,
                                                                           tmp_path: Path) -> None:
     """The cache keys on every constant of the method: a model built under one value of a
     parameter is never served for another, and the cell reflects the new value."""
     path = tmp_path / "p.duckdb"
-    shutil.copy(defaults_db, path)
+    shutil.copy(reference_db, path)
     seattle = cell_place("Seattle, WA")
     with Store(path) as store:
         first = BenchmarkModel.load(store)

@@ -48,9 +48,9 @@ def test_place_json() -> None:
         "metro_name": "San Jose-Sunnyvale-Santa Clara, CA", "remote": False}
 
 
-def test_ingest_status_bench_guide(tmp_path: Path, defaults_db: Path, shared_data: Path) -> None:
+def test_ingest_status_bench_guide(tmp_path: Path, reference_db: Path, shared_data: Path) -> None:
     db = tmp_path / "cli.duckdb"
-    db.write_bytes(defaults_db.read_bytes())
+    db.write_bytes(reference_db.read_bytes())
     out = run("ingest", str(shared_data / "aijobs" / "salaries.csv"), db=db).stdout
     assert "kept 72,426" in out.replace("\n", " ")
     again = run("ingest", str(shared_data / "aijobs" / "salaries.csv"), db=db).stdout
@@ -79,19 +79,19 @@ def test_ingest_status_bench_guide(tmp_path: Path, defaults_db: Path, shared_dat
     assert "aijobs" in national["sources"] and int(national["n"]) > 100
 
 
-def test_ingest_shows_progress_per_file(tmp_path: Path, defaults_db: Path, shared_data: Path,
+def test_ingest_shows_progress_per_file(tmp_path: Path, reference_db: Path, shared_data: Path,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     # on a terminal the bars are live; PAYBENCH_PROGRESS=1 draws them in a log too, and each
     # file's bar must end complete (bytes read of the file's size)
     import re
 
     db = tmp_path / "p.duckdb"
-    db.write_bytes(defaults_db.read_bytes())
+    db.write_bytes(reference_db.read_bytes())
     lines = (shared_data / "aijobs" / "salaries.csv").read_text(encoding="utf-8").splitlines()[:1500]
     survey = tmp_path / "part.csv"
     survey.write_text("\n".join(lines) + "\n", encoding="utf-8")
     postings = Path(__file__).parent / "data" / "postings.jsonl"
-    (tmp_path / "q.duckdb").write_bytes(defaults_db.read_bytes())
+    (tmp_path / "q.duckdb").write_bytes(reference_db.read_bytes())
     monkeypatch.delenv("PAYBENCH_PROGRESS", raising=False)
     plain = run("ingest", str(survey), str(postings), db=tmp_path / "q.duckdb")
     assert plain.stderr == ""  # not a terminal, not asked: no bars
@@ -104,9 +104,9 @@ def test_ingest_shows_progress_per_file(tmp_path: Path, defaults_db: Path, share
     assert "kept 1,499" in proc.stdout
 
 
-def test_guide_from_defaults_alone(tmp_path: Path, defaults_db: Path) -> None:
+def test_guide_from_defaults_alone(tmp_path: Path, reference_db: Path) -> None:
     db = tmp_path / "d.duckdb"
-    db.write_bytes(defaults_db.read_bytes())
+    db.write_bytes(reference_db.read_bytes())
     run("guide", "--out", str(tmp_path / "g"), "--metros", "5", db=db)
     rows = list(csv.DictReader((tmp_path / "g" / "guide.csv").open(encoding="utf-8")))
     roles = {r["role"] for r in rows}
@@ -141,9 +141,9 @@ def test_guide_from_defaults_alone(tmp_path: Path, defaults_db: Path) -> None:
     ],
 )
 def test_errors_are_one_line(args: tuple[str, ...], message: str, tmp_path: Path,
-                             defaults_db: Path) -> None:
+                             reference_db: Path) -> None:
     db = tmp_path / "e.duckdb"
-    db.write_bytes(defaults_db.read_bytes())
+    db.write_bytes(reference_db.read_bytes())
     (tmp_path / "adir").mkdir()
     (tmp_path / "empty.csv").write_text("", encoding="utf-8")
     (tmp_path / "data.csv").write_text("a,b\n1,2\n", encoding="utf-8")  # not a store

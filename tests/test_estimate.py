@@ -30,11 +30,11 @@ def _survey_slice(shared_data: Path, path: Path, years: set[str], limit: int) ->
 
 
 @pytest.fixture(scope="module")
-def small_db(tmp_path_factory: pytest.TempPathFactory, defaults_db: Path, shared_data: Path) -> Path:
+def small_db(tmp_path_factory: pytest.TempPathFactory, reference_db: Path, shared_data: Path) -> Path:
     """Defaults plus every survey row of 2020-2022 and 1,500 of 2023, with a trained model."""
     folder = tmp_path_factory.mktemp("est")
     path = folder / "small.duckdb"
-    shutil.copy(defaults_db, path)
+    shutil.copy(reference_db, path)
     sample = _survey_slice(shared_data, folder / "train.csv", {"2020", "2021", "2022", "2023"}, 1500)
     with Store(path) as store:
         ingest_file(store, sample)

@@ -35,11 +35,11 @@ def run(*args: str, db: Path, check: bool = True) -> subprocess.CompletedProcess
 
 
 @pytest.fixture(scope="module")
-def defaults_guide(tmp_path_factory: pytest.TempPathFactory, defaults_db: Path) -> Path:
+def defaults_guide(tmp_path_factory: pytest.TempPathFactory, reference_db: Path) -> Path:
     """The full guide from the embedded defaults alone, through the CLI."""
     work = tmp_path_factory.mktemp("guide-defaults")
     db = work / "store.duckdb"
-    shutil.copy(defaults_db, db)
+    shutil.copy(reference_db, db)
     run("guide", "--out", str(work / "out"), "--year", "2026", db=db)
     return work / "out"
 
@@ -242,9 +242,9 @@ def test_published_versus_measured_has_every_pay_figure(defaults_guide: Path) ->
         by_id["mlsalary-2023-mle-mid-mean-cad"]["measured"] is None
 
 
-def test_roles_filter(tmp_path: Path, defaults_db: Path) -> None:
+def test_roles_filter(tmp_path: Path, reference_db: Path) -> None:
     db = tmp_path / "store.duckdb"
-    shutil.copy(defaults_db, db)
+    shutil.copy(reference_db, db)
     out = tmp_path / "out"
     run("guide", "--out", str(out), "--roles", "Data & AI,software-engineer", "--metros", "3",
         "--format", "html,csv,json", db=db)
@@ -276,10 +276,10 @@ def test_roles_filter(tmp_path: Path, defaults_db: Path) -> None:
     (("--year", "1200"), "--year: year 1200"),
     (("--metros", "-1"), "--metros"),
 ])
-def test_bad_options_one_line_error(tmp_path: Path, defaults_db: Path, args: tuple[str, ...],
+def test_bad_options_one_line_error(tmp_path: Path, reference_db: Path, args: tuple[str, ...],
                                     message: str) -> None:
     db = tmp_path / "store.duckdb"
-    shutil.copy(defaults_db, db)
+    shutil.copy(reference_db, db)
     proc = run("guide", "--out", str(tmp_path / "o"), *args, db=db, check=False)
     assert proc.returncode == 1
     lines = proc.stderr.strip().splitlines()

@@ -16,8 +16,8 @@ from paybench.sources import oews
 from paybench.store import Store
 
 
-def test_bundle_loaded(defaults_db: Path) -> None:
-    con = duckdb.connect(str(defaults_db), read_only=True)
+def test_bundle_loaded(reference_db: Path) -> None:
+    con = duckdb.connect(str(reference_db), read_only=True)
     n, areas = con.execute(
         "SELECT count(*), count(DISTINCT area_code) FROM oews WHERE industry_code = '000000'"
     ).fetchall()[0]

@@ -30,8 +30,8 @@ CELL = {"p10": 100_000, "p25": 120_000, "p50": 150_000, "p75": 180_000, "p90": 2
 
 
 @pytest.fixture(scope="module")
-def market(defaults_db: Path) -> Market:
-    with Store(defaults_db, read_only=True) as store:
+def market(reference_db: Path) -> Market:
+    with Store(reference_db, read_only=True) as store:
         return Market.load(store)
 
 

@@ -21,8 +21,8 @@ ON = dt.date(2026, 6, 1)
 
 
 @pytest.fixture(scope="module")
-def market(defaults_db: Path) -> Market:
-    with Store(defaults_db, read_only=True) as store:
+def market(reference_db: Path) -> Market:
+    with Store(reference_db, read_only=True) as store:
         return Market.load(store)
 
 

@@ -31,11 +31,11 @@ def test_the_page_has_an_example_for_each_method() -> None:
         assert re.search(rf"\bpb\.{method}\(", text), method
 
 
-def test_every_block_of_the_python_api_page_runs(tmp_path: Path, defaults_db: Path,
+def test_every_block_of_the_python_api_page_runs(tmp_path: Path, reference_db: Path,
                                                  shared_data: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     store = tmp_path / "docs.duckdb"
-    shutil.copy(defaults_db, store)
+    shutil.copy(reference_db, store)
     monkeypatch.setenv("PAYBENCH_DB", str(store))  # `Paybench()` opens the default store
     survey = _survey_slice(shared_data, tmp_path / "salaries.csv", {"2020", "2021", "2022", "2023"}, 800)
     later = _survey_slice(shared_data, tmp_path / "later.csv", {"2024"}, 60)

@@ -25,11 +25,11 @@ def test_every_adapter_declares_its_source() -> None:
     assert "public domain" in declared["oews"].licence and "public domain" in declared["lca"].licence
 
 
-def test_the_guide_prints_each_source_as_its_adapter_declares(tmp_path: Path, defaults_db: Path) -> None:
+def test_the_guide_prints_each_source_as_its_adapter_declares(tmp_path: Path, reference_db: Path) -> None:
     """Every ingested source's description and licence in the sources section, from the
     adapter's own declaration; a submission is no longer 'licence not recorded'."""
     store = tmp_path / "s.duckdb"
-    shutil.copy(defaults_db, store)
+    shutil.copy(reference_db, store)
     with Paybench(store) as pb:
         result = pb.submit(Submission(title="Data Scientist", level="mid", place="Denver, CO",
                                       base=150_000))

@@ -624,9 +624,10 @@ class Paybench:
         if not prepared:
             return [o for o in out if o is not None]
         model = self.estimator()
+        bench = self.model()
         with self.lock:
             priors = OewsPriors.load(self.store)
-        found = iter(estimates_from(model, priors, prepared))  # outside the store lock
+        found = iter(estimates_from(model, priors, prepared, bench))  # outside the store lock
         return [next(found) if o is None else o for o in out]
 
     def estimate_file(self, input_file: str | Path, output_file: str | Path) -> BatchResult:

@@ -1,9 +1,13 @@
 """Ingest: detect a file's format, run its adapter inside one store transaction, and
-load the embedded defaults (OEWS May 2025 and the seeds' published figures)."""
+load the embedded defaults (OEWS May 2025, the seeds' published figures and the ai-jobs.net
+survey snapshot of 2024-12-29)."""
 
 from __future__ import annotations
 
 import hashlib
+import json
+import lzma
+import tempfile
 import time
 from collections.abc import Callable
 from importlib import resources
@@ -115,9 +119,34 @@ def ingest_published(store: Store, progress: Any = None) -> IngestResult:
                         len(data), fill)
 
 
-def ingest_defaults(store: Store, progress: Any = None) -> list[IngestResult]:
-    """Load every embedded default source that is not yet in the store."""
-    return [ingest_oews_bundle(store, progress), ingest_published(store, progress)]
+def ingest_survey_default(store: Store, progress: Any = None) -> IngestResult:
+    """Load the ai-jobs.net survey snapshot shipped in paybench/data/aijobs (CC0; rebuilt by
+    scripts/build_aijobs_default.py). It is stored under the SHA-256 of the decompressed CSV,
+    which is the shared file's own, so ingesting that file on top adds nothing.
+    StoreError when the embedded file does not match its manifest (a damaged install)."""
+    from paybench.errors import StoreError
+    from paybench.sources import aijobs
+
+    folder = resources.files("paybench.data").joinpath("aijobs")
+    manifest = json.loads(folder.joinpath("manifest.json").read_text(encoding="utf-8"))
+    raw = lzma.decompress(folder.joinpath("salaries.csv.xz").read_bytes())
+    sha = hashlib.sha256(raw).hexdigest()
+    if sha != manifest["sha256"]:
+        raise StoreError("the embedded survey does not match its manifest: reinstall paybench")
+    with tempfile.TemporaryDirectory(prefix="paybench-survey-") as tmp:
+        path = Path(tmp) / "salaries.csv"
+        path.write_bytes(raw)
+        return _ingest_once(store, aijobs.SOURCE_ID, "paybench:data/aijobs/salaries.csv.xz", sha,
+                            len(raw), lambda writer: aijobs.ingest(path, writer, progress))
+
+
+def ingest_defaults(store: Store, progress: Any = None, *, survey: bool = True) -> list[IngestResult]:
+    """Load every embedded default source that is not yet in the store: OEWS, the published
+    figures and (unless `survey` is False) the ai-jobs.net survey snapshot."""
+    results = [ingest_oews_bundle(store, progress), ingest_published(store, progress)]
+    if survey:
+        results.append(ingest_survey_default(store, progress))
+    return results
 
 
 def ensure_defaults(store: Store, progress: Any = None) -> None:

@@ -11,7 +11,11 @@ How a cell is computed (all in log pay, every figure aged to one effective date)
 3. The cell's quantiles are the weighted mean, in log pay, of the observed quantiles
    (weight n), the prior (weight k: the empirical-Bayes shrinkage constant estimated from
    the spread of national cells around their priors, or `local_k` for a sub-national
-   cell's parent) and published figures for the same cell (`published_weight` each).
+   cell's parent) and national published figures for the same cell (`published_weight`
+   each; a figure for a metro or remote work is shown beside the cell, never blended).
+4. Ordered levels: the medians of every level of the role's family at the place are fitted
+   to the ladders by weighted isotonic regression (`paybench.bench.ladder`), and each cell
+   is moved by its fit; a sub-national cell's prior is the fitted national cell.
 
 Method: `direct` when the cell has at least `direct_min_n` observations, `shrunk` when it has
 fewer or published figures, `modelled` when it has neither and stands on its prior. Every
@@ -30,8 +34,10 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from paybench.bench.cache import cache_key, cache_path, read_cached, write_cached
-from paybench.bench.oews import OewsPriors
+from paybench.bench.ladder import LadderFit, Node, constraints, family_members, family_of, fit_ladder
+from paybench.bench.oews import OewsPriors, reference_level
 from paybench.bench.params import PARAMS, PERCENTILES, MethodParams, Z
+from paybench.bench.scopes import NATIONAL as NATIONAL_PLACE
 from paybench.bench.scopes import CellPlace, area_key, cell_place, published_place_matches
 from paybench.errors import InputError
 from paybench.normalize.levels import LEVELS
@@ -73,6 +79,12 @@ class BenchmarkCell(BaseModel):
     effective_date: dt.date
     annual_growth: float
     basis: str = Field(description="one sentence on how the cell was built")
+    ladder_shift: float = Field(
+        default=0.0, description="how far the ordered-levels fit moved the cell (fraction of "
+        "its median, e.g. 0.05 = raised 5%); 0 when it already stood in its ladder")
+    notes: list[str] = Field(
+        default_factory=list, description="what moved the cell, and ladder orders the direct "
+        "data keep broken")
 
     def quantiles(self) -> dict[str, int]:
         """The five percentiles as a dict {'p10': ..., 'p90': ...} (annual USD)."""
@@ -106,18 +118,28 @@ def blend(parts: list[tuple[LogDist, float]]) -> LogDist:
     return LogDist({p: sum(d.q[p] * w for d, w in parts) / total for p in PERCENTILES})
 
 
+@dataclass
+class _RawCell:
+    """A cell before the ordered-levels fit (log pay; weights in observations)."""
+
+    dist: LogDist
+    n: int
+    n_parent: int
+    weight: float
+    data_weight: float
+    diff: float
+    diff_basis: str
+    nat_basis: str
+    blended: int
+    pub_used: list[str]
+    pub_unused: list[str]
+
+
 def natural_level(role: Role) -> str:
-    """The level a role's OEWS occupation stands for: heads and directors, executives and
-    people managers (computer and information systems managers, SOC 11-3021) are their own
-    levels; everyone else is priced as a mid-level individual contributor."""
-    rid = role.id
-    if rid.startswith(("director", "head-of")) or "director" in rid:
-        return "director"
-    if role.area == "Executive":
-        return "executive"
-    if role.primary_soc == "11-3021":
-        return "manager"
-    return "mid"
+    """The level a role is shown at by default: a leadership role's own level (the taxonomy's
+    `level`: heads and directors, executives, people managers); everyone else is a mid-level
+    individual contributor."""
+    return role.level or "mid"
 
 
 @dataclass
@@ -141,6 +163,8 @@ class BenchmarkModel:
     _evidence_index: dict[tuple[str, str, str, str], list[dict[str, Any]]] = field(
         default_factory=dict)
     _published_index: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
+    _raw_cache: dict[tuple[str, str, str, str], _RawCell] = field(default_factory=dict)
+    _fit_cache: dict[tuple[str, str, str], LadderFit] = field(default_factory=dict)
 
     @property
     def effective(self) -> dt.date:
@@ -192,7 +216,8 @@ class BenchmarkModel:
             WHERE kind = 'published' AND role IS NOT NULL AND level IS NOT NULL
               AND component = 'base' AND period = 'year'
               AND coalesce(employment_type, 'full_time') = 'full_time'
-            """
+              AND (CAST(? AS DATE) IS NULL OR published_on < CAST(? AS DATE))
+            """, [params.observed_before, params.observed_before]
         )
         backend = ibis.duckdb.from_connection(store.con)
         model = cls(params=params, observed=observed_cells(backend, params),
@@ -269,11 +294,14 @@ class BenchmarkModel:
         assert found is not None
         return LogDist(found), soc
 
-    def _level_offset(self, role: Role, level: str, sigma_total: float) -> float:
-        natural = natural_level(role)
-        if level in self.level_offsets_ and natural == "mid":
+    def _level_offset(self, soc: str, level: str, sigma_total: float) -> float:
+        """Log gap between a level and the level the occupation's median stands for
+        (`paybench.bench.oews.reference_level`): the observed pooled gap for occupations whose
+        median is a mid-level individual contributor, else the anchor z-scores."""
+        reference = reference_level(soc)
+        if level in self.level_offsets_ and reference == "mid":
             return self.level_offsets_[level]
-        return (self.params.anchor_z(level) - self.params.anchor_z(natural)) * sigma_total
+        return (self.params.anchor_z(level) - self.params.anchor_z(reference)) * sigma_total
 
     def _oews_prior(self, role: Role, level: str) -> tuple[LogDist, str] | None:
         found = self.oews_distribution(role)
@@ -283,7 +311,7 @@ class BenchmarkModel:
         sigma_total = (dist.q[90] - dist.q[10]) / (Z[90] - Z[10])
         sigma = (self.within_sd_ if self.within_sd_ is not None
                  else sigma_total * self.params.within_level_spread_share)
-        mu = dist.median + self._level_offset(role, level, sigma_total)
+        mu = dist.median + self._level_offset(soc, level, sigma_total)
         return LogDist.normal(mu, sigma), soc
 
     def place_differential(self, role: Role, place: CellPlace) -> tuple[float, str]:
@@ -349,56 +377,123 @@ class BenchmarkModel:
         rows = self._published_index.get((role, level), [])
         return [row for row in rows if published_place_matches(row, place)]
 
-    def cell(self, role_id: str, level: str, place: CellPlace) -> BenchmarkCell:
-        """Compute one cell. InputError (with its field) for an unknown role or level, or a
-        place the data cannot price."""
-        role = get_role(role_id)
-        if level not in LEVELS:
-            raise InputError(f"unknown level {level!r}; expected one of {', '.join(LEVELS)}",
-                             field="level")
+    def _raw(self, role: Role, level: str, place: CellPlace) -> _RawCell:
+        """A cell before the ordered-levels fit: its observations, its prior (the fitted
+        national cell, moved by the place differential, for a sub-national cell) and the
+        published figures for it, blended in log pay."""
+        cache_key_ = (role.id, level, place.scope, place.key)
+        found = self._raw_cache.get(cache_key_)
+        if found is not None:
+            return found
         p = self.params
         nat_dist, n_nat, nat_weight, nat_basis = self.national(role, level)
+        published_ok = place.scope == "national"
         if place.scope == "national":
             diff, diff_basis = 0.0, "national"
             prior, n = nat_dist, n_nat
             parts: list[tuple[LogDist, float]] = [(nat_dist, nat_weight)]
         else:
             diff, diff_basis = self.place_differential(role, place)
-            prior = nat_dist.shift(diff)
+            national = self.cell(role.id, level, NATIONAL_PLACE)
+            fitted = nat_dist.shift(math.log1p(national.ladder_shift))
+            prior = fitted.shift(diff)
             obs = self._obs_index.get((role.id, level, place.scope, place.key))
             n = int(obs["n"]) if obs is not None else 0
             parts = [(prior, p.local_k)]
             if obs is not None:
                 parts.append((LogDist({q: obs[f"q{q}"] for q in PERCENTILES}), float(n)))
         pubs = self.published_for(role.id, level, place)
-        pub_dists, pub_used, pub_unused = self._published_distributions(pubs, prior)
+        if published_ok:
+            pub_dists, pub_used, pub_unused = self._published_distributions(pubs, prior)
+        else:  # a local figure is shown beside the cell, never blended into one level of it
+            pub_dists, pub_used = [], []
+            pub_unused = sorted(str(r.get("figure_id") or r["citation"]) for r in pubs)
         parts.extend((d, p.published_weight) for d in pub_dists)
-        dist = blend(parts)
-        data_w = (n + p.published_weight * len(pub_dists)) / sum(w for _, w in parts)
+        weight = sum(w for _, w in parts)
+        raw = _RawCell(
+            dist=blend(parts), n=n, n_parent=n_nat, weight=weight,
+            data_weight=(n + p.published_weight * len(pub_dists)) / weight,
+            diff=diff, diff_basis=diff_basis, nat_basis=nat_basis, blended=len(pub_dists),
+            pub_used=pub_used, pub_unused=pub_unused)
+        self._raw_cache[cache_key_] = raw
+        return raw
+
+    def ladder_fit(self, role: Role, place: CellPlace) -> LadderFit:
+        """The ordered-levels fit of the role's family at a place (`paybench.bench.ladder`):
+        every level of the family's roles, weighted by what each cell stands for."""
+        family = family_of(role)
+        key = (family, place.scope, place.key)
+        found = self._fit_cache.get(key)
+        if found is not None:
+            return found
+        members = family_members(family)
+        medians: dict[Node, float] = {}
+        weights: dict[Node, float] = {}
+        direct: dict[Node, bool] = {}
+        for member in members:
+            for level in LEVELS:
+                try:
+                    raw = self._raw(member, level, place)
+                except InputError:
+                    continue  # a cell the data cannot price stands outside the fit
+                medians[(member.id, level)] = raw.dist.median
+                weights[(member.id, level)] = raw.weight
+                direct[(member.id, level)] = raw.n >= self.params.direct_min_n
+        fit = fit_ladder(medians, weights, direct, constraints(members),
+                         self.params.ladder_min_step)
+        self._fit_cache[key] = fit
+        return fit
+
+    def cell(self, role_id: str, level: str, place: CellPlace) -> BenchmarkCell:
+        """Compute one cell: its raw blend moved by the ordered-levels fit of its family at
+        the place. InputError (with its field) for an unknown role or level, or a place the
+        data cannot price."""
+        role = get_role(role_id)
+        if level not in LEVELS:
+            raise InputError(f"unknown level {level!r}; expected one of {', '.join(LEVELS)}",
+                             field="level")
+        p = self.params
+        raw = self._raw(role, level, place)
+        fit = self.ladder_fit(role, place)
+        node = (role.id, level)
+        shift = fit.shift.get(node, 0.0)
+        dist = raw.dist.shift(shift)
+        n, n_nat = raw.n, raw.n_parent
         method = "direct" if n >= p.direct_min_n else (
-            "shrunk" if n > 0 or pub_dists else "modelled")
+            "shrunk" if n > 0 or raw.blended else "modelled")
         unit = p.round_to_usd
         quant = {f"p{q}": int(round(math.exp(dist.q[q]) / unit) * unit) for q in PERCENTILES}
         ensure_monotone(quant)
         if place.scope == "national":
-            basis = nat_basis
+            basis = raw.nat_basis
         else:
-            basis = f"national cell ({nat_basis}) x {diff_basis}"
+            basis = f"national cell ({raw.nat_basis}) x {raw.diff_basis}"
             basis += f"; {n} local observations" if n else ""
-        if pub_dists:
-            basis += f"; {len(pub_used)} published figure(s) blended"
-        confidence = self.confidence(n, data_w, bool(pub_dists))
+        if raw.blended:
+            basis += f"; {len(raw.pub_used)} published figure(s) blended"
+        notes: list[str] = []
+        if abs(shift) > 1e-6:
+            why = "; ".join(dict.fromkeys(fit.moved_by.get(node, [])))
+            notes.append(f"ordered-levels fit moved the median {math.expm1(shift):+.1%}"
+                         + (f" ({why})" if why else ""))
+            basis += f"; ladder fit {math.expm1(shift):+.1%}"
+        for rule in fit.kept_by_data:
+            if node in (rule.low, rule.high):
+                notes.append(f"{rule.why} is broken by direct data in both cells "
+                             f"({rule.low[0]} {rule.low[1]}, {rule.high[0]} {rule.high[1]})")
+        confidence = self.confidence(n, raw.data_weight, bool(raw.blended))
         if place.scope != "national" and confidence == "low" and n_nat >= p.direct_min_n:
             confidence = "medium"  # a strong national cell moved by an OEWS differential
         return BenchmarkCell(
             role=role.id, role_name=role.name, level=level, place=place, **quant,
             n=n, n_parent=n_nat,
-            sources=self._sources(role, level, place, pub_used, pub_unused),
+            sources=self._sources(role, level, place, raw.pub_used, raw.pub_unused),
             method=method, confidence=confidence,
-            data_weight=round(data_w, 3),
-            place_differential=None if place.scope == "national" else round(math.expm1(diff), 4),
-            published=pub_used,
+            data_weight=round(raw.data_weight, 3),
+            place_differential=None if place.scope == "national" else round(math.expm1(raw.diff), 4),
+            published=raw.pub_used,
             effective_date=p.effective_date, annual_growth=p.annual_growth, basis=basis,
+            ladder_shift=round(math.expm1(shift), 4), notes=notes,
         )
 
     def confidence(self, n: int, data_weight: float, published: bool) -> str:
@@ -468,8 +563,8 @@ class BenchmarkModel:
                                 detail="blended: " + ", ".join(used)))
         if unused:
             out.append(Evidence(source="published", kind="published", n=0,
-                                detail="shown, not blended (one end of a range): "
-                                + ", ".join(unused)))
+                                detail="shown beside the cell, not blended (a local figure or "
+                                "one end of a range): " + ", ".join(unused)))
         return out
 
 

@@ -2,7 +2,8 @@
 definition of each, used by benchmark cells, the estimator and the guide.
 
 Usable observations: full-time (or unstated) base pay, of a kind in `MethodParams.kinds_used`
-(or a narrower set a caller asks for), with positive annual USD, counted once per `dedup_key`
+(or a narrower set a caller asks for), with positive annual USD, dated before
+`observed_before` when that is set, counted once per `dedup_key`
 (a hash of the raw row: about half of the ai-jobs.net survey repeats another row exactly);
 each row keeps the largest weight of its copies.
 
@@ -51,6 +52,8 @@ def usable_observations(
         t.annual_usd > 0,
         t.employment_type.isin(list(CONTRACT_TYPES)) if contract else full_time,
     )
+    if params.observed_before is not None:
+        t = t.filter(t.observed_on < params.observed_before)
     return t.group_by("dedup_key").aggregate(
         **{c: t[c].arbitrary() for c in columns}, weight=t.weight.max())
 

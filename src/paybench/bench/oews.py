@@ -29,6 +29,20 @@ OewsCell = tuple[float, float, float, float, float, float]
 """(P10, P25, P50, P75, P90, employment) of one occupation in one area: annual USD, jobs."""
 
 
+def reference_level(soc: str) -> str:
+    """The level an OEWS occupation's median stands for, where a role's prior is anchored:
+    chief executives (SOC 11-1011) are executives; other management occupations (11-xxxx,
+    e.g. 11-3021 computer and information systems managers, 11-2021 marketing managers) are
+    people managers, with directors and executives higher in the same distribution; every
+    other occupation's median is a mid-level individual contributor. Source: the SOC 2018
+    definitions (BLS), which put directors and managers of a function in one occupation."""
+    if soc == "11-1011":
+        return "executive"
+    if soc.startswith("11-"):
+        return "manager"
+    return "mid"
+
+
 @dataclass(frozen=True)
 class Differential:
     """A place's log pay differential against the nation, and what it stands on."""

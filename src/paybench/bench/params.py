@@ -44,6 +44,10 @@ class MethodParams:
     """Pay growth used to age figures, fraction per year (a stated assumption; `--growth`)."""
     days_per_year: float = 365.25
     """Length of the year when aging by a span of days (the Julian year)."""
+    observed_before: dt.date | None = None
+    """Only observations dated before this day, and published figures published before it,
+    count (None: all). Fitting the method on the past to test it on later data (the
+    estimator's time-forward calibration, `benchmarks/estimate_eval.py`)."""
     kinds_used: tuple[str, ...] = ("paid", "filed", "posted", "submitted")
     """Observation kinds that count in a cell (statistics and published figures enter apart)."""
     direct_min_n: int = 30
@@ -64,7 +68,13 @@ class MethodParams:
     level_anchor_z: tuple[tuple[str, float], ...] = _LEVEL_ANCHOR_Z
     """Without observations, a level's median sits at this z-score of its role's OEWS
     occupation distribution: entry P25, mid P50, senior P75, staff P90, principal P95;
-    manager P80, director P93, executive P97."""
+    manager P80, director P93, executive P97. The level an occupation's own median stands
+    for (`paybench.bench.oews.reference_level`) is moved to its median, the others keep
+    their distance from it."""
+    ladder_min_step: float = 0.01
+    """Ordered levels: a level's median is at least this far above the level below it in its
+    ladder (log pay, 0.01 = 1%), so an order the fit imposes shows in rounded figures
+    (`paybench.bench.ladder`)."""
     min_obs_for_offset: int = 20
     """Cells need this many observations to inform level offsets, spreads, shrinkage and
     observed (remote, country) differentials."""

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
+from paybench.bench import BenchmarkModel
 from paybench.errors import InputError, PaybenchError
 from paybench.estimate import features as F
 from paybench.estimate.model import EstimatorModel, ModelInfo
@@ -54,6 +55,10 @@ class MetricRow(BaseModel):
     pinball_90: float = Field(description="USD")
     coverage: float = Field(description="percent of true values within P10-P90")
     width: float = Field(description="mean P10-P90 width, USD")
+    interval_score: float = Field(
+        default=0.0, description="mean interval score of P10-P90 at alpha = 0.2, USD: width + "
+        "2/alpha x the distance by which the interval misses (Gneiting & Raftery 2007, JASA "
+        "102:359, eq. 43); lower is better")
 
 
 class EvaluationReport(BaseModel):
@@ -196,6 +201,13 @@ def pinball(y: np.ndarray, pred: np.ndarray, q: float) -> float:
     return float(np.mean(np.maximum(q * diff, (q - 1) * diff)))
 
 
+def interval_score(y: np.ndarray, lo: np.ndarray, hi: np.ndarray, alpha: float = 0.2) -> float:
+    """Mean interval score of central (1 - alpha) intervals [lo, hi] (Gneiting & Raftery 2007,
+    eq. 43): (hi - lo) + 2/alpha (lo - y) when y < lo + 2/alpha (y - hi) when y > hi."""
+    score = (hi - lo) + 2 / alpha * np.maximum(lo - y, 0) + 2 / alpha * np.maximum(y - hi, 0)
+    return float(np.mean(score))
+
+
 def metrics(group: str, method: str, y: np.ndarray, pred: pd.DataFrame) -> MetricRow:
     """All metrics for one method on one group."""
     p10, p50, p90 = (pred[c].to_numpy(dtype=float) for c in ("p10", "p50", "p90"))
@@ -205,11 +217,12 @@ def metrics(group: str, method: str, y: np.ndarray, pred: pd.DataFrame) -> Metri
         mape=float(np.mean(ape)), mdape=float(np.median(ape)),
         pinball_10=pinball(y, p10, 0.1), pinball_50=pinball(y, p50, 0.5),
         pinball_90=pinball(y, p90, 0.9),
-        coverage=float(np.mean((y >= p10) & (y <= p90)) * 100), width=float(np.mean(p90 - p10)))
+        coverage=float(np.mean((y >= p10) & (y <= p90)) * 100), width=float(np.mean(p90 - p10)),
+        interval_score=interval_score(y, p10, p90))
 
 
 def evaluate_model(model: EstimatorModel, obs: pd.DataFrame, priors: F.OewsPriors,
-                   test_path: Path) -> EvaluationReport:
+                   test_path: Path, bench: BenchmarkModel) -> EvaluationReport:
     """Score the model and the baselines on a test file (see the module doc)."""
     rows, layout = read_rows(test_path)
     prepared: list[F.Prepared] = []
@@ -237,7 +250,7 @@ def evaluate_model(model: EstimatorModel, obs: pd.DataFrame, priors: F.OewsPrior
     frame = F.prepared_frame(prepared)
     y = np.array(truth)
     lookup = Lookup(obs)
-    preds = {"model": model.predict(frame, priors), "lookup": lookup.predict(frame),
+    preds = {"model": model.estimate(frame, priors, bench)[0], "lookup": lookup.predict(frame),
              "oews": oews_baseline(frame, priors)}
     thin = lookup.cell_n(frame) < THIN_CELL_N
     groups: list[tuple[str, np.ndarray]] = [("all", np.ones(len(frame), dtype=bool))]

@@ -45,7 +45,13 @@ from paybench.bench.observations import USABLE_COLUMNS, age_log, usable_frame
 from paybench.bench.oews import OewsPriors
 from paybench.bench.scopes import state_area_key
 from paybench.errors import InputError
-from paybench.normalize.levels import LEVELS, level_from_survey_code, level_from_years, parse_level
+from paybench.normalize.levels import (
+    LEVELS,
+    level_from_survey_code,
+    level_from_years,
+    parse_level,
+    reconcile_level,
+)
 from paybench.normalize.places import normalize_place
 from paybench.normalize.roles import get_role, roles
 from paybench.normalize.titles import is_seniority_word, normalize_title
@@ -174,7 +180,8 @@ def prepare(
 ) -> Prepared:
     """Normalize one request; raise InputError (one line) when it cannot be estimated.
 
-    Level, first found: `level`, the survey code (EN/MI/SE/EX), years of experience, the
+    Level, first found: `level`, the survey code (EN/MI/SE/EX; a leadership title wins over
+    it, as at ingest: `paybench.normalize.levels.reconcile_level`), years of experience, the
     title's seniority words, the role's own level (managers, directors, executives), 'mid'."""
     title = (title or "").strip()
     if not title:
@@ -188,11 +195,13 @@ def prepare(
         except ValueError as exc:
             raise InputError(str(exc), field="level") from None
     elif level_code and level_code.strip():
-        chosen = level_from_survey_code(level_code)
-        if chosen is None:
+        code_level = level_from_survey_code(level_code)
+        if code_level is None:
             raise InputError(f"experience_level {level_code!r} is not one of EN, MI, SE, EX",
                              field="experience_level")
-        basis = "survey_code"
+        # the ingest's rule: a leadership title wins over the survey's code
+        found_level, found_basis = reconcile_level(title_level, code_level, "survey_code")
+        chosen, basis = found_level, str(found_basis)
     elif years is not None:
         if not 0 <= years <= 60:
             raise InputError(f"years of experience {years} must be between 0 and 60",
@@ -665,7 +674,8 @@ def prepared_frame(rows: list[Prepared]) -> pd.DataFrame:
         "raw_title": [r.raw_title for r in rows], "title_key": [r.title_key for r in rows],
         "role": [r.role for r in rows], "level": [r.level for r in rows],
         "country": [r.country for r in rows], "state": [r.state for r in rows],
-        "metro": [r.metro for r in rows], "work_mode": [r.work_mode for r in rows],
+        "metro": [r.metro for r in rows], "metro_name": [r.metro_name for r in rows],
+        "work_mode": [r.work_mode for r in rows],
         "company_size": [r.company_size for r in rows], "industry": [r.industry for r in rows],
         "kind": [r.kind for r in rows], "observed_on": [r.on for r in rows],
         "skills": [r.skills for r in rows]}, index=range(len(rows)))

@@ -47,7 +47,7 @@ import datetime as dt
 import math
 import pickle
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -55,9 +55,10 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from paybench.bench import PARAMS
+from paybench.bench import PARAMS, BenchmarkModel
 from paybench.errors import PaybenchError
 from paybench.estimate import features as F
+from paybench.estimate.anchor import Anchor, FactorEffects, anchor_rows
 from paybench.estimate.conformal import MondrianCQR
 from paybench.paths import cache_dir, compute_threads
 from paybench.store import Store
@@ -77,7 +78,7 @@ MONDRIAN_MIN_GROUP = 100
 then rests on at least 10 scores); smaller groups use their parent's."""
 
 SEED = 20260101
-MODEL_VERSION = 3
+MODEL_VERSION = 4
 
 ENSEMBLE_MEMBERS = 5
 """Models per quantile. Each member has its own out-of-fold encodings and bagging seed; their
@@ -136,6 +137,11 @@ class ModelInfo(BaseModel):
         default_factory=dict,
         description="CQR (lower, upper) correction per group, in P10-P90 band widths (log pay)")
     calibration_counts: dict[str, int] = Field(default_factory=dict)
+    anchored_corrections: dict[str, list[float]] = Field(
+        default_factory=dict, description="conformal (lower, upper) correction per level of the "
+        "cell-anchored interval (`paybench.estimate.anchor`), in P10-P90 band widths")
+    anchored_coverage_raw: float | None = Field(
+        default=None, description="share of calibration rows inside the uncorrected anchored P10-P90")
     oews_release: str
     effective_date: dt.date
     features: list[str]
@@ -178,16 +184,19 @@ class QuantileModels:
 
 @dataclass
 class EstimatorModel:
-    """A trained estimator: quantile models, conformal corrections and metadata."""
+    """A trained estimator: quantile models, conformal corrections, the factor effects and
+    per-level corrections of cell-anchored estimates (`paybench.estimate.anchor`), metadata."""
 
     models: QuantileModels
     conformal: MondrianCQR | None
     info: ModelInfo
+    factors: FactorEffects = field(default_factory=FactorEffects)
+    anchor_conformal: MondrianCQR | None = None
 
     def predict(self, frame: pd.DataFrame, priors: F.OewsPriors,
                 design: pd.DataFrame | None = None) -> pd.DataFrame:
-        """p10, p50, p90 (annual USD) per row, calibrated, non-crossing; plus the group used
-        (`design`: the rows' feature matrix, when the caller built it already)."""
+        """The quantile models' p10, p50, p90 (annual USD) per row, calibrated, non-crossing;
+        plus the group used (`design`: the rows' feature matrix, when already built)."""
         raw = self.models.predict_log(frame, priors, design)
         lo, mid, hi = raw[0.1], raw[0.5], raw[0.9]
         groups = calibration_groups(frame, self.models.encoder)
@@ -199,6 +208,30 @@ class EstimatorModel:
         hi = np.maximum(hi, mid)
         return pd.DataFrame({"p10": np.exp(lo), "p50": np.exp(mid), "p90": np.exp(hi),
                              "calibration_group": used}, index=frame.index)
+
+    def estimate(self, frame: pd.DataFrame, priors: F.OewsPriors, bench: BenchmarkModel,
+                 design: pd.DataFrame | None = None) -> tuple[pd.DataFrame, list[Anchor | None]]:
+        """The estimate of each row (p10, p50, p90 in annual USD at the row's date, and the
+        calibration group): anchored on its benchmark cell when it has one
+        (`paybench.estimate.anchor`), else the quantile models'. Returns the frame and each
+        row's anchor (None where the models answered)."""
+        pred = self.predict(frame, priors, design)
+        anchors = anchor_rows(bench, self.factors, frame)
+        back = F.age_offsets(frame)
+        for i, anchor in enumerate(anchors):
+            if anchor is None:
+                continue
+            lo, mid, hi = anchor.lo - back[i], anchor.mid - back[i], anchor.hi - back[i]
+            used = "anchored, uncalibrated"
+            if self.anchor_conformal is not None:
+                (q_lo, q_hi), group = self.anchor_conformal.correction((anchor.cell.level,))
+                width = hi - lo
+                lo, hi, used = lo - q_lo * width, hi + q_hi * width, f"anchored {group}"
+            lo = min(lo, anchor.p25 - back[i], mid)
+            hi = max(hi, anchor.p75 - back[i], mid)
+            pred.iloc[i, :3] = [math.exp(lo), math.exp(mid), math.exp(hi)]
+            pred.iloc[i, 3] = used
+        return pred, anchors
 
 
 FAMILIAR_N = 20
@@ -341,6 +374,7 @@ def train_model(store: Store, num_rounds: int = NUM_ROUNDS, seed: int = SEED) ->
             np.concatenate([y, y]), np.concatenate([pred[0.1], novel[0.1]]),
             np.concatenate([pred[0.9], novel[0.9]]), groups + [(g[0], "novel") for g in groups])
         rows_fit, rows_cal = len(fit_obs), len(cal_obs)
+    anchored, anchored_raw = _calibrate_anchored(store, obs, split[0] if split else None)
     models = fit_quantile_models(obs, pseudo, priors, num_rounds, seed=seed)
     ingests = store.query("SELECT source, file_sha256, rows_kept FROM ingests ORDER BY ingest_id")
     info = ModelInfo(
@@ -362,10 +396,40 @@ def train_model(store: Store, num_rounds: int = NUM_ROUNDS, seed: int = SEED) ->
         | ({"pooled": [round(conformal.pooled[0], 4), round(conformal.pooled[1], 4)]} if conformal else {}),
         calibration_counts={"/".join(map(str, k)) if isinstance(k, tuple) else str(k): v
                             for k, v in (conformal.counts.items() if conformal else [])},
+        anchored_corrections={"/".join(str(g) for g in k) if isinstance(k, tuple) else str(k):
+                              [round(v[0], 4), round(v[1], 4)]
+                              for k, v in (anchored.by_group.items() if anchored else [])}
+        | ({"pooled": [round(anchored.pooled[0], 4), round(anchored.pooled[1], 4)]} if anchored else {}),
+        anchored_coverage_raw=anchored_raw,
         oews_release=priors.release, effective_date=PARAMS.effective_date,
         features=models.space.columns,
     )
-    return EstimatorModel(models=models, conformal=conformal, info=info)
+    return EstimatorModel(models=models, conformal=conformal, info=info,
+                          factors=FactorEffects.fit(obs, PARAMS), anchor_conformal=anchored)
+
+
+def _calibrate_anchored(store: Store, obs: pd.DataFrame,
+                        cal_mask: pd.Series | None) -> tuple[MondrianCQR | None, float | None]:
+    """Per-level conformal corrections of cell-anchored intervals: the latest period's rows
+    (`cal_mask`) against cells and factor effects built from the earlier rows only
+    (`MethodParams.observed_before`). (None, None) without a calibration slice."""
+    if cal_mask is None:
+        return None, None
+    cal_obs, fit_obs = obs[cal_mask].reset_index(drop=True), obs[~cal_mask].reset_index(drop=True)
+    start = min(d for d in cal_obs["observed_on"])
+    bench = BenchmarkModel.build(store, PARAMS.replace(observed_before=dt.date(start.year, 1, 1)))
+    anchors = anchor_rows(bench, FactorEffects.fit(fit_obs, PARAMS), cal_obs)
+    found = [(i, a) for i, a in enumerate(anchors) if a is not None]
+    if not found:
+        return None, None
+    keep = [i for i, _ in found]
+    back = F.age_offsets(cal_obs)[keep]
+    lo = np.array([a.lo for _, a in found]) - back
+    hi = np.array([a.hi for _, a in found]) - back
+    y = np.log(cal_obs["annual_usd"].to_numpy(dtype=float))[keep]
+    levels = [(a.cell.level,) for _, a in found]
+    raw = round(float(np.mean((y >= lo) & (y <= hi))), 4)
+    return MondrianCQR(alpha=ALPHA, min_group=MONDRIAN_MIN_GROUP, scaled=True).fit(y, lo, hi, levels), raw
 
 
 # --------------------------------------------------------------------------- persistence

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import math
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from paybench.bench import PARAMS
+from paybench.bench import PARAMS, BenchmarkModel
 from paybench.errors import InputError, PaybenchError
 from paybench.estimate import features as F
 from paybench.estimate.evaluate import EvaluationReport, evaluate_model, read_rows
@@ -62,6 +63,21 @@ class ModelSummary(BaseModel):
     calibration_slice: str | None
 
 
+class CellRef(BaseModel):
+    """The benchmark cell an estimate stands on (the cell `paybench bench` prints)."""
+
+    role: str
+    level: str
+    place: str
+    scope: str
+    p25: int
+    p50: int
+    p75: int
+    n: int
+    method: str
+    confidence: str
+
+
 class Estimate(BaseModel):
     """A pay estimate: P10, P50, P90 of annual base pay (USD) and why."""
 
@@ -88,9 +104,23 @@ class Estimate(BaseModel):
     interval: str
     notes: list[str]
     model: ModelSummary
+    cell: CellRef | None = Field(
+        default=None, description="the benchmark cell the estimate stands on (None: the title "
+        "names no role or the place no cell; the quantile models answered)")
+    moved_by: list[str] = Field(
+        default_factory=list, description="the inputs that moved the estimate off its cell; "
+        "inputs not given are averaged over")
 
 
-def _detail(factor: str, prep: F.Prepared, model: EstimatorModel) -> str:
+def _detail(factor: str, prep: F.Prepared, model: EstimatorModel, anchored: bool = False) -> str:
+    if anchored and factor in ("level", "place", "role"):
+        return "in the benchmark cell (the base)"
+    if anchored and factor == "skills":
+        return "not priced on a cell"
+    if anchored and factor in ("industry", "company_size", "remote") and not {
+            "industry": prep.industry, "company_size": prep.company_size,
+            "remote": prep.work_mode}[factor]:
+        return "not given: averaged over (the cell as it is)"
     if factor == "level":
         return f"{prep.level} ({prep.level_basis})"
     if factor == "place":
@@ -115,29 +145,58 @@ def estimate_prepared(store: Store, rows: list[F.Prepared],
                       model: EstimatorModel | None = None) -> tuple[EstimatorModel, list[Estimate]]:
     """Estimates for prepared requests (one model call for all)."""
     model = model or ensure_model(store)[0]
-    return model, estimates_from(model, F.OewsPriors.load(store), rows)
+    return model, estimates_from(model, F.OewsPriors.load(store), rows, BenchmarkModel.load(store))
 
 
-def estimates_from(model: EstimatorModel, priors: F.OewsPriors, rows: list[F.Prepared]) -> list[Estimate]:
-    """Estimates for prepared requests from a model and the OEWS priors, without the store
-    (so a server can run them outside its store lock)."""
+ANCHORED_FACTORS = {"industry": "industry", "company_size": "company_size", "remote": "work_mode"}
+"""Explanation factor -> the input whose pooled effect moves an anchored estimate."""
+
+
+def estimates_from(model: EstimatorModel, priors: F.OewsPriors, rows: list[F.Prepared],
+                   bench: BenchmarkModel) -> list[Estimate]:
+    """Estimates for prepared requests from a model, the OEWS priors and the benchmark model,
+    without the store (so a server can run them outside its store lock)."""
     frame = F.prepared_frame(rows)
     design = model.models.design(frame, priors)  # built once for the interval and the explanation
-    pred = model.predict(frame, priors, design)
+    pred, anchors = model.estimate(frame, priors, bench, design)
     bias, effects = log_contributions(model, frame, priors, design)
     summary = ModelSummary(trained_at=model.info.trained_at.astimezone(), basis=model.info.basis,
                            rows_by_source=model.info.rows_by_source, calibrated=model.info.calibrated,
                            calibration_slice=model.info.calibration_slice)
     out = []
     for i, prep in enumerate(rows):
-        eff = {f: float(effects.iloc[i][f]) for f in FACTOR_ORDER}
-        base, p50, usd = dollar_contributions(float(bias[i]), eff)
-        notes = []
+        anchor = anchors[i]
+        notes, moved, cell = [], [], None
+        if anchor is not None:
+            # the cell is the base; only the inputs given move it (`paybench.estimate.anchor`)
+            c = anchor.cell
+            eff = dict.fromkeys(FACTOR_ORDER, 0.0)
+            for factor, name in ANCHORED_FACTORS.items():
+                if name in anchor.effects:
+                    eff[factor] = anchor.effects[name][0]
+                    moved.append(f"{factor.replace('_', ' ')}: {anchor.effects[name][0]:+.1%} "
+                                 f"(pooled within cells, n={anchor.effects[name][1]})")
+            eff["year"] = -float(F.age_offsets(frame.iloc[[i]])[0])
+            if eff["year"]:
+                moved.append(f"year: {math.expm1(eff['year']):+.1%} (aged to {prep.on.year})")
+            base_log = math.log(c.p50)
+            cell = CellRef(role=c.role, level=c.level, place=c.place.label, scope=c.place.scope,
+                           p25=c.p25, p50=c.p50, p75=c.p75, n=c.n, method=c.method,
+                           confidence=c.confidence)
+            notes.append(f"stands on the benchmark cell {c.role_name}, {c.level}, {c.place.label} "
+                         f"(P50 ${c.p50:,}, n={c.n}, {c.method}); inputs not given are averaged over")
+            if prep.skills:
+                notes.append("skills do not move a cell-anchored estimate: the cells' rows do "
+                             "not record skills")
+        else:
+            eff = {f: float(effects.iloc[i][f]) for f in FACTOR_ORDER}
+            base_log = float(bias[i])
+        base, p50, usd = dollar_contributions(base_log, eff)
         if prep.role is None:
             notes.append("title not matched to a role: estimated from its level, place and any "
                          "data on the exact title")
         unknown = [s for s in prep.skills if s not in model.models.space.skills]
-        if unknown:
+        if unknown and anchor is None:
             notes.append("skills without enough training data to price: " + ", ".join(unknown))
         if not model.info.calibrated:
             notes.append("interval not calibrated: the store has too few observations; "
@@ -153,10 +212,11 @@ def estimates_from(model: EstimatorModel, priors: F.OewsPriors, rows: list[F.Pre
             as_of=prep.on, p10=min(round(float(pred.iloc[i]["p10"])), p50), p50=p50,
             p90=max(round(float(pred.iloc[i]["p90"])), p50), base_usd=base,
             contributions=[Contribution(factor=f, usd=usd[f], log_effect=round(eff[f], 5),
-                                        detail=_detail(f, prep, model)) for f in FACTOR_ORDER],
+                                        detail=_detail(f, prep, model, anchor is not None))
+                           for f in FACTOR_ORDER],
             interval=(f"P10-P90 by split conformal calibration (group {group})"
                       if model.info.calibrated else "raw quantile models (uncalibrated)"),
-            notes=notes, model=summary))
+            notes=notes, model=summary, cell=cell, moved_by=moved))
     return out
 
 
@@ -203,7 +263,8 @@ def estimate_batch(store: Store, in_path: Path, out_path: Path,
     results: dict[int, dict[str, object]] = {}
     if prepared:  # quantiles only (no explanations): one model call for every row
         model = model or ensure_model(store)[0]
-        pred = model.predict(F.prepared_frame(prepared), F.OewsPriors.load(store))
+        pred = model.estimate(F.prepared_frame(prepared), F.OewsPriors.load(store),
+                              BenchmarkModel.load(store))[0]
         for i, prep, p10, p50, p90 in zip(where, prepared, pred["p10"], pred["p50"], pred["p90"],
                                           strict=True):
             results[i] = {"role": prep.role or "", "level": prep.level, "p10": round(float(p10)),
@@ -234,4 +295,5 @@ def evaluate(store: Store, test_path: Path, model: EstimatorModel | None = None)
         raise InputError(f"no such file: {test_path}", field="test")
     model = model or ensure_model(store)[0]
     priors = F.OewsPriors.load(store)
-    return evaluate_model(model, F.load_observations(store), priors, Path(test_path))
+    return evaluate_model(model, F.load_observations(store), priors, Path(test_path),
+                          BenchmarkModel.load(store))

@@ -11,6 +11,9 @@ LEVELS: tuple[Level, ...] = (
 """All levels, individual contributors first, in increasing seniority."""
 
 IC_LEVELS: tuple[Level, ...] = ("entry", "mid", "senior", "staff", "principal")
+"""The individual-contributor ladder, in order."""
+LEADERSHIP_LEVELS: tuple[Level, ...] = ("manager", "director", "executive")
+"""The leadership ladder, in order."""
 
 LEVEL_NAMES: dict[str, str] = {
     "entry": "Entry", "mid": "Mid", "senior": "Senior", "staff": "Staff",
@@ -49,6 +52,23 @@ def level_from_years(years: float) -> Level:
     if years < 15:
         return "staff"
     return "principal"
+
+
+def reconcile_level(
+    title_level: Level | None, source_level: Level | None, source_basis: str
+) -> tuple[Level | None, str | None]:
+    """The level of a record whose title and source both say one, and its basis.
+
+    The stated rule: a leadership level in the title (manager, director, executive: "Head of
+    AI", "Engineering Manager", "VP") wins over a source's seniority code (a survey's EN/MI/SE/EX,
+    a DOL wage level), because the code measures experience and the title the job; otherwise
+    the source's code, and the title's level when the source gives none. Returns
+    (level, basis) with basis "title", `source_basis` or None (no level at all)."""
+    if title_level in LEADERSHIP_LEVELS or (source_level is None and title_level is not None):
+        return title_level, "title"
+    if source_level is not None:
+        return source_level, source_basis
+    return None, None
 
 
 def parse_level(text: str) -> Level:

@@ -66,6 +66,12 @@ class Role:
     soc_codes: tuple[str, ...]
     aliases: tuple[str, ...]
     keywords: tuple[str, ...]
+    level: str | None = None
+    """A leadership role's own level (manager, director, executive); None for a role priced
+    on the individual-contributor ladder."""
+    family: str | None = None
+    """For a leadership role, the individual-contributor role whose ladder it heads
+    (head-of-ai -> machine-learning-engineer): its cells sit above that role's senior cell."""
 
     @property
     def primary_soc(self) -> str:
@@ -92,6 +98,12 @@ def _parse_role(raw: dict[str, Any], position: int) -> Role:
         raise ValueError(f"role {role_id!r} has malformed SOC codes {bad}")
     if len(set(socs)) != len(socs):
         raise ValueError(f"role {role_id!r} repeats a SOC code")
+    level, family = raw.get("level"), raw.get("family")
+    if level not in (None, "manager", "director", "executive"):
+        raise ValueError(f"role {role_id!r} has level {level!r}: a role's own level is manager, "
+                         "director or executive")
+    if (level is None) != (family is None):
+        raise ValueError(f"role {role_id!r} needs both a level and a family, or neither")
     return Role(
         id=role_id,
         name=str(raw["name"]),
@@ -99,13 +111,16 @@ def _parse_role(raw: dict[str, Any], position: int) -> Role:
         soc_codes=socs,
         aliases=tuple(str(alias) for alias in raw["aliases"]),
         keywords=tuple(str(word).lower() for word in raw["keywords"]),
+        level=level,
+        family=family,
     )
 
 
 def load_roles(text: str) -> dict[str, Role]:
     """Parse and validate taxonomy JSON text (the layout of roles.json).
 
-    Raises ValueError on duplicate ids, unknown areas or malformed SOC codes.
+    Raises ValueError on duplicate ids, unknown areas, malformed SOC codes, or a family that
+    is not an individual-contributor role of the taxonomy.
     """
     data = json.loads(text)
     result: dict[str, Role] = {}
@@ -114,6 +129,10 @@ def load_roles(text: str) -> dict[str, Role]:
         if role.id in result:
             raise ValueError(f"duplicate role id {role.id!r}")
         result[role.id] = role
+    for role in result.values():
+        if role.family is not None and (role.family not in result or result[role.family].level):
+            raise ValueError(f"role {role.id!r}: family {role.family!r} is not an "
+                             "individual-contributor role")
     return result
 
 

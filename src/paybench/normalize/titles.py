@@ -29,6 +29,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 from pydantic import BaseModel, Field
 from rapidfuzz import fuzz, process
@@ -522,17 +523,13 @@ _MGMT_MAP: dict[str, dict[str, str]] = {
     **dict.fromkeys(("security-engineer", "security-analyst", "cybersecurity-engineer",
                      "soc-analyst", "information-security-manager"), _SECURITY_MGMT),
 }
-# Leadership roles: their level when the title states none, and a title must carry a
-# management word to reach them.
-_ROLE_LEVEL: dict[str, Level] = {
-    **dict.fromkeys(("cto", "cio", "ciso", "chief-data-officer", "chief-ai-officer",
-                     "chief-product-officer", "chief-digital-officer", "vp-of-engineering",
-                     "vp-of-product"), "executive"),
-    **dict.fromkeys(("director-of-engineering", "head-of-ai", "head-of-data", "it-director"),
-                    "director"),
-    **dict.fromkeys(("engineering-manager", "it-manager", "information-security-manager"),
-                    "manager"),
-}
+
+
+def _role_level(role_id: str) -> Level | None:
+    """A leadership role's own level (the taxonomy's `level`); a title must carry a management
+    word to reach such a role, and the level is the role's when the title states none."""
+    level = roles()[role_id].level
+    return cast(Level, level) if level is not None else None
 
 
 @dataclass(frozen=True)
@@ -775,9 +772,10 @@ def _normalize(tokens: tuple[str, ...]) -> tuple[str | None, Level | None, float
     role = found.role
     if level in _MGMT:
         role = _MGMT_MAP.get(role, {}).get(level, role)
-    if role in _ROLE_LEVEL and level not in _MGMT:
-        if level is None and _ROLE_LEVEL[role] != "manager" and found.confidence >= 0.97:
-            level = _ROLE_LEVEL[role]
+    own = _role_level(role)
+    if own is not None and level not in _MGMT:
+        if level is None and own != "manager" and found.confidence >= 0.97:
+            level = own
         else:
             return None, level, 0.0, (
                 f"too generic: {shown!r} names a field but no role or management level")

@@ -3,7 +3,9 @@
 Columns: work_year, experience_level (EN/MI/SE/EX), employment_type (FT/PT/CT/FL),
 job_title, salary, salary_currency, salary_in_usd, employee_residence (ISO alpha-2),
 remote_ratio (0/50/100), company_location (ISO alpha-2), company_size (S/M/L).
-Each row is a paid base salary for a year of work; it is dated 1 July of work_year.
+Each row is a paid base salary for a year of work; it is dated 1 July of work_year. Its level
+is the experience code's, except that a leadership title ("Engineering Manager", "Head of AI")
+sets the level (`paybench.normalize.levels.reconcile_level`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from paybench.errors import MoneyError
-from paybench.normalize.levels import level_from_survey_code
+from paybench.normalize.levels import level_from_survey_code, reconcile_level
 from paybench.normalize.money import normalize_pay
 from paybench.normalize.titles import normalize_title
 from paybench.records import Observation, Provenance, Rejected, SourceInfo, WorkMode
@@ -53,8 +55,8 @@ def parse_row(row: dict[str, str], number: int, sha: str) -> Observation | str:
         return f"work_year {year_text!r} is not a year between 2000 and next year"
     year = int(year_text)
     level_code = row["experience_level"].strip().upper()
-    level = level_from_survey_code(level_code)
-    if level is None:
+    code_level = level_from_survey_code(level_code)
+    if code_level is None:
         return f"experience_level {level_code!r} is not one of EN, MI, SE, EX"
     employment = EMPLOYMENT_TYPES.get(row["employment_type"].strip().upper())
     if employment is None:
@@ -87,6 +89,7 @@ def parse_row(row: dict[str, str], number: int, sha: str) -> Observation | str:
         except MoneyError as exc2:
             return str(exc2)
     match = normalize_title(title)
+    level, level_basis = reconcile_level(match.level, code_level, "survey_code")
     digest = hashlib.sha1(
         "\x1f".join(row[c] for c in COLUMNS).encode("utf-8")
     ).hexdigest()
@@ -98,7 +101,7 @@ def parse_row(row: dict[str, str], number: int, sha: str) -> Observation | str:
         role=match.role,
         role_confidence=match.confidence if match.role else None,
         level=level,
-        level_basis="survey_code",
+        level_basis=level_basis,
         country=residence,
         work_mode=mode,
         employment_type=employment,

@@ -65,7 +65,7 @@ from xml.etree import ElementTree
 from paybench.errors import InputError, MoneyError
 from paybench.normalize.employers import normalize_employer
 from paybench.normalize.industries import industry_for_naics
-from paybench.normalize.levels import Level, level_from_wage_level
+from paybench.normalize.levels import Level, level_from_wage_level, reconcile_level
 from paybench.normalize.money import (
     MAX_ANNUAL_USD,
     MIN_ANNUAL_USD,
@@ -515,7 +515,6 @@ def _employer(name: str) -> str | None:
     return found.display if found else None
 
 
-_MANAGEMENT: frozenset[str] = frozenset({"manager", "director", "executive"})
 
 
 # --------------------------------------------------------------------------- rows
@@ -571,11 +570,7 @@ class _Parser:
             else:
                 self.no_role += 1
         wage_level = level_from_wage_level(_text(self.get(row, "PW_WAGE_LEVEL")))
-        level: Level | None
-        if title_level in _MANAGEMENT or wage_level is None:
-            level, basis = title_level, ("title" if title_level else None)
-        else:
-            level, basis = wage_level, "wage_level"
+        level, basis = reconcile_level(title_level, wage_level, "wage_level")
 
         state, metro = _place(_text(self.get(row, "WORKSITE_POSTAL_CODE")),
                               _text(row[slot["WORKSITE_CITY"]]), _text(row[slot["WORKSITE_STATE"]]))

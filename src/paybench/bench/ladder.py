@@ -1,0 +1,151 @@
+"""Ordered levels: the ladder constraints of a role family and the weighted isotonic fit that
+makes a family's cell medians respect them.
+
+The ladders (`docs/method.md`, "Ordered levels"):
+
+- individual contributors: entry < mid < senior < staff < principal;
+- leadership: manager < director < executive, and director >= senior, within every role;
+- a family (an individual-contributor role and the leadership roles whose `family` it is, e.g.
+  software-engineer with engineering-manager, director-of-engineering, vp-of-engineering):
+  each leadership role at its own level is above the family's senior cell when that level is
+  director or executive, and the leadership roles are ordered by their levels
+  (engineering-manager < director-of-engineering < vp-of-engineering).
+
+Each constraint says the higher cell's log median is at least `ladder_min_step` above the
+lower's. The fit is the weighted least-squares projection of the cells' log medians onto the
+set of orders that satisfy every constraint (weighted isotonic regression on a partial order;
+Barlow et al. 1972, "Statistical inference under order restrictions"), computed with Dykstra's
+alternating projections (Dykstra 1983, JASA 78:837), each projection onto one constraint's
+half-space in the weighted norm. A cell's weight is what it stands for in observations (its own
+n plus its prior's and published figures' weights), so a cell of 500 observations barely moves
+and a cell that is only a prior moves to its place in the ladder.
+
+The exception: when both cells of a constraint are direct (each with at least `direct_min_n`
+observations of its own) and their medians break it, the data stand: the constraint is
+dropped and both cells say so.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from paybench.normalize.levels import IC_LEVELS, LEADERSHIP_LEVELS, LEVELS
+from paybench.normalize.roles import Role, roles
+
+Node = tuple[str, str]
+"""A cell of a family at one place: (role id, level)."""
+
+_RANK: dict[str, int] = {level: i for i, level in enumerate(LEVELS)}
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """`high`'s log median is at least `step` above `low`'s."""
+
+    low: Node
+    high: Node
+    why: str
+
+
+def family_of(role: Role) -> str:
+    """The id of the individual-contributor role whose ladder a role belongs to (itself for
+    an individual-contributor role)."""
+    return role.family or role.id
+
+
+def family_members(family: str) -> list[Role]:
+    """The family's individual-contributor role first, then its leadership roles in order of
+    level (taxonomy order among equals)."""
+    table = roles()
+    leaders = [r for r in table.values() if r.family == family]
+    leaders.sort(key=lambda r: _RANK[r.level or "mid"])
+    return [table[family], *leaders]
+
+
+def constraints(members: Iterable[Role]) -> list[Constraint]:
+    """The ladder constraints among the cells of a family's roles at every level."""
+    members = list(members)
+    out: list[Constraint] = []
+    for role in members:
+        for low, high in itertools.pairwise(IC_LEVELS):
+            out.append(Constraint((role.id, low), (role.id, high), f"{low} < {high}"))
+        for low, high in itertools.pairwise(LEADERSHIP_LEVELS):
+            out.append(Constraint((role.id, low), (role.id, high), f"{low} < {high}"))
+        out.append(Constraint((role.id, "senior"), (role.id, "director"), "senior < director"))
+    anchor, leaders = members[0], [r for r in members[1:] if r.level is not None]
+    for role in leaders:
+        assert role.level is not None
+        if _RANK[role.level] >= _RANK["director"]:
+            out.append(Constraint((anchor.id, "senior"), (role.id, role.level),
+                                  f"{anchor.name} senior < {role.name}"))
+    for lower, upper in itertools.combinations(leaders, 2):
+        assert lower.level is not None and upper.level is not None
+        if _RANK[lower.level] < _RANK[upper.level]:
+            out.append(Constraint((lower.id, lower.level), (upper.id, upper.level),
+                                  f"{lower.name} < {upper.name}"))
+    return out
+
+
+@dataclass
+class LadderFit:
+    """The fit of one family at one place: per cell the shift of its log median, and the
+    constraints the data were allowed to break (both cells direct)."""
+
+    shift: dict[Node, float]
+    kept_by_data: list[Constraint]
+    moved_by: dict[Node, list[str]]
+
+
+def fit_ladder(
+    medians: Mapping[Node, float], weights: Mapping[Node, float], direct: Mapping[Node, bool],
+    rules: list[Constraint], step: float, *, tolerance: float = 1e-9, max_rounds: int = 5000,
+) -> LadderFit:
+    """Project log medians onto the ladder constraints (weighted least squares, Dykstra).
+
+    `medians` and `weights` (observations, > 0) for every node a rule names; `direct` marks
+    cells with enough observations of their own to break a rule. Returns the shift of each
+    node (log pay; 0 for a node that did not move), the rules the data kept broken, and the
+    rules that moved each node. Raises ValueError on a node without a weight."""
+    active: list[Constraint] = []
+    kept: list[Constraint] = []
+    for rule in rules:
+        if rule.low not in medians or rule.high not in medians:
+            continue
+        broken = medians[rule.high] - medians[rule.low] < step
+        if broken and direct.get(rule.low) and direct.get(rule.high):
+            kept.append(rule)
+        else:
+            active.append(rule)
+    x = dict(medians)
+    moved: dict[Node, list[str]] = {}
+    if all(x[r.high] - x[r.low] >= step for r in active):
+        return LadderFit({node: 0.0 for node in x}, kept, moved)
+    for node in x:
+        if not weights.get(node, 0) > 0:
+            raise ValueError(f"cell {node} has no positive weight")
+    inv = {node: 1.0 / weights[node] for node in x}
+    increments = [(0.0, 0.0) for _ in active]
+    for _ in range(max_rounds):
+        change = 0.0
+        for i, rule in enumerate(active):
+            lo, hi = rule.low, rule.high
+            u_lo, u_hi = x[lo] + increments[i][0], x[hi] + increments[i][1]
+            gap = step - (u_hi - u_lo)
+            if gap > 0:
+                share = gap / (inv[lo] + inv[hi])
+                new_lo, new_hi = u_lo - share * inv[lo], u_hi + share * inv[hi]
+            else:
+                new_lo, new_hi = u_lo, u_hi
+            increments[i] = (u_lo - new_lo, u_hi - new_hi)
+            change = max(change, abs(new_lo - x[lo]), abs(new_hi - x[hi]))
+            x[lo], x[hi] = new_lo, new_hi
+        if change < tolerance:
+            break
+    shift = {node: x[node] - medians[node] for node in x}
+    for rule in active:
+        if medians[rule.high] - medians[rule.low] < step - 1e-9:
+            moved.setdefault(rule.low, []).append(rule.why)
+            moved.setdefault(rule.high, []).append(rule.why)
+    return LadderFit(shift, kept, moved)

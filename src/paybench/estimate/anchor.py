@@ -1,0 +1,147 @@
+"""One answer per question: an estimate stands on the benchmark cell of its role x level x
+place, moved only by the optional inputs the request gives.
+
+For a request whose title names a role and whose place the method can price:
+
+    log P50 = log P50 of the cell (`paybench.bench`, the same cell `paybench bench` prints)
+              + the effect of each optional input given (company size, work mode, industry)
+
+so a title + place + level with nothing else given is the cell itself. Each effect is pooled
+within cells: the weighted mean gap, in log pay aged to the effective date, between the rows
+with that value and the mean of their own cell (role x level x country), shrunk toward 0 as
+n / (n + `FACTOR_K`). A cell averages over the inputs its rows have, so a blank input is
+averaged over (the cell as it is), never a category of its own. Work mode is not applied to
+the remote cell (remote rows are what it is made of).
+
+The interval is the cell's P10-P90 moved by the same effects, then corrected by split
+conformal calibration per level (`conformal.MondrianCQR`, fitted in `model.train_model` on
+the latest period's rows against cells built from earlier data only), and never narrower than
+the cell's P25-P75.
+
+Requests without a role, or in a place no cell can price, are estimated by the quantile
+models (`model.EstimatorModel.predict`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from paybench.bench import BenchmarkCell, BenchmarkModel, CellPlace, MethodParams
+from paybench.bench.observations import age_log
+from paybench.bench.scopes import scope_for
+from paybench.errors import InputError
+
+FACTOR_FIELDS: tuple[str, ...] = ("company_size", "work_mode", "industry")
+"""The optional inputs that move an estimate off its cell."""
+
+FACTOR_K = 20.0
+"""Shrinkage of a factor effect toward 0, in observations (an effect from n rows counts
+n / (n + FACTOR_K) of its measured gap)."""
+
+FACTOR_MIN_N = 20
+"""A factor value needs this many rows (in cells of at least two rows) to have an effect."""
+
+
+@dataclass
+class FactorEffects:
+    """Pooled within-cell effects of optional inputs: field -> value -> (log effect, n)."""
+
+    effects: dict[str, dict[str, tuple[float, int]]] = field(default_factory=dict)
+
+    @classmethod
+    def fit(cls, obs: pd.DataFrame, params: MethodParams) -> FactorEffects:
+        """Fit from usable observations (columns role, level, country, annual_usd,
+        observed_on and the `FACTOR_FIELDS`; one row per observation)."""
+        out = cls()
+        frame = obs[obs["role"].notna()].copy()
+        if frame.empty:
+            return out
+        frame["y"] = np.log(frame["annual_usd"].astype(float)) + [
+            age_log(d, params) for d in frame["observed_on"]]
+        keys = ["role", "level", "country"]
+        frame["country"] = frame["country"].fillna("US")
+        grouped = frame.groupby(keys)["y"]
+        frame["cell_n"] = grouped.transform("size")
+        frame["resid"] = frame["y"] - grouped.transform("mean")
+        frame = frame[frame["cell_n"] >= 2]
+        for name in FACTOR_FIELDS:
+            values = frame[frame[name].notna()]
+            table: dict[str, tuple[float, int]] = {}
+            for value, sub in values.groupby(name):
+                n = len(sub)
+                if n >= FACTOR_MIN_N:
+                    table[str(value)] = (float(sub["resid"].sum() / (n + FACTOR_K)), n)
+            out.effects[name] = table
+        return out
+
+    def of(self, name: str, value: Any) -> tuple[float, int] | None:
+        """The (log effect, n) of one input value, None when it has none."""
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return None
+        return self.effects.get(name, {}).get(str(value))
+
+
+@dataclass
+class Anchor:
+    """An estimate anchored on its cell (log annual USD): P10, P50, P90 before calibration,
+    the cell's P25 and P75 moved by the same effects, and the effects of the inputs given."""
+
+    cell: BenchmarkCell
+    lo: float
+    mid: float
+    hi: float
+    p25: float
+    p75: float
+    effects: dict[str, tuple[float, int]]
+
+
+def place_of(row: dict[str, Any]) -> CellPlace:
+    """The cell place of a request or observation row (country, state, metro, metro_name,
+    work_mode), by the method's one rule (`paybench.bench.scopes.scope_for`)."""
+    def text(key: str) -> str | None:
+        value = row.get(key)
+        return None if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+
+    return scope_for(text("country"), text("state"), text("metro"), text("metro_name"),
+                     remote=text("work_mode") == "remote")
+
+
+def anchor_rows(bench: BenchmarkModel, factors: FactorEffects, frame: pd.DataFrame) -> list[Anchor | None]:
+    """The anchor of each row of a frame (columns role, level, country, state, metro,
+    work_mode and the `FACTOR_FIELDS`; metro_name optional); None for a row without a role or
+    in a place the method cannot price."""
+    cells: dict[tuple[str, str, str, str], BenchmarkCell | None] = {}
+    out: list[Anchor | None] = []
+    for row in frame.to_dict("records"):
+        role, level = row.get("role"), row.get("level")
+        if not isinstance(role, str) or not role or not isinstance(level, str):
+            out.append(None)
+            continue
+        place = place_of(row)
+        key = (role, level, place.scope, place.key)
+        if key not in cells:
+            try:
+                cells[key] = bench.cell(role, level, place)
+            except InputError:
+                cells[key] = None
+        cell = cells[key]
+        if cell is None:
+            out.append(None)
+            continue
+        effects: dict[str, tuple[float, int]] = {}
+        for name in FACTOR_FIELDS:
+            if name == "work_mode" and place.scope == "remote":
+                continue
+            found = factors.of(name, row.get(name))
+            if found is not None:
+                effects[name] = found
+        shift = sum(e for e, _ in effects.values())
+        out.append(Anchor(cell=cell, lo=math.log(cell.p10) + shift, mid=math.log(cell.p50) + shift,
+                          hi=math.log(cell.p90) + shift, p25=math.log(cell.p25) + shift,
+                          p75=math.log(cell.p75) + shift, effects=effects))
+    return out

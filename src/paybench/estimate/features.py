@@ -201,7 +201,7 @@ def prepare(
                              field="experience_level")
         # the ingest's rule: a leadership title wins over the survey's code
         found_level, found_basis = reconcile_level(title_level, code_level, "survey_code")
-        chosen, basis = found_level, str(found_basis)
+        chosen, basis = found_level or code_level, str(found_basis)
     elif years is not None:
         if not 0 <= years <= 60:
             raise InputError(f"years of experience {years} must be between 0 and 60",

@@ -3,6 +3,8 @@ levels and years of experience."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from paybench.records import Level
 
 LEVELS: tuple[Level, ...] = (
@@ -55,7 +57,7 @@ def level_from_years(years: float) -> Level:
 
 
 def reconcile_level(
-    title_level: Level | None, source_level: Level | None, source_basis: str
+    title_level: str | None, source_level: Level | None, source_basis: str
 ) -> tuple[Level | None, str | None]:
     """The level of a record whose title and source both say one, and its basis.
 
@@ -64,8 +66,8 @@ def reconcile_level(
     a DOL wage level), because the code measures experience and the title the job; otherwise
     the source's code, and the title's level when the source gives none. Returns
     (level, basis) with basis "title", `source_basis` or None (no level at all)."""
-    if title_level in LEADERSHIP_LEVELS or (source_level is None and title_level is not None):
-        return title_level, "title"
+    if title_level in LEADERSHIP_LEVELS or (source_level is None and title_level in LEVELS):
+        return cast(Level, title_level), "title"
     if source_level is not None:
         return source_level, source_basis
     return None, None

@@ -44,6 +44,7 @@ from paybench.resolve import resolve_level, resolve_place, resolve_role, role_le
 from paybench.store import IngestResult, Store
 
 if TYPE_CHECKING:
+    from paybench.check import CheckReport
     from paybench.decide.bands import BandTable
     from paybench.decide.contract import ContractAssumptions, ContractResult
     from paybench.decide.market import Market
@@ -554,6 +555,13 @@ class Paybench:
 
         params = self.params
         return self.cached("guide", lambda store: build_guide(store, metros=25, params=params))
+
+    def check(self, *, metros: int = 25) -> CheckReport:
+        """Audit the guide's cells, its rankings and a fixed list of estimates against the
+        invariants a reader checks (`paybench.check`): each violation with its cell and numbers."""
+        from paybench.check import run_check
+
+        return run_check(self, metros=metros)
 
     def guide_table(self, *, area: str | None = None, role: str | None = None,
                     level: str | None = None, place: str | None = None, limit: int = 500,

@@ -317,13 +317,17 @@ class BenchmarkModel:
     def place_differential(self, role: Role, place: CellPlace) -> tuple[float, str]:
         """Log pay differential of a place against the nation for this role, and its basis.
 
-        Metro and state: the OEWS rule (`paybench.bench.oews`). Remote and other countries:
-        from observations when enough exist (else 0 for remote)."""
+        Metro and state: the OEWS rule (`paybench.bench.oews`) for the role's occupations (a
+        leadership role: its family's, so the family's ladder moves as one). Remote and other
+        countries: from observations when enough exist (else 0 for remote)."""
         if place.scope == "national":
             return 0.0, "national"
         area = area_key(place)
         if area is not None:
-            found = self.oews_.differential(role.soc_codes, area)
+            # a family's ladder moves as one between places: a leadership role takes the
+            # differential of the individual-contributor role whose ladder it heads
+            socs = get_role(role.family).soc_codes if role.family else role.soc_codes
+            found = self.oews_.differential(socs, area)
             if found is None:
                 raise InputError(f"OEWS has no wages for {place.label}", field="place")
             return found.log_value, found.basis(place.label)

@@ -67,3 +67,31 @@ def guide(
     for path in report.paths:
         out.print(f"wrote {path}")
     out.print("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items()))
+
+
+@command()
+def check(
+    metros: Annotated[int, typer.Option("--metros", help="how many top tech metros to audit")] = 25,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Audit every cell the guide would print, its rankings and a fixed list of estimates
+    against the invariants a reader checks; exit 1 on any violation."""
+    with engine(db) as pb:
+        report = pb.check(metros=metros)
+    if as_json:
+        emit_model(report)
+    else:
+        out.print(f"checked {report.cells:,} cells, {report.rankings} rankings and "
+                  f"{report.estimates} estimates against {len(report.invariants)} invariants")
+        counts = {name: 0 for name in report.invariants}
+        for violation in report.violations:
+            counts[violation.invariant] += 1
+        for name, text in report.invariants.items():
+            out.print(f"  {'ok' if not counts[name] else 'FAIL':>4}  {name}: {text}"
+                      + (f" ({counts[name]} violations)" if counts[name] else ""))
+        for violation in report.violations:
+            out.print(f"  {violation.invariant}: {violation.cell}: {violation.detail}", markup=False)
+        out.print(f"{len(report.violations)} violations")
+    if report.violations:
+        raise typer.Exit(1)

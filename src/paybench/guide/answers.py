@@ -23,7 +23,9 @@ from paybench.guide.sections import (
     _short_place,
     contract_frame,
     place_vs_national,
+    ranked,
     short_sources,
+    thin_note,
 )
 from paybench.guide.tables import GuideRow
 from paybench.normalize.levels import level_from_years
@@ -124,7 +126,8 @@ def senior_pay(ctx: Context, lead: Lead) -> Answer:
     if lead.metro_rows:
         top = max(lead.metro_rows, key=lambda r: r.p50)
         parts += [f" The highest-paying of the {len(lead.metro_rows)} largest tech metros is "
-                  f"{top.place_label}, median ", CellValue(top, "p50"), "."]
+                  f"{top.place_label}, median ", CellValue(top, "p50"), thin_note(ctx, top) + "."]
+        ranked(ctx, "answer-senior-top-metro", [top], [True])
         used += _used(top)
     remote = ctx.data.find(lead.role, "senior", "remote")
     if remote is not None:
@@ -209,13 +212,14 @@ def regions(ctx: Context, lead: Lead) -> Answer:
         return ["Not answered: no metros in this guide (--metros 0)."], []
     hi = max(lead.metro_rows, key=lambda r: r.p50)
     lo = min(lead.metro_rows, key=lambda r: r.p50)
+    ranked(ctx, "answer-regions", [lo, hi], [True, True])
     fh, fl = place_vs_national(ctx, hi, lead.senior), place_vs_national(ctx, lo, lead.senior)
     return [
         f"Across the {len(lead.metro_rows)} largest tech metros, the senior {lead.name} median runs "
         f"from ", CellValue(lo, "p50"), f" in {_short_place(lo.place_label)} (", fl,
-        " against the nation) to ", CellValue(hi, "p50"),
-        f" in {_short_place(hi.place_label)} (", fh, "). Differentials come from OEWS "
-        "wages of the role's occupations in each metro, then the cell's own data."
+        " against the nation" + thin_note(ctx, lo) + ") to ", CellValue(hi, "p50"),
+        f" in {_short_place(hi.place_label)} (", fh, ")" + thin_note(ctx, hi) + ". Differentials "
+        "come from OEWS wages of the role's occupations in each metro, then the cell's own data."
     ], _used(lo, hi, lead.senior)
 
 

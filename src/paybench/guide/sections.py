@@ -30,7 +30,7 @@ from paybench.guide.figures import (
     rng,
     table,
 )
-from paybench.guide.tables import GuideData, GuideRow
+from paybench.guide.tables import GuideData, GuideRow, Ranking
 from paybench.normalize.levels import LEVEL_NAMES, LEVELS
 from paybench.normalize.money import HOURS_PER_YEAR
 from paybench.normalize.roles import AREAS, roles
@@ -116,6 +116,52 @@ def _thin(row: GuideRow) -> bool:
     return row.method != "direct"
 
 
+def thin_label(row: GuideRow, label: str) -> str:
+    """A chart label, with the thin mark (†) when the cell has fewer than `direct_min_n`
+    observations of its own: a ranked chart marks each thin cell on the chart itself."""
+    return label + (" †" if _thin(row) else "")
+
+
+def thin_note(ctx: Context, row: GuideRow) -> str:
+    """Words that mark a thin cell where a sentence ranks it ('' for a direct cell)."""
+    if not _thin(row):
+        return ""
+    return (f"; modelled: {row.n} observations of its own, fewer than {ctx.params.direct_min_n}"
+            if row.scope == "national" else
+            f"; modelled: {row.n} observations in the place, national cell × OEWS differential")
+
+
+def same_priors(rows: list[GuideRow]) -> list[list[GuideRow]]:
+    """Rows grouped so that cells without observations of their own and with the same five
+    percentiles (roles priced from one prior) form one group, shown once as that prior; every
+    other row is a group of its own. Order: as given."""
+    groups: list[list[GuideRow]] = []
+    by_range: dict[tuple[int, ...], list[GuideRow]] = {}
+    for row in rows:
+        key = (row.p10, row.p25, row.p50, row.p75, row.p90)
+        if row.n == 0 and key in by_range:
+            by_range[key].append(row)
+            continue
+        group = [row]
+        groups.append(group)
+        if row.n == 0:
+            by_range[key] = group
+    return groups
+
+
+def group_label(group: list[GuideRow]) -> str:
+    """The label of a group from `same_priors`: its role names, and 'one modelled range' when
+    several roles share it."""
+    if len(group) == 1:
+        return group[0].role_name
+    return " / ".join(r.role_name for r in group) + " (one modelled range)"
+
+
+def ranked(ctx: Context, name: str, rows: list[GuideRow], marked: list[bool]) -> None:
+    """Record a ranked list or chart as shown (`GuideData.rankings`, for `paybench check`)."""
+    ctx.data.rankings.append(Ranking(name, [(r.key, r.n, m) for r, m in zip(rows, marked, strict=True)]))
+
+
 def short_sources(sources: str) -> str:
     """A cell's sources without the lists of published figure ids (kept in guide.json)."""
     import re
@@ -181,11 +227,14 @@ def headline(ctx: Context) -> Section:
                             numeric=[1, 2, 3, 4],
                             note=f"† thin: fewer than {ctx.params.direct_min_n} observations of "
                                  "its own (shrunk towards, or modelled from, the OEWS prior)."))
-    chart_rows = [{"label": r.role_name, "p10": r.p10, "p25": r.p25, "p50": r.p50,
-                   "p75": r.p75, "p90": r.p90} for r in _ml_rows(ctx, "senior")]
+    groups = same_priors(_ml_rows(ctx, "senior"))
+    chart_rows = [{"label": thin_label(g[0], group_label(g)), "p10": g[0].p10, "p25": g[0].p25,
+                   "p50": g[0].p50, "p75": g[0].p75, "p90": g[0].p90} for g in groups]
     if chart_rows:
+        ranked(ctx, "ml-senior-ranges", [g[0] for g in groups], [True] * len(groups))
         sec.blocks.append(ctx.chart("ml-senior-ranges", charts.range_chart(
-            chart_rows, title="ML roles, senior level, United States")))
+            chart_rows, title="ML roles, senior level, United States († thin: fewer than "
+                              f"{ctx.params.direct_min_n} observations of its own)")))
     return sec
 
 
@@ -289,6 +338,7 @@ def city(ctx: Context) -> Section:
     places = [m["cbsa"] for m in ctx.data.metros] + ["remote"]
     nat_mid, nat_sen = ctx.data.cell(lead, "mid"), ctx.data.cell(lead, "senior")
     rows, classes, chart_rows = [], [], []
+    chart_cells: list[GuideRow] = []
     for key in places:
         m, s = ctx.data.find(lead, "mid", key), ctx.data.find(lead, "senior", key)
         if m is None or s is None:
@@ -298,8 +348,9 @@ def city(ctx: Context) -> Section:
         rows.append([s.place_label, rng(m), CellValue(m, "p50"), rng(s), CellValue(s, "p50"),
                      fig, _n_text(s)])
         classes.append(THIN if _thin(s) else "")
-        chart_rows.append({"label": _short_place(s.place_label), "p25": s.p25, "p50": s.p50,
-                           "p75": s.p75, "differential": diff})
+        chart_rows.append({"label": thin_label(s, _short_place(s.place_label)), "p25": s.p25,
+                           "p50": s.p50, "p75": s.p75, "differential": diff})
+        chart_cells.append(s)
     rows.insert(0, ["United States", rng(nat_mid), CellValue(nat_mid, "p50"), rng(nat_sen),
                     CellValue(nat_sen, "p50"), "–", _n_text(nat_sen)])
     classes.insert(0, "total")
@@ -307,9 +358,12 @@ def city(ctx: Context) -> Section:
     sec.blocks.append(table(["place", "mid P25–P75", "mid median", "senior P25–P75",
                              "senior median", "vs national", "senior n · method"], rows,
                             classes=classes, numeric=[1, 2, 3, 4, 5]))
+    ranked(ctx, "city-senior", chart_cells, [True] * len(chart_cells))
     sec.blocks.append(ctx.chart("city-senior", charts.metro_chart(
         chart_rows, national_p50=nat_sen.p50,
-        title=f"{nat_mid.role_name}, senior: median and P25–P75 by place (dashed: national)")))
+        title=f"{nat_mid.role_name}, senior: median and P25–P75 by place (dashed: national; "
+              f"† fewer than {ctx.params.direct_min_n} observations in the place: national cell "
+              "× OEWS differential)")))
     others = [r for r in ctx.data.ml_roles() if r != lead
               and natural_level(roles()[r]) == "mid"][:4]
     if others:
@@ -358,28 +412,43 @@ def top_paying(ctx: Context, count: int = 6) -> Section:
     if not mids:
         sec.blocks.append(empty("No ML roles in this selection (--roles)."))
         return sec
-    ranked = sorted(mids, key=lambda r: r.p50, reverse=True)[:count]
-    contract = _contract_rates(ctx, [r.role for r in ranked])
+    least = ctx.params.direct_min_n
+    ranked_rows = sorted((r for r in mids if not _thin(r)), key=lambda r: r.p50, reverse=True)[:count]
+    unranked = same_priors([r for r in mids if _thin(r)])
+    contract = _contract_rates(ctx, [r.role for r in ranked_rows])
     published = _published_hourly(ctx)
     rows, classes = [], []
-    for i, row in enumerate(ranked, 1):
+    for i, row in enumerate(ranked_rows, 1):
         sen = ctx.data.find(row.role, "senior")
         rate: Part | list[Part] = contract.get(row.role, "no contract data")
         pub = published.get(row.role, "–")
         rows.append([str(i), row.role_name, CellValue(row, "p50"), rng(row),
                      CellValue(sen, "p50") if sen else "–", rate, pub])
-        classes.append(THIN if _thin(row) else "")
-    sec.blocks.append(table(["#", "role", "mid median", "mid P25–P75", "senior median",
-                             "contract, measured", "hourly, as published"], rows,
-                            classes=classes, numeric=[2, 3, 4],
-                            note="Contract, measured: the median of contract and freelance "
-                                 "pay in the store for the role, as an hourly rate (annual ÷ "
-                                 f"{HOURS_PER_YEAR:,} hours), shown from {MIN_CONTRACT_N} "
-                                 "observations. As published: the seeds' freelance and "
-                                 "contract rates (Upwork, cv-maker), not measured here."))
-    sec.blocks.append(ctx.chart("top-paying", charts.range_chart(
-        [{"label": r.role_name, "p10": r.p10, "p25": r.p25, "p50": r.p50, "p75": r.p75,
-          "p90": r.p90} for r in ranked], title="Top-paying ML roles, mid level, United States")))
+        classes.append("")
+    ranked(ctx, "top-paying", ranked_rows, [False] * len(ranked_rows))
+    if rows:
+        sec.blocks.append(table(["#", "role", "mid median", "mid P25–P75", "senior median",
+                                 "contract, measured", "hourly, as published"], rows,
+                                classes=classes, numeric=[2, 3, 4],
+                                note=f"Ranked: roles whose mid-level cell holds at least {least} "
+                                     "observations of its own. Contract, measured: the median of "
+                                     "contract and freelance pay in the store for the role, as an "
+                                     f"hourly rate (annual ÷ {HOURS_PER_YEAR:,} hours), shown from "
+                                     f"{MIN_CONTRACT_N} observations. As published: the seeds' "
+                                     "freelance and contract rates (Upwork, cv-maker), not measured here."))
+    else:
+        sec.blocks.append(empty(f"No ML role's mid-level cell holds {least} observations of its "
+                                "own: nothing is ranked."))
+    if unranked:
+        sec.blocks.append(p(f"Not ranked (fewer than {least} observations of their own; the "
+                            "range shown is mostly the prior): " + "; ".join(
+                                f"{group_label(g)} ({', '.join(f'n {r.n}' for r in g)})"
+                                for g in unranked) + "."))
+    if ranked_rows:
+        sec.blocks.append(ctx.chart("top-paying", charts.range_chart(
+            [{"label": r.role_name, "p10": r.p10, "p25": r.p25, "p50": r.p50, "p75": r.p75,
+              "p90": r.p90} for r in ranked_rows],
+            title=f"Top-paying ML roles, mid level, United States (cells of {least}+ observations)")))
     return sec
 
 

@@ -96,6 +96,15 @@ def select_roles(spec: str | None) -> list[Role]:
 
 
 @dataclass
+class Ranking:
+    """A list or chart the guide ranks cells in, as shown: each item's cell key, its own n,
+    and whether the guide marks it as thin (audited by `paybench check`)."""
+
+    name: str
+    items: list[tuple[str, int, bool]] = field(default_factory=list)
+
+
+@dataclass
 class GuideData:
     """Everything the guide shows, computed from one store."""
 
@@ -109,6 +118,8 @@ class GuideData:
     year: int = PARAMS.effective_date.year
     selected_roles: list[str] = field(default_factory=list)
     model: BenchmarkModel | None = field(default=None, repr=False, compare=False)
+    rankings: list[Ranking] = field(default_factory=list, repr=False, compare=False)
+    """The ranked lists and charts of the report, once built (`paybench.guide.report`)."""
     _index: dict[str, GuideRow] = field(default_factory=dict, repr=False, compare=False)
 
     def ml_national(self) -> list[GuideRow]:

@@ -1,0 +1,219 @@
+"""`paybench check`: audit every cell the guide would print, the guide's rankings and a fixed
+list of estimates against the invariants a reader checks, and list each violation with the
+cell and the numbers.
+
+Invariants (`INVARIANTS`):
+
+- percentile-order: P10 <= P25 <= P50 <= P75 <= P90 in every cell;
+- ladder: at every place the guide prints, the medians of a role's levels and of its family
+  keep the ladders of `paybench.bench.ladder` (entry < mid < senior < staff < principal;
+  manager < director < executive; director above senior; a family's directors and executives
+  above its senior cell, its leadership roles in order), unless both cells are direct and say
+  so in their notes;
+- metro-order: for one role x level, metros whose cells hold fewer than `direct_min_n`
+  observations of their own follow the order of their OEWS differentials (a cell with
+  enough local data may break it: that is evidence);
+- estimate-vs-cell: a title + place + level estimate with nothing else given has the cell's
+  P50 within 2% and a P10-P90 that contains the cell's P25-P75 (`ESTIMATES`);
+- no-data-high-confidence: no cell without observations of its own is high confidence;
+- thin-ranked: every ranked list or chart marks the cells with fewer than `direct_min_n`
+  observations of their own.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, Field
+
+from paybench.bench.ladder import constraints, family_members, family_of
+from paybench.bench.scopes import NATIONAL, REMOTE, metro_place
+from paybench.errors import InputError
+from paybench.normalize.roles import get_role
+
+if TYPE_CHECKING:
+    from paybench.bench import BenchmarkCell, BenchmarkModel, CellPlace
+    from paybench.engine import Paybench
+    from paybench.guide.tables import GuideData
+
+INVARIANTS: dict[str, str] = {
+    "percentile-order": "P10 <= P25 <= P50 <= P75 <= P90 in every cell",
+    "ladder": "levels of a role, and of its family, in order at every place",
+    "metro-order": "metros without direct local data follow their OEWS differentials",
+    "estimate-vs-cell": "a title + place + level estimate has the cell's P50 (2%) and an "
+                        "interval containing its P25-P75",
+    "no-data-high-confidence": "no cell without observations of its own is high confidence",
+    "thin-ranked": "ranked lists and charts mark every thin cell",
+}
+"""Each invariant's name and what it says."""
+
+ESTIMATES: tuple[tuple[str, str, str], ...] = (
+    ("Machine Learning Engineer", "Boston, MA", "mid"),
+    ("Machine Learning Engineer", "Austin, TX", "mid"),
+    ("Machine Learning Engineer", "San Jose, CA", "senior"),
+    ("Machine Learning Engineer", "US", "senior"),
+    ("Data Scientist", "New York, NY", "mid"),
+    ("Software Engineer", "Seattle, WA", "senior"),
+    ("Data Engineer", "Remote", "senior"),
+    ("Head of AI", "US", "director"),
+    ("Engineering Manager", "San Francisco, CA", "manager"),
+    ("VP of Engineering", "US", "executive"),
+    ("Machine Learning Engineer", "United Kingdom", "mid"),
+)
+"""The fixed estimates `check` compares with their cells: (title, place, level)."""
+
+P50_TOLERANCE = 0.02
+"""An estimate's P50 may differ from its cell's by this share (issue 13: within 2%)."""
+
+
+class Violation(BaseModel):
+    """One broken invariant: which, where, and the numbers."""
+
+    invariant: str
+    cell: str = Field(description="the cell(s): 'role|level|place'")
+    detail: str
+
+
+class CheckReport(BaseModel):
+    """What `check` audited and what it found."""
+
+    cells: int = Field(description="guide cells audited")
+    rankings: int = Field(description="ranked lists and charts audited")
+    estimates: int = Field(description="estimates compared with their cells")
+    invariants: dict[str, str]
+    violations: list[Violation]
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing is violated."""
+        return not self.violations
+
+
+def _key(cell: BenchmarkCell) -> str:
+    return f"{cell.role}|{cell.level}|{cell.place.guide_key}"
+
+
+def percentile_order(cells: Sequence[BenchmarkCell]) -> list[Violation]:
+    """Cells whose five percentiles are not in order."""
+    out = []
+    for cell in cells:
+        q = [cell.p10, cell.p25, cell.p50, cell.p75, cell.p90]
+        if any(b < a for a, b in itertools.pairwise(q)):
+            out.append(Violation(invariant="percentile-order", cell=_key(cell),
+                                 detail="P10-P90 " + ", ".join(f"{v:,}" for v in q)))
+    return out
+
+
+def ladders(model: BenchmarkModel, pairs: set[tuple[str, str]],
+            places: dict[str, CellPlace]) -> list[Violation]:
+    """Ladder orders among the cells of each (family, place) the guide prints."""
+    out = []
+    seen: set[tuple[str, str]] = set()
+    for role_id, place_key in sorted(pairs):
+        family = family_of(get_role(role_id))
+        if (family, place_key) in seen:
+            continue
+        seen.add((family, place_key))
+        place = places[place_key]
+        cells: dict[tuple[str, str], BenchmarkCell] = {}
+        for rule in constraints(family_members(family)):
+            for node in (rule.low, rule.high):
+                if node not in cells:
+                    try:
+                        cells[node] = model.cell(node[0], node[1], place)
+                    except InputError:
+                        continue
+            low, high = cells.get(rule.low), cells.get(rule.high)
+            if low is None or high is None or high.p50 > low.p50:
+                continue
+            said = any(rule.why in note and "direct data" in note for note in high.notes)
+            if said:
+                continue
+            out.append(Violation(
+                invariant="ladder", cell=f"{_key(low)} < {_key(high)}",
+                detail=f"{rule.why}: P50 {low.p50:,} (n {low.n}) vs {high.p50:,} (n {high.n})"))
+    return out
+
+
+def metro_order(cells: Sequence[BenchmarkCell], least_n: int) -> list[Violation]:
+    """For each role x level: metro cells without direct local data out of their OEWS order
+    (a lower differential with a median more than $100 higher)."""
+    out = []
+    groups: dict[tuple[str, str], list[BenchmarkCell]] = {}
+    for cell in cells:
+        if cell.place.scope == "metro" and cell.n < least_n and cell.place_differential is not None:
+            groups.setdefault((cell.role, cell.level), []).append(cell)
+    for group in groups.values():
+        group.sort(key=lambda c: (c.place_differential or 0.0, c.place.key))
+        for a, b in itertools.pairwise(group):
+            if (a.place_differential or 0) < (b.place_differential or 0) and a.p50 > b.p50 + 100:
+                out.append(Violation(
+                    invariant="metro-order", cell=f"{_key(a)} vs {_key(b)}",
+                    detail=f"differential {a.place_differential:+.1%} < {b.place_differential:+.1%} "
+                           f"but P50 {a.p50:,} > {b.p50:,}"))
+    return out
+
+
+def no_data_high_confidence(cells: Sequence[BenchmarkCell]) -> list[Violation]:
+    """Cells without observations of their own marked high confidence."""
+    return [Violation(invariant="no-data-high-confidence", cell=_key(c),
+                      detail=f"n 0, confidence high ({c.method}, data weight {c.data_weight})")
+            for c in cells if c.n == 0 and c.confidence == "high"]
+
+
+def thin_ranked(data: GuideData, least_n: int) -> list[Violation]:
+    """Items of the guide's rankings with fewer than `least_n` observations, unmarked."""
+    return [Violation(invariant="thin-ranked", cell=key,
+                      detail=f"ranked in {ranking.name} with n {n}, not marked thin")
+            for ranking in data.rankings for key, n, marked in ranking.items
+            if n < least_n and not marked]
+
+
+def estimates_vs_cells(pb: Paybench, cases: Sequence[tuple[str, str, str]] = ESTIMATES) -> list[Violation]:
+    """The fixed estimates against the cells of the same title, place and level."""
+    out = []
+    for title, place, level in cases:
+        where = f"{title}|{level}|{place}"
+        try:
+            estimate = pb.estimate(title, place=place, level=level)
+            cell = pb.cell(title, level, place)
+        except InputError as exc:
+            out.append(Violation(invariant="estimate-vs-cell", cell=where, detail=f"error: {exc}"))
+            continue
+        gap = estimate.p50 / cell.p50 - 1
+        if abs(gap) > P50_TOLERANCE:
+            out.append(Violation(invariant="estimate-vs-cell", cell=_key(cell),
+                                 detail=f"{title!r} in {place}: estimate P50 {estimate.p50:,} vs "
+                                        f"cell {cell.p50:,} ({gap:+.1%})"))
+        if estimate.p10 > cell.p25 or estimate.p90 < cell.p75:
+            out.append(Violation(invariant="estimate-vs-cell", cell=_key(cell),
+                                 detail=f"{title!r} in {place}: estimate P10-P90 {estimate.p10:,}-"
+                                        f"{estimate.p90:,} does not contain the cell's P25-P75 "
+                                        f"{cell.p25:,}-{cell.p75:,}"))
+    return out
+
+
+def run_check(pb: Paybench, *, metros: int = 25,
+              cases: Sequence[tuple[str, str, str]] = ESTIMATES) -> CheckReport:
+    """Audit the guide's cells (`metros` largest tech metros), its rankings and `cases`.
+    InputError when the store cannot build a guide."""
+    from paybench.guide import build_guide
+    from paybench.guide.report import build_report
+
+    with pb.lock:
+        data = build_guide(pb.store, metros=metros, params=pb.params)
+        build_report(pb.store, data)  # the rankings as the report shows them
+    model = data.model
+    assert model is not None
+    places: dict[str, CellPlace] = {"US": NATIONAL, "remote": REMOTE}
+    places.update({m["cbsa"]: metro_place(m["cbsa"], m["area_name"]) for m in data.metros})
+    cells = [model.cell(r.role, r.level, places[r.place]) for r in data.rows if r.place in places]
+    least = model.params.direct_min_n
+    violations = (percentile_order(cells)
+                  + ladders(model, {(r.role, r.place) for r in data.rows if r.place in places}, places)
+                  + metro_order(cells, least) + no_data_high_confidence(cells)
+                  + thin_ranked(data, least) + estimates_vs_cells(pb, cases))
+    return CheckReport(cells=len(cells), rankings=len(data.rankings), estimates=len(cases),
+                       invariants=INVARIANTS, violations=violations)

@@ -57,14 +57,21 @@ def test_contributions_sum_to_the_estimate(small_db: Path) -> None:
             title="Senior ML Engineer", place="Boston, MA", years_experience=6, company_size="L",
             remote="hybrid",
             skills=["pytorch"]))
+        nat = estimate_one(store, EstimateRequest(title="Senior ML Engineer"))
     assert est.role == "machine-learning-engineer" and est.level == "senior"
     assert est.metro == "14460" and est.p10 < est.p50 < est.p90
+    # the base is the benchmark cell; the inputs given move it, each said
+    assert est.cell is not None and est.base_usd == est.cell.p50
+    assert est.cell.place.startswith("Boston") and est.cell.level == "senior"
     assert est.base_usd + sum(c.usd for c in est.contributions) == est.p50
     factors = {c.factor: c for c in est.contributions}
     assert {"level", "place", "industry", "company_size", "remote", "skills", "role"} <= set(factors)
-    assert factors["place"].usd > 0  # Boston pays above the nation for ML engineers (OEWS)
+    assert factors["place"].usd == 0 and "benchmark cell" in factors["place"].detail
+    moved = " ".join(est.moved_by)
+    assert "company size" in moved and "remote" in moved
+    assert est.cell.p50 > nat.p50  # Boston pays above the nation for ML engineers (OEWS)
     assert 60_000 < est.p50 < 400_000
-    assert est.model.calibrated and "pytorch" in " ".join(est.notes)  # survey has no skills
+    assert est.model.calibrated and "skills do not move" in " ".join(est.notes)
 
 
 def test_level_moves_the_estimate(small_db: Path) -> None:
@@ -72,18 +79,26 @@ def test_level_moves_the_estimate(small_db: Path) -> None:
         entry = estimate_one(store, EstimateRequest(title="Data Scientist", level="entry"))
         senior = estimate_one(store, EstimateRequest(title="Data Scientist", level="senior"))
     assert entry.p50 < senior.p50
-    assert next(c.usd for c in entry.contributions if c.factor == "level") < next(
-        c.usd for c in senior.contributions if c.factor == "level")
+    assert entry.cell is not None and senior.cell is not None
+    assert (entry.cell.level, senior.cell.level) == ("entry", "senior")
+    assert entry.moved_by == [] and senior.moved_by == []  # nothing else given: the cells
 
 
 def test_a_title_nothing_is_known_of_gets_a_wide_band(small_db: Path) -> None:
     # 'Associate' has no role and no word the survey slice knows: it is a draw from the whole
     # level, so its band is wider than that of a title the model knows well
+    # (the quantile models' bands: a known title's estimate stands on its cell instead)
+    from paybench.estimate import features as F
+
     with Store(small_db) as store:
         unknown = estimate_one(store, EstimateRequest(title="Associate", level="mid"))
-        known = estimate_one(store, EstimateRequest(title="Data Scientist", level="mid"))
-    assert unknown.role is None and known.role == "data-scientist"
-    assert unknown.p90 / unknown.p10 > known.p90 / known.p10
+        model = ensure_model(store)[0]
+        rows = [F.prepare("Associate", level="mid"), F.prepare("Data Scientist", level="mid")]
+        bands = model.predict(F.prepared_frame(rows), F.OewsPriors.load(store))
+    assert unknown.role is None and unknown.cell is None  # no role: the models answer
+    assert (unknown.p10, unknown.p90) == (round(bands["p10"][0]), round(bands["p90"][0]))
+    ratio = (bands["p90"] / bands["p10"]).tolist()
+    assert ratio[0] > ratio[1]
 
 
 def test_boosters_read_the_array_as_they_read_the_frame(small_db: Path) -> None:

@@ -35,7 +35,7 @@ def run(*args: str, db: Path, check: bool = True) -> subprocess.CompletedProcess
 
 
 @pytest.fixture(scope="module")
-def defaults_guide(tmp_path_factory: pytest.TempPathFactory, reference_db: Path) -> Path:
+def reference_guide(tmp_path_factory: pytest.TempPathFactory, reference_db: Path) -> Path:
     """The full guide from the embedded defaults alone, through the CLI."""
     work = tmp_path_factory.mktemp("guide-defaults")
     db = work / "store.duckdb"
@@ -176,15 +176,15 @@ def check_pdf(out: Path, page: Page, doc: dict[str, Any]) -> str:
     return text
 
 
-def test_guide_from_defaults(defaults_guide: Path) -> None:
-    page, doc = check_structure(defaults_guide)
+def test_guide_from_defaults(reference_guide: Path) -> None:
+    page, doc = check_structure(reference_guide)
     check_traceable(page, doc)
-    text = check_pdf(defaults_guide, page, doc)
+    text = check_pdf(reference_guide, page, doc)
     cells = cell_index(doc)
     mle = cells["machine-learning-engineer|mid|US"]
     assert format_usd(mle["p50"]) in text  # the headline figure is printed in the PDF
     # without observations, the missing parts say so in one line
-    html = (defaults_guide / "guide.html").read_text(encoding="utf-8")
+    html = (reference_guide / "guide.html").read_text(encoding="utf-8")
     assert "No postings ingested" in html and "No change over a year" in html
     assert doc["year"] == 2026 and doc["effective_date"] == "2026-01-01"
 
@@ -201,8 +201,8 @@ def test_guide_with_survey(survey_guide: Path) -> None:
     assert cells["machine-learning-engineer|senior|remote"]["n"] > 0
 
 
-def test_charts_inline_and_no_outside_links(defaults_guide: Path) -> None:
-    page, doc = parse(defaults_guide)
+def test_charts_inline_and_no_outside_links(survey_guide: Path) -> None:
+    page, doc = parse(survey_guide)
     assert page.svgs >= 6
     assert not [link for link in page.links if re.match(r"https?://", link)], page.links
     assert not {"img", "script", "link", "iframe"} & set(page.tags)
@@ -210,8 +210,8 @@ def test_charts_inline_and_no_outside_links(defaults_guide: Path) -> None:
     assert len(doc["charts"]) == page.svgs
 
 
-def test_ranges_cover_every_role_and_csv_is_backward_compatible(defaults_guide: Path) -> None:
-    with (defaults_guide / "guide.csv").open(encoding="utf-8") as handle:
+def test_ranges_cover_every_role_and_csv_is_backward_compatible(reference_guide: Path) -> None:
+    with (reference_guide / "guide.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     first = ["role", "role_name", "area", "level", "scope", "place", "place_label", "p10", "p25",
              "p50", "p75", "p90", "n", "n_parent", "method", "confidence", "sources", "published",
@@ -226,8 +226,8 @@ def test_ranges_cover_every_role_and_csv_is_backward_compatible(defaults_guide: 
     assert any(r["scope"] == "remote" for r in rows)
 
 
-def test_published_versus_measured_has_every_pay_figure(defaults_guide: Path) -> None:
-    page, doc = parse(defaults_guide)
+def test_published_versus_measured_has_every_pay_figure(reference_guide: Path) -> None:
+    page, doc = parse(reference_guide)
     pay = [f for f in load_figures() if f.is_pay]
     table = doc["published_vs_measured"]
     assert [r["figure_id"] for r in table] == [f.id for f in pay]

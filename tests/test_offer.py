@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -102,16 +103,40 @@ def test_evaluate_against_cell_and_total_figures(market: Market) -> None:
     # an offer at exactly the cell's P50 sits at P50
     ev = evaluate_offer(make(base=cell.p50), market)
     assert ev.base_position.percentile == pytest.approx(50)
-    # the store holds the seeds' "$200k-$300k total comp" for MLE: read as P25-P75, its
-    # geometric centre sqrt(200k x 300k) = 244,949 is P50 (nationally, differential 0)
-    centre = math.sqrt(200_000 * 300_000)
-    ev = evaluate_offer(make(base=centre), market)
-    assert ev.annualized_total == pytest.approx(centre, abs=0.01)
-    assert ev.total_market.available and ev.total_market.percentile == pytest.approx(50, abs=0.01)
+    # the seeds' "$200k-$300k total comp at top firms" is shown beside the total, never used
+    # as the cell's market: the store holds no total-pay distribution, so it is not ranked
+    ev = evaluate_offer(make(base=185_000, place="Boston, MA", level="mid"), market)
+    assert not ev.total_market.available and ev.total_market.percentile is None
+    assert ev.total_market.label.startswith("n/a: the store has no total-pay distribution")
     assert "cvmaker-2026-mle-total-top-firms" in ev.total_market.label
-    # 300,000 is the top of the range = P75
-    ev = evaluate_offer(make(base=300_000), market)
-    assert ev.total_market.percentile == pytest.approx(75, abs=0.01)
+    assert "not a market for the cell" in ev.total_market.label
+
+
+def test_total_ranked_against_the_cells_total_pay(reference_db: Path, tmp_path: Path) -> None:
+    """With 40 US total-pay observations for the cell, the total is ranked among them."""
+    import datetime as dt
+
+    from paybench.records import Observation, Provenance
+
+    path = tmp_path / "totals.duckdb"
+    shutil.copy(reference_db, path)
+    day = market_day = dt.date(2026, 1, 1)  # the effective date: no aging
+    with Store(path) as store:
+        with store.ingest_transaction("levels", "totals.csv", "f" * 64, 1) as writer:
+            for i in range(40):
+                total = 200_000 + 5_000 * i
+                writer.add(Observation(
+                    provenance=Provenance(source="levels", file_sha256="f" * 64, row_number=i + 1),
+                    kind="paid", observed_on=day, raw_title="ML Engineer", role=MLE,
+                    level="senior", country="US", component="total", currency="USD",
+                    period="year", amount_raw=total, annual_usd=total, dedup_key=f"t{i}"))
+        totals = Market.load(store)
+    assert len(totals.total_distribution(MLE, "senior")) == 40
+    ev = evaluate_offer(make(base=300_000, start_date=market_day.isoformat()), totals)
+    assert ev.total_market.available
+    # 300,000 has 20 of the 40 totals (200,000 ... 295,000) below it: P50
+    assert ev.total_market.percentile == pytest.approx(50)
+    assert "40 US total-pay observations" in ev.total_market.label
 
 
 def test_total_percentile_not_invented(market: Market) -> None:

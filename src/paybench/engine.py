@@ -534,9 +534,11 @@ class Paybench:
     # ------------------------------------------------------------------ guide
     def guide(self, out_dir: str | Path = "guide", *, metros: int = 25, year: int | None = None,
               as_of: str | dt.date | None = None, roles: str | None = None,
-              formats: Sequence[str] = ("html", "pdf", "csv", "json")) -> GuideReport:
+              formats: Sequence[str] = ("html", "pdf", "csv", "json"),
+              any_year: bool = False) -> GuideReport:
         """Write the salary guide (guide.html, guide.pdf, guide.csv, guide.json) to `out_dir`;
-        the report's `paths` lists the files written."""
+        the report's `paths` lists the files written. A `year` outside the years the data
+        covers needs `any_year`."""
         from paybench.guide.report import generate
 
         effective = parse_date(as_of, "as_of")
@@ -544,7 +546,7 @@ class Paybench:
             report, paths = generate(self.store, Path(out_dir), metros=metros, year=year,
                                      effective=effective, roles_spec=roles,
                                      formats=tuple(f.strip().lower() for f in formats if f.strip()),
-                                     params=self.params)
+                                     params=self.params, any_year=any_year)
         report.paths = paths
         return report
 

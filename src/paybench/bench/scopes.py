@@ -29,6 +29,8 @@ class CellPlace(BaseModel):
     metro: str | None = None
     metro_name: str | None = None
     label: str
+    note: str | None = Field(default=None, description="how the place text was read, when "
+                             "that was a guess (e.g. 'read as Seattle')")
 
     @property
     def key(self) -> str:
@@ -67,16 +69,22 @@ def scope_for(country: str | None, state: str | None = None, metro: str | None =
     if country == "US" and remote:
         return REMOTE
     if country == "US" and state:
-        return CellPlace(scope="state", country="US", state=state, label=state)
+        import us
+
+        found = us.states.lookup(state)
+        return CellPlace(scope="state", country="US", state=state,
+                         label=found.name if found is not None else state)
     if country == "US":
         return NATIONAL
     return CellPlace(scope="country", country=country, label=country)
 
 
 def scope_of(place: Place) -> CellPlace:
-    """The cell scope of a normalized place (rules in the module doc)."""
-    return scope_for(place.country, place.state, place.metro, place.metro_name,
-                     place.remote or place.work_mode == "remote")
+    """The cell scope of a normalized place (rules in the module doc), with the reading's
+    note when it was a guess."""
+    found = scope_for(place.country, place.state, place.metro, place.metro_name,
+                      place.remote or place.work_mode == "remote")
+    return found.model_copy(update={"note": place.note}) if place.note else found
 
 
 def cell_place(place: Place | str) -> CellPlace:

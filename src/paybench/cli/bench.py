@@ -30,10 +30,14 @@ def bench(
         emit_model(cell)
         return
     out.print(f"[bold]{cell.role_name}[/bold], {cell.level}, {cell.place.label}")
+    if cell.place.note:
+        out.print(f"place: {cell.place.note}", markup=False)
     out.print("  ".join(f"P{p[1:]}: ${v:,}" for p, v in cell.quantiles().items()))
     out.print(f"n={cell.n} (national {cell.n_parent})  method={cell.method}  "
               f"confidence={cell.confidence}")
     out.print(f"basis: {cell.basis}")
+    for note in cell.notes:
+        out.print(f"note: {note}", markup=False)
     for ev in cell.sources:
         out.print(f"  source {ev.source} ({ev.kind}): {ev.n} {ev.detail or ''}")
 
@@ -49,6 +53,8 @@ def guide(
     formats: Annotated[str, typer.Option(
         "--format", help="comma-separated: html, pdf, csv, json")] = "html,pdf,csv,json",
     as_of: Annotated[str | None, typer.Option("--as-of", help="effective date YYYY-MM-DD")] = None,
+    any_year: Annotated[bool, typer.Option(
+        "--any-year", help="allow a --year outside the years the data covers")] = False,
     db: DbOption = None,
 ) -> None:
     """Write the salary guide (guide.html, guide.pdf, guide.csv, guide.json) and print the ML table."""
@@ -56,7 +62,7 @@ def guide(
 
     with progress() as bars, engine(db, progress=bars) as pb:
         report = pb.guide(out_dir, metros=metros, year=year, as_of=as_of, roles=roles,
-                          formats=formats.split(","))
+                          formats=formats.split(","), any_year=any_year)
     data = report.data
     table = Table("role", "level", "P25", "P50", "P75", "n", "method",
                   title=f"ML roles, United States ({data.year})")

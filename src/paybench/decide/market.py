@@ -124,6 +124,9 @@ class Market:
     model: BenchmarkModel
     figures: list[PublishedFigure] = field(default_factory=list)
     contract_rows: pd.DataFrame = field(default_factory=pd.DataFrame)
+    total_rows: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """US observations of total pay (component 'total'), one per dedup_key: role, level,
+    annual_usd and observed_on."""
 
     @classmethod
     def load(cls, store: Store, model: BenchmarkModel | None = None) -> Market:
@@ -151,7 +154,17 @@ class Market:
             GROUP BY ALL
             """
         )
-        return cls(model=model, figures=figures, contract_rows=rows)
+        totals = store.query(
+            """
+            SELECT dedup_key, any_value(role) AS role, any_value(level) AS level,
+                   any_value(annual_usd) AS annual_usd, any_value(observed_on) AS observed_on
+            FROM observations
+            WHERE component = 'total' AND annual_usd > 0 AND coalesce(country, 'US') = 'US'
+              AND coalesce(employment_type, 'full_time') = 'full_time' AND role IS NOT NULL
+            GROUP BY dedup_key
+            """
+        )
+        return cls(model=model, figures=figures, contract_rows=rows, total_rows=totals)
 
     def cell(self, role: str, level: str, place: str) -> BenchmarkCell:
         """The benchmark cell for a role (id, name or title), a level name and a place text;
@@ -166,6 +179,19 @@ class Market:
         """Published total-compensation figures (annual) for a role."""
         return [f for f in self.figures if f.component == "total" and f.role == role
                 and f.period == "year"]
+
+    def total_distribution(self, role: str, level: str) -> list[float]:
+        """National total pay (annual USD aged to the effective date) of the role x level's
+        observations, sorted; empty when the store holds none."""
+        from paybench.bench.observations import age_log
+
+        rows = self.total_rows
+        if rows.empty:
+            return []
+        sub = rows[(rows["role"] == role) & (rows["level"] == level)]
+        params = self.model.params
+        return sorted(float(v) * math.exp(age_log(pd.Timestamp(d).date(), params))
+                      for v, d in zip(sub["annual_usd"], sub["observed_on"], strict=True))
 
     def hourly_figures(self, role: str | None) -> list[PublishedFigure]:
         """Published hourly contract/freelance figures for a role (None: role-less ones)."""

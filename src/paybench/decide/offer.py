@@ -18,22 +18,23 @@ Definitions (money is annual US dollars; percentages are written as percents, 15
   + its bonus + `refresher_value`. Without refreshers this shows the drop once the
   initial grant is gone.
 - Percentile of base: the year-1 base within the market cell role x level x place.
-- Percentile of total: only where the store has published total-compensation figures for
-  the role; the annualized total is turned into its national equivalent (divided by
-  1 + the cell's place differential, because those figures are national) and placed
-  against them (a low-high range read as P25-P75, the convention of `paybench.bench`).
-  Without such figures the total percentile is reported as not available.
+- Percentile of total: only against a total-pay distribution for the cell (US observations
+  of total pay for the role x level, at least `direct_min_n` of them); the annualized total is
+  turned into its national equivalent (divided by 1 + the cell's place differential) and
+  ranked among them. Without one the total is not ranked, and the published total-comp
+  figures for the role are shown beside it (a seed's "$200k-$300k at top firms" is not the
+  market of a cell).
 - Metro comparison: national-equivalent value = value / (1 + place differential).
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
 import math
 from collections.abc import Sequence
 from pathlib import Path
-from statistics import NormalDist
 from typing import Any
 
 from pydantic import (
@@ -61,7 +62,6 @@ MAX_PAY = 100_000_000.0
 MAX_GRANT = 10_000_000_000.0
 """Upper bound of an equity grant or share count."""
 
-_Z25, _Z75 = NormalDist().inv_cdf(0.25), NormalDist().inv_cdf(0.75)
 
 
 def parse_vesting(value: Any) -> list[float]:
@@ -341,43 +341,33 @@ def _add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def _total_market(market: Market, role: str, total: float, differential: float) -> TotalMarket:
-    figures = market.total_figures(role)
+def _total_market(market: Market, role: str, level: str, total: float,
+                  differential: float) -> TotalMarket:
+    """The offer's national-equivalent total against the total-pay distribution of its cell
+    (role x level, US observations of total pay), when the store holds at least `direct_min_n`
+    of them; otherwise not ranked, with the published total-comp figures shown beside (a
+    range such as "$200k-$300k at top firms" is not the market of a cell)."""
     national = total / (1 + differential)
-    if not figures:
-        return TotalMarket(available=False, label=(
-            f"n/a: the store has no published total-compensation figures for {role}; "
-            "a total percentile is not estimated"))
-    groups: dict[str, dict[str, PublishedFigure]] = {}
-    singles = []
-    for fig in figures:
-        if fig.stat in ("range_low", "range_high") and fig.group_key:
-            groups.setdefault(fig.group_key, {})[fig.stat] = fig
-        elif fig.stat in ("median", "p50", "mean", "value"):
-            singles.append(fig)
-    for key, pair in sorted(groups.items()):
-        low, high = pair.get("range_low"), pair.get("range_high")
-        if low is None or high is None or high.annual_usd <= low.annual_usd:
-            continue
-        mu = (math.log(low.annual_usd) + math.log(high.annual_usd)) / 2
-        sigma = (math.log(high.annual_usd) - math.log(low.annual_usd)) / (_Z75 - _Z25)
-        pct = 100 * NormalDist().cdf((math.log(national) - mu) / sigma)
+    least = market.model.params.direct_min_n
+    values = market.total_distribution(role, level)
+    if len(values) >= least:
+        pct = 100 * bisect.bisect_left(values, national) / len(values)
         return TotalMarket(
             available=True, percentile=pct, national_equivalent_total=national,
-            figures=[low, high],
-            label=(f"P{round(pct)} of published total comp ${low.annual_usd:,.0f}-"
-                   f"${high.annual_usd:,.0f} ({key}; range read as P25-P75; "
-                   f"figure is national and not level-specific)"))
-    if singles:
-        fig = singles[0]
-        side = "above" if national > fig.annual_usd else "at or below"
-        return TotalMarket(
-            available=True, percentile=None, national_equivalent_total=national, figures=[fig],
-            label=f"{side} the published total-comp {fig.stat} ${fig.annual_usd:,.0f} "
-                  f"({fig.figure_id}); no percentile from a single figure")
-    return TotalMarket(available=False, figures=figures, label=(
-        f"n/a: the store's total-compensation figures for {role} are single range ends; "
-        "no percentile"))
+            label=f"P{round(pct)} of {len(values):,} US total-pay observations for {role} {level} "
+                  "(national equivalent)")
+    figures = market.total_figures(role)
+    shown = "; ".join(_figure_text(f) for f in figures)
+    return TotalMarket(
+        available=False, national_equivalent_total=national, figures=figures,
+        label=(f"n/a: the store has no total-pay distribution for {role} {level} "
+               f"({len(values)} observations, fewer than {least}); not ranked"
+               + (f". Published total-comp figures, shown beside, not a market for the cell: "
+                  f"{shown}" if figures else "")))
+
+
+def _figure_text(fig: PublishedFigure) -> str:
+    return f"{fig.stat.replace('_', ' ')} ${fig.annual_usd:,.0f} ({fig.figure_id})"
 
 
 def evaluate_offer(offer: Offer, market: Market, where: str = "offer") -> OfferEvaluation:
@@ -413,7 +403,7 @@ def evaluate_offer(offer: Offer, market: Market, where: str = "offer") -> OfferE
         place_differential=diff, national_equivalent_base=offer.base / (1 + diff),
         national_equivalent_total=annualized / (1 + diff),
         base_position=percentile_of(offer.base, cell),
-        total_market=_total_market(market, role, annualized, diff),
+        total_market=_total_market(market, role, level, annualized, diff),
     )
 
 

@@ -146,6 +146,8 @@ class Prepared:
     skills: tuple[str, ...] = ()
     on: dt.date = PARAMS.effective_date
     kind: str = "paid"
+    place_note: str | None = None
+    """How the place text was read, when that was a guess."""
 
 
 def parse_company_size(text: str) -> str | None:
@@ -225,7 +227,7 @@ def prepare(
         except InputError as exc:
             raise exc.with_field("place") from None
         prep.country, prep.state, prep.metro = found.country, found.state, found.metro
-        prep.metro_name = found.metro_name
+        prep.metro_name, prep.place_note = found.metro_name, found.note
         mode = mode or found.work_mode
     if country:
         prep.country = prep.country or country

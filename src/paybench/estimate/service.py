@@ -192,6 +192,8 @@ def estimates_from(model: EstimatorModel, priors: F.OewsPriors, rows: list[F.Pre
             eff = {f: float(effects.iloc[i][f]) for f in FACTOR_ORDER}
             base_log = float(bias[i])
         base, p50, usd = dollar_contributions(base_log, eff)
+        if prep.place_note:
+            notes.insert(0, f"place: {prep.place_note}")
         if prep.role is None:
             notes.append("title not matched to a role: estimated from its level, place and any "
                          "data on the exact title")

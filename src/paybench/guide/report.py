@@ -165,8 +165,8 @@ def write_report(report: GuideReport, out_dir: Path, formats: tuple[str, ...] = 
 
 def generate(store: Store, out_dir: Path, *, metros: int = 25, year: int | None = None,
              effective: dt.date | None = None, roles_spec: str | None = None,
-             formats: tuple[str, ...] = FORMATS,
-             params: MethodParams = PARAMS) -> tuple[GuideReport, list[Path]]:
+             formats: tuple[str, ...] = FORMATS, params: MethodParams = PARAMS,
+             any_year: bool = False) -> tuple[GuideReport, list[Path]]:
     """Build the cells and the report and write the files (`Paybench.guide` calls it)."""
     from paybench.errors import InputError
     from paybench.guide.tables import build_guide
@@ -178,7 +178,7 @@ def generate(store: Store, out_dir: Path, *, metros: int = 25, year: int | None 
     timings: dict[str, float] = {}
     start = time.perf_counter()
     data = build_guide(store, metros=metros, effective=effective, year=year, roles_spec=roles_spec,
-                       params=params)
+                       params=params, any_year=any_year)
     timings["cells"] = time.perf_counter() - start
     start = time.perf_counter()
     report = build_report(store, data)

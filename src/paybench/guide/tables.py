@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from paybench.bench import NATIONAL, PARAMS, REMOTE, BenchmarkModel, CellPlace, MethodParams, natural_level
 from paybench.bench.scopes import metro_place
 from paybench.errors import InputError
@@ -197,7 +199,7 @@ def build_guide(
     store: Store, *, metros: int = 25, effective: dt.date | None = None,
     growth: float | None = None, levels: tuple[str, ...] = GUIDE_LEVELS,
     roles_spec: str | None = None, year: int | None = None, remote: bool = True,
-    params: MethodParams = PARAMS,
+    params: MethodParams = PARAMS, any_year: bool = False,
 ) -> GuideData:
     """Compute the guide's cells (annual USD base pay at the effective date):
 
@@ -207,11 +209,19 @@ def build_guide(
     - the selected ML roles and software engineers at every level nationally ('ladder').
 
     Leadership roles (heads, directors, executives, people managers) are shown at their
-    own level instead: a 'mid-level CTO' does not exist. `year` names the guide's edition;
+    own level instead: a 'mid-level CTO' does not exist. `year` names the guide's edition
+    (InputError outside the years the data covers, `data_years`, unless `any_year`);
     the effective date defaults to 1 January of it (else the parameters' effective date, and
     growth the parameters' growth)."""
     if year is not None and not 1990 <= year <= 2100:
         raise InputError(f"year {year} is out of range (1990-2100)", field="year")
+    if year is not None and not any_year:
+        first, last = data_years(store)
+        if not first <= year <= last + 1:
+            raise InputError(
+                f"year {year} is outside the years the data covers ({first}-{last}; a guide may "
+                f"be for the year after): pay would be aged {abs(year - last)} years at the "
+                "growth rate; pass --any-year to do so", field="year")
     if effective is None:
         effective = dt.date(year, 1, 1) if year is not None else params.effective_date
     if year is None:
@@ -253,6 +263,20 @@ def build_guide(
             for level in LEVELS:
                 data.cell(role.id, level, NATIONAL, "ladder")
     return data
+
+
+def data_years(store: Store) -> tuple[int, int]:
+    """The first and last year the store's pay data covers: its observations' dates and the
+    OEWS release (May of its year)."""
+    row = store.query("SELECT min(year(observed_on)) AS a, max(year(observed_on)) AS b "
+                      "FROM observations WHERE component = 'base'").iloc[0]
+    oews = store.scalar("SELECT max(release) FROM oews")
+    years = [int(v) for v in (row["a"], row["b"]) if pd.notna(v)]
+    if oews:
+        years.append(int(str(oews)[:4]))
+    if not years:
+        raise InputError("the store holds no pay data: ingest the defaults first")
+    return min(years), max(years)
 
 
 def write_guide(data: GuideData, out_dir: Path, extra: dict[str, Any] | None = None) -> list[Path]:

@@ -78,7 +78,8 @@ _CACHE_SIZE = 1 << 17
 class Place(BaseModel):
     """A normalized place. ``metro`` implies ``country == "US"`` and a ``state``;
     ``remote`` is true exactly when ``work_mode == "remote"``. ``note`` explains a choice
-    made on ambiguous input (it is not part of :meth:`as_dict`)."""
+    made on ambiguous input and ``confidence`` how sure it is (neither is part of
+    :meth:`as_dict`)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -89,6 +90,13 @@ class Place(BaseModel):
     remote: bool = False
     work_mode: WorkMode | None = None
     note: str | None = None
+    confidence: float = 1.0
+    """How sure the reading is, 0-1 (`PLACE_MIN_CONFIDENCE`): 1 for a ZIP code, a city with its
+    state, a metro, state or country name; `BARE_CITY_CONFIDENCE` for a bare city name that
+    is a principal city of a metro; `NEAR_SPELLING_CONFIDENCE` for a near spelling;
+    `SMALL_PLACE_CONFIDENCE` for a bare name found only as a small place ("Mars" -> Mars, PA)."""
+    candidates: tuple[str, ...] = ()
+    """Other readings of an uncertain place ("Mars, PA", ...)."""
 
     @model_validator(mode="after")
     def _consistent(self) -> Place:
@@ -461,6 +469,8 @@ class _Loc:
     state: str | None = None
     metro: str | None = None
     note: str | None = None
+    confidence: float = 1.0
+    candidates: tuple[str, ...] = ()
 
 
 class _Unplaceable(Exception):
@@ -568,7 +578,13 @@ def _bare_us_city(city_key: str) -> _Loc | None:
     ranked = sorted(states.items(), key=rank)
     state = ranked[0][0]
     cbsa = _best_cbsa(tables.city_cbsa[(city_key, state)])
-    return _Loc("US", state, cbsa, _ambiguity_note(city_key, state))
+    shown = [f"{city_key.title()}, {st}" for st, _ in ranked[:5]]
+    if not any((city_key, st) in tables.principal for st in states):
+        where = f" (in the {names[cbsa]} metro)" if cbsa in names else ""
+        return _Loc("US", state, cbsa, f"read as {shown[0]}{where}, a small place of that name",
+                    SMALL_PLACE_CONFIDENCE, tuple(shown))
+    return _Loc("US", state, cbsa, _ambiguity_note(city_key, state), BARE_CITY_CONFIDENCE,
+                tuple(shown))
 
 
 def _ambiguity_note(city_key: str, chosen: str) -> str | None:
@@ -625,15 +641,20 @@ def _bare(name: str) -> _Loc | None:
     if stripped != folded and stripped:
         return _bare(stripped)
     if len(folded) == 2 and folded.isalpha():
+        # paybench's places are US first: a two-letter code that is a US state is the state
+        # ("CA" is California; the country is "Canada" or "CA, Canada")
         code = country_code(folded)
-        if code is not None:
-            note = None
-            if folded in tables.states and code not in _TERRITORIES:
-                note = f"{folded.upper()} read as an ISO country code, not a US state"
-            loc = _country_loc(code)
-            return _Loc(loc.country, loc.state, None, note)
         if folded in tables.states:
-            return _Loc("US", tables.states[folded])
+            code_st = tables.states[folded]
+            found = us.states.lookup(code_st)
+            name = found.name if found is not None else code_st
+            note = (f"{folded.upper()} read as the US state {name}; for the country {code} write "
+                    "its name" if code is not None and code not in _TERRITORIES and code != "US"
+                    else None)
+            return _Loc("US", code_st, None, note)
+        if code is not None:
+            loc = _country_loc(code)
+            return _Loc(loc.country, loc.state, None, None)
         return None
     st = tables.state_names.get(key)
     if st is None and key.endswith("state"):
@@ -674,7 +695,8 @@ def _bare_fuzzy(key: str) -> _Loc | None:
         if found is None:
             return None
         loc = found
-    return _Loc(loc.country, loc.state, loc.metro, f"read as {tables.bare_pool[near]}")
+    return _Loc(loc.country, loc.state, loc.metro, f"read as {tables.bare_pool[near]}",
+                NEAR_SPELLING_CONFIDENCE, (tables.bare_pool[near],))
 
 
 def _first_piece(folded: str) -> _Loc | None:
@@ -916,18 +938,38 @@ def _resolve(folded: str) -> Place | str:
         remote=mode == "remote",
         work_mode=mode,
         note=loc.note,
+        confidence=loc.confidence,
+        candidates=loc.candidates,
     )
 
 
-def normalize_place(text: str) -> Place:
+PLACE_MIN_CONFIDENCE = 0.5
+"""User-typed places read with less confidence than this are refused, naming candidates."""
+BARE_CITY_CONFIDENCE = 0.9
+"""A bare city name that is a principal city of an OEWS metro ("Austin", "Springfield")."""
+NEAR_SPELLING_CONFIDENCE = 0.6
+"""A near spelling of a principal city ("Seatle" -> Seattle)."""
+SMALL_PLACE_CONFIDENCE = 0.3
+"""A bare name found only as a small place, no metro's principal city ("Mars" -> Mars, PA)."""
+
+
+def normalize_place(text: str, *, min_confidence: float = PLACE_MIN_CONFIDENCE) -> Place:
     """Normalize a free-text place ("Mountain View, CA", "98109", "Remote (US)",
     "Hybrid - Austin, TX", "NEW YORK, NEW YORK", "London, UK", "DE") to a :class:`Place`.
 
     Raises :class:`~paybench.errors.InputError` ("cannot place 'xyz': reason") when the
-    text is not a place. Results are cached; the first call loads the tables (~1 s)."""
+    text is not a place, or when the reading is less sure than `min_confidence` (the error
+    names the candidates: "Mars" -> "write it with its state: Mars, PA"). Adapters reading
+    data pass 0 and keep the reading with its note. Results are cached; the first call loads
+    the tables (~1 s)."""
     if not isinstance(text, str):
         raise InputError(f"cannot place {str(text)[:60]!r}: not text")
-    return _normalize_text(text)
+    place = _normalize_text(text)
+    if place.confidence < min_confidence:
+        shown = text if len(text) <= 60 else text[:57] + "..."
+        raise InputError(f"cannot place {shown!r} with confidence ({place.note}); write the "
+                         "city with its state, e.g. " + " or ".join(repr(c) for c in place.candidates[:3]))
+    return place
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)

@@ -430,7 +430,7 @@ class _Reader:
         mode: WorkMode | None = None
         if location:
             try:
-                place = normalize_place(location)
+                place = normalize_place(location, min_confidence=0.0)
                 country, state, metro, mode = place.country, place.state, place.metro, place.work_mode
             except InputError:
                 self.counts["unplaced"] += 1

@@ -201,6 +201,17 @@ def test_guide_with_survey(survey_guide: Path) -> None:
     assert cells["machine-learning-engineer|senior|remote"]["n"] > 0
 
 
+def test_the_9_percent_rise_beside_the_measured_change(survey_guide: Path) -> None:
+    """The seeds' "9% rise" of mid-level ML engineer pay beside the change the store measures
+    for the same population (machine-learning-engineer, mid, US), with its n and method."""
+    _, doc = parse(survey_guide)
+    row = {r["figure_id"]: r for r in doc["published_vs_measured"]}["motion-2026-mle-mid-us-raise"]
+    assert row["published"] == 9 and row["unit"] == "percent"
+    assert row["measured"] is not None and row["diff"] == pytest.approx(row["measured"] - 9, abs=0.05)
+    assert "machine-learning-engineer mid, US" in row["note"] and "(n " in row["note"]
+    assert "raw change of medians" in row["note"]
+
+
 def test_charts_inline_and_no_outside_links(survey_guide: Path) -> None:
     page, doc = parse(survey_guide)
     assert page.svgs >= 6
@@ -228,11 +239,13 @@ def test_ranges_cover_every_role_and_csv_is_backward_compatible(reference_guide:
 
 def test_published_versus_measured_has_every_pay_figure(reference_guide: Path) -> None:
     page, doc = parse(reference_guide)
-    pay = [f for f in load_figures() if f.is_pay]
+    every = load_figures()  # pay and not pay (growth rates, bonus shares): issue 13 item 7
     table = doc["published_vs_measured"]
-    assert [r["figure_id"] for r in table] == [f.id for f in pay]
-    assert page.compare_rows == len(pay)
+    assert [r["figure_id"] for r in table] == [f.id for f in every] and len(every) == 122
+    assert page.compare_rows == len(every)
     by_id = {r["figure_id"]: r for r in table}
+    assert "not measured" in by_id["motion-2026-mle-mid-us-raise"]["note"]  # no observations
+    assert "bonus" in by_id["mlsalary-2023-mle-bonus-share-low"]["note"]
     low = by_id["motion-2026-mle-mid-usa-low"]
     assert low["cell"] == "machine-learning-engineer|mid|US" and low["cell_stat"] == "p25"
     assert low["diff"] == pytest.approx(low["measured"] - low["published"], abs=0.01)

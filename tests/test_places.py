@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from paybench.errors import InputError
+from paybench.normalize import places
 from paybench.normalize.places import (
     Place,
     country_code,
@@ -161,8 +162,11 @@ CASES: list[tuple[str, Expected]] = [
     ("US", us()),
     ("U.S.A.", us()),
     ("GB", abroad("GB")),
-    ("DE", abroad("DE")),
-    ("CA", abroad("CA")),
+    # two-letter codes are US states first (issue 13): the country is its name
+    ("DE", us("DE")),
+    ("CA", us("CA")),
+    ("Canada", abroad("CA")),
+    ("CA, Canada", abroad("CA")),
     ("DEU", abroad("DE")),
     ("Germany", abroad("DE")),
     ("Deutschland", abroad("DE")),
@@ -347,6 +351,24 @@ def test_garbage_is_rejected(text: str) -> None:
     assert "\n" not in message
 
 
+def test_guesses_show_their_reading_and_weak_ones_fail() -> None:
+    """Issue 13: 'CA' is California; 'Mars' is refused naming 'Mars, PA'; a near spelling is
+    read and says how."""
+    ca = normalize_place("CA")
+    assert (ca.country, ca.state) == ("US", "CA") and "California" in (ca.note or "")
+    with pytest.raises(InputError, match=r"Mars, PA"):
+        normalize_place("Mars")
+    for small in ("Moon", "Venus"):
+        with pytest.raises(InputError, match="with confidence"):
+            normalize_place(small)
+    mars = normalize_place("Mars", min_confidence=0.0)  # an adapter keeps the reading
+    assert mars.metro == "38300" and mars.confidence < 0.5 and "small place" in (mars.note or "")
+    assert normalize_place("Mars, PA").confidence == 1.0
+    seattle = normalize_place("Seatle")
+    assert seattle.metro == SEA and seattle.note == "read as Seattle" and seattle.confidence < 1
+    assert normalize_place("Austin").confidence >= 0.5
+
+
 def test_not_text_is_rejected() -> None:
     with pytest.raises(InputError):
         normalize_place(cast(Any, 12345))
@@ -356,7 +378,7 @@ def test_ambiguity_is_noted() -> None:
     portland = normalize_place("Portland")
     assert portland.state == "OR" and portland.note and "ME" in portland.note
     assert "note" not in portland.as_dict()
-    assert normalize_place("DE").note  # read as Germany, said so
+    assert "Delaware" in (normalize_place("DE").note or "")  # a state first, said so
 
 
 def test_several_locations_keep_what_they_share() -> None:
@@ -409,7 +431,7 @@ def test_place_model() -> None:
 
 def test_every_crosswalk_metro_matches_oews_where_published() -> None:
     """The crosswalk and OEWS share CBSA codes: every OEWS metro is reached by some ZIP."""
-    from paybench.normalize import places
+
 
     tables = places._tables()
     reached = set(tables.zip_cbsa.values())
@@ -479,14 +501,14 @@ def test_property_stable_when_normalized_again(text: str) -> None:
     elif place.state:
         assert normalize_place(f"{place.state}, US").state == place.state
     elif place.country:
-        assert normalize_place(place.country).country == place.country
+        assert country_code(place.country) == place.country
 
 
 # ----------------------------------------------------------------------------- speed
 
 
 def test_speed_600k_rows_20k_distinct() -> None:
-    from paybench.normalize import places
+
 
     tables = places._tables()
     normalize_place("Seattle, WA")  # load tables once
@@ -546,10 +568,13 @@ def test_aijobs_country_codes(shared_data: Any) -> None:
             for row in csv.DictReader(handle)
             for code in (row["company_location"], row["employee_residence"])
         }
+    states = places._tables().states
     for code in codes:
         place = normalize_place(code)
         if code in {"PR", "AS", "GU", "VI", "MP"}:
             assert (place.country, place.state) == ("US", code)
+        elif code.lower() in states:  # typed alone, a US state ("CA"); the code is still the country's
+            assert (place.country, place.state) == ("US", code) and country_code(code) == code, code
         else:
             assert place.country == code, code
     REAL["aijobs"] = len(codes)

@@ -109,7 +109,16 @@ def ingest_published(store: Store, progress: Any = None) -> IngestResult:
 
     def fill(writer: IngestWriter) -> None:
         writer.on_commit.append(("DELETE FROM statistics WHERE source = 'published'", []))
-        for number, stat in enumerate(published.to_statistics(published.load_figures()), 1):
+        figures = published.load_figures()
+        other = [f for f in figures if not f.is_pay]
+        if other:  # read, and compared in the guide's published-versus-measured table
+            writer.rows_read += len(other)
+            writer.rows_skipped += len(other)
+            writer.notes.append(
+                f"{len(other)} figures that are not pay (growth rates, bonus shares, job "
+                "growth) are compared in the guide's published-versus-measured table, not "
+                "stored as pay statistics: " + ", ".join(f.id for f in other))
+        for number, stat in enumerate(published.to_statistics(figures), 1):
             writer.rows_read += 1
             prov = stat.provenance.model_copy(
                 update={"file_sha256": sha, "row_number": stat.provenance.row_number or number})

@@ -1,5 +1,10 @@
-"""Section 9: every pay figure published in the seeds beside paybench's figure for the
-same cell, with the difference.
+"""Section 9: every figure published in the seeds beside paybench's figure for the same
+cell, with the difference.
+
+Figures that are not pay are compared where the store can measure them: a change of pay
+over a year against the nominal change of the median of the same role (and level) in the US
+between its last two years with enough observations; bonus shares and employment or demand
+growth are listed with their citation and why the store cannot measure them.
 
 A published range's low end is compared with the cell's P25, its high end with P75; a
 median or single value with P50; a mean with P50 (cells have no mean: said in the row).
@@ -20,7 +25,14 @@ from paybench.bench import CellPlace, natural_level
 from paybench.bench.scopes import metro_place, scope_for
 from paybench.errors import InputError
 from paybench.guide.figures import Block, CellValue, Part, Section, table
-from paybench.guide.sections import MIN_CONTRACT_N, Context, contract_frame, metro_label
+from paybench.guide.sections import (
+    MIN_CONTRACT_N,
+    MIN_GROUP_N,
+    Context,
+    contract_frame,
+    median_change,
+    metro_label,
+)
 from paybench.normalize.levels import LEVEL_NAMES
 from paybench.normalize.money import HOURS_PER_YEAR, format_hourly, format_usd, usd_per_unit
 from paybench.normalize.roles import roles
@@ -67,7 +79,10 @@ def compare_rows(ctx: Context) -> list[CompareRow]:
     out: list[CompareRow] = []
     contract = contract_frame(ctx)
     for fig in load_figures():
-        if not fig.is_pay or fig.currency is None or fig.period is None:
+        if not fig.is_pay:
+            out.append(_non_pay_row(ctx, fig))
+            continue
+        if fig.currency is None or fig.period is None:
             continue
         hourly = fig.period == "hour"
         rate = usd_per_unit(fig.currency, fig.document.date)
@@ -140,6 +155,38 @@ def compare_rows(ctx: Context) -> list[CompareRow]:
     return out
 
 
+def _non_pay_row(ctx: Context, fig: PublishedFigure) -> CompareRow:
+    """A figure that is not pay (a percentage), beside what the store measures of it."""
+    place, place_text, _ = _place_of(fig)
+    row = CompareRow(
+        figure_id=fig.id, document=fig.document.publisher or fig.document.title, role=fig.role,
+        level=fig.level, place=place_text, statistic=fig.statistic, qualifier=fig.qualifier,
+        published=float(fig.amount), published_text=f"{fig.amount:g}%", unit="percent")
+    if fig.statistic != "pct_change":
+        what = "bonus observations (cells are base pay)" if fig.statistic == "bonus_pct" else \
+            "employment or demand over time (pay data only)"
+        row.note = f"not measured: the store holds no {what}; {fig.note or ''}".rstrip("; ")
+        return row
+    if fig.role is None or place is None or place.scope != "national":
+        row.note = "not measured: no single role in the US"
+        return row
+    obs = ctx.observations([fig.role])
+    found = median_change(obs, fig.level)
+    who = f"{fig.role} {fig.level or 'all levels'}, US"
+    if found is None:
+        row.note = (f"not measured: the store has no two years with {MIN_GROUP_N}+ observations "
+                    f"of {who}")
+        return row
+    y0, y1, m0, m1, counts, srcs = found
+    row.cell, row.cell_stat = f"change:{fig.role}|{fig.level or 'all'}|US", "median change"
+    row.measured = round((m1 / m0 - 1) * 100, 1)
+    row.diff = round(row.measured - row.published, 1)
+    row.note = (f"nominal change of the median of {who}, {y0} (n {counts[y0]:,}) to {y1} "
+                f"(n {counts[y1]:,}); {srcs}; a raw change of medians (the mix of titles and "
+                "places moves it too)")
+    return row
+
+
 def _oews_name(ctx: Context, cbsa: str) -> str:
     name = metro_label(ctx.data, cbsa)
     if name != cbsa:
@@ -152,14 +199,17 @@ def _oews_name(ctx: Context, cbsa: str) -> str:
 def compare_section(ctx: Context, rows: list[CompareRow]) -> Section:
     """The published-versus-measured table, one row per published pay figure."""
     sec = Section("compare", "Published versus measured",
-                  f"Each of the {len(rows)} pay figures printed in the five seed guides beside "
+                  f"Each of the {len(rows)} figures printed in the five seed guides beside "
                   "paybench's figure for the same cell: a range's low end against P25, its "
-                  "high end against P75, a median against P50. Published amounts are as "
+                  "high end against P75, a median against P50; a change of pay against the "
+                  "measured change of the same role and level. Published amounts are as "
                   "printed (converted to USD at the document's date, not aged).")
     body: list[list[Any]] = []
     classes = []
     for r in rows:
-        pub = ctx.book.add(f"published-{r.figure_id}", r.published, r.unit,
+        unit = "pct_change" if r.unit == "percent" and r.statistic == "pct_change" else (
+            "share" if r.unit == "percent" else r.unit)
+        pub = ctx.book.add(f"published-{r.figure_id}", r.published, unit,
                            f"published {r.statistic.replace('_', ' ')}", f"published figure "
                            f"{r.figure_id} ({r.document})", exact=True)
         what = " · ".join(x for x in (
@@ -167,7 +217,12 @@ def compare_section(ctx: Context, rows: list[CompareRow]) -> Section:
             LEVEL_NAMES.get(r.level or "", "level n/s"), r.place) if x)
         shown: Part | list[Part] = "–"
         diff: Part | list[Part] = "–"
-        if r.measured is not None and r.cell is not None:
+        if r.measured is not None and r.cell is not None and r.unit == "percent":
+            shown = ctx.book.add(f"compare-{r.figure_id}-measured", r.measured, "pct_change",
+                                 f"measured change for {r.figure_id}", r.note)
+            assert r.diff is not None
+            diff = [f"{r.diff:+.1f} points"]
+        elif r.measured is not None and r.cell is not None:
             if r.cell.startswith("contract:"):
                 shown = ctx.book.add(f"compare-{r.figure_id}-measured", r.measured, "usd_hour",
                                         f"measured {r.cell_stat} for {r.figure_id}",
@@ -189,8 +244,8 @@ def compare_section(ctx: Context, rows: list[CompareRow]) -> Section:
             diff = [d, " (", dp, ")"]
         stat = r.statistic.replace("_", " ") + (f" ({r.qualifier.replace('_', ' ')})"
                                                  if r.qualifier else "")
-        body.append([r.document, what, stat, pub, [shown, f" {r.cell_stat.upper()}" if
-                                                   r.cell_stat else ""], diff, r.note])
+        label = "" if not r.cell_stat or r.unit == "percent" else f" {r.cell_stat.upper()}"
+        body.append([r.document, what, stat, pub, [shown, label], diff, r.note])
         classes.append("" if r.measured is not None else "muted")
     sec.blocks.append(table(["source", "role · level · place", "statistic", "published",
                              "paybench", "difference", "note"], body, classes=classes,
@@ -215,6 +270,12 @@ def compare_markdown(rows: list[CompareRow]) -> str:
     lines = ["| figure | role | level | place | statistic | published | paybench | difference | note |",
              "|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
+        if r.unit == "percent":
+            meas = f"{r.measured:+.1f}%" if r.measured is not None else "–"
+            diff = f"{r.diff:+.1f} points" if r.diff is not None else "–"
+            lines.append(f"| {r.figure_id} | {r.role or '-'} | {r.level or '-'} | {r.place} | "
+                         f"{r.statistic} | {r.published:g}% | {meas} | {diff} | {r.note} |")
+            continue
         hourly = r.unit == "usd_hour"
         fmt = (lambda v: format_hourly(round(v, 2))) if hourly else (lambda v: format_usd(v, exact=True))
         meas = f"{fmt(r.measured)} {(r.cell_stat or '').upper()}" if r.measured is not None else "–"

@@ -238,24 +238,38 @@ def headline(ctx: Context) -> Section:
     return sec
 
 
+def median_change(obs: pd.DataFrame, level: str | None
+                  ) -> tuple[int, int, float, float, dict[int, int], str] | None:
+    """The nominal change of median pay between the last two years that each hold at least
+    `MIN_GROUP_N` observations (of one level, or all when `level` is None): (year before,
+    year, median before, median, counts by year, sources); None without two such years.
+    A raw change of medians: the mix of titles and places moves it as much as pay does."""
+    if obs.empty:
+        return None
+    sub = obs if level is None else obs[obs["level"] == level]
+    years_of = pd.to_datetime(sub["observed_on"]).dt.year
+    counts = {int(y): int(n) for y, n in years_of.value_counts().items()}
+    years = sorted(y for y, n in counts.items() if n >= MIN_GROUP_N)
+    if len(years) < 2:
+        return None
+    y0, y1 = years[-2], years[-1]
+    m0 = float(sub[years_of == y0]["annual_usd"].median())
+    m1 = float(sub[years_of == y1]["annual_usd"].median())
+    return y0, y1, m0, m1, counts, ", ".join(sorted(sub["source"].unique()))
+
+
 def _year_change(ctx: Context) -> Block:
     obs = ctx.observations(ctx.data.ml_roles(), kinds=("paid", "posted", "filed"))
     if obs.empty:
         return empty("No change over a year: the store holds no pay observations with "
                      "dates for the ML roles (OEWS has one release, May 2025); ingest a "
                      "salary survey or postings from two years.")
-    obs["year"] = pd.to_datetime(obs["observed_on"]).dt.year
     parts: list[Part] = []
     for level in ("mid", "senior"):
-        sub = obs[obs["level"] == level]
-        counts = sub.groupby("year").size()
-        years = sorted(y for y, n in counts.items() if n >= MIN_GROUP_N)
-        if len(years) < 2:
+        found = median_change(obs, level)
+        if found is None:
             continue
-        y0, y1 = years[-2], years[-1]
-        m0 = float(sub[sub["year"] == y0]["annual_usd"].median())
-        m1 = float(sub[sub["year"] == y1]["annual_usd"].median())
-        srcs = ", ".join(sorted(sub["source"].unique()))
+        y0, y1, m0, m1, counts, srcs = found
         f0 = ctx.book.add(f"ml-{level}-median-{y0}", m0, "usd",
                           f"median base pay of {level} ML roles, US, {y0} (nominal)",
                           f"{srcs}: {int(counts[y0])} observations")

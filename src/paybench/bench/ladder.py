@@ -14,9 +14,9 @@ The ladders (`docs/method.md`, "Ordered levels"):
 Each constraint says the higher cell's log median is at least `ladder_min_step` above the
 lower's. The fit is the weighted least-squares projection of the cells' log medians onto the
 set of orders that satisfy every constraint (weighted isotonic regression on a partial order;
-Barlow et al. 1972, "Statistical inference under order restrictions"), computed with Dykstra's
-alternating projections (Dykstra 1983, JASA 78:837), each projection onto one constraint's
-half-space in the weighted norm. A cell's weight is what it stands for in observations (its own
+Barlow et al. 1972, "Statistical inference under order restrictions"): a small convex quadratic
+programme solved by SLSQP (scipy), started from Dykstra's alternating projections (Dykstra
+1983, JASA 78:837) onto each constraint's half-space in the weighted norm. A cell's weight is what it stands for in observations (its own
 n plus its prior's and published figures' weights), so a cell of 500 observations barely moves
 and a cell that is only a prior moves to its place in the ladder.
 
@@ -30,6 +30,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+
+import numpy as np
 
 from paybench.normalize.levels import IC_LEVELS, LEADERSHIP_LEVELS, LEVELS
 from paybench.normalize.roles import Role, roles
@@ -100,9 +102,9 @@ class LadderFit:
 
 def fit_ladder(
     medians: Mapping[Node, float], weights: Mapping[Node, float], direct: Mapping[Node, bool],
-    rules: list[Constraint], step: float, *, tolerance: float = 1e-9, max_rounds: int = 5000,
+    rules: list[Constraint], step: float,
 ) -> LadderFit:
-    """Project log medians onto the ladder constraints (weighted least squares, Dykstra).
+    """Project log medians onto the ladder constraints (weighted least squares, `_project`).
 
     `medians` and `weights` (observations, > 0) for every node a rule names; `direct` marks
     cells with enough observations of their own to break a rule. Returns the shift of each
@@ -125,27 +127,63 @@ def fit_ladder(
     for node in x:
         if not weights.get(node, 0) > 0:
             raise ValueError(f"cell {node} has no positive weight")
-    inv = {node: 1.0 / weights[node] for node in x}
-    increments = [(0.0, 0.0) for _ in active]
-    for _ in range(max_rounds):
-        change = 0.0
-        for i, rule in enumerate(active):
-            lo, hi = rule.low, rule.high
-            u_lo, u_hi = x[lo] + increments[i][0], x[hi] + increments[i][1]
-            gap = step - (u_hi - u_lo)
-            if gap > 0:
-                share = gap / (inv[lo] + inv[hi])
-                new_lo, new_hi = u_lo - share * inv[lo], u_hi + share * inv[hi]
-            else:
-                new_lo, new_hi = u_lo, u_hi
-            increments[i] = (u_lo - new_lo, u_hi - new_hi)
-            change = max(change, abs(new_lo - x[lo]), abs(new_hi - x[hi]))
-            x[lo], x[hi] = new_lo, new_hi
-        if change < tolerance:
-            break
+    x = _project(medians, weights, active, step)
     shift = {node: x[node] - medians[node] for node in x}
     for rule in active:
         if medians[rule.high] - medians[rule.low] < step - 1e-9:
             moved.setdefault(rule.low, []).append(rule.why)
             moved.setdefault(rule.high, []).append(rule.why)
     return LadderFit(shift, kept, moved)
+
+
+def _project(medians: Mapping[Node, float], weights: Mapping[Node, float],
+             rules: list[Constraint], step: float) -> dict[Node, float]:
+    """The weighted least-squares projection of `medians` onto {x: x_high - x_low >= step for
+    every rule}: a small convex quadratic programme, solved by SLSQP (scipy) from the point
+    Dykstra's alternating projections reach; Dykstra's point itself if SLSQP fails."""
+    import numpy as np
+    from scipy.optimize import minimize
+
+    nodes = [n for n in medians if any(n in (r.low, r.high) for r in rules)]
+    index = {n: i for i, n in enumerate(nodes)}
+    y = np.array([medians[n] for n in nodes])
+    w = np.array([weights[n] for n in nodes])
+    w = w / w.max()
+    a = np.zeros((len(rules), len(nodes)))
+    for k, rule in enumerate(rules):
+        a[k, index[rule.low]], a[k, index[rule.high]] = -1.0, 1.0
+    start = _dykstra(y, w, a, step)
+    found = minimize(lambda x: 0.5 * float(np.sum(w * (x - y) ** 2)), start,
+                     jac=lambda x: w * (x - y), method="SLSQP",
+                     constraints=[{"type": "ineq", "fun": lambda x: a @ x - step,
+                                   "jac": lambda x: a}],
+                     options={"ftol": 1e-14, "maxiter": 500})
+    best = found.x if found.success and np.all(a @ found.x - step >= -1e-9) else start
+    out = dict(medians)
+    out.update({n: float(best[index[n]]) for n in nodes})
+    return out
+
+
+def _dykstra(y: np.ndarray, w: np.ndarray, a: np.ndarray, step: float,
+             rounds: int = 2000) -> np.ndarray:
+    """Dykstra's alternating projections (Dykstra 1983) onto each rule's half-space in the
+    w-weighted norm: a feasible point near the projection (the start for SLSQP)."""
+    import numpy as np
+
+    x = y.copy()
+    inv = 1.0 / w
+    pairs = [(int(np.flatnonzero(row < 0)[0]), int(np.flatnonzero(row > 0)[0])) for row in a]
+    inc = np.zeros((len(pairs), 2))
+    for _ in range(rounds):
+        change = 0.0
+        for k, (lo, hi) in enumerate(pairs):
+            u_lo, u_hi = x[lo] + inc[k, 0], x[hi] + inc[k, 1]
+            gap = step - (u_hi - u_lo)
+            share = gap / (inv[lo] + inv[hi]) if gap > 0 else 0.0
+            new_lo, new_hi = u_lo - share * inv[lo], u_hi + share * inv[hi]
+            inc[k] = (u_lo - new_lo, u_hi - new_hi)
+            change = max(change, abs(new_lo - x[lo]), abs(new_hi - x[hi]))
+            x[lo], x[hi] = new_lo, new_hi
+        if change < 1e-12:
+            break
+    return x

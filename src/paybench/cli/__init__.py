@@ -22,7 +22,7 @@ __all__ = ["app", "bench", "decide", "estimate", "insights", "main", "normalize"
 def main() -> None:
     """Entry point: run the app and turn user errors into one line and exit code 1."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # a command's typer.Exit(n) comes back as n
     except CliError as exc:
         err.print(f"error: {exc}", markup=False, highlight=False)
         sys.exit(1)
@@ -44,3 +44,5 @@ def main() -> None:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         err.print(f"internal error: {type(exc).__name__}: {first}", markup=False, highlight=False)
         sys.exit(2)
+    if isinstance(code, int) and code:
+        sys.exit(code)

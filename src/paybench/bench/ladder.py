@@ -16,9 +16,10 @@ lower's. The fit is the weighted least-squares projection of the cells' log medi
 set of orders that satisfy every constraint (weighted isotonic regression on a partial order;
 Barlow et al. 1972, "Statistical inference under order restrictions"): a small convex quadratic
 programme solved by SLSQP (scipy), started from Dykstra's alternating projections (Dykstra
-1983, JASA 78:837) onto each constraint's half-space in the weighted norm. A cell's weight is what it stands for in observations (its own
-n plus its prior's and published figures' weights), so a cell of 500 observations barely moves
-and a cell that is only a prior moves to its place in the ladder.
+1983, JASA 78:837) onto each constraint's half-space in the weighted norm. A cell's weight
+is what it stands for in observations (its own n plus its prior's and published figures'
+weights), so a cell of 500 observations barely moves and a cell that is only a prior moves to
+its place in the ladder.
 
 The exception: when both cells of a constraint are direct (each with at least `direct_min_n`
 observations of its own) and their medians break it, the data stand: the constraint is

@@ -91,7 +91,7 @@ def range_chart(cells: Sequence[Any], label: Label = "label", *, title: str | No
     frame = records(cells, label)
     order = frame.sort_values(sort, ascending=False)["label"].tolist()
     height = max(60, 18 * len(frame))
-    y = alt.Y("label:N", sort=order, title=None)
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=380))
     x_scale = alt.Scale(zero=False, nice=True)
     layers: list[alt.Chart] = []
     base = _base(frame, height)
@@ -130,7 +130,7 @@ def metro_chart(cells: Sequence[Any], label: Label = "label", *,
         "" if d is None or pd.isna(d) else f"{d * 100:+.0f}%" for d in frame["differential"]]
     order = frame.sort_values("p50", ascending=False)["label"].tolist()
     height = max(60, 16 * len(frame))
-    y = alt.Y("label:N", sort=order, title=None)
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=380))
     base = _base(frame, height)
     x = alt.X("p25:Q", scale=alt.Scale(zero=False, nice=True), axis=alt.Axis(format=MONEY_FORMAT),
               title="annual base pay (USD): P25-P75 line, median dot")
@@ -168,7 +168,7 @@ def level_chart(cells: Sequence[Any], label: Label = "label", *,
         frame = frame.assign(_rank=frame["level"].map(rank)).sort_values("_rank")
     order = frame["label"].tolist()
     base = _base(frame, max(60, 20 * len(frame)))
-    y = alt.Y("label:N", sort=order, title=None)
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=380))
     x = alt.X("p25:Q", scale=alt.Scale(zero=False, nice=True), axis=alt.Axis(format=MONEY_FORMAT),
               title="annual base pay (USD): P25-P75 bar, median dot")
     chart = alt.layer(
@@ -193,7 +193,7 @@ def value_chart(rows: Sequence[Any], value: str, label: Label = "label", *,
         raise ValueError(f"rows need a {value} field")
     order = frame.sort_values(value, ascending=False)["label"].tolist()
     base = _base(frame, max(60, 17 * len(frame)))
-    y = alt.Y("label:N", sort=order, title=None)
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=380))
     x = alt.X(f"{value}:Q", axis=alt.Axis(format=value_format), title=axis_title)
     chart = alt.layer(
         base.mark_bar(color=LIGHT, height=10).encode(y=y, x=x),

@@ -211,6 +211,7 @@ def headline(ctx: Context) -> Section:
     sec.blocks.append(_year_change(ctx))
     rows = []
     classes = []
+    same: dict[tuple[Any, ...], list[Any]] = {}  # one modelled range -> its row
     for role in ctx.data.ml_roles():
         nat = natural_level(roles()[role])
         m = ctx.data.find(role, "mid" if nat == "mid" else nat)
@@ -218,10 +219,19 @@ def headline(ctx: Context) -> Section:
         if m is None:
             continue
         name = m.role_name + ("" if nat == "mid" else f" ({LEVEL_NAMES[nat].lower()})")
-        rows.append([name, CellValue(m, "p50"), rng(m),
-                     CellValue(s, "p50") if s else "–", rng(s) if s else "–",
-                     _n_text(s or m)])
+        both = [c for c in (m, s) if c is not None]
+        key = tuple((c.level, c.p10, c.p25, c.p50, c.p75, c.p90) for c in both)
+        if all(c.n == 0 for c in both) and key in same:
+            first = same[key]
+            first[0] = f"{first[0].removesuffix(' (one modelled range)')} / {name} (one modelled range)"
+            continue
+        row = [name, CellValue(m, "p50"), rng(m),
+               CellValue(s, "p50") if s else "–", rng(s) if s else "–",
+               _n_text(s or m)]
+        rows.append(row)
         classes.append(THIN if _thin(s or m) else "")
+        if all(c.n == 0 for c in both):
+            same[key] = row
     sec.blocks.append(table(["ML role", "mid median", "mid P25–P75", "senior median",
                              "senior P25–P75", "senior n · method"], rows, classes=classes,
                             numeric=[1, 2, 3, 4],
@@ -300,6 +310,7 @@ def ranges(ctx: Context) -> Section:
         if not area_roles:
             continue
         rows, classes = [], []
+        same: dict[tuple[Any, ...], list[Any]] = {}  # one modelled range -> its row
         for role in area_roles:
             nat = natural_level(role)
             if nat == "mid":
@@ -314,12 +325,22 @@ def ranges(ctx: Context) -> Section:
                 c = ctx.data.find(role.id, nat)
                 if c is None:
                     continue
+                shown = [c]
                 row = [f"{role.name} ({LEVEL_NAMES[nat].lower()})", "–", "–", rng(c),
                        CellValue(c, "p50"), "–", "–"]
                 top = c
+            # roles whose cells are one prior (no observations, the same figures) are one row
+            key = (nat, *((c.level, c.p10, c.p25, c.p50, c.p75, c.p90) for c in shown))
+            if all(c.n == 0 for c in shown) and key in same:
+                merged = same[key]
+                merged[0] = f"{merged[0].removesuffix(' (one modelled range)')} / {role.name} " \
+                            "(one modelled range)"
+                continue
             row.append(_n_text(top))
             rows.append(row)
             classes.append(THIN if _thin(top) else "")
+            if all(c.n == 0 for c in shown):
+                same[key] = row
         sec.blocks.append(Block("h3", text=area))
         sec.blocks.append(table(
             ["role", "entry P25–P75", "entry median", "mid P25–P75", "mid median",

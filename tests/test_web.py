@@ -122,6 +122,15 @@ def test_estimate_form(browser: object, web: Server, shots: Path) -> None:
     text = page.text_content("#estimate-range")
     assert text.count("$") == 3
     assert page.locator("#estimate-contributions tbody tr").count() >= 2
+    # the form's blank fields are averaged over: its median is the API's cell (issue 13)
+    with web.client() as client:
+        cell = client.get("/api/v1/cells", params={"role": "machine-learning-engineer",
+                                                   "level": "senior", "place": "Boston, MA"})
+    assert cell.status_code == 200, cell.text
+    p50 = cell.json()["cells"][0]["p50"]
+    assert page.text_content("#estimate-range .mid") == f"${p50:,}"
+    basis = page.text_content("#estimate-basis") or ""
+    assert "stands on the benchmark cell" in basis and "averaged over" in basis
     page.screenshot(path=str(shots / "estimate_desktop.png"), full_page=True)
 
 

@@ -219,7 +219,11 @@ async function runEstimate(event) {
     $("#estimate-basis").textContent =
       `${est.role_name || "unmatched title"}, ${LEVEL_NAMES[est.level] || est.level}` +
       (est.place ? `, ${est.place}` : "") + ". 80% of people like this earn between the two outer figures; " +
-      "the middle one is the median.";
+      "the middle one is the median." +
+      (est.cell ? ` It stands on the benchmark cell ${est.cell.place}, ${est.cell.level} ` +
+        `(median ${usd(est.cell.p50)}, n ${est.cell.n}, ${est.cell.method})` +
+        (est.moved_by.length ? `, moved by ${est.moved_by.join("; ")}.` :
+          "; the fields left blank are averaged over.") : "");
     const tbody = $("#estimate-contributions tbody");
     tbody.replaceChildren();
     const biggest = Math.max(0.01, ...est.contributions.map((c) => Math.abs(c.log_effect)));

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field
 
 from paybench.bench.ladder import constraints, family_members, family_of
-from paybench.bench.scopes import NATIONAL, REMOTE, metro_place
+from paybench.bench.scopes import NATIONAL, REMOTE, metro_place, scope_for
 from paybench.errors import InputError
 from paybench.normalize.roles import get_role
 
@@ -209,6 +209,7 @@ def run_check(pb: Paybench, *, metros: int = 25,
     assert model is not None
     places: dict[str, CellPlace] = {"US": NATIONAL, "remote": REMOTE}
     places.update({m["cbsa"]: metro_place(m["cbsa"], m["area_name"]) for m in data.metros})
+    places.update({r.place: scope_for(r.place) for r in data.rows if r.scope == "country"})
     cells = [model.cell(r.role, r.level, places[r.place]) for r in data.rows if r.place in places]
     least = model.params.direct_min_n
     violations = (percentile_order(cells)

@@ -9,7 +9,8 @@ The ladders (`docs/method.md`, "Ordered levels"):
   software-engineer with engineering-manager, director-of-engineering, vp-of-engineering):
   each leadership role at its own level is above the family's senior cell when that level is
   director or executive, and the leadership roles are ordered by their levels
-  (engineering-manager < director-of-engineering < vp-of-engineering).
+  (engineering-manager < director-of-engineering < vp-of-engineering), a chief officer above
+  the family's VPs (vp-of-engineering < cto).
 
 Each constraint says the higher cell's log median is at least `ladder_min_step` above the
 lower's. The fit is the weighted least-squares projection of the cells' log medians onto the
@@ -83,12 +84,17 @@ def constraints(members: Iterable[Role]) -> list[Constraint]:
         if _RANK[role.level] >= _RANK["director"]:
             out.append(Constraint((anchor.id, "senior"), (role.id, role.level),
                                   f"{anchor.name} senior < {role.name}"))
-    for lower, upper in itertools.combinations(leaders, 2):
-        assert lower.level is not None and upper.level is not None
-        if _RANK[lower.level] < _RANK[upper.level]:
-            out.append(Constraint((lower.id, lower.level), (upper.id, upper.level),
-                                  f"{lower.name} < {upper.name}"))
+    for a, b in itertools.permutations(leaders, 2):
+        assert a.level is not None and b.level is not None
+        if _RANK[a.level] < _RANK[b.level] or (
+                a.level == b.level == "executive" and not is_chief(a) and is_chief(b)):
+            out.append(Constraint((a.id, a.level), (b.id, b.level), f"{a.name} < {b.name}"))
     return out
+
+
+def is_chief(role: Role) -> bool:
+    """A C-level officer (CTO, CIO, CISO, Chief ... Officer): in a family, above its VPs."""
+    return role.id in ("cto", "cio", "ciso") or role.id.startswith("chief-")
 
 
 @dataclass

@@ -76,12 +76,18 @@ def scope_for(country: str | None, state: str | None = None, metro: str | None =
                          label=found.name if found is not None else state)
     if country == "US":
         return NATIONAL
-    return CellPlace(scope="country", country=country, label=country)
+    from paybench.normalize.places import country_name
+
+    return CellPlace(scope="country", country=country, label=country_name(country))
 
 
 def scope_of(place: Place) -> CellPlace:
     """The cell scope of a normalized place (rules in the module doc), with the reading's
-    note when it was a guess."""
+    note when it was a guess. InputError for a place in no one country ("Remote - EU",
+    "Remote (Anywhere)"): no cell covers it."""
+    if place.country is None:
+        raise InputError("a place in no one country (" + (place.note or "remote anywhere")
+                         + ") has no cell: name a country, state or city", field="place")
     found = scope_for(place.country, place.state, place.metro, place.metro_name,
                       place.remote or place.work_mode == "remote")
     return found.model_copy(update={"note": place.note}) if place.note else found

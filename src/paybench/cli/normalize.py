@@ -57,10 +57,13 @@ def place(text: Annotated[str, typer.Argument(help="a place: city, ZIP, metro, r
     from paybench.engine import Paybench
 
     found = Paybench.place(text)
+    reading = {"note": found.note, "confidence": found.confidence}
     if as_json:
-        emit_json(found.as_dict())
+        emit_json({**found.as_dict(), **reading})
     else:
-        out.print(", ".join(f"{k}={v}" for k, v in found.as_dict().items()))
+        out.print(", ".join(f"{k}={v}" for k, v in found.as_dict().items()), markup=False)
+        if found.note:
+            out.print(f"read: {found.note} (confidence {found.confidence:.1f})", markup=False)
 
 
 @command()

@@ -166,6 +166,7 @@ class _Tables:
     state_names: dict[str, str] = field(default_factory=dict)
     countries: dict[str, str] = field(default_factory=dict)
     country_names: dict[str, str] = field(default_factory=dict)
+    country_label: dict[str, str] = field(default_factory=dict)
     regions: dict[str, str] = field(default_factory=dict)
     world_cities: dict[str, str] = field(default_factory=dict)
     us_places: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -233,6 +234,7 @@ def _read_aliases(tables: _Tables) -> None:
     for alpha2, names in cast(dict[str, list[str]], data["countries"]).items():
         tables.countries[alpha2.lower()] = alpha2
         tables.countries[names[0].lower()] = alpha2
+        tables.country_label[alpha2] = names[1] if len(names) > 1 else names[0]
         for name in names[1:]:
             tables.country_names[_key(name)] = alpha2
     for name, code in cast(dict[str, str], data["regions"]).items():
@@ -446,6 +448,12 @@ def state_code(text: str) -> str | None:
     if len(folded) == 2 and folded in tables.states:
         return tables.states[folded]
     return tables.state_names.get(_key(text))
+
+
+def country_name(code: str) -> str:
+    """The English name of an ISO 3166-1 alpha-2 country code ('DE' -> 'Germany'); the code
+    itself when the table has no name for it."""
+    return _tables().country_label.get(code.upper(), code)
 
 
 def country_code(text: str) -> str | None:

@@ -209,7 +209,8 @@ def estimates_from(model: EstimatorModel, priors: F.OewsPriors, rows: list[F.Pre
             role_name=get_role(prep.role).name if prep.role else None, level=prep.level,
             level_basis=prep.level_basis, country=prep.country, state=prep.state,
             metro=prep.metro, metro_name=prep.metro_name,
-            place=prep.metro_name or prep.state or prep.country, work_mode=prep.work_mode,
+            place=(anchor.cell.place.label if anchor is not None and anchor.cell.place.scope == "remote"
+                   else prep.metro_name or prep.state or prep.country), work_mode=prep.work_mode,
             company_size=prep.company_size, industry=prep.industry, skills=list(prep.skills),
             as_of=prep.on, p10=min(round(float(pred.iloc[i]["p10"])), p50), p50=p50,
             p90=max(round(float(pred.iloc[i]["p90"])), p50), base_usd=base,

@@ -94,7 +94,8 @@ class Figure:
                 return sign + format_usd(abs(v), exact=self.exact)
             return sign + format_hourly(round(abs(v), 2))
         if self.unit == "pct_change":
-            return f"{v:+.0f}%"
+            whole = round(v)
+            return f"{whole:+d}%" if whole else "0%"  # never "-0%"
         if self.unit == "share":
             return f"{v:.1f}%" if 0 < v < 1 else f"{v:.0f}%"
         if self.unit == "count":

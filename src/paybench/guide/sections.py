@@ -149,11 +149,13 @@ def same_priors(rows: list[GuideRow]) -> list[list[GuideRow]]:
     return groups
 
 
-def group_label(group: list[GuideRow]) -> str:
+def group_label(group: list[GuideRow], short: bool = False) -> str:
     """The label of a group from `same_priors`: its role names, and 'one modelled range' when
-    several roles share it."""
+    several roles share it (`short`, for a chart: the first name and how many more)."""
     if len(group) == 1:
         return group[0].role_name
+    if short:
+        return f"{group[0].role_name} and {len(group) - 1} more (one modelled range)"
     return " / ".join(r.role_name for r in group) + " (one modelled range)"
 
 
@@ -238,13 +240,18 @@ def headline(ctx: Context) -> Section:
                             note=f"† thin: fewer than {ctx.params.direct_min_n} observations of "
                                  "its own (shrunk towards, or modelled from, the OEWS prior)."))
     groups = same_priors(_ml_rows(ctx, "senior"))
-    chart_rows = [{"label": thin_label(g[0], group_label(g)), "p10": g[0].p10, "p25": g[0].p25,
+    chart_rows = [{"label": thin_label(g[0], group_label(g, short=True)), "p10": g[0].p10, "p25": g[0].p25,
                    "p50": g[0].p50, "p75": g[0].p75, "p90": g[0].p90} for g in groups]
     if chart_rows:
         ranked(ctx, "ml-senior-ranges", [g[0] for g in groups], [True] * len(groups))
         sec.blocks.append(ctx.chart("ml-senior-ranges", charts.range_chart(
             chart_rows, title="ML roles, senior level, United States († thin: fewer than "
                               f"{ctx.params.direct_min_n} observations of its own)")))
+        merged = [g for g in groups if len(g) > 1]
+        if merged:
+            sec.blocks.append(p("One modelled range, shared by roles without observations of "
+                                "their own: " + "; ".join(" / ".join(r.role_name for r in g)
+                                                          for g in merged) + "."))
     return sec
 
 

@@ -125,6 +125,8 @@ def test_guide_from_defaults_alone(tmp_path: Path, reference_db: Path) -> None:
         (("ingest",), "give a file"),
         (("place", "$150,000"), "cannot place"),
         (("bench", "--role", "data-scientist", "--as-of", "yesterday"), "not a date"),
+        (("bench", "--role", "data-scientist", "--as-of", "1900-01-01"),
+         "outside the years the data covers"),
         (("bench", "--role", "data-scientist", "--growth", "5"), "--growth: annual growth 5.0"),
         (("guide", "--year", "99999"), "--year: year 99999 is out of range"),
         (("estimate", "--input", "{dir}", "--output", "o.csv"), "--input: {dir} is a directory"),

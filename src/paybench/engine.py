@@ -465,12 +465,23 @@ class Paybench:
                                                    reasons.to_dict("records")])
 
     # ------------------------------------------------------------------ benchmarks
-    def params_for(self, as_of: str | dt.date | None = None,
-                   growth: float | None = None) -> MethodParams:
-        """The engine's parameters with another effective date or growth rate."""
+    def params_for(self, as_of: str | dt.date | None = None, growth: float | None = None,
+                   *, any_year: bool = False) -> MethodParams:
+        """The engine's parameters with another effective date or growth rate. InputError for
+        an effective date outside the years the data covers (the year after its last
+        included) unless `any_year`: pay would be aged far beyond the data."""
         changes: dict[str, Any] = {}
         day = parse_date(as_of, "as_of")
         if day is not None:
+            if not any_year:
+                from paybench.guide.tables import data_years
+
+                first, last = self.cached("data_years", data_years)
+                if not first <= day.year <= last + 1:
+                    raise InputError(
+                        f"{day} is outside the years the data covers ({first}-{last}, or the "
+                        f"year after): pay would be aged {abs(day.year - last)} years at the "
+                        "growth rate; pass --any-year to do so", field="as_of")
             changes["effective_date"] = day
         if growth is not None:
             if not 0 <= growth < 0.5:
@@ -485,13 +496,14 @@ class Paybench:
                            lambda store: BenchmarkModel.load(store, chosen))
 
     def cell(self, role: str, level: str | None = None, place: str = "US", *,
-             as_of: str | dt.date | None = None, growth: float | None = None) -> BenchmarkCell:
+             as_of: str | dt.date | None = None, growth: float | None = None,
+             any_year: bool = False) -> BenchmarkCell:
         """Percentiles of annual base pay for a role (id, name or title) x level x place, with
         n, method, confidence and sources. Without a level: the one the title states, else the
         role's own (mid for individual contributors)."""
         found, lvl, _ = role_level(role, level)
         where = resolve_place(place)
-        model = self.model(self.params_for(as_of, growth))
+        model = self.model(self.params_for(as_of, growth, any_year=any_year))
         return _cell(model, found.id, lvl, where)
 
     def cells(self, role: str, place: str = "US", level: str | None = None, *,

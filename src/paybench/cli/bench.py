@@ -20,12 +20,14 @@ def bench(
     as_of: Annotated[str | None, typer.Option("--as-of", help="effective date YYYY-MM-DD")] = None,
     growth: Annotated[float | None, typer.Option("--growth", help="annual pay growth for aging "
                                                  "(default 0.03)")] = None,
+    any_year: Annotated[bool, typer.Option(
+        "--any-year", help="allow an --as-of outside the years the data covers")] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Percentiles of annual base pay for a role x level x place, with provenance."""
     with engine(db) as pb:
-        cell = pb.cell(role, level, place, as_of=as_of, growth=growth)
+        cell = pb.cell(role, level, place, as_of=as_of, growth=growth, any_year=any_year)
     if as_json:
         emit_model(cell)
         return

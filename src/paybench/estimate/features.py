@@ -235,7 +235,8 @@ def prepare(
     prep.work_mode = mode
     if year is not None:
         if not 2000 <= year <= PARAMS.effective_date.year + 1:
-            raise InputError(f"year {year} is out of range", field="year")
+            raise InputError(f"year {year} is out of range (2000-{PARAMS.effective_date.year + 1})",
+                             field="year")
         prep.on = dt.date(year, 7, 1)
     return prep
 

@@ -7,23 +7,17 @@ from __future__ import annotations
 import csv
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from paybench import Paybench
 from paybench.sources.postings import JOBSPY_COLUMNS
+from test_api import copy_store
 
 
 def _copy(src: Path, folder: Path) -> Path:
-    dst = folder / "store.duckdb"
-    shutil.copy(src, dst)
-    for suffix in (".estimator.pkl", ".estimator.json"):
-        model = src.with_name(src.name + suffix)
-        if model.exists():
-            shutil.copy(model, dst.with_name(dst.name + suffix))
-    return dst
+    return copy_store(src, folder / "store.duckdb")
 
 
 def _check(db: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -148,7 +148,6 @@ def _project(medians: Mapping[Node, float], weights: Mapping[Node, float],
     """The weighted least-squares projection of `medians` onto {x: x_high - x_low >= step for
     every rule}: a small convex quadratic programme, solved by SLSQP (scipy) from the point
     Dykstra's alternating projections reach; Dykstra's point itself if SLSQP fails."""
-    import numpy as np
     from scipy.optimize import minimize
 
     nodes = [n for n in medians if any(n in (r.low, r.high) for r in rules)]
@@ -175,8 +174,6 @@ def _dykstra(y: np.ndarray, w: np.ndarray, a: np.ndarray, step: float,
              rounds: int = 2000) -> np.ndarray:
     """Dykstra's alternating projections (Dykstra 1983) onto each rule's half-space in the
     w-weighted norm: a feasible point near the projection (the start for SLSQP)."""
-    import numpy as np
-
     x = y.copy()
     inv = 1.0 / w
     pairs = [(int(np.flatnonzero(row < 0)[0]), int(np.flatnonzero(row > 0)[0])) for row in a]

@@ -215,8 +215,14 @@ class EstimatorModel:
         calibration group): anchored on its benchmark cell when it has one
         (`paybench.estimate.anchor`), else the quantile models'. Returns the frame and each
         row's anchor (None where the models answered)."""
-        pred = self.predict(frame, priors, design)
         anchors = anchor_rows(bench, self.factors, frame)
+        pred = pd.DataFrame({"p10": np.nan, "p50": np.nan, "p90": np.nan,
+                             "calibration_group": ""}, index=frame.index)
+        rest = [i for i, anchor in enumerate(anchors) if anchor is None]
+        if rest:  # the quantile models only for the rows no cell answers
+            sub = frame.iloc[rest]
+            found = self.predict(sub, priors, None if design is None else design.iloc[rest])
+            pred.iloc[rest, :] = found[list(pred.columns)].to_numpy(dtype=object)
         back = F.age_offsets(frame)
         for i, anchor in enumerate(anchors):
             if anchor is None:

@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -371,6 +372,17 @@ def test_admin_needs_token_and_ingests_a_server_file(client: httpx.Client, tmp_p
 
 
 # --------------------------------------------------------------------------- k-anonymity
+def settled_cell(client: httpx.Client, path: str, params: dict[str, Any] | None = None,
+            timeout: float = 20.0) -> Any:
+    """GET `path` once the server has rebuilt what a write changed: the first GET answers
+    from the previous store and starts the rebuild in the background (`Health.refreshing`)."""
+    client.get(path, params=params)
+    deadline = time.monotonic() + timeout
+    while client.get("/api/v1/health").json()["refreshing"] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return client.get(path, params=params).json()["cells"][0]
+
+
 def test_k_anonymity_and_rate_limit(tmp_path: Path, reference_db: Path) -> None:
     """On a store with no survey data: 4 submissions leave their cell as it was, the 5th
     makes it a cell built from submissions; the client is then rate limited."""
@@ -389,7 +401,7 @@ def test_k_anonymity_and_rate_limit(tmp_path: Path, reference_db: Path) -> None:
                         "base": pay, "employer": f"Employer {i}"}
                 resp = c.post("/api/v1/submissions", json=body)
                 assert resp.status_code == 201 and resp.json()["status"] == "accepted", resp.text
-                cell = c.get("/api/v1/cells", params=params).json()["cells"][0]
+                cell = settled_cell(c, "/api/v1/cells", params)
                 if i < 4:
                     assert cell == empty, f"{i + 1} submissions changed the cell"
                     assert all(s["source"] != "submission" for s in cell["sources"])

@@ -202,9 +202,9 @@ def run_check(pb: Paybench, *, metros: int = 25,
     from paybench.guide import build_guide
     from paybench.guide.report import build_report
 
-    with pb.lock:
-        data = build_guide(pb.store, metros=metros, params=pb.params)
-        build_report(pb.store, data)  # the rankings as the report shows them
+    with pb.locked() as store:
+        data = build_guide(store, metros=metros, params=pb.params)
+        build_report(store, data)  # the rankings as the report shows them
     model = data.model
     assert model is not None
     places: dict[str, CellPlace] = {"US": NATIONAL, "remote": REMOTE}

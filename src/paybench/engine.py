@@ -14,14 +14,29 @@ Money is annual US dollars unless a name says otherwise.
 What the engine builds from the store (the benchmark model, the decision tools' market data,
 the guide's tables, the metro list) is kept while the store's content is unchanged, so a
 long-lived engine (the server's) answers from memory; writes through the engine are seen at
-once. The engine serializes its own use of the store connection (a lock), so one engine may
-serve many threads.
+once.
+
+Sharing the store (docs/architecture.md, "Sharing the store"): the engine holds no DuckDB
+connection between uses. Each use opens one, read-only for reads and read-write for writes,
+and closes it, so other processes (the CLI beside a running server, a second server) can use
+the same file; DuckDB admits many readers or one writer at a time, and a use that finds the
+file taken waits up to `STORE_WAIT_SECONDS`, then fails with a one-line StoreError naming the
+process. Changes made by other processes are seen through the file's size and modification
+time, then the store's content signature. With `background=True` (the server) a cached
+value whose store changed is still answered while it is rebuilt in a background thread, and
+the estimator is trained in the background (never inside a request); until a first model
+exists an estimate raises `EstimatorNotReady`. Within one process the engine serializes its
+use of the store (a lock), so one engine may serve many threads.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import logging
+import os
+import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -33,13 +48,13 @@ from pydantic import BaseModel, Field
 
 from paybench.bench import NATIONAL, PARAMS, BenchmarkCell, BenchmarkModel, CellPlace, MethodParams
 from paybench.bench.model import as_date, natural_level
-from paybench.errors import InputError, validated
+from paybench.errors import InputError, StoreError, validated
 from paybench.guide.tables import GuideRow
 from paybench.normalize.levels import IC_LEVELS, LEVEL_NAMES, LEVELS
 from paybench.normalize.places import Place
 from paybench.normalize.roles import AREAS, ML_ROLE_IDS, Role, roles
 from paybench.normalize.titles import TitleMatch
-from paybench.paths import user_file
+from paybench.paths import default_db_path, user_file
 from paybench.resolve import resolve_level, resolve_place, resolve_role, role_level
 from paybench.store import IngestResult, Store
 
@@ -60,6 +75,34 @@ if TYPE_CHECKING:
     from paybench.submissions import PendingReview, Submission, SubmissionResult
 
 T = TypeVar("T")
+_GUARD = threading.Lock()
+
+log = logging.getLogger(__name__)
+
+STORE_WAIT_SECONDS = 30.0
+"""How long a use of the store waits while another process holds it (an ingest, a training
+run writing its model), before failing with a StoreError that names the process."""
+
+SIGNATURE_TTL_SECONDS = 0.2
+"""How often the engine looks at the store file for changes made by other processes."""
+
+RETRAIN_MIN_INTERVAL_SECONDS = 600.0
+"""A server retrains a stale estimator in the background at most this often (each training
+run takes the machine's cores for tens of seconds; `POST /admin/train` starts one at once)."""
+
+
+class EstimatorNotReady(StoreError):
+    """The server has no estimator yet: one is being trained in the background."""
+
+
+class EstimatorState(BaseModel):
+    """The estimator of a server: whether one is loaded, and any training run in progress."""
+
+    state: Literal["ready", "training", "none", "failed"]
+    trained_at: str | None = Field(default=None, description="when the loaded model was trained")
+    training_since: str | None = Field(default=None, description="start of the run in progress")
+    error: str | None = Field(default=None, description="why the last run failed")
+
 
 MAX_COMPARE = 4
 """Cells side by side: one role in up to this many places, or this many roles in one place."""
@@ -227,25 +270,52 @@ class Paybench:
 
     def __init__(self, db: str | Path | None = None, *, read_only: bool = False,
                  params: MethodParams = PARAMS, load_defaults: bool = True,
-                 progress: Any = None) -> None:
-        self.store = Store(db, read_only=read_only)
+                 progress: Any = None, background: bool = False,
+                 wait_seconds: float = STORE_WAIT_SECONDS) -> None:
+        path = Path(db) if db is not None else default_db_path()
         self.params = params
+        self.background = background
+        """Serve stale cached values while rebuilding, and train the estimator in a thread."""
+        self.wait_seconds = wait_seconds
         self.lock = threading.RLock()
-        """Held while the store's connection is in use (one thread at a time)."""
+        """Held while this process uses the store (one thread at a time)."""
+        self._memory: Store | None = Store(path) if str(path) == ":memory:" else None
+        self._path = self._memory.path if self._memory is not None else path
+        self.read_only = read_only or (self._memory is None and _unwritable(path))
+        """True when the store is opened for reading only (asked, or a file this process
+        cannot write: read-only media, another user's file)."""
+        self._open: Store | None = None
+        self._open_depth = 0
         self._cache: dict[str, tuple[tuple[Any, ...], object]] = {}
         self._building: dict[str, threading.Lock] = {}
+        self._refreshing: set[str] = set()
+        self._writes = 0  # this engine's writes that must be seen at once
+        self._built_after: dict[str, int] = {}
         self._signature: tuple[Any, ...] | None = None
         self._signature_at = 0.0
+        self._stamp: tuple[int, ...] | None = None
         self._estimator: EstimatorModel | None = None
-        if load_defaults and not read_only:
+        self._estimator_stamp: tuple[int, ...] | None = None
+        self._training: threading.Thread | None = None
+        self._training_since: dt.datetime | None = None
+        self._training_error: str | None = None
+        self._trained_at = 0.0
+        if load_defaults and not self.read_only:
             from paybench.ingest import ensure_defaults
 
-            ensure_defaults(self.store, progress)
+            with self.locked(write=True) as store:
+                ensure_defaults(store, progress)
+        else:
+            with self.locked():
+                pass  # the store opens (or the error says why, now)
 
     def close(self) -> None:
-        """Close the store."""
+        """Forget what was built; close an in-memory store. (A file store holds no connection
+        between uses.)"""
         with self.lock:
-            self.store.close()
+            self._cache.clear()
+            if self._memory is not None:
+                self._memory.close()
 
     def __enter__(self) -> Paybench:
         return self
@@ -256,48 +326,156 @@ class Paybench:
     @property
     def path(self) -> Path:
         """The store's file."""
-        return self.store.path
+        return self._path
 
     @contextmanager
-    def locked(self) -> Iterator[Store]:
-        """The store, with its connection held for this thread alone."""
-        with self.lock:
-            yield self.store
+    def locked(self, write: bool = False, *, seen_at_once: bool = True) -> Iterator[Store]:
+        """The store, for this thread alone: a connection opened for this use (read-only
+        unless `write`) and closed after it; nested uses share the outer one. After a write,
+        values cached before it are rebuilt before they are answered again, unless
+        `seen_at_once` is False (then a `background` engine answers them while it rebuilds
+        them, as for another process's writes). StoreError when
+        the store is read-only and `write` is asked, or when another process holds it for
+        longer than `wait_seconds`."""
+        if not self.lock.acquire(timeout=self.wait_seconds + 5):
+            raise StoreError(f"store {self._path} is busy in this process (an ingest or a "
+                             "training run); try again when it finishes")
+        try:
+            if self._memory is not None:
+                yield self._memory
+                return
+            if write and self.read_only:
+                raise StoreError(f"store {self._path} is read-only: nothing can be written to it")
+            if self._open is not None:
+                if write and self._open.read_only:
+                    raise StoreError("internal: a write inside a read of the store")
+                self._open_depth += 1
+                try:
+                    yield self._open
+                finally:
+                    self._open_depth -= 1
+                return
+            store = Store(self._path, read_only=not write, wait_seconds=self.wait_seconds)
+            self._open, self._open_depth = store, 1
+            try:
+                yield store
+            finally:
+                self._open, self._open_depth = None, 0
+                store.close()
+                if write:
+                    self.invalidate(seen_at_once)
+        finally:
+            self.lock.release()
 
     # ------------------------------------------------------------------ caching
+    def _file_stamp(self) -> tuple[int, ...] | None:
+        """Size and modification time (ns) of the store file and its write-ahead log: a
+        cheap sign that some process may have changed the store. None for ':memory:'."""
+        if self._memory is not None:
+            return None
+        stamp: list[int] = []
+        for file in (self._path, Path(f"{self._path}.wal")):
+            try:
+                st = file.stat()
+                stamp += [st.st_size, st.st_mtime_ns]
+            except OSError:
+                stamp += [-1, -1]
+        return tuple(stamp)
+
     def signature(self) -> tuple[Any, ...]:
         """What identifies the store's content (the last ingest id and the number of ingests
-        and reviews). Re-read at most every 0.2 s; writes through this engine call
-        `invalidate`."""
+        and reviews). Looked for at most every SIGNATURE_TTL_SECONDS, and read again only when
+        the file changed; writes through this engine call `invalidate`. When the store is
+        busy (an ingest in this or another process) the last signature read stands."""
         now = time.monotonic()
-        if self._signature is None or now - self._signature_at > 0.2:
-            with self.lock:
-                row = self.store.con.execute(
-                    "SELECT (SELECT max(ingest_id) FROM ingests), (SELECT count(*) FROM ingests), "
-                    "(SELECT count(*) FROM submission_review)").fetchone()
-            self._signature, self._signature_at = tuple(row or ()), now
-        return self._signature
+        if self._signature is not None and now - self._signature_at <= SIGNATURE_TTL_SECONDS:
+            return self._signature
+        stamp = self._file_stamp()
+        if self._signature is not None and stamp is not None and stamp == self._stamp:
+            self._signature_at = now
+            return self._signature
+        if self._signature is not None:  # changed: read it if the store is free, else keep it
+            if not self.lock.acquire(blocking=False):
+                return self._signature
+            try:
+                row = self._read_signature(wait=False)
+            except StoreError:
+                return self._signature
+            finally:
+                self.lock.release()
+        else:
+            row = self._read_signature(wait=True)
+        self._signature, self._signature_at, self._stamp = row, now, stamp
+        return row
 
-    def invalidate(self) -> None:
-        """Forget the signature, so the next read sees this engine's own writes."""
+    def _read_signature(self, wait: bool) -> tuple[Any, ...]:
+        with self.lock:
+            saved = self.wait_seconds
+            self.wait_seconds = saved if wait else 0.0
+            try:
+                with self.locked() as store:
+                    row = store.con.execute(
+                        "SELECT (SELECT max(ingest_id) FROM ingests), (SELECT count(*) FROM ingests), "
+                        "(SELECT count(*) FROM submission_review)").fetchone()
+            finally:
+                self.wait_seconds = saved
+        return tuple(row or ())
+
+    def invalidate(self, seen_at_once: bool = True) -> None:
+        """Forget the signature, so the next read sees this engine's own writes (at once, or
+        with `seen_at_once` False, once rebuilt in the background)."""
         self._signature = None
+        if seen_at_once:
+            self._writes += 1
 
     def cached(self, name: str, build: Callable[[Store], T]) -> T:
-        """`build(store)` once per store signature; concurrent callers wait for one build."""
+        """`build(store)` once per store signature; concurrent callers wait for one build. With
+        `background`, a value built for an older signature is answered while a thread
+        rebuilds it."""
         sig = self.signature()
         hit = self._cache.get(name)
         if hit is not None and hit[0] == sig:
             return cast(T, hit[1])  # stored by this method for this name: a T
+        if hit is not None and self.background and self._built_after.get(name) == self._writes:
+            self._refresh_later(name, build)
+            return cast(T, hit[1])
+        return self._build(name, build)
+
+    def _build(self, name: str, build: Callable[[Store], T]) -> T:
         building = self._building.setdefault(name, threading.Lock())
         with building:
             hit = self._cache.get(name)
             sig = self.signature()
             if hit is not None and hit[0] == sig:
                 return cast(T, hit[1])
-            with self.lock:
-                value = build(self.store)
+            writes = self._writes
+            with self.locked() as store:
+                value = build(store)
             self._cache[name] = (sig, value)
+            self._built_after[name] = writes
             return value
+
+    def refreshing(self) -> int:
+        """How many cached values are being rebuilt in the background now."""
+        return len(self._refreshing)
+
+    def _refresh_later(self, name: str, build: Callable[[Store], Any]) -> None:
+        """Rebuild one cached value in a daemon thread (one thread per name at a time)."""
+        with _GUARD:
+            if name in self._refreshing:
+                return
+            self._refreshing.add(name)
+
+        def run() -> None:
+            try:
+                self._build(name, build)
+            except Exception as exc:  # the stale value stays; a later request tries again
+                log.warning("could not rebuild %s: %s", name, exc)
+            finally:
+                with _GUARD:
+                    self._refreshing.discard(name)
+
+        threading.Thread(target=run, name=f"paybench-refresh-{name}", daemon=True).start()
 
     def model_ready(self) -> bool:
         """Whether a benchmark model is loaded (possibly for an older store signature)."""
@@ -433,11 +611,11 @@ class Paybench:
             raise InputError("give a file to ingest, or the defaults", field="paths")
         results: list[IngestResult] = []
         try:
-            with self.lock:
+            with self.locked(write=True) as store:
                 if defaults:
-                    results.extend(ingest_defaults(self.store, progress))
+                    results.extend(ingest_defaults(store, progress))
                 for path in files:
-                    results.append(ingest_file(self.store, path, source, progress))
+                    results.append(ingest_file(store, path, source, progress))
         except InputError as exc:
             raise exc.with_field("paths") from None
         finally:
@@ -445,22 +623,25 @@ class Paybench:
         return results
 
     def status(self) -> StoreStatus:
-        """What the store holds, by source, its top quarantine reasons and submission counts."""
+        """What the store holds, by source, its top quarantine reasons and submission counts
+        (built once per store content)."""
+        return self.cached("status", self._status)
+
+    def _status(self, store: Store) -> StoreStatus:
         from paybench.submissions import submission_counts
 
-        with self.lock:
-            frame = self.store.status()
-            reasons = self.store.query(
-                "SELECT source, reason, count(*) AS n FROM quarantine GROUP BY 1, 2 "
-                "ORDER BY n DESC, source, reason LIMIT 10")
-            counts = submission_counts(self.store)
+        frame = store.status()
+        reasons = store.query(
+            "SELECT source, reason, count(*) AS n FROM quarantine GROUP BY 1, 2 "
+            "ORDER BY n DESC, source, reason LIMIT 10")
+        counts = submission_counts(store)
         sources = [SourceStatus(
             source=r["source"], files=int(r["files"]), rows_read=int(r["rows_read"] or 0),
             rows_kept=int(r["rows_kept"] or 0), rows_quarantined=int(r["rows_quarantined"] or 0),
             rows_skipped=int(r["rows_skipped"] or 0),
             last_ingest=None if r["last_ingest"] is None else str(r["last_ingest"])[:19])
             for r in frame.astype(object).where(frame.notna(), None).to_dict("records")]
-        return StoreStatus(store=str(self.store.path), sources=sources, submissions=counts,
+        return StoreStatus(store=str(self._path), sources=sources, submissions=counts,
                            top_quarantine_reasons=[QuarantineReason(**r) for r in
                                                    reasons.to_dict("records")])
 
@@ -554,8 +735,8 @@ class Paybench:
         from paybench.guide.report import generate
 
         effective = parse_date(as_of, "as_of")
-        with self.lock:
-            report, paths = generate(self.store, Path(out_dir), metros=metros, year=year,
+        with self.locked() as store:
+            report, paths = generate(store, Path(out_dir), metros=metros, year=year,
                                      effective=effective, roles_spec=roles,
                                      formats=tuple(f.strip().lower() for f in formats if f.strip()),
                                      params=self.params, any_year=any_year)
@@ -602,14 +783,112 @@ class Paybench:
     # ------------------------------------------------------------------ estimator
     def estimator(self, retrain: bool = False) -> EstimatorModel:
         """The store's estimator: loaded, or trained when the store has none (or a stale one),
-        once per engine; `retrain` trains it anew."""
-        from paybench.estimate.model import ensure_model
-
+        once per engine; `retrain` trains it anew. With `background` (the server) training never
+        runs in the caller: a stale model is answered while a thread retrains it (at most every
+        RETRAIN_MIN_INTERVAL_SECONDS), a model saved by another process (`paybench train`) is
+        picked up, and with no model at all EstimatorNotReady is raised while one is trained."""
+        if self.background and not retrain:
+            return self._served_estimator()
         if self._estimator is None or retrain:
             with self.lock:
                 if self._estimator is None or retrain:
-                    self._estimator = ensure_model(self.store, retrain=retrain)[0]
+                    self._estimator = self._ensure_estimator(retrain)
         return self._estimator
+
+    def _ensure_estimator(self, retrain: bool) -> EstimatorModel:
+        """Load the saved model when it fits the store, else train one. Training reads a
+        snapshot of the store (a copy taken under a read lock) so that the store stays free
+        for writers during the tens of seconds it takes; the model is saved beside the store
+        (kept in memory only when the store's directory cannot be written)."""
+        from paybench.estimate import model as trainer
+
+        if not self.read_only:  # the embedded defaults first (a write, on first use only)
+            from paybench.ingest import ensure_defaults
+
+            with self.locked(write=True) as store:
+                ensure_defaults(store)
+        model: EstimatorModel | None = None
+        with tempfile.TemporaryDirectory(prefix="paybench-train-") as tmp:
+            with self.locked() as store:
+                path = trainer.model_path(store)
+                model = None if retrain else trainer.load_model(path)
+                if model is not None and model.info.ingests == trainer.store_fingerprint(store):
+                    self._estimator_stamp = _stamp_of(path)
+                    self._trained_at = time.monotonic()
+                    return model
+                if self._memory is not None:
+                    model = trainer.train_model(store)
+                else:
+                    snapshot = Path(tmp) / self._path.name
+                    for src, dst in ((self._path, snapshot),
+                                     (Path(f"{self._path}.wal"), Path(f"{snapshot}.wal"))):
+                        if src.exists():
+                            shutil.copyfile(src, dst)
+            if self._memory is None:
+                with Store(snapshot, read_only=True) as snap:
+                    model = trainer.train_model(snap)
+                model.info.store = str(self._path)
+        assert model is not None
+        try:
+            trainer.save_model(model, path)
+            self._estimator_stamp = _stamp_of(path)
+        except OSError as exc:
+            log.warning("model not saved beside the store (%s): kept in memory", exc.strerror)
+        self._trained_at = time.monotonic()
+        return model
+
+    def _served_estimator(self) -> EstimatorModel:
+        from paybench.estimate.model import load_model, model_path, store_fingerprint
+
+        with self.locked() as store:
+            path = model_path(store)
+            stamp = _stamp_of(path)
+            if self._estimator is None or (stamp is not None and stamp != self._estimator_stamp):
+                saved = load_model(path)
+                if saved is not None:
+                    self._estimator, self._estimator_stamp = saved, stamp
+            stale = self._estimator is None or self._estimator.info.ingests != store_fingerprint(store)
+        if stale and (self._estimator is None
+                      or time.monotonic() - self._trained_at > RETRAIN_MIN_INTERVAL_SECONDS):
+            self.train_in_background()
+        if self._estimator is None:
+            raise EstimatorNotReady("the estimator is being trained for this store; try again in a "
+                                    "minute (GET /api/v1/status shows its state)")
+        return self._estimator
+
+    def train_in_background(self) -> EstimatorState:
+        """Start training the estimator in a daemon thread (unless a run is in progress); the
+        model is saved beside the store and answered from then on. Returns the state."""
+        with _GUARD:
+            if self._training is None or not self._training.is_alive():
+                self._training_since = dt.datetime.now().astimezone().replace(microsecond=0)
+                self._training_error = None
+
+                def run() -> None:
+                    try:
+                        self._estimator = self._ensure_estimator(True)
+                    except Exception as exc:  # shown in the state; the old model stays
+                        text = str(exc).strip()
+                        self._training_error = text.splitlines()[0][:200] if text else type(exc).__name__
+                        self._trained_at = time.monotonic()
+                        log.warning("training failed: %s", self._training_error)
+                    finally:
+                        self._training_since = None
+
+                self._training = threading.Thread(target=run, name="paybench-train", daemon=True)
+                self._training.start()
+        return self.estimator_state()
+
+    def estimator_state(self) -> EstimatorState:
+        """Whether an estimator is loaded, and the training run in progress, if any."""
+        since = self._training_since
+        model = self._estimator
+        state: Literal["ready", "training", "none", "failed"] = (
+            "training" if since is not None else "ready" if model is not None
+            else "failed" if self._training_error else "none")
+        return EstimatorState(
+            state=state, trained_at=None if model is None else model.info.trained_at.isoformat(),
+            training_since=None if since is None else since.isoformat(), error=self._training_error)
 
     def estimate(self, title: str, *, place: str | None = None, years_experience: float | None = None,
                  level: str | None = None, industry: str | None = None,
@@ -647,8 +926,7 @@ class Paybench:
             return [o for o in out if o is not None]
         model = self.estimator()
         bench = self.model()
-        with self.lock:
-            priors = OewsPriors.load(self.store)
+        priors = self.cached("priors", OewsPriors.load)
         found = iter(estimates_from(model, priors, prepared, bench))  # outside the store lock
         return [next(found) if o is None else o for o in out]
 
@@ -660,8 +938,8 @@ class Paybench:
         source = user_file(input_file, "input_file")
         model = self.estimator()
         try:
-            with self.lock:
-                return estimate_batch(self.store, source, Path(output_file), model=model)
+            with self.locked() as store:
+                return estimate_batch(store, source, Path(output_file), model=model)
         except InputError as exc:
             raise exc.with_field("input_file") from None
         except OSError as exc:
@@ -679,8 +957,8 @@ class Paybench:
         source = user_file(test, "test")
         model = self.estimator()
         try:
-            with self.lock:
-                return evaluate(self.store, source, model=model)
+            with self.locked() as store:
+                return evaluate(store, source, model=model)
         except InputError as exc:
             raise exc.with_field("test") from None
 
@@ -770,8 +1048,8 @@ class Paybench:
         role_id = resolve_role(role).role.id
         if place is not None:
             resolve_place(place)
-        with self.lock:
-            return skill_premiums(self.store, role_id, place, min_n=min_n)
+        with self.locked() as store:
+            return skill_premiums(store, role_id, place, min_n=min_n)
 
     # ------------------------------------------------------------------ submissions
     def submit(self, submission: Submission) -> SubmissionResult:
@@ -781,25 +1059,22 @@ class Paybench:
 
         prepared = prepare_submission(submission)
         model = self.model()
-        try:
-            with self.lock:
-                return store_submission(self.store, prepared, model)
-        finally:
-            self.invalidate()
+        with self.locked(write=True, seen_at_once=False) as store:
+            return store_submission(store, prepared, model)
 
     def submission_counts(self) -> dict[str, int]:
         """How many submissions are stored, pending review and rejected."""
         from paybench.submissions import submission_counts
 
-        with self.lock:
-            return submission_counts(self.store)
+        with self.locked() as store:
+            return submission_counts(store)
 
     def pending_reviews(self) -> list[PendingReview]:
         """Submissions held back as outliers, awaiting a decision."""
         from paybench.submissions import pending_reviews
 
-        with self.lock:
-            return pending_reviews(self.store)
+        with self.locked() as store:
+            return pending_reviews(store)
 
     def review(self, review_id: int, decision: Literal["approve", "reject"]) -> str:
         """Approve (the submission joins the data) or reject a held-back submission; the new
@@ -807,8 +1082,8 @@ class Paybench:
         from paybench.submissions import decide_review
 
         try:
-            with self.lock:
-                return decide_review(self.store, review_id, decision == "approve")
+            with self.locked(write=True) as store:
+                return decide_review(store, review_id, decision == "approve")
         except InputError as exc:
             raise exc.with_field("review_id") from None
         finally:
@@ -816,6 +1091,20 @@ class Paybench:
 
 
 # --------------------------------------------------------------------------- helpers
+def _unwritable(path: Path) -> bool:
+    """An existing store file this process cannot write (read-only media or permissions)."""
+    return path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+
+
+def _stamp_of(path: Path) -> tuple[int, ...] | None:
+    """Size and modification time (ns) of a file, None when there is none."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns)
+
+
 def _cell(model: BenchmarkModel, role_id: str, level: str, place: CellPlace) -> BenchmarkCell:
     try:
         return model.cell(role_id, level, place)

@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import os
+import re
 import sys
 import time
 from collections.abc import Iterable, Iterator
@@ -257,15 +258,19 @@ def _check_store_file(path: Path) -> None:
 class Store:
     """A paybench store in one DuckDB file (or ':memory:')."""
 
-    def __init__(self, path: Path | str | None = None, *, read_only: bool = False) -> None:
+    def __init__(self, path: Path | str | None = None, *, read_only: bool = False,
+                 wait_seconds: float = 0.0) -> None:
+        """Open (or create) the store. `read_only`: a shared read connection (many processes
+        may hold one at once, none while a writer does). `wait_seconds`: how long to wait,
+        retrying, while another process holds the file. StoreError when it cannot be opened,
+        naming the process that holds it."""
         self.path = Path(path) if path is not None else default_db_path()
+        self.read_only = read_only
         if str(self.path) != ":memory:":
             _check_store_file(self.path)
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.Error as exc:
-            raise StoreError(f"cannot open store {self.path}: {_first_line(exc)}") from None
+            if not read_only:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.con = _connect(self.path, read_only, wait_seconds)
         if not read_only:
             self._create_schema()
             self._remove_stale_stages()
@@ -413,7 +418,7 @@ class Store:
         path = self._stage_path()
         for leftover in (path, Path(f"{path}.wal")) if path else ():
             leftover.unlink(missing_ok=True)
-        target = "':memory:'" if path is None else f"'{path}'"
+        target = "':memory:'" if path is None else "'" + str(path).replace("'", "''") + "'"
         self.con.execute(f"ATTACH {target} AS pb_stage")
         for table, columns in TABLES.items():
             if table != "ingests":
@@ -564,6 +569,35 @@ class IngestWriter:
                   file=sys.stderr, flush=True)
             while True:  # stall so a test can kill the process mid-transaction
                 time.sleep(1)
+
+
+LOCK_RETRY_SECONDS = 0.05
+"""First pause between attempts to open a store another process holds (doubling to 1 s)."""
+
+
+def _connect(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection to the store, retried while another process holds its lock."""
+    deadline = time.monotonic() + wait_seconds
+    pause = LOCK_RETRY_SECONDS
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.Error as exc:
+            text = _first_line(exc)
+            held = "lock" in text.lower() and "conflicting" in text.lower()
+            if held and time.monotonic() + pause < deadline:
+                time.sleep(pause)
+                pause = min(pause * 2, 1.0)
+                continue
+            if held:
+                pid = re.search(r"\(PID (\d+)\)", str(exc))
+                who = f"process {pid.group(1)}" if pid else "another process"
+                waited = f" (waited {wait_seconds:g} s)" if wait_seconds else ""
+                raise StoreError(f"store {path} is in use by {who}, which is writing to it{waited}; "
+                                 "try again when it finishes") from None
+            if "read-only" in text.lower() and not read_only:
+                raise StoreError(f"cannot write store {path}: read-only file system") from None
+            raise StoreError(f"cannot open store {path}: {text}") from None
 
 
 def _first_line(exc: BaseException) -> str:

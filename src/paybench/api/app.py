@@ -8,6 +8,7 @@ scripts from a CDN and this server serves nothing from outside.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import AsyncIterator
@@ -86,8 +87,12 @@ def create_app(db_path: Path | str | None = None, settings: Settings | None = No
 
 
 def _warm(server: ServerState) -> None:
+    from paybench.engine import EstimatorNotReady
+
     try:
         server.engine.model()
+        with contextlib.suppress(EstimatorNotReady):  # no model: training starts in the background
+            server.engine.estimator()
         from paybench import charts  # the first SVG render starts the Vega engine (~2 s)
 
         charts.to_svg(charts.range_chart([{"label": "warm-up", "p25": 1, "p50": 2, "p75": 3}]))

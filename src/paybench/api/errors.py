@@ -89,7 +89,14 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StoreError)
     async def _store_error(_: Request, exc: StoreError) -> JSONResponse:
+        from paybench.engine import EstimatorNotReady
+
         log.error("store error: %s", exc)
+        if isinstance(exc, EstimatorNotReady):
+            return error_response(503, str(exc), headers={"Retry-After": "30"})
+        if "in use by" in str(exc) or "is busy" in str(exc):
+            return error_response(503, "the store is busy (an ingest or a training run); try again "
+                                  "shortly", headers={"Retry-After": "5"})
         return error_response(503, "the store is not available")
 
     @app.exception_handler(PaybenchError)

@@ -33,6 +33,8 @@ class Health(BaseModel):
     status: Literal["ok"]
     version: str
     model_loaded: bool
+    refreshing: int = Field(default=0, description="values being rebuilt in the background after "
+                            "the store changed (answered from the previous store meanwhile)")
     uptime_seconds: float
 
 
@@ -103,7 +105,8 @@ class ReviewOut(BaseModel):
 
 
 class TrainOut(BaseModel):
-    """What re-training the estimator did."""
+    """The estimator's state after asking for a training run (`paybench.engine.EstimatorState`:
+    status 'training' while it runs)."""
 
     status: str
     detail: dict[str, Any]

@@ -1,6 +1,7 @@
-"""What one server process holds: its settings and the engine over its store (`Paybench`,
-opened once, read-write), which keeps what it builds from the store (the benchmark model,
-the guide, the market data, the metro list) until the store's content changes."""
+"""What one server process holds: its settings and the engine over its store (`Paybench` in
+server mode: it holds no connection between uses, so the CLI and other processes share the
+store), which keeps what it builds from the store (the benchmark model, the guide, the
+market data, the metro list) and rebuilds it in the background when the store changes."""
 
 from __future__ import annotations
 
@@ -35,8 +36,10 @@ class ServerState:
 
     @classmethod
     def open(cls, settings: Settings) -> ServerState:
-        """Open the store read-write, loading the embedded defaults on first use."""
-        return cls(settings=settings, engine=Paybench(settings.db_path))
+        """The engine over the store (the embedded defaults loaded on first use), in its
+        server mode: no connection held between uses, stale values answered while they are
+        rebuilt, training in the background (`Paybench`, `background=True`)."""
+        return cls(settings=settings, engine=Paybench(settings.db_path, background=True))
 
     def close(self) -> None:
         """Close the store."""

@@ -50,8 +50,10 @@ def review_decide(request: Request, review_id: Annotated[int, Path(ge=1, le=2**6
     return ReviewOut(review_id=review_id, status=status)
 
 
-@router.post("/train", response_model=TrainOut)
+@router.post("/train", response_model=TrainOut, status_code=202)
 def train(request: Request) -> TrainOut:
-    """Re-train the pay estimator on the store as it is now."""
-    info = engine(request).train()
-    return TrainOut(status="trained", detail=info.model_dump(mode="json"))
+    """Start re-training the pay estimator on the store as it is now, in the background (it
+    takes tens of seconds; a run in progress is not started twice). Estimates are answered
+    by the current model meanwhile; `GET /status` shows the run's state."""
+    found = engine(request).train_in_background()
+    return TrainOut(status=found.state, detail=found.model_dump(mode="json"))

@@ -22,7 +22,7 @@ def health(request: Request) -> Health:
     """The process answers; says whether the benchmark model is loaded."""
     st = state(request)
     return Health(status="ok", version=__version__, model_loaded=st.engine.model_ready(),
-                  uptime_seconds=round(time.time() - st.started_at, 3))
+                  refreshing=st.engine.refreshing(), uptime_seconds=round(time.time() - st.started_at, 3))
 
 
 @router.get("/status", response_model=StoreContents, tags=["meta"])

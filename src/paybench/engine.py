@@ -134,6 +134,9 @@ class StoreContents(BaseModel):
 
     sources: list[SourceStatus]
     submissions: dict[str, int] = Field(description="stored, pending_review, rejected")
+    estimator: EstimatorState | None = Field(
+        default=None, description="the server's estimator: loaded, or being trained (never inside "
+        "a request)")
 
 
 class StoreStatus(StoreContents):
@@ -292,6 +295,7 @@ class Paybench:
         self._writes = 0  # this engine's writes that must be seen at once
         self._built_after: dict[str, int] = {}
         self._signature: tuple[Any, ...] | None = None
+        self._signature_stale = True
         self._signature_at = 0.0
         self._stamp: tuple[int, ...] | None = None
         self._estimator: EstimatorModel | None = None
@@ -301,13 +305,20 @@ class Paybench:
         self._training_error: str | None = None
         self._trained_at = 0.0
         if load_defaults and not self.read_only:
-            from paybench.ingest import ensure_defaults
-
-            with self.locked(write=True) as store:
-                ensure_defaults(store, progress)
+            self._ensure_defaults(progress)
         else:
             with self.locked():
                 pass  # the store opens (or the error says why, now)
+
+    def _ensure_defaults(self, progress: Any = None) -> None:
+        """Load the embedded defaults when the store lacks them (a write only then)."""
+        from paybench.ingest import ensure_defaults
+
+        with self.locked() as store:
+            present = store.has_source("oews") and store.has_source("published")
+        if not present:
+            with self.locked(write=True) as store:
+                ensure_defaults(store, progress)
 
     def close(self) -> None:
         """Forget what was built; close an in-memory store. (A file store holds no connection
@@ -388,10 +399,11 @@ class Paybench:
         the file changed; writes through this engine call `invalidate`. When the store is
         busy (an ingest in this or another process) the last signature read stands."""
         now = time.monotonic()
-        if self._signature is not None and now - self._signature_at <= SIGNATURE_TTL_SECONDS:
+        fresh = not self._signature_stale
+        if self._signature is not None and fresh and now - self._signature_at <= SIGNATURE_TTL_SECONDS:
             return self._signature
         stamp = self._file_stamp()
-        if self._signature is not None and stamp is not None and stamp == self._stamp:
+        if self._signature is not None and fresh and stamp is not None and stamp == self._stamp:
             self._signature_at = now
             return self._signature
         if self._signature is not None:  # changed: read it if the store is free, else keep it
@@ -406,6 +418,7 @@ class Paybench:
         else:
             row = self._read_signature(wait=True)
         self._signature, self._signature_at, self._stamp = row, now, stamp
+        self._signature_stale = False
         return row
 
     def _read_signature(self, wait: bool) -> tuple[Any, ...]:
@@ -424,7 +437,7 @@ class Paybench:
     def invalidate(self, seen_at_once: bool = True) -> None:
         """Forget the signature, so the next read sees this engine's own writes (at once, or
         with `seen_at_once` False, once rebuilt in the background)."""
-        self._signature = None
+        self._signature_stale = True
         if seen_at_once:
             self._writes += 1
 
@@ -802,11 +815,8 @@ class Paybench:
         (kept in memory only when the store's directory cannot be written)."""
         from paybench.estimate import model as trainer
 
-        if not self.read_only:  # the embedded defaults first (a write, on first use only)
-            from paybench.ingest import ensure_defaults
-
-            with self.locked(write=True) as store:
-                ensure_defaults(store)
+        if not self.read_only:
+            self._ensure_defaults()
         model: EstimatorModel | None = None
         with tempfile.TemporaryDirectory(prefix="paybench-train-") as tmp:
             with self.locked() as store:

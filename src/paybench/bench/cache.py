@@ -9,6 +9,7 @@ these rebuilds the model; a damaged or foreign file is rebuilt too.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -76,4 +77,5 @@ def write_cached(path: Path, key: tuple[Any, ...], value: object) -> None:
             pickle.dump((key, value), handle, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(path)
     except OSError:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # on a read-only file system there is nothing to remove
+            tmp.unlink(missing_ok=True)

@@ -30,7 +30,8 @@ def status(request: Request) -> StoreContents:
     """What the store holds, by source, and submission counts (the store's file and the
     quarantined rows' reasons, which `paybench status` shows, are for its operator)."""
     found = engine(request).status()
-    return StoreContents(sources=found.sources, submissions=found.submissions)
+    return StoreContents(sources=found.sources, submissions=found.submissions,
+                         estimator=engine(request).estimator_state())
 
 
 @router.get("/roles", response_model=RoleList, tags=["taxonomy"])

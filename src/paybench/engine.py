@@ -306,9 +306,9 @@ class Paybench:
         self._trained_at = 0.0
         if load_defaults and not self.read_only:
             self._ensure_defaults(progress)
-        else:
-            with self.locked():
-                pass  # the store opens (or the error says why, now)
+        else:  # the store opens (or the error says why, now); a new one is created
+            with self.locked(write=not self.read_only and not self._path.exists()):
+                pass
 
     def _ensure_defaults(self, progress: Any = None) -> None:
         """Load the embedded defaults when the store lacks them (a write only then)."""

@@ -54,14 +54,15 @@ def copy_store(src: Path, dst: Path) -> Path:
     return dst
 
 
-def start_server(db: Path, log: Path, **env: str) -> Server:
-    """Start `paybench serve` on `db` and wait until its model is loaded."""
+def start_server(db: Path, log: Path, *args: str, **env: str) -> Server:
+    """Start `paybench serve` on `db` (more options in `args`) and wait until its model is
+    loaded."""
     port = free_port()
     environ = {**os.environ, "PAYBENCH_ADMIN_TOKEN": TOKEN, **env}
     handle = log.open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "paybench", "serve", "--db", str(db), "--port", str(port),
-         "--log-level", "warning"],
+         "--log-level", "warning", *args],
         stdout=handle, stderr=subprocess.STDOUT, env=environ)
     server = Server(url=f"http://127.0.0.1:{port}", db=db, proc=proc, log=log)
     deadline = time.monotonic() + 120
@@ -88,10 +89,11 @@ def stop_server(server: Server) -> None:
 
 
 @contextlib.contextmanager
-def served(store: Path, folder: Path, name: str, **env: str) -> Iterator[Server]:
-    """`paybench serve` over a copy of `store` (model included) at folder/name.duckdb, its
-    log at folder/server.log; stopped on exit."""
-    srv = start_server(copy_store(store, folder / f"{name}.duckdb"), folder / "server.log", **env)
+def served(store: Path, folder: Path, name: str, *args: str, **env: str) -> Iterator[Server]:
+    """`paybench serve` over a copy of `store` (model included) at folder/name.duckdb, with
+    more options in `args`, its log at folder/server.log; stopped on exit."""
+    srv = start_server(copy_store(store, folder / f"{name}.duckdb"), folder / "server.log",
+                       *args, **env)
     try:
         yield srv
     finally:
@@ -334,12 +336,17 @@ def test_outlier_is_held_for_review_then_approved(client: httpx.Client) -> None:
                              json={"decision": "approve"}, headers=auth), 404, "review_id")
 
 
-def test_duplicate_submission_counts_once(client: httpx.Client) -> None:
+def test_repeated_submission_is_answered_alike(client: httpx.Client) -> None:
+    """A repeat is answered like a new submission (another random id), so the answer never
+    says the figure was sent before; it counts once (tests/test_privacy.py)."""
     body = {**GOOD, "place": "Tucson, AZ", "base": 171717}
     first = client.post("/api/v1/submissions", json=body)
     assert first.status_code == 201 and first.json()["status"] == "accepted"
     again = client.post("/api/v1/submissions", json=body)
-    assert again.status_code == 200 and again.json()["status"] == "duplicate"
+    assert again.status_code == 201 and again.json()["status"] == "accepted"
+    assert {k: v for k, v in again.json().items() if k != "id"} == \
+        {k: v for k, v in first.json().items() if k != "id"}
+    assert again.json()["id"] != first.json()["id"]
 
 
 # --------------------------------------------------------------------------- admin
@@ -384,12 +391,13 @@ def settled_cell(client: httpx.Client, path: str, params: dict[str, Any] | None 
 
 
 def test_k_anonymity_and_rate_limit(tmp_path: Path, reference_db: Path) -> None:
-    """On a store with no survey data: 4 submissions leave their cell as it was, the 5th
-    makes it a cell built from submissions; the client is then rate limited."""
+    """On a store with no survey data: submissions from 4 clients leave their cell as it was,
+    the 5th client's makes it a cell built from submissions; a client is then rate limited.
+    The server trusts this test as its proxy, so X-Forwarded-For names each client."""
     db = tmp_path / "kanon.duckdb"
     shutil.copy(reference_db, db)
-    srv = start_server(db, tmp_path / "kanon.log", PAYBENCH_SUBMISSION_BURST="6",
-                       PAYBENCH_SUBMISSIONS_PER_MINUTE="0.01")
+    srv = start_server(db, tmp_path / "kanon.log", "--forwarded-allow-ips", "127.0.0.1",
+                       PAYBENCH_SUBMISSION_BURST="6", PAYBENCH_SUBMISSIONS_PER_MINUTE="0.01")
     try:
         with srv.client() as c:
             params = {"role": "data-scientist", "level": "mid", "place": "Raleigh, NC"}
@@ -399,7 +407,8 @@ def test_k_anonymity_and_rate_limit(tmp_path: Path, reference_db: Path) -> None:
             for i, pay in enumerate(pays):
                 body = {"title": "Data Scientist", "level": "mid", "place": "Raleigh, NC",
                         "base": pay, "employer": f"Employer {i}"}
-                resp = c.post("/api/v1/submissions", json=body)
+                resp = c.post("/api/v1/submissions", json=body,
+                              headers={"X-Forwarded-For": f"198.51.100.{i + 1}"})
                 assert resp.status_code == 201 and resp.json()["status"] == "accepted", resp.text
                 cell = settled_cell(c, "/api/v1/cells", params)
                 if i < 4:
@@ -409,10 +418,12 @@ def test_k_anonymity_and_rate_limit(tmp_path: Path, reference_db: Path) -> None:
             assert {"source": "submission", "kind": "submitted", "n": 5,
                     "detail": "in this cell"} in cell["sources"]
             assert c.get("/api/v1/submissions").json()["stored"] == 5
-            # burst of 6: one more is allowed, then 429 with Retry-After
-            ok = c.post("/api/v1/submissions", json={**GOOD, "base": 190000})
-            assert ok.status_code == 201
-            limited = c.post("/api/v1/submissions", json={**GOOD, "base": 191000})
+            # burst of 6: a client has 6, then 429 with Retry-After
+            one = {"X-Forwarded-For": "198.51.100.1"}
+            for pay in range(190000, 195000, 1000):
+                ok = c.post("/api/v1/submissions", json={**GOOD, "base": pay}, headers=one)
+                assert ok.status_code == 201
+            limited = c.post("/api/v1/submissions", json={**GOOD, "base": 196000}, headers=one)
             assert_error(limited, 429)
             assert int(limited.headers["retry-after"]) >= 1
             # other endpoints are not limited

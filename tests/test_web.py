@@ -49,10 +49,19 @@ def open_page(browser: object, web: Server, width: int = 1280, height: int = 900
     outside: list[str] = []
     page.on("request", lambda req: outside.append(req.url)
             if not req.url.startswith(web.url) and not req.url.startswith("data:") else None)
+    # every Content-Security-Policy violation the page causes, read by `csp_violations`
+    page.add_init_script("window.__csp = []; document.addEventListener('securitypolicyviolation',"
+                         " (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
     page.goto(f"{web.url}/")
     page.wait_for_selector("body[data-ready=true]")
     page.outside_requests = outside
     return page
+
+
+def csp_violations(page: object) -> list[str]:
+    """What the page's Content-Security-Policy blocked so far."""
+    found: list[str] = page.evaluate("window.__csp")  # type: ignore[attr-defined]
+    return found
 
 
 def search(page: object, typed: str, place: str) -> None:
@@ -91,6 +100,7 @@ def test_search_shows_chart_and_provenance(browser: object, web: Server, shots: 
     assert "Motion Recruitment" in page.text_content("#search-published")
     page.screenshot(path=str(shots / "search_desktop.png"), full_page=True)
     assert page.outside_requests == []
+    assert csp_violations(page) == []
 
 
 def test_search_with_level_from_typeahead(browser: object, web: Server) -> None:
@@ -152,7 +162,10 @@ def test_compare_metros(browser: object, web: Server, shots: Path) -> None:
     items.nth(0).fill("Data Scientist")
     items.nth(1).fill("machine-learning-engineer")
     page.click("#compare-form button")
-    page.wait_for_function("document.querySelectorAll('#compare-cells tbody tr').length == 2")
+    # a locator wait, not wait_for_function: that evaluates a string, which the CSP forbids
+    from playwright.sync_api import expect
+
+    expect(page.locator("#compare-cells tbody tr")).to_have_count(2, timeout=30_000)
     assert "Data Scientist" in page.text_content("#compare-cells")
 
 
@@ -171,6 +184,7 @@ def test_phone_screen_does_not_overflow(browser: object, web: Server, shots: Pat
     page.screenshot(path=str(shots / "phone.png"), full_page=True)
     page.locator("#benchmarks").screenshot(path=str(shots / "phone_ranges.png"))
     assert page.outside_requests == []
+    assert csp_violations(page) == []
 
 
 def fill_offer(page: object, index: int, values: dict[str, str]) -> None:
@@ -221,3 +235,15 @@ def test_decide_offers_and_contract(browser: object, web: Server, shots: Path, w
     width_now = page.evaluate("document.documentElement.scrollWidth")
     assert width_now <= width, f"page is {width_now}px wide on a {width}px screen"
     assert page.outside_requests == []
+    assert csp_violations(page) == []
+
+
+def test_page_runs_under_its_content_security_policy(browser: object, web: Server) -> None:
+    """The page, its script, styles and charts work under the server's CSP (issue 14): the
+    search draws its chart and the estimate its bars, and nothing is blocked."""
+    page = open_page(browser, web)
+    response = page.request.get(f"{web.url}/")  # type: ignore[attr-defined]
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    search(page, "data engin", "Austin, TX")
+    assert page.locator("#search-chart svg").count() >= 1  # type: ignore[attr-defined]
+    assert csp_violations(page) == []

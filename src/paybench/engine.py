@@ -1062,15 +1062,17 @@ class Paybench:
             return skill_premiums(store, role_id, place, min_n=min_n)
 
     # ------------------------------------------------------------------ submissions
-    def submit(self, submission: Submission) -> SubmissionResult:
+    def submit(self, submission: Submission, *, client: str | None = None) -> SubmissionResult:
         """Store one person's pay (validated, normalized; an outlier against its cell is held
-        for review). InputError naming the field at fault."""
+        for review). `client`: the sender's network address, from which a keyed pseudonym
+        tells distinct contributors apart (docs/privacy.md); None (in-process use) counts as
+        one local contributor. InputError naming the field at fault."""
         from paybench.submissions import prepare_submission, store_submission
 
         prepared = prepare_submission(submission)
         model = self.model()
         with self.locked(write=True, seen_at_once=False) as store:
-            return store_submission(store, prepared, model)
+            return store_submission(store, prepared, model, client=client)
 
     def submission_counts(self) -> dict[str, int]:
         """How many submissions are stored, pending review and rejected."""

@@ -7,8 +7,22 @@ level, place -> metro, money -> annual USD) and stored as `Observation(kind='sub
 source='submission')`, one per pay component, in an ingest of its own (so it keeps
 provenance: an ingest id, a content hash, a timestamp).
 
-What is stored: the fields above, normalized, and nothing else: no IP address, no name, no
-contact. Identical submissions (same content, same day) count once.
+What is stored: the fields above, normalized, and a contributor key; no IP address, no
+name, no contact. The contributor key is the first 128 bits of HMAC-SHA256, under a secret
+kept beside the store (`<store>.submission-key`, 32 random bytes, mode 0600), of the
+client's network address (an IPv4 address, or the /64 network of an IPv6 one, since one
+IPv6 host holds a whole /64); submissions through the Python API or the CLI have the address
+"local". It links one address's submissions to each other (that is its purpose: a client
+counts once towards `paybench.bench.PARAMS.submission_min`), and to nothing else without the
+secret; whoever holds both the store and the secret can test a guessed address (docs/privacy.md).
+
+A submission's `dedup_key` is `<contributor key>.<submission key>`, the submission key the
+first 128 bits of HMAC-SHA256 (same secret) of the contributor key, the content and the day:
+no unsalted hash of a salary is stored or returned. The same content from the same client
+on the same day has the same dedup_key, so every computation counts it once; it is still
+stored and answered like any other submission, so the answer never tells a client that
+someone (e.g. a colleague behind the same address) already sent that figure. The id
+returned is random (64 bits from `secrets`), never derived from the content.
 
 Outliers are held back in `submission_review` (status 'pending') and stay out of
 `observations`, so no benchmark uses them until an admin approves them. A submission is an
@@ -18,17 +32,24 @@ outlier when its annual base pay (USD) is
 * more than 4 robust standard deviations from the cell's median in log pay, the standard
   deviation read off the cell's P10-P90 span: sigma = (ln P90 - ln P10) / (2 x 1.2816).
 
-k-anonymity is enforced where cells are computed (`paybench.bench.PARAMS.submission_min`): a cell
-with submissions among its data is only published from 5 of them up.
+k-anonymity and coarsening are enforced where cells are computed (`paybench.bench.disclosure`):
+a cell's submissions count only from 5 distinct contributors up, each at the midpoint of its
+$25,000 bin.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
+import ipaddress
 import json
 import math
+import os
+import secrets
+import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -52,7 +73,16 @@ OUTLIER_Z = 4.0
 median is held back for review."""
 _Z90 = 1.2815515655446004
 
-SubmissionStatus = Literal["accepted", "held_for_review", "duplicate"]
+SubmissionStatus = Literal["accepted", "held_for_review"]
+LOCAL_CLIENT = "local"
+"""The network address of submissions made in-process (Python API, CLI)."""
+SECRET_BYTES = 32
+"""Length of the server's submission secret (bytes; 256 bits, HMAC-SHA256's block-safe size)."""
+KEY_HEX = 32
+"""Hex digits kept of an HMAC-SHA256 (128 bits: no collision among any realistic number of
+clients or submissions)."""
+_memory_secret = secrets.token_bytes(SECRET_BYTES)  # a store in memory: this process only
+_secret_lock = threading.Lock()
 
 
 class Submission(BaseModel):
@@ -90,13 +120,15 @@ class PreparedSubmission:
     level_basis: str
     place: CellPlace
     base_annual_usd: float
-    content_sha256: str
+    content: str
+    """The canonical content (JSON, with the day): keyed by `submission_key`, never stored."""
 
 
 class SubmissionResult(BaseModel):
-    """What happened to a submission: accepted (stored), held for review (an outlier, not
-    used until approved) or a duplicate of one already received (counted once). The API
-    returns it as it is."""
+    """What happened to a submission: accepted (stored) or held for review (an outlier, not
+    used until approved). The same content sent again by the same client the same day gets
+    the same answer (with another random id) and is counted once. The API returns it as
+    it is."""
 
     status: SubmissionStatus
     id: str
@@ -150,7 +182,7 @@ def prepare_submission(sub: Submission, on: dt.date | None = None) -> PreparedSu
     employer = " ".join(sub.employer.split()) if sub.employer else None
     content = json.dumps({**sub.model_dump(), "employer": employer, "on": on.isoformat()},
                          sort_keys=True)
-    sha = hashlib.sha256(content.encode()).hexdigest()
+    sha = ""  # keyed by the store's secret when it is stored (store_submission)
     observations = []
     for field_name, component, amount in amounts:
         # bonus and equity are yearly sums: never annualized from an hourly base's period
@@ -173,7 +205,66 @@ def prepare_submission(sub: Submission, on: dt.date | None = None) -> PreparedSu
     return PreparedSubmission(
         observations=observations, role=role.id, role_name=role.name, level=level,
         level_basis=level_basis, place=cplace, base_annual_usd=observations[0].annual_usd,
-        content_sha256=sha)
+        content=content)
+
+
+def secret_path(store: Store) -> Path | None:
+    """Where a store's submission secret is kept: beside the store file (none in memory)."""
+    if str(store.path) == ":memory:":
+        return None
+    return store.path.with_name(store.path.name + ".submission-key")
+
+
+def store_secret(store: Store) -> bytes:
+    """The store's submission secret (created on first use, readable by its owner only)."""
+    path = secret_path(store)
+    if path is None:
+        return _memory_secret
+    with _secret_lock:
+        try:
+            return bytes.fromhex(path.read_text().strip())
+        except FileNotFoundError:
+            pass
+        value = secrets.token_bytes(SECRET_BYTES)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it first
+            return bytes.fromhex(path.read_text().strip())
+        with os.fdopen(fd, "w") as handle:
+            handle.write(value.hex() + "\n")
+        return value
+
+
+def client_network(address: str | None) -> str:
+    """What identifies a client: an IPv4 address, an IPv6 address's /64 network, or the text
+    given when it is not an address (LOCAL_CLIENT for in-process submissions)."""
+    if not address:
+        return LOCAL_CLIENT
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def _mac(secret: bytes, *parts: str) -> str:
+    message = "\0".join(parts).encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:KEY_HEX]
+
+
+def contributor_key(secret: bytes, client: str | None) -> str:
+    """A client's contributor key: HMAC-SHA256 (128 bits kept) of its network
+    (`client_network`) under the store's secret."""
+    return _mac(secret, "contributor", client_network(client))
+
+
+def submission_key(secret: bytes, contributor: str, content: str) -> str:
+    """A submission's dedup_key: `<contributor>.<HMAC of contributor and content>`."""
+    return f"{contributor}.{_mac(secret, 'submission', contributor, content)}"
 
 
 def outlier_reason(prepared: PreparedSubmission, model: BenchmarkModel) -> str | None:
@@ -198,36 +289,41 @@ def outlier_reason(prepared: PreparedSubmission, model: BenchmarkModel) -> str |
 
 
 def store_submission(store: Store, prepared: PreparedSubmission,
-                     model: BenchmarkModel | None = None) -> SubmissionResult:
-    """Store a prepared submission: into `observations` as its own ingest, or, when it is an
-    outlier against `model`'s cell, into `submission_review` (pending). The caller holds
-    whatever lock guards the store's connection."""
+                     model: BenchmarkModel | None = None, *,
+                     client: str | None = None) -> SubmissionResult:
+    """Store a prepared submission from `client` (its network address; None: in-process):
+    into `observations` as its own ingest, or, when it is an outlier against `model`'s cell,
+    into `submission_review` (pending). A repeat (same client, content and day) is stored
+    and answered the same way and counted once (same dedup_key). The caller holds whatever
+    lock guards the store's connection."""
+    secret = store_secret(store)
+    dedup = submission_key(secret, contributor_key(secret, client), prepared.content)
+    observations = [o.model_copy(update={
+        "dedup_key": dedup,
+        "provenance": o.provenance.model_copy(update={"file_sha256": dedup})})
+        for o in prepared.observations]
+    receipt = secrets.token_hex(16)
     result = SubmissionResult(
-        status="accepted", id=prepared.content_sha256[:16], role=prepared.role,
+        status="accepted", id=receipt[:16], role=prepared.role,
         role_name=prepared.role_name, level=prepared.level, place=prepared.place,
         base_annual_usd=round(prepared.base_annual_usd, 2))
-    if store.find_ingest(SOURCE_ID, prepared.content_sha256) is not None or store.scalar(
-        "SELECT count(*) FROM submission_review WHERE record LIKE ?",
-        [f'%"dedup_key": "{prepared.content_sha256}"%'],
-    ):
-        result.status = "duplicate"
-        return result
     reason = outlier_reason(prepared, model) if model is not None else None
     if reason is not None:
         review_id = int(store.scalar("SELECT coalesce(max(review_id), 0) + 1 FROM submission_review"))
-        record = json.dumps([o.model_dump(mode="json") for o in prepared.observations])
+        record = json.dumps([o.model_dump(mode="json") for o in observations])
         store.con.execute(
             "INSERT INTO submission_review VALUES (?, ?, 'pending', ?, ?, NULL)",
             [review_id, dt.datetime.now(), reason, record])
-        result.status, result.reason, result.id = "held_for_review", reason, f"review-{review_id}"
+        result.status, result.reason = "held_for_review", reason
         return result
-    _write_observations(store, prepared.observations, prepared.content_sha256)
+    _write_observations(store, observations, f"{dedup}#{receipt}")
     return result
 
 
-def _write_observations(store: Store, observations: list[Observation], sha: str) -> int:
+def _write_observations(store: Store, observations: list[Observation], receipt: str) -> int:
+    """One ingest per submission received (`receipt` unique; its rows keep their dedup_key)."""
     size = len(json.dumps([o.model_dump(mode="json") for o in observations]))
-    with store.ingest_transaction(SOURCE_ID, "api:submission", sha, size, staged=False) as writer:
+    with store.ingest_transaction(SOURCE_ID, "api:submission", receipt, size, staged=False) as writer:
         for obs in observations:
             writer.rows_read += 1
             writer.add(obs)
@@ -275,9 +371,8 @@ def decide_review(store: Store, review_id: int, approve: bool) -> str:
     status = "approved" if approve else "rejected"
     if approve:
         observations = [Observation.model_validate(r) for r in json.loads(row[0])]
-        sha = observations[0].dedup_key
-        if store.find_ingest(SOURCE_ID, sha) is None:
-            _write_observations(store, observations, sha)
+        _write_observations(store, observations,
+                            f"{observations[0].dedup_key}#review-{review_id}")
     store.con.execute(
         "UPDATE submission_review SET status = ?, decided_at = ? WHERE review_id = ?",
         [status, dt.datetime.now(), review_id])
@@ -285,9 +380,11 @@ def decide_review(store: Store, review_id: int, approve: bool) -> str:
 
 
 def submission_counts(store: Store) -> dict[str, int]:
-    """How many submissions are stored, and how many wait for review (no personal data)."""
+    """How many submissions were stored (each one received, repeats too: a count that moved
+    only for new content would tell a client its figure had been sent before), and how
+    many wait for review or were rejected (no personal data)."""
     stored = store.scalar(
-        "SELECT count(DISTINCT dedup_key) FROM observations WHERE source = ?", [SOURCE_ID]) or 0
+        "SELECT count(*) FROM ingests WHERE source = ?", [SOURCE_ID]) or 0
     pending = store.scalar(
         "SELECT count(*) FROM submission_review WHERE status = 'pending'") or 0
     rejected = store.scalar(

@@ -22,16 +22,25 @@ from fastapi.staticfiles import StaticFiles
 
 from paybench import __version__
 from paybench.api.errors import install_error_handlers
-from paybench.api.ratelimit import BodySizeLimit, TokenBucket
+from paybench.api.ratelimit import BodySizeLimit, BodyTimeout, SecurityHeaders, TokenBucket
 from paybench.api.state import ServerState, Settings
 
 API_PREFIX = "/api/v1"
 ADMIN_TOKEN_ENV = "PAYBENCH_ADMIN_TOKEN"
 
 
+class _App(FastAPI):
+    """FastAPI with `SecurityHeaders` outside every other layer, so the headers are on every
+    response, the 500s of Starlette's outermost error middleware included."""
+
+    def build_middleware_stack(self) -> Any:
+        return SecurityHeaders(super().build_middleware_stack())
+
+
 def settings_from_env(db_path: Path | str | None = None, **overrides: Any) -> Settings:
     """Settings from the environment: PAYBENCH_ADMIN_TOKEN, PAYBENCH_SUBMISSION_BURST and
-    PAYBENCH_SUBMISSIONS_PER_MINUTE (per client IP); keyword arguments win."""
+    PAYBENCH_SUBMISSIONS_PER_MINUTE (per client: an IPv4 address or an IPv6 /64); keyword
+    arguments win."""
     values: dict[str, Any] = {"db_path": Path(db_path) if db_path is not None else None,
                               "admin_token": os.environ.get(ADMIN_TOKEN_ENV) or None}
     for env, name in (("PAYBENCH_SUBMISSION_BURST", "submission_burst"),
@@ -54,7 +63,7 @@ def create_app(db_path: Path | str | None = None, settings: Settings | None = No
         yield
         server.close()
 
-    app = FastAPI(
+    app = _App(
         title="paybench API",
         version=__version__,
         description=(
@@ -83,6 +92,7 @@ def create_app(db_path: Path | str | None = None, settings: Settings | None = No
     app.add_middleware(
         BodySizeLimit, default_bytes=settings.max_body_bytes,
         by_path={f"{API_PREFIX}/estimate/batch": settings.max_batch_body_bytes})
+    app.add_middleware(BodyTimeout, seconds=settings.body_timeout_seconds)
     return app
 
 

@@ -1,11 +1,17 @@
-"""Per-client rate limiting (token buckets) and request body size limits.
+"""Per-client rate limiting (token buckets), request size and time limits, and the security
+headers of every response.
 
-A client is its IP address as the socket reports it: forwarded-for headers are not
-trusted, since anyone can set them. Buckets live in memory in the one server process.
+A client is its network address (`client_key`: an IPv4 address, or an IPv6 /64) as the
+ASGI scope reports it. `paybench serve` trusts no forwarded headers by default
+(`--forwarded-allow-ips` names the proxies whose X-Forwarded-For it believes, and then
+uvicorn puts the address that proxy saw in the scope), so a client cannot choose its own
+address by sending X-Forwarded-For. Buckets live in memory in the one server process.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import math
 import threading
@@ -19,6 +25,22 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+def client_address(scope: Scope) -> str | None:
+    """The client's address as the server saw it (after a trusted proxy's X-Forwarded-For,
+    when `paybench serve --forwarded-allow-ips` trusts one); None when unknown."""
+    client = scope.get("client")
+    return str(client[0]) if client else None
+
+
+def client_key(address: str | None) -> str:
+    """What a rate limit counts as one client: the IPv4 address, or the /64 network of an
+    IPv6 address (one host usually holds a whole /64, so per-address buckets would let it
+    rotate addresses)."""
+    from paybench.submissions import client_network
+
+    return client_network(address)
 
 
 @dataclass
@@ -128,9 +150,146 @@ class BodySizeLimit:
                 await _send_json(send, 413, f"request body over {limit:,} bytes")
 
 
-async def _send_json(send: Send, status: int, message: str) -> None:
+async def _send_json(send: Send, status: int, message: str, *, close: bool = False) -> None:
     body = json.dumps({"error": {"status": status, "message": message, "field": None}}).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode())]})
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    if close:
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (b"content-security-policy",
+     b"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+     b"connect-src 'self'; font-src 'self'; manifest-src 'self'; form-action 'self'; "
+     b"base-uri 'none'; frame-ancestors 'none'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+)
+"""Headers on every HTTP response. The page loads only its own /static script and styles
+and calls only /api/v1 (same origin); charts are inline SVG without style attributes."""
+
+
+class SecurityHeaders:
+    """ASGI middleware: add `SECURITY_HEADERS` to every HTTP response (a header the app set
+    itself is left as it is)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers.extend(h for h in SECURITY_HEADERS if h[0] not in present)
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+class BodyTimeout:
+    """ASGI middleware: a request's body must arrive within `seconds` of its headers (a slow
+    body holds a connection and a worker thread). Past the deadline the client gets a JSON
+    408 with `Connection: close` and the application sees a disconnect."""
+
+    def __init__(self, app: ASGIApp, seconds: float) -> None:
+        self.app = app
+        self.seconds = seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.seconds
+        started = False
+        timed_out = False
+        body_done = False
+
+        async def timed_receive() -> Message:
+            nonlocal timed_out, body_done, started
+            if timed_out:
+                return {"type": "http.disconnect"}
+            if body_done:  # the body is in: waiting now is for a disconnect, unbounded
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(), max(0.0, deadline - loop.time()))
+            except TimeoutError:
+                timed_out = True
+                if not started:
+                    started = True
+                    await _send_json(send, 408, f"request body not received within {self.seconds:g} s",
+                                     close=True)
+                return {"type": "http.disconnect"}
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                body_done = True
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if timed_out:
+                return
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        await self.app(scope, timed_receive, tracking_send)
+
+
+def header_timeout_protocol(seconds: float) -> type[asyncio.Protocol]:
+    """uvicorn's h11 HTTP protocol with a limit on how long a client may take to send a
+    request's line and headers: `seconds` from the connection's opening, or from the first
+    byte of a later request on a kept-alive connection (idle time between requests is
+    uvicorn's `timeout_keep_alive`). Past it the connection is closed (slowloris)."""
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class HeaderTimeoutH11Protocol(H11Protocol):
+        _header_timer: asyncio.TimerHandle | None = None
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._arm()
+
+        def data_received(self, data: bytes) -> None:
+            super().data_received(data)
+            waiting = self.cycle is None or self.cycle.response_complete
+            if not waiting:
+                self._disarm()
+            elif self._header_timer is None and not self.transport.is_closing():
+                self._arm()
+
+        def on_response_complete(self) -> None:
+            self._disarm()  # the keep-alive timer takes over until the next byte
+            super().on_response_complete()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._disarm()
+            super().connection_lost(exc)
+
+        def _arm(self) -> None:
+            self._disarm()
+            self._header_timer = self.loop.call_later(seconds, self._expired)
+
+        def _disarm(self) -> None:
+            if self._header_timer is not None:
+                self._header_timer.cancel()
+                self._header_timer = None
+
+        def _expired(self) -> None:
+            self._header_timer = None
+            if (self.cycle is None or self.cycle.response_complete) and not self.transport.is_closing():
+                with contextlib.suppress(h11.LocalProtocolError):
+                    self.conn.send(h11.ConnectionClosed())
+                self.transport.close()
+
+    return HeaderTimeoutH11Protocol

@@ -24,6 +24,9 @@ class Settings:
     max_batch_body_bytes: int = 1024 * 1024
     batch_max_rows: int = 1000
     warm: bool = True
+    # --- added for issue 14 (server hardening; privacy14 branch) ---
+    body_timeout_seconds: float = 30.0
+    """A request's body must arrive within this many seconds of its headers (else 408)."""
 
 
 @dataclass

@@ -5,7 +5,8 @@ Usable observations: full-time (or unstated) base pay, of a kind in `MethodParam
 (or a narrower set a caller asks for), with positive annual USD, dated before
 `observed_before` when that is set, counted once per `dedup_key`
 (a hash of the raw row: about half of the ai-jobs.net survey repeats another row exactly);
-each row keeps the largest weight of its copies.
+each row keeps the largest weight of its copies. A submission's pay is its bin's midpoint
+(`paybench.bench.disclosure`: no computation sees a submitted figure itself).
 
 Aging: pay observed on day d is carried to the effective date E at growth g as
 log(pay) + (E - d) / days_per_year x log(1 + g), in log annual USD.
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from paybench.bench.disclosure import coarsened
 from paybench.bench.params import PARAMS, MethodParams
 from paybench.store import Store
 
@@ -54,6 +56,7 @@ def usable_observations(
     )
     if params.observed_before is not None:
         t = t.filter(t.observed_on < params.observed_before)
+    t = coarsened(t, params)  # a submission counts at its bin's midpoint, never its own value
     return t.group_by("dedup_key").aggregate(
         **{c: t[c].arbitrary() for c in columns}, weight=t.weight.max())
 

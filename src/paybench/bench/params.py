@@ -79,8 +79,13 @@ class MethodParams:
     """Cells need this many observations to inform level offsets, spreads, shrinkage and
     observed (remote, country) differentials."""
     submission_min: int = 5
-    """Submissions count in a cell only when it holds at least this many (k-anonymity;
-    Radford's and LinkedIn Salary's cohort minimums are of this order)."""
+    """Submissions count in a cell only when they come from at least this many distinct
+    contributors (k-anonymity; Radford's and LinkedIn Salary's cohort minimums are of this
+    order; `paybench.bench.disclosure`)."""
+    submission_bin_usd: float = 25_000.0
+    """Every submission enters every computation at the midpoint of its bin of this width
+    (annual USD), so no published figure narrows one below this width: more than twice the
+    $10,000 to protect (issue 14; `paybench.bench.disclosure`, docs/privacy.md)."""
     differential_employment_k: float = 2000.0
     """A place differential from the role's own occupations is trusted as E / (E + this),
     E their local OEWS employment (jobs); the rest comes from the occupation group's."""

@@ -5,8 +5,9 @@ Per role x level x scope x key: n, total weight, mean and standard deviation of 
 and weighted quantiles P10..P90 interpolated linearly between mid-rank cumulative weights
 ((cumulative weight - weight / 2) / total weight). Scopes are the nation (US rows), each
 metro and state (US rows), remote work in the US, and each country.
-k-anonymity: a group's submissions count only when it holds at least
-`MethodParams.submission_min` of them; otherwise they are left out (other rows stay).
+k-anonymity: a group's submissions count only when they come from at least
+`MethodParams.submission_min` distinct contributors; otherwise they are left out (other rows
+stay). The rule lives in `paybench.bench.disclosure`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from paybench.bench.disclosure import counted_submissions
 from paybench.bench.observations import aged_log_pay, usable_observations
 from paybench.bench.params import PARAMS, PERCENTILES, MethodParams
 
@@ -56,9 +58,7 @@ def cell_summary(t: ir.Table, keys: Sequence[str] = CELL_KEYS,
     import ibis
 
     whole = ibis.window(group_by=list(keys))
-    is_sub = (t.kind == "submitted").cast("int64")
-    t = t.mutate(n_sub_group=is_sub.sum().over(whole))
-    t = t.filter((t.kind != "submitted") | (t.n_sub_group >= params.submission_min))
+    t = counted_submissions(t, keys, params)
     order = ibis.window(group_by=list(keys), order_by=t.log_pay)
     t = t.mutate(cw=t.weight.cumsum().over(order), tw=t.weight.sum().over(whole))
     t = t.mutate(frac=(t.cw - 0.5 * t.weight) / t.tw)
@@ -104,5 +104,5 @@ def evidence_counts(backend: Any, params: MethodParams = PARAMS) -> pd.DataFrame
     import ibis
 
     keys = [*CELL_KEYS, "source", "kind"]
-    parts = scoped(cell_observations(backend, params))
+    parts = [counted_submissions(p, CELL_KEYS, params) for p in scoped(cell_observations(backend, params))]
     return ibis.union(*[p.group_by(keys).aggregate(n=p.count()) for p in parts]).execute()

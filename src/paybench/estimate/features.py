@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from paybench.bench import PARAMS, natural_level
+from paybench.bench.disclosure import publishable
 from paybench.bench.observations import USABLE_COLUMNS, age_log, usable_frame
 from paybench.bench.oews import OewsPriors
 from paybench.bench.scopes import state_area_key
@@ -289,9 +290,15 @@ def prepare_row(row: dict[str, str], layout: str) -> Prepared:
 def load_observations(store: Store) -> pd.DataFrame:
     """The method's usable observations (`paybench.bench.observations`) that carry a title, one
     row per dedup_key in dedup_key order, with their skills as a tuple; a row without a level
-    takes the one its years of experience give. Pay in annual USD."""
+    takes the one its years of experience give. Pay in annual USD.
+
+    Submissions obey the benchmark's publication rule (`paybench.bench.disclosure`): each
+    is at its bin's midpoint, and one is used only when its own cell holds submissions from
+    at least `PARAMS.submission_min` distinct contributors, so the model cannot learn (and
+    an estimate cannot reveal) what a cell could not publish."""
     columns = [c for c in USABLE_COLUMNS if c != "employer"]
     frame = usable_frame(store, columns=columns, with_title=True)
+    frame = frame[publishable(frame)].reset_index(drop=True)
     skills = store.query("SELECT DISTINCT dedup_key, skill FROM observation_skills")
     if not skills.empty:
         grouped = skills.groupby("dedup_key")["skill"].apply(lambda s: tuple(sorted(s)))

@@ -13,6 +13,9 @@ from paybench.api.errors import ApiError
 from paybench.api.models import Health, LevelList, MetroList, RoleList
 from paybench.engine import Paybench, RoleInfo, StoreContents
 from paybench.errors import InputError
+from paybench.sources.submission import SOURCE
+
+SUBMISSION_SOURCE = SOURCE.id
 
 router = APIRouter(responses=ERRORS)
 
@@ -28,9 +31,14 @@ def health(request: Request) -> Health:
 @router.get("/status", response_model=StoreContents, tags=["meta"])
 def status(request: Request) -> StoreContents:
     """What the store holds, by source, and submission counts (the store's file and the
-    quarantined rows' reasons, which `paybench status` shows, are for its operator)."""
+    quarantined rows' reasons, which `paybench status` shows, are for its operator).
+
+    Submissions are only counted (`submissions`): they are not listed among the sources,
+    whose rows would give the time of the latest one (to the second, so who sent it) and,
+    read before and after one, how many pay components it had."""
     found = engine(request).status()
-    return StoreContents(sources=found.sources, submissions=found.submissions,
+    sources = [s for s in found.sources if s.source != SUBMISSION_SOURCE]
+    return StoreContents(sources=sources, submissions=found.submissions,
                          estimator=engine(request).estimator_state())
 
 

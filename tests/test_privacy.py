@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from test_api import Server, assert_error, served
+from test_api import Server, assert_error, served, settled_cell
 
 PROXY = ("--forwarded-allow-ips", "127.0.0.1")
 ATTACK = {"title": "Staff Data Engineer", "place": "Omaha, NE"}
@@ -38,7 +38,8 @@ def submit(c: httpx.Client, pay: float, address: str, **fields: Any) -> httpx.Re
 
 
 def cell(c: httpx.Client, params: dict[str, str] = CELL) -> dict[str, Any]:
-    found: dict[str, Any] = c.get("/api/v1/cells", params=params).json()["cells"][0]
+    """The cell once the server has rebuilt it after the latest submission."""
+    found: dict[str, Any] = settled_cell(c, "/api/v1/cells", params)
     return found
 
 
@@ -200,7 +201,9 @@ def test_status_shows_no_submission_time(proxied: Server) -> None:
     with proxied.client() as c:
         assert submit(c, 120_000, "192.0.2.60").status_code == 201
         status = c.get("/api/v1/status").json()
-    assert set(status) == {"sources", "submissions"}
+    assert set(status) == {"sources", "submissions", "estimator"}
+    # the estimator's state does not move with a submission (it is not retrained for one)
+    assert set(status["estimator"]) == {"state", "trained_at", "training_since", "error"}
     assert "submission" not in {s["source"] for s in status["sources"]}
     assert set(status["submissions"]) == {"stored", "pending_review", "rejected"}
     assert all(isinstance(v, int) for v in status["submissions"].values())

@@ -857,7 +857,8 @@ class Paybench:
                 saved = load_model(path)
                 if saved is not None:
                     self._estimator, self._estimator_stamp = saved, stamp
-            stale = self._estimator is None or self._estimator.info.ingests != store_fingerprint(store)
+            stale = self._estimator is None or (_without_submissions(self._estimator.info.ingests)
+                                                != _without_submissions(store_fingerprint(store)))
         if stale and (self._estimator is None
                       or time.monotonic() - self._trained_at > RETRAIN_MIN_INTERVAL_SECONDS):
             self.train_in_background()
@@ -1103,6 +1104,12 @@ class Paybench:
 
 
 # --------------------------------------------------------------------------- helpers
+def _without_submissions(ingests: list[Any]) -> list[Any]:
+    """A store's ingests but the submissions': a server does not retrain for a submission
+    (so when it trains says nothing about when someone submitted; docs/privacy.md)."""
+    return [i for i in ingests if i.source != "submission"]
+
+
 def _unwritable(path: Path) -> bool:
     """An existing store file this process cannot write (read-only media or permissions)."""
     return path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))

@@ -80,3 +80,18 @@ def test_disk_full_is_one_line(tmp_path: Path) -> None:
                               stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
     assert proc.returncode == 1
     assert proc.stderr.strip() == "error: disk full"
+
+
+def test_admin_ingest_never_echoes_a_file_and_names_a_bad_cell(server: Server, tmp_path: Path) -> None:
+    from test_api import TOKEN
+    from test_reading_limits import xlsx_with
+
+    secret = tmp_path / "shadow"
+    secret.write_text("root:$6$SECRETHASH:19000:0:99999:7:::\n", encoding="utf-8")
+    bomb = xlsx_with(tmp_path, "bomb.xlsx", b"</row>",
+                     b'<c r="ZZZZZZZZZZ1" t="inlineStr"><is><t>x</t></is></c></row>')
+    with server.client(headers={"Authorization": f"Bearer {TOKEN}"}) as client:
+        shadow = assert_error(client.post("/api/v1/admin/ingest", json={"path": str(secret)}), 422)
+        cell = assert_error(client.post("/api/v1/admin/ingest", json={"path": str(bomb)}), 422, "path")
+    assert "SECRET" not in shadow and "root" not in shadow
+    assert "bomb.xlsx: cell 'ZZZZZZZZZZ1' lies beyond column XFD" in cell

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import IO, Any, cast
 from xml.etree import ElementTree
 
-from paybench.errors import InputError
+from paybench.errors import InputError, echo
 
 MAX_LINE_CHARS = 1 << 20
 """Characters one physical line of a text file may have (1,048,576). A longer line is
@@ -53,9 +53,6 @@ MAX_JSON_ARRAY_BYTES = 64 << 20
 """Bytes of a file holding one JSON array (64 MiB), which is parsed whole; larger files
 are read as JSON Lines (one object a line), which streams."""
 
-MAX_ECHO_CHARS = 60
-"""Characters of a user's value quoted back in an error message."""
-
 csv.field_size_limit(MAX_RECORD_CHARS + 1)
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -65,12 +62,6 @@ _BINARY_MAGIC = {b"PK\x03\x04": "a zip archive", b"\x1f\x8b": "a gzip file", b"%
                  b"\xfd7zXZ": "an xz file", b"BZh": "a bzip2 file", b"\x7fELF": "a program",
                  b"\xd0\xcf\x11\xe0": "an old Office (xls/doc) file", b"SQLite format": "a database",
                  b"\x89PNG": "an image", b"\xff\xd8\xff": "an image", b"GIF8": "an image"}
-
-
-def echo(value: object, limit: int = MAX_ECHO_CHARS) -> str:
-    """A user's value as quoted in an error message: repr, cut to `limit` characters."""
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # --------------------------------------------------------------------------- encoding

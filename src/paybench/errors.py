@@ -3,12 +3,37 @@ with a non-zero exit, the HTTP API as a 4xx JSON error naming the field at fault
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:  # pydantic is imported where it is used: `paybench --help` stays fast
     from pydantic import BaseModel, ValidationError
 
 M = TypeVar("M", bound="BaseModel")
+
+
+MAX_ECHO_CHARS = 60
+"""Characters of a user's value quoted back in an error message (a 1 MB --role is not
+printed whole)."""
+
+
+def echo(value: object, limit: int = MAX_ECHO_CHARS) -> str:
+    """A user's value as quoted in an error message: its repr, cut to `limit` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_LONG_QUOTED = re.compile(rf"'[^'\n]{{{MAX_ECHO_CHARS},}}'|\"[^\"\n]{{{MAX_ECHO_CHARS},}}\"")
+
+
+def shorten_quoted(message: str) -> str:
+    """A message with every quoted value longer than MAX_ECHO_CHARS cut to that length: the
+    one home of the rule, so a value quoted with a plain `!r` anywhere is cut too."""
+    def cut(found: re.Match[str]) -> str:
+        text = found.group(0)
+        return text[: MAX_ECHO_CHARS - 2] + "…" + text[-1]
+
+    return _LONG_QUOTED.sub(cut, message) if len(message) > MAX_ECHO_CHARS else message
 
 
 class PaybenchError(Exception):
@@ -19,6 +44,7 @@ class PaybenchError(Exception):
     message. Messages name inputs by their field, never by a CLI flag."""
 
     def __init__(self, message: str, field: str | None = None) -> None:
+        message = shorten_quoted(message)
         super().__init__(message)
         self.message = message
         self.field = field

@@ -48,9 +48,11 @@ def detect_source(path: Path) -> str:
         if module.sniff(header):
             return source_id
     known = ", ".join(sorted(sources))
+    # the header is described, never printed: the file may be anything (an /etc/shadow)
+    columns = f"{len(header)} column{'s' if len(header) != 1 else ''}"
     raise InputError(
-        f"{path.name}: cannot tell the format from its columns ({', '.join(header[:6])}...); "
-        f"name its source ({known})", field="source"
+        f"{path.name}: cannot tell the format: its first line ({columns}) is not the header row "
+        f"of a known layout; name its source ({known})", field="source"
     )
 
 

@@ -9,9 +9,23 @@ An adapter yields `Observation` (one person's or one posting's pay) or `Statisti
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+
+def reject_bool(value: Any) -> Any:
+    """A number field's first check: JSON `true`/`false` is not a number (pydantic would
+    otherwise read it as 1 or 0)."""
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not true or false")
+    return value
+
+
+Number = Annotated[float, BeforeValidator(reject_bool)]
+"""A float field of a request: numbers (and numeric text, as a CSV gives), never a boolean."""
+Count = Annotated[int, BeforeValidator(reject_bool)]
+"""An int field of a request: never a boolean."""
 
 Level = Literal[
     "entry", "mid", "senior", "staff", "principal", "manager", "director", "executive"

@@ -35,10 +35,13 @@ def main() -> None:
     except Exception as exc:  # usage errors (click's, vendored by Typer) and anything unexpected
         code = getattr(exc, "exit_code", None)
         if hasattr(exc, "format_message") and isinstance(code, int):
-            message = exc.format_message()
+            message = usage_message(exc)
             if message:  # none when the help was shown for a bare `paybench`
                 err.print(f"error: {message}", markup=False, highlight=False)
             sys.exit(code)
+        if disk_full(exc):
+            err.print(f"error: disk full{_where(exc)}", markup=False, highlight=False)
+            sys.exit(1)
         if os.environ.get("PAYBENCH_DEBUG"):
             raise
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
@@ -46,3 +49,33 @@ def main() -> None:
         sys.exit(2)
     if isinstance(code, int) and code:
         sys.exit(code)
+
+
+def usage_message(exc: Exception) -> str:
+    """A usage error's one line; a misspelled option says which one was meant (click lists
+    every option starting alike; difflib finds the near misses too)."""
+    import difflib
+
+    message = str(exc.format_message())  # type: ignore[attr-defined]
+    name, known = getattr(exc, "option_name", None), getattr(exc, "possibilities", None)
+    if name and type(exc).__name__ == "NoSuchOption":
+        ctx = getattr(exc, "ctx", None)
+        options = [o for p in (ctx.command.params if ctx is not None else []) for o in p.opts
+                   if o.startswith("--")] or list(known or [])
+        close = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
+        message = f"no such option {name}" + (f"; did you mean {close[0]}?" if close else "")
+    return message.splitlines()[0] if message else message
+
+
+def disk_full(exc: BaseException) -> bool:
+    """True for a write that failed for want of space (an OSError ENOSPC, or DuckDB's own
+    I/O error saying so)."""
+    import errno
+
+    return (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or \
+        "No space left on device" in str(exc)
+
+
+def _where(exc: BaseException) -> str:
+    name = getattr(exc, "filename", None)
+    return f" (writing {name})" if name else ""

@@ -10,6 +10,7 @@ engine's, so an `InputError` naming a field is printed against the option that f
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
 import os
@@ -61,8 +62,8 @@ def command(name: str | None = None) -> Callable[[F], F]:
             except PaybenchError as exc:
                 raise CliError(describe(exc)) from None
             except OSError as exc:  # a file the user named: unreadable, a directory, ...
-                if exc.filename is None:
-                    raise
+                if exc.filename is None or exc.errno == errno.ENOSPC:
+                    raise  # a full disk is said as such by main
                 raise CliError(f"{exc.filename}: {exc.strerror or exc}") from None
 
         app.command(name)(run)

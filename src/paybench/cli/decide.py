@@ -271,7 +271,9 @@ def roster(
     employees: Annotated[Path, typer.Option("--file", help="CSV: id,title,level,place,base")],
     percentile: Annotated[float, typer.Option("--percentile", help="band midpoint percentile")] = 50.0,
     spread: Annotated[float, typer.Option("--spread", help="band range spread %")] = 40.0,
-    output: Annotated[Path | None, typer.Option("--output", help="write per-person rows as CSV")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", help="write per-person rows as CSV (missing folders are created, as for --db)",
+    )] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -281,6 +283,7 @@ def roster(
     with engine(db) as pb:
         report = pb.roster(employees, percentile=percentile, spread=spread)
     if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(roster_csv(report), encoding="utf-8")
     if as_json:
         emit_model(report)

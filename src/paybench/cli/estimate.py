@@ -24,7 +24,9 @@ def estimate(
     skills: Annotated[str | None, typer.Option("--skills", help="comma-separated")] = None,
     year: Annotated[int | None, typer.Option("--year", help="estimate for this year")] = None,
     input_file: Annotated[Path | None, typer.Option("--input", help="CSV of rows to estimate")] = None,
-    output_file: Annotated[Path | None, typer.Option("--output", help="CSV to write (with --input)")] = None,
+    output_file: Annotated[Path | None, typer.Option(
+        "--output", help="CSV to write (with --input); missing folders are created, as for --db",
+    )] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from paybench.decide.market import Market, cell_summary, value_at_percentile
+from paybench.decide.market import Market, cell_summary, check_percentile, value_at_percentile
 from paybench.errors import InputError
 from paybench.normalize.levels import IC_LEVELS
 from paybench.resolve import resolve_level, resolve_place, resolve_role
@@ -99,8 +99,7 @@ def build_bands(
     role = resolve_role(role).role.id
     resolve_place(place)
     check_spread(spread_pct)
-    if not 0 < percentile < 100:
-        raise InputError(f"percentile {percentile:g} must be between 0 and 100", field="percentile")
+    check_percentile(percentile)
     if not 0 <= min_progression_pct <= 100:
         raise InputError(f"minimum progression {min_progression_pct:g}% must be between 0 and 100",
                          field="min_progression")

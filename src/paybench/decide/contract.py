@@ -39,6 +39,7 @@ from pydantic import BaseModel, Field, model_validator
 from paybench.decide.market import Market, PublishedFigure
 from paybench.errors import InputError, MoneyError
 from paybench.normalize.money import HOURS_PER_YEAR
+from paybench.records import Number
 from paybench.resolve import resolve_level, resolve_place, resolve_role
 
 W2_EQUIVALENT_LEVELS = ("mid", "senior")
@@ -47,13 +48,13 @@ W2_EQUIVALENT_LEVELS = ("mid", "senior")
 class ContractAssumptions(BaseModel):
     """The assumptions of a contract-salary conversion (see the module docstring)."""
 
-    standard_hours_per_year: float = Field(default=float(HOURS_PER_YEAR), description="hours")
-    hours_per_day: float = 8.0
-    paid_time_off_days: float = Field(default=25.0, description="vacation + holidays, days")
-    bench_share: float = Field(default=0.10, description="unbilled share of working time, 0-1")
-    benefits_load: float = Field(default=0.25, description="employer-paid benefits / salary")
-    employer_payroll_tax: float = Field(default=0.0765, description="employer FICA / salary")
-    billable_hours_per_year: float | None = Field(
+    standard_hours_per_year: Number = Field(default=float(HOURS_PER_YEAR), description="hours")
+    hours_per_day: Number = 8.0
+    paid_time_off_days: Number = Field(default=25.0, description="vacation + holidays, days")
+    bench_share: Number = Field(default=0.10, description="unbilled share of working time, 0-1")
+    benefits_load: Number = Field(default=0.25, description="employer-paid benefits / salary")
+    employer_payroll_tax: Number = Field(default=0.0765, description="employer FICA / salary")
+    billable_hours_per_year: Number | None = Field(
         default=None, description="override the computed billable hours")
 
     @model_validator(mode="after")

@@ -83,10 +83,24 @@ def _fmt_tail(pct: float) -> str:
     return str(round(pct))
 
 
+PERCENTILE_MIN = 1.0
+"""Lowest percentile a band, roster or posting range may ask for: beyond P1 and P99 the
+normal tail extrapolated from P10/P90 says nothing (and P5e-324 is P0)."""
+PERCENTILE_MAX = 99.0
+"""Highest percentile a band, roster or posting range may ask for."""
+
+
+def check_percentile(percentile: float, field: str = "percentile") -> float:
+    """`percentile` when it lies within PERCENTILE_MIN..PERCENTILE_MAX; else InputError."""
+    if not PERCENTILE_MIN <= percentile <= PERCENTILE_MAX:
+        raise InputError(f"percentile {percentile:g} must be between {PERCENTILE_MIN:g} and "
+                         f"{PERCENTILE_MAX:g}", field=field)
+    return percentile
+
+
 def value_at_percentile(cell: BenchmarkCell | dict[str, float], percentile: float) -> float:
-    """The annual USD value at `percentile` (strictly between 0 and 100) of a cell."""
-    if not 0 < percentile < 100:
-        raise InputError(f"percentile {percentile} must be between 0 and 100 (exclusive)")
+    """The annual USD value at `percentile` (PERCENTILE_MIN to PERCENTILE_MAX) of a cell."""
+    check_percentile(percentile)
     knots = _knots(cell)
     if percentile < 10:
         z = _NORMAL.inv_cdf(percentile / 100)

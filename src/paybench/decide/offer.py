@@ -49,8 +49,9 @@ from pydantic import (
 
 from paybench.bench import BenchmarkCell
 from paybench.decide.market import Market, MarketPosition, PublishedFigure, cell_summary, percentile_of
-from paybench.errors import InputError, PaybenchError, input_error
+from paybench.errors import InputError, PaybenchError, echo, input_error
 from paybench.paths import user_file
+from paybench.records import Count, Number
 from paybench.resolve import resolve_place, role_level
 
 HORIZON_YEARS = 4
@@ -71,10 +72,15 @@ def parse_vesting(value: Any) -> list[float]:
         try:
             return [float(p.strip().rstrip("%")) for p in parts]
         except ValueError:
-            raise ValueError(f"vesting schedule {value!r} is not numbers like 25/25/25/25") from None
+            raise ValueError(f"vesting schedule {echo(value)} is not numbers like 25/25/25/25") from None
     if isinstance(value, list | tuple):
-        return [float(v) for v in value]
-    raise ValueError(f"vesting schedule {value!r} is not a list of percentages")
+        if not all(isinstance(v, int | float | str) and not isinstance(v, bool) for v in value):
+            raise ValueError("vesting schedule must be a list of numbers (percent per year)")
+        try:
+            return [float(v) for v in value]
+        except ValueError:
+            raise ValueError(f"vesting schedule {echo(list(value))} is not numbers") from None
+    raise ValueError(f"vesting schedule {echo(value)} is not a list of percentages")
 
 
 def _check_schedule(name: str, schedule: list[float]) -> list[float]:
@@ -102,24 +108,24 @@ class Offer(BaseModel):
 
     label: str | None = Field(default=None, max_length=120,
                               description="a name for the offer, e.g. the employer")
-    base: float = Field(le=MAX_PAY, description="annual base salary, USD")
-    bonus_pct: float = Field(default=0.0, le=200, description="target bonus, percent of base (at "
+    base: Number = Field(le=MAX_PAY, description="annual base salary, USD")
+    bonus_pct: Number = Field(default=0.0, le=200, description="target bonus, percent of base (at "
                              "most 200)")
-    sign_on: float = Field(default=0.0, le=MAX_PAY, description="sign-on bonus paid in year 1, USD")
-    equity_value: float | None = Field(default=None, le=MAX_GRANT, description="initial grant value, USD")
-    equity_shares: float | None = Field(default=None, le=MAX_GRANT, description="initial grant in shares")
-    share_price: float | None = Field(default=None, le=1_000_000,
+    sign_on: Number = Field(default=0.0, le=MAX_PAY, description="sign-on bonus paid in year 1, USD")
+    equity_value: Number | None = Field(default=None, le=MAX_GRANT, description="initial grant value, USD")
+    equity_shares: Number | None = Field(default=None, le=MAX_GRANT, description="initial grant in shares")
+    share_price: Number | None = Field(default=None, le=1_000_000,
                                       description="USD per share, with equity_shares")
     vesting: list[float] = Field(default_factory=lambda: [25.0, 25.0, 25.0, 25.0],
                                  description="percent vesting in each year ('25/25/25/25' or a "
                                              "list); sums to 100")
-    cliff_months: int = Field(default=12, ge=0, le=120, description="months before anything vests")
-    refresher_value: float = Field(default=0.0, le=MAX_GRANT,
+    cliff_months: Count = Field(default=12, ge=0, le=120, description="months before anything vests")
+    refresher_value: Number = Field(default=0.0, le=MAX_GRANT,
                                    description="annual refresher grant value, USD")
     refresher_vesting: list[float] = Field(default_factory=lambda: [25.0, 25.0, 25.0, 25.0])
-    refresher_start_year: int = Field(default=2, le=100,
+    refresher_start_year: Count = Field(default=2, le=100,
                                       description="year of the first refresher grant")
-    annual_raise_pct: float = Field(default=0.0, le=50, description="assumed yearly base raise, percent")
+    annual_raise_pct: Number = Field(default=0.0, le=50, description="assumed yearly base raise, percent")
     start_date: dt.date | None = Field(default=None, description="start date, 1900-2200")
     role: str | None = Field(default=None, max_length=200, description="role id or job title; or give title")
     title: str | None = Field(default=None, max_length=200,

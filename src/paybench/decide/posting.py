@@ -28,6 +28,7 @@ from paybench.bench import BenchmarkCell
 from paybench.decide.market import (
     Market,
     cell_summary,
+    check_percentile,
     value_at_percentile,
 )
 from paybench.errors import InputError
@@ -163,9 +164,11 @@ def posting_range(
                              field="band_min")
         basis = f"the band given: ${low:,.0f}-${high:,.0f}"
     else:
-        if not 0 < low_pct < high_pct < 100:
-            raise InputError(f"percentiles {low_pct:g}-{high_pct:g} must satisfy 0 < low < high < 100",
-                             field="high_pct" if 0 < low_pct < 100 else "low_pct")
+        check_percentile(low_pct, "low_pct")
+        check_percentile(high_pct, "high_pct")
+        if not low_pct < high_pct:
+            raise InputError(f"percentiles {low_pct:g}-{high_pct:g} must satisfy low < high",
+                             field="high_pct")
         low, high = value_at_percentile(cell, low_pct), value_at_percentile(cell, high_pct)
         low, high = round(low, -2), round(high, -2)
         basis = f"market P{low_pct:g}-P{high_pct:g} of {cell.role_name}, {level}, {cell.place.label}"

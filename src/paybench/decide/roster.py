@@ -23,9 +23,10 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from paybench.decide.bands import band_limits, check_spread
-from paybench.decide.market import Market, percentile_of, value_at_percentile
+from paybench.decide.market import Market, check_percentile, percentile_of, value_at_percentile
 from paybench.errors import InputError, PaybenchError, validated
 from paybench.normalize.money import parse_amount
+from paybench.records import Number
 from paybench.resolve import resolve_place, role_level
 from paybench.sources.tabular import iter_rows
 
@@ -40,7 +41,7 @@ class Employee(BaseModel):
     id: str = Field(min_length=1, max_length=100)
     title: str = Field(default="", max_length=200)
     place: str = Field(min_length=1, max_length=200)
-    base: float = Field(ge=1000, le=100_000_000, description="annual USD")
+    base: Number = Field(ge=1000, le=100_000_000, description="annual USD")
     level: str | None = Field(default=None, max_length=40)
     role: str | None = Field(default=None, max_length=200,
                              description="role id, name or title, overriding the title")
@@ -194,8 +195,7 @@ def check_roster(
     role is its `role` (id, name or title), else its title; its level is its `level`, else
     the one its title states (`paybench.resolve.role_level`)."""
     check_spread(spread_pct)
-    if not 0 < percentile < 100:
-        raise InputError(f"percentile {percentile:g} must be between 0 and 100", field="percentile")
+    check_percentile(percentile)
     rows: list[RosterRow] = []
     bad = list(rejected or [])
     for number, emp in employees:

@@ -35,13 +35,15 @@ class EstimateRequest(BaseModel):
     place: str | None = Field(default=None, max_length=200,
                               description="city, metro, ZIP, state, country or 'remote'")
     level: str | None = Field(default=None, max_length=40, description="entry, mid, senior, ...")
-    years_experience: float | None = Field(default=None, ge=0, le=60,
-                                           description="years of professional experience")
+    years_experience: float | None = Field(default=None, ge=0, le=60, strict=True,
+                                           description="years of professional experience (a "
+                                           "number: true/false and text are refused)")
     industry: str | None = Field(default=None, max_length=100)
     company_size: str | None = Field(default=None, max_length=40, description="S, M or L")
     remote: str | None = Field(default=None, max_length=40, description="remote, hybrid or onsite")
     skills: list[str] = Field(default_factory=list, max_length=50)
-    year: int | None = Field(default=None, ge=2000, le=2100, description="the year to estimate for")
+    year: int | None = Field(default=None, ge=2000, le=2100, strict=True,
+                             description="the year to estimate for")
 
 
 class Contribution(BaseModel):

@@ -40,27 +40,22 @@ naming every missing column):
   same case in two quarterly files counts once). Every LCA has weight 1 whatever its
   ``TOTAL_WORKER_POSITIONS`` (a blanket filing for 50 positions is one offer, not 50).
 
-Reading streams: CSV through :mod:`csv` picking only the needed fields, xlsx through
-openpyxl in read-only mode (``values_only``), so memory does not grow with the file;
+Reading streams (:mod:`paybench.sources.tabular`, within its limits): CSV picking only the
+needed fields, xlsx one row at a time, so memory does not grow with the file;
 title, place, employer, date and pay normalizations are memoized because values repeat.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
 import hashlib
-import io
 import re
-import warnings
-import zipfile
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree
 
 from paybench.errors import InputError, MoneyError
 from paybench.normalize.employers import normalize_employer
@@ -77,7 +72,7 @@ from paybench.normalize.money import (
 from paybench.normalize.places import metro_for_city, metro_for_zip, state_code
 from paybench.normalize.titles import normalize_title
 from paybench.records import Observation, Period, Provenance, Rejected, SourceInfo
-from paybench.sources.tabular import detect_encoding
+from paybench.sources.tabular import csv_records, is_xlsx, read_xlsx_header, xlsx_rows
 from paybench.store import IngestWriter
 
 SOURCE = SourceInfo(
@@ -180,9 +175,6 @@ SOC_2010_TO_2018: dict[str, str] = {
 _SOC = re.compile(r"(\d{2})-?(\d{4})")
 _STATUS_KEY = re.compile(r"[^A-Z]+")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
-_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
 # --------------------------------------------------------------------------- detection
@@ -202,83 +194,10 @@ def sniff(header: list[str]) -> bool:
 
 
 def sniff_path(path: Path) -> bool:
-    """True for an .xlsx workbook (zip magic) whose first sheet's header is an LCA's."""
-    if not is_xlsx(path):
-        return False
-    try:
-        return sniff(read_xlsx_header(path))
-    except InputError:
-        return False
-
-
-def read_xlsx_header(path: Path) -> list[str]:
-    """The first row of an xlsx workbook's first sheet, read without loading the sheet
-    or the whole shared-strings table (a DOL file holds ~600,000 rows)."""
-    try:
-        with zipfile.ZipFile(path) as book:
-            sheet = _first_sheet_path(book)
-            cells: list[tuple[str, str | None, str]] = []
-            with book.open(sheet) as stream:
-                for _event, elem in ElementTree.iterparse(stream, events=("end",)):
-                    if elem.tag == f"{_NS_MAIN}c":
-                        kind = elem.get("t")
-                        if kind == "inlineStr":
-                            text = "".join(t.text or "" for t in elem.iter(f"{_NS_MAIN}t"))
-                        else:
-                            value = elem.find(f"{_NS_MAIN}v")
-                            text = value.text or "" if value is not None else ""
-                        cells.append((elem.get("r") or "", kind, text))
-                    elif elem.tag == f"{_NS_MAIN}row":
-                        break
-            wanted = {int(text) for _r, kind, text in cells if kind == "s" and text.isdigit()}
-            shared = _shared_strings(book, max(wanted)) if wanted else []
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError) as exc:
-        raise InputError(f"{path.name}: not a readable xlsx workbook ({exc})") from None
-    header: list[str] = []
-    for ref, kind, text in cells:
-        column = _column_index(ref) if ref else len(header)
-        while len(header) < column:
-            header.append("")
-        value = shared[int(text)] if kind == "s" and text.isdigit() and int(text) < len(shared) else text
-        header.append(value.strip())
-    return header
-
-
-def _first_sheet_path(book: zipfile.ZipFile) -> str:
-    workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
-    first = workbook.find(f"{_NS_MAIN}sheets/{_NS_MAIN}sheet")
-    if first is None:
-        raise KeyError("workbook has no sheet")
-    rel_id = first.get(f"{_NS_REL}id")
-    rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
-    for rel in rels.iter(f"{_NS_PKG}Relationship"):
-        if rel.get("Id") == rel_id:
-            target = rel.get("Target") or ""
-            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    raise KeyError(f"sheet relationship {rel_id} not found")
-
-
-def _shared_strings(book: zipfile.ZipFile, last: int) -> list[str]:
-    out: list[str] = []
-    if "xl/sharedStrings.xml" not in book.namelist():
-        return out
-    with book.open("xl/sharedStrings.xml") as stream:
-        for _event, elem in ElementTree.iterparse(stream, events=("end",)):
-            if elem.tag == f"{_NS_MAIN}si":
-                out.append("".join(t.text or "" for t in elem.iter(f"{_NS_MAIN}t")))
-                elem.clear()
-                if len(out) > last:
-                    break
-    return out
-
-
-def _column_index(ref: str) -> int:
-    index = 0
-    for char in ref:
-        if not char.isalpha():
-            break
-        index = index * 26 + (ord(char.upper()) - 64)
-    return index - 1
+    """True for an .xlsx workbook (zip magic) whose first sheet's header is an LCA's.
+    InputError (naming the cell) for a workbook that cannot be read: no other adapter reads
+    xlsx, so that is what the user needs to know."""
+    return is_xlsx(path) and sniff(read_xlsx_header(path))
 
 
 # --------------------------------------------------------------------------- readers
@@ -303,74 +222,42 @@ RowSource = Iterator[tuple[int, tuple[Any, ...] | str, Sequence[Any]]]
 
 
 def _iter_csv(path: Path) -> tuple[_Layout, RowSource]:
-    encoding = detect_encoding(path)
-    handle = path.open(encoding=encoding, newline="")
-    first = handle.readline()
-    if not first.strip():
-        handle.close()
-        raise InputError(f"{path.name}: first line is empty; expected a header row")
-    counts = {d: first.count(d) for d in (",", "\t", ";", "|")}
-    delimiter = max(counts, key=lambda d: counts[d])
-    header = next(csv.reader(io.StringIO(first), delimiter=delimiter))
+    header, records = csv_records(path)
     try:
         layout = _Layout(header, path.name)
     except InputError:
-        handle.close()
+        records.close()
         raise
 
     def rows() -> RowSource:
-        with handle:
-            try:
-                for number, fields in enumerate(csv.reader(handle, delimiter=delimiter), start=1):
-                    if len(fields) != layout.width:
-                        if not fields or all(not f.strip() for f in fields):
-                            continue
-                        yield number, f"expected {layout.width} fields, found {len(fields)}", fields
-                        continue
-                    yield number, layout.pick(fields), fields
-            except UnicodeDecodeError as exc:
-                raise InputError(
-                    f"{path.name}: not UTF-8 text ({exc.reason} at byte {exc.start}); re-save as UTF-8"
-                ) from None
-            except csv.Error as exc:
-                raise InputError(f"{path.name}: malformed CSV ({exc})") from None
+        for number, (_line, fields, _raw_text) in enumerate(records, start=1):
+            if isinstance(fields, str):
+                yield number, fields, [_raw_text]
+            elif len(fields) != layout.width:
+                yield number, f"expected {layout.width} fields, found {len(fields)}", fields
+            else:
+                yield number, layout.pick(fields), fields
 
     return layout, rows()
 
 
 def _iter_xlsx(path: Path) -> tuple[_Layout, RowSource]:
-    import openpyxl
-
-    try:
-        with warnings.catch_warnings():  # e.g. "Workbook contains no default style"
-            warnings.simplefilter("ignore", UserWarning)
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged workbook
-        raise InputError(f"{path.name}: not a readable xlsx workbook ({type(exc).__name__}: {exc})") from None
-    sheet = book.worksheets[0]
-    stream = sheet.iter_rows(values_only=True)
-    header = next(stream, None)
-    if header is None:
-        book.close()
+    stream = xlsx_rows(path)
+    first = next(stream, None)
+    if first is None:
         raise InputError(f"{path.name}: the first sheet is empty; expected a header row")
-    try:
-        layout = _Layout(header, path.name)
-    except InputError:
-        book.close()
-        raise
+    header_row, header = first
+    layout = _Layout(["" if v is None else str(v).strip() for v in header], path.name)
 
     def rows() -> RowSource:
         width = layout.width
-        try:
-            for number, values in enumerate(stream, start=1):
-                if len(values) < width:
-                    values = (*values, *([None] * (width - len(values))))
-                picked = layout.pick(values)
-                if all(v is None or v == "" for v in picked):
-                    continue
-                yield number, picked, values
-        finally:
-            book.close()
+        for sheet_row, values in stream:
+            if len(values) < width:
+                values = [*values, *([None] * (width - len(values)))]
+            picked = layout.pick(values)
+            if all(v is None or v == "" for v in picked):
+                continue
+            yield sheet_row - header_row, picked, values
 
     return layout, rows()
 
@@ -633,14 +520,6 @@ class _Parser:
 
 
 # --------------------------------------------------------------------------- ingest
-def is_xlsx(path: Path) -> bool:
-    """True when the file starts with the zip magic and is named .xlsx."""
-    if path.suffix.lower() != ".xlsx":
-        return False
-    with path.open("rb") as handle:
-        return handle.read(4) == b"PK\x03\x04"
-
-
 def _raw(values: Sequence[Any]) -> str:
     text = ",".join("" if v is None else str(v) for v in values)
     return text[:1000]

@@ -21,6 +21,7 @@ from typing import Any
 from paybench.errors import InputError
 from paybench.records import SourceInfo
 from paybench.reference import oews as oews_bundle
+from paybench.sources.tabular import MAX_LINE_CHARS, OverlongLine, text_lines
 from paybench.store import IngestWriter
 
 SOURCE = SourceInfo(
@@ -185,28 +186,37 @@ def sniff(header: list[str]) -> bool:
 
 
 def read_area_file(path: Path) -> dict[str, tuple[str, str, str]]:
-    """Parse `oe.area` (state_code, area_code, areatype_code, area_name; tab-separated)."""
+    """Parse `oe.area` (state_code, area_code, areatype_code, area_name; tab-separated),
+    in bounded memory (over-long lines are skipped)."""
     areas: dict[str, tuple[str, str, str]] = {}
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        header = [c.strip() for c in handle.readline().rstrip("\n").split("\t")]
-        need = {"state_code", "area_code", "areatype_code", "area_name"}
-        if not need <= set(header):
-            raise InputError(f"{path.name}: not an oe.area file (columns {', '.join(header)})")
-        idx = {name: header.index(name) for name in need}
-        for line in handle:
-            parts = line.rstrip("\n").split("\t")
-            if len(parts) < len(header):
-                continue
-            areas[parts[idx["area_code"]].strip()] = (
-                parts[idx["area_name"]].strip(), parts[idx["state_code"]].strip(),
-                parts[idx["areatype_code"]].strip(),
-            )
+    header: list[str] = []
+    idx: dict[str, int] = {}
+    need = ("state_code", "area_code", "areatype_code", "area_name")
+    for number, line in text_lines(path, errors="replace"):
+        if isinstance(line, OverlongLine):
+            if number == 1:
+                raise InputError(f"{path.name}: line 1 (the header) is longer than "
+                                 f"{MAX_LINE_CHARS:,} characters; not an oe.area file")
+            continue
+        parts = line.split("\t")
+        if number == 1:
+            header = [c.strip() for c in parts]
+            missing = [c for c in need if c not in header]
+            if missing:
+                raise InputError(f"{path.name}: not an oe.area file: no column {', '.join(missing)}")
+            idx = {name: header.index(name) for name in need}
+            continue
+        if len(parts) < len(header):
+            continue
+        areas[parts[idx["area_code"]].strip()] = (
+            parts[idx["area_name"]].strip(), parts[idx["state_code"]].strip(),
+            parts[idx["areatype_code"]].strip(),
+        )
     return areas
 
 
-def _flat_lines(path: Path) -> Iterator[tuple[int, str]]:
-    with path.open(encoding="utf-8", errors="strict", newline="") as handle:
-        yield from enumerate(handle, start=1)
+def _flat_lines(path: Path) -> Iterator[tuple[int, str | OverlongLine]]:
+    return text_lines(path)
 
 
 def ingest(path: Path, writer: IngestWriter, progress: Any = None) -> None:
@@ -242,9 +252,15 @@ def ingest(path: Path, writer: IngestWriter, progress: Any = None) -> None:
         for number, line in lines:
             if number == 1:
                 continue
-            seen += len(line)
             writer.rows_read += 1
-            parts = line.rstrip("\r\n").split("\t")
+            if isinstance(line, OverlongLine):
+                writer.add(Rejected(
+                    provenance=Provenance(source=SOURCE_ID, file_sha256=writer.sha256,
+                                          row_number=number - 1),
+                    reason=str(line), raw=""))
+                continue
+            seen += len(line)
+            parts = line.split("\t")
             series = parts[0].strip() if parts else ""
             problem = None
             if len(parts) < 4:
@@ -259,7 +275,7 @@ def ingest(path: Path, writer: IngestWriter, progress: Any = None) -> None:
                 writer.add(Rejected(
                     provenance=Provenance(source=SOURCE_ID, file_sha256=writer.sha256,
                                           row_number=number - 1),
-                    reason=problem, raw=line.rstrip("\r\n")[:500]))
+                    reason=problem, raw=line[:500]))
                 continue
             key, year, datatype = series[:23], int(parts[1]), series[23:25]
             if current != (key, year):

@@ -63,7 +63,14 @@ from paybench.records import (
     SourceInfo,
     WorkMode,
 )
-from paybench.sources.tabular import detect_encoding, iter_rows, read_header
+from paybench.sources.tabular import (
+    MAX_JSON_ARRAY_BYTES,
+    OverlongLine,
+    detect_encoding,
+    iter_rows,
+    read_header,
+    text_lines,
+)
 from paybench.store import IngestWriter
 
 SOURCE = SourceInfo(
@@ -238,16 +245,25 @@ def _cell(value: Any) -> str:
 
 
 def _iter_json(path: Path) -> Iterator[tuple[int, dict[str, str] | str, str]]:
-    """(row number, row with lower-case keys or the reason it is unusable, raw text)."""
+    """(row number, row with lower-case keys or the reason it is unusable, raw text), read
+    in bounded memory: JSON Lines stream one line at a time (a line longer than
+    `tabular.MAX_LINE_CHARS` is an unusable row); a JSON array is parsed whole, so a file
+    holding one is refused beyond `tabular.MAX_JSON_ARRAY_BYTES`."""
     encoding = detect_encoding(path)
     with path.open(encoding=encoding, errors="strict") as handle:
-        text = handle.read()
-    stripped = text.lstrip()
-    if stripped.startswith("["):
+        head = handle.read(1 << 12).lstrip()
+    if head.startswith("["):
+        if path.stat().st_size > MAX_JSON_ARRAY_BYTES:
+            raise InputError(f"{path.name}: a JSON array larger than {MAX_JSON_ARRAY_BYTES >> 20} MiB; "
+                             "give the postings as JSON Lines (one object a line)")
+        with path.open(encoding=encoding, errors="strict") as handle:
+            text = handle.read()
         try:
-            items = json.loads(stripped)
+            items = json.loads(text)
         except ValueError as exc:
             raise InputError(f"{path.name}: malformed JSON array ({exc})") from None
+        if not isinstance(items, list):
+            raise InputError(f"{path.name}: not a JSON array or JSON Lines")
         for number, item in enumerate(items, start=1):
             raw = json.dumps(item, ensure_ascii=False)[:1000]
             if not isinstance(item, dict):
@@ -256,7 +272,11 @@ def _iter_json(path: Path) -> Iterator[tuple[int, dict[str, str] | str, str]]:
                 yield number, {str(k).lower(): _cell(v) for k, v in item.items()}, raw
         return
     number = 0
-    for line in text.splitlines():
+    for _line_number, line in text_lines(path, encoding):
+        if isinstance(line, OverlongLine):
+            number += 1
+            yield number, str(line), ""
+            continue
         if not line.strip():
             continue
         number += 1

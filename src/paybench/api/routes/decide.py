@@ -16,9 +16,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from paybench.api.deps import ERRORS, engine
 from paybench.decide.bands import BandTable
 from paybench.decide.contract import ContractAssumptions, ContractResult
+from paybench.decide.market import PERCENTILE_MAX, PERCENTILE_MIN
 from paybench.decide.offer import MAX_OFFERS, MAX_PAY, Offer, OfferReport
 from paybench.decide.posting import PostingRange
 from paybench.decide.roster import MAX_ROSTER_ROWS, Employee, RosterReport
+from paybench.records import Number
 
 router = APIRouter(responses=ERRORS, tags=["decide"])
 
@@ -50,8 +52,8 @@ class ContractRequest(ContractAssumptions):
 
     model_config = ConfigDict(extra="forbid")
 
-    hourly_rate: float | None = Field(default=None, description="USD per hour (positive, at most 5,000)")
-    salary: float | None = Field(default=None, le=MAX_PAY, description="annual USD (at least 1,000)")
+    hourly_rate: Number | None = Field(default=None, description="USD per hour (positive, at most 5,000)")
+    salary: Number | None = Field(default=None, le=MAX_PAY, description="annual USD (at least 1,000)")
     role: str | None = Field(default=None, max_length=200,
                              description="role id (or title): place the rate in its market")
     level: str | None = Field(default=None, max_length=40,
@@ -79,12 +81,13 @@ class BandsRequest(BaseModel):
 
     role: str = Field(min_length=1, max_length=200, description="role id (or a job title)")
     place: str = Field(default="US", min_length=1, max_length=200)
-    percentile: float = Field(default=50.0, description="midpoint percentile, 0-100 exclusive")
-    spread: float = Field(default=40.0, description="range spread %, (max - min) / min; 0-300")
+    percentile: Number = Field(default=50.0, ge=PERCENTILE_MIN, le=PERCENTILE_MAX,
+                               description="midpoint percentile, 1-99")
+    spread: Number = Field(default=40.0, description="range spread %, (max - min) / min; 0-300")
     management: bool = Field(default=False, description="add manager and director bands")
     levels: list[str] | None = Field(default=None, max_length=10,
                                      description="levels to include; default the IC ladder")
-    min_progression: float = Field(default=5.0, description="% between midpoints, 0-100")
+    min_progression: Number = Field(default=5.0, description="% between midpoints, 0-100")
 
 
 def _bands(request: Request, body: BandsRequest) -> BandTable:
@@ -98,7 +101,8 @@ def bands_get(
     request: Request,
     role: Annotated[str, Query(min_length=1, max_length=200, description="role id (or a job title)")],
     place: Annotated[str, Query(min_length=1, max_length=200)] = "US",
-    percentile: Annotated[float, Query(description="midpoint percentile, 0-100 exclusive")] = 50.0,
+    percentile: Annotated[float, Query(ge=PERCENTILE_MIN, le=PERCENTILE_MAX,
+                                       description="midpoint percentile, 1-99")] = 50.0,
     spread: Annotated[float, Query(description="range spread %, (max-min)/min; 0-300")] = 40.0,
     management: Annotated[bool, Query(description="add manager and director bands")] = False,
     level: Annotated[list[str] | None, Query(max_length=10, description="levels; default the IC "
@@ -130,8 +134,9 @@ class RosterRequest(BaseModel):
     employees: list[Employee] | None = Field(default=None, max_length=MAX_ROSTER_ROWS)
     csv: str | None = Field(default=None, max_length=64 * 1024,
                             description="CSV text with a header row")
-    percentile: float = Field(default=50.0, description="band midpoint percentile, 0-100 exclusive")
-    spread: float = Field(default=40.0, description="band range spread %, 0-300")
+    percentile: Number = Field(default=50.0, ge=PERCENTILE_MIN, le=PERCENTILE_MAX,
+                               description="band midpoint percentile, 1-99")
+    spread: Number = Field(default=40.0, description="band range spread %, 0-300")
 
 
 @router.post("/roster", response_model=RosterReport)
@@ -160,8 +165,9 @@ def posting_range_get(
     remote: Annotated[bool, Query(description="the job may be done remotely")] = False,
     band_min: Annotated[float | None, Query(le=MAX_PAY, description="post this band")] = None,
     band_max: Annotated[float | None, Query(le=MAX_PAY)] = None,
-    low_pct: Annotated[float, Query(description="0-100 exclusive")] = 25.0,
-    high_pct: Annotated[float, Query(description="above low_pct, below 100")] = 75.0,
+    low_pct: Annotated[float, Query(ge=PERCENTILE_MIN, le=PERCENTILE_MAX, description="1-99")] = 25.0,
+    high_pct: Annotated[float, Query(ge=PERCENTILE_MIN, le=PERCENTILE_MAX,
+                                     description="above low_pct, at most 99")] = 75.0,
     date: Annotated[str | None, Query(max_length=20, description="posting date YYYY-MM-DD (today)")] = None,
 ) -> PostingRange:
     """The range to post for a role x level x place (the market P25-P75 by default) and

@@ -120,3 +120,17 @@ def test_store_from_an_older_version_gains_new_columns(tmp_path: Path) -> None:
         cols = set(store.query("SELECT * FROM observations LIMIT 0").columns)
         assert {"years_experience", "dedup_key", "role"} <= cols
         assert store.scalar("SELECT count(*) FROM observations WHERE years_experience IS NULL") == 1
+
+
+def test_a_store_path_with_an_apostrophe_takes_an_ingest(tmp_path: Path, reference_db: Path) -> None:
+    """Issue 14, item 9: the staging database's path went unquoted into ATTACH, so a store
+    under "O'Brien's data" failed every ingest."""
+    folder = tmp_path / "O'Brien's data"
+    folder.mkdir()
+    db = folder / "it's.duckdb"
+    db.write_bytes(reference_db.read_bytes())
+    survey = write_survey(tmp_path / "s.csv", ["2025,MI,FT,Data Scientist,150000,USD,150000,US,0,US,M"])
+    proc = subprocess.run([sys.executable, "-m", "paybench", "ingest", str(survey), "--db", str(db)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert counts(db)["observations"] == 1

@@ -34,6 +34,13 @@ def server(tmp_path_factory: pytest.TempPathFactory, reference_db: Path) -> Iter
     ("post", "/api/v1/estimate", {"title": "ML Engineer", "years_experience": False}, "years_experience"),
     ("post", "/api/v1/estimate", {"title": "ML Engineer", "year": True}, "year"),
     ("post", "/api/v1/contract", {"hourly_rate": True}, "hourly_rate"),
+    ("post", "/api/v1/submissions", {"title": "Staff Data Engineer", "place": "Omaha, NE",
+                                     "base": 150000, "years_experience": False}, "years_experience"),
+    ("post", "/api/v1/submissions", {"title": "Data Engineer", "place": "Omaha, NE", "base": True}, "base"),
+    ("post", "/api/v1/submissions", {"title": "Data Engineer", "place": "Omaha, NE", "base": 150000,
+                                     "bonus": True}, "bonus"),
+    ("post", "/api/v1/submissions", {"title": "Data Engineer", "place": "Omaha, NE", "base": 150000,
+                                     "equity_per_year": False}, "equity_per_year"),
     ("post", "/api/v1/roster", {"employees": [{"id": "a", "title": "ML Engineer", "place": "US",
                                                "base": True}]}, "employees.0.base"),
 ])

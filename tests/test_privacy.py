@@ -203,7 +203,7 @@ def test_status_shows_no_submission_time(proxied: Server) -> None:
         status = c.get("/api/v1/status").json()
     assert set(status) == {"sources", "submissions", "estimator"}
     # the estimator's state does not move with a submission (it is not retrained for one)
-    assert set(status["estimator"]) == {"state", "trained_at", "training_since", "error"}
+    assert set(status["estimator"]) == {"state", "trained_at", "training_since", "error", "current"}
     assert "submission" not in {s["source"] for s in status["sources"]}
     assert set(status["submissions"]) == {"stored", "pending_review", "rejected"}
     assert all(isinstance(v, int) for v in status["submissions"].values())

@@ -143,6 +143,14 @@ def test_reads_answer_during_an_admin_ingest(live: Server, shared_data: Path) ->
         worker.join()
         assert done["r"].status_code == 200, done["r"].text
         assert answered >= 10, answered
+        for _ in range(5):  # right after the ingest too (the new data is built in the background)
+            assert c.get("/api/v1/cells", params={"role": "data-engineer", "place": "US"}).status_code == 200
+        # a device is refused before anything is read (/dev/urandom never ends)
+        for device in ("/dev/urandom", "/dev/zero"):
+            refused = c.post("/api/v1/admin/ingest", headers=AUTH, json={"path": device, "source": "aijobs"})
+            assert refused.status_code == 422 and "not a regular file" in refused.json()["error"]["message"]
+        # and the store is free afterwards: a CLI read works
+        assert_clean(cli("status", db=live.db))
         status = c.get("/api/v1/status").json()
         assert any(s["source"] == "aijobs" for s in status["sources"])
 

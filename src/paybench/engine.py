@@ -102,6 +102,9 @@ class EstimatorState(BaseModel):
     trained_at: str | None = Field(default=None, description="when the loaded model was trained")
     training_since: str | None = Field(default=None, description="start of the run in progress")
     error: str | None = Field(default=None, description="why the last run failed")
+    current: bool | None = Field(default=None, description="the loaded model was trained on the "
+                                 "store's files as they are now (submissions aside); False: it is "
+                                 "retrained in the background at most every 10 minutes")
 
 
 MAX_COMPARE = 4
@@ -304,6 +307,7 @@ class Paybench:
         self._training_since: dt.datetime | None = None
         self._training_error: str | None = None
         self._trained_at = 0.0
+        self._estimator_current: bool | None = None
         if load_defaults and not self.read_only:
             self._ensure_defaults(progress)
         else:  # the store opens (or the error says why, now); a new one is created
@@ -441,15 +445,16 @@ class Paybench:
         if seen_at_once:
             self._writes += 1
 
-    def cached(self, name: str, build: Callable[[Store], T]) -> T:
+    def cached(self, name: str, build: Callable[[Store], T], *, inline: bool = False) -> T:
         """`build(store)` once per store signature; concurrent callers wait for one build. With
         `background`, a value built for an older signature is answered while a thread
-        rebuilds it."""
+        rebuilds it (unless `inline`: for values that take milliseconds to build)."""
         sig = self.signature()
         hit = self._cache.get(name)
         if hit is not None and hit[0] == sig:
             return cast(T, hit[1])  # stored by this method for this name: a T
-        if hit is not None and self.background and self._built_after.get(name) == self._writes:
+        if (hit is not None and self.background and not inline
+                and self._built_after.get(name) == self._writes):
             self._refresh_later(name, build)
             return cast(T, hit[1])
         return self._build(name, build)
@@ -624,21 +629,19 @@ class Paybench:
             raise InputError("give a file to ingest, or the defaults", field="paths")
         results: list[IngestResult] = []
         try:
-            with self.locked(write=True) as store:
+            with self.locked(write=True, seen_at_once=not self.background) as store:
                 if defaults:
                     results.extend(ingest_defaults(store, progress))
                 for path in files:
                     results.append(ingest_file(store, path, source, progress))
         except InputError as exc:
             raise exc.with_field("paths") from None
-        finally:
-            self.invalidate()
         return results
 
     def status(self) -> StoreStatus:
         """What the store holds, by source, its top quarantine reasons and submission counts
         (built once per store content)."""
-        return self.cached("status", self._status)
+        return self.cached("status", self._status, inline=True)
 
     def _status(self, store: Store) -> StoreStatus:
         from paybench.submissions import submission_counts
@@ -859,6 +862,7 @@ class Paybench:
                     self._estimator, self._estimator_stamp = saved, stamp
             stale = self._estimator is None or (_without_submissions(self._estimator.info.ingests)
                                                 != _without_submissions(store_fingerprint(store)))
+            self._estimator_current = None if self._estimator is None else not stale
         if stale and (self._estimator is None
                       or time.monotonic() - self._trained_at > RETRAIN_MIN_INTERVAL_SECONDS):
             self.train_in_background()
@@ -878,6 +882,7 @@ class Paybench:
                 def run() -> None:
                     try:
                         self._estimator = self._ensure_estimator(True)
+                        self._estimator_current = True
                     except Exception as exc:  # shown in the state; the old model stays
                         text = str(exc).strip()
                         self._training_error = text.splitlines()[0][:200] if text else type(exc).__name__
@@ -899,7 +904,8 @@ class Paybench:
             else "failed" if self._training_error else "none")
         return EstimatorState(
             state=state, trained_at=None if model is None else model.info.trained_at.isoformat(),
-            training_since=None if since is None else since.isoformat(), error=self._training_error)
+            training_since=None if since is None else since.isoformat(), error=self._training_error,
+            current=None if model is None else self._estimator_current)
 
     def estimate(self, title: str, *, place: str | None = None, years_experience: float | None = None,
                  level: str | None = None, industry: str | None = None,
@@ -1095,12 +1101,10 @@ class Paybench:
         from paybench.submissions import decide_review
 
         try:
-            with self.locked(write=True) as store:
+            with self.locked(write=True, seen_at_once=not self.background) as store:
                 return decide_review(store, review_id, decision == "approve")
         except InputError as exc:
             raise exc.with_field("review_id") from None
-        finally:
-            self.invalidate()
 
 
 # --------------------------------------------------------------------------- helpers

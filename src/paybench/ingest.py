@@ -31,6 +31,9 @@ def resolve_path(path: Path) -> Path:
         if len(candidates) == 1:
             return candidates[0]
         raise InputError(f"{path} is a directory; name the file to ingest", field="paths")
+    if not path.is_file():  # a device (/dev/urandom never ends), a pipe, a socket
+        raise InputError(f"{path} is not a regular file (a device, pipe or socket); name a "
+                         "file to ingest", field="paths")
     return path
 
 

@@ -31,7 +31,7 @@ def cache_dir() -> Path:
 
 def user_file(path: Path | str, field: str) -> Path:
     """A file a user named, checked before it is read: InputError naming `field` when it does
-    not exist or is a directory."""
+    not exist or is a directory, a device, a pipe or a socket."""
     from paybench.errors import InputError
 
     found = Path(path)
@@ -39,6 +39,8 @@ def user_file(path: Path | str, field: str) -> Path:
         raise InputError(f"no such file: {found}", field=field)
     if found.is_dir():
         raise InputError(f"{found} is a directory, not a file", field=field)
+    if not found.is_file():
+        raise InputError(f"{found} is not a regular file (a device, pipe or socket)", field=field)
     return found
 
 

@@ -61,7 +61,7 @@ from paybench.normalize.money import currency_code, normalize_pay, parse_period
 from paybench.normalize.places import normalize_place
 from paybench.normalize.roles import get_role
 from paybench.normalize.titles import normalize_title
-from paybench.records import Component, Observation, Provenance
+from paybench.records import Component, Number, Observation, Provenance
 from paybench.sources.submission import SOURCE
 from paybench.store import Store
 
@@ -94,14 +94,14 @@ class Submission(BaseModel):
     title: str = Field(min_length=1, max_length=200, description="job title as held")
     level: str | None = Field(default=None, max_length=40,
                               description="entry, mid, senior, staff, principal, manager, ...")
-    years_experience: float | None = Field(default=None, ge=0, le=60,
+    years_experience: Number | None = Field(default=None, ge=0, le=60,
                                            description="years of professional experience")
     place: str = Field(min_length=1, max_length=200,
                        description="city, metro, state, ZIP or 'Remote (US)'")
-    base: float = Field(gt=0, le=1e9, description="base pay, in currency per period")
-    bonus: float | None = Field(default=None, ge=0, le=1e9,
+    base: Number = Field(gt=0, le=1e9, description="base pay, in currency per period")
+    bonus: Number | None = Field(default=None, ge=0, le=1e9,
                                 description="yearly bonus, in currency per period")
-    equity_per_year: float | None = Field(default=None, ge=0, le=1e9,
+    equity_per_year: Number | None = Field(default=None, ge=0, le=1e9,
                                           description="equity vesting per year, in currency")
     currency: str = Field(default="USD", min_length=1, max_length=10)
     period: str = Field(default="year", min_length=1, max_length=20,

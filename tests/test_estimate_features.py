@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -110,3 +111,24 @@ def test_unrecognized_rows_look_like_a_title_nothing_is_known_of() -> None:
     assert rows["role"][mask].isna().all() and rows["title_key"][mask].isna().all()
     assert (rows["role"][~mask] == frame["role"][~mask]).all()
     assert frame["role"].notna().all()  # the input is not modified
+
+
+@pytest.mark.parametrize(("title", "years", "level", "basis"), [
+    ("Director of Machine Learning", 5, "director", "title"),
+    ("Engineering Manager", 3, "manager", "title"),
+    ("Head of AI", 2, "director", "title"),
+    ("Senior ML Engineer", 1, "entry", "years"),  # an IC word: the years, as the survey's code
+    ("ML Engineer", 12, "staff", "years"),
+])
+def test_a_leadership_title_wins_over_years_as_over_a_survey_code(
+        title: str, years: float, level: str, basis: str) -> None:
+    """One rule (`normalize.levels.reconcile_level`) for every experience measure: the
+    estimate reads years of experience as the ingest reads a survey's EN/MI/SE/EX code."""
+    from paybench.estimate.features import prepare
+    from paybench.submissions import Submission, prepare_submission
+
+    found = prepare(title, years=years)
+    assert (found.level, found.level_basis.split(";")[0]) == (level, basis)
+    sub = prepare_submission(Submission(title=title, place="Denver, CO", base=150_000,
+                                        years_experience=years))
+    assert sub.level == level

@@ -56,7 +56,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from paybench.bench import BenchmarkModel, CellPlace, cell_place
 from paybench.errors import InputError, MoneyError
-from paybench.normalize.levels import level_from_years, parse_level
+from paybench.normalize.levels import level_from_years, parse_level, reconcile_level
 from paybench.normalize.money import currency_code, normalize_pay, parse_period
 from paybench.normalize.places import normalize_place
 from paybench.normalize.roles import get_role
@@ -146,8 +146,9 @@ def _level(sub: Submission, title_level: str | None) -> tuple[str, str]:
             return parse_level(sub.level), "given"
         except ValueError as exc:
             raise InputError(field="level", message=str(exc)) from None
-    if sub.years_experience is not None:
-        return level_from_years(sub.years_experience), "years"
+    if sub.years_experience is not None:  # a leadership title wins over years (reconcile_level)
+        found, basis = reconcile_level(title_level, level_from_years(sub.years_experience), "years")
+        return str(found), str(basis)
     if title_level:
         return title_level, "title"
     raise InputError(field="level", message="give a level or years_experience (the title states no level)")

@@ -183,9 +183,9 @@ def prepare(
 ) -> Prepared:
     """Normalize one request; raise InputError (one line) when it cannot be estimated.
 
-    Level, first found: `level`, the survey code (EN/MI/SE/EX; a leadership title wins over
-    it, as at ingest: `paybench.normalize.levels.reconcile_level`), years of experience, the
-    title's seniority words, the role's own level (managers, directors, executives), 'mid'."""
+    Level, first found: `level`, the survey code (EN/MI/SE/EX), years of experience (a
+    leadership title wins over either, as at ingest: `paybench.normalize.levels.reconcile_level`),
+    the title's seniority words, the role's own level (managers, directors, executives), 'mid'."""
     title = (title or "").strip()
     if not title:
         raise InputError("a job title is needed", field="title")
@@ -209,7 +209,11 @@ def prepare(
         if not 0 <= years <= 60:
             raise InputError(f"years of experience {years} must be between 0 and 60",
                              field="years_experience")
-        chosen, basis = level_from_years(years), "years"
+        # the same rule: a leadership title wins over years of experience (they measure
+        # experience, the title the job)
+        years_level = level_from_years(years)
+        found_level, found_basis = reconcile_level(title_level, years_level, "years")
+        chosen, basis = found_level or years_level, str(found_basis)
     elif title_level:
         chosen, basis = title_level, "title"
     else:

@@ -299,3 +299,15 @@ def test_training_data_obey_the_publication_rule(fresh_db: Path) -> None:
             add(store, 210_000 + 5_000 * i, f"192.0.2.{i + 2}")
         got = submitted(store)
     assert len(got) == 9 and set(got) == {212_500.0, 237_500.0, 412_500.0}
+
+
+def test_a_malformed_request_gets_the_json_error_and_the_headers(hardened: Server) -> None:
+    """A request line h11 cannot parse: a JSON 400 with the security headers (it was
+    uvicorn's plain text without them)."""
+    sent, _ = raw_exchange(hardened, b"GARBAGE\r\n\r\n")
+    head, _, body = sent.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").lower().splitlines()
+    assert lines[0].startswith("http/1.1 400"), lines
+    for name, value in SECURITY.items():
+        assert f"{name.lower()}: {value.lower()}" in lines, (name, lines)
+    assert json.loads(body)["error"]["status"] == 400

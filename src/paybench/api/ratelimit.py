@@ -285,6 +285,18 @@ def header_timeout_protocol(seconds: float) -> type[asyncio.Protocol]:
                 self._header_timer.cancel()
                 self._header_timer = None
 
+        def send_400_response(self, msg: str) -> None:
+            """A request h11 cannot parse (a malformed request line or header): the API's JSON
+            error, with the security headers, instead of uvicorn's plain text."""
+            body = json.dumps({"error": {"status": 400, "message": "malformed HTTP request",
+                                         "field": None}}).encode()
+            headers = [(b"content-type", b"application/json"), (b"connection", b"close"),
+                       (b"content-length", str(len(body)).encode()), *SECURITY_HEADERS]
+            for event in (h11.Response(status_code=400, headers=headers, reason=b"Bad Request"),
+                          h11.Data(data=body), h11.EndOfMessage()):
+                self.transport.write(self.conn.send(event) or b"")
+            self.transport.close()
+
         def _expired(self) -> None:
             self._header_timer = None
             if (self.cycle is None or self.cycle.response_complete) and not self.transport.is_closing():

@@ -344,14 +344,16 @@ class Paybench:
         return self._path
 
     @contextmanager
-    def locked(self, write: bool = False, *, seen_at_once: bool = True) -> Iterator[Store]:
+    def locked(self, write: bool = False, *, seen_at_once: bool = True,
+               wait: float | None = None) -> Iterator[Store]:
         """The store, for this thread alone: a connection opened for this use (read-only
         unless `write`) and closed after it; nested uses share the outer one. After a write,
         values cached before it are rebuilt before they are answered again, unless
         `seen_at_once` is False (then a `background` engine answers them while it rebuilds
         them, as for another process's writes). StoreError when
         the store is read-only and `write` is asked, or when another process holds it for
-        longer than `wait_seconds`."""
+        longer than `wait` (default: `wait_seconds`)."""
+        wait = self.wait_seconds if wait is None else wait
         if not self.lock.acquire(timeout=self.wait_seconds + 5):
             raise StoreError(f"store {self._path} is busy in this process (an ingest or a "
                              "training run); try again when it finishes")
@@ -370,7 +372,7 @@ class Paybench:
                 finally:
                     self._open_depth -= 1
                 return
-            store = Store(self._path, read_only=not write, wait_seconds=self.wait_seconds)
+            store = Store(self._path, read_only=not write, wait_seconds=wait)
             self._open, self._open_depth = store, 1
             try:
                 yield store
@@ -426,16 +428,10 @@ class Paybench:
         return row
 
     def _read_signature(self, wait: bool) -> tuple[Any, ...]:
-        with self.lock:
-            saved = self.wait_seconds
-            self.wait_seconds = saved if wait else 0.0
-            try:
-                with self.locked() as store:
-                    row = store.con.execute(
-                        "SELECT (SELECT max(ingest_id) FROM ingests), (SELECT count(*) FROM ingests), "
-                        "(SELECT count(*) FROM submission_review)").fetchone()
-            finally:
-                self.wait_seconds = saved
+        with self.locked(wait=None if wait else 0.0) as store:
+            row = store.con.execute(
+                "SELECT (SELECT max(ingest_id) FROM ingests), (SELECT count(*) FROM ingests), "
+                "(SELECT count(*) FROM submission_review)").fetchone()
         return tuple(row or ())
 
     def invalidate(self, seen_at_once: bool = True) -> None:
@@ -853,16 +849,17 @@ class Paybench:
     def _served_estimator(self) -> EstimatorModel:
         from paybench.estimate.model import load_model, model_path, store_fingerprint
 
-        with self.locked() as store:
-            path = model_path(store)
-            stamp = _stamp_of(path)
-            if self._estimator is None or (stamp is not None and stamp != self._estimator_stamp):
-                saved = load_model(path)
-                if saved is not None:
-                    self._estimator, self._estimator_stamp = saved, stamp
-            stale = self._estimator is None or (_without_submissions(self._estimator.info.ingests)
-                                                != _without_submissions(store_fingerprint(store)))
-            self._estimator_current = None if self._estimator is None else not stale
+        # from memory while the store is unchanged: an estimate does not open the store
+        path = self.cached("estimator_path", model_path)
+        stamp = _stamp_of(path)
+        if self._estimator is None or (stamp is not None and stamp != self._estimator_stamp):
+            saved = load_model(path)
+            if saved is not None:
+                self._estimator, self._estimator_stamp = saved, stamp
+        fingerprint = self.cached("fingerprint", store_fingerprint)
+        stale = self._estimator is None or (_without_submissions(self._estimator.info.ingests)
+                                            != _without_submissions(fingerprint))
+        self._estimator_current = None if self._estimator is None else not stale
         if stale and (self._estimator is None
                       or time.monotonic() - self._trained_at > RETRAIN_MIN_INTERVAL_SECONDS):
             self.train_in_background()

@@ -34,6 +34,7 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from paybench.bench.cache import cache_key, cache_path, read_cached, write_cached
+from paybench.bench.engines import DUCKDB, CellEngine, cell_backend
 from paybench.bench.ladder import LadderFit, Node, constraints, family_members, family_of, fit_ladder
 from paybench.bench.oews import OewsPriors, reference_level
 from paybench.bench.params import PARAMS, PERCENTILES, MethodParams, Z
@@ -183,13 +184,15 @@ class BenchmarkModel:
 
     # ---------------------------------------------------------------- loading
     @classmethod
-    def load(cls, store: Store, params: MethodParams = PARAMS) -> BenchmarkModel:
+    def load(cls, store: Store, params: MethodParams = PARAMS,
+             engine: CellEngine = DUCKDB) -> BenchmarkModel:
         """The model of a store: read from the cache file beside the store when it was built
         from the same content, code and parameters (`paybench.bench.cache`), else built (and
-        cached when the store's folder is writable)."""
+        cached when the store's folder is writable). On Spark (`engine`) the model is always
+        built there and never cached: the cells may come from Parquet the store does not hold."""
         path = cache_path(store)
-        if path is None:
-            return cls.build(store, params)
+        if path is None or engine.is_spark:
+            return cls.build(store, params, engine)
         key = cache_key(store, params)
         cached = read_cached(path, key)
         if isinstance(cached, cls):
@@ -199,11 +202,13 @@ class BenchmarkModel:
         return model
 
     @classmethod
-    def build(cls, store: Store, params: MethodParams = PARAMS) -> BenchmarkModel:
+    def build(cls, store: Store, params: MethodParams = PARAMS,
+              engine: CellEngine = DUCKDB) -> BenchmarkModel:
         """Read the store's observations, OEWS cells and published figures and fit the
-        hyperparameters. InputError when the parameters are unusable or OEWS is missing."""
-        import ibis
-
+        hyperparameters. The cell summaries are computed by `engine`
+        (`paybench.bench.engines`: DuckDB on the store, or Spark over its observations as
+        Parquet); the same expressions give the same cells on either. InputError when the
+        parameters are unusable or OEWS is missing; EngineError when the engine cannot run."""
         from paybench.bench.summary import evidence_counts, observed_cells
 
         if not 0 <= params.annual_growth < 0.5:
@@ -219,9 +224,10 @@ class BenchmarkModel:
               AND (CAST(? AS DATE) IS NULL OR published_on < CAST(? AS DATE))
             """, [params.observed_before, params.observed_before]
         )
-        backend = ibis.duckdb.from_connection(store.con)
-        model = cls(params=params, observed=observed_cells(backend, params),
-                    evidence=evidence_counts(backend, params), oews_=oews, published=published)
+        with cell_backend(store, engine, params) as backend:
+            observed, evidence = observed_cells(backend, params), evidence_counts(backend, params)
+        model = cls(params=params, observed=observed, evidence=evidence, oews_=oews,
+                    published=published)
         model._index()
         model._fit_hyperparameters()
         return model

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -61,13 +62,50 @@ def usable_observations(
         **{c: t[c].arbitrary() for c in columns}, weight=t.weight.max())
 
 
+OBSERVATION_ROW_COLUMNS: tuple[str, ...] = (
+    "source", "file_sha256", "row_number", "kind", "observed_on", "raw_title", "role",
+    "role_confidence", "level", "level_basis", "years_experience", "country", "state", "metro",
+    "work_mode", "employment_type", "company_size", "industry", "employer", "component",
+    "currency", "period", "annual_usd", "top_coded", "weight", "dedup_key")
+"""The columns of an observation row as exported for another engine (`observation_rows`):
+every column the method reads, with the row's provenance; never a raw amount (a submission's
+figure is only ever seen coarsened)."""
+
+
+def observation_rows(backend: Any, params: MethodParams = PARAMS) -> ir.Table:
+    """The stored observations a cell may ever use, as rows for another engine to run
+    `usable_observations` on (`paybench export`, the Spark engine): base pay with positive
+    annual USD, every kind, employment type and date (those filters depend on the
+    parameters and are the method's to apply), copies included (the method counts each
+    dedup_key once), each submission at its bin's midpoint (`coarsened`: idempotent, so the
+    method's own coarsening leaves it as it is). Columns `OBSERVATION_ROW_COLUMNS`."""
+    t = backend.table("observations")
+    t = t.filter(t.component == "base", t.annual_usd > 0)
+    return coarsened(t, params).select(list(OBSERVATION_ROW_COLUMNS))
+
+
+def write_observation_rows(store: Store, path: Path, params: MethodParams = PARAMS) -> int:
+    """Write `observation_rows` of a DuckDB store to one Parquet file at `path` (DuckDB's
+    COPY ... TO, zstd-compressed) and return its row count."""
+    import ibis
+
+    backend = ibis.duckdb.from_connection(store.con)
+    sql = ibis.to_sql(observation_rows(backend, params), dialect="duckdb")
+    target = str(path).replace("'", "''")
+    store.con.execute(f"COPY ({sql}) TO '{target}' (FORMAT parquet, COMPRESSION zstd)")
+    count = store.con.execute(f"SELECT count(*) FROM read_parquet('{target}')").fetchone()
+    return int(count[0]) if count else 0
+
+
 def aged_log_pay(t: ir.Table, params: MethodParams = PARAMS) -> ir.FloatingValue:
     """Log annual USD of each row of `t` (columns annual_usd, observed_on) aged to the
     effective date (the Ibis form of `age_log`)."""
     import ibis
 
-    years = ibis.literal(params.effective_date).delta(t.observed_on, unit="day") / params.days_per_year
-    return t.annual_usd.ln() + years * math.log1p(params.annual_growth)
+    # the day count is made a double before dividing: Spark reads the bare literals 365.25 and
+    # log1p(g) as DECIMALs and would round the product to a few decimal places
+    days = ibis.literal(params.effective_date).delta(t.observed_on, unit="day").cast("float64")
+    return t.annual_usd.ln() + days / params.days_per_year * math.log1p(params.annual_growth)
 
 
 def age_log(on: dt.date, params: MethodParams = PARAMS) -> float:

@@ -59,7 +59,9 @@ def cell_summary(t: ir.Table, keys: Sequence[str] = CELL_KEYS,
 
     whole = ibis.window(group_by=list(keys))
     t = counted_submissions(t, keys, params)
-    order = ibis.window(group_by=list(keys), order_by=t.log_pay)
+    # ties in log pay are broken by dedup_key (unique in a group): with unequal weights the
+    # cumulative weights would otherwise depend on the engine's row order (DuckDB, Spark)
+    order = ibis.window(group_by=list(keys), order_by=[t.log_pay, t.dedup_key])
     t = t.mutate(cw=t.weight.cumsum().over(order), tw=t.weight.sum().over(whole))
     t = t.mutate(frac=(t.cw - 0.5 * t.weight) / t.tw)
     aggs: dict[str, Any] = {
@@ -100,9 +102,12 @@ def observed_cells(backend: Any, params: MethodParams = PARAMS) -> pd.DataFrame:
 
 
 def evidence_counts(backend: Any, params: MethodParams = PARAMS) -> pd.DataFrame:
-    """Distinct observations per role x level x scope x key x source x kind."""
+    """Distinct observations per role x level x scope x key x source x kind, ordered by
+    those columns (a union's row order is the engine's: sorted, a cell lists its sources in
+    the same order on every engine)."""
     import ibis
 
     keys = [*CELL_KEYS, "source", "kind"]
     parts = [counted_submissions(p, CELL_KEYS, params) for p in scoped(cell_observations(backend, params))]
-    return ibis.union(*[p.group_by(keys).aggregate(n=p.count()) for p in parts]).execute()
+    counts = ibis.union(*[p.group_by(keys).aggregate(n=p.count()) for p in parts]).execute()
+    return counts.sort_values(keys, kind="stable").reset_index(drop=True)

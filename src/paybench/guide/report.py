@@ -18,6 +18,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from paybench.bench import PARAMS, MethodParams
+from paybench.bench.engines import DUCKDB, CellEngine
 from paybench.guide.answers import answers
 from paybench.guide.compare import CompareRow, compare_json, compare_rows, compare_section
 from paybench.guide.figures import CellValue, Figure, FigureBook, Part, Section
@@ -166,8 +167,9 @@ def write_report(report: GuideReport, out_dir: Path, formats: tuple[str, ...] = 
 def generate(store: Store, out_dir: Path, *, metros: int = 25, year: int | None = None,
              effective: dt.date | None = None, roles_spec: str | None = None,
              formats: tuple[str, ...] = FORMATS, params: MethodParams = PARAMS,
-             any_year: bool = False) -> tuple[GuideReport, list[Path]]:
-    """Build the cells and the report and write the files (`Paybench.guide` calls it)."""
+             any_year: bool = False, engine: CellEngine = DUCKDB) -> tuple[GuideReport, list[Path]]:
+    """Build the cells (on `engine`: `paybench.bench.engines`) and the report and write the
+    files (`Paybench.guide` calls it)."""
     from paybench.errors import InputError
     from paybench.guide.tables import build_guide
 
@@ -178,7 +180,7 @@ def generate(store: Store, out_dir: Path, *, metros: int = 25, year: int | None 
     timings: dict[str, float] = {}
     start = time.perf_counter()
     data = build_guide(store, metros=metros, effective=effective, year=year, roles_spec=roles_spec,
-                       params=params, any_year=any_year)
+                       params=params, any_year=any_year, engine=engine)
     timings["cells"] = time.perf_counter() - start
     start = time.perf_counter()
     report = build_report(store, data)

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from paybench.bench import NATIONAL, PARAMS, REMOTE, BenchmarkModel, CellPlace, MethodParams, natural_level
+from paybench.bench.engines import DUCKDB, CellEngine
 from paybench.bench.scopes import metro_place
 from paybench.errors import InputError
 from paybench.normalize.levels import LEVELS
@@ -199,7 +200,7 @@ def build_guide(
     store: Store, *, metros: int = 25, effective: dt.date | None = None,
     growth: float | None = None, levels: tuple[str, ...] = GUIDE_LEVELS,
     roles_spec: str | None = None, year: int | None = None, remote: bool = True,
-    params: MethodParams = PARAMS, any_year: bool = False,
+    params: MethodParams = PARAMS, any_year: bool = False, engine: CellEngine = DUCKDB,
 ) -> GuideData:
     """Compute the guide's cells (annual USD base pay at the effective date):
 
@@ -212,7 +213,8 @@ def build_guide(
     own level instead: a 'mid-level CTO' does not exist. `year` names the guide's edition
     (InputError outside the years the data covers, `data_years`, unless `any_year`);
     the effective date defaults to 1 January of it (else the parameters' effective date, and
-    growth the parameters' growth)."""
+    growth the parameters' growth). `engine`: where the cell summaries are computed
+    (`paybench.bench.engines`: DuckDB, or Spark with the same expressions and cells)."""
     if year is not None and not 1990 <= year <= 2100:
         raise InputError(f"year {year} is out of range (1990-2100)", field="year")
     if year is not None and not any_year:
@@ -233,7 +235,8 @@ def build_guide(
     if metros < 0:
         raise InputError("metros must be zero or more", field="metros")
     selected = select_roles(roles_spec)
-    model = BenchmarkModel.load(store, params.replace(effective_date=effective, annual_growth=growth))
+    model = BenchmarkModel.load(store, params.replace(effective_date=effective, annual_growth=growth),
+                                engine)
     top = tech_metros(store, metros)
     if not selected:
         raise InputError("the roles given select no role", field="roles")

@@ -1,0 +1,291 @@
+"""Which engine computes the cell summaries: DuckDB (the store itself, the default) or Spark.
+
+The method's expressions (`paybench.bench.observations.usable_observations`,
+`paybench.bench.summary.observed_cells` and `evidence_counts`) are Ibis; the engine only
+decides which Ibis backend they run on and where that backend reads the `observations`
+table from:
+
+- `duckdb`: the store's own `observations` table, in process;
+- `spark`: PySpark through Ibis's pyspark backend (`ibis.pyspark.connect(session)`), reading
+  the observations as Parquet in the layout `paybench export` writes
+  (`observation_rows`): a folder given by the user (`parquet`, any path every executor can
+  read: HDFS, S3, a shared disk), else a temporary folder the store is exported to first.
+
+The Spark master is `local[*]` (every core of this machine) by default; a standalone
+cluster (`spark://host:7077`), YARN or Kubernetes master, or a Spark Connect server
+(`sc://host:15002`, opened with `SparkSession.builder.remote`) works the same way. An active
+Spark session in the process is used as it is (and left open).
+
+Every failure to get an engine (pyspark or Java missing, a master that does not answer,
+Parquet that is not there) is an `EngineError`: one line, no traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import socket
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from paybench.bench.params import PARAMS, MethodParams
+from paybench.errors import PaybenchError
+
+if TYPE_CHECKING:
+    from paybench.store import Store
+
+ENGINES: tuple[str, ...] = ("duckdb", "spark")
+"""The engines cells can be computed on."""
+DEFAULT_SPARK_MASTER = "local[*]"
+"""Spark in this process's JVM, on every core of the machine."""
+SPARK_CONNECT_PORT = 15002
+"""Spark Connect's default port (an `sc://host` address without one)."""
+MASTER_TIMEOUT_SECONDS = 5.0
+"""How long a cluster master or Spark Connect server may take to accept a connection."""
+OBSERVATIONS_FILE = "observations.parquet"
+"""The file (or folder of part files) of observation rows in an export folder."""
+SPARK_EXTRA = "pip install 'paybench[spark]'"
+"""How a user gets pyspark (the `spark` extra of the package)."""
+
+_LOCAL = re.compile(r"^local(\[(\*|\d+)(,\s*\d+)?\])?$")
+_HOST_PORT = re.compile(r"^(?P<host>\[[^\]]+\]|[^:/]+)(:(?P<port>\d+))?$")
+
+
+class EngineError(PaybenchError):
+    """The engine asked for cannot run here: pyspark or Java is missing, the Spark master
+    does not answer, or the Parquet to read is not there. `field` names the input at fault
+    ('engine', 'spark_master' or 'parquet')."""
+
+
+@dataclass(frozen=True)
+class CellEngine:
+    """The engine cells are computed on (see the module doc).
+
+    `name`: 'duckdb' or 'spark'; `spark_master`: a Spark master URL ('local[*]',
+    'local[4]', 'spark://host:7077', 'yarn', 'k8s://...') or a Spark Connect address
+    ('sc://host:15002'); `parquet`: a folder holding `observations.parquet` (as `paybench
+    export` writes it), or that file itself, as a path or URL every executor reads (None:
+    the store is exported to a temporary folder, which only executors on this machine see)."""
+
+    name: str = "duckdb"
+    spark_master: str = DEFAULT_SPARK_MASTER
+    parquet: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.name not in ENGINES:
+            raise EngineError(f"unknown engine {self.name!r}; expected one of {', '.join(ENGINES)}",
+                              field="engine")
+        if not self.spark_master.strip():
+            raise EngineError("the Spark master is empty", field="spark_master")
+
+    @property
+    def is_spark(self) -> bool:
+        """True for the Spark engine."""
+        return self.name == "spark"
+
+    @property
+    def label(self) -> str:
+        """'duckdb', or 'spark (local[*])' with its master."""
+        return f"spark ({self.spark_master})" if self.is_spark else self.name
+
+
+DUCKDB = CellEngine()
+"""The default engine: DuckDB, on the store itself."""
+
+
+@contextlib.contextmanager
+def cell_backend(store: Store, engine: CellEngine = DUCKDB,
+                 params: MethodParams = PARAMS) -> Iterator[Any]:
+    """An Ibis backend on which table `observations` holds the store's observation rows
+    (DuckDB: the table itself; Spark: the Parquet export, see the module doc; an export made
+    here coarsens submissions by `params`). A Spark
+    session this opened is stopped, and a temporary export removed, on leaving."""
+    import ibis
+
+    if not engine.is_spark:
+        yield ibis.duckdb.from_connection(store.con)
+        return
+    with spark_session(engine.spark_master) as session, \
+            observations_parquet(store, engine, params) as path:
+        try:
+            frame = session.read.parquet(path)
+            frame.createOrReplaceTempView("observations")
+        except Exception as exc:
+            raise EngineError(f"Spark cannot read the observations at {path}: {first_line(exc)}",
+                              field="parquet") from None
+        yield ibis.pyspark.connect(session)
+
+
+@contextlib.contextmanager
+def observations_parquet(store: Store, engine: CellEngine,
+                         params: MethodParams = PARAMS) -> Iterator[str]:
+    """The path Spark reads the observation rows from: `engine.parquet` (a folder holding
+    `observations.parquet`, or the file itself), else a temporary export of the store (removed
+    on leaving). EngineError for a local path that is not there."""
+    if engine.parquet is not None:
+        given = engine.parquet
+        if "://" in given:  # hdfs://, s3a://, file://...: Spark checks it
+            yield given if given.rstrip("/").endswith(".parquet") else \
+                given.rstrip("/") + "/" + OBSERVATIONS_FILE
+            return
+        path = Path(given).expanduser()
+        if path.is_dir() and (path / OBSERVATIONS_FILE).exists():
+            path = path / OBSERVATIONS_FILE
+        if not path.exists():
+            raise EngineError(f"no observations at {given}: write them with `paybench export "
+                              f"--format parquet --out DIR` and give DIR", field="parquet")
+        yield str(path.resolve())
+        return
+    if not local_master(engine.spark_master) and not loopback_master(engine.spark_master):
+        raise EngineError(
+            f"a Spark cluster ({engine.spark_master}) cannot read this machine's temporary "
+            "files: export the observations (`paybench export --format parquet --out DIR`) to "
+            "a path every executor reads (HDFS, S3, a shared disk) and give it as parquet",
+            field="parquet")
+    from paybench.bench.observations import write_observation_rows
+
+    folder = Path(tempfile.mkdtemp(prefix="paybench-spark-"))
+    try:
+        path = folder / OBSERVATIONS_FILE
+        write_observation_rows(store, path, params)
+        yield str(path)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def local_master(master: str) -> bool:
+    """True for Spark's local masters: 'local', 'local[4]', 'local[*]', 'local[4,2]'."""
+    return bool(_LOCAL.match(master.strip()))
+
+
+def master_address(master: str) -> list[tuple[str, int]]:
+    """The host:port addresses a master URL names: a standalone master
+    ('spark://h1:7077,h2:7077'; port 7077 when none) or a Spark Connect server
+    ('sc://host:15002/;token=...'; port 15002 when none); [] for other masters (local, yarn,
+    k8s). EngineError for a spark:// or sc:// URL without a host."""
+    scheme, _, rest = master.strip().partition("://")
+    if scheme not in ("spark", "sc"):
+        return []
+    default = 7077 if scheme == "spark" else SPARK_CONNECT_PORT
+    rest = rest.split("/", 1)[0].split(";", 1)[0]
+    found: list[tuple[str, int]] = []
+    for part in filter(None, rest.split(",")):
+        match = _HOST_PORT.match(part)
+        if match is None:
+            raise EngineError(f"cannot read the Spark master {master!r}: expected "
+                              f"{scheme}://host:port", field="spark_master")
+        found.append((match["host"].strip("[]"), int(match["port"] or default)))
+    if not found:
+        raise EngineError(f"the Spark master {master!r} names no host", field="spark_master")
+    return found
+
+
+def loopback_master(master: str) -> bool:
+    """True for a spark:// or sc:// master on this machine (localhost, 127.x, ::1): its
+    executors read this machine's files."""
+    hosts = [host for host, _ in master_address(master)]
+    return bool(hosts) and all(h in ("localhost", "::1") or h.startswith("127.") for h in hosts)
+
+
+def check_reachable(master: str, timeout: float = MASTER_TIMEOUT_SECONDS) -> None:
+    """EngineError unless a spark:// master (one of them, for a list) or sc:// server
+    accepts a TCP connection within `timeout` seconds (Spark itself would retry for a minute
+    and then fail deep inside the driver). Other masters are not checked."""
+    addresses = master_address(master)
+    reasons: list[str] = []
+    for host, port in addresses:
+        try:
+            with socket.create_connection((host, port), timeout=timeout):
+                return
+        except OSError as exc:
+            reasons.append(f"{host}:{port}: {exc.strerror or exc}")
+    if addresses:
+        raise EngineError(f"cannot reach the Spark master {master} ({'; '.join(reasons)})",
+                          field="spark_master")
+
+
+def java_runtime() -> str | None:
+    """The java command Spark's driver will start: $JAVA_HOME/bin/java, else `java` on the
+    PATH; None when there is none."""
+    home = os.environ.get("JAVA_HOME", "").strip()
+    if home:
+        candidate = Path(home) / "bin" / "java"
+        return str(candidate) if candidate.exists() else None
+    return shutil.which("java")
+
+
+@contextlib.contextmanager
+def spark_session(master: str = DEFAULT_SPARK_MASTER) -> Iterator[Any]:
+    """A Spark session on `master` (see the module doc): the process's active session when it
+    has one (left open), else a new one (stopped on leaving). A classic session keeps its
+    warehouse and scratch files in a temporary folder and logs errors only. EngineError when
+    pyspark or Java is missing or the master does not answer."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise EngineError(f"the Spark engine needs pyspark: {SPARK_EXTRA}", field="engine") from None
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        yield active
+        return
+    remote = master.strip().startswith("sc://")
+    if not remote and java_runtime() is None:  # a Spark Connect client needs no JVM
+        raise EngineError(
+            "the Spark engine needs a Java runtime (17 or later): apt-get install "
+            "openjdk-17-jre-headless, or set JAVA_HOME", field="engine")
+    check_reachable(master)
+    scratch = Path(tempfile.mkdtemp(prefix="paybench-spark-scratch-"))
+    session: Any = None
+    try:
+        try:
+            if remote:
+                session = SparkSession.builder.remote(master.strip()).getOrCreate()
+                session.sql("SELECT 1").collect()  # the first call is the one that connects
+            else:
+                session = _classic_builder(SparkSession.builder, master.strip(), scratch).getOrCreate()
+                session.sparkContext.setLogLevel("ERROR")
+        except EngineError:
+            raise
+        except Exception as exc:
+            raise EngineError(f"Spark could not start on {master}: {first_line(exc)}",
+                              field="spark_master") from None
+        yield session
+    finally:
+        if session is not None:
+            with contextlib.suppress(Exception):
+                session.stop()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _classic_builder(builder: Any, master: str, scratch: Path) -> Any:
+    """A classic (JVM in this process) session's settings: the warehouse and (local mode) scratch
+    files in `scratch` (Spark would write ./spark-warehouse and ./metastore_db), no web UI and no
+    console progress bars, error-level logging from the start (`log4j2.properties` in
+    `scratch`), dates in UTC."""
+    log_config = scratch / "log4j2.properties"
+    log_config.write_text(
+        "rootLogger.level = error\nrootLogger.appenderRef.stderr.ref = console\n"
+        "appender.console.type = Console\nappender.console.name = console\n"
+        "appender.console.target = SYSTEM_ERR\nappender.console.layout.type = PatternLayout\n"
+        "appender.console.layout.pattern = spark: %p %c{1}: %m%n\n", encoding="utf-8")
+    java_options = f"-Dlog4j.configurationFile=file:{log_config} -Dderby.system.home={scratch}"
+    builder = (builder.master(master).appName("paybench")
+               .config("spark.sql.warehouse.dir", str(scratch / "warehouse"))
+               .config("spark.driver.extraJavaOptions", java_options)
+               .config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false")
+               .config("spark.sql.session.timeZone", "UTC"))
+    if local_master(master):  # a cluster's executors keep their own scratch folders
+        builder = builder.config("spark.local.dir", str(scratch / "local"))
+    return builder
+
+
+def first_line(exc: BaseException) -> str:
+    """An exception's message as one line (a JVM error's first line; its class when empty)."""
+    text = str(exc).strip()
+    return text.splitlines()[0][:300] if text else type(exc).__name__

@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 from pydantic import BaseModel, Field
 
 from paybench.bench import NATIONAL, PARAMS, BenchmarkCell, BenchmarkModel, CellPlace, MethodParams
+from paybench.bench.engines import DUCKDB, CellEngine
 from paybench.bench.model import as_date, natural_level
 from paybench.errors import InputError, StoreError, validated
 from paybench.guide.tables import GuideRow
@@ -68,6 +69,7 @@ if TYPE_CHECKING:
     from paybench.decide.roster import Employee, RosterReport
     from paybench.estimate import BatchResult, Estimate, EvaluationReport, ModelInfo
     from paybench.estimate.model import EstimatorModel
+    from paybench.export import ExportReport
     from paybench.guide.report import GuideReport
     from paybench.guide.tables import GuideData
     from paybench.insights.skills import SkillReport
@@ -272,14 +274,18 @@ class Paybench:
     data directory; ':memory:' for a throw-away store). The embedded defaults (OEWS May 2025 and
     the seeds' published figures) are loaded on first use of a writable store (`progress`: rich
     progress bars for that load). `params`: the benchmark method's parameters
-    (`paybench.bench.PARAMS`)."""
+    (`paybench.bench.PARAMS`). `cell_engine`: where cells are computed (DuckDB by default;
+    `CellEngine("spark", master)` for Spark, `paybench.bench.engines`)."""
 
     def __init__(self, db: str | Path | None = None, *, read_only: bool = False,
                  params: MethodParams = PARAMS, load_defaults: bool = True,
                  progress: Any = None, background: bool = False,
-                 wait_seconds: float = STORE_WAIT_SECONDS) -> None:
+                 wait_seconds: float = STORE_WAIT_SECONDS, cell_engine: CellEngine = DUCKDB) -> None:
         path = Path(db) if db is not None else default_db_path()
         self.params = params
+        self.cell_engine = cell_engine
+        """Where benchmark cells are computed: DuckDB on the store, or Spark
+        (`paybench.bench.engines`; the cells are the same)."""
         self.background = background
         """Serve stale cached values while rebuilding, and train the estimator in a thread."""
         self.wait_seconds = wait_seconds
@@ -686,7 +692,7 @@ class Paybench:
         """The benchmark model of the store as it is now (built once per store content)."""
         chosen = params or self.params
         return self.cached(f"model:{hash(chosen.key())}",
-                           lambda store: BenchmarkModel.load(store, chosen))
+                           lambda store: BenchmarkModel.load(store, chosen, self.cell_engine))
 
     def cell(self, role: str, level: str | None = None, place: str = "US", *,
              as_of: str | dt.date | None = None, growth: float | None = None,
@@ -751,9 +757,24 @@ class Paybench:
             report, paths = generate(store, Path(out_dir), metros=metros, year=year,
                                      effective=effective, roles_spec=roles,
                                      formats=tuple(f.strip().lower() for f in formats if f.strip()),
-                                     params=self.params, any_year=any_year)
+                                     params=self.params, any_year=any_year,
+                                     engine=self.cell_engine)
         report.paths = paths
         return report
+
+    def export(self, out_dir: str | Path, *, format: str = "parquet", cells: bool = True) -> ExportReport:
+        """Write the store's observations (and, with `cells`, the guide's cells) to `out_dir`
+        as Parquet for any engine to read (`paybench.export`: files and schema). InputError
+        for another format or a folder that cannot be written."""
+        from paybench.export import EXPORT_FORMATS, export_parquet
+
+        chosen = format.strip().lower()
+        if chosen not in EXPORT_FORMATS:
+            raise InputError(f"unknown export format {format!r}; expected {', '.join(EXPORT_FORMATS)}",
+                             field="format")
+        guide = self.guide_data if cells else None
+        with self.locked() as store:
+            return export_parquet(store, Path(out_dir), self.params, guide)
 
     def guide_data(self) -> GuideData:
         """The guide's cells for the store as it is now (the 25 largest tech metros; built once
@@ -761,7 +782,8 @@ class Paybench:
         from paybench.guide import build_guide
 
         params = self.params
-        return self.cached("guide", lambda store: build_guide(store, metros=25, params=params))
+        return self.cached("guide", lambda store: build_guide(store, metros=25, params=params,
+                                                              engine=self.cell_engine))
 
     def check(self, *, metros: int = 25) -> CheckReport:
         """Audit the guide's cells, its rankings and a fixed list of estimates against the

@@ -247,12 +247,11 @@ def spark_session(master: str = DEFAULT_SPARK_MASTER) -> Iterator[Any]:
                 session = SparkSession.builder.remote(master.strip()).getOrCreate()
                 session.sql("SELECT 1").collect()  # the first call is the one that connects
             else:
-                session = _classic_builder(SparkSession.builder, master.strip(), scratch).getOrCreate()
-                session.sparkContext.setLogLevel("ERROR")
+                session = _classic_session(master.strip(), scratch)
         except EngineError:
             raise
         except Exception as exc:
-            raise EngineError(f"Spark could not start on {master}: {first_line(exc)}",
+            raise EngineError(f"Spark could not start on {master}: {_jvm_said(scratch) or first_line(exc)}",
                               field="spark_master") from None
         yield session
     finally:
@@ -262,7 +261,52 @@ def spark_session(master: str = DEFAULT_SPARK_MASTER) -> Iterator[Any]:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _classic_builder(builder: Any, master: str, scratch: Path) -> Any:
+JVM_LOG = "spark-jvm.log"
+"""The driver JVM's own output (its start-up notices and error log), in the scratch folder."""
+
+
+def _classic_session(master: str, scratch: Path) -> Any:
+    """A classic session (the driver's JVM started by this process) on `master`
+    (`_classic_settings`). The JVM's standard error goes to `JVM_LOG` in `scratch`,
+    not the user's terminal (PySpark's start-up notices); the first JVM of the process is
+    started here for that, a later session reuses it."""
+    from pyspark import SparkConf, SparkContext
+    from pyspark.java_gateway import launch_gateway
+    from pyspark.sql import SparkSession
+
+    conf = SparkConf().setAll(list(_classic_settings(master, scratch).items()))
+    if SparkContext._gateway is None:  # the first JVM of the process: its output to a file
+        with (scratch / JVM_LOG).open("ab") as log:  # the child keeps its own copy of the handle
+            gateway = launch_gateway(conf, popen_kwargs={"stderr": log, "stdout": log})
+        SparkContext(conf=conf, gateway=gateway)
+    session = SparkSession.builder.config(conf=conf).getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+def _jvm_said(scratch: Path) -> str:
+    """The last error line of the driver JVM's log (`JVM_LOG`), '' when there is none."""
+    try:
+        lines = (scratch / JVM_LOG).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return ""
+    found = [line.strip() for line in lines if _JVM_ERROR.search(line)
+             and not line.strip().startswith("at ")]  # a stack frame says where, not what
+    if not found:
+        return ""
+    said = found[-1]
+    for prefix in _JVM_PREFIXES:
+        said = prefix.sub("", said)
+    return said[:300]
+
+
+_JVM_ERROR = re.compile(r"error|exception", re.IGNORECASE)
+_JVM_PREFIXES = (re.compile(r'^Exception in thread "[^"]*"\s*'),
+                 re.compile(r"^spark: [A-Z]+ \S+: "),  # the log4j2 pattern of _classic_settings
+                 re.compile(r"^[\w.$]+(Exception|Error): "))
+
+
+def _classic_settings(master: str, scratch: Path) -> dict[str, str]:
     """A classic (JVM in this process) session's settings: the warehouse and (local mode) scratch
     files in `scratch` (Spark would write ./spark-warehouse and ./metastore_db), no web UI and no
     console progress bars, error-level logging from the start (`log4j2.properties` in
@@ -273,16 +317,19 @@ def _classic_builder(builder: Any, master: str, scratch: Path) -> Any:
         "appender.console.type = Console\nappender.console.name = console\n"
         "appender.console.target = SYSTEM_ERR\nappender.console.layout.type = PatternLayout\n"
         "appender.console.layout.pattern = spark: %p %c{1}: %m%n\n", encoding="utf-8")
-    java_options = f"-Dlog4j.configurationFile=file:{log_config} -Dderby.system.home={scratch}"
-    builder = (builder.master(master).appName("paybench")
-               .config("spark.sql.warehouse.dir", str(scratch / "warehouse"))
-               .config("spark.driver.extraJavaOptions", java_options)
-               .config("spark.ui.enabled", "false")
-               .config("spark.ui.showConsoleProgress", "false")
-               .config("spark.sql.session.timeZone", "UTC"))
+    settings = {
+        "spark.master": master,
+        "spark.app.name": "paybench",
+        "spark.sql.warehouse.dir": str(scratch / "warehouse"),
+        "spark.driver.extraJavaOptions":
+            f"-Dlog4j.configurationFile=file:{log_config} -Dderby.system.home={scratch}",
+        "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
+        "spark.sql.session.timeZone": "UTC",
+    }
     if local_master(master):  # a cluster's executors keep their own scratch folders
-        builder = builder.config("spark.local.dir", str(scratch / "local"))
-    return builder
+        settings["spark.local.dir"] = str(scratch / "local")
+    return settings
 
 
 def first_line(exc: BaseException) -> str:

@@ -1,13 +1,48 @@
-"""`paybench bench` and `paybench guide`: benchmark cells and the salary guide."""
+"""`paybench bench`, `paybench guide` and `paybench export`: benchmark cells, the salary
+guide, and the observations and cells as Parquet for other engines.
+
+`bench` and `guide` compute their cells on DuckDB (the store) by default, or on Spark with
+`--engine spark` (`paybench.bench.engines`: the same expressions, the same cells)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from paybench.cli.common import DbOption, JsonOption, command, emit_model, engine, out, progress
+from paybench.cli.common import DbOption, JsonOption, command, emit_json, emit_model, out, progress
+from paybench.cli.common import engine as open_engine
+
+if TYPE_CHECKING:
+    from paybench.bench.engines import CellEngine
+
+EngineOption = Annotated[str, typer.Option(
+    "--engine", help="where the cells are computed: duckdb (the store) or spark")]
+SparkMasterOption = Annotated[str, typer.Option(
+    "--spark-master", help="with --engine spark: local[*] (this machine), spark://host:7077 (a "
+    "cluster), sc://host:15002 (Spark Connect)")]
+ParquetOption = Annotated[str | None, typer.Option(
+    "--parquet", help="with --engine spark: a `paybench export` folder (path or URL) every Spark "
+    "executor reads; default: the store, exported to a temporary folder")]
+
+
+def cell_engine(engine: str, spark_master: str, parquet: str | None) -> CellEngine | None:
+    """The engine the options ask for (None: the default, DuckDB). InputError for Spark
+    options without `--engine spark`; EngineError for an unknown engine."""
+    from paybench.bench.engines import DEFAULT_SPARK_MASTER, CellEngine
+    from paybench.errors import InputError
+
+    name = engine.strip().lower()
+    if name != "spark":
+        if spark_master != DEFAULT_SPARK_MASTER:
+            raise InputError("a Spark master is for the Spark engine: add --engine spark",
+                             field="spark_master")
+        if parquet is not None:
+            raise InputError("Parquet input is for the Spark engine: add --engine spark",
+                             field="parquet")
+    found = CellEngine(name, spark_master.strip(), parquet)
+    return None if found == CellEngine() else found
 
 
 @command()
@@ -22,11 +57,14 @@ def bench(
                                                  "(default 0.03)")] = None,
     any_year: Annotated[bool, typer.Option(
         "--any-year", help="allow an --as-of outside the years the data covers")] = False,
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = "local[*]",
+    parquet: ParquetOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Percentiles of annual base pay for a role x level x place, with provenance."""
-    with engine(db) as pb:
+    with open_engine(db, cell_engine=cell_engine(engine, spark_master, parquet)) as pb:
         cell = pb.cell(role, level, place, as_of=as_of, growth=growth, any_year=any_year)
     if as_json:
         emit_model(cell)
@@ -57,12 +95,16 @@ def guide(
     as_of: Annotated[str | None, typer.Option("--as-of", help="effective date YYYY-MM-DD")] = None,
     any_year: Annotated[bool, typer.Option(
         "--any-year", help="allow a --year outside the years the data covers")] = False,
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = "local[*]",
+    parquet: ParquetOption = None,
     db: DbOption = None,
 ) -> None:
     """Write the salary guide (guide.html, guide.pdf, guide.csv, guide.json) and print the ML table."""
     from rich.table import Table
 
-    with progress() as bars, engine(db, progress=bars) as pb:
+    chosen = cell_engine(engine, spark_master, parquet)
+    with progress() as bars, open_engine(db, progress=bars, cell_engine=chosen) as pb:
         report = pb.guide(out_dir, metros=metros, year=year, as_of=as_of, roles=roles,
                           formats=formats.split(","), any_year=any_year)
     data = report.data
@@ -74,7 +116,8 @@ def guide(
     out.print(table)
     for path in report.paths:
         out.print(f"wrote {path}")
-    out.print("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items()))
+    out.print("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items())
+              + ("" if chosen is None else f" (cells on {chosen.label})"))
 
 
 @command()
@@ -85,7 +128,7 @@ def check(
 ) -> None:
     """Audit every cell the guide would print, its rankings and a fixed list of estimates
     against the invariants a reader checks; exit 1 on any violation."""
-    with engine(db) as pb:
+    with open_engine(db) as pb:
         report = pb.check(metros=metros)
     if as_json:
         emit_model(report)
@@ -103,3 +146,26 @@ def check(
         out.print(f"{len(report.violations)} violations")
     if report.violations:
         raise typer.Exit(1)
+
+
+@command()
+def export(
+    out_dir: Annotated[Path, typer.Option("--out", help="folder for the Parquet files")],
+    format: Annotated[str, typer.Option("--format", help="parquet")] = "parquet",
+    cells: Annotated[bool, typer.Option("--cells/--no-cells",
+                                        help="also write the guide's cells (cells.parquet)")] = True,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Write the observations (observations.parquet, usable_observations.parquet) and the
+    guide's cells (cells.parquet) as Parquet for any engine to read; docs/scaling.md has the
+    schema. `paybench bench/guide --engine spark --parquet DIR` reads such a folder."""
+    with open_engine(db) as pb:
+        report = pb.export(out_dir, format=format, cells=cells)
+    if as_json:
+        emit_json({"out_dir": str(report.out_dir), "files": [str(p) for p in report.paths],
+                   "rows": report.rows})
+        return
+    for path in report.paths:
+        rows = report.rows.get(path.name)
+        out.print(f"wrote {path}" + ("" if rows is None else f" ({rows:,} rows)"), markup=False)

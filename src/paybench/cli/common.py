@@ -28,6 +28,7 @@ from paybench.errors import PaybenchError
 if TYPE_CHECKING:
     from rich.progress import Progress
 
+    from paybench.bench.engines import CellEngine
     from paybench.engine import Paybench
 
 app = typer.Typer(
@@ -98,13 +99,15 @@ def _current_context() -> Any:
 
 
 @contextmanager
-def engine(db: Path | None, *, defaults: bool = True, progress: Any = None) -> Iterator[Paybench]:
+def engine(db: Path | None, *, defaults: bool = True, progress: Any = None,
+           cell_engine: CellEngine | None = None) -> Iterator[Paybench]:
     """The engine on the store `db` (default: PAYBENCH_DB or the data directory); with
     `defaults`, the embedded defaults are loaded into a store that lacks them (with progress
-    bars when given)."""
+    bars when given); `cell_engine`: where cells are computed (default DuckDB)."""
     from paybench.engine import Paybench
 
-    with Paybench(db, load_defaults=defaults, progress=progress) as pb:
+    extra = {} if cell_engine is None else {"cell_engine": cell_engine}
+    with Paybench(db, load_defaults=defaults, progress=progress, **extra) as pb:
         yield pb
 
 

@@ -277,7 +277,7 @@ def _classic_session(master: str, scratch: Path) -> Any:
     conf = SparkConf().setAll(list(_classic_settings(master, scratch).items()))
     if SparkContext._gateway is None:  # the first JVM of the process: its output to a file
         with (scratch / JVM_LOG).open("ab") as log:  # the child keeps its own copy of the handle
-            gateway = launch_gateway(conf, popen_kwargs={"stderr": log, "stdout": log})
+            gateway = launch_gateway(conf, popen_kwargs={"stderr": log, "stdout": log})  # type: ignore[no-untyped-call]
         SparkContext(conf=conf, gateway=gateway)
     session = SparkSession.builder.config(conf=conf).getOrCreate()
     session.sparkContext.setLogLevel("ERROR")

@@ -104,10 +104,11 @@ def engine(db: Path | None, *, defaults: bool = True, progress: Any = None,
     """The engine on the store `db` (default: PAYBENCH_DB or the data directory); with
     `defaults`, the embedded defaults are loaded into a store that lacks them (with progress
     bars when given); `cell_engine`: where cells are computed (default DuckDB)."""
+    from paybench.bench.engines import DUCKDB
     from paybench.engine import Paybench
 
-    extra = {} if cell_engine is None else {"cell_engine": cell_engine}
-    with Paybench(db, load_defaults=defaults, progress=progress, **extra) as pb:
+    with Paybench(db, load_defaults=defaults, progress=progress,
+                  cell_engine=cell_engine or DUCKDB) as pb:
         yield pb
 
 

@@ -37,6 +37,8 @@ from paybench.bench.params import PARAMS, MethodParams
 from paybench.errors import PaybenchError
 
 if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
     from paybench.store import Store
 
 ENGINES: tuple[str, ...] = ("duckdb", "spark")
@@ -110,6 +112,7 @@ def cell_backend(store: Store, engine: CellEngine = DUCKDB,
     if not engine.is_spark:
         yield ibis.duckdb.from_connection(store.con)
         return
+    check_parquet_reachable(engine)  # before a session is started on the cluster
     with spark_session(engine.spark_master) as session, \
             observations_parquet(store, engine, params) as path:
         try:
@@ -119,6 +122,18 @@ def cell_backend(store: Store, engine: CellEngine = DUCKDB,
             raise EngineError(f"Spark cannot read the observations at {path}: {first_line(exc)}",
                               field="parquet") from None
         yield ibis.pyspark.connect(session)
+
+
+@contextlib.contextmanager
+def held(table: ir.Table, engine: CellEngine = DUCKDB) -> Iterator[ir.Table]:
+    """`table` as the summaries read it: on Spark cached in the executors' memory while the
+    block runs (both summaries read it once per scope: ten scans and deduplications
+    otherwise); on DuckDB as it is (an expression DuckDB plans at once)."""
+    if not engine.is_spark:
+        yield table
+        return
+    with table.cache() as cached:
+        yield cached
 
 
 @contextlib.contextmanager
@@ -141,12 +156,7 @@ def observations_parquet(store: Store, engine: CellEngine,
                               f"--format parquet --out DIR` and give DIR", field="parquet")
         yield str(path.resolve())
         return
-    if not local_master(engine.spark_master) and not loopback_master(engine.spark_master):
-        raise EngineError(
-            f"a Spark cluster ({engine.spark_master}) cannot read this machine's temporary "
-            "files: export the observations (`paybench export --format parquet --out DIR`) to "
-            "a path every executor reads (HDFS, S3, a shared disk) and give it as parquet",
-            field="parquet")
+    check_parquet_reachable(engine)
     from paybench.bench.observations import write_observation_rows
 
     folder = Path(tempfile.mkdtemp(prefix="paybench-spark-"))
@@ -156,6 +166,30 @@ def observations_parquet(store: Store, engine: CellEngine,
         yield str(path)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def check_parquet_reachable(engine: CellEngine) -> None:
+    """EngineError when Spark would have to read a temporary export of the store (no
+    `parquet` given) on a cluster whose executors may run on other machines (a master that is
+    neither local nor on this machine's loopback)."""
+    master = engine.spark_master
+    if engine.parquet is None and not local_master(master) and not loopback_master(master):
+        raise EngineError(
+            f"a Spark cluster ({master}) cannot read this machine's temporary files: export "
+            "the observations (`paybench export --format parquet --out DIR`) to a path every "
+            "executor reads (HDFS, S3, a shared disk) and give it as parquet", field="parquet")
+
+
+def local_cores(master: str) -> int | None:
+    """The cores a local master uses ('local' 1, 'local[4]' 4, 'local[*]' this machine's);
+    None for any other master."""
+    found = _LOCAL.match(master.strip())
+    if found is None:
+        return None
+    count = found.group(2)
+    if count is None:
+        return 1
+    return (os.cpu_count() or 1) if count == "*" else int(count)
 
 
 def local_master(master: str) -> bool:
@@ -327,8 +361,12 @@ def _classic_settings(master: str, scratch: Path) -> dict[str, str]:
         "spark.ui.showConsoleProgress": "false",
         "spark.sql.session.timeZone": "UTC",
     }
-    if local_master(master):  # a cluster's executors keep their own scratch folders
+    cores = local_cores(master)
+    if cores is not None:  # a cluster's executors keep their own scratch folders and settings
         settings["spark.local.dir"] = str(scratch / "local")
+        # Spark's 200 shuffle partitions are for clusters: on one machine each of the method's
+        # window and group-by stages then runs 200 tiny tasks (30-40% slower here)
+        settings["spark.sql.shuffle.partitions"] = str(max(2, 2 * cores))
     return settings
 
 

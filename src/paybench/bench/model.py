@@ -34,7 +34,7 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from paybench.bench.cache import cache_key, cache_path, read_cached, write_cached
-from paybench.bench.engines import DUCKDB, CellEngine, cell_backend
+from paybench.bench.engines import DUCKDB, CellEngine, cell_backend, held
 from paybench.bench.ladder import LadderFit, Node, constraints, family_members, family_of, fit_ladder
 from paybench.bench.oews import OewsPriors, reference_level
 from paybench.bench.params import PARAMS, PERCENTILES, MethodParams, Z
@@ -209,7 +209,7 @@ class BenchmarkModel:
         (`paybench.bench.engines`: DuckDB on the store, or Spark over its observations as
         Parquet); the same expressions give the same cells on either. InputError when the
         parameters are unusable or OEWS is missing; EngineError when the engine cannot run."""
-        from paybench.bench.summary import evidence_counts, observed_cells
+        from paybench.bench.summary import cell_observations, evidence_counts, observed_cells
 
         if not 0 <= params.annual_growth < 0.5:
             raise InputError(f"annual growth {params.annual_growth} must be between 0 and 0.5",
@@ -224,8 +224,10 @@ class BenchmarkModel:
               AND (CAST(? AS DATE) IS NULL OR published_on < CAST(? AS DATE))
             """, [params.observed_before, params.observed_before]
         )
-        with cell_backend(store, engine, params) as backend:
-            observed, evidence = observed_cells(backend, params), evidence_counts(backend, params)
+        with cell_backend(store, engine, params) as backend, \
+                held(cell_observations(backend, params), engine) as cells:
+            observed = observed_cells(backend, params, cells)
+            evidence = evidence_counts(backend, params, cells)
         model = cls(params=params, observed=observed, evidence=evidence, oews_=oews,
                     published=published)
         model._index()

@@ -90,24 +90,28 @@ def cell_summary(t: ir.Table, keys: Sequence[str] = CELL_KEYS,
     )
 
 
-def observed_cells(backend: Any, params: MethodParams = PARAMS) -> pd.DataFrame:
+def observed_cells(backend: Any, params: MethodParams = PARAMS,
+                   observations: ir.Table | None = None) -> pd.DataFrame:
     """Summaries of observed log pay for every role x level x scope x key.
 
     Columns: role, level, scope (national/metro/state/remote/country), key (the place code:
-    'US', a CBSA, a state, or a country), n, w, mean, sd, n_submitted, q10..q90 (log USD)."""
+    'US', a CBSA, a state, or a country), n, w, mean, sd, n_submitted, q10..q90 (log USD).
+    `observations`: `cell_observations(backend, params)` when the caller already holds it."""
     import ibis
 
-    t = cell_observations(backend, params)
+    t = cell_observations(backend, params) if observations is None else observations
     return ibis.union(*[cell_summary(part, CELL_KEYS, params) for part in scoped(t)]).execute()
 
 
-def evidence_counts(backend: Any, params: MethodParams = PARAMS) -> pd.DataFrame:
+def evidence_counts(backend: Any, params: MethodParams = PARAMS,
+                    observations: ir.Table | None = None) -> pd.DataFrame:
     """Distinct observations per role x level x scope x key x source x kind, ordered by
     those columns (a union's row order is the engine's: sorted, a cell lists its sources in
-    the same order on every engine)."""
+    the same order on every engine). `observations`: as in `observed_cells`."""
     import ibis
 
     keys = [*CELL_KEYS, "source", "kind"]
-    parts = [counted_submissions(p, CELL_KEYS, params) for p in scoped(cell_observations(backend, params))]
+    t = cell_observations(backend, params) if observations is None else observations
+    parts = [counted_submissions(p, CELL_KEYS, params) for p in scoped(t)]
     counts = ibis.union(*[p.group_by(keys).aggregate(n=p.count()) for p in parts]).execute()
     return counts.sort_values(keys, kind="stable").reset_index(drop=True)

@@ -68,8 +68,11 @@ def counted_submissions(t: ir.Table, keys: Sequence[str],
     import ibis
 
     is_sub = t.kind == SUBMITTED
-    t = t.mutate(_contributor=ibis.ifelse(
-        is_sub, t.dedup_key.split(CONTRIBUTOR_SEPARATOR)[0], ibis.null("string")))
+    # the key before the first separator, by position: Spark's split() reads its separator as
+    # a regular expression ('.' matches every character), and Ibis passes it on as it is
+    cut = t.dedup_key.find(CONTRIBUTOR_SEPARATOR)
+    contributor = ibis.ifelse(cut >= 0, t.dedup_key.substr(0, cut), t.dedup_key)
+    t = t.mutate(_contributor=ibis.ifelse(is_sub, contributor, ibis.null("string")))
     mine = ibis.window(group_by=[*keys, "_contributor"])
     first = ibis.window(group_by=[*keys, "_contributor"], order_by=t.dedup_key)
     t = t.mutate(_first=((ibis.row_number().over(first) == 0) & is_sub).cast("int64"),

@@ -67,6 +67,7 @@ if TYPE_CHECKING:
     from paybench.decide.posting import PostingRange
     from paybench.decide.roster import Employee, RosterReport
     from paybench.estimate import BatchResult, Estimate, EvaluationReport, ModelInfo
+    from paybench.estimate.anchor import CellLookup
     from paybench.estimate.model import EstimatorModel
     from paybench.guide.report import GuideReport
     from paybench.guide.tables import GuideData
@@ -106,6 +107,10 @@ class EstimatorState(BaseModel):
                                  "store's files as they are now (submissions aside); False: it is "
                                  "retrained in the background at most every 10 minutes")
 
+
+MAX_LOOKUPS = 8
+"""Cell lookups kept at once, one per set of method parameters asked (an effective date or a
+growth rate other than the published method's)."""
 
 MAX_COMPARE = 4
 """Cells side by side: one role in up to this many places, or this many roles in one place."""
@@ -293,6 +298,7 @@ class Paybench:
         self._open: Store | None = None
         self._open_depth = 0
         self._cache: dict[str, tuple[tuple[Any, ...], object]] = {}
+        self._lookups: dict[int, CellLookup] = {}
         self._building: dict[str, threading.Lock] = {}
         self._refreshing: set[str] = set()
         self._writes = 0  # this engine's writes that must be seen at once
@@ -939,10 +945,24 @@ class Paybench:
         if not prepared:
             return [o for o in out if o is not None]
         model = self.estimator()
-        bench = self.model()
+        cells = self.cell_lookup()
         priors = self.cached("priors", OewsPriors.load)
-        found = iter(estimates_from(model, priors, prepared, bench))  # outside the store lock
+        found = iter(estimates_from(model, priors, prepared, cells))  # outside the store lock
         return [next(found) if o is None else o for o in out]
+
+    def cell_lookup(self, params: MethodParams | None = None) -> CellLookup:
+        """The cells of the current benchmark model (`model(params)`), each computed once
+        for as long as the model stands (`paybench.estimate.anchor.CellLookup`)."""
+        from paybench.estimate.anchor import CellLookup
+
+        model = self.model(params)
+        key = hash((params or self.params).key())
+        found = self._lookups.get(key)
+        if found is None or found.bench is not model:
+            found = self._lookups[key] = CellLookup(model)
+            while len(self._lookups) > MAX_LOOKUPS:
+                del self._lookups[next(iter(self._lookups))]
+        return found
 
     def estimate_file(self, input_file: str | Path, output_file: str | Path) -> BatchResult:
         """Estimate every row of a CSV (survey or plain layout) into a CSV with the input

@@ -111,37 +111,60 @@ def place_of(row: dict[str, Any]) -> CellPlace:
                      remote=text("work_mode") == "remote")
 
 
-def anchor_rows(bench: BenchmarkModel, factors: FactorEffects, frame: pd.DataFrame) -> list[Anchor | None]:
-    """The anchor of each row of a frame (columns role, level, country, state, metro,
-    work_mode and the `FACTOR_FIELDS`; metro_name optional); None for a row without a role or
-    in a place the method cannot price."""
-    cells: dict[tuple[str, str, str, str], BenchmarkCell | None] = {}
-    out: list[Anchor | None] = []
-    for row in frame.to_dict("records"):
-        role, level = row.get("role"), row.get("level")
-        if not isinstance(role, str) or not role or not isinstance(level, str):
-            out.append(None)
-            continue
-        place = place_of(row)
+class CellLookup:
+    """The benchmark cells of one `BenchmarkModel`, each computed once: `cell(role, level,
+    place)` is `bench.cell`, memoized per (role, level, scope, place key), with None where the
+    method cannot price the cell (its InputError). A server keeps one per model, so a request
+    reads a cell it has answered before from memory. Safe to share between threads (two
+    threads may compute the same cell once each; they get equal cells)."""
+
+    def __init__(self, bench: BenchmarkModel) -> None:
+        self.bench = bench
+        self._cells: dict[tuple[str, str, str, str], BenchmarkCell | None] = {}
+
+    def cell(self, role: str, level: str, place: CellPlace) -> BenchmarkCell | None:
+        """The cell, or None when the method cannot price it."""
         key = (role, level, place.scope, place.key)
-        if key not in cells:
-            try:
-                cells[key] = bench.cell(role, level, place)
-            except InputError:
-                cells[key] = None
-        cell = cells[key]
-        if cell is None:
-            out.append(None)
+        try:
+            return self._cells[key]
+        except KeyError:
+            pass
+        try:
+            found: BenchmarkCell | None = self.bench.cell(role, level, place)
+        except InputError:
+            found = None
+        self._cells[key] = found
+        return found
+
+
+def anchor_of(cells: CellLookup, factors: FactorEffects, row: dict[str, Any]) -> Anchor | None:
+    """The anchor of one row (keys role, level, country, state, metro, work_mode and the
+    `FACTOR_FIELDS`; metro_name optional); None for a row without a role or in a place the
+    method cannot price."""
+    role, level = row.get("role"), row.get("level")
+    if not isinstance(role, str) or not role or not isinstance(level, str):
+        return None
+    place = place_of(row)
+    cell = cells.cell(role, level, place)
+    if cell is None:
+        return None
+    effects: dict[str, tuple[float, int]] = {}
+    for name in FACTOR_FIELDS:
+        if name == "work_mode" and place.scope == "remote":
             continue
-        effects: dict[str, tuple[float, int]] = {}
-        for name in FACTOR_FIELDS:
-            if name == "work_mode" and place.scope == "remote":
-                continue
-            found = factors.of(name, row.get(name))
-            if found is not None:
-                effects[name] = found
-        shift = sum(e for e, _ in effects.values())
-        out.append(Anchor(cell=cell, lo=math.log(cell.p10) + shift, mid=math.log(cell.p50) + shift,
-                          hi=math.log(cell.p90) + shift, p25=math.log(cell.p25) + shift,
-                          p75=math.log(cell.p75) + shift, effects=effects))
-    return out
+        found = factors.of(name, row.get(name))
+        if found is not None:
+            effects[name] = found
+    shift = sum(e for e, _ in effects.values())
+    return Anchor(cell=cell, lo=math.log(cell.p10) + shift, mid=math.log(cell.p50) + shift,
+                  hi=math.log(cell.p90) + shift, p25=math.log(cell.p25) + shift,
+                  p75=math.log(cell.p75) + shift, effects=effects)
+
+
+def anchor_rows(bench: BenchmarkModel | CellLookup, factors: FactorEffects,
+                frame: pd.DataFrame) -> list[Anchor | None]:
+    """The anchor of each row of a frame (columns as for `anchor_of`); None for a row without
+    a role or in a place the method cannot price. `bench`: the benchmark model, or a
+    `CellLookup` over it that keeps the cells between calls."""
+    cells = bench if isinstance(bench, CellLookup) else CellLookup(bench)
+    return [anchor_of(cells, factors, row) for row in frame.to_dict("records")]

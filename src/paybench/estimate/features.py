@@ -664,22 +664,37 @@ def factor_of(feature: str) -> str:
     return "skills" if feature.startswith("skill_") else FACTORS[feature]
 
 
+def row_place_offset(priors: OewsPriors, role: Any, metro: Any, state: Any, country: Any) -> float:
+    """The OEWS log pay differential of one row's metro (else state) for its role; 0 outside
+    the US or without a metro or state (values that are not text count as missing)."""
+    if country not in (None, "US") or (not metro and not state):
+        return 0.0
+    return place_offset(priors, role if isinstance(role, str) else None,
+                        metro if isinstance(metro, str) else None,
+                        state if isinstance(state, str) else None)
+
+
 def place_offsets(frame: pd.DataFrame, priors: OewsPriors) -> np.ndarray:
     """Per row, the OEWS log pay differential of its metro (else state) for its role."""
     out = np.zeros(len(frame))
     for i, (role, metro, state, country) in enumerate(zip(
             frame["role"], frame["metro"], frame["state"], frame["country"], strict=True)):
-        if country not in (None, "US") or (not metro and not state):
-            continue
-        out[i] = place_offset(priors, role if isinstance(role, str) else None,
-                              metro if isinstance(metro, str) else None,
-                              state if isinstance(state, str) else None)
+        out[i] = row_place_offset(priors, role, metro, state, country)
     return out
 
 
 def age_offsets(frame: pd.DataFrame) -> np.ndarray:
     """Per row, the log factor ageing its date to the effective date."""
     return np.array([age_log(d) for d in frame["observed_on"]], dtype=float)
+
+
+def feature_key(row: Prepared) -> tuple[Any, ...]:
+    """What a prepared row's model features (`FeatureSpace.matrix` over `Encoder.transform`)
+    and its calibration group depend on: title key, role, level, country, industry, kind, work
+    mode, company size and skills. Two rows with the same key have the same feature row; the
+    place offset and the ageing to the row's date are added after the models."""
+    return (row.title_key, row.role, row.level, row.country, row.industry, row.kind,
+            row.work_mode, row.company_size, row.skills)
 
 
 def prepared_frame(rows: list[Prepared]) -> pd.DataFrame:

@@ -31,6 +31,7 @@ use of the store (a lock), so one engine may serve many threads.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import logging
@@ -39,7 +40,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
@@ -111,6 +112,9 @@ class EstimatorState(BaseModel):
 MAX_LOOKUPS = 8
 """Cell lookups kept at once, one per set of method parameters asked (an effective date or a
 growth rate other than the published method's)."""
+
+MAX_REMEMBERED = 20_000
+"""Answers `Paybench.remembered` keeps per benchmark model (a cell lookup's JSON is a few KB)."""
 
 MAX_COMPARE = 4
 """Cells side by side: one role in up to this many places, or this many roles in one place."""
@@ -298,7 +302,7 @@ class Paybench:
         self._open: Store | None = None
         self._open_depth = 0
         self._cache: dict[str, tuple[tuple[Any, ...], object]] = {}
-        self._lookups: dict[int, CellLookup] = {}
+        self._lookups: dict[int, tuple[CellLookup, dict[Hashable, Any]]] = {}
         self._building: dict[str, threading.Lock] = {}
         self._refreshing: set[str] = set()
         self._writes = 0  # this engine's writes that must be seen at once
@@ -500,6 +504,15 @@ class Paybench:
     def model_ready(self) -> bool:
         """Whether a benchmark model is loaded (possibly for an older store signature)."""
         return f"model:{hash(self.params.key())}" in self._cache
+
+    def in_memory(self, estimator: bool = False) -> bool:
+        """Whether the benchmark model (and, with `estimator`, the estimator) is loaded, so
+        that a cell lookup (an estimate) is answered from memory: a server engine
+        (`background`) answers a value built for an older store signature while it rebuilds it
+        in a thread. A server answers such requests on its event loop, without a worker
+        thread."""
+        return self.background and self.model_ready() and (
+            not estimator or self._estimator is not None)
 
     # ------------------------------------------------------------------ resolution
     def role(self, role: str, field: str = "role") -> RoleInfo:
@@ -953,15 +966,37 @@ class Paybench:
     def cell_lookup(self, params: MethodParams | None = None) -> CellLookup:
         """The cells of the current benchmark model (`model(params)`), each computed once
         for as long as the model stands (`paybench.estimate.anchor.CellLookup`)."""
+        return self._memo(params)[0]
+
+    def remembered(self, key: Hashable, build: Callable[[], T],
+                   params: MethodParams | None = None) -> T:
+        """`build()` once per `key` for as long as the benchmark model of `params` (default:
+        the engine's) stands: for answers that depend on nothing else (the server keeps the
+        JSON of each cell lookup so). At most MAX_REMEMBERED per model, oldest dropped first;
+        an exception is not remembered."""
+        answers = self._memo(params)[1]
+        try:
+            return cast(T, answers[key])  # stored below by build(): a T
+        except KeyError:
+            pass
+        value = build()
+        answers[key] = value
+        while len(answers) > MAX_REMEMBERED:
+            with contextlib.suppress(KeyError, StopIteration, RuntimeError):
+                del answers[next(iter(answers))]
+        return value
+
+    def _memo(self, params: MethodParams | None) -> tuple[CellLookup, dict[Hashable, Any]]:
         from paybench.estimate.anchor import CellLookup
 
         model = self.model(params)
         key = hash((params or self.params).key())
         found = self._lookups.get(key)
-        if found is None or found.bench is not model:
-            found = self._lookups[key] = CellLookup(model)
+        if found is None or found[0].bench is not model:
+            found = self._lookups[key] = (CellLookup(model), {})
             while len(self._lookups) > MAX_LOOKUPS:
-                del self._lookups[next(iter(self._lookups))]
+                with contextlib.suppress(KeyError, StopIteration, RuntimeError):
+                    del self._lookups[next(iter(self._lookups))]
         return found
 
     def estimate_file(self, input_file: str | Path, output_file: str | Path) -> BatchResult:

@@ -125,16 +125,21 @@ class CellLookup:
     def cell(self, role: str, level: str, place: CellPlace) -> BenchmarkCell | None:
         """The cell, or None when the method cannot price it."""
         key = (role, level, place.scope, place.key)
-        try:
-            return self._cells[key]
-        except KeyError:
-            pass
+        if key in self._cells:
+            cell = self._cells[key]
+            if cell is None or cell.place == place:  # a place of the same key, as written
+                return cell
         try:
             found: BenchmarkCell | None = self.bench.cell(role, level, place)
         except InputError:
             found = None
         self._cells[key] = found
         return found
+
+
+ANCHOR_FIELDS: tuple[str, ...] = ("role", "level", "country", "state", "metro", "metro_name",
+                                  "work_mode", *(f for f in FACTOR_FIELDS if f != "work_mode"))
+"""What a row's anchor depends on (`anchor_of`)."""
 
 
 def anchor_of(cells: CellLookup, factors: FactorEffects, row: dict[str, Any]) -> Anchor | None:

@@ -61,7 +61,14 @@ from paybench.bench import PARAMS, BenchmarkModel
 from paybench.bench.observations import age_log
 from paybench.errors import PaybenchError
 from paybench.estimate import features as F
-from paybench.estimate.anchor import Anchor, CellLookup, FactorEffects, anchor_of, anchor_rows
+from paybench.estimate.anchor import (
+    ANCHOR_FIELDS,
+    Anchor,
+    CellLookup,
+    FactorEffects,
+    anchor_of,
+    anchor_rows,
+)
 from paybench.estimate.conformal import MondrianCQR
 from paybench.paths import cache_dir, compute_threads
 from paybench.store import Store
@@ -295,6 +302,18 @@ class EstimatorModel:
             found = [new.get(k, hit) for k, hit in zip(keys, found, strict=True)]
         return [f for f in found if f is not None]
 
+    def _anchors(self, rows: Sequence[F.Prepared], cells: CellLookup) -> list[Anchor | None]:
+        """`anchor_of` for each row, once per distinct anchor key (`anchor.ANCHOR_FIELDS`)."""
+        memo: dict[tuple[Any, ...], Anchor | None] = {}
+        out: list[Anchor | None] = []
+        for row in rows:
+            values = vars(row)
+            key = tuple(values[f] for f in ANCHOR_FIELDS)
+            if key not in memo:
+                memo[key] = anchor_of(cells, self.factors, values)
+            out.append(memo[key])
+        return out
+
     def estimate_rows(self, rows: Sequence[F.Prepared], priors: F.OewsPriors,
                       cells: CellLookup | BenchmarkModel, *, explain: bool = False) -> list[RowEstimate]:
         """The estimate of each prepared row, as `estimate` gives it for a frame of the same
@@ -305,8 +324,9 @@ class EstimatorModel:
         from paybench.estimate.explain import FACTOR_ORDER
 
         lookup = cells if isinstance(cells, CellLookup) else CellLookup(cells)
-        anchors = [anchor_of(lookup, self.factors, vars(r)) for r in rows]
-        back = [age_log(r.on) for r in rows]
+        anchors = self._anchors(rows, lookup)
+        ages: dict[Any, float] = {}
+        back = [ages[r.on] if r.on in ages else ages.setdefault(r.on, age_log(r.on)) for r in rows]
         out: list[RowEstimate | None] = [None] * len(rows)
         rest = [i for i, a in enumerate(anchors) if a is None]
         if rest:
@@ -322,7 +342,8 @@ class EstimatorModel:
             used = ["none"] * len(rest)
             if self.conformal is not None:
                 lo, hi = self.conformal.apply(lo, hi, groups)
-                used = [self.conformal.correction(g)[1] for g in groups]
+                names_of = {g: self.conformal.correction(g)[1] for g in set(groups)}
+                used = [names_of[g] for g in groups]
             lo, hi = np.minimum(lo, mid), np.maximum(hi, mid)
             p10, p50, p90 = np.exp(lo), np.exp(mid), np.exp(hi)
             names = self.models.space.columns
@@ -339,13 +360,17 @@ class EstimatorModel:
                     bias = float(contrib[-1])
                 out[i] = RowEstimate(p10=float(p10[j]), p50=float(p50[j]), p90=float(p90[j]),
                                      group=used[j], anchor=None, bias=bias, effects=effects)
+        corrections: dict[str, tuple[tuple[float, float], str]] = {}
         for i, anchor in enumerate(anchors):
             if anchor is None:
                 continue
             lo_, mid_, hi_ = anchor.lo - back[i], anchor.mid - back[i], anchor.hi - back[i]
             group = "anchored, uncalibrated"
             if self.anchor_conformal is not None:
-                (q_lo, q_hi), name = self.anchor_conformal.correction((anchor.cell.level,))
+                level = anchor.cell.level
+                if level not in corrections:
+                    corrections[level] = self.anchor_conformal.correction((level,))
+                (q_lo, q_hi), name = corrections[level]
                 width = hi_ - lo_
                 lo_, hi_, group = lo_ - q_lo * width, hi_ + q_hi * width, f"anchored {name}"
             lo_ = min(lo_, anchor.p25 - back[i], mid_)

@@ -507,12 +507,30 @@ class Paybench:
 
     def in_memory(self, estimator: bool = False) -> bool:
         """Whether the benchmark model (and, with `estimator`, the estimator) is loaded, so
-        that a cell lookup (an estimate) is answered from memory: a server engine
-        (`background`) answers a value built for an older store signature while it rebuilds it
-        in a thread. A server answers such requests on its event loop, without a worker
-        thread."""
-        return self.background and self.model_ready() and (
-            not estimator or self._estimator is not None)
+        that a cell lookup (an estimate) is answered from memory without reading the store or
+        the model file: a server engine (`background`) answers a value built for an older store
+        signature while it rebuilds it in a thread, but the signature itself must be known
+        without a read (the store file unchanged since it was read; else the read, which can
+        take long after a large write, happens in a worker thread) and the estimator's file
+        unchanged since it was loaded. A server answers such requests on its event loop,
+        without a worker thread."""
+        if not (self.background and self.model_ready() and self._signature_known()):
+            return False
+        if not estimator:
+            return True
+        if self._estimator is None:
+            return False
+        path = self._cache.get("estimator_path")
+        return path is not None and _stamp_of(cast(Path, path[1])) == self._estimator_stamp
+
+    def _signature_known(self) -> bool:
+        """Whether `signature()` will answer without reading the store: it was read within
+        SIGNATURE_TTL_SECONDS, or the store file is unchanged since (a stat)."""
+        if self._signature is None or self._signature_stale:
+            return False
+        if time.monotonic() - self._signature_at <= SIGNATURE_TTL_SECONDS:
+            return True
+        return self._file_stamp() == self._stamp
 
     # ------------------------------------------------------------------ resolution
     def role(self, role: str, field: str = "role") -> RoleInfo:

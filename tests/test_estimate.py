@@ -343,3 +343,34 @@ def test_a_server_estimate_does_not_open_the_store(small_db: Path, tmp_path: Pat
             found = pb.estimate(title, place=place)
             assert found.p10 <= found.p50 <= found.p90
         assert pb.estimate("Data Scientist", place="Austin, TX") == first
+
+
+def test_row_features_equal_the_frame_features(small_db: Path, shared_data: Path) -> None:
+    # the features of a request computed row by row (no pandas: FeatureSpace.rows_array) are
+    # the numbers the training-time frame path gives (matrix over Encoder.transform), NaN
+    # where it has NaN: real survey rows, the varied requests, unknown countries and skills
+    import numpy as np
+
+    from paybench.estimate import features as F
+
+    with Store(small_db) as store:
+        model = ensure_model(store)[0]
+        priors = F.OewsPriors.load(store)
+    with (shared_data / "aijobs" / "salaries.csv").open(encoding="utf-8") as handle:
+        survey = [row for i, row in enumerate(csv.DictReader(handle)) if i % 97 == 0]
+    rows = [F.prepare_row(row, "survey") for row in survey]
+    rows += [F.prepare(str(r["title"]), place=r.get("place"),  # type: ignore[arg-type]
+                       years=r.get("years_experience"),  # type: ignore[arg-type]
+                       company_size=r.get("company_size"), remote=r.get("remote"),  # type: ignore[arg-type]
+                       industry=r.get("industry"), skills=r.get("skills", []))  # type: ignore[arg-type]
+             for r in _varied_requests(shared_data)]
+    rows.append(F.prepare("Data Scientist", country="ZZ", skills=["sql", "python", "no-such-skill"]))
+    assert len(rows) > 900 and any(r.role is None for r in rows)
+    encoder, frame = model.models.encoder, F.prepared_frame(rows)
+    # the model's own space, and one with skill flags (the survey slice records no skills)
+    for space in (model.models.space, F.FeatureSpace(model.models.space.categories, ["python", "sql"])):
+        expected = space.array(space.matrix(frame, encoder.transform(frame), priors))
+        found = space.rows_array(rows, encoder, priors)
+        assert found.shape == expected.shape
+        assert np.array_equal(found, expected, equal_nan=True)
+    assert np.isnan(expected).any() and (expected[:, 14:] == 1.0).any()  # NaNs and skill flags seen

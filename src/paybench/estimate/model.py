@@ -287,8 +287,7 @@ class EstimatorModel:
             if (hit is None or (explain and hit.contributions is None)) and key not in todo:
                 todo[key] = row
         if todo:
-            frame = F.prepared_frame(list(todo.values()))
-            arr = self.models.space.array(self.models.design(frame, priors))
+            arr = self.models.space.rows_array(list(todo.values()), self.models.encoder, priors)
             threads = compute_threads() if len(todo) >= SMALL_BATCH_ROWS else 1
             means = {q: np.mean([b.predict(arr, num_threads=threads) for b in bs], axis=0)
                      for q, bs in self.models.boosters.items()}

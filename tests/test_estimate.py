@@ -374,3 +374,18 @@ def test_row_features_equal_the_frame_features(small_db: Path, shared_data: Path
         assert found.shape == expected.shape
         assert np.array_equal(found, expected, equal_nan=True)
     assert np.isnan(expected).any() and (expected[:, 14:] == 1.0).any()  # NaNs and skill flags seen
+
+
+def test_memory_only_asks_for_a_worker_when_work_is_new(small_db: Path) -> None:
+    # a server answers on its event loop only what needs no new cell and no trees; the rest
+    # raises NotInMemory (and runs in a worker thread), then is in memory
+    from paybench.engine import Paybench
+    from paybench.estimate.anchor import NotInMemory
+
+    with Paybench(small_db, read_only=True, background=True) as pb:
+        for body in (EstimateRequest(title="Data Scientist", place="Denver, CO"),  # a new cell
+                     EstimateRequest(title="Quant Wizard", level="senior")):  # the models' trees
+            with pytest.raises(NotInMemory):
+                pb.estimate_many([body], memory_only=True)
+            slow = pb.estimate_many([body])[0]
+            assert pb.estimate_many([body], memory_only=True)[0] == slow

@@ -958,9 +958,13 @@ class Paybench:
             raise found
         return found
 
-    def estimate_many(self, requests: Sequence[Any]) -> list[Estimate | InputError]:
+    def estimate_many(self, requests: Sequence[Any], *,
+                      memory_only: bool = False) -> list[Estimate | InputError]:
         """Estimate each request (`paybench.estimate.EstimateRequest`; one model call for
-        all); a request that cannot be estimated gives its InputError in its place."""
+        all); a request that cannot be estimated gives its InputError in its place.
+        `memory_only`: raise `paybench.estimate.anchor.NotInMemory` instead of computing a
+        cell or running the quantile models for a feature row not answered before (a server
+        answers what is in memory on its event loop, the rest in a worker thread)."""
         from paybench.bench.oews import OewsPriors
         from paybench.estimate import features
         from paybench.estimate.service import estimates_from, prepare_request
@@ -978,7 +982,8 @@ class Paybench:
         model = self.estimator()
         cells = self.cell_lookup()
         priors = self.cached("priors", OewsPriors.load)
-        found = iter(estimates_from(model, priors, prepared, cells))  # outside the store lock
+        found = iter(estimates_from(model, priors, prepared, cells,  # outside the store lock
+                                    memory_only=memory_only))
         return [next(found) if o is None else o for o in out]
 
     def cell_lookup(self, params: MethodParams | None = None) -> CellLookup:

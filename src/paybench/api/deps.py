@@ -52,13 +52,22 @@ def require_admin(request: Request) -> None:
                        headers={"WWW-Authenticate": "Bearer"})
 
 
-async def answer(pb: Paybench, work: Callable[[], T], *, estimator: bool = False) -> T:
+async def answer(pb: Paybench, work: Callable[[], T], *, estimator: bool = False,
+                 slow: Callable[[], T] | None = None) -> T:
     """Run `work` on the event loop when the engine answers it from memory (`Paybench.in_memory`:
     the benchmark model, and with `estimator` the estimator, are loaded), else in a worker
     thread (it may read the store or wait for a build). A worker thread costs a request
     more than the work itself when the answer is in memory: with 8 clients on 2 cores the
     hand-over of the GIL between the loop and the thread put p99 at 2-3x p50
-    (docs/measurements.md, issue 15)."""
+    (docs/measurements.md, issue 15). `slow`: what to run in a worker thread instead when
+    `work` raises `NotInMemory` (an estimate whose cell or trees were not computed before:
+    LightGBM releases the GIL, so other requests go on meanwhile)."""
+    from paybench.estimate.anchor import NotInMemory
+
     if pb.in_memory(estimator):
-        return work()
-    return await run_in_threadpool(work)
+        try:
+            return work()
+        except NotInMemory:
+            if slow is None:
+                raise
+    return await run_in_threadpool(slow or work)

@@ -111,6 +111,12 @@ def place_of(row: dict[str, Any]) -> CellPlace:
                      remote=text("work_mode") == "remote")
 
 
+class NotInMemory(Exception):
+    """Raised with `memory_only`: the answer needs work not done before (a cell not computed
+    yet, a feature row the quantile models have not answered); the caller runs it where a
+    long computation does no harm (a server: in a worker thread)."""
+
+
 class CellLookup:
     """The benchmark cells of one `BenchmarkModel`, each computed once: `cell(role, level,
     place)` is `bench.cell`, memoized per (role, level, scope, place key), with None where the
@@ -122,13 +128,17 @@ class CellLookup:
         self.bench = bench
         self._cells: dict[tuple[str, str, str, str], BenchmarkCell | None] = {}
 
-    def cell(self, role: str, level: str, place: CellPlace) -> BenchmarkCell | None:
-        """The cell, or None when the method cannot price it."""
+    def cell(self, role: str, level: str, place: CellPlace, *,
+             memory_only: bool = False) -> BenchmarkCell | None:
+        """The cell, or None when the method cannot price it. NotInMemory with `memory_only`
+        when it was not computed before."""
         key = (role, level, place.scope, place.key)
         if key in self._cells:
             cell = self._cells[key]
             if cell is None or cell.place == place:  # a place of the same key, as written
                 return cell
+        if memory_only:
+            raise NotInMemory(key)
         try:
             found: BenchmarkCell | None = self.bench.cell(role, level, place)
         except InputError:
@@ -142,15 +152,16 @@ ANCHOR_FIELDS: tuple[str, ...] = ("role", "level", "country", "state", "metro", 
 """What a row's anchor depends on (`anchor_of`)."""
 
 
-def anchor_of(cells: CellLookup, factors: FactorEffects, row: dict[str, Any]) -> Anchor | None:
+def anchor_of(cells: CellLookup, factors: FactorEffects, row: dict[str, Any], *,
+              memory_only: bool = False) -> Anchor | None:
     """The anchor of one row (keys role, level, country, state, metro, work_mode and the
     `FACTOR_FIELDS`; metro_name optional); None for a row without a role or in a place the
-    method cannot price."""
+    method cannot price. NotInMemory with `memory_only` when its cell was not computed."""
     role, level = row.get("role"), row.get("level")
     if not isinstance(role, str) or not role or not isinstance(level, str):
         return None
     place = place_of(row)
-    cell = cells.cell(role, level, place)
+    cell = cells.cell(role, level, place, memory_only=memory_only)
     if cell is None:
         return None
     effects: dict[str, tuple[float, int]] = {}

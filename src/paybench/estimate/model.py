@@ -66,6 +66,7 @@ from paybench.estimate.anchor import (
     Anchor,
     CellLookup,
     FactorEffects,
+    NotInMemory,
     anchor_of,
     anchor_rows,
 )
@@ -276,7 +277,7 @@ class EstimatorModel:
         return found
 
     def _model_outputs(self, rows: Sequence[F.Prepared], priors: F.OewsPriors,
-                       explain: bool) -> list[_ModelOutputs]:
+                       explain: bool, memory_only: bool = False) -> list[_ModelOutputs]:
         """The quantile models' outputs for each row: from the cache, else computed for the
         distinct feature rows missing (one `FeatureSpace.matrix` and one call per booster)."""
         cache = self._rows()
@@ -286,6 +287,8 @@ class EstimatorModel:
         for key, row, hit in zip(keys, rows, found, strict=True):
             if (hit is None or (explain and hit.contributions is None)) and key not in todo:
                 todo[key] = row
+        if todo and memory_only:
+            raise NotInMemory(next(iter(todo)))
         if todo:
             arr = self.models.space.rows_array(list(todo.values()), self.models.encoder, priors)
             threads = compute_threads() if len(todo) >= SMALL_BATCH_ROWS else 1
@@ -301,7 +304,8 @@ class EstimatorModel:
             found = [new.get(k, hit) for k, hit in zip(keys, found, strict=True)]
         return [f for f in found if f is not None]
 
-    def _anchors(self, rows: Sequence[F.Prepared], cells: CellLookup) -> list[Anchor | None]:
+    def _anchors(self, rows: Sequence[F.Prepared], cells: CellLookup,
+                 memory_only: bool = False) -> list[Anchor | None]:
         """`anchor_of` for each row, once per distinct anchor key (`anchor.ANCHOR_FIELDS`)."""
         memo: dict[tuple[Any, ...], Anchor | None] = {}
         out: list[Anchor | None] = []
@@ -309,27 +313,30 @@ class EstimatorModel:
             values = vars(row)
             key = tuple(values[f] for f in ANCHOR_FIELDS)
             if key not in memo:
-                memo[key] = anchor_of(cells, self.factors, values)
+                memo[key] = anchor_of(cells, self.factors, values, memory_only=memory_only)
             out.append(memo[key])
         return out
 
     def estimate_rows(self, rows: Sequence[F.Prepared], priors: F.OewsPriors,
-                      cells: CellLookup | BenchmarkModel, *, explain: bool = False) -> list[RowEstimate]:
+                      cells: CellLookup | BenchmarkModel, *, explain: bool = False,
+                      memory_only: bool = False) -> list[RowEstimate]:
         """The estimate of each prepared row, as `estimate` gives it for a frame of the same
         rows (anchored on its benchmark cell when it has one, else the calibrated quantile
         models), without building a frame for the anchored rows. With `explain`, model rows
         carry their bias and factor effects (`explain.log_contributions`'s numbers).
-        `cells`: a `CellLookup` kept between calls (a server's), or the benchmark model."""
+        `cells`: a `CellLookup` kept between calls (a server's), or the benchmark model.
+        `memory_only`: raise `anchor.NotInMemory` before any work not done before (a cell to
+        compute, trees to run), for a caller that runs such work elsewhere."""
         from paybench.estimate.explain import FACTOR_ORDER
 
         lookup = cells if isinstance(cells, CellLookup) else CellLookup(cells)
-        anchors = self._anchors(rows, lookup)
+        anchors = self._anchors(rows, lookup, memory_only)
         ages: dict[Any, float] = {}
         back = [ages[r.on] if r.on in ages else ages.setdefault(r.on, age_log(r.on)) for r in rows]
         out: list[RowEstimate | None] = [None] * len(rows)
         rest = [i for i, a in enumerate(anchors) if a is None]
         if rest:
-            outputs = self._model_outputs([rows[i] for i in rest], priors, explain)
+            outputs = self._model_outputs([rows[i] for i in rest], priors, explain, memory_only)
             place = [F.row_place_offset(priors, rows[i].role, rows[i].metro, rows[i].state,
                                         rows[i].country) for i in rest]
             shift = [p - back[i] for p, i in zip(place, rest, strict=True)]

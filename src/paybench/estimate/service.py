@@ -157,13 +157,14 @@ ANCHORED_FACTORS = {"industry": "industry", "company_size": "company_size", "rem
 
 
 def estimates_from(model: EstimatorModel, priors: F.OewsPriors, rows: list[F.Prepared],
-                   bench: BenchmarkModel | CellLookup) -> list[Estimate]:
+                   bench: BenchmarkModel | CellLookup, *, memory_only: bool = False) -> list[Estimate]:
     """Estimates for prepared requests from a model, the OEWS priors and the benchmark model
     (or a `CellLookup` over it that a server keeps), without the store (so a server can run
     them outside its store lock). Rows anchored on a cell run no trees; the quantile models
     run once per distinct feature row the model has not answered before
-    (`EstimatorModel.estimate_rows`)."""
-    found = model.estimate_rows(rows, priors, bench, explain=True)
+    (`EstimatorModel.estimate_rows`; `memory_only`: `anchor.NotInMemory` rather than run
+    them)."""
+    found = model.estimate_rows(rows, priors, bench, explain=True, memory_only=memory_only)
     summary = ModelSummary(trained_at=model.info.trained_at.astimezone(), basis=model.info.basis,
                            rows_by_source=model.info.rows_by_source, calibrated=model.info.calibrated,
                            calibration_slice=model.info.calibration_slice)

@@ -40,7 +40,8 @@ async def estimate_one(request: Request, body: EstimateRequest) -> Response:
     """Estimate one person's annual base pay: P10, P50, P90 and the contribution of each
     factor (level, place, skills, industry, company size)."""
     pb = engine(request)
-    found = await answer(pb, lambda: pb.estimate_many([body])[0], estimator=True)
+    found = await answer(pb, lambda: pb.estimate_many([body], memory_only=True)[0],
+                         estimator=True, slow=lambda: pb.estimate_many([body])[0])
     if isinstance(found, InputError):
         raise found
     # an Estimate already validated: serialized once, not validated again against the model

@@ -389,3 +389,38 @@ def test_memory_only_asks_for_a_worker_when_work_is_new(small_db: Path) -> None:
                 pb.estimate_many([body], memory_only=True)
             slow = pb.estimate_many([body])[0]
             assert pb.estimate_many([body], memory_only=True)[0] == slow
+
+
+def test_a_batch_file_answers_as_the_reference_path(small_db: Path, shared_data: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # `estimate_batch` (rows read once per distinct row, cells computed ladder by ladder in
+    # forked workers) writes the quantiles the pre-change path gives for the same rows
+    import estimate_reference as reference
+    from paybench.bench import BenchmarkModel
+    from paybench.estimate import anchor
+    from paybench.estimate import features as F
+
+    monkeypatch.setattr(anchor, "PARALLEL_MIN_LADDERS", 2)  # fork even for this small file
+    monkeypatch.setenv("PAYBENCH_WORKERS", "2")
+    requests = _varied_requests(shared_data)
+    source = tmp_path / "people.csv"
+    with source.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["title", "place", "years", "level", "industry", "company_size", "remote",
+                         "skills"])
+        for r in requests + requests[:20]:  # repeated rows too
+            writer.writerow([r["title"], r.get("place") or "", r.get("years_experience", ""),
+                             r.get("level", ""), r.get("industry", ""), r.get("company_size", ""),
+                             r.get("remote", ""), ";".join(r.get("skills", []))])  # type: ignore[arg-type]
+    with Store(small_db) as store:
+        result = estimate_batch(store, source, tmp_path / "out.csv")
+        model = ensure_model(store)[0]
+        priors, bench = F.OewsPriors.load(store), BenchmarkModel.load(store)
+    with source.open(newline="", encoding="utf-8") as handle:
+        rows = [F.prepare_row(row, "plain") for row in csv.DictReader(handle)]
+    expected = [tuple(str(v) for v in t) for t in reference.batch_quantiles(model, priors, rows, bench)]
+    with (tmp_path / "out.csv").open(newline="", encoding="utf-8") as handle:
+        written = [(r["role"], r["estimated_level"], r["p10"], r["p50"], r["p90"])
+                   for r in csv.DictReader(handle)]
+    assert result.estimated == len(rows) == len(written)
+    assert written == expected

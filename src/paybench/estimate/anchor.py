@@ -25,16 +25,20 @@ models (`model.EstimatorModel.predict`).
 from __future__ import annotations
 
 import math
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from paybench.bench import BenchmarkCell, BenchmarkModel, CellPlace, MethodParams
+from paybench.bench import NATIONAL, BenchmarkCell, BenchmarkModel, CellPlace, MethodParams
+from paybench.bench.ladder import family_of
 from paybench.bench.observations import age_log
 from paybench.bench.scopes import scope_for
 from paybench.errors import InputError
+from paybench.normalize.roles import get_role
 
 FACTOR_FIELDS: tuple[str, ...] = ("company_size", "work_mode", "industry")
 """The optional inputs that move an estimate off its cell."""
@@ -146,10 +150,87 @@ class CellLookup:
         self._cells[key] = found
         return found
 
+    def fill(self, wanted: Iterable[tuple[str, str, CellPlace]], workers: int = 1) -> int:
+        """Compute the cells of `wanted` (role, level, place) not computed yet, grouped by
+        ladder (a cell's family x place: one ladder fit serves them all); with `workers` > 1
+        and at least PARALLEL_MIN_LADDERS ladders, in that many forked processes (the
+        national cells every ladder leans on are computed first, here, and inherited). The
+        cells are the ones `cell` computes, one by one, here. Returns how many ladders were
+        computed."""
+        groups: dict[tuple[str, str, str], list[tuple[str, str, CellPlace]]] = {}
+        for role, level, place in wanted:
+            key = (role, level, place.scope, place.key)
+            if key in self._cells:
+                done = self._cells[key]
+                if done is None or done.place == place:
+                    continue
+            try:
+                family = family_of(get_role(role))
+            except InputError:
+                family = role
+            group = groups.setdefault((family, place.scope, place.key), [])
+            if (role, level, place) not in group:
+                group.append((role, level, place))
+        if not groups:
+            return 0
+        ctx = _fork_context()
+        if workers <= 1 or len(groups) < PARALLEL_MIN_LADDERS or ctx is None:
+            for group in groups.values():
+                for role, level, place in group:
+                    self.cell(role, level, place)
+            return len(groups)
+        for group in groups.values():  # the national cells, once, before the fork
+            for role, level, _ in group:
+                self.cell(role, level, NATIONAL)
+        global _FORKED
+        _FORKED = self
+        try:
+            with ctx.Pool(workers) as pool:
+                for found in pool.imap_unordered(_ladder_cells, list(groups.values()), chunksize=8):
+                    for key, cell in found:
+                        self._cells[key] = cell
+        finally:
+            _FORKED = None
+        return len(groups)
+
 
 ANCHOR_FIELDS: tuple[str, ...] = ("role", "level", "country", "state", "metro", "metro_name",
                                   "work_mode", *(f for f in FACTOR_FIELDS if f != "work_mode"))
 """What a row's anchor depends on (`anchor_of`)."""
+
+
+PARALLEL_MIN_LADDERS = 64
+"""Fewer ladders than this are computed in the calling process (a fork costs more)."""
+
+_FORKED: CellLookup | None = None
+"""The lookup a forked worker computes cells of (inherited from the parent at the fork)."""
+
+
+def _fork_context() -> Any:
+    """multiprocessing's 'fork' context where the platform has it (Linux), else None."""
+    import multiprocessing
+
+    try:
+        return multiprocessing.get_context("fork")
+    except ValueError:
+        return None
+
+
+def _ladder_cells(group: list[tuple[str, str, CellPlace]]
+                  ) -> list[tuple[tuple[str, str, str, str], BenchmarkCell | None]]:
+    """In a forked worker: the cells of one ladder, keyed as `CellLookup` keys them."""
+    assert _FORKED is not None
+    return [((role, level, place.scope, place.key), _FORKED.cell(role, level, place))
+            for role, level, place in group]
+
+
+def batch_workers() -> int:
+    """Processes for a batch's cells: PAYBENCH_WORKERS when set to a positive number, else
+    the machine's cores."""
+    text = os.environ.get("PAYBENCH_WORKERS", "").strip()
+    if text.isdigit() and int(text) > 0:
+        return int(text)
+    return os.cpu_count() or 1
 
 
 def anchor_of(cells: CellLookup, factors: FactorEffects, row: dict[str, Any], *,

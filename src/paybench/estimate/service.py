@@ -17,7 +17,7 @@ from paybench.bench import PARAMS, BenchmarkModel
 from paybench.bench.observations import age_log
 from paybench.errors import InputError, PaybenchError
 from paybench.estimate import features as F
-from paybench.estimate.anchor import CellLookup
+from paybench.estimate.anchor import CellLookup, batch_workers, place_of
 from paybench.estimate.evaluate import EvaluationReport, evaluate_model, read_rows
 from paybench.estimate.explain import FACTOR_ORDER, dollar_contributions
 from paybench.estimate.model import EstimatorModel, ModelInfo, ensure_model
@@ -262,16 +262,28 @@ def estimate_batch(store: Store, in_path: Path, out_path: Path,
     prepared: list[F.Prepared] = []
     where: list[int] = []
     reasons: dict[int, str] = {}
+    seen: dict[tuple[tuple[str, str], ...], F.Prepared | str] = {}  # a row repeated: read once
     for i, row in enumerate(rows):
-        try:
-            prepared.append(F.prepare_row(row, layout))
+        key = tuple(row.items())
+        found = seen.get(key)
+        if found is None:
+            try:
+                found = F.prepare_row(row, layout)
+            except PaybenchError as exc:
+                found = str(exc)
+            seen[key] = found
+        if isinstance(found, str):
+            reasons[i] = found
+        else:
+            prepared.append(found)
             where.append(i)
-        except PaybenchError as exc:
-            reasons[i] = str(exc)
     results: dict[int, dict[str, object]] = {}
     if prepared:  # quantiles only (no explanations): one model call for every row
         model = model or ensure_model(store)[0]
-        answers = model.estimate_rows(prepared, F.OewsPriors.load(store), BenchmarkModel.load(store))
+        cells = CellLookup(BenchmarkModel.load(store))
+        # every cell the rows stand on, ladder by ladder, across processes when there are many
+        cells.fill(((p.role, p.level, place_of(vars(p))) for p in prepared if p.role), batch_workers())
+        answers = model.estimate_rows(prepared, F.OewsPriors.load(store), cells)
         for i, prep, answer in zip(where, prepared, answers, strict=True):
             results[i] = {"role": prep.role or "", "level": prep.level, "p10": round(answer.p10),
                           "p50": round(answer.p50), "p90": round(answer.p90)}

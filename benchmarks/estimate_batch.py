@@ -6,11 +6,11 @@ target: 100,000 rows in <= 10 s).
 
 STORE needs a trained estimator beside it (`paybench train`; a copy is fine: the batch only
 reads). The input is the plain layout (title, place, years, level, industry, company_size,
-remote, skills) resampled with a fixed seed from real rows: titles and worksites of the DOL
-LCA disclosure sample (../shared/data/lca/lca_fy2020_q1_sample.csv) and titles of the
-ai-jobs.net survey (../shared/data/aijobs/salaries.csv), US places as filed ('Hudson, OH'),
-the survey's places as countries; years of experience, levels, company sizes and work modes
-drawn at random, some left blank as users leave them.
+remote, skills) resampled with a fixed seed from real rows, half from the DOL LCA disclosure
+sample (../shared/data/lca/lca_fy2020_q1_sample.csv: job title and worksite as filed,
+'Hudson, OH') and half from the ai-jobs.net survey (../shared/data/aijobs/salaries.csv: job
+title, country of residence, level, company size, remote ratio), a third with years of
+experience added.
 
 Timed in one run:
 - the batch: `paybench estimate --input --output` in a subprocess (start-up included),
@@ -41,38 +41,39 @@ TARGET_SECONDS = 10.0
 COLUMNS = ["title", "place", "years", "level", "industry", "company_size", "remote", "skills"]
 
 
-def real_titles_and_places() -> tuple[list[str], list[str]]:
-    """Titles (LCA filings and the survey) and places (LCA worksites 'City, ST' and the
-    survey's countries of residence), with repeats as they occur in the files."""
-    titles: list[str] = []
-    places: list[str] = []
+def real_rows() -> list[list[str]]:
+    """Real rows in the plain layout: each DOL LCA filing of the sample as (job title, worksite
+    'City, ST') and each ai-jobs.net survey row as (job title, country of residence, its level,
+    company size and remote ratio), kept together as they occur in the files."""
+    out: list[list[str]] = []
     with (SHARED / "lca" / "lca_fy2020_q1_sample.csv").open(encoding="utf-8", errors="replace") as handle:
         for row in csv.DictReader(handle):
-            titles.append(row["JOB_TITLE"])
-            if row["WORKSITE_CITY"] and row["WORKSITE_STATE"]:
-                places.append(f"{row['WORKSITE_CITY']}, {row['WORKSITE_STATE']}")
+            place = f"{row['WORKSITE_CITY']}, {row['WORKSITE_STATE']}" if row["WORKSITE_CITY"] else ""
+            out.append([row["JOB_TITLE"], place, "", "", "", "", "", ""])
+    levels = {"EN": "entry", "MI": "mid", "SE": "senior", "EX": "executive"}
     with (SHARED / "aijobs" / "salaries.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            titles.append(row["job_title"])
-            places.append(row["employee_residence"])
-    return titles, places
+            out.append([row["job_title"], row["employee_residence"], "",
+                        levels.get(row["experience_level"], ""), "", row["company_size"],
+                        row["remote_ratio"], ""])
+    return out
 
 
 def write_input(path: Path, rows: int, seed: int = 15) -> None:
-    """`rows` rows of the plain layout, resampled from the real titles and places."""
+    """`rows` rows of the plain layout drawn with replacement from `real_rows`, half from the
+    filings and half from the survey, a third of them with years of experience."""
     rng = random.Random(seed)
-    titles, places = real_titles_and_places()
-    levels = ["", "", "", "entry", "mid", "senior", "staff"]
+    real = real_rows()
+    lca = [r for r in real if not r[3]]
+    survey = [r for r in real if r[3]]
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(COLUMNS)
-        for _ in range(rows):
-            writer.writerow([
-                rng.choice(titles), rng.choice(places) if rng.random() < 0.9 else "",
-                rng.choice(["", str(rng.randint(0, 25))]), rng.choice(levels),
-                rng.choice(["", "", "", "finance", "technology", "healthcare"]),
-                rng.choice(["", "S", "M", "L"]), rng.choice(["", "", "remote", "hybrid", "onsite"]),
-                rng.choice(["", "", "", "python;sql", "pytorch"])])
+        for i in range(rows):
+            row = list(rng.choice(lca if i % 2 else survey))
+            if rng.random() < 1 / 3:
+                row[2] = str(rng.randint(0, 25))
+            writer.writerow(row)
 
 
 def io_floor(src: Path, dst: Path) -> float:
@@ -84,6 +85,23 @@ def io_floor(src: Path, dst: Path) -> float:
         for row in reader:
             writer.writerow([*row, "", "", "", "", "", ""])
     return time.perf_counter() - started
+
+
+def in_process(db: Path, src: Path, out: Path) -> dict[str, float]:
+    """The batch again, in this process (`paybench.estimate.estimate_batch`): seconds per
+    stage, imports and process start-up excluded."""
+    from paybench.estimate import estimate_batch
+    from paybench.estimate.model import load_model, model_path
+    from paybench.store import Store
+
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    with Store(db, read_only=True) as store:
+        model = load_model(model_path(store))
+        timings["load"] = time.perf_counter() - started
+        estimate_batch(store, src, out, model=model, timings=timings)
+    timings["total"] = time.perf_counter() - started
+    return timings
 
 
 def reference_and_today(db: Path, src: Path, rows: int) -> tuple[float, float, int]:
@@ -144,6 +162,7 @@ def main() -> None:
         with out.open(newline="", encoding="utf-8") as handle:
             written = list(csv.DictReader(handle))
         estimated = sum(1 for r in written if r["p50"])
+        stages = in_process(args.db, src, Path(tmp) / "out2.csv")
         ref = reference_and_today(args.db, src, args.reference_rows) if args.reference_rows else None
     load_after = os.getloadavg()
     print(f"store {args.db.name}; input: {args.rows:,} rows (plain layout, real LCA and survey titles "
@@ -156,6 +175,7 @@ def main() -> None:
     print(f"I/O floor (csv read + write, same file): {floor_s:.2f} s; "
           f"batch / floor = {batch_s / floor_s:.1f}")
     print(done.stdout.strip())
+    print("in process, by stage (s): " + ", ".join(f"{k} {v:.2f}" for k, v in stages.items()))
     if ref is not None:
         old_s, new_s, differ = ref
         n = args.reference_rows

@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import operator
 import pickle
 import threading
 import time
@@ -309,11 +310,11 @@ class EstimatorModel:
         """`anchor_of` for each row, once per distinct anchor key (`anchor.ANCHOR_FIELDS`)."""
         memo: dict[tuple[Any, ...], Anchor | None] = {}
         out: list[Anchor | None] = []
+        key_of = operator.attrgetter(*ANCHOR_FIELDS)
         for row in rows:
-            values = vars(row)
-            key = tuple(values[f] for f in ANCHOR_FIELDS)
+            key = key_of(row)
             if key not in memo:
-                memo[key] = anchor_of(cells, self.factors, values, memory_only=memory_only)
+                memo[key] = anchor_of(cells, self.factors, vars(row), memory_only=memory_only)
             out.append(memo[key])
         return out
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import math
+import time
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -251,40 +252,57 @@ class BatchResult(BaseModel):
 
 
 def estimate_batch(store: Store, in_path: Path, out_path: Path,
-                   model: EstimatorModel | None = None) -> BatchResult:
+                   model: EstimatorModel | None = None,
+                   timings: dict[str, float] | None = None) -> BatchResult:
     """Estimate every row of a CSV (survey or plain layout) into a CSV with the input columns
     plus role, level, p10, p50, p90 and reason (empty predictions and a reason for rows that
     cannot be estimated). An added column whose name the input already uses (a plain file's
-    `level`) is written as `estimated_<name>`."""
+    `level`) is written as `estimated_<name>`. `timings`, when given, receives the seconds
+    of each stage (read, prepare, load, cells, estimate, write)."""
+    clock = [time.perf_counter()]
+
+    def lap(stage: str) -> None:
+        now = time.perf_counter()
+        if timings is not None:
+            timings[stage] = timings.get(stage, 0.0) + now - clock[0]
+        clock[0] = now
+
     rows, layout = read_rows(Path(in_path))
+    lap("read")
     with Path(in_path).open(newline="", encoding="utf-8-sig") as handle:
         header = next(csv.reader(handle))
-    prepared: list[F.Prepared] = []
-    where: list[int] = []
+    prepared: list[F.Prepared] = []  # each distinct row once
+    where: list[tuple[int, int]] = []  # (row of the file, its distinct row)
     reasons: dict[int, str] = {}
-    seen: dict[tuple[tuple[str, str], ...], F.Prepared | str] = {}  # a row repeated: read once
+    seen: dict[tuple[tuple[str, str], ...], int | str] = {}  # a row repeated: read once
     for i, row in enumerate(rows):
         key = tuple(row.items())
         found = seen.get(key)
         if found is None:
             try:
-                found = F.prepare_row(row, layout)
+                prepared.append(F.prepare_row(row, layout))
+                found = len(prepared) - 1
             except PaybenchError as exc:
                 found = str(exc)
             seen[key] = found
         if isinstance(found, str):
             reasons[i] = found
         else:
-            prepared.append(found)
-            where.append(i)
+            where.append((i, found))
     results: dict[int, dict[str, object]] = {}
+    lap("prepare")
     if prepared:  # quantiles only (no explanations): one model call for every row
         model = model or ensure_model(store)[0]
         cells = CellLookup(BenchmarkModel.load(store))
+        priors = F.OewsPriors.load(store)
+        lap("load")
         # every cell the rows stand on, ladder by ladder, across processes when there are many
         cells.fill(((p.role, p.level, place_of(vars(p))) for p in prepared if p.role), batch_workers())
-        answers = model.estimate_rows(prepared, F.OewsPriors.load(store), cells)
-        for i, prep, answer in zip(where, prepared, answers, strict=True):
+        lap("cells")
+        answers = model.estimate_rows(prepared, priors, cells)  # once per distinct row
+        lap("estimate")
+        for i, j in where:
+            prep, answer = prepared[j], answers[j]
             results[i] = {"role": prep.role or "", "level": prep.level, "p10": round(answer.p10),
                           "p50": round(answer.p50), "p90": round(answer.p90)}
     taken = {h.strip().lower() for h in header}
@@ -299,6 +317,7 @@ def estimate_batch(store: Store, in_path: Path, out_path: Path,
             values = {"role": "", "level": "", "p10": "", "p50": "", "p90": "",
                       **results.get(i, {}), "reason": reasons.get(i, "")}
             writer.writerow([row.get(k, "") or "" for k in keys] + [values[c] for c in OUTPUT_COLUMNS])
+    lap("write")
     return BatchResult(rows=len(rows), estimated=len(results), failed=len(reasons), layout=layout)
 
 

@@ -394,7 +394,8 @@ def test_memory_only_asks_for_a_worker_when_work_is_new(small_db: Path) -> None:
 def test_a_batch_file_answers_as_the_reference_path(small_db: Path, shared_data: Path, tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     # `estimate_batch` (rows read once per distinct row, cells computed ladder by ladder in
-    # forked workers) writes the quantiles the pre-change path gives for the same rows
+    # forked workers, then kept beside the store for the next batch) writes the quantiles the
+    # pre-change path gives for the same rows
     import estimate_reference as reference
     from paybench.bench import BenchmarkModel
     from paybench.estimate import anchor
@@ -412,10 +413,15 @@ def test_a_batch_file_answers_as_the_reference_path(small_db: Path, shared_data:
             writer.writerow([r["title"], r.get("place") or "", r.get("years_experience", ""),
                              r.get("level", ""), r.get("industry", ""), r.get("company_size", ""),
                              r.get("remote", ""), ";".join(r.get("skills", []))])  # type: ignore[arg-type]
-    with Store(small_db) as store:
+    db = _copy_store(small_db, tmp_path)
+    with Store(db) as store:
         result = estimate_batch(store, source, tmp_path / "out.csv")
+        assert anchor.cells_path(store).exists()  # type: ignore[union-attr]
+        again = estimate_batch(store, source, tmp_path / "again.csv")  # its cells read back
         model = ensure_model(store)[0]
         priors, bench = F.OewsPriors.load(store), BenchmarkModel.load(store)
+    assert (tmp_path / "again.csv").read_text() == (tmp_path / "out.csv").read_text()
+    assert again == result
     with source.open(newline="", encoding="utf-8") as handle:
         rows = [F.prepare_row(row, "plain") for row in csv.DictReader(handle)]
     expected = [tuple(str(v) for v in t) for t in reference.batch_quantiles(model, priors, rows, bench)]

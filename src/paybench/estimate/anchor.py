@@ -28,17 +28,20 @@ import math
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from paybench.bench import NATIONAL, BenchmarkCell, BenchmarkModel, CellPlace, MethodParams
+from paybench.bench.cache import cache_key, read_cached, write_cached
 from paybench.bench.ladder import family_of
 from paybench.bench.observations import age_log
 from paybench.bench.scopes import scope_for
 from paybench.errors import InputError
 from paybench.normalize.roles import get_role
+from paybench.store import Store
 
 FACTOR_FIELDS: tuple[str, ...] = ("company_size", "work_mode", "industry")
 """The optional inputs that move an estimate off its cell."""
@@ -131,6 +134,29 @@ class CellLookup:
     def __init__(self, bench: BenchmarkModel) -> None:
         self.bench = bench
         self._cells: dict[tuple[str, str, str, str], BenchmarkCell | None] = {}
+        self._saved = 0
+
+    @classmethod
+    def kept_beside(cls, store: Store, bench: BenchmarkModel) -> CellLookup:
+        """A lookup over `bench` (the store's benchmark model) holding the cells an earlier
+        batch computed and kept beside the store (`save`), when they were computed from the
+        same store content, method code and parameters (`paybench.bench.cache.cache_key`)."""
+        found = cls(bench)
+        path = cells_path(store)
+        if path is not None:
+            saved = read_cached(path, cache_key(store, bench.params))
+            if isinstance(saved, dict):
+                found._cells.update(saved)
+        found._saved = len(found._cells)
+        return found
+
+    def save(self, store: Store) -> None:
+        """Keep the cells beside the store (`<store>.cells.pkl`) when new ones were computed,
+        for the next batch; a folder that cannot be written is not an error."""
+        path = cells_path(store)
+        if path is not None and len(self._cells) > self._saved:
+            write_cached(path, cache_key(store, self.bench.params), dict(self._cells))
+            self._saved = len(self._cells)
 
     def cell(self, role: str, level: str, place: CellPlace, *,
              memory_only: bool = False) -> BenchmarkCell | None:
@@ -197,6 +223,13 @@ class CellLookup:
 ANCHOR_FIELDS: tuple[str, ...] = ("role", "level", "country", "state", "metro", "metro_name",
                                   "work_mode", *(f for f in FACTOR_FIELDS if f != "work_mode"))
 """What a row's anchor depends on (`anchor_of`)."""
+
+
+def cells_path(store: Store) -> Path | None:
+    """Where the cells batches computed are kept: beside the store file (none in memory)."""
+    if str(store.path) == ":memory:":
+        return None
+    return store.path.with_name(store.path.name + ".cells.pkl")
 
 
 PARALLEL_MIN_LADDERS = 64

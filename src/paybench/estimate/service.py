@@ -293,11 +293,12 @@ def estimate_batch(store: Store, in_path: Path, out_path: Path,
     lap("prepare")
     if prepared:  # quantiles only (no explanations): one model call for every row
         model = model or ensure_model(store)[0]
-        cells = CellLookup(BenchmarkModel.load(store))
+        cells = CellLookup.kept_beside(store, BenchmarkModel.load(store))
         priors = F.OewsPriors.load(store)
         lap("load")
         # every cell the rows stand on, ladder by ladder, across processes when there are many
         cells.fill(((p.role, p.level, place_of(vars(p))) for p in prepared if p.role), batch_workers())
+        cells.save(store)  # for the next batch on the same store
         lap("cells")
         answers = model.estimate_rows(prepared, priors, cells)  # once per distinct row
         lap("estimate")

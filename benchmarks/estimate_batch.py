@@ -13,7 +13,9 @@ title, country of residence, level, company size, remote ratio), a third with ye
 experience added.
 
 Timed in one run:
-- the batch: `paybench estimate --input --output` in a subprocess (start-up included),
+- the batch: `paybench estimate --input --output` in a subprocess (start-up included), twice:
+  cold (no cells kept beside the store), then with the cells the first run kept
+  (`<store>.cells.pkl`),
 - I/O floor: the same file read and written back with its columns plus six (Python's csv),
 - the path before issue 15 (tests/estimate_reference.py: a frame of every row through the
   anchors and the quantile models) on the first `--reference-rows` rows, in this process,
@@ -151,18 +153,23 @@ def main() -> None:
         src, out, floor_out = Path(tmp) / "input.csv", Path(tmp) / "out.csv", Path(tmp) / "floor.csv"
         write_input(src, args.rows)
         floor_s = io_floor(src, floor_out)
-        started = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "paybench", "estimate", "--db", str(args.db),
-                               "--input", str(src), "--output", str(out)],
-                              capture_output=True, text=True, check=False)
-        batch_s = time.perf_counter() - started
+        kept = args.db.with_name(args.db.name + ".cells.pkl")
+        kept.unlink(missing_ok=True)  # the first run computes every cell
+        runs: list[float] = []
+        for _ in range(2):  # cold, then with the cells the first run kept beside the store
+            started = time.perf_counter()
+            done = subprocess.run([sys.executable, "-m", "paybench", "estimate", "--db", str(args.db),
+                                   "--input", str(src), "--output", str(out)],
+                                  capture_output=True, text=True, check=False)
+            runs.append(time.perf_counter() - started)
+            if done.returncode != 0:
+                raise SystemExit(f"paybench estimate failed: {done.stderr.strip()[-500:]}")
+        batch_s = runs[0]
         child = resource.getrusage(resource.RUSAGE_CHILDREN)
-        if done.returncode != 0:
-            raise SystemExit(f"paybench estimate failed: {done.stderr.strip()[-500:]}")
         with out.open(newline="", encoding="utf-8") as handle:
             written = list(csv.DictReader(handle))
         estimated = sum(1 for r in written if r["p50"])
-        stages = in_process(args.db, src, Path(tmp) / "out2.csv")
+        stages = in_process(args.db, src, Path(tmp) / "out2.csv")  # cells kept: read back
         ref = reference_and_today(args.db, src, args.reference_rows) if args.reference_rows else None
     load_after = os.getloadavg()
     print(f"store {args.db.name}; input: {args.rows:,} rows (plain layout, real LCA and survey titles "
@@ -172,8 +179,11 @@ def main() -> None:
           f"{estimated:,} estimated, {len(written) - estimated:,} with a reason; peak RSS "
           f"{child.ru_maxrss / 1024:,.0f} MB); target <= {TARGET_SECONDS:g} s: "
           f"{'pass' if batch_s <= TARGET_SECONDS else 'FAIL'}")
+    print(f"again, with the cells the first run kept beside the store: {runs[1]:.2f} s "
+          f"({args.rows / runs[1]:,.0f} rows/s); target <= {TARGET_SECONDS:g} s: "
+          f"{'pass' if runs[1] <= TARGET_SECONDS else 'FAIL'}")
     print(f"I/O floor (csv read + write, same file): {floor_s:.2f} s; "
-          f"batch / floor = {batch_s / floor_s:.1f}")
+          f"batch / floor = {batch_s / floor_s:.1f} (cold), {runs[1] / floor_s:.1f} (cells kept)")
     print(done.stdout.strip())
     print("in process, by stage (s): " + ", ".join(f"{k} {v:.2f}" for k, v in stages.items()))
     if ref is not None:

@@ -263,3 +263,170 @@ def test_cli_estimate_train_evaluate(tmp_path: Path, small_db: Path, shared_data
     assert missing.returncode == 1 and "no such file" in missing.stderr
     batch = _run("estimate", "--input", str(test), "--output", str(tmp_path / "o.csv"), db=db)
     assert batch.returncode == 0 and "300 of 300 rows estimated" in batch.stdout
+
+
+# --------------------------------------------------------------------------- the fast path (issue 15)
+def _varied_requests(shared_data: Path) -> list[dict[str, object]]:
+    """Requests over real survey titles and real places, with every optional input in turn:
+    anchored on cells and answered by the quantile models, US and foreign places."""
+    with (shared_data / "aijobs" / "salaries.csv").open(encoding="utf-8") as handle:
+        titles = sorted({row["job_title"] for row in csv.DictReader(handle)})[::4][:50]
+    titles += ["Associate", "Quant Wizard", "Director of Machine Learning", "Sr. ML Engineer II"]
+    places = [None, "Seattle, WA", "Austin, TX", "98109", "Remote", "Berlin, Germany", "CA",
+              "London, UK", "New York, NY", "Mumbai, India"]
+    out: list[dict[str, object]] = []
+    for k, title in enumerate(titles):
+        for j, place in enumerate(places[k % 3::3]):
+            req: dict[str, object] = {"title": title, "place": place}
+            if (k + j) % 4 == 1:
+                req["years_experience"] = float(k % 15)
+            if (k + j) % 5 == 2:
+                req |= {"company_size": "L", "remote": "hybrid", "industry": "finance"}
+            if (k + j) % 7 == 3:
+                req["skills"] = ["pytorch", "sql", "kubernetes"]
+            if (k + j) % 6 == 4:
+                req["year"] = 2023
+            if (k + j) % 9 == 5:
+                req["level"] = "staff"
+            out.append(req)
+    return out
+
+
+def test_fast_path_answers_as_the_reference_path(small_db: Path, shared_data: Path) -> None:
+    # the estimate path of issue 15 (anchored rows run no trees, model outputs cached per
+    # distinct feature row) must give exactly what the pre-change path gives, kept
+    # unoptimized in tests/estimate_reference.py and computed here in the same run
+    import estimate_reference as reference
+    from paybench.bench import BenchmarkModel
+    from paybench.engine import Paybench
+    from paybench.estimate import features as F
+    from paybench.estimate.service import estimates_from, prepare_request
+
+    requests = [EstimateRequest.model_validate(r) for r in _varied_requests(shared_data)]
+    with Store(small_db) as store:
+        model = ensure_model(store)[0]
+        priors, bench = F.OewsPriors.load(store), BenchmarkModel.load(store)
+    rows = [prepare_request(r) for r in requests]
+    expected = [e.model_dump() for e in reference.estimates_from(model, priors, rows, bench)]
+    assert sum(e["cell"] is None for e in expected) >= 20  # the quantile models answered some
+    assert sum(e["cell"] is not None for e in expected) >= 50  # and cells the others
+    assert [e.model_dump() for e in estimates_from(model, priors, rows, bench)] == expected
+    # one at a time, then again from the model's cache of feature rows
+    for _ in range(2):
+        assert [estimates_from(model, priors, [r], bench)[0].model_dump() for r in rows] == expected
+    # the engine's path (a server's: cells kept per benchmark model)
+    with Paybench(small_db, read_only=True, background=True) as pb:
+        assert [e.model_dump() for e in pb.estimate_many(requests)] == expected  # type: ignore[union-attr]
+    # the batch's quantiles
+    answers = model.estimate_rows(rows, priors, bench)
+    batch = reference.batch_quantiles(model, priors, rows, bench)
+    assert [(r.role or "", r.level, round(a.p10), round(a.p50), round(a.p90))
+            for r, a in zip(rows, answers, strict=True)] == batch
+
+
+def test_a_server_estimate_does_not_open_the_store(small_db: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # once warm, a server's engine answers an estimate from memory: no connection to the store
+    import paybench.engine as engine_module
+    from paybench.engine import Paybench
+
+    db = _copy_store(small_db, tmp_path)
+    with Paybench(db, background=True) as pb:
+        first = pb.estimate("Data Scientist", place="Austin, TX")
+
+        def refuse(*args: object, **kwargs: object) -> None:
+            raise AssertionError("an estimate opened the store")
+
+        monkeypatch.setattr(engine_module, "Store", refuse)
+        for title, place in [("Data Scientist", "Austin, TX"), ("Staff ML Engineer", "Seattle, WA"),
+                             ("Associate", None)]:
+            found = pb.estimate(title, place=place)
+            assert found.p10 <= found.p50 <= found.p90
+        assert pb.estimate("Data Scientist", place="Austin, TX") == first
+
+
+def test_row_features_equal_the_frame_features(small_db: Path, shared_data: Path) -> None:
+    # the features of a request computed row by row (no pandas: FeatureSpace.rows_array) are
+    # the numbers the training-time frame path gives (matrix over Encoder.transform), NaN
+    # where it has NaN: real survey rows, the varied requests, unknown countries and skills
+    import numpy as np
+
+    from paybench.estimate import features as F
+
+    with Store(small_db) as store:
+        model = ensure_model(store)[0]
+        priors = F.OewsPriors.load(store)
+    with (shared_data / "aijobs" / "salaries.csv").open(encoding="utf-8") as handle:
+        survey = [row for i, row in enumerate(csv.DictReader(handle)) if i % 97 == 0]
+    rows = [F.prepare_row(row, "survey") for row in survey]
+    rows += [F.prepare(str(r["title"]), place=r.get("place"),  # type: ignore[arg-type]
+                       years=r.get("years_experience"),  # type: ignore[arg-type]
+                       company_size=r.get("company_size"), remote=r.get("remote"),  # type: ignore[arg-type]
+                       industry=r.get("industry"), skills=r.get("skills", []))  # type: ignore[arg-type]
+             for r in _varied_requests(shared_data)]
+    rows.append(F.prepare("Data Scientist", country="ZZ", skills=["sql", "python", "no-such-skill"]))
+    assert len(rows) > 900 and any(r.role is None for r in rows)
+    encoder, frame = model.models.encoder, F.prepared_frame(rows)
+    # the model's own space, and one with skill flags (the survey slice records no skills)
+    for space in (model.models.space, F.FeatureSpace(model.models.space.categories, ["python", "sql"])):
+        expected = space.array(space.matrix(frame, encoder.transform(frame), priors))
+        found = space.rows_array(rows, encoder, priors)
+        assert found.shape == expected.shape
+        assert np.array_equal(found, expected, equal_nan=True)
+    assert np.isnan(expected).any() and (expected[:, 14:] == 1.0).any()  # NaNs and skill flags seen
+
+
+def test_memory_only_asks_for_a_worker_when_work_is_new(small_db: Path) -> None:
+    # a server answers on its event loop only what needs no new cell and no trees; the rest
+    # raises NotInMemory (and runs in a worker thread), then is in memory
+    from paybench.engine import Paybench
+    from paybench.estimate.anchor import NotInMemory
+
+    with Paybench(small_db, read_only=True, background=True) as pb:
+        for body in (EstimateRequest(title="Data Scientist", place="Denver, CO"),  # a new cell
+                     EstimateRequest(title="Quant Wizard", level="senior")):  # the models' trees
+            with pytest.raises(NotInMemory):
+                pb.estimate_many([body], memory_only=True)
+            slow = pb.estimate_many([body])[0]
+            assert pb.estimate_many([body], memory_only=True)[0] == slow
+
+
+def test_a_batch_file_answers_as_the_reference_path(small_db: Path, shared_data: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # `estimate_batch` (rows read once per distinct row, cells computed ladder by ladder in
+    # forked workers, then kept beside the store for the next batch) writes the quantiles the
+    # pre-change path gives for the same rows
+    import estimate_reference as reference
+    from paybench.bench import BenchmarkModel
+    from paybench.estimate import anchor
+    from paybench.estimate import features as F
+
+    monkeypatch.setattr(anchor, "PARALLEL_MIN_LADDERS", 2)  # fork even for this small file
+    monkeypatch.setenv("PAYBENCH_WORKERS", "2")
+    requests = _varied_requests(shared_data)
+    source = tmp_path / "people.csv"
+    with source.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["title", "place", "years", "level", "industry", "company_size", "remote",
+                         "skills"])
+        for r in requests + requests[:20]:  # repeated rows too
+            writer.writerow([r["title"], r.get("place") or "", r.get("years_experience", ""),
+                             r.get("level", ""), r.get("industry", ""), r.get("company_size", ""),
+                             r.get("remote", ""), ";".join(r.get("skills", []))])  # type: ignore[arg-type]
+    db = _copy_store(small_db, tmp_path)
+    with Store(db) as store:
+        result = estimate_batch(store, source, tmp_path / "out.csv")
+        assert anchor.cells_path(store).exists()  # type: ignore[union-attr]
+        again = estimate_batch(store, source, tmp_path / "again.csv")  # its cells read back
+        model = ensure_model(store)[0]
+        priors, bench = F.OewsPriors.load(store), BenchmarkModel.load(store)
+    assert (tmp_path / "again.csv").read_text() == (tmp_path / "out.csv").read_text()
+    assert again == result
+    with source.open(newline="", encoding="utf-8") as handle:
+        rows = [F.prepare_row(row, "plain") for row in csv.DictReader(handle)]
+    expected = [tuple(str(v) for v in t) for t in reference.batch_quantiles(model, priors, rows, bench)]
+    with (tmp_path / "out.csv").open(newline="", encoding="utf-8") as handle:
+        written = [(r["role"], r["estimated_level"], r["p10"], r["p50"], r["p90"])
+                   for r in csv.DictReader(handle)]
+    assert result.estimated == len(rows) == len(written)
+    assert written == expected

@@ -31,6 +31,7 @@ use of the store (a lock), so one engine may serve many threads.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import logging
@@ -39,7 +40,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
@@ -68,6 +69,7 @@ if TYPE_CHECKING:
     from paybench.decide.posting import PostingRange
     from paybench.decide.roster import Employee, RosterReport
     from paybench.estimate import BatchResult, Estimate, EvaluationReport, ModelInfo
+    from paybench.estimate.anchor import CellLookup
     from paybench.estimate.model import EstimatorModel
     from paybench.export import ExportReport
     from paybench.guide.report import GuideReport
@@ -108,6 +110,13 @@ class EstimatorState(BaseModel):
                                  "store's files as they are now (submissions aside); False: it is "
                                  "retrained in the background at most every 10 minutes")
 
+
+MAX_LOOKUPS = 8
+"""Cell lookups kept at once, one per set of method parameters asked (an effective date or a
+growth rate other than the published method's)."""
+
+MAX_REMEMBERED = 20_000
+"""Answers `Paybench.remembered` keeps per benchmark model (a cell lookup's JSON is a few KB)."""
 
 MAX_COMPARE = 4
 """Cells side by side: one role in up to this many places, or this many roles in one place."""
@@ -299,6 +308,7 @@ class Paybench:
         self._open: Store | None = None
         self._open_depth = 0
         self._cache: dict[str, tuple[tuple[Any, ...], object]] = {}
+        self._lookups: dict[int, tuple[CellLookup, dict[Hashable, Any]]] = {}
         self._building: dict[str, threading.Lock] = {}
         self._refreshing: set[str] = set()
         self._writes = 0  # this engine's writes that must be seen at once
@@ -500,6 +510,33 @@ class Paybench:
     def model_ready(self) -> bool:
         """Whether a benchmark model is loaded (possibly for an older store signature)."""
         return f"model:{hash(self.params.key())}" in self._cache
+
+    def in_memory(self, estimator: bool = False) -> bool:
+        """Whether the benchmark model (and, with `estimator`, the estimator) is loaded, so
+        that a cell lookup (an estimate) is answered from memory without reading the store or
+        the model file: a server engine (`background`) answers a value built for an older store
+        signature while it rebuilds it in a thread, but the signature itself must be known
+        without a read (the store file unchanged since it was read; else the read, which can
+        take long after a large write, happens in a worker thread) and the estimator's file
+        unchanged since it was loaded. A server answers such requests on its event loop,
+        without a worker thread."""
+        if not (self.background and self.model_ready() and self._signature_known()):
+            return False
+        if not estimator:
+            return True
+        if self._estimator is None:
+            return False
+        path = self._cache.get("estimator_path")
+        return path is not None and _stamp_of(cast(Path, path[1])) == self._estimator_stamp
+
+    def _signature_known(self) -> bool:
+        """Whether `signature()` will answer without reading the store: it was read within
+        SIGNATURE_TTL_SECONDS, or the store file is unchanged since (a stat)."""
+        if self._signature is None or self._signature_stale:
+            return False
+        if time.monotonic() - self._signature_at <= SIGNATURE_TTL_SECONDS:
+            return True
+        return self._file_stamp() == self._stamp
 
     # ------------------------------------------------------------------ resolution
     def role(self, role: str, field: str = "role") -> RoleInfo:
@@ -943,9 +980,13 @@ class Paybench:
             raise found
         return found
 
-    def estimate_many(self, requests: Sequence[Any]) -> list[Estimate | InputError]:
+    def estimate_many(self, requests: Sequence[Any], *,
+                      memory_only: bool = False) -> list[Estimate | InputError]:
         """Estimate each request (`paybench.estimate.EstimateRequest`; one model call for
-        all); a request that cannot be estimated gives its InputError in its place."""
+        all); a request that cannot be estimated gives its InputError in its place.
+        `memory_only`: raise `paybench.estimate.anchor.NotInMemory` instead of computing a
+        cell or running the quantile models for a feature row not answered before (a server
+        answers what is in memory on its event loop, the rest in a worker thread)."""
         from paybench.bench.oews import OewsPriors
         from paybench.estimate import features
         from paybench.estimate.service import estimates_from, prepare_request
@@ -961,10 +1002,47 @@ class Paybench:
         if not prepared:
             return [o for o in out if o is not None]
         model = self.estimator()
-        bench = self.model()
+        cells = self.cell_lookup()
         priors = self.cached("priors", OewsPriors.load)
-        found = iter(estimates_from(model, priors, prepared, bench))  # outside the store lock
+        found = iter(estimates_from(model, priors, prepared, cells,  # outside the store lock
+                                    memory_only=memory_only))
         return [next(found) if o is None else o for o in out]
+
+    def cell_lookup(self, params: MethodParams | None = None) -> CellLookup:
+        """The cells of the current benchmark model (`model(params)`), each computed once
+        for as long as the model stands (`paybench.estimate.anchor.CellLookup`)."""
+        return self._memo(params)[0]
+
+    def remembered(self, key: Hashable, build: Callable[[], T],
+                   params: MethodParams | None = None) -> T:
+        """`build()` once per `key` for as long as the benchmark model of `params` (default:
+        the engine's) stands: for answers that depend on nothing else (the server keeps the
+        JSON of each cell lookup so). At most MAX_REMEMBERED per model, oldest dropped first;
+        an exception is not remembered."""
+        answers = self._memo(params)[1]
+        try:
+            return cast(T, answers[key])  # stored below by build(): a T
+        except KeyError:
+            pass
+        value = build()
+        answers[key] = value
+        while len(answers) > MAX_REMEMBERED:
+            with contextlib.suppress(KeyError, StopIteration, RuntimeError):
+                del answers[next(iter(answers))]
+        return value
+
+    def _memo(self, params: MethodParams | None) -> tuple[CellLookup, dict[Hashable, Any]]:
+        from paybench.estimate.anchor import CellLookup
+
+        model = self.model(params)
+        key = hash((params or self.params).key())
+        found = self._lookups.get(key)
+        if found is None or found[0].bench is not model:
+            found = self._lookups[key] = (CellLookup(model), {})
+            while len(self._lookups) > MAX_LOOKUPS:
+                with contextlib.suppress(KeyError, StopIteration, RuntimeError):
+                    del self._lookups[next(iter(self._lookups))]
+        return found
 
     def estimate_file(self, input_file: str | Path, output_file: str | Path) -> BatchResult:
         """Estimate every row of a CSV (survey or plain layout) into a CSV with the input

@@ -9,6 +9,7 @@ scripts from a CDN and this server serves nothing from outside.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import threading
 from collections.abc import AsyncIterator
@@ -108,3 +109,8 @@ def _warm(server: ServerState) -> None:
         charts.to_svg(charts.range_chart([{"label": "warm-up", "p25": 1, "p50": 2, "p75": 3}]))
     except Exception:  # a broken store shows up on the first request, as JSON
         pass
+    # what was loaded (models, tables: millions of objects) stays for the process's life: out
+    # of the collector's sight, a full collection no longer walks it (each walk paused every
+    # request for tens of ms: the p99 of a lookup; docs/measurements.md, issue 15)
+    gc.collect()
+    gc.freeze()

@@ -245,28 +245,86 @@ class BodyTimeout:
         await self.app(scope, timed_receive, tracking_send)
 
 
-def header_timeout_protocol(seconds: float) -> type[asyncio.Protocol]:
-    """uvicorn's h11 HTTP protocol with a limit on how long a client may take to send a
+def _json_400() -> tuple[bytes, list[tuple[bytes, bytes]]]:
+    """The body and headers of the API's JSON 400 for a request the parser refuses."""
+    body = json.dumps({"error": {"status": 400, "message": "malformed HTTP request",
+                                 "field": None}}).encode()
+    headers = [(b"content-type", b"application/json"), (b"connection", b"close"),
+               (b"content-length", str(len(body)).encode()), *SECURITY_HEADERS]
+    return body, headers
+
+
+def header_timeout_protocol(seconds: float, parser: str = "auto") -> type[asyncio.Protocol]:
+    """uvicorn's HTTP protocol with a limit on how long a client may take to send a
     request's line and headers: `seconds` from the connection's opening, or from the first
     byte of a later request on a kept-alive connection (idle time between requests is
-    uvicorn's `timeout_keep_alive`). Past it the connection is closed (slowloris)."""
+    uvicorn's `timeout_keep_alive`). Past it the connection is closed (slowloris). A request
+    the parser refuses gets the API's JSON 400 with the security headers.
+
+    `parser`: 'httptools' (uvicorn's C parser, about twice as fast as h11 per request:
+    docs/measurements.md, issue 15), 'h11' (pure Python), or 'auto' (httptools when
+    installed, else h11)."""
+    if parser == "auto":
+        try:
+            import httptools  # noqa: F401
+        except ImportError:
+            parser = "h11"
+        else:
+            parser = "httptools"
+    if parser == "httptools":
+        return _httptools_protocol(seconds)
+    if parser != "h11":
+        raise ValueError(f"unknown HTTP parser {parser!r}: httptools, h11 or auto")
+    return _h11_protocol(seconds)
+
+
+class _HeaderTimer:
+    """The header timer shared by both protocols (mixed into uvicorn's protocol classes,
+    whose `cycle`, `transport` and `loop` it reads)."""
+
+    seconds: float
+    cycle: Any
+    transport: Any
+    loop: asyncio.AbstractEventLoop
+    _header_timer: asyncio.TimerHandle | None = None
+
+    def _after_data(self) -> None:
+        waiting = self.cycle is None or self.cycle.response_complete
+        if not waiting:
+            self._disarm()
+        elif self._header_timer is None and not self.transport.is_closing():
+            self._arm()
+
+    def _arm(self) -> None:
+        self._disarm()
+        self._header_timer = self.loop.call_later(self.seconds, self._expired)
+
+    def _disarm(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+
+    def _expired(self) -> None:
+        self._header_timer = None
+        if (self.cycle is None or self.cycle.response_complete) and not self.transport.is_closing():
+            self._close_idle()
+
+    def _close_idle(self) -> None:
+        self.transport.close()
+
+
+def _h11_protocol(seconds: float) -> type[asyncio.Protocol]:
     import h11
     from uvicorn.protocols.http.h11_impl import H11Protocol
 
-    class HeaderTimeoutH11Protocol(H11Protocol):
-        _header_timer: asyncio.TimerHandle | None = None
-
+    class HeaderTimeoutH11Protocol(_HeaderTimer, H11Protocol):
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
             self._arm()
 
         def data_received(self, data: bytes) -> None:
             super().data_received(data)
-            waiting = self.cycle is None or self.cycle.response_complete
-            if not waiting:
-                self._disarm()
-            elif self._header_timer is None and not self.transport.is_closing():
-                self._arm()
+            self._after_data()
 
         def on_response_complete(self) -> None:
             self._disarm()  # the keep-alive timer takes over until the next byte
@@ -276,32 +334,53 @@ def header_timeout_protocol(seconds: float) -> type[asyncio.Protocol]:
             self._disarm()
             super().connection_lost(exc)
 
-        def _arm(self) -> None:
-            self._disarm()
-            self._header_timer = self.loop.call_later(seconds, self._expired)
-
-        def _disarm(self) -> None:
-            if self._header_timer is not None:
-                self._header_timer.cancel()
-                self._header_timer = None
-
         def send_400_response(self, msg: str) -> None:
             """A request h11 cannot parse (a malformed request line or header): the API's JSON
             error, with the security headers, instead of uvicorn's plain text."""
-            body = json.dumps({"error": {"status": 400, "message": "malformed HTTP request",
-                                         "field": None}}).encode()
-            headers = [(b"content-type", b"application/json"), (b"connection", b"close"),
-                       (b"content-length", str(len(body)).encode()), *SECURITY_HEADERS]
+            body, headers = _json_400()
             for event in (h11.Response(status_code=400, headers=headers, reason=b"Bad Request"),
                           h11.Data(data=body), h11.EndOfMessage()):
                 self.transport.write(self.conn.send(event) or b"")
             self.transport.close()
 
-        def _expired(self) -> None:
-            self._header_timer = None
-            if (self.cycle is None or self.cycle.response_complete) and not self.transport.is_closing():
-                with contextlib.suppress(h11.LocalProtocolError):
-                    self.conn.send(h11.ConnectionClosed())
-                self.transport.close()
+        def _close_idle(self) -> None:
+            with contextlib.suppress(h11.LocalProtocolError):
+                self.conn.send(h11.ConnectionClosed())
+            self.transport.close()
 
+    HeaderTimeoutH11Protocol.seconds = seconds
     return HeaderTimeoutH11Protocol
+
+
+def _httptools_protocol(seconds: float) -> type[asyncio.Protocol]:
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+    class HeaderTimeoutHttpToolsProtocol(_HeaderTimer, HttpToolsProtocol):
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._arm()
+
+        def data_received(self, data: bytes) -> None:
+            super().data_received(data)
+            if not self.transport.is_closing():
+                self._after_data()
+
+        def on_response_complete(self) -> None:
+            self._disarm()  # the keep-alive timer takes over until the next byte
+            super().on_response_complete()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._disarm()
+            super().connection_lost(exc)
+
+        def send_400_response(self, msg: str) -> None:
+            """A request httptools cannot parse: the API's JSON error, with the security
+            headers, instead of uvicorn's plain text."""
+            body, headers = _json_400()
+            lines = [b"HTTP/1.1 400 Bad Request\r\n"]
+            lines += [name + b": " + value + b"\r\n" for name, value in headers]
+            self.transport.write(b"".join([*lines, b"\r\n", body]))
+            self.transport.close()
+
+    HeaderTimeoutHttpToolsProtocol.seconds = seconds
+    return HeaderTimeoutHttpToolsProtocol

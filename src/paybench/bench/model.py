@@ -166,6 +166,13 @@ class BenchmarkModel:
     _published_index: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     _raw_cache: dict[tuple[str, str, str, str], _RawCell] = field(default_factory=dict)
     _fit_cache: dict[tuple[str, str, str], LadderFit] = field(default_factory=dict)
+    # issue 15: every cell, national cell and pooled differential computed once per model
+    # (a batch of estimates asks for thousands; each ladder fit asked for the national cells)
+    _cell_cache: dict[tuple[str, str, str, str], BenchmarkCell] = field(default_factory=dict)
+    _national_cache: dict[tuple[str, str], tuple[LogDist, int, float, str]] = field(
+        default_factory=dict)
+    _pooled_cache: dict[tuple[str, str], tuple[float, str] | InputError] = field(
+        default_factory=dict)
 
     @property
     def effective(self) -> dt.date:
@@ -343,7 +350,21 @@ class BenchmarkModel:
 
     def _observed_differential(self, place: CellPlace) -> tuple[float, str]:
         """Pooled across roles and levels: mean log pay in the scope minus the matching
-        national cells, weighted by n, over cells with enough observations."""
+        national cells, weighted by n, over cells with enough observations (once per scope
+        and country)."""
+        key = (place.scope, place.country or "")
+        found = self._pooled_cache.get(key)
+        if found is None:
+            try:
+                found = self._pooled_differential(place)
+            except InputError as exc:
+                found = exc
+            self._pooled_cache[key] = found
+        if isinstance(found, InputError):
+            raise InputError(found.message, field=found.field)
+        return found
+
+    def _pooled_differential(self, place: CellPlace) -> tuple[float, str]:
         num = den = 0.0
         target_key = "US" if place.scope == "remote" else place.country
         least = self.params.min_obs_for_offset
@@ -368,6 +389,12 @@ class BenchmarkModel:
 
         The weight is n plus the prior's k: a local cell that borrows this one as its
         parent weighs it by `local_k` instead."""
+        found = self._national_cache.get((role.id, level))
+        if found is None:
+            found = self._national_cache[(role.id, level)] = self._national(role, level)
+        return found
+
+    def _national(self, role: Role, level: str) -> tuple[LogDist, int, float, str]:
         prior = self._oews_prior(role, level)
         obs = self._obs_index.get((role.id, level, "national", "US"))
         if prior is None and obs is None:
@@ -460,10 +487,18 @@ class BenchmarkModel:
         """Compute one cell: its raw blend moved by the ordered-levels fit of its family at
         the place. InputError (with its field) for an unknown role or level, or a place the
         data cannot price."""
+        cached = self._cell_cache.get((role_id, level, place.scope, place.key))
+        if cached is not None and cached.place == place:
+            return cached
         role = get_role(role_id)
         if level not in LEVELS:
             raise InputError(f"unknown level {level!r}; expected one of {', '.join(LEVELS)}",
                              field="level")
+        cell = self._cell(role, level, place)
+        self._cell_cache[(role_id, level, place.scope, place.key)] = cell
+        return cell
+
+    def _cell(self, role: Role, level: str, place: CellPlace) -> BenchmarkCell:
         p = self.params
         raw = self._raw(role, level, place)
         fit = self.ladder_fit(role, place)

@@ -45,8 +45,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import operator
 import pickle
+import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,9 +59,18 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from paybench.bench import PARAMS, BenchmarkModel
+from paybench.bench.observations import age_log
 from paybench.errors import PaybenchError
 from paybench.estimate import features as F
-from paybench.estimate.anchor import Anchor, FactorEffects, anchor_rows
+from paybench.estimate.anchor import (
+    ANCHOR_FIELDS,
+    Anchor,
+    CellLookup,
+    FactorEffects,
+    NotInMemory,
+    anchor_of,
+    anchor_rows,
+)
 from paybench.estimate.conformal import MondrianCQR
 from paybench.paths import cache_dir, compute_threads
 from paybench.store import Store
@@ -182,16 +194,198 @@ class QuantileModels:
                 for q, bs in self.boosters.items()}
 
 
+ROW_CACHE_SIZE = 65_536
+"""Distinct feature rows (`features.feature_key`) whose quantile-model outputs a loaded
+estimator keeps in memory (a few hundred bytes each; the oldest are dropped first)."""
+
+SMALL_BATCH_ROWS = 256
+"""Batches of fewer rows than this are predicted on one thread: starting LightGBM's OpenMP
+threads costs more than the trees of a few rows (the numbers do not depend on the threads)."""
+
+
+@dataclass
+class RowEstimate:
+    """One row's estimate (`EstimatorModel.estimate_rows`): P10, P50, P90 in annual USD at the
+    row's date, the calibration group used, the row's cell anchor (None where the quantile
+    models answered) and, for model rows with `explain`, the median model's bias and each
+    factor's log effect (`explain.FACTOR_ORDER`)."""
+
+    p10: float
+    p50: float
+    p90: float
+    group: str
+    anchor: Anchor | None
+    bias: float | None = None
+    effects: dict[str, float] | None = None
+
+
+@dataclass
+class _ModelOutputs:
+    """The quantile models' outputs for one feature row, before the place offset and ageing:
+    the ensemble's mean log prediction per quantile, and the median models' mean contributions
+    (`pred_contrib`, bias last) once asked for."""
+
+    log_quantiles: dict[float, float]
+    contributions: np.ndarray | None = None
+
+
+class _RowCache:
+    """Model outputs per feature key for one loaded estimator and one set of OEWS priors."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.priors: F.OewsPriors | None = None
+        self.rows: dict[tuple[Any, ...], _ModelOutputs] = {}
+
+    def get(self, priors: F.OewsPriors, keys: Sequence[tuple[Any, ...]]) -> list[_ModelOutputs | None]:
+        with self.lock:
+            if self.priors is not priors:  # another store content: other place priors
+                self.priors, self.rows = priors, {}
+            return [self.rows.get(k) for k in keys]
+
+    def put(self, priors: F.OewsPriors, found: dict[tuple[Any, ...], _ModelOutputs]) -> None:
+        with self.lock:
+            if self.priors is not priors:
+                return
+            self.rows.update(found)
+            while len(self.rows) > ROW_CACHE_SIZE:
+                del self.rows[next(iter(self.rows))]
+
+
 @dataclass
 class EstimatorModel:
     """A trained estimator: quantile models, conformal corrections, the factor effects and
-    per-level corrections of cell-anchored estimates (`paybench.estimate.anchor`), metadata."""
+    per-level corrections of cell-anchored estimates (`paybench.estimate.anchor`), metadata.
+
+    A loaded model keeps the quantile models' outputs per distinct feature row it has
+    answered (`estimate_rows`; not pickled), so a repeated request runs no trees."""
 
     models: QuantileModels
     conformal: MondrianCQR | None
     info: ModelInfo
     factors: FactorEffects = field(default_factory=FactorEffects)
     anchor_conformal: MondrianCQR | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("_row_cache", None)
+        return state
+
+    def _rows(self) -> _RowCache:
+        found = self.__dict__.get("_row_cache")
+        if found is None:
+            found = self.__dict__.setdefault("_row_cache", _RowCache())
+        return found
+
+    def _model_outputs(self, rows: Sequence[F.Prepared], priors: F.OewsPriors,
+                       explain: bool, memory_only: bool = False) -> list[_ModelOutputs]:
+        """The quantile models' outputs for each row: from the cache, else computed for the
+        distinct feature rows missing (one `FeatureSpace.matrix` and one call per booster)."""
+        cache = self._rows()
+        keys = [F.feature_key(r) for r in rows]
+        found = cache.get(priors, keys)
+        todo: dict[tuple[Any, ...], F.Prepared] = {}
+        for key, row, hit in zip(keys, rows, found, strict=True):
+            if (hit is None or (explain and hit.contributions is None)) and key not in todo:
+                todo[key] = row
+        if todo and memory_only:
+            raise NotInMemory(next(iter(todo)))
+        if todo:
+            arr = self.models.space.rows_array(list(todo.values()), self.models.encoder, priors)
+            threads = compute_threads() if len(todo) >= SMALL_BATCH_ROWS else 1
+            means = {q: np.mean([b.predict(arr, num_threads=threads) for b in bs], axis=0)
+                     for q, bs in self.models.boosters.items()}
+            contrib = (np.mean([np.asarray(b.predict(arr, pred_contrib=True, num_threads=threads))
+                                for b in self.models.boosters[0.5]], axis=0) if explain else None)
+            new = {key: _ModelOutputs(
+                       log_quantiles={q: float(means[q][j]) for q in means},
+                       contributions=None if contrib is None else contrib[j])
+                   for j, key in enumerate(todo)}
+            cache.put(priors, new)
+            found = [new.get(k, hit) for k, hit in zip(keys, found, strict=True)]
+        return [f for f in found if f is not None]
+
+    def _anchors(self, rows: Sequence[F.Prepared], cells: CellLookup,
+                 memory_only: bool = False) -> list[Anchor | None]:
+        """`anchor_of` for each row, once per distinct anchor key (`anchor.ANCHOR_FIELDS`)."""
+        memo: dict[tuple[Any, ...], Anchor | None] = {}
+        out: list[Anchor | None] = []
+        key_of = operator.attrgetter(*ANCHOR_FIELDS)
+        for row in rows:
+            key = key_of(row)
+            if key not in memo:
+                memo[key] = anchor_of(cells, self.factors, vars(row), memory_only=memory_only)
+            out.append(memo[key])
+        return out
+
+    def estimate_rows(self, rows: Sequence[F.Prepared], priors: F.OewsPriors,
+                      cells: CellLookup | BenchmarkModel, *, explain: bool = False,
+                      memory_only: bool = False) -> list[RowEstimate]:
+        """The estimate of each prepared row, as `estimate` gives it for a frame of the same
+        rows (anchored on its benchmark cell when it has one, else the calibrated quantile
+        models), without building a frame for the anchored rows. With `explain`, model rows
+        carry their bias and factor effects (`explain.log_contributions`'s numbers).
+        `cells`: a `CellLookup` kept between calls (a server's), or the benchmark model.
+        `memory_only`: raise `anchor.NotInMemory` before any work not done before (a cell to
+        compute, trees to run), for a caller that runs such work elsewhere."""
+        from paybench.estimate.explain import FACTOR_ORDER
+
+        lookup = cells if isinstance(cells, CellLookup) else CellLookup(cells)
+        anchors = self._anchors(rows, lookup, memory_only)
+        ages: dict[Any, float] = {}
+        back = [ages[r.on] if r.on in ages else ages.setdefault(r.on, age_log(r.on)) for r in rows]
+        out: list[RowEstimate | None] = [None] * len(rows)
+        rest = [i for i, a in enumerate(anchors) if a is None]
+        if rest:
+            outputs = self._model_outputs([rows[i] for i in rest], priors, explain, memory_only)
+            place = [F.row_place_offset(priors, rows[i].role, rows[i].metro, rows[i].state,
+                                        rows[i].country) for i in rest]
+            shift = [p - back[i] for p, i in zip(place, rest, strict=True)]
+            raw = {q: np.array([o.log_quantiles[q] for o in outputs]) + np.array(shift)
+                   for q in QUANTILES}
+            lo, mid, hi = raw[0.1], raw[0.5], raw[0.9]
+            groups = [(str(rows[i].level), familiarity_of(self.models.encoder, rows[i].title_key,
+                                                          rows[i].level)) for i in rest]
+            used = ["none"] * len(rest)
+            if self.conformal is not None:
+                lo, hi = self.conformal.apply(lo, hi, groups)
+                names_of = {g: self.conformal.correction(g)[1] for g in set(groups)}
+                used = [names_of[g] for g in groups]
+            lo, hi = np.minimum(lo, mid), np.maximum(hi, mid)
+            p10, p50, p90 = np.exp(lo), np.exp(mid), np.exp(hi)
+            names = self.models.space.columns
+            for j, i in enumerate(rest):
+                bias: float | None = None
+                effects: dict[str, float] | None = None
+                contrib = outputs[j].contributions
+                if explain and contrib is not None:
+                    effects = dict.fromkeys(FACTOR_ORDER, 0.0)
+                    for k, name in enumerate(names):
+                        effects[F.factor_of(name)] += float(contrib[k])
+                    effects["place"] += place[j]
+                    effects["year"] -= back[i]
+                    bias = float(contrib[-1])
+                out[i] = RowEstimate(p10=float(p10[j]), p50=float(p50[j]), p90=float(p90[j]),
+                                     group=used[j], anchor=None, bias=bias, effects=effects)
+        corrections: dict[str, tuple[tuple[float, float], str]] = {}
+        for i, anchor in enumerate(anchors):
+            if anchor is None:
+                continue
+            lo_, mid_, hi_ = anchor.lo - back[i], anchor.mid - back[i], anchor.hi - back[i]
+            group = "anchored, uncalibrated"
+            if self.anchor_conformal is not None:
+                level = anchor.cell.level
+                if level not in corrections:
+                    corrections[level] = self.anchor_conformal.correction((level,))
+                (q_lo, q_hi), name = corrections[level]
+                width = hi_ - lo_
+                lo_, hi_, group = lo_ - q_lo * width, hi_ + q_hi * width, f"anchored {name}"
+            lo_ = min(lo_, anchor.p25 - back[i], mid_)
+            hi_ = max(hi_, anchor.p75 - back[i], mid_)
+            out[i] = RowEstimate(p10=math.exp(lo_), p50=math.exp(mid_), p90=math.exp(hi_),
+                                 group=group, anchor=anchor)
+        return [o for o in out if o is not None]
+
 
     def predict(self, frame: pd.DataFrame, priors: F.OewsPriors,
                 design: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -258,11 +452,14 @@ novel-title calibration rows)."""
 def familiarity(frame: pd.DataFrame, encoder: F.Encoder) -> list[str]:
     """Per row: 'known' when the model's training data holds FAMILIAR_N rows of the title x
     level, 'thin' when it holds fewer but knows the title, 'novel' when it never saw the title."""
-    out = []
-    for t, lv in zip(frame["title_key"], frame["level"], strict=True):
-        n = encoder.title_level_n.get((t, lv), 0.0)
-        out.append("known" if n >= FAMILIAR_N else "thin" if encoder.knows_title(t) else "novel")
-    return out
+    return [familiarity_of(encoder, t, lv)
+            for t, lv in zip(frame["title_key"], frame["level"], strict=True)]
+
+
+def familiarity_of(encoder: F.Encoder, title_key: Any, level: Any) -> str:
+    """'known', 'thin' or 'novel' for one title key x level (see `familiarity`)."""
+    n = encoder.title_level_n.get((title_key, level), 0.0)
+    return "known" if n >= FAMILIAR_N else "thin" if encoder.knows_title(title_key) else "novel"
 
 
 def calibration_groups(frame: pd.DataFrame, encoder: F.Encoder) -> list[tuple[str, str]]:

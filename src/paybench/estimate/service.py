@@ -9,15 +9,18 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import math
+import time
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from paybench.bench import PARAMS, BenchmarkModel
+from paybench.bench.observations import age_log
 from paybench.errors import InputError, PaybenchError
 from paybench.estimate import features as F
+from paybench.estimate.anchor import CellLookup, batch_workers, place_of
 from paybench.estimate.evaluate import EvaluationReport, evaluate_model, read_rows
-from paybench.estimate.explain import FACTOR_ORDER, dollar_contributions, log_contributions
+from paybench.estimate.explain import FACTOR_ORDER, dollar_contributions
 from paybench.estimate.model import EstimatorModel, ModelInfo, ensure_model
 from paybench.normalize.roles import get_role
 from paybench.store import Store
@@ -155,19 +158,20 @@ ANCHORED_FACTORS = {"industry": "industry", "company_size": "company_size", "rem
 
 
 def estimates_from(model: EstimatorModel, priors: F.OewsPriors, rows: list[F.Prepared],
-                   bench: BenchmarkModel) -> list[Estimate]:
-    """Estimates for prepared requests from a model, the OEWS priors and the benchmark model,
-    without the store (so a server can run them outside its store lock)."""
-    frame = F.prepared_frame(rows)
-    design = model.models.design(frame, priors)  # built once for the interval and the explanation
-    pred, anchors = model.estimate(frame, priors, bench, design)
-    bias, effects = log_contributions(model, frame, priors, design)
+                   bench: BenchmarkModel | CellLookup, *, memory_only: bool = False) -> list[Estimate]:
+    """Estimates for prepared requests from a model, the OEWS priors and the benchmark model
+    (or a `CellLookup` over it that a server keeps), without the store (so a server can run
+    them outside its store lock). Rows anchored on a cell run no trees; the quantile models
+    run once per distinct feature row the model has not answered before
+    (`EstimatorModel.estimate_rows`; `memory_only`: `anchor.NotInMemory` rather than run
+    them)."""
+    found = model.estimate_rows(rows, priors, bench, explain=True, memory_only=memory_only)
     summary = ModelSummary(trained_at=model.info.trained_at.astimezone(), basis=model.info.basis,
                            rows_by_source=model.info.rows_by_source, calibrated=model.info.calibrated,
                            calibration_slice=model.info.calibration_slice)
     out = []
-    for i, prep in enumerate(rows):
-        anchor = anchors[i]
+    for prep, row in zip(rows, found, strict=True):
+        anchor = row.anchor
         notes, moved, cell = [], [], None
         if anchor is not None:
             # the cell is the base; only the inputs given move it (`paybench.estimate.anchor`)
@@ -178,7 +182,7 @@ def estimates_from(model: EstimatorModel, priors: F.OewsPriors, rows: list[F.Pre
                     eff[factor] = anchor.effects[name][0]
                     moved.append(f"{factor.replace('_', ' ')}: {anchor.effects[name][0]:+.1%} "
                                  f"(pooled within cells, n={anchor.effects[name][1]})")
-            eff["year"] = -float(F.age_offsets(frame.iloc[[i]])[0])
+            eff["year"] = -age_log(prep.on)
             if eff["year"]:
                 moved.append(f"year: {math.expm1(eff['year']):+.1%} (aged to {prep.on.year})")
             base_log = math.log(c.p50)
@@ -191,8 +195,9 @@ def estimates_from(model: EstimatorModel, priors: F.OewsPriors, rows: list[F.Pre
                 notes.append("skills do not move a cell-anchored estimate: the cells' rows do "
                              "not record skills")
         else:
-            eff = {f: float(effects.iloc[i][f]) for f in FACTOR_ORDER}
-            base_log = float(bias[i])
+            assert row.effects is not None and row.bias is not None  # explain=True
+            eff = row.effects
+            base_log = row.bias
         base, p50, usd = dollar_contributions(base_log, eff)
         if prep.place_note:
             notes.insert(0, f"place: {prep.place_note}")
@@ -205,7 +210,6 @@ def estimates_from(model: EstimatorModel, priors: F.OewsPriors, rows: list[F.Pre
         if not model.info.calibrated:
             notes.append("interval not calibrated: the store has too few observations; "
                          "ingest survey, filing or posting data")
-        group = pred.iloc[i]["calibration_group"]
         out.append(Estimate(
             title=prep.raw_title, role=prep.role,
             role_name=get_role(prep.role).name if prep.role else None, level=prep.level,
@@ -214,12 +218,12 @@ def estimates_from(model: EstimatorModel, priors: F.OewsPriors, rows: list[F.Pre
             place=(anchor.cell.place.label if anchor is not None and anchor.cell.place.scope == "remote"
                    else prep.metro_name or prep.state or prep.country), work_mode=prep.work_mode,
             company_size=prep.company_size, industry=prep.industry, skills=list(prep.skills),
-            as_of=prep.on, p10=min(round(float(pred.iloc[i]["p10"])), p50), p50=p50,
-            p90=max(round(float(pred.iloc[i]["p90"])), p50), base_usd=base,
+            as_of=prep.on, p10=min(round(row.p10), p50), p50=p50,
+            p90=max(round(row.p90), p50), base_usd=base,
             contributions=[Contribution(factor=f, usd=usd[f], log_effect=round(eff[f], 5),
                                         detail=_detail(f, prep, model, anchor is not None))
                            for f in FACTOR_ORDER],
-            interval=(f"P10-P90 by split conformal calibration (group {group})"
+            interval=(f"P10-P90 by split conformal calibration (group {row.group})"
                       if model.info.calibrated else "raw quantile models (uncalibrated)"),
             notes=notes, model=summary, cell=cell, moved_by=moved))
     return out
@@ -248,32 +252,60 @@ class BatchResult(BaseModel):
 
 
 def estimate_batch(store: Store, in_path: Path, out_path: Path,
-                   model: EstimatorModel | None = None) -> BatchResult:
+                   model: EstimatorModel | None = None,
+                   timings: dict[str, float] | None = None) -> BatchResult:
     """Estimate every row of a CSV (survey or plain layout) into a CSV with the input columns
     plus role, level, p10, p50, p90 and reason (empty predictions and a reason for rows that
     cannot be estimated). An added column whose name the input already uses (a plain file's
-    `level`) is written as `estimated_<name>`."""
+    `level`) is written as `estimated_<name>`. `timings`, when given, receives the seconds
+    of each stage (read, prepare, load, cells, estimate, write)."""
+    clock = [time.perf_counter()]
+
+    def lap(stage: str) -> None:
+        now = time.perf_counter()
+        if timings is not None:
+            timings[stage] = timings.get(stage, 0.0) + now - clock[0]
+        clock[0] = now
+
     rows, layout = read_rows(Path(in_path))
+    lap("read")
     with Path(in_path).open(newline="", encoding="utf-8-sig") as handle:
         header = next(csv.reader(handle))
-    prepared: list[F.Prepared] = []
-    where: list[int] = []
+    prepared: list[F.Prepared] = []  # each distinct row once
+    where: list[tuple[int, int]] = []  # (row of the file, its distinct row)
     reasons: dict[int, str] = {}
+    seen: dict[tuple[tuple[str, str], ...], int | str] = {}  # a row repeated: read once
     for i, row in enumerate(rows):
-        try:
-            prepared.append(F.prepare_row(row, layout))
-            where.append(i)
-        except PaybenchError as exc:
-            reasons[i] = str(exc)
+        key = tuple(row.items())
+        found = seen.get(key)
+        if found is None:
+            try:
+                prepared.append(F.prepare_row(row, layout))
+                found = len(prepared) - 1
+            except PaybenchError as exc:
+                found = str(exc)
+            seen[key] = found
+        if isinstance(found, str):
+            reasons[i] = found
+        else:
+            where.append((i, found))
     results: dict[int, dict[str, object]] = {}
+    lap("prepare")
     if prepared:  # quantiles only (no explanations): one model call for every row
         model = model or ensure_model(store)[0]
-        pred = model.estimate(F.prepared_frame(prepared), F.OewsPriors.load(store),
-                              BenchmarkModel.load(store))[0]
-        for i, prep, p10, p50, p90 in zip(where, prepared, pred["p10"], pred["p50"], pred["p90"],
-                                          strict=True):
-            results[i] = {"role": prep.role or "", "level": prep.level, "p10": round(float(p10)),
-                          "p50": round(float(p50)), "p90": round(float(p90))}
+        cells = CellLookup.kept_beside(store, BenchmarkModel.load(store))
+        priors = F.OewsPriors.load(store)
+        lap("load")
+        # every cell the rows stand on, ladder by ladder, across processes when there are many
+        cells.fill(((p.role, p.level, place_of(vars(p))) for p in prepared if p.role), batch_workers())
+        cells.save(store)  # for the next batch on the same store
+        lap("cells")
+        answers = model.estimate_rows(prepared, priors, cells)  # once per distinct row
+        lap("estimate")
+        for i, j in where:
+            prep, answer = prepared[j], answers[j]
+            results[i] = {"role": prep.role or "", "level": prep.level, "p10": round(answer.p10),
+                          "p50": round(answer.p50), "p90": round(answer.p90)}
     taken = {h.strip().lower() for h in header}
     extra = [c if c not in taken else f"estimated_{c}" for c in OUTPUT_COLUMNS]
     out_path = Path(out_path)
@@ -286,6 +318,7 @@ def estimate_batch(store: Store, in_path: Path, out_path: Path,
             values = {"role": "", "level": "", "p10": "", "p50": "", "p90": "",
                       **results.get(i, {}), "reason": reasons.get(i, "")}
             writer.writerow([row.get(k, "") or "" for k in keys] + [values[c] for c in OUTPUT_COLUMNS])
+    lap("write")
     return BatchResult(rows=len(rows), estimated=len(results), failed=len(reasons), layout=layout)
 
 

@@ -48,10 +48,10 @@ import os
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import us
 from pydantic import BaseModel, ConfigDict, model_validator
@@ -279,28 +279,38 @@ def _tables_fingerprint() -> str:
 def _tables() -> _Tables:
     """The lookup tables, built once and kept as a pickle in the cache directory (building
     them from the CSV takes ~1.5 s; loading the pickle ~0.1 s)."""
+    return _pickled(f"place-tables-{_tables_fingerprint()}", _build_tables, _Tables)
+
+
+T = TypeVar("T")
+
+
+def _pickled(name: str, build: Callable[[], T], kind: type) -> T:
+    """`build()`, kept as a pickle named `name` in the cache directory and read from there
+    when present (a file that cannot be read is rebuilt; one that cannot be written is not
+    kept)."""
     import pickle
 
     from paybench.paths import cache_dir
 
-    path = cache_dir() / f"place-tables-{_tables_fingerprint()}.pickle"
+    path = cache_dir() / f"{name}.pickle"
     if path.exists():
         try:
             with path.open("rb") as handle:
                 loaded = pickle.load(handle)
-            if isinstance(loaded, _Tables):
-                return loaded
+            if isinstance(loaded, kind):
+                return cast(T, loaded)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
             pass
-    tables = _build_tables()
+    value = build()
     partial = path.with_suffix(f".{os.getpid()}.partial")
     try:
         with partial.open("wb") as handle:
-            pickle.dump(tables, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
         partial.replace(path)
     except OSError:
         partial.unlink(missing_ok=True)
-    return tables
+    return value
 
 
 def _build_tables() -> _Tables:
@@ -318,7 +328,20 @@ def _build_tables() -> _Tables:
 @functools.cache
 def _zipcodes_index() -> tuple[dict[tuple[str, str], list[str]], dict[str, str]]:
     """(city key, state) -> ZIPs and ZIP -> state from the ``zipcodes`` package, preferred
-    and acceptable city names included (loaded only when the crosswalk falls short)."""
+    and acceptable city names included (loaded only when the crosswalk falls short). Kept as
+    a pickle in the cache directory, keyed by the package's version and this module's source:
+    building it takes ~4-10 s (every place of a batch or an ingest waited for it), loading
+    it well under a second (issue 15)."""
+    import hashlib
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(version("zipcodes").encode())
+    with open(__file__, "rb") as handle:
+        digest.update(handle.read())
+    return _pickled(f"place-zipcodes-{digest.hexdigest()[:20]}", _build_zipcodes_index, tuple)
+
+
+def _build_zipcodes_index() -> tuple[dict[tuple[str, str], list[str]], dict[str, str]]:
     import zipcodes
 
     by_city: dict[tuple[str, str], list[str]] = defaultdict(list)

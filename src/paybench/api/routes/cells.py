@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
-from paybench.api.deps import ERRORS, engine
+from paybench.api.deps import ERRORS, answer, engine
 from paybench.engine import MAX_COMPARE, CellsView, Comparison, GuideTable
 
 router = APIRouter(responses=ERRORS)
 
 
 @router.get("/cells", response_model=CellsView, tags=["benchmarks"])
-def cells(
+async def cells(
     request: Request,
     role: Annotated[str, Query(min_length=1, max_length=100,
                                description="role id, name or a job title")],
@@ -23,10 +24,20 @@ def cells(
                                        "one a title states, else all the role's levels")] = None,
     as_of: Annotated[str | None, Query(max_length=20, description="effective date YYYY-MM-DD")] = None,
     growth: Annotated[float | None, Query(description="annual pay growth for aging, e.g. 0.03")] = None,
-) -> CellsView:
+) -> Response:
     """Percentiles of annual base pay (USD) for a role in a place, per level, with n,
     method, confidence and sources; the national cells and published figures beside them."""
-    return engine(request).cells(role, place, level, as_of=as_of, growth=growth)
+    pb = engine(request)
+
+    def work() -> bytes:
+        params = pb.params_for(as_of, growth)
+        # the JSON of each lookup is kept for as long as the benchmark model stands
+        return pb.remembered(("cells", role, place, level), lambda: pb.cells(
+            role, place, level, as_of=as_of, growth=growth).model_dump_json().encode(), params)
+
+    if as_of is None and growth is None:  # the published method: answered from memory
+        return Response(await answer(pb, work), media_type="application/json")
+    return Response(await run_in_threadpool(work), media_type="application/json")
 
 
 @router.get("/compare", response_model=Comparison, tags=["benchmarks"])

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from paybench.api.deps import ERRORS, engine, state
+from paybench.api.deps import ERRORS, answer, engine, state
 from paybench.errors import InputError
 from paybench.estimate import Estimate, EstimateRequest
 
@@ -36,13 +36,16 @@ class BatchOut(BaseModel):
 
 
 @router.post("/estimate", response_model=Estimate)
-def estimate_one(request: Request, body: EstimateRequest) -> Estimate:
+async def estimate_one(request: Request, body: EstimateRequest) -> Response:
     """Estimate one person's annual base pay: P10, P50, P90 and the contribution of each
     factor (level, place, skills, industry, company size)."""
-    found = engine(request).estimate_many([body])[0]
+    pb = engine(request)
+    found = await answer(pb, lambda: pb.estimate_many([body], memory_only=True)[0],
+                         estimator=True, slow=lambda: pb.estimate_many([body])[0])
     if isinstance(found, InputError):
         raise found
-    return found
+    # an Estimate already validated: serialized once, not validated again against the model
+    return Response(found.model_dump_json().encode(), media_type="application/json")
 
 
 @router.post("/estimate/batch", response_model=BatchOut)

@@ -21,8 +21,9 @@ router = APIRouter(responses=ERRORS)
 
 
 @router.get("/health", response_model=Health, tags=["meta"])
-def health(request: Request) -> Health:
-    """The process answers; says whether the benchmark model is loaded."""
+async def health(request: Request) -> Health:
+    """The process answers; says whether the benchmark model is loaded. (Reads two values
+    in memory: answered on the event loop, without a worker thread.)"""
     st = state(request)
     return Health(status="ok", version=__version__, model_loaded=st.engine.model_ready(),
                   refreshing=st.engine.refreshing(), uptime_seconds=round(time.time() - st.started_at, 3))

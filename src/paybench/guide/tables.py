@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import time
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -123,6 +124,9 @@ class GuideData:
     rankings: list[Ranking] = field(default_factory=list, repr=False, compare=False)
     """The ranked lists and charts of the report, once built (`paybench.guide.report`)."""
     _index: dict[str, GuideRow] = field(default_factory=dict, repr=False, compare=False)
+    timings: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
+    """Seconds spent building the data, by step ('model': loading or building the benchmark
+    model), for `paybench.guide.report.generate`'s stage times."""
 
     def ml_national(self) -> list[GuideRow]:
         """The ML roles' national rows, in taxonomy order, mid before senior."""
@@ -233,7 +237,9 @@ def build_guide(
     if metros < 0:
         raise InputError("metros must be zero or more", field="metros")
     selected = select_roles(roles_spec)
+    start = time.perf_counter()
     model = BenchmarkModel.load(store, params.replace(effective_date=effective, annual_growth=growth))
+    model_seconds = time.perf_counter() - start
     top = tech_metros(store, metros)
     if not selected:
         raise InputError("the roles given select no role", field="roles")
@@ -248,6 +254,7 @@ def build_guide(
                     "oews_release": model.oews_release, "roles": roles_spec or "all",
                     "metros": metros, "remote": remote},
         year=year, selected_roles=[r.id for r in selected], model=model,
+        timings={"model": model_seconds},
     )
     for role in selected:
         natural = natural_level(role)

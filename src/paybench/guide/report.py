@@ -10,6 +10,7 @@ guide.json. Money is annual US dollars at the guide's effective date unless mark
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,6 +95,20 @@ def parts_html(parts: list[Part]) -> Markup:
     return Markup("").join(part_html(p) for p in parts)
 
 
+def part_print_html(part: Part) -> Markup:
+    """One part as HTML for print: a figure or cell value is the same <span class="fig">
+    without its tooltip and data attributes, which a PDF does not show (they are most of the
+    page's bytes, and WeasyPrint's parser reads every one)."""
+    if isinstance(part, CellValue | Figure):
+        return Markup('<span class="fig">{}</span>').format(part.text)
+    return escape(part)
+
+
+def parts_print_html(parts: list[Part]) -> Markup:
+    """A list of parts as HTML for print (`part_print_html`)."""
+    return Markup("").join(part_print_html(p) for p in parts)
+
+
 def _svg_inline(svg: str) -> Markup:
     """An SVG document made fit for inline use (scales to its container)."""
     start = svg.find("<svg")
@@ -102,20 +117,28 @@ def _svg_inline(svg: str) -> Markup:
     return Markup(svg)
 
 
-def render_html(report: GuideReport) -> str:
-    """The whole guide as one HTML document (CSS inline, charts inline SVG)."""
+@functools.cache
+def _template(for_print: bool) -> Any:
+    """The guide's Jinja template (compiled once per process), with its filters."""
     from jinja2 import Environment, PackageLoader, select_autoescape
 
     env = Environment(loader=PackageLoader("paybench.guide", "templates"),
                       autoescape=select_autoescape(["html", "j2"]), trim_blocks=True,
                       lstrip_blocks=True)
-    env.filters["parts"] = parts_html
+    env.filters["parts"] = parts_print_html if for_print else parts_html
     env.filters["svg"] = _svg_inline
+    return env.get_template("guide.html.j2")
+
+
+def render_html(report: GuideReport, *, for_print: bool = False) -> str:
+    """The whole guide as one HTML document (CSS inline, charts inline SVG). `for_print`:
+    the copy WeasyPrint prints, the same page without the figures' tooltips and data
+    attributes (`part_print_html`)."""
     data = report.data
     by_id = {s.id: s for s in report.sections}
     sections = [by_id[i] for i in SECTION_ORDER if i in by_id]
     sources = [s.get("source") for s in data.store_sources]
-    template = env.get_template("guide.html.j2")
+    template = _template(for_print)
     return template.render(
         data=data, sections=sections, year=data.year, sources=sources,
         effective=data.effective_date.strftime("%-d %B %Y"),
@@ -158,7 +181,7 @@ def write_report(report: GuideReport, out_dir: Path, formats: tuple[str, ...] = 
         from paybench.guide.pdf import write_pdf
 
         start = time.perf_counter()
-        paths.append(write_pdf(html, out_dir / "guide.pdf"))
+        paths.append(write_pdf(render_html(report, for_print=True), out_dir / "guide.pdf"))
         report.timings["pdf"] = time.perf_counter() - start
     return paths
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import json
 import time
 from dataclasses import asdict, dataclass, field, fields
@@ -18,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from paybench.bench import NATIONAL, PARAMS, REMOTE, BenchmarkModel, CellPlace, MethodParams, natural_level
+from paybench.bench.cache import cache_key, cache_path, read_cached, write_cached
 from paybench.bench.scopes import metro_place
 from paybench.errors import InputError
 from paybench.normalize.levels import LEVELS
@@ -124,6 +126,8 @@ class GuideData:
     rankings: list[Ranking] = field(default_factory=list, repr=False, compare=False)
     """The ranked lists and charts of the report, once built (`paybench.guide.report`)."""
     _index: dict[str, GuideRow] = field(default_factory=dict, repr=False, compare=False)
+    cells_cached: bool = field(default=False, repr=False, compare=False)
+    """Whether the cells were read from the cache beside the store (`cells_cache_path`)."""
     timings: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
     """Seconds spent building the data, by step ('model': loading or building the benchmark
     model), for `paybench.guide.report.generate`'s stage times."""
@@ -216,7 +220,9 @@ def build_guide(
     own level instead: a 'mid-level CTO' does not exist. `year` names the guide's edition
     (InputError outside the years the data covers, `data_years`, unless `any_year`);
     the effective date defaults to 1 January of it (else the parameters' effective date, and
-    growth the parameters' growth)."""
+    growth the parameters' growth). The cells are cached beside the store (`cells_cache_path`,
+    keyed by `cells_cache_key`): a second guide of the same store, code and options reads
+    them instead of computing them again."""
     if year is not None and not 1990 <= year <= 2100:
         raise InputError(f"year {year} is out of range (1990-2100)", field="year")
     if year is not None and not any_year:
@@ -238,7 +244,8 @@ def build_guide(
         raise InputError("metros must be zero or more", field="metros")
     selected = select_roles(roles_spec)
     start = time.perf_counter()
-    model = BenchmarkModel.load(store, params.replace(effective_date=effective, annual_growth=growth))
+    model_params = params.replace(effective_date=effective, annual_growth=growth)
+    model = BenchmarkModel.load(store, model_params)
     model_seconds = time.perf_counter() - start
     top = tech_metros(store, metros)
     if not selected:
@@ -256,6 +263,13 @@ def build_guide(
         year=year, selected_roles=[r.id for r in selected], model=model,
         timings={"model": model_seconds},
     )
+    cache_file = cells_cache_path(store)
+    key = cells_cache_key(store, model_params, selected, local, levels) if cache_file else None
+    cached = read_cached(cache_file, key) if cache_file and key else None
+    if isinstance(cached, list) and all(isinstance(r, GuideRow) for r in cached):
+        data.rows = cached
+        data.cells_cached = True
+        return data
     for role in selected:
         natural = natural_level(role)
         for level in NATIONAL_LEVELS if natural == "mid" else (natural,):
@@ -269,7 +283,27 @@ def build_guide(
         if (role.id in ML_ROLE_IDS or role.id in LADDER_ROLES_EXTRA) and natural_level(role) == "mid":
             for level in LEVELS:
                 data.cell(role.id, level, NATIONAL, "ladder")
+    if cache_file and key:
+        write_cached(cache_file, key, data.rows)
     return data
+
+
+def cells_cache_path(store: Store) -> Path | None:
+    """Where a store's guide cells are cached: `<store>.guide.pkl` beside the store, as its
+    benchmark model is (`paybench.bench.cache`); None for a store in memory."""
+    path = cache_path(store)
+    return None if path is None else path.with_name(store.path.name + ".guide.pkl")
+
+
+def cells_cache_key(store: Store, params: MethodParams, selected: list[Role],
+                    local: list[CellPlace], levels: tuple[str, ...]) -> tuple[Any, ...]:
+    """What cached guide cells must match: the benchmark model's cache key (the store's
+    content, the method's code and taxonomy, the parameters; `paybench.bench.cache`), this
+    module's code (how a cell becomes a row), the roles, the places (with their labels) and
+    the levels shown in places."""
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    return (cache_key(store, params), code, tuple(r.id for r in selected),
+            tuple((p.scope, p.key, p.label) for p in local), tuple(levels))
 
 
 def data_years(store: Store) -> tuple[int, int]:

@@ -63,7 +63,7 @@ class Context:
     charts_svg: dict[str, str]
     chart_specs: dict[str, dict[str, Any]]
     _frames: dict[tuple[Any, ...], pd.DataFrame] = field(default_factory=dict, repr=False)
-    """Usable observations read once per kinds and country filter (`observations`)."""
+    """Usable observations read once per report (`observations`, `contract_frame`)."""
 
     @property
     def effective(self) -> dt.date:
@@ -535,9 +535,14 @@ def _contract_rates(ctx: Context, role_ids: list[str]) -> dict[str, list[Part]]:
 
 def contract_frame(ctx: Context) -> pd.DataFrame:
     """Usable contract and freelance observations with a role, US, submissions left out
-    (columns dedup_key, role, source, annual_usd)."""
-    return usable_frame(ctx.store, ctx.params, kinds=("paid", "filed", "posted"), contract=True,
-                        columns=("role", "source", "annual_usd"), us_only=True, any_role=True)
+    (columns dedup_key, role, source, annual_usd); read once per report."""
+    memo = ("contract",)
+    frame = ctx._frames.get(memo)
+    if frame is None:
+        frame = ctx._frames[memo] = usable_frame(
+            ctx.store, ctx.params, kinds=("paid", "filed", "posted"), contract=True,
+            columns=("role", "source", "annual_usd"), us_only=True, any_role=True)
+    return frame.copy()
 
 
 def _published_hourly(ctx: Context) -> dict[str, list[Part]]:

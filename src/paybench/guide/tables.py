@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import time
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +100,19 @@ def select_roles(spec: str | None) -> list[Role]:
     return [r for r in table.values() if r.id in wanted]
 
 
+ExtraKey = tuple[str, str, str, str, str]
+"""A cell beyond the guide's tables: (role, level, place scope, place key, place label)."""
+
+
+@dataclass
+class CachedCells:
+    """What the cache beside the store keeps of a guide (`cells_cache_path`): the rows
+    `build_guide` computed, as computed, and the cells its report added (`GuideData.cell`)."""
+
+    rows: list[GuideRow]
+    extra: dict[ExtraKey, GuideRow] = field(default_factory=dict)
+
+
 @dataclass
 class Ranking:
     """A list or chart the guide ranks cells in, as shown: each item's cell key, its own n,
@@ -128,6 +141,12 @@ class GuideData:
     _index: dict[str, GuideRow] = field(default_factory=dict, repr=False, compare=False)
     cells_cached: bool = field(default=False, repr=False, compare=False)
     """Whether the cells were read from the cache beside the store (`cells_cache_path`)."""
+    _cache: tuple[Path, tuple[Any, ...]] | None = field(default=None, repr=False, compare=False)
+    """Where the cells are cached, and under which key."""
+    _extra_known: dict[ExtraKey, GuideRow] = field(default_factory=dict, repr=False, compare=False)
+    """Cells beyond `build_guide`'s that a report of the same guide computed before (cached)."""
+    _extra_new: dict[ExtraKey, GuideRow] = field(default_factory=dict, repr=False, compare=False)
+    """Cells beyond `build_guide`'s computed in this run, as computed (for the cache)."""
     timings: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
     """Seconds spent building the data, by step ('model': loading or building the benchmark
     model), for `paybench.guide.report.generate`'s stage times."""
@@ -154,12 +173,32 @@ class GuideData:
             if tables not in found.tables.split(","):
                 found.tables = ",".join(filter(None, [found.tables, tables]))
             return found
-        if self.model is None:
-            raise InputError("the guide's benchmark model is not loaded")
-        row = _row(self.model, role, level, place, tables)
+        extra: ExtraKey = (role, level, place.scope, place.key, place.label)
+        known = self._extra_known.get(extra)
+        if known is not None:  # computed by an earlier report of this guide: the same row
+            row = replace(known, tables=tables)
+        else:
+            if self.model is None:
+                raise InputError("the guide's benchmark model is not loaded")
+            row = _row(self.model, role, level, place, tables)
+            self._extra_new[extra] = replace(row)
         self.rows.append(row)
         self._index[row.key] = row
         return row
+
+    def save_extra_cells(self) -> None:
+        """Add the cells computed beyond `build_guide`'s (by the report's sections) to the
+        cache beside the store, so the next report of the same guide reads them too."""
+        if self._cache is None or not self._extra_new:
+            return
+        path, key = self._cache
+        cached = read_cached(path, key)
+        if not isinstance(cached, CachedCells):
+            return  # the cache was removed or replaced meanwhile: nothing to add to
+        cached.extra.update(self._extra_new)
+        write_cached(path, key, cached)
+        self._extra_known.update(self._extra_new)
+        self._extra_new.clear()
 
     def ml_roles(self) -> list[str]:
         """The selected ML roles, in taxonomy order."""
@@ -264,12 +303,14 @@ def build_guide(
         timings={"model": model_seconds},
     )
     cache_file = cells_cache_path(store)
-    key = cells_cache_key(store, model_params, selected, local, levels) if cache_file else None
-    cached = read_cached(cache_file, key) if cache_file and key else None
-    if isinstance(cached, list) and all(isinstance(r, GuideRow) for r in cached):
-        data.rows = cached
-        data.cells_cached = True
-        return data
+    if cache_file is not None:
+        data._cache = (cache_file, cells_cache_key(store, model_params, selected, local, levels))
+        cached = read_cached(*data._cache)
+        if isinstance(cached, CachedCells):
+            data.rows = cached.rows
+            data._extra_known = cached.extra
+            data.cells_cached = True
+            return data
     for role in selected:
         natural = natural_level(role)
         for level in NATIONAL_LEVELS if natural == "mid" else (natural,):
@@ -283,8 +324,8 @@ def build_guide(
         if (role.id in ML_ROLE_IDS or role.id in LADDER_ROLES_EXTRA) and natural_level(role) == "mid":
             for level in LEVELS:
                 data.cell(role.id, level, NATIONAL, "ladder")
-    if cache_file and key:
-        write_cached(cache_file, key, data.rows)
+    if data._cache is not None:
+        write_cached(*data._cache, CachedCells(list(data.rows)))
     return data
 
 
@@ -330,11 +371,12 @@ def write_guide(data: GuideData, out_dir: Path, extra: dict[str, Any] | None = N
         raise InputError(f"cannot create {out_dir}: {exc.strerror}", field="out_dir") from None
     csv_path, json_path = out_dir / "guide.csv", out_dir / "guide.json"
     names = [f.name for f in fields(GuideRow)]
+    # a row's fields are plain values: read them directly (`asdict` deep-copies each one)
+    cells = [{name: getattr(row, name) for name in names} for row in data.rows]
     with csv_path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=names)
         writer.writeheader()
-        for row in data.rows:
-            writer.writerow(asdict(row))
+        writer.writerows(cells)
     payload = {
         "effective_date": data.effective_date.isoformat(),
         "annual_growth": data.annual_growth,
@@ -345,7 +387,7 @@ def write_guide(data: GuideData, out_dir: Path, extra: dict[str, Any] | None = N
         "store_sources": data.store_sources,
         "year": data.year,
         "roles": data.selected_roles,
-        "cells": [asdict(r) for r in data.rows],
+        "cells": cells,
         **(extra or {}),
     }
     json_path.write_text(json.dumps(payload, indent=1, default=str), encoding="utf-8")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
@@ -101,3 +102,23 @@ def test_bad_input_is_a_clear_error() -> None:
         charts.range_chart([{"label": "x", "p25": 1, "p75": 2}])
     with pytest.raises(TypeError):
         charts.range_chart([object()])
+
+
+def test_svg_cache_reads_back_and_keeps_the_most_recent(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A spec drawn before is read from the cache folder (the same SVG as drawing it again);
+    another spec is drawn; the folder keeps the CACHE_FILES most recently used drawings."""
+    spec = charts.to_spec(charts.range_chart(CELLS))
+    drawn = charts.to_svg(spec, cache=tmp_path)
+    assert drawn == charts.to_svg(spec)
+    (kept,) = list(tmp_path.glob("*.svg"))
+    kept.write_text("<svg>read from the cache</svg>", encoding="utf-8")
+    assert charts.to_svg(spec, cache=tmp_path) == "<svg>read from the cache</svg>"
+    monkeypatch.setattr(charts, "CACHE_FILES", 2)
+    for n in (1, 2):
+        charts.to_svg(charts.to_spec(charts.range_chart(CELLS[:n])), cache=tmp_path)
+    assert len(list(tmp_path.glob("*.svg"))) == 2
+    assert not kept.exists()  # the least recently used went
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert charts.to_svg(spec, cache=blocker / "charts") == drawn  # unusable folder: drawn

@@ -23,6 +23,7 @@ from paybench.normalize.roles import ML_ROLE_IDS, roles
 from paybench.reference.published import load_figures
 
 pytestmark = pytest.mark.slow
+REPO_DATA = Path(__file__).resolve().parent / "data"
 
 
 def run(*args: str, db: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -297,3 +298,87 @@ def test_bad_options_one_line_error(tmp_path: Path, reference_db: Path, args: tu
     assert proc.returncode == 1
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], proc.stderr
+
+
+def _scrubbed(out: Path) -> dict[str, str]:
+    """The four files of a guide as text, the time they were written blanked (the PDF as
+    `pdftotext` reads it)."""
+    doc = json.loads((out / "guide.json").read_text(encoding="utf-8"))
+    stamp = doc["generated_at"]
+    pdf = subprocess.run(["pdftotext", str(out / "guide.pdf"), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    return {
+        "csv": (out / "guide.csv").read_text(encoding="utf-8"),
+        "json": (out / "guide.json").read_text(encoding="utf-8").replace(stamp, "<t>"),
+        "html": (out / "guide.html").read_text(encoding="utf-8").replace(stamp.replace("T", " "), "<t>"),
+        "pdf": pdf.replace(stamp.replace("T", " "), "<t>"),
+    }
+
+
+def test_second_guide_reads_the_caches_and_writes_the_same_files(
+        tmp_path: Path, reference_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second guide of an unchanged store reads the cells (and the cells its report added)
+    and the drawn charts from the caches and writes the same four files; a store that
+    changed computes its cells again."""
+    from paybench.guide.tables import build_guide, cells_cache_path
+    from paybench.ingest import ingest_file
+    from paybench.store import Store
+
+    db = tmp_path / "store.duckdb"
+    shutil.copy(reference_db, db)
+    home = tmp_path / "home"
+    monkeypatch.setenv("PAYBENCH_HOME", str(home))
+    run("guide", "--out", str(tmp_path / "first"), "--metros", "5", db=db)
+    with Store(db) as store:
+        cache = cells_cache_path(store)
+    assert cache is not None and cache.is_file()
+    charts = json.loads((tmp_path / "first" / "guide.json").read_text(encoding="utf-8"))["charts"]
+    assert len(charts) >= 4
+    assert len(list((home / "cache" / "charts").glob("*.svg"))) == len(charts)
+    run("guide", "--out", str(tmp_path / "second"), "--metros", "5", db=db)
+    first, second = _scrubbed(tmp_path / "first"), _scrubbed(tmp_path / "second")
+    for name in first:
+        assert first[name] == second[name], name
+    with Store(db, read_only=True) as store:
+        assert build_guide(store, metros=5).cells_cached
+        assert not build_guide(store, metros=6).cells_cached  # other options: not these cells
+    with Store(db) as store:
+        ingest_file(store, REPO_DATA / "postings_jobspy.csv")
+    with Store(db, read_only=True) as store:
+        again = build_guide(store, metros=5)
+    assert not again.cells_cached
+
+
+def test_pdf_printer_child_and_fallback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The PDF printer's child process writes the PDF whole (no partial file left), reports a
+    path it cannot write as one InputError, and without a child the page is printed here."""
+    from paybench.errors import InputError
+    from paybench.guide.pdf import PdfPrinter
+
+    page = "<html><body><p>paybench guide</p></body></html>"
+    path = PdfPrinter().write(page, tmp_path / "a" / "guide.pdf")
+    assert path.read_bytes().startswith(b"%PDF")
+    assert sorted(p.name for p in path.parent.iterdir()) == ["guide.pdf"]
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(InputError, match="cannot write"):
+        PdfPrinter().write(page, blocker / "guide.pdf")
+    never = PdfPrinter()  # a guide that fails before its PDF: the child is ended
+    never.close()
+    monkeypatch.setattr(sys, "executable", "")
+    printer = PdfPrinter()
+    path = printer.write(page, tmp_path / "b" / "guide.pdf")
+    assert path.read_bytes().startswith(b"%PDF") and printer.print_seconds > 0
+
+
+def test_unwritable_out_is_one_line(tmp_path: Path, reference_db: Path) -> None:
+    db = tmp_path / "store.duckdb"
+    shutil.copy(reference_db, db)
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    for formats in ("pdf", "html,pdf,csv,json"):
+        proc = run("guide", "--out", str(blocker / "out"), "--metros", "2", "--format", formats,
+                   db=db, check=False)
+        lines = proc.stderr.strip().splitlines()
+        assert proc.returncode == 1 and len(lines) == 1, proc.stderr
+        assert "Traceback" not in proc.stderr

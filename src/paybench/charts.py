@@ -19,8 +19,13 @@ names which field is the label (``label="role_name"`` / ``label="place_label"``)
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import hashlib
+import json
+import os
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import altair as alt
@@ -224,11 +229,48 @@ def to_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     return spec
 
 
-def to_svg(chart: alt.TopLevelMixin | dict[str, Any]) -> str:
-    """Render a chart (or a Vega-Lite spec from `to_spec`) to an SVG document, offline."""
+def to_svg(chart: alt.TopLevelMixin | dict[str, Any], *, cache: Path | None = None) -> str:
+    """Render a chart (or a Vega-Lite spec from `to_spec`) to an SVG document, offline.
+
+    With `cache` (a folder), the SVG is kept there under a hash of the spec and the renderer's
+    version, and a spec drawn before is read back instead of rendered again (the renderer is
+    deterministic: the same spec gives the same SVG); the folder keeps the `CACHE_FILES` most
+    recently used drawings. A folder that cannot be written only loses the cache."""
     import vl_convert as vlc
 
     spec = chart if isinstance(chart, dict) else to_spec(chart)
+    path = None
+    if cache is not None:
+        text = json.dumps(spec, sort_keys=True, separators=(",", ":"), default=str)
+        version = str(getattr(vlc, "__version__", ""))
+        digest = hashlib.sha256(f"{version}\0{text}".encode()).hexdigest()
+        path = cache / f"{digest}.svg"
+        with contextlib.suppress(OSError):
+            found = path.read_text(encoding="utf-8")
+            os.utime(path)  # most recently used
+            return found
     svg = vlc.vegalite_to_svg(spec)
     assert isinstance(svg, str)
+    if path is not None:
+        _keep(path, svg)
     return svg
+
+
+CACHE_FILES = 200
+"""How many drawings a chart cache folder keeps (about 20 KB each)."""
+
+
+def _keep(path: Path, svg: str) -> None:
+    """Write `svg` to `path` atomically and drop the least recently used drawings beyond
+    `CACHE_FILES`; an error of the file system only loses the cache."""
+    tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(svg, encoding="utf-8")
+        tmp.replace(path)
+        drawings = sorted(path.parent.glob("*.svg"), key=lambda p: p.stat().st_mtime)
+        for old in drawings[:-CACHE_FILES]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)

@@ -174,20 +174,22 @@ def _dykstra(y: np.ndarray, w: np.ndarray, a: np.ndarray, step: float,
              rounds: int = 2000) -> np.ndarray:
     """Dykstra's alternating projections (Dykstra 1983) onto each rule's half-space in the
     w-weighted norm: a feasible point near the projection (the start for SLSQP)."""
-    x = y.copy()
-    inv = 1.0 / w
-    pairs = [(int(np.flatnonzero(row < 0)[0]), int(np.flatnonzero(row > 0)[0])) for row in a]
-    inc = np.zeros((len(pairs), 2))
+    # Python floats, not numpy scalars, in the loop: the same IEEE double arithmetic, faster
+    x: list[float] = y.tolist()
+    inv: list[float] = (1.0 / w).tolist()
+    pairs = list(zip((a < 0).argmax(axis=1).tolist(), (a > 0).argmax(axis=1).tolist(), strict=True))
+    inc = [[0.0, 0.0] for _ in pairs]
     for _ in range(rounds):
         change = 0.0
         for k, (lo, hi) in enumerate(pairs):
-            u_lo, u_hi = x[lo] + inc[k, 0], x[hi] + inc[k, 1]
+            inc_k = inc[k]
+            u_lo, u_hi = x[lo] + inc_k[0], x[hi] + inc_k[1]
             gap = step - (u_hi - u_lo)
             share = gap / (inv[lo] + inv[hi]) if gap > 0 else 0.0
             new_lo, new_hi = u_lo - share * inv[lo], u_hi + share * inv[hi]
-            inc[k] = (u_lo - new_lo, u_hi - new_hi)
+            inc[k] = [u_lo - new_lo, u_hi - new_hi]
             change = max(change, abs(new_lo - x[lo]), abs(new_hi - x[hi]))
             x[lo], x[hi] = new_lo, new_hi
         if change < 1e-12:
             break
-    return x
+    return np.array(x)

@@ -166,12 +166,14 @@ class BenchmarkModel:
     _published_index: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     _raw_cache: dict[tuple[str, str, str, str], _RawCell] = field(default_factory=dict)
     _fit_cache: dict[tuple[str, str, str], LadderFit] = field(default_factory=dict)
-    # issue 15: every cell, national cell and pooled differential computed once per model
-    # (a batch of estimates asks for thousands; each ladder fit asked for the national cells)
+    # memos of pure functions of the fitted model (filled on first use, never invalidated: a
+    # model is not changed once built); a batch of estimates or a guide asks for thousands
     _cell_cache: dict[tuple[str, str, str, str], BenchmarkCell] = field(default_factory=dict)
+    _dist_cache: dict[str, tuple[LogDist, str] | None] = field(default_factory=dict)
     _national_cache: dict[tuple[str, str], tuple[LogDist, int, float, str]] = field(
         default_factory=dict)
-    _pooled_cache: dict[tuple[str, str], tuple[float, str] | InputError] = field(
+    _national_shift_cache: dict[tuple[str, str], float] = field(default_factory=dict)
+    _observed_diff_cache: dict[tuple[str, str, str], tuple[float, str] | InputError] = field(
         default_factory=dict)
 
     @property
@@ -302,12 +304,16 @@ class BenchmarkModel:
     # ---------------------------------------------------------------- priors
     def oews_distribution(self, role: Role) -> tuple[LogDist, str] | None:
         """The role's occupation distribution nationally (aged), with the SOC used."""
+        if role.id in self._dist_cache:
+            return self._dist_cache[role.id]
         soc = self.oews_.first_soc(role.soc_codes)
         if soc is None:
+            self._dist_cache[role.id] = None
             return None
         found = self.oews_.aged_log_quantiles(soc)
         assert found is not None
-        return LogDist(found), soc
+        self._dist_cache[role.id] = LogDist(found), soc
+        return self._dist_cache[role.id]
 
     def _level_offset(self, soc: str, level: str, sigma_total: float) -> float:
         """Log gap between a level and the level the occupation's median stands for
@@ -350,16 +356,16 @@ class BenchmarkModel:
 
     def _observed_differential(self, place: CellPlace) -> tuple[float, str]:
         """Pooled across roles and levels: mean log pay in the scope minus the matching
-        national cells, weighted by n, over cells with enough observations (once per scope
-        and country)."""
-        key = (place.scope, place.country or "")
-        found = self._pooled_cache.get(key)
+        national cells, weighted by n, over cells with enough observations (once per scope,
+        country and label; an InputError is kept too)."""
+        memo = (place.scope, "US" if place.scope == "remote" else (place.country or ""), place.label)
+        found = self._observed_diff_cache.get(memo)
         if found is None:
             try:
                 found = self._pooled_differential(place)
             except InputError as exc:
                 found = exc
-            self._pooled_cache[key] = found
+            self._observed_diff_cache[memo] = found
         if isinstance(found, InputError):
             raise InputError(found.message, field=found.field)
         return found
@@ -433,8 +439,7 @@ class BenchmarkModel:
             parts: list[tuple[LogDist, float]] = [(nat_dist, nat_weight)]
         else:
             diff, diff_basis = self.place_differential(role, place)
-            national = self.cell(role.id, level, NATIONAL_PLACE)
-            fitted = nat_dist.shift(math.log1p(national.ladder_shift))
+            fitted = nat_dist.shift(math.log1p(self._national_ladder_shift(role, level)))
             prior = fitted.shift(diff)
             obs = self._obs_index.get((role.id, level, place.scope, place.key))
             n = int(obs["n"]) if obs is not None else 0
@@ -456,6 +461,14 @@ class BenchmarkModel:
             pub_used=pub_used, pub_unused=pub_unused)
         self._raw_cache[cache_key_] = raw
         return raw
+
+    def _national_ladder_shift(self, role: Role, level: str) -> float:
+        """The national cell's `ladder_shift` (as `cell` rounds it), computed once."""
+        found = self._national_shift_cache.get((role.id, level))
+        if found is None:
+            found = self.cell(role.id, level, NATIONAL_PLACE).ladder_shift
+            self._national_shift_cache[(role.id, level)] = found
+        return found
 
     def ladder_fit(self, role: Role, place: CellPlace) -> LadderFit:
         """The ordered-levels fit of the role's family at a place (`paybench.bench.ladder`):

@@ -116,7 +116,7 @@ def guide(
     out.print(table)
     for path in report.paths:
         out.print(f"wrote {path}")
-    out.print("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items())
+    out.print("time: " + ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items())
               + ("" if chosen is None else f" (cells on {chosen.label})"))
 
 

@@ -10,10 +10,11 @@ guide.json. Money is annual US dollars at the guide's effective date unless mark
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
@@ -34,6 +35,9 @@ from paybench.guide.sections import (
 )
 from paybench.guide.tables import GuideData, write_guide
 from paybench.store import Store
+
+if TYPE_CHECKING:
+    from paybench.guide.pdf import PdfPrinter
 
 FORMATS = ("html", "pdf", "csv", "json")
 SECTION_ORDER = ("headline", "ranges", "city", "top-paying", "factors", "where", "answers",
@@ -95,6 +99,20 @@ def parts_html(parts: list[Part]) -> Markup:
     return Markup("").join(part_html(p) for p in parts)
 
 
+def part_print_html(part: Part) -> Markup:
+    """One part as HTML for print: a figure or cell value is the same <span class="fig">
+    without its tooltip and data attributes, which a PDF does not show (they are most of the
+    page's bytes, and WeasyPrint's parser reads every one)."""
+    if isinstance(part, CellValue | Figure):
+        return Markup('<span class="fig">{}</span>').format(part.text)
+    return escape(part)
+
+
+def parts_print_html(parts: list[Part]) -> Markup:
+    """A list of parts as HTML for print (`part_print_html`)."""
+    return Markup("").join(part_print_html(p) for p in parts)
+
+
 def _svg_inline(svg: str) -> Markup:
     """An SVG document made fit for inline use (scales to its container)."""
     start = svg.find("<svg")
@@ -103,20 +121,28 @@ def _svg_inline(svg: str) -> Markup:
     return Markup(svg)
 
 
-def render_html(report: GuideReport) -> str:
-    """The whole guide as one HTML document (CSS inline, charts inline SVG)."""
+@functools.cache
+def _template(for_print: bool) -> Any:
+    """The guide's Jinja template (compiled once per process), with its filters."""
     from jinja2 import Environment, PackageLoader, select_autoescape
 
     env = Environment(loader=PackageLoader("paybench.guide", "templates"),
                       autoescape=select_autoescape(["html", "j2"]), trim_blocks=True,
                       lstrip_blocks=True)
-    env.filters["parts"] = parts_html
+    env.filters["parts"] = parts_print_html if for_print else parts_html
     env.filters["svg"] = _svg_inline
+    return env.get_template("guide.html.j2")
+
+
+def render_html(report: GuideReport, *, for_print: bool = False) -> str:
+    """The whole guide as one HTML document (CSS inline, charts inline SVG). `for_print`:
+    the copy WeasyPrint prints, the same page without the figures' tooltips and data
+    attributes (`part_print_html`)."""
     data = report.data
     by_id = {s.id: s for s in report.sections}
     sections = [by_id[i] for i in SECTION_ORDER if i in by_id]
     sources = [s.get("source") for s in data.store_sources]
-    template = env.get_template("guide.html.j2")
+    template = _template(for_print)
     return template.render(
         data=data, sections=sections, year=data.year, sources=sources,
         effective=data.effective_date.strftime("%-d %B %Y"),
@@ -126,9 +152,15 @@ def render_html(report: GuideReport) -> str:
     )
 
 
-def write_report(report: GuideReport, out_dir: Path, formats: tuple[str, ...] = FORMATS) -> list[Path]:
+def write_report(report: GuideReport, out_dir: Path, formats: tuple[str, ...] = FORMATS, *,
+                 printer: PdfPrinter | None = None) -> list[Path]:
     """Write the requested formats (html, pdf, csv, json) into `out_dir`; csv and json are
-    written together. Stage times (seconds) land in `report.timings`."""
+    written together. The PDF is printed by `printer` (a `PdfPrinter`, started early by
+    `generate`; one is started here when none is given) while guide.csv, guide.json and
+    guide.html are written. Stage times (seconds) land in `report.timings`: 'pdf' is the
+    printing, 'pdf_wait' what was left of it once the other files were written."""
+    from paybench.guide.pdf import PdfPrinter
+
     bad = [f for f in formats if f not in FORMATS]
     if bad:
         from paybench.errors import InputError
@@ -137,30 +169,38 @@ def write_report(report: GuideReport, out_dir: Path, formats: tuple[str, ...] = 
                          field="formats")
     out_dir = Path(out_dir)
     paths: list[Path] = []
-    if "csv" in formats or "json" in formats:
-        start = time.perf_counter()
-        written = write_guide(report.data, out_dir, extra=report.extra_json())
-        paths += [p for p in written if p.suffix.lstrip(".") in formats]
-        for p in written:
-            if p.suffix.lstrip(".") not in formats:
-                p.unlink()
-        report.timings["tables"] = time.perf_counter() - start
-    html = ""
-    if "html" in formats or "pdf" in formats:
-        start = time.perf_counter()
-        html = render_html(report)
-        report.timings["html"] = time.perf_counter() - start
-        out_dir.mkdir(parents=True, exist_ok=True)
-    if "html" in formats:
-        path = out_dir / "guide.html"
-        path.write_text(html, encoding="utf-8")
-        paths.append(path)
-    if "pdf" in formats:
-        from paybench.guide.pdf import write_pdf
-
-        start = time.perf_counter()
-        paths.append(write_pdf(html, out_dir / "guide.pdf"))
-        report.timings["pdf"] = time.perf_counter() - start
+    if "pdf" in formats and printer is None:
+        printer = PdfPrinter()
+    try:
+        if "pdf" in formats:
+            assert printer is not None
+            start = time.perf_counter()
+            printer.start(render_html(report, for_print=True), out_dir / "guide.pdf")
+            report.timings["print_html"] = time.perf_counter() - start
+        if "csv" in formats or "json" in formats:
+            start = time.perf_counter()
+            written = write_guide(report.data, out_dir, extra=report.extra_json())
+            paths += [p for p in written if p.suffix.lstrip(".") in formats]
+            for p in written:
+                if p.suffix.lstrip(".") not in formats:
+                    p.unlink()
+            report.timings["tables"] = time.perf_counter() - start
+        if "html" in formats:
+            start = time.perf_counter()
+            html = render_html(report)
+            out_dir.mkdir(parents=True, exist_ok=True)
+            path = out_dir / "guide.html"
+            path.write_text(html, encoding="utf-8")
+            paths.append(path)
+            report.timings["html"] = time.perf_counter() - start
+        if "pdf" in formats:
+            assert printer is not None
+            paths.append(printer.finish())
+            report.timings["pdf"] = printer.print_seconds
+            report.timings["pdf_wait"] = printer.wait_seconds
+    finally:
+        if printer is not None:
+            printer.close()
     return paths
 
 
@@ -171,6 +211,7 @@ def generate(store: Store, out_dir: Path, *, metros: int = 25, year: int | None 
     """Build the cells (on `engine`: `paybench.bench.engines`) and the report and write the
     files (`Paybench.guide` calls it)."""
     from paybench.errors import InputError
+    from paybench.guide.pdf import PdfPrinter
     from paybench.guide.tables import build_guide
 
     bad = [f for f in formats if f not in FORMATS]
@@ -178,14 +219,23 @@ def generate(store: Store, out_dir: Path, *, metros: int = 25, year: int | None 
         raise InputError(f"unknown format {', '.join(bad) or '(none)'}; expected "
                          f"{', '.join(FORMATS)}", field="formats")
     timings: dict[str, float] = {}
-    start = time.perf_counter()
-    data = build_guide(store, metros=metros, effective=effective, year=year, roles_spec=roles_spec,
-                       params=params, any_year=any_year, engine=engine)
-    timings["cells"] = time.perf_counter() - start
-    start = time.perf_counter()
-    report = build_report(store, data)
-    timings["sections"] = time.perf_counter() - start
-    paths = write_report(report, out_dir, formats)
+    # the PDF's child process starts now: WeasyPrint loads while the cells are computed
+    printer = PdfPrinter() if "pdf" in formats else None
+    try:
+        start = time.perf_counter()
+        data = build_guide(store, metros=metros, effective=effective, year=year,
+                           roles_spec=roles_spec, params=params, any_year=any_year, engine=engine)
+        cells_seconds = time.perf_counter() - start
+        timings["model"] = data.timings.get("model", 0.0)
+        timings["cells"] = cells_seconds - timings["model"]
+        start = time.perf_counter()
+        report = build_report(store, data)
+        data.save_extra_cells()
+        timings["sections"] = time.perf_counter() - start
+        paths = write_report(report, out_dir, formats, printer=printer)
+    finally:
+        if printer is not None:
+            printer.close()
     report.timings = {**timings, **report.timings}
     report.paths = paths
     return report, paths

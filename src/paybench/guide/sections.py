@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -61,6 +62,8 @@ class Context:
     book: FigureBook
     charts_svg: dict[str, str]
     chart_specs: dict[str, dict[str, Any]]
+    _frames: dict[tuple[Any, ...], pd.DataFrame] = field(default_factory=dict, repr=False)
+    """Usable observations read once per report (`observations`, `contract_frame`)."""
 
     @property
     def effective(self) -> dt.date:
@@ -70,7 +73,7 @@ class Context:
     def chart(self, name: str, chart: Any) -> Block:
         """Render a chart once (its spec kept for guide.json) and return its block."""
         spec = charts.to_spec(chart)
-        svg = charts.to_svg(spec)
+        svg = charts.to_svg(spec, cache=chart_cache())
         self.chart_specs[name] = spec
         self.charts_svg[name] = svg
         return Block("chart", svg=svg, text=name)
@@ -94,8 +97,26 @@ class Context:
         effective date at the guide's growth rate."""
         if roles_in is not None and not roles_in:
             return pd.DataFrame()
-        return usable_frame(self.store, self.params, kinds=kinds, columns=GUIDE_COLUMNS,
-                            us_only=us_only, roles=roles_in, aged=True)
+        memo = (frozenset(kinds), us_only)
+        frame = self._frames.get(memo)
+        if frame is None:  # one query for every role; each call takes its roles' rows
+            frame = self._frames[memo] = usable_frame(
+                self.store, self.params, kinds=sorted(kinds), columns=GUIDE_COLUMNS,
+                us_only=us_only, aged=True)
+        if roles_in is None:
+            return frame.copy()
+        return frame[frame["role"].isin(roles_in)].reset_index(drop=True)
+
+
+def chart_cache() -> Path | None:
+    """The folder of drawn charts (`paybench.charts.to_svg`): `charts` in the cache directory,
+    None when that cannot be made."""
+    from paybench.paths import cache_dir
+
+    try:
+        return cache_dir() / "charts"
+    except OSError:
+        return None
 
 
 def _ml_rows(ctx: Context, level: str, place: str = "US") -> list[GuideRow]:
@@ -514,9 +535,14 @@ def _contract_rates(ctx: Context, role_ids: list[str]) -> dict[str, list[Part]]:
 
 def contract_frame(ctx: Context) -> pd.DataFrame:
     """Usable contract and freelance observations with a role, US, submissions left out
-    (columns dedup_key, role, source, annual_usd)."""
-    return usable_frame(ctx.store, ctx.params, kinds=("paid", "filed", "posted"), contract=True,
-                        columns=("role", "source", "annual_usd"), us_only=True, any_role=True)
+    (columns dedup_key, role, source, annual_usd); read once per report."""
+    memo = ("contract",)
+    frame = ctx._frames.get(memo)
+    if frame is None:
+        frame = ctx._frames[memo] = usable_frame(
+            ctx.store, ctx.params, kinds=("paid", "filed", "posted"), contract=True,
+            columns=("role", "source", "annual_usd"), us_only=True, any_role=True)
+    return frame.copy()
 
 
 def _published_hourly(ctx: Context) -> dict[str, list[Part]]:

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import json
-from dataclasses import asdict, dataclass, field, fields
+import time
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from paybench.bench import NATIONAL, PARAMS, REMOTE, BenchmarkModel, CellPlace, MethodParams, natural_level
+from paybench.bench.cache import cache_key, cache_path, read_cached, write_cached
 from paybench.bench.engines import DUCKDB, CellEngine
 from paybench.bench.scopes import metro_place
 from paybench.errors import InputError
@@ -98,6 +101,19 @@ def select_roles(spec: str | None) -> list[Role]:
     return [r for r in table.values() if r.id in wanted]
 
 
+ExtraKey = tuple[str, str, str, str, str]
+"""A cell beyond the guide's tables: (role, level, place scope, place key, place label)."""
+
+
+@dataclass
+class CachedCells:
+    """What the cache beside the store keeps of a guide (`cells_cache_path`): the rows
+    `build_guide` computed, as computed, and the cells its report added (`GuideData.cell`)."""
+
+    rows: list[GuideRow]
+    extra: dict[ExtraKey, GuideRow] = field(default_factory=dict)
+
+
 @dataclass
 class Ranking:
     """A list or chart the guide ranks cells in, as shown: each item's cell key, its own n,
@@ -124,6 +140,17 @@ class GuideData:
     rankings: list[Ranking] = field(default_factory=list, repr=False, compare=False)
     """The ranked lists and charts of the report, once built (`paybench.guide.report`)."""
     _index: dict[str, GuideRow] = field(default_factory=dict, repr=False, compare=False)
+    cells_cached: bool = field(default=False, repr=False, compare=False)
+    """Whether the cells were read from the cache beside the store (`cells_cache_path`)."""
+    _cache: tuple[Path, tuple[Any, ...]] | None = field(default=None, repr=False, compare=False)
+    """Where the cells are cached, and under which key."""
+    _extra_known: dict[ExtraKey, GuideRow] = field(default_factory=dict, repr=False, compare=False)
+    """Cells beyond `build_guide`'s that a report of the same guide computed before (cached)."""
+    _extra_new: dict[ExtraKey, GuideRow] = field(default_factory=dict, repr=False, compare=False)
+    """Cells beyond `build_guide`'s computed in this run, as computed (for the cache)."""
+    timings: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
+    """Seconds spent building the data, by step ('model': loading or building the benchmark
+    model), for `paybench.guide.report.generate`'s stage times."""
 
     def ml_national(self) -> list[GuideRow]:
         """The ML roles' national rows, in taxonomy order, mid before senior."""
@@ -147,12 +174,32 @@ class GuideData:
             if tables not in found.tables.split(","):
                 found.tables = ",".join(filter(None, [found.tables, tables]))
             return found
-        if self.model is None:
-            raise InputError("the guide's benchmark model is not loaded")
-        row = _row(self.model, role, level, place, tables)
+        extra: ExtraKey = (role, level, place.scope, place.key, place.label)
+        known = self._extra_known.get(extra)
+        if known is not None:  # computed by an earlier report of this guide: the same row
+            row = replace(known, tables=tables)
+        else:
+            if self.model is None:
+                raise InputError("the guide's benchmark model is not loaded")
+            row = _row(self.model, role, level, place, tables)
+            self._extra_new[extra] = replace(row)
         self.rows.append(row)
         self._index[row.key] = row
         return row
+
+    def save_extra_cells(self) -> None:
+        """Add the cells computed beyond `build_guide`'s (by the report's sections) to the
+        cache beside the store, so the next report of the same guide reads them too."""
+        if self._cache is None or not self._extra_new:
+            return
+        path, key = self._cache
+        cached = read_cached(path, key)
+        if not isinstance(cached, CachedCells):
+            return  # the cache was removed or replaced meanwhile: nothing to add to
+        cached.extra.update(self._extra_new)
+        write_cached(path, key, cached)
+        self._extra_known.update(self._extra_new)
+        self._extra_new.clear()
 
     def ml_roles(self) -> list[str]:
         """The selected ML roles, in taxonomy order."""
@@ -214,7 +261,10 @@ def build_guide(
     (InputError outside the years the data covers, `data_years`, unless `any_year`);
     the effective date defaults to 1 January of it (else the parameters' effective date, and
     growth the parameters' growth). `engine`: where the cell summaries are computed
-    (`paybench.bench.engines`: DuckDB, or Spark with the same expressions and cells)."""
+    (`paybench.bench.engines`: DuckDB, or Spark with the same expressions and cells).
+    The cells are cached beside the store (`cells_cache_path`, keyed by `cells_cache_key`):
+    a second guide of the same store, code and options reads them instead of computing
+    them again (not on Spark, whose model is never cached either)."""
     if year is not None and not 1990 <= year <= 2100:
         raise InputError(f"year {year} is out of range (1990-2100)", field="year")
     if year is not None and not any_year:
@@ -235,8 +285,10 @@ def build_guide(
     if metros < 0:
         raise InputError("metros must be zero or more", field="metros")
     selected = select_roles(roles_spec)
-    model = BenchmarkModel.load(store, params.replace(effective_date=effective, annual_growth=growth),
-                                engine)
+    start = time.perf_counter()
+    model_params = params.replace(effective_date=effective, annual_growth=growth)
+    model = BenchmarkModel.load(store, model_params, engine)
+    model_seconds = time.perf_counter() - start
     top = tech_metros(store, metros)
     if not selected:
         raise InputError("the roles given select no role", field="roles")
@@ -251,7 +303,17 @@ def build_guide(
                     "oews_release": model.oews_release, "roles": roles_spec or "all",
                     "metros": metros, "remote": remote},
         year=year, selected_roles=[r.id for r in selected], model=model,
+        timings={"model": model_seconds},
     )
+    cache_file = None if engine.is_spark else cells_cache_path(store)  # as the model's own
+    if cache_file is not None:
+        data._cache = (cache_file, cells_cache_key(store, model_params, selected, local, levels))
+        cached = read_cached(*data._cache)
+        if isinstance(cached, CachedCells):
+            data.rows = cached.rows
+            data._extra_known = cached.extra
+            data.cells_cached = True
+            return data
     for role in selected:
         natural = natural_level(role)
         for level in NATIONAL_LEVELS if natural == "mid" else (natural,):
@@ -265,7 +327,27 @@ def build_guide(
         if (role.id in ML_ROLE_IDS or role.id in LADDER_ROLES_EXTRA) and natural_level(role) == "mid":
             for level in LEVELS:
                 data.cell(role.id, level, NATIONAL, "ladder")
+    if data._cache is not None:
+        write_cached(*data._cache, CachedCells(list(data.rows)))
     return data
+
+
+def cells_cache_path(store: Store) -> Path | None:
+    """Where a store's guide cells are cached: `<store>.guide.pkl` beside the store, as its
+    benchmark model is (`paybench.bench.cache`); None for a store in memory."""
+    path = cache_path(store)
+    return None if path is None else path.with_name(store.path.name + ".guide.pkl")
+
+
+def cells_cache_key(store: Store, params: MethodParams, selected: list[Role],
+                    local: list[CellPlace], levels: tuple[str, ...]) -> tuple[Any, ...]:
+    """What cached guide cells must match: the benchmark model's cache key (the store's
+    content, the method's code and taxonomy, the parameters; `paybench.bench.cache`), this
+    module's code (how a cell becomes a row), the roles, the places (with their labels) and
+    the levels shown in places."""
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    return (cache_key(store, params), code, tuple(r.id for r in selected),
+            tuple((p.scope, p.key, p.label) for p in local), tuple(levels))
 
 
 def data_years(store: Store) -> tuple[int, int]:
@@ -292,11 +374,12 @@ def write_guide(data: GuideData, out_dir: Path, extra: dict[str, Any] | None = N
         raise InputError(f"cannot create {out_dir}: {exc.strerror}", field="out_dir") from None
     csv_path, json_path = out_dir / "guide.csv", out_dir / "guide.json"
     names = [f.name for f in fields(GuideRow)]
+    # a row's fields are plain values: read them directly (`asdict` deep-copies each one)
+    cells = [{name: getattr(row, name) for name in names} for row in data.rows]
     with csv_path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=names)
         writer.writeheader()
-        for row in data.rows:
-            writer.writerow(asdict(row))
+        writer.writerows(cells)
     payload = {
         "effective_date": data.effective_date.isoformat(),
         "annual_growth": data.annual_growth,
@@ -307,7 +390,7 @@ def write_guide(data: GuideData, out_dir: Path, extra: dict[str, Any] | None = N
         "store_sources": data.store_sources,
         "year": data.year,
         "roles": data.selected_roles,
-        "cells": [asdict(r) for r in data.rows],
+        "cells": cells,
         **(extra or {}),
     }
     json_path.write_text(json.dumps(payload, indent=1, default=str), encoding="utf-8")

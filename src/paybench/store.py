@@ -22,6 +22,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from paybench.errors import StoreError
 from paybench.paths import default_db_path
@@ -456,7 +457,17 @@ class Store:
 
 
 class IngestWriter:
-    """Buffers the records of one ingest and writes them in batches inside its transaction."""
+    """Buffers the records of one ingest and writes them in batches inside its transaction.
+
+    Two ways in: record by record (`add`: an Observation, Statistic or Rejected; `add_rows`;
+    for a handful of rows, e.g. published figures, submissions), or in bulk (`add_frame` for a
+    DataFrame, `add_arrow` for an Arrow table or batch, `add_select` for the rows of a DuckDB
+    query over registered Arrow data): a columnar adapter normalizes a batch of rows at once
+    and lands its observations and its quarantined rows (ingest_id, source, row_number, reason,
+    raw) with one bulk insert each; `add_arrow`/`add_select` count quarantined rows as
+    rows_quarantined and the others as rows_kept, and the adapter adds what it read to
+    `rows_read` (and what it skipped to `rows_skipped`). Every way of writing counts towards
+    the kill-midway test hook (`FAULT_ENV`)."""
 
     batch_rows = 50_000
 
@@ -524,6 +535,40 @@ class IngestWriter:
         self.rows_kept += len(frame)
         self._written += len(frame)
         self._check_fault()
+
+    def add_arrow(self, table: str, data: pa.Table | pa.RecordBatch) -> int:
+        """Bulk-insert an Arrow table or batch into `table` (columns matched by name; the
+        table's other columns NULL; `ingest_id` filled in) and count its rows: quarantine rows
+        as rows_quarantined, observation_skills not at all, any other table's as rows_kept.
+        Returns the rows written. The columnar adapters' way in (`docs/architecture.md`)."""
+        name = f"_pb_arrow_{self.ingest_id}"
+        self.store.con.register(name, data)
+        try:
+            return self.add_select(table, f"SELECT * FROM {name}")
+        finally:
+            self.store.con.unregister(name)
+
+    def add_select(self, table: str, select_sql: str, params: list[Any] | None = None) -> int:
+        """Bulk-insert the rows of a query into `table` (`INSERT ... BY NAME`: the query's
+        columns are named as the table's, any subset, without `ingest_id`; Arrow tables
+        registered on `store.con` may be read) and count them as `add_arrow` does. Returns the
+        rows written. Raises duckdb.Error for a query the table cannot take (a bug)."""
+        if table not in TABLES or table == "ingests":
+            raise ValueError(f"not a table an ingest writes: {table!r}")
+        self.flush()
+        target = f"{self.stage}.{table}" if self.stage else table
+        if self.unique_dedup and self.stage is None and table in DEDUP_KEYS:
+            raise ValueError("unique_dedup without staging: use add() or add_frame()")
+        written = int(self.store.con.execute(
+            f"INSERT INTO {target} BY NAME SELECT ? AS ingest_id, * FROM ({select_sql})",
+            [self.ingest_id, *(params or [])]).fetchall()[0][0])
+        if table == "quarantine":
+            self.rows_quarantined += written
+        elif table != "observation_skills":
+            self.rows_kept += written
+        self._written += written
+        self._check_fault()
+        return written
 
     def _maybe_flush(self) -> None:
         if sum(len(b) for b in self._buffers.values()) >= self.batch_rows:

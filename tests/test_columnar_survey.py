@@ -29,7 +29,7 @@ def ingest_with(store: Store, path: Path, module: object) -> IngestResult:
     """Ingest `path` as the survey with `module`'s `ingest` (the reference or production)."""
     reader = module.ingest  # type: ignore[attr-defined]
     return _ingest_once(store, "aijobs", str(path), file_sha256(path), path.stat().st_size,
-                        lambda writer: reader(path, writer, None))
+                        lambda writer: reader(path, writer, None), bulk=getattr(module, "COLUMNAR", False))
 
 
 def stored(store: Store, table: str, ingest_id: int | None) -> pd.DataFrame:

@@ -47,6 +47,8 @@ SOURCE = SourceInfo(
     attribution="ai-jobs.net salary survey (CC0: no attribution required; credited as courtesy)")
 SOURCE_ID = SOURCE.id
 PRIORITY = 20
+COLUMNAR = True
+"""`ingest` writes in bulk only (`IngestWriter.add_select`): it runs straight into the store."""
 COLUMNS = [
     "work_year", "experience_level", "employment_type", "job_title", "salary",
     "salary_currency", "salary_in_usd", "employee_residence", "remote_ratio",

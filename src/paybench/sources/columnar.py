@@ -322,28 +322,32 @@ def map_rows(columns: Sequence[pa.Array], function: Callable[..., Sequence[Any]]
     """Apply `function(*values)` once per distinct combination of the `columns`' values on
     the rows where `mask` is true (all rows when None) and spread its results over them: one
     array per entry of `types`, NULL on the other rows. `cache` carries results across
-    batches."""
+    batches. Combinations are found by hashing (dictionary codes), never by sorting."""
     n = len(columns[0])
-    chosen = np.ones(n, dtype=bool) if mask is None else pc.fill_null(mask, False).to_numpy(
-        zero_copy_only=False)
-    where = np.flatnonzero(chosen)
+    if mask is None:
+        where = np.arange(n, dtype=np.int64)
+    else:
+        where = pc.indices_nonzero(pc.fill_null(mask, False)).to_numpy(zero_copy_only=False)
     if not len(where):
         return [pa.nulls(n, type=kind) for kind in types]
     picked = pa.array(where)
-    key = np.zeros(len(where), dtype=np.int64)
     dictionaries: list[list[Any]] = []
     codes_per_column: list[np.ndarray[Any, Any]] = []
+    key: np.ndarray[Any, Any] | None = None
     for column in columns:
-        encoded = pc.dictionary_encode(pc.take(column, picked))
+        encoded = pc.dictionary_encode(column if mask is None else pc.take(column, picked))
         dictionary = [*encoded.dictionary.to_pylist(), None]
-        codes = pc.fill_null(encoded.indices, len(dictionary) - 1).to_numpy(zero_copy_only=False)
+        codes = pc.fill_null(encoded.indices, len(dictionary) - 1).to_numpy(
+            zero_copy_only=False).astype(np.int64)
         dictionaries.append(dictionary)
-        codes_per_column.append(codes.astype(np.int64))
-    # mixed-radix codes, made dense after each column so they never overflow
-    for i, codes in enumerate(codes_per_column):
-        key = key * len(dictionaries[i]) + codes
-        _unique, key = np.unique(key, return_inverse=True)
-    _combos, first = np.unique(key, return_index=True)
+        codes_per_column.append(codes)
+        # mixed-radix codes, made dense (by hashing) after each column so they never overflow
+        combined = codes if key is None else key * len(dictionary) + codes
+        key = pc.dictionary_encode(pa.array(combined)).indices.to_numpy(
+            zero_copy_only=False).astype(np.int64)
+    assert key is not None
+    first = np.empty(int(key.max()) + 1, dtype=np.int64)
+    first[key] = np.arange(len(key))  # a row of each combination (any: they hold the same values)
     results = []
     for index in first:
         values = tuple(d[int(c[index])] for d, c in zip(dictionaries, codes_per_column, strict=True))

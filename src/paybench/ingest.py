@@ -1,4 +1,5 @@
-"""Ingest: detect a file's format, run its adapter inside one store transaction, and
+"""Ingest: detect a file's format, run its adapter inside one store transaction (a columnar
+adapter's batches straight into the store, the others' rows through a staging database), and
 load the embedded defaults (OEWS May 2025, the seeds' published figures and the ai-jobs.net
 survey snapshot of 2024-12-29)."""
 
@@ -73,22 +74,23 @@ def ingest_file(
     module = sources[source]
     return _ingest_once(
         store, source, str(path), file_sha256(path), path.stat().st_size,
-        lambda writer: module.ingest(path, writer, progress),
+        lambda writer: module.ingest(path, writer, progress), bulk=getattr(module, "COLUMNAR", False),
     )
 
 
 def _ingest_once(
     store: Store, source: str, label: str, sha: str, size: int,
-    fill: Callable[[IngestWriter], None],
+    fill: Callable[[IngestWriter], None], *, bulk: bool = False,
 ) -> IngestResult:
-    """Run `fill` inside one ingest transaction unless this exact file is stored already."""
+    """Run `fill` inside one ingest transaction unless this exact file is stored already
+    (`bulk`: a columnar adapter's, written straight into the store, `Store.ingest_transaction`)."""
     result = IngestResult(source=source, path=label, file_sha256=sha)
     existing = store.find_ingest(source, sha)
     if existing is not None:
         result.already_ingested, result.ingest_id = True, existing
         return result
     started = time.perf_counter()
-    with store.ingest_transaction(source, label, sha, size) as writer:
+    with store.ingest_transaction(source, label, sha, size, bulk=bulk) as writer:
         fill(writer)
         result.ingest_id = writer.ingest_id
     result.rows_read, result.rows_kept = writer.rows_read, writer.rows_kept
@@ -151,7 +153,8 @@ def ingest_survey_default(store: Store, progress: Any = None) -> IngestResult:
         path = Path(tmp) / "salaries.csv"
         path.write_bytes(raw)
         return _ingest_once(store, aijobs.SOURCE_ID, "paybench:data/aijobs/salaries.csv.xz", sha,
-                            len(raw), lambda writer: aijobs.ingest(path, writer, progress))
+                            len(raw), lambda writer: aijobs.ingest(path, writer, progress),
+                            bulk=aijobs.COLUMNAR)
 
 
 def ingest_defaults(store: Store, progress: Any = None, *, survey: bool = True) -> list[IngestResult]:

@@ -64,23 +64,27 @@ def counted_submissions(t: ir.Table, keys: Sequence[str],
     (`keys`): every row that is not a submission, and a group's submissions only when they
     come from at least `params.submission_min` distinct contributors; each contributor's
     submissions in a group share one unit of weight (m submissions weigh 1/m each). Pure
-    window functions, so it runs on any Ibis backend (DuckDB, Spark)."""
+    window functions, so it runs on any Ibis backend (DuckDB, Spark). The windows run over
+    the submissions alone (the other rows pass unchanged): on a corpus of millions of
+    observations and a few submissions they cost nothing."""
     import ibis
 
-    is_sub = t.kind == SUBMITTED
+    columns = t.columns
+    others = t.filter(t.kind != SUBMITTED)
+    subs = t.filter(t.kind == SUBMITTED)
     # the key before the first separator, by position: Spark's split() reads its separator as
     # a regular expression ('.' matches every character), and Ibis passes it on as it is
-    cut = t.dedup_key.find(CONTRIBUTOR_SEPARATOR)
-    contributor = ibis.ifelse(cut >= 0, t.dedup_key.substr(0, cut), t.dedup_key)
-    t = t.mutate(_contributor=ibis.ifelse(is_sub, contributor, ibis.null("string")))
+    cut = subs.dedup_key.find(CONTRIBUTOR_SEPARATOR)
+    subs = subs.mutate(_contributor=ibis.ifelse(cut >= 0, subs.dedup_key.substr(0, cut),
+                                                subs.dedup_key))
     mine = ibis.window(group_by=[*keys, "_contributor"])
-    first = ibis.window(group_by=[*keys, "_contributor"], order_by=t.dedup_key)
-    t = t.mutate(_first=((ibis.row_number().over(first) == 0) & is_sub).cast("int64"),
-                 _copies=t.dedup_key.count().over(mine))
-    t = t.mutate(_contributors=t._first.sum().over(ibis.window(group_by=list(keys))))
-    t = t.filter(~is_sub | (t._contributors >= params.submission_min))
-    t = t.mutate(weight=ibis.ifelse(t.kind == SUBMITTED, t.weight / t._copies, t.weight))
-    return t.drop("_contributor", "_first", "_copies", "_contributors")
+    first = ibis.window(group_by=[*keys, "_contributor"], order_by=subs.dedup_key)
+    subs = subs.mutate(_first=(ibis.row_number().over(first) == 0).cast("int64"),
+                       _copies=subs.dedup_key.count().over(mine))
+    subs = subs.mutate(_contributors=subs._first.sum().over(ibis.window(group_by=list(keys))))
+    subs = subs.filter(subs._contributors >= params.submission_min)
+    subs = subs.mutate(weight=subs.weight / subs._copies).select(*columns)
+    return ibis.union(others.select(*columns), subs, distinct=False)
 
 
 def own_cell(frame: pd.DataFrame) -> pd.Series:

@@ -7,7 +7,10 @@ the guide's sources section prints them. A file adapter also defines
 - `sniff(header: list[str]) -> bool` (does a file with this header row have my layout?),
   and optionally `sniff_path(path) -> bool` for formats told by the file itself (xlsx),
 - `ingest(path, writer, progress) -> None` (read the file, add records to the
-  `IngestWriter`; raise `InputError` for a file that cannot be read at all).
+  `IngestWriter`; raise `InputError` for a file that cannot be read at all),
+- optionally `COLUMNAR = True` when `ingest` writes in bulk only (`IngestWriter.add_arrow`,
+  `add_select`, `add_frame`: `paybench.sources.columnar`): its batches then go straight into
+  the store inside the ingest's transaction instead of through a staging database.
 `file_sources()` finds them; nothing else needs to list them. To add a source, add a module
 here: nothing else changes.
 """

@@ -18,6 +18,7 @@ import io
 import zipfile
 from array import array
 from collections.abc import Generator, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, cast
 from xml.etree import ElementTree
@@ -209,6 +210,24 @@ def csv_records(path: Path) -> tuple[list[str], Generator[CsvRecord, None, None]
       or past MAX_RECORD_CHARS, or spans lines and has the wrong number of fields) makes
       its first line an unusable record, and the lines after it are read again as records.
     Blank lines are not records. InputError for a file that cannot be read at all."""
+    layout = open_csv(path)
+    return layout.header, _records(path, layout.handle, layout.delimiter, len(layout.header))
+
+
+@dataclass
+class CsvLayout:
+    """A delimited text file opened and read up to its header: the open text handle
+    (positioned after the header line), its encoding, delimiter and header (names stripped)."""
+
+    handle: IO[str]
+    encoding: str
+    delimiter: str
+    header: list[str]
+
+
+def open_csv(path: Path) -> CsvLayout:
+    """Open a delimited text file and read its header row (`csv_records`' first step);
+    InputError, naming the file, when it cannot be read (the caller closes the handle)."""
     encoding = detect_encoding(path)
     handle = path.open(encoding=encoding, newline="")
     try:
@@ -222,7 +241,7 @@ def csv_records(path: Path) -> tuple[list[str], Generator[CsvRecord, None, None]
     except UnicodeDecodeError as exc:
         handle.close()
         raise _not_utf8(path, exc) from None
-    return header, _records(path, handle, delimiter, len(header))
+    return CsvLayout(handle, encoding, delimiter, header)
 
 
 def _not_utf8(path: Path, exc: UnicodeDecodeError) -> InputError:
@@ -238,8 +257,11 @@ def _raw(lines: list[tuple[int, str]]) -> str:
     return text.rstrip("\r\n")[:1000]
 
 
-def _records(path: Path, handle: IO[str], delimiter: str, width: int) -> Generator[CsvRecord, None, None]:
-    lines = BoundedLines(handle, number=1)
+def _records(path: Path, handle: IO[str], delimiter: str, width: int,
+             lines: BoundedLines | None = None) -> Generator[CsvRecord, None, None]:
+    """The records after the header (`csv_records`); `lines`: the handle's lines when the
+    caller starts them elsewhere than after line 1 or watches them (`columnar.CsvBatches`)."""
+    lines = lines or BoundedLines(handle, number=1)
     lines.record_limit = MAX_RECORD_CHARS
     reader = csv.reader(lines, delimiter=delimiter)
     with handle:
@@ -294,23 +316,42 @@ def iter_rows(
     matched case-insensitively and extra columns are ignored.
     """
     header, records = csv_records(path)
-    lower = {name.lower(): i for i, name in enumerate(header)}
-    missing = [c for c in required if c.lower() not in lower]
-    if missing:
+    try:
+        lower = column_index(path, header, required, source=source)
+    except InputError:
         records.close()
-        raise InputError(f"{path.name}: not a {source} file: missing column(s) {', '.join(missing)}")
+        raise
     number = 0
     for _line, fields, raw in records:
         number += 1
         if isinstance(fields, str):
             yield number, {"__error__": fields}, raw
         elif len(fields) != len(header):
-            yield number, {"__error__": (
-                f"expected {len(header)} fields, found {len(fields)}")}, raw
+            yield number, {"__error__": field_count_reason(len(header), len(fields))}, raw
         else:
             yield number, {name: fields[i] for name, i in lower.items()}, raw
     if not number:
-        raise InputError(f"{path.name}: has a header but no data rows")
+        raise no_data_rows(path)
+
+
+def column_index(path: Path, header: list[str], required: list[str], *, source: str) -> dict[str, int]:
+    """Each lower-cased column name's position in `header` (the last one, when a name
+    repeats); InputError naming every required column the header lacks (case-insensitive)."""
+    lower = {name.lower(): i for i, name in enumerate(header)}
+    missing = [c for c in required if c.lower() not in lower]
+    if missing:
+        raise InputError(f"{path.name}: not a {source} file: missing column(s) {', '.join(missing)}")
+    return lower
+
+
+def field_count_reason(width: int, found: int) -> str:
+    """The quarantine reason of a record with `found` fields under a `width`-column header."""
+    return f"expected {width} fields, found {found}"
+
+
+def no_data_rows(path: Path) -> InputError:
+    """The error of a file whose header is followed by no record."""
+    return InputError(f"{path.name}: has a header but no data rows")
 
 
 def text_lines(path: Path, encoding: str = "utf-8",

@@ -1,6 +1,8 @@
 """H-1B Labor Condition Application (LCA) disclosure files from the US Department of
 Labor (OFLC), in the current yearly layout (FY2020 onwards: ``LCA_Disclosure_Data_FY2024_Q4.xlsx``
-and CSV exports of it). Public domain.
+and CSV exports of it) and the older ones (FY2015-FY2019: CASE_SUBMITTED,
+EMPLOYMENT_START_DATE; before FY2015: LCA_CASE_*; see :data:`OLDER_LAYOUT_NAMES`). Public
+domain.
 
 One row is one LCA: an employer's attestation of the wage it will pay for a position
 at a worksite. What is read (columns are found by name, in any order; extra columns are
@@ -128,6 +130,29 @@ OPTIONAL_COLUMNS: tuple[str, ...] = (
 )
 """Columns read when present (every current DOL file has them)."""
 
+OLDER_LAYOUT_NAMES: dict[str, tuple[str, ...]] = {
+    "CASE_NUMBER": ("LCA_CASE_NUMBER",),
+    "CASE_STATUS": ("STATUS",),
+    "RECEIVED_DATE": ("CASE_SUBMITTED", "LCA_CASE_SUBMIT"),
+    "BEGIN_DATE": ("EMPLOYMENT_START_DATE", "LCA_CASE_EMPLOYMENT_START_DATE"),
+    "JOB_TITLE": ("LCA_CASE_JOB_TITLE",),
+    "SOC_CODE": ("LCA_CASE_SOC_CODE",),
+    "FULL_TIME_POSITION": ("FULL_TIME_POS",),
+    "EMPLOYER_NAME": ("LCA_CASE_EMPLOYER_NAME",),
+    "WORKSITE_CITY": ("LCA_CASE_WORKLOC1_CITY",),
+    "WORKSITE_STATE": ("LCA_CASE_WORKLOC1_STATE",),
+    "WAGE_RATE_OF_PAY_FROM": ("LCA_CASE_WAGE_RATE_FROM",),
+    "WAGE_RATE_OF_PAY_TO": ("LCA_CASE_WAGE_RATE_TO",),
+    "WAGE_UNIT_OF_PAY": ("LCA_CASE_WAGE_RATE_UNIT",),
+    "NAICS_CODE": ("LCA_CASE_NAICS_CODE",),
+}
+"""The names a read column has in DOL's older layouts: FY2015-FY2019 (CASE_SUBMITTED,
+EMPLOYMENT_START_DATE; e.g. ``H-1B_Disclosure_Data_FY17``) and before FY2015 (LCA_CASE_*,
+STATUS, FULL_TIME_POS; the first worksite, LCA_CASE_WORKLOC1_*, is the worksite). A file's
+own name for a column is used where it has one; reasons name the column as the file does.
+Source: the record layouts DOL published with each year's disclosure data (OFLC
+performance data pages)."""
+
 KEPT_STATUSES = frozenset({"CERTIFIED"})
 """CASE_STATUS values kept, compared upper-case without spaces or punctuation."""
 
@@ -173,6 +198,7 @@ SOC_2010_TO_2018: dict[str, str] = {
 """2010 SOC computer occupations (LCA files before FY2021) to their 2018 codes."""
 
 _SOC = re.compile(r"(\d{2})-?(\d{4})")
+_DATE_COLUMNS = ("RECEIVED_DATE", "DECISION_DATE", "BEGIN_DATE")
 _STATUS_KEY = re.compile(r"[^A-Z]+")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
@@ -186,11 +212,20 @@ def _norm(name: str) -> str:
     return name.upper().replace("-", "_")
 
 
+def _position(names: Sequence[str], column: str) -> int | None:
+    """Where a read column sits in a header (its current name first, then its older ones)."""
+    for name in (_norm(column), *OLDER_LAYOUT_NAMES.get(column, ())):
+        if name in names:
+            return names.index(name)
+    return None
+
+
 def sniff(header: list[str]) -> bool:
-    """True when a header looks like an LCA disclosure file (case number, status, job
-    title and employer); the ingest then names any other missing column."""
-    names = set(_names(header))
-    return {"CASE_NUMBER", "CASE_STATUS", "JOB_TITLE", "EMPLOYER_NAME"} <= names
+    """True when a header looks like an LCA disclosure file in any of DOL's layouts (case
+    number, status, job title and employer); the ingest then names any other missing column."""
+    names = _names(header)
+    return all(_position(names, c) is not None
+               for c in ("CASE_NUMBER", "CASE_STATUS", "JOB_TITLE", "EMPLOYER_NAME"))
 
 
 def sniff_path(path: Path) -> bool:
@@ -206,15 +241,17 @@ class _Layout:
 
     def __init__(self, header: Sequence[Any], name: str) -> None:
         names = _names(header)
-        position = {n: i for i, n in reversed(list(enumerate(names))) if n}
-        missing = [c for c in REQUIRED_COLUMNS if _norm(c) not in position]
+        position = {c: _position(names, c) for c in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)}
+        missing = [c for c in REQUIRED_COLUMNS if position[c] is None]
         if missing:
             raise InputError(f"{name}: not an LCA disclosure file: missing column(s) {', '.join(missing)}")
         self.width = len(names)
-        wanted = [c for c in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS) if _norm(c) in position]
+        wanted = [c for c in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS) if position[c] is not None]
         self.slot = {c: i for i, c in enumerate(wanted)}
-        indices = [position[_norm(c)] for c in wanted]
-        self.pick = itemgetter(*indices)
+        self.indices = [int(position[c]) for c in wanted]  # type: ignore[arg-type]
+        self.label = {c: names[i] for c, i in zip(wanted, self.indices, strict=True)}
+        """The file's own name of each read column (DOL's current name, or an older one)."""
+        self.pick = itemgetter(*self.indices)
 
 
 RowSource = Iterator[tuple[int, tuple[Any, ...] | str, Sequence[Any]]]
@@ -273,8 +310,18 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+_SERIAL_TEXT = re.compile(r"\d{5}(?:\.\d+)?")
+
+
 @functools.lru_cache(maxsize=4096)
 def _parse_date_text(text: str) -> dt.date | None:
+    """A date from ISO text ('2024-10-01', '2013-01-18 18:05:43'), M/D/YYYY text
+    ('10/1/2024', a two-digit year is 20YY) or an Excel serial day number written as text
+    ('42914.0', as FY2015-FY2019 files exported through a spreadsheet hold them); None when
+    it is none of these."""
+    if _SERIAL_TEXT.fullmatch(text):
+        serial = float(text)
+        return _EXCEL_EPOCH + dt.timedelta(days=int(serial)) if 20_000 < serial < 80_000 else None
     try:
         if len(text) >= 10 and text[4] == "-":
             return dt.date.fromisoformat(text[:10])
@@ -410,6 +457,7 @@ class _Parser:
 
     def __init__(self, layout: _Layout, sha: str) -> None:
         self.slot = layout.slot
+        self.label = layout.label
         self.sha = sha
         self.skipped: Counter[str] = Counter()
         self.soc_roles = 0
@@ -427,22 +475,23 @@ class _Parser:
         if _STATUS_KEY.sub("", status.upper()) not in KEPT_STATUSES:
             self.skipped[status or "(empty)"] += 1
             return None
+        label = self.label
         case = _text(row[slot["CASE_NUMBER"]])
         if not case:
-            return "CASE_NUMBER is empty"
+            return f"{label['CASE_NUMBER']} is empty"
         title = _text(row[slot["JOB_TITLE"]])
         if not title:
-            return "JOB_TITLE is empty"
+            return f"{label['JOB_TITLE']} is empty"
         observed: dt.date | None = None
-        for column in ("RECEIVED_DATE", "DECISION_DATE", "BEGIN_DATE"):
-            found = _date(self.get(row, column), column)
+        for column in _DATE_COLUMNS:
+            found = _date(self.get(row, column), label.get(column, column))
             if isinstance(found, str):
                 return found
             if found is not None:
                 observed = found
                 break
         if observed is None:
-            return "no RECEIVED_DATE, DECISION_DATE or BEGIN_DATE"
+            return "no {}, {} or {}".format(*(label.get(c, c) for c in _DATE_COLUMNS))
         pay = self._pay(row)
         if isinstance(pay, str):
             return pay
@@ -492,26 +541,28 @@ class _Parser:
         )
 
     def _pay(self, row: tuple[Any, ...]) -> tuple[float, float | None, Period, float, float] | str:
+        label = self.label
         raw_from = row[self.slot["WAGE_RATE_OF_PAY_FROM"]]
         try:
             low = _amount(raw_from)
         except MoneyError:
-            return f"WAGE_RATE_OF_PAY_FROM {_text(raw_from)[:40]!r} is not an amount"
+            return f"{label['WAGE_RATE_OF_PAY_FROM']} {_text(raw_from)[:40]!r} is not an amount"
         if low is None:
-            return "WAGE_RATE_OF_PAY_FROM is empty"
+            return f"{label['WAGE_RATE_OF_PAY_FROM']} is empty"
         raw_to = self.get(row, "WAGE_RATE_OF_PAY_TO")
         try:
             high = _amount(raw_to)
         except MoneyError:
-            return f"WAGE_RATE_OF_PAY_TO {_text(raw_to)[:40]!r} is not an amount"
+            return f"{label['WAGE_RATE_OF_PAY_TO']} {_text(raw_to)[:40]!r} is not an amount"
         if high is not None and not high > low:
             high = None  # empty, 0 or not above FROM: no range
         unit = _text(row[self.slot["WAGE_UNIT_OF_PAY"]])
         if not unit:
-            return "WAGE_UNIT_OF_PAY is empty"
+            return f"{label['WAGE_UNIT_OF_PAY']} is empty"
         period = _period(unit)
         if period is None or period == "day":
-            return f"unknown WAGE_UNIT_OF_PAY {unit[:40]!r} (expected Year, Hour, Week, Bi-Weekly, Month)"
+            return (f"unknown {label['WAGE_UNIT_OF_PAY']} {unit[:40]!r} "
+                    "(expected Year, Hour, Week, Bi-Weekly, Month)")
         try:
             annual_min, annual_max = _annual(low, high, period)
         except MoneyError as exc:

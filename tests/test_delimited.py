@@ -118,7 +118,7 @@ def test_real_files(shared_data: Path, name: str) -> None:
 
 
 def test_python_whitespace_is_complete() -> None:
-    assert PY_WHITESPACE == "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
+    assert "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()) == PY_WHITESPACE
 
 
 @settings(max_examples=300, deadline=None)

@@ -45,9 +45,14 @@ PY_WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u200
 """Every character Python's ``str.isspace`` is true for (what ``str.strip()`` removes), so
 that Arrow's ``utf8_trim`` and SQL ``trim(x, chars)`` strip exactly as Python does."""
 
-BLOCK_BYTES = 16 << 20
-"""Bytes Arrow parses at once (16 MiB: about 20,000 LCA rows of 97 columns); a record
+BLOCK_BYTES = 2 << 20
+"""Bytes Arrow parses at once (2 MiB: about 2,500 LCA rows of 97 columns; larger blocks
+read no faster and hold several times their size while parsed ahead); a record
 longer than a block is refused by Arrow and read by the record reader."""
+
+BATCH_ROWS = 50_000
+"""Rows per batch handed out (Arrow's blocks are gathered up to it): about 40 MB of an LCA
+file's text, and few enough batches that per-batch work stays small."""
 
 SLOW_BATCH_ROWS = 20_000
 """Records per batch where the record reader reads."""
@@ -116,6 +121,16 @@ class _WithSentinel(io.RawIOBase):
         super().close()
 
 
+_Record = tuple[int, str | None, str | None, list[str] | None]
+"""(row number, reason, raw text, fields) of a record the record reader read."""
+
+
+def _joined(batches: list[pa.RecordBatch]) -> pa.RecordBatch:
+    if len(batches) == 1:
+        return batches[0]
+    return pa.Table.from_batches(batches).combine_chunks().to_batches()[0]
+
+
 class DelimitedBatches:
     """The data records of a delimited text file as Arrow batches (see the module doc).
 
@@ -124,13 +139,14 @@ class DelimitedBatches:
     UTF-8, an empty or over-long header...), and when the file has a header but no data rows.
     """
 
-    def __init__(self, path: Path, *, block_bytes: int = BLOCK_BYTES) -> None:
+    def __init__(self, path: Path, *, block_bytes: int = BLOCK_BYTES, batch_rows: int = BATCH_ROWS) -> None:
         header, records = tabular.csv_records(path)
         records.close()
         self.path = path
         self.header = header
         self.width = len(header)
         self.block_bytes = block_bytes
+        self.batch_rows = batch_rows
         self.encoding = tabular.detect_encoding(path)
         with path.open(encoding=self.encoding, errors="replace", newline="") as handle:
             first = tabular.read_first_line(handle, path.name)
@@ -142,12 +158,24 @@ class DelimitedBatches:
         self.arrow_rows = 0
 
     def __iter__(self) -> Iterator[pa.RecordBatch]:
+        held: list[pa.RecordBatch] = []
+        count = 0
+        for batch in self._batches():
+            held.append(batch)
+            count += batch.num_rows
+            if count >= self.batch_rows:
+                yield _joined(held)
+                held, count = [], 0
+        if held:
+            yield _joined(held)
+        if not self.rows:
+            raise InputError(f"{self.path.name}: has a header but no data rows")
+
+    def _batches(self) -> Iterator[pa.RecordBatch]:
         if self.arrow_readable:
             yield from self._arrow_batches()
         if not self.arrow_readable or self.arrow_rows < 0:
             yield from self._record_batches(skip=self.rows)
-        if not self.rows:
-            raise InputError(f"{self.path.name}: has a header but no data rows")
 
     # ------------------------------------------------------------------ Arrow
     def _arrow_batches(self) -> Iterator[pa.RecordBatch]:
@@ -236,7 +264,7 @@ class DelimitedBatches:
         """Batches read by the record reader, after its first `skip` records."""
         _header, records = tabular.csv_records(self.path)
         width = self.width
-        rows: list[tuple[int, str | None, str | None, list[str] | None]] = []
+        rows: list[_Record] = []
         number = 0
         try:
             for _line, fields, raw_text in records:
@@ -257,7 +285,7 @@ class DelimitedBatches:
         if rows:
             yield self._python_batch(rows)
 
-    def _python_batch(self, rows: list[tuple[int, str | None, str | None, list[str] | None]]) -> pa.RecordBatch:
+    def _python_batch(self, rows: list[_Record]) -> pa.RecordBatch:
         """A batch of records read by the record reader. A record with another number of
         fields keeps its raw text (its fields joined by ','), and no fields."""
         self.rows += len(rows)

@@ -43,6 +43,7 @@ REAL_FY2020 = REPO.parent / "shared" / "data" / "lca" / "lca_fy2020_q1_sample.cs
 DUCKDB_PASS = """
 import sys, duckdb
 con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")
 rows = con.execute('''
     SELECT count(*), count(DISTINCT (JOB_TITLE, PW_WAGE_LEVEL, WORKSITE_STATE)) FROM (
         SELECT JOB_TITLE, PW_WAGE_LEVEL, WORKSITE_STATE, count(*) AS n,

@@ -545,6 +545,8 @@ def _each_distinct(array: pa.Array, function: Callable[[str], tuple[Any, ...]],
     """`function` run once per distinct non-null value of `array` (the normalizers are
     memoized across batches themselves); its results spread back over the rows, one array
     per entry of `types`; NULL where `array` is NULL."""
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
     encoded = pc.dictionary_encode(array)
     results = [function(v) for v in encoded.dictionary.to_pylist()]
     return [pc.take(pa.array([r[i] for r in results], type=kind), encoded.indices)

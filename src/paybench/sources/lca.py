@@ -443,8 +443,8 @@ optional thousands commas, a dollar sign and decimals - exactly what ``float`` r
 
 @dataclass
 class _Batch:
-    """Rows of a file, column by column: `values[column]` is the stripped text of each read
-    column (NULL on a row that cannot be read); `raw_of(indices)` the raw text of some rows
+    """Rows of a file, column by column: `values[column]` is the text of each read column,
+    stripped but for dates (NULL on a row that cannot be read); `raw_of(indices)` the raw text of some rows
     (the quarantine's raw: the row's cells joined by ',', cut to 1,000 characters)."""
 
     row_number: pa.Array
@@ -463,7 +463,7 @@ def _csv_batches(path: Path) -> tuple[_Layout, Iterator[_Batch]]:
 
     def batches() -> Iterator[_Batch]:
         for batch in reader:
-            values = {column: delimited.strip(batch.column(delimited.field_name(position)))
+            values = {column: _read_text(column, batch.column(delimited.field_name(position)))
                       for column, position in zip(layout.slot, layout.indices, strict=True)}
 
             def raw_of(indices: pa.Array, batch: pa.RecordBatch = batch) -> pa.Array:
@@ -472,6 +472,12 @@ def _csv_batches(path: Path) -> tuple[_Layout, Iterator[_Batch]]:
             yield _Batch(batch.column(delimited.ROW_NUMBER), batch.column(delimited.ERROR), values, raw_of)
 
     return layout, batches()
+
+
+def _read_text(column: str, cells: pa.Array) -> pa.Array:
+    """A CSV column as its reader takes it: stripped, except dates (a blank date cell is
+    an unreadable date, an empty one no date: :func:`_date`)."""
+    return cells if column in _DATE_KIND else delimited.strip(cells)
 
 
 def _cell_text(column: str, value: Any) -> str:
@@ -483,7 +489,7 @@ def _cell_text(column: str, value: Any) -> str:
             return ""
         if isinstance(value, int | float) and not isinstance(value, bool) and 20_000 < value < 80_000:
             return (_EXCEL_EPOCH + dt.timedelta(days=int(value))).isoformat()
-        return str(value).strip()
+        return value if isinstance(value, str) else str(value)
     if column in _AMOUNT_KIND and isinstance(value, int | float) and not isinstance(value, bool):
         try:
             return repr(float(value))

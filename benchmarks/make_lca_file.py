@@ -1,6 +1,14 @@
 """Write a synthetic H-1B LCA disclosure file in DOL's current record layout.
 
 Usage: python benchmarks/make_lca_file.py OUT.csv|OUT.xlsx [--rows N] [--seed S]
+       python benchmarks/make_lca_file.py OUT.csv --resample REAL.csv [--rows N] [--seed S]
+
+With --resample, the rows are real ones: drawn with replacement from a real LCA file (e.g.
+../shared/data/lca/lca_fy2020_q1_sample.csv), kept in that file's own layout and formats
+(its spreadsheet-mangled dates, ZIP codes and SOC codes included), with each copy's pay
+scaled (lognormal, sigma 0.15, written with the original's decimals), its dates shifted
+together by up to 180 days either way, its worksite moved to a random real US ZIP (with its
+city and state) in 30% of copies, and a case number of its own. Otherwise:
 
 Every column of `paybench.sources.lca.RECORD_LAYOUT` in DOL's order, with value formats
 and mixes as in the real FY2024/FY2025 files: statuses (Certified ~88%, Certified -
@@ -277,6 +285,68 @@ def generate(rows: int, seed: int = 2025, as_text: bool = True) -> Iterator[list
         yield row
 
 
+_DATE_COLUMNS = ("RECEIVED_DATE", "DECISION_DATE", "ORIGINAL_CERT_DATE", "BEGIN_DATE", "END_DATE")
+
+
+def _shift_date(text: str, days: int) -> str:
+    """A date text moved by `days`, written as it was (M/D/YYYY or ISO); other text as is."""
+    try:
+        if text.count("/") == 2:
+            month, day, year = (int(p) for p in text.split("/"))
+            moved = dt.date(year, month, day) + dt.timedelta(days=days)
+            return f"{moved.month}/{moved.day}/{moved.year}"
+        if len(text) >= 10 and text[4] == "-":
+            return (dt.date.fromisoformat(text[:10]) + dt.timedelta(days=days)).isoformat() + text[10:]
+    except ValueError:
+        pass
+    return text
+
+
+def _scale_money(text: str, factor: float) -> str:
+    """A wage text scaled by `factor`, with the original's decimals; other text as is."""
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    decimals = len(text.split(".", 1)[1]) if "." in text else 0
+    return f"{value * factor:.{decimals}f}"
+
+
+def resample(source: Path, out: Path, rows: int, seed: int = 2025) -> Path:
+    """Write `rows` rows drawn with replacement from the real LCA file `source` (its header
+    and layout), varying pay, dates and places (see the module doc)."""
+    rng = random.Random(seed)
+    with source.open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        header = next(reader)
+        real = list(reader)
+    col = {name: i for i, name in enumerate(header)}
+    all_zips, _by_city = load_zips()
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for number in range(1, rows + 1):
+            row = list(rng.choice(real))
+            case = row[col["CASE_NUMBER"]]
+            row[col["CASE_NUMBER"]] = f"{case[:12]}{number:07d}" if len(case) > 12 else f"I-200-{number:09d}"
+            factor = rng.lognormvariate(0, 0.15)
+            for name in ("WAGE_RATE_OF_PAY_FROM", "WAGE_RATE_OF_PAY_TO"):
+                if name in col:
+                    row[col[name]] = _scale_money(row[col[name]], factor)
+            days = rng.randint(-180, 180)
+            for name in _DATE_COLUMNS:
+                if name in col:
+                    row[col[name]] = _shift_date(row[col[name]], days)
+            if rng.random() < 0.3:
+                zip5, city, state = rng.choice(all_zips)
+                row[col["WORKSITE_CITY"]] = city.upper() if rng.random() < 0.5 else city.title()
+                row[col["WORKSITE_STATE"]] = state
+                if "WORKSITE_POSTAL_CODE" in col:  # as the spreadsheet left it: no leading zeros
+                    row[col["WORKSITE_POSTAL_CODE"]] = str(int(zip5))
+            writer.writerow(row)
+    return out
+
+
 def write_csv(path: Path, rows: int, seed: int = 2025) -> Path:
     """Write a CSV LCA file of `rows` data rows."""
     with path.open("w", encoding="utf-8", newline="") as handle:
@@ -402,8 +472,12 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--rows", type=int, default=600_000)
     parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--resample", type=Path, default=None,
+                        help="a real LCA CSV file whose rows are resampled (its layout is kept)")
     args = parser.parse_args()
-    if args.out.suffix.lower() == ".xlsx":
+    if args.resample is not None:
+        resample(args.resample, args.out, args.rows, args.seed)
+    elif args.out.suffix.lower() == ".xlsx":
         write_xlsx(args.out, args.rows, args.seed)
     else:
         write_csv(args.out, args.rows, args.seed)

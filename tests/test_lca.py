@@ -22,6 +22,7 @@ import pytest
 from paybench.errors import InputError
 from paybench.ingest import detect_source, ingest_file
 from paybench.normalize.employers import employer_key
+from paybench.normalize.industries import industry_for_naics
 from paybench.normalize.places import metro_for_city, state_code
 from paybench.normalize.roles import get_role
 from paybench.normalize.titles import normalize_title
@@ -361,6 +362,76 @@ def test_real_h1b_sample_through_normalizers(shared_data: Path, tmp_path: Path) 
     assert detect_source(Path(copy)) == "lca"
     with pytest.raises(InputError, match=r"missing column.*WAGE_RATE_OF_PAY_FROM"):
         ingest(tmp_path / "s.duckdb", Path(copy))
+
+
+def _observation(db: Path, case: str) -> dict[str, Any]:
+    with Store(db) as store:
+        frame = store.query("SELECT * FROM observations WHERE source = 'lca' AND dedup_key = ?",
+                            [lca_dedup(case)])
+    assert len(frame) == 1, case
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")[0]
+
+
+def lca_dedup(case: str) -> str:
+    import hashlib
+
+    return hashlib.sha1(f"lca\x1f{case.upper()}".encode()).hexdigest()
+
+
+def test_real_fy2017_layout(shared_data: Path, tmp_path: Path) -> None:
+    """DOL's FY2015-FY2019 layout (CASE_SUBMITTED, EMPLOYMENT_START_DATE; semicolons, dates
+    as spreadsheet serial numbers written as text, 'Level II', TO '0.0'): read by name."""
+    path = shared_data / "lca" / "h1b_fy2017_sample.csv"
+    assert detect_source(path) == "lca"
+    db = tmp_path / "s.duckdb"
+    result = ingest(db, path)
+    assert (result.rows_read, result.rows_quarantined) == (9_948, 0)
+    # 8,656 CERTIFIED rows, of which 49 repeat a case already read (a sample drawn with
+    # replacement): stored once, counted as skipped
+    assert (result.rows_kept, result.rows_skipped) == (8_607, 1_292 + 49)
+    assert any("CERTIFIED-WITHDRAWN 831, WITHDRAWN 345, DENIED 116" in n for n in result.notes)
+    row = _observation(db, "I-200-17076-218988")  # 42811.0;...;Level II;111000.0;0.0;Year
+    assert row["observed_on"].date() == dt.date(2017, 3, 17)  # serial 42811; the case number says day 076
+    # "SENIOR SOFTWARE ENGINEER" at "Level II": the wage level wins over a non-leadership title
+    assert (row["role"], row["level"], row["level_basis"]) == ("software-engineer", "mid", "wage_level")
+    assert (row["annual_usd"], row["amount_raw_max"]) == (111_000, None)
+    assert (row["state"], row["metro"], row["employment_type"]) == ("MA", "14460", "full_time")
+
+
+def test_real_fy2014_layout(shared_data: Path, tmp_path: Path) -> None:
+    """DOL's layout before FY2015 (LCA_CASE_*, STATUS, FULL_TIME_POS, LCA_CASE_WORKLOC1_*; a
+    leading unnamed index column, NAICS '621320.0')."""
+    path = shared_data / "lca" / "lca_fy2014_sample.csv"
+    assert detect_source(path) == "lca"
+    db = tmp_path / "s.duckdb"
+    result = ingest(db, path)
+    assert (result.rows_read, result.rows_kept, result.rows_quarantined) == (2_000, 171, 0)
+    assert result.rows_skipped == 1_829
+    row = _observation(db, "I-200-09162-143337")
+    assert row["observed_on"].date() == dt.date(2014, 3, 17)  # LCA_CASE_SUBMIT '2014-03-17 11:11:45'
+    assert row["raw_title"] == "OPTOMETRIST" and row["annual_usd"] == 65_000
+    assert (row["state"], row["industry"]) == ("IN", industry_for_naics("621320").label)
+
+
+def test_older_layout_reasons_name_the_files_columns(tmp_path: Path) -> None:
+    header = ["", "LCA_CASE_NUMBER", "STATUS", "LCA_CASE_SUBMIT", "DECISION_DATE",
+              "LCA_CASE_EMPLOYMENT_START_DATE", "LCA_CASE_EMPLOYER_NAME", "LCA_CASE_SOC_CODE",
+              "LCA_CASE_JOB_TITLE", "LCA_CASE_WAGE_RATE_FROM", "LCA_CASE_WAGE_RATE_TO",
+              "LCA_CASE_WAGE_RATE_UNIT", "FULL_TIME_POS", "LCA_CASE_WORKLOC1_CITY",
+              "LCA_CASE_WORKLOC1_STATE", "LCA_CASE_NAICS_CODE"]
+    good = ["0", "I-200-1", "CERTIFIED", "2014-03-17 11:11:45", "", "", "ACME INC", "15-1132",
+            "SOFTWARE ENGINEER", "95000.0", "", "Year", "Y", "BOSTON", "MA", "541511.0"]
+    rows = [good, [*good[:1], "I-200-2", *good[2:9], "N/A", *good[10:]],
+            [*good[:1], "I-200-3", *good[2:3], "someday", *good[4:]],
+            [*good[:1], "I-200-4", *good[2:11], "", *good[12:]]]
+    path = tmp_path / "fy2014.csv"
+    path.write_text("\n".join(";".join(r) for r in [header, *rows]) + "\n", encoding="utf-8")
+    db = tmp_path / "s.duckdb"
+    result = ingest(db, path)
+    assert (result.rows_kept, result.rows_quarantined) == (1, 3)
+    assert quarantine(db) == ["LCA_CASE_WAGE_RATE_FROM 'N/A' is not an amount",
+                              "LCA_CASE_SUBMIT 'someday' is not a date",
+                              "LCA_CASE_WAGE_RATE_UNIT is empty"]
 
 
 def _run(*args: str, db: Path) -> subprocess.CompletedProcess[str]:

@@ -405,12 +405,14 @@ class Store:
             self.con.execute(f"INSERT INTO {table} SELECT * FROM {stage}.{table}")
             return
         match = " AND ".join(f"o.{k} IS NOT DISTINCT FROM s.{k}" for k in keys)
+        # of a key repeated within the file, the first row read stays (deterministically)
+        first = " ORDER BY s.row_number" if "row_number" in TABLES[table] else ""
         staged = int(self.scalar(f"SELECT count(*) FROM {stage}.{table}"))
         before = int(self.scalar(f"SELECT count(*) FROM {table}"))
         self.con.execute(
             f"INSERT INTO {table} SELECT * FROM {stage}.{table} s "
             f"WHERE NOT EXISTS (SELECT 1 FROM {table} o WHERE {match}) "
-            f"QUALIFY row_number() OVER (PARTITION BY {', '.join('s.' + k for k in keys)}) = 1"
+            f"QUALIFY row_number() OVER (PARTITION BY {', '.join('s.' + k for k in keys)}{first}) = 1"
         )
         if table == "observations":
             dropped = staged - (int(self.scalar(f"SELECT count(*) FROM {table}")) - before)

@@ -1,6 +1,8 @@
 """H-1B Labor Condition Application (LCA) disclosure files from the US Department of
 Labor (OFLC), in the current yearly layout (FY2020 onwards: ``LCA_Disclosure_Data_FY2024_Q4.xlsx``
-and CSV exports of it). Public domain.
+and CSV exports of it) and the older ones (FY2015-FY2019: CASE_SUBMITTED,
+EMPLOYMENT_START_DATE; before FY2015: LCA_CASE_*; see :data:`OLDER_LAYOUT_NAMES`). Public
+domain.
 
 One row is one LCA: an employer's attestation of the wage it will pay for a position
 at a worksite. What is read (columns are found by name, in any order; extra columns are
@@ -40,9 +42,16 @@ naming every missing column):
   same case in two quarterly files counts once). Every LCA has weight 1 whatever its
   ``TOTAL_WORKER_POSITIONS`` (a blanket filing for 50 positions is one offer, not 50).
 
-Reading streams (:mod:`paybench.sources.tabular`, within its limits): CSV picking only the
-needed fields, xlsx one row at a time, so memory does not grow with the file;
-title, place, employer, date and pay normalizations are memoized because values repeat.
+Reading is columnar and streams, so memory does not grow with the file: CSV in Arrow batches
+(:mod:`paybench.sources.delimited`: Arrow's CSV reader, with the record reader of
+:mod:`paybench.sources.tabular` for what Arrow refuses), xlsx one row at a time into batches
+(the streaming reader of :mod:`paybench.sources.tabular`, within its limits). Per batch, the
+normalizers of title, SOC code, wage level, worksite, NAICS code, employer, dates, unit and
+unusual wage texts run once per distinct value, plain wage texts are cast column-wise, the
+annual figures are computed over the columns (numpy; the scalar rule of
+:func:`~paybench.normalize.money.normalize_pay` for the rare implausible row), the case
+numbers are hashed by DuckDB, and the batch lands by one bulk insert per table. The result is
+the row-by-row reading's, row for row (tests/test_columnar_lca.py compares them).
 """
 
 from __future__ import annotations
@@ -52,10 +61,17 @@ import functools
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from paybench.errors import InputError, MoneyError
 from paybench.normalize.employers import normalize_employer
@@ -71,8 +87,10 @@ from paybench.normalize.money import (
 )
 from paybench.normalize.places import metro_for_city, metro_for_zip, state_code
 from paybench.normalize.titles import normalize_title
-from paybench.records import Observation, Period, Provenance, Rejected, SourceInfo
-from paybench.sources.tabular import csv_records, is_xlsx, read_xlsx_header, xlsx_rows
+from paybench.records import Period, SourceInfo
+from paybench.sources import delimited
+from paybench.sources.delimited import DelimitedBatches
+from paybench.sources.tabular import is_xlsx, read_xlsx_header, xlsx_rows
 from paybench.store import IngestWriter
 
 SOURCE = SourceInfo(
@@ -128,6 +146,29 @@ OPTIONAL_COLUMNS: tuple[str, ...] = (
 )
 """Columns read when present (every current DOL file has them)."""
 
+OLDER_LAYOUT_NAMES: dict[str, tuple[str, ...]] = {
+    "CASE_NUMBER": ("LCA_CASE_NUMBER",),
+    "CASE_STATUS": ("STATUS",),
+    "RECEIVED_DATE": ("CASE_SUBMITTED", "LCA_CASE_SUBMIT"),
+    "BEGIN_DATE": ("EMPLOYMENT_START_DATE", "LCA_CASE_EMPLOYMENT_START_DATE"),
+    "JOB_TITLE": ("LCA_CASE_JOB_TITLE",),
+    "SOC_CODE": ("LCA_CASE_SOC_CODE",),
+    "FULL_TIME_POSITION": ("FULL_TIME_POS",),
+    "EMPLOYER_NAME": ("LCA_CASE_EMPLOYER_NAME",),
+    "WORKSITE_CITY": ("LCA_CASE_WORKLOC1_CITY",),
+    "WORKSITE_STATE": ("LCA_CASE_WORKLOC1_STATE",),
+    "WAGE_RATE_OF_PAY_FROM": ("LCA_CASE_WAGE_RATE_FROM",),
+    "WAGE_RATE_OF_PAY_TO": ("LCA_CASE_WAGE_RATE_TO",),
+    "WAGE_UNIT_OF_PAY": ("LCA_CASE_WAGE_RATE_UNIT",),
+    "NAICS_CODE": ("LCA_CASE_NAICS_CODE",),
+}
+"""The names a read column has in DOL's older layouts: FY2015-FY2019 (CASE_SUBMITTED,
+EMPLOYMENT_START_DATE; e.g. ``H-1B_Disclosure_Data_FY17``) and before FY2015 (LCA_CASE_*,
+STATUS, FULL_TIME_POS; the first worksite, LCA_CASE_WORKLOC1_*, is the worksite). A file's
+own name for a column is used where it has one; reasons name the column as the file does.
+Source: the record layouts DOL published with each year's disclosure data (OFLC
+performance data pages)."""
+
 KEPT_STATUSES = frozenset({"CERTIFIED"})
 """CASE_STATUS values kept, compared upper-case without spaces or punctuation."""
 
@@ -173,6 +214,7 @@ SOC_2010_TO_2018: dict[str, str] = {
 """2010 SOC computer occupations (LCA files before FY2021) to their 2018 codes."""
 
 _SOC = re.compile(r"(\d{2})-?(\d{4})")
+_DATE_COLUMNS = ("RECEIVED_DATE", "DECISION_DATE", "BEGIN_DATE")
 _STATUS_KEY = re.compile(r"[^A-Z]+")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
@@ -186,11 +228,20 @@ def _norm(name: str) -> str:
     return name.upper().replace("-", "_")
 
 
+def _position(names: Sequence[str], column: str) -> int | None:
+    """Where a read column sits in a header (its current name first, then its older ones)."""
+    for name in (_norm(column), *OLDER_LAYOUT_NAMES.get(column, ())):
+        if name in names:
+            return names.index(name)
+    return None
+
+
 def sniff(header: list[str]) -> bool:
-    """True when a header looks like an LCA disclosure file (case number, status, job
-    title and employer); the ingest then names any other missing column."""
-    names = set(_names(header))
-    return {"CASE_NUMBER", "CASE_STATUS", "JOB_TITLE", "EMPLOYER_NAME"} <= names
+    """True when a header looks like an LCA disclosure file in any of DOL's layouts (case
+    number, status, job title and employer); the ingest then names any other missing column."""
+    names = _names(header)
+    return all(_position(names, c) is not None
+               for c in ("CASE_NUMBER", "CASE_STATUS", "JOB_TITLE", "EMPLOYER_NAME"))
 
 
 def sniff_path(path: Path) -> bool:
@@ -206,60 +257,17 @@ class _Layout:
 
     def __init__(self, header: Sequence[Any], name: str) -> None:
         names = _names(header)
-        position = {n: i for i, n in reversed(list(enumerate(names))) if n}
-        missing = [c for c in REQUIRED_COLUMNS if _norm(c) not in position]
+        position = {c: _position(names, c) for c in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)}
+        missing = [c for c in REQUIRED_COLUMNS if position[c] is None]
         if missing:
             raise InputError(f"{name}: not an LCA disclosure file: missing column(s) {', '.join(missing)}")
         self.width = len(names)
-        wanted = [c for c in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS) if _norm(c) in position]
+        wanted = [c for c in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS) if position[c] is not None]
         self.slot = {c: i for i, c in enumerate(wanted)}
-        indices = [position[_norm(c)] for c in wanted]
-        self.pick = itemgetter(*indices)
-
-
-RowSource = Iterator[tuple[int, tuple[Any, ...] | str, Sequence[Any]]]
-"""(data row number from 1, picked values in _Layout order or an error reason, the row)."""
-
-
-def _iter_csv(path: Path) -> tuple[_Layout, RowSource]:
-    header, records = csv_records(path)
-    try:
-        layout = _Layout(header, path.name)
-    except InputError:
-        records.close()
-        raise
-
-    def rows() -> RowSource:
-        for number, (_line, fields, _raw_text) in enumerate(records, start=1):
-            if isinstance(fields, str):
-                yield number, fields, [_raw_text]
-            elif len(fields) != layout.width:
-                yield number, f"expected {layout.width} fields, found {len(fields)}", fields
-            else:
-                yield number, layout.pick(fields), fields
-
-    return layout, rows()
-
-
-def _iter_xlsx(path: Path) -> tuple[_Layout, RowSource]:
-    stream = xlsx_rows(path)
-    first = next(stream, None)
-    if first is None:
-        raise InputError(f"{path.name}: the first sheet is empty; expected a header row")
-    header_row, header = first
-    layout = _Layout(["" if v is None else str(v).strip() for v in header], path.name)
-
-    def rows() -> RowSource:
-        width = layout.width
-        for sheet_row, values in stream:
-            if len(values) < width:
-                values = [*values, *([None] * (width - len(values)))]
-            picked = layout.pick(values)
-            if all(v is None or v == "" for v in picked):
-                continue
-            yield sheet_row - header_row, picked, values
-
-    return layout, rows()
+        self.indices = [int(position[c]) for c in wanted]  # type: ignore[arg-type]
+        self.label = {c: names[i] for c, i in zip(wanted, self.indices, strict=True)}
+        """The file's own name of each read column (DOL's current name, or an older one)."""
+        self.pick = itemgetter(*self.indices)
 
 
 # --------------------------------------------------------------------------- values
@@ -273,8 +281,18 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+_SERIAL_TEXT = re.compile(r"\d{5}(?:\.\d+)?")
+
+
 @functools.lru_cache(maxsize=4096)
 def _parse_date_text(text: str) -> dt.date | None:
+    """A date from ISO text ('2024-10-01', '2013-01-18 18:05:43'), M/D/YYYY text
+    ('10/1/2024', a two-digit year is 20YY) or an Excel serial day number written as text
+    ('42914.0', as FY2015-FY2019 files exported through a spreadsheet hold them); None when
+    it is none of these."""
+    if _SERIAL_TEXT.fullmatch(text):
+        serial = float(text)
+        return _EXCEL_EPOCH + dt.timedelta(days=int(serial)) if 20_000 < serial < 80_000 else None
     try:
         if len(text) >= 10 and text[4] == "-":
             return dt.date.fromisoformat(text[:10])
@@ -383,17 +401,27 @@ def soc_role(soc_code: str) -> str | None:
     return SOC_DEFAULT_ROLE.get(SOC_2010_TO_2018.get(code, code))
 
 
+@functools.lru_cache(maxsize=4096)
+def _state(state_text: str) -> str | None:
+    """The state code of a worksite's WORKSITE_STATE ('WA', 'Washington'), or None."""
+    return state_code(state_text) if state_text else None
+
+
 @functools.lru_cache(maxsize=1 << 17)
-def _place(zip_text: str, city: str, state_text: str) -> tuple[str | None, str | None]:
-    """(state code, CBSA metro) of a worksite: ZIP first, then city and state."""
-    state = state_code(state_text) if state_text else None
-    metro = None
+def _zip_metro(zip_text: str) -> str | None:
+    """The CBSA metro of a worksite's ZIP code ('98103', '98103-1234', '8830' for a ZIP
+    whose leading zero a spreadsheet dropped), or None."""
     zip5 = zip_text.split("-", 1)[0].strip()
     if zip5.isdigit() and 3 <= len(zip5) <= 5:
-        metro = metro_for_zip(zip5.zfill(5))
-    if metro is None and city and state:
-        metro = metro_for_city(city, state)
-    return state, metro
+        return metro_for_zip(zip5.zfill(5))
+    return None
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _city_metro(city_state: str) -> str | None:
+    """The CBSA metro of 'city U+001F state code', or None."""
+    city, state = city_state.split("\x1f")
+    return metro_for_city(city, state)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -404,159 +432,460 @@ def _employer(name: str) -> str | None:
 
 
 
-# --------------------------------------------------------------------------- rows
-class _Parser:
-    """Turns picked row values into an Observation, a rejection reason, or a skip."""
+# --------------------------------------------------------------------------- batches
+_DATE_KIND = frozenset(_DATE_COLUMNS)
+_AMOUNT_KIND = frozenset({"WAGE_RATE_OF_PAY_FROM", "WAGE_RATE_OF_PAY_TO"})
+_AMOUNT_FAST = r"^\$?[0-9][0-9,]{0,14}(\.[0-9]{1,8})?$"
+"""Amount texts read by Arrow's cast ('150000', '72.12', '$150,000.00'): digits with
+optional thousands commas, a dollar sign and decimals - exactly what ``float`` reads after
+:func:`_amount` drops '$' and ','. Any other text goes through :func:`_amount` itself."""
 
-    def __init__(self, layout: _Layout, sha: str) -> None:
-        self.slot = layout.slot
-        self.sha = sha
-        self.skipped: Counter[str] = Counter()
-        self.soc_roles = 0
-        self.no_metro = 0
-        self.no_role = 0
 
-    def get(self, row: tuple[Any, ...], column: str) -> Any:
-        index = self.slot.get(column)
-        return None if index is None else row[index]
+@dataclass
+class _Batch:
+    """Rows of a file, column by column: `values[column]` is the text of each read column,
+    stripped but for dates (NULL on a row that cannot be read); `raw_of(indices)` the raw text of some rows
+    (the quarantine's raw: the row's cells joined by ',', cut to 1,000 characters)."""
 
-    def parse(self, number: int, row: tuple[Any, ...]) -> Observation | str | None:
-        """The observation, a quarantine reason (str), or None for a skipped status."""
-        slot = self.slot
-        status = _text(row[slot["CASE_STATUS"]])
-        if _STATUS_KEY.sub("", status.upper()) not in KEPT_STATUSES:
-            self.skipped[status or "(empty)"] += 1
-            return None
-        case = _text(row[slot["CASE_NUMBER"]])
-        if not case:
-            return "CASE_NUMBER is empty"
-        title = _text(row[slot["JOB_TITLE"]])
-        if not title:
-            return "JOB_TITLE is empty"
-        observed: dt.date | None = None
-        for column in ("RECEIVED_DATE", "DECISION_DATE", "BEGIN_DATE"):
-            found = _date(self.get(row, column), column)
-            if isinstance(found, str):
-                return found
-            if found is not None:
-                observed = found
-                break
-        if observed is None:
-            return "no RECEIVED_DATE, DECISION_DATE or BEGIN_DATE"
-        pay = self._pay(row)
-        if isinstance(pay, str):
-            return pay
-        low, high, period, annual_min, annual_max = pay
+    row_number: pa.Array
+    error: pa.Array
+    values: dict[str, pa.Array]
+    raw_of: Callable[[pa.Array], pa.Array]
 
-        role, title_level, confidence = _title(title)
-        if role is None:
-            role = soc_role(_text(row[slot["SOC_CODE"]]))
-            if role is not None:
-                confidence = SOC_ROLE_CONFIDENCE
-                self.soc_roles += 1
-            else:
-                self.no_role += 1
-        wage_level = level_from_wage_level(_text(self.get(row, "PW_WAGE_LEVEL")))
-        level, basis = reconcile_level(title_level, wage_level, "wage_level")
+    @property
+    def size(self) -> int:
+        return len(self.row_number)
 
-        state, metro = _place(_text(self.get(row, "WORKSITE_POSTAL_CODE")),
-                              _text(row[slot["WORKSITE_CITY"]]), _text(row[slot["WORKSITE_STATE"]]))
-        if metro is None:
-            self.no_metro += 1
-        industry = industry_for_naics(_text(self.get(row, "NAICS_CODE")))
-        full_time = _text(row[slot["FULL_TIME_POSITION"]]).upper()[:1]
-        return Observation(
-            provenance=Provenance(source=SOURCE_ID, file_sha256=self.sha, row_number=number),
-            kind="filed",
-            observed_on=observed,
-            raw_title=title,
-            role=role,
-            role_confidence=confidence if role else None,
-            level=level,
-            level_basis=basis,
-            country="US",
-            state=state,
-            metro=metro,
-            employment_type={"Y": "full_time", "N": "part_time"}.get(full_time),
-            industry=industry.label if industry else None,
-            employer=_employer(_text(row[slot["EMPLOYER_NAME"]])),
-            component="base",
-            currency="USD",
-            period=period,
-            amount_raw=low,
-            amount_raw_max=high,
-            annual_usd=annual_min,
-            annual_usd_min=annual_min,
-            annual_usd_max=annual_max,
-            dedup_key=hashlib.sha1(f"lca\x1f{case.upper()}".encode()).hexdigest(),
-        )
 
-    def _pay(self, row: tuple[Any, ...]) -> tuple[float, float | None, Period, float, float] | str:
-        raw_from = row[self.slot["WAGE_RATE_OF_PAY_FROM"]]
+def _csv_batches(path: Path) -> tuple[_Layout, Iterator[_Batch]]:
+    reader = DelimitedBatches(path)
+    layout = _Layout(reader.header, path.name)
+
+    def batches() -> Iterator[_Batch]:
+        for batch in reader:
+            values = {column: _read_text(column, batch.column(delimited.field_name(position)))
+                      for column, position in zip(layout.slot, layout.indices, strict=True)}
+
+            def raw_of(indices: pa.Array, batch: pa.RecordBatch = batch) -> pa.Array:
+                return delimited.raw_texts(batch.take(indices), reader.width)
+
+            yield _Batch(batch.column(delimited.ROW_NUMBER), batch.column(delimited.ERROR), values, raw_of)
+
+    return layout, batches()
+
+
+def _read_text(column: str, cells: pa.Array) -> pa.Array:
+    """A CSV column as its reader takes it: stripped, except dates (a blank date cell is
+    an unreadable date, an empty one no date: :func:`_date`)."""
+    return cells if column in _DATE_KIND else delimited.strip(cells)
+
+
+def _cell_text(column: str, value: Any) -> str:
+    """An xlsx cell as the text the CSV form of the file holds, for the column's reader:
+    dates held as Excel serial numbers become ISO dates, wages held as numbers the text
+    ``float`` reads back exactly; other cells as :func:`_text` reads them."""
+    if column in _DATE_KIND:
+        if value is None:
+            return ""
+        if isinstance(value, int | float) and not isinstance(value, bool) and 20_000 < value < 80_000:
+            return (_EXCEL_EPOCH + dt.timedelta(days=int(value))).isoformat()
+        return value if isinstance(value, str) else str(value)
+    if column in _AMOUNT_KIND and isinstance(value, int | float) and not isinstance(value, bool):
         try:
-            low = _amount(raw_from)
-        except MoneyError:
-            return f"WAGE_RATE_OF_PAY_FROM {_text(raw_from)[:40]!r} is not an amount"
-        if low is None:
-            return "WAGE_RATE_OF_PAY_FROM is empty"
-        raw_to = self.get(row, "WAGE_RATE_OF_PAY_TO")
-        try:
-            high = _amount(raw_to)
-        except MoneyError:
-            return f"WAGE_RATE_OF_PAY_TO {_text(raw_to)[:40]!r} is not an amount"
-        if high is not None and not high > low:
-            high = None  # empty, 0 or not above FROM: no range
-        unit = _text(row[self.slot["WAGE_UNIT_OF_PAY"]])
-        if not unit:
-            return "WAGE_UNIT_OF_PAY is empty"
-        period = _period(unit)
-        if period is None or period == "day":
-            return f"unknown WAGE_UNIT_OF_PAY {unit[:40]!r} (expected Year, Hour, Week, Bi-Weekly, Month)"
-        try:
-            annual_min, annual_max = _annual(low, high, period)
-        except MoneyError as exc:
-            return f"wage implausible: {exc}"
-        return low, high, period, annual_min, annual_max
+            return repr(float(value))
+        except OverflowError:  # an integer beyond any float: read as text ('inf')
+            return str(value)
+    return _text(value)
 
 
-# --------------------------------------------------------------------------- ingest
+def _xlsx_batches(path: Path) -> tuple[_Layout, Iterator[_Batch]]:
+    stream = xlsx_rows(path)
+    first = next(stream, None)
+    if first is None:
+        raise InputError(f"{path.name}: the first sheet is empty; expected a header row")
+    header_row, header = first
+    layout = _Layout(["" if v is None else str(v).strip() for v in header], path.name)
+    columns = list(layout.slot)
+
+    def batch(numbers: list[int], texts: list[list[str]], raws: list[str]) -> _Batch:
+        raw = pa.array(raws, pa.string())
+        values = {c: pa.array([t[i] for t in texts], pa.string()) for i, c in enumerate(columns)}
+        return _Batch(pa.array(numbers, pa.int64()), pa.nulls(len(numbers), pa.string()), values,
+                      lambda indices: pc.take(raw, indices))
+
+    def batches() -> Iterator[_Batch]:
+        width = layout.width
+        numbers: list[int] = []
+        texts: list[list[str]] = []
+        raws: list[str] = []
+        for sheet_row, values in stream:
+            if len(values) < width:
+                values = [*values, *([None] * (width - len(values)))]
+            picked = layout.pick(values)
+            if all(v is None or v == "" for v in picked):
+                continue
+            numbers.append(sheet_row - header_row)
+            texts.append([_cell_text(c, v) for c, v in zip(columns, picked, strict=True)])
+            raws.append(_raw(values))
+            if len(numbers) >= XLSX_BATCH_ROWS:
+                yield batch(numbers, texts, raws)
+                numbers, texts, raws = [], [], []
+        if numbers:
+            yield batch(numbers, texts, raws)
+
+    return layout, batches()
+
+
+XLSX_BATCH_ROWS = 20_000
+"""Rows of an xlsx sheet normalized at once."""
+
+
 def _raw(values: Sequence[Any]) -> str:
     text = ",".join("" if v is None else str(v) for v in values)
     return text[:1000]
 
 
+# --------------------------------------------------------------------------- per distinct value
+def _each_distinct(array: pa.Array, function: Callable[[str], tuple[Any, ...]],
+                   types: Sequence[pa.DataType]) -> list[pa.Array]:
+    """`function` run once per distinct non-null value of `array` (the normalizers are
+    memoized across batches themselves); its results spread back over the rows, one array
+    per entry of `types`; NULL where `array` is NULL."""
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    encoded = pc.dictionary_encode(array)
+    results = [function(v) for v in encoded.dictionary.to_pylist()]
+    return [pc.take(pa.array([r[i] for r in results], type=kind), encoded.indices)
+            for i, kind in enumerate(types)]
+
+
+def _amounts(texts: pa.Array, label: str) -> tuple[pa.Array, pa.Array]:
+    """(amount, reason) of each stripped wage text: the amount (NULL when empty or not an
+    amount), and "<column> '<text>' is not an amount" where :func:`_amount` raises. The
+    common forms are cast column-wise (:data:`_AMOUNT_FAST`); the others go through
+    :func:`_amount` once per distinct text."""
+    fast = pc.match_substring_regex(texts, _AMOUNT_FAST)
+    cleaned = pc.replace_substring(pc.replace_substring(texts, "$", ""), ",", "")
+    cast = pc.cast(pc.if_else(fast, cleaned, pa.scalar(None, pa.string())), pa.float64())
+    other = pc.and_(pc.invert(fast), pc.not_equal(texts, ""))
+    if not pc.any(other).as_py():
+        return cast, pa.nulls(len(texts), pa.string())
+
+    def read(text: str) -> tuple[float | None, str | None]:
+        try:
+            return _amount(text), None
+        except MoneyError:
+            return None, f"{label} {text[:40]!r} is not an amount"
+
+    slow, reason = _each_distinct(pc.if_else(other, texts, pa.scalar(None, pa.string())), read,
+                                  [pa.float64(), pa.string()])
+    return pc.coalesce(cast, slow), reason
+
+
+def _message(condition: pa.Array, text: str) -> pa.Array:
+    """`text` where `condition` is true, else NULL."""
+    return pc.if_else(condition, pa.scalar(text), pa.scalar(None, pa.string()))
+
+
+def _first(*arrays: pa.Array) -> pa.Array:
+    """Per row, the first non-NULL of `arrays` (the first reason that applies)."""
+    return pc.coalesce(*arrays)
+
+
+_DEDUP_SQL = ("SELECT CASE WHEN case_s IS NULL THEN NULL ELSE sha1('lca' || chr(31) || upper(case_s)) "
+              "END AS dedup_key FROM _pb_cases")
+
+
+class _Normalizer:
+    """Normalizes an LCA file's batches column by column: each normalizer runs once per
+    distinct value of a batch; the rows' results are joined back by position."""
+
+    def __init__(self, layout: _Layout, sha: str) -> None:
+        self.layout = layout
+        self.label = layout.label
+        self.sha = sha
+        self.skipped: Counter[str] = Counter()
+        self.soc_roles = 0
+        self.no_metro = 0
+        self.no_role = 0
+        self.con = duckdb.connect()
+
+    def close(self) -> None:
+        """Close the DuckDB connection used for hashing."""
+        self.con.close()
+
+    def text(self, batch: _Batch, column: str) -> pa.Array:
+        """A read column's stripped text ('' for a column the file lacks)."""
+        found = batch.values.get(column)
+        return found if found is not None else pa.array([""] * batch.size, pa.string())
+
+    # -------------------------------------------------------------- one batch
+    def normalize(self, batch: _Batch) -> tuple[pa.Table | None, pa.Table | None, int]:
+        """(observations, quarantine rows, rows skipped) of a batch."""
+        readable = pc.is_null(batch.error)
+        status = pc.if_else(readable, self.text(batch, "CASE_STATUS"), pa.scalar(None, pa.string()))
+        (kept,) = _each_distinct(status, lambda s: (_STATUS_KEY.sub("", s.upper()) in KEPT_STATUSES,),
+                                 [pa.bool_()])
+        kept = pc.fill_null(kept, False)
+        skipped = pc.and_(readable, pc.invert(kept))
+        self._count_skipped(pc.filter(status, skipped))
+        rows = pc.indices_nonzero(kept)
+        quarantine: list[pa.Table] = []
+        errors = pc.indices_nonzero(pc.invert(readable))
+        if len(errors):
+            quarantine.append(self._quarantine(batch, errors, pc.take(batch.error, errors)))
+        observations = None
+        if len(rows):
+            observations, reasons_at, reasons = self._certified(batch, rows)
+            if len(reasons_at):
+                quarantine.append(self._quarantine(batch, reasons_at, reasons))
+        rejected = pa.concat_tables(quarantine) if quarantine else None
+        return observations, rejected, int(pc.sum(skipped).as_py() or 0)
+
+    def _count_skipped(self, statuses: pa.Array) -> None:
+        """Add the skipped statuses to the note's counts, in the order first met (as a
+        Counter filled row by row orders its ties)."""
+        if not len(statuses):
+            return
+        encoded = pc.dictionary_encode(statuses)
+        names = encoded.dictionary.to_pylist()
+        counts = pc.value_counts(encoded.indices)
+        by_index = {int(v): int(n) for v, n in zip(counts.field("values").to_pylist(),
+                                                     counts.field("counts").to_pylist(), strict=True)}
+        for index in sorted(by_index):  # dictionary order is the order first met
+            self.skipped[names[index] or "(empty)"] += by_index[index]
+
+    def _quarantine(self, batch: _Batch, at: pa.Array, reasons: pa.Array) -> pa.Table:
+        n = len(at)
+        return pa.table({
+            "source": pa.array([SOURCE_ID] * n, pa.string()),
+            "row_number": pc.take(batch.row_number, at),
+            "reason": reasons,
+            "raw": batch.raw_of(at),
+        })
+
+    def _certified(self, batch: _Batch, rows: pa.Array) -> tuple[pa.Table | None, pa.Array, pa.Array]:
+        """The observations of the certified rows, and the (positions, reasons) of those
+        that cannot be used; the checks in the order the reason is chosen."""
+        label = self.label
+        n = len(rows)
+
+        def column(name: str) -> pa.Array:
+            return pc.take(self.text(batch, name), rows)
+
+        case, title = column("CASE_NUMBER"), column("JOB_TITLE")
+        reasons = [_message(pc.equal(case, ""), f"{label['CASE_NUMBER']} is empty"),
+                   _message(pc.equal(title, ""), f"{label['JOB_TITLE']} is empty")]
+
+        observed: pa.Array = pa.nulls(n, pa.date32())
+        date_reason: pa.Array = pa.nulls(n, pa.string())
+        open_ = pa.array([True] * n)  # no date found and no reason yet
+        for name in _DATE_COLUMNS:
+            where = label.get(name, name)
+
+            def read_date(text: str, where: str = where) -> tuple[dt.date | None, str | None]:
+                found = _date(text, where)
+                return (None, found) if isinstance(found, str) else (found, None)
+
+            day, reason = _each_distinct(column(name), read_date, [pa.date32(), pa.string()])
+            date_reason = pc.if_else(pc.and_(open_, pc.is_valid(reason)), reason, date_reason)
+            observed = pc.if_else(pc.and_(open_, pc.is_valid(day)), day, observed)
+            open_ = pc.and_(open_, pc.and_(pc.is_null(day), pc.is_null(reason)))
+        names = "no {}, {} or {}".format(*(label.get(c, c) for c in _DATE_COLUMNS))
+        reasons += [date_reason, _message(open_, names)]
+
+        pay = self._pay(column)
+        reasons.append(pay["reason"])
+        reason = _first(*reasons)
+        bad = pc.is_valid(reason)
+        good = pc.indices_nonzero(pc.invert(bad))
+        reasons_at = pc.take(rows, pc.indices_nonzero(bad))
+        bad_reasons = pc.filter(reason, bad)
+        if not len(good):
+            return None, reasons_at, bad_reasons
+        found = self._observations(batch, pc.take(rows, good), column, good, observed, pay)
+        return found, reasons_at, bad_reasons
+
+    def _pay(self, column: Callable[[str], pa.Array]) -> dict[str, pa.Array]:
+        """Amounts, period and annual figures of the rows, and the first pay reason."""
+        label = self.label
+        low_text, high_text = column("WAGE_RATE_OF_PAY_FROM"), column("WAGE_RATE_OF_PAY_TO")
+        low, low_reason = _amounts(low_text, label["WAGE_RATE_OF_PAY_FROM"])
+        high, high_reason = _amounts(high_text, label.get("WAGE_RATE_OF_PAY_TO", "WAGE_RATE_OF_PAY_TO"))
+        unit = column("WAGE_UNIT_OF_PAY")
+        unit_label = label["WAGE_UNIT_OF_PAY"]
+
+        def read_unit(text: str) -> tuple[str | None, float | None, str | None]:
+            if not text:
+                return None, None, f"{unit_label} is empty"
+            period = _period(text)
+            if period is None or period == "day":
+                return None, None, (f"unknown {unit_label} {text[:40]!r} "
+                                    "(expected Year, Hour, Week, Bi-Weekly, Month)")
+            return period, _per_year(period), None
+
+        period, factor, unit_reason = _each_distinct(unit, read_unit,
+                                                     [pa.string(), pa.float64(), pa.string()])
+        # the range: TO only when above FROM (NaN compares False, as in Python)
+        low_np = pc.fill_null(low, np.nan).to_numpy(zero_copy_only=False)
+        high_np = pc.fill_null(high, np.nan).to_numpy(zero_copy_only=False)
+        factor_np = pc.fill_null(factor, np.nan).to_numpy(zero_copy_only=False)
+        with np.errstate(invalid="ignore", over="ignore"):
+            ranged = high_np > low_np
+            annual_min = low_np * factor_np
+            annual_max = np.where(ranged, high_np * factor_np, annual_min)
+            plain = ((annual_min >= MIN_ANNUAL_USD) & (annual_min <= annual_max)
+                     & (annual_max <= MAX_ANNUAL_USD))
+        usable = pc.and_(pc.and_(pc.is_valid(low), pc.is_null(high_reason)), pc.is_valid(period))
+        usable_np = pc.fill_null(usable, False).to_numpy(zero_copy_only=False)
+        wage_reason: list[str | None] = [None] * len(low_np)
+        periods = period.to_pylist() if bool((usable_np & ~plain).any()) else []
+        for i in np.flatnonzero(usable_np & ~plain):  # implausible or not finite: the scalar rule
+            top = float(high_np[i]) if ranged[i] else None
+            try:
+                annual_min[i], annual_max[i] = _annual(float(low_np[i]), top, periods[i])
+            except MoneyError as exc:
+                wage_reason[i] = f"wage implausible: {exc}"
+        empty_low = pc.and_(pc.is_null(low), pc.is_null(low_reason))
+        reason = _first(low_reason, _message(empty_low, f"{label['WAGE_RATE_OF_PAY_FROM']} is empty"),
+                        high_reason, unit_reason, pa.array(wage_reason, pa.string()))
+        return {"low": low, "high": pc.if_else(pa.array(ranged), high, pa.scalar(None, pa.float64())),
+                "period": period, "annual_min": pa.array(annual_min), "annual_max": pa.array(annual_max),
+                "reason": reason}
+
+    def _observations(self, batch: _Batch, rows: pa.Array, column: Callable[[str], pa.Array],
+                      good: pa.Array, observed: pa.Array, pay: dict[str, pa.Array]) -> pa.Table:
+        """The observation rows of the usable certified rows (`rows`: their positions in the
+        batch; `good`: in the certified rows' arrays)."""
+
+        def kept(name: str) -> pa.Array:
+            return pc.take(column(name), good)
+
+        n = len(rows)
+        title = kept("JOB_TITLE")
+        role_t, level_t, conf_t = _each_distinct(title, _title, [pa.string(), pa.string(), pa.float64()])
+        (role_s,) = _each_distinct(kept("SOC_CODE"), lambda s: (soc_role(s),), [pa.string()])
+        from_title = pc.is_valid(role_t)
+        role = pc.coalesce(role_t, role_s)
+        confidence = pc.if_else(from_title, conf_t, pc.if_else(pc.is_valid(role_s), SOC_ROLE_CONFIDENCE,
+                                                               pa.scalar(None, pa.float64())))
+        self.soc_roles += int(pc.sum(pc.and_(pc.invert(from_title), pc.is_valid(role_s))).as_py() or 0)
+        self.no_role += int(pc.sum(pc.is_null(role)).as_py() or 0)
+        (wage_level,) = _each_distinct(kept("PW_WAGE_LEVEL"), lambda s: (level_from_wage_level(s),),
+                                       [pa.string()])
+        pair = pc.binary_join_element_wise(pc.fill_null(level_t, ""), pc.fill_null(wage_level, ""), "\x1f")
+        level, basis = _each_distinct(pair, _levels, [pa.string(), pa.string()])
+        # place: the ZIP's metro first, then the city's in its state (each once per distinct value)
+        (state,) = _each_distinct(kept("WORKSITE_STATE"), lambda s: (_state(s),), [pa.string()])
+        (metro,) = _each_distinct(kept("WORKSITE_POSTAL_CODE"), lambda z: (_zip_metro(z),), [pa.string()])
+        city = kept("WORKSITE_CITY")
+        by_city = pc.and_(pc.and_(pc.is_null(metro), pc.not_equal(city, "")), pc.is_valid(state))
+        if pc.any(by_city).as_py():
+            city_state = pc.if_else(by_city, pc.binary_join_element_wise(city, state, "\x1f"),
+                                    pa.scalar(None, pa.string()))
+            (city_metro,) = _each_distinct(city_state, lambda p: (_city_metro(p),), [pa.string()])
+            metro = pc.coalesce(metro, city_metro)
+        self.no_metro += int(pc.sum(pc.is_null(metro)).as_py() or 0)
+        (industry,) = _each_distinct(kept("NAICS_CODE"), lambda s: (_industry(s),), [pa.string()])
+        (employment,) = _each_distinct(kept("FULL_TIME_POSITION"),
+                                       lambda s: (_EMPLOYMENT.get(s.upper()[:1]),), [pa.string()])
+        (employer,) = _each_distinct(kept("EMPLOYER_NAME"), lambda s: (_employer(s),), [pa.string()])
+        annual_min = pc.take(pay["annual_min"], good)
+
+        def text(value: str) -> pa.Array:
+            return pa.array([value] * n, pa.string())
+
+        return pa.table({
+            "source": text(SOURCE_ID), "file_sha256": text(self.sha),
+            "row_number": pc.take(batch.row_number, rows), "citation": pa.nulls(n, pa.string()),
+            "kind": text("filed"), "observed_on": pc.take(observed, good), "raw_title": title,
+            "role": role, "role_confidence": pc.if_else(pc.is_valid(role), confidence,
+                                                        pa.scalar(None, pa.float64())),
+            "level": level, "level_basis": basis, "country": text("US"), "state": state, "metro": metro,
+            "work_mode": pa.nulls(n, pa.string()), "employment_type": employment,
+            "company_size": pa.nulls(n, pa.string()), "industry": industry, "employer": employer,
+            "component": text("base"), "currency": text("USD"), "period": pc.take(pay["period"], good),
+            "amount_raw": pc.take(pay["low"], good), "amount_raw_max": pc.take(pay["high"], good),
+            "annual_usd": annual_min, "annual_usd_min": annual_min,
+            "annual_usd_max": pc.take(pay["annual_max"], good),
+            "top_coded": pa.array([False] * n), "weight": pa.array([1.0] * n),
+            "dedup_key": self._dedup_keys(kept("CASE_NUMBER")),
+            "years_experience": pa.nulls(n, pa.float64()),
+        })
+
+    def _dedup_keys(self, cases: pa.Array) -> pa.Array:
+        """SHA-1 of 'lca' + U+001F + the upper-cased case number, as the row path's hashlib:
+        DuckDB's sha1 for ASCII case numbers (its upper() is Python's there), Python's for the
+        others."""
+        ascii_ = pc.string_is_ascii(cases)
+        self.con.register("_pb_cases", pa.table({"case_s": pc.if_else(ascii_, cases,
+                                                                      pa.scalar(None, pa.string()))}))
+        try:
+            keys = _arrow(self.con.sql(_DEDUP_SQL)).column(0).combine_chunks()
+        finally:
+            self.con.unregister("_pb_cases")
+        if pc.all(ascii_).as_py():
+            return keys
+        (other,) = _each_distinct(pc.if_else(ascii_, pa.scalar(None, pa.string()), cases),
+                                  lambda c: (hashlib.sha1(f"lca\x1f{c.upper()}".encode()).hexdigest(),),
+                                  [pa.string()])
+        return pc.coalesce(keys, other)
+
+
+_EMPLOYMENT = {"Y": "full_time", "N": "part_time"}
+
+
+def _levels(pair: str) -> tuple[Level | None, str | None]:
+    """(level, basis) of a 'title level U+001F wage level' pair ('' for none)."""
+    title_level, wage_level = pair.split("\x1f")
+    return reconcile_level(title_level or None, cast(Level, wage_level) if wage_level else None,
+                           "wage_level")
+
+
+def _arrow(relation: duckdb.DuckDBPyRelation) -> pa.Table:
+    """A DuckDB relation's rows as an Arrow table (DuckDB 1.x and 2.x name it differently)."""
+    convert = getattr(relation, "to_arrow_table", None) or relation.fetch_arrow_table
+    return cast(pa.Table, convert())
+
+
+def _industry(code: str) -> str | None:
+    found = industry_for_naics(code)
+    return found.label if found else None
+
+
+# --------------------------------------------------------------------------- ingest
 def ingest(path: Path, writer: IngestWriter, progress: Any = None) -> None:
     """Read an LCA disclosure file (xlsx or csv) into the store: certified cases become
     'filed' base-pay observations; other statuses are counted in rows_skipped; unusable
-    rows are quarantined with their reason."""
-    layout, rows = _iter_xlsx(path) if is_xlsx(path) else _iter_csv(path)
+    rows are quarantined with their reason and raw text. Columnar: the file is read in
+    batches (Arrow), each normalizer runs once per distinct value of a batch, and each
+    batch lands by one bulk insert per table."""
+    layout, batches = _xlsx_batches(path) if is_xlsx(path) else _csv_batches(path)
     writer.unique_dedup = True
-    parser = _Parser(layout, writer.sha256)
+    normalizer = _Normalizer(layout, writer.sha256)
     task = progress.add_task(f"LCA {path.name}", total=None) if progress else None
-    any_rows = False
-    for number, picked, values in rows:
-        any_rows = True
-        writer.rows_read += 1
-        result = picked if isinstance(picked, str) else parser.parse(number, picked)
-        if result is None:
-            writer.rows_skipped += 1
-        elif isinstance(result, str):
-            writer.add(Rejected(
-                provenance=Provenance(source=SOURCE_ID, file_sha256=writer.sha256, row_number=number),
-                reason=result, raw=_raw(values)))
-        else:
-            writer.add(result)
-        if task is not None and number % 10_000 == 0:
-            progress.update(task, completed=number)
-    if not any_rows:
+    try:
+        for batch in batches:
+            writer.rows_read += batch.size
+            observations, rejected, skipped = normalizer.normalize(batch)
+            writer.rows_skipped += skipped
+            if rejected is not None and rejected.num_rows:
+                writer.add_frame("quarantine", rejected.to_pandas(types_mapper=pd.ArrowDtype))
+                # add_frame counts its rows as kept: these are quarantined
+                writer.rows_kept -= rejected.num_rows
+                writer.rows_quarantined += rejected.num_rows
+            if observations is not None and observations.num_rows:
+                writer.add_frame("observations", observations.to_pandas(types_mapper=pd.ArrowDtype))
+            if task is not None:
+                progress.update(task, completed=writer.rows_read)
+    finally:
+        normalizer.close()
+    if not writer.rows_read:
         raise InputError(f"{path.name}: has a header but no data rows")
-    if parser.skipped:
-        detail = ", ".join(f"{status} {n:,}" for status, n in parser.skipped.most_common())
+    if normalizer.skipped:
+        detail = ", ".join(f"{status} {n:,}" for status, n in normalizer.skipped.most_common())
         writer.notes.append(
-            f"skipped {sum(parser.skipped.values()):,} cases not Certified ({detail})")
+            f"skipped {sum(normalizer.skipped.values()):,} cases not Certified ({detail})")
     writer.notes.append(
-        f"role from SOC_CODE for {parser.soc_roles:,} titles; no role for {parser.no_role:,}; "
-        f"no metro for {parser.no_metro:,} worksites")
-    if task is not None:
-        progress.update(task, completed=writer.rows_read)
-
+        f"role from SOC_CODE for {normalizer.soc_roles:,} titles; no role for {normalizer.no_role:,}; "
+        f"no metro for {normalizer.no_metro:,} worksites")

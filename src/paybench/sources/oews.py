@@ -9,19 +9,33 @@ Kept: every cross-industry cell (industry 000000), and national cells by industr
 computer and mathematical occupations (SOC 15-xxxx) and computer and information systems
 managers (11-3021). Wages are annual US dollars; '-' and '*' values are missing;
 footnote 5 marks a value at the BLS top code.
+
+Both readers are columnar: the bundle is read in one query and typed column by column; a flat
+file is read in blocks of lines that Arrow splits and checks (the line reader of
+:mod:`paybench.sources.tabular` takes over from a block holding an over-long line), the lines
+of a cell are gathered with numpy, and each block lands by one bulk insert per table. The
+flat-file result is the row-by-row reading's, row for row (tests/test_columnar_oews.py).
+BLS's published workbooks (``national_M2024_dl.xlsx``) are not read by this adapter.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from paybench.errors import InputError
 from paybench.records import SourceInfo
 from paybench.reference import oews as oews_bundle
-from paybench.sources.tabular import MAX_LINE_CHARS, OverlongLine, text_lines
+from paybench.sources.delimited import strip
+from paybench.sources.tabular import MAX_LINE_CHARS, BoundedLines, OverlongLine, text_lines
 from paybench.store import IngestWriter
 
 SOURCE = SourceInfo(
@@ -178,6 +192,12 @@ def ingest_bundle(writer: IngestWriter, progress: Any = None) -> None:
 # --------------------------------------------------------------------------- flat files
 FLAT_HEADER = ("series_id", "year", "period", "value", "footnote_codes")
 
+FLAT_BLOCK_BYTES = 16 << 20
+"""Bytes of a flat file read and split into lines at once (about 300,000 lines of oe.data)."""
+
+_PLAIN_VALUE = r"^-?[0-9]+(\.[0-9]+)?$"
+"""Values read by Arrow's cast (after the commas are dropped); others go through parse_value."""
+
 
 def sniff(header: list[str]) -> bool:
     """True for a BLS time-series data file header (series_id, year, period, value...)."""
@@ -215,78 +235,316 @@ def read_area_file(path: Path) -> dict[str, tuple[str, str, str]]:
     return areas
 
 
-def _flat_lines(path: Path) -> Iterator[tuple[int, str | OverlongLine]]:
-    return text_lines(path)
+@dataclass
+class _Lines:
+    """Lines of a flat file: their numbers (from 1), their text (without line breaks; NULL for
+    an over-long line), and the reason of each over-long one."""
+
+    number: pa.Array
+    text: pa.Array
+    overlong: pa.Array
+
+
+def _flat_lines(path: Path) -> Iterator[tuple[_Lines, int]]:
+    """The file's lines in blocks, with the bytes read so far, split as `tabular.text_lines`
+    splits them (LF, CR LF or CR; over-long lines named, not read): Arrow splits a block of
+    whole lines that are all short enough; from a block holding an over-long line on, the
+    lines are read by `tabular.text_lines`' own line reader. InputError for text that is not
+    UTF-8, worded as that reader words it."""
+    number = 0
+    with path.open("rb") as data:
+        offset = 0
+        while True:
+            data.seek(offset)
+            block = data.read(FLAT_BLOCK_BYTES)
+            if not block:
+                return
+            final = len(block) < FLAT_BLOCK_BYTES
+            cut = len(block) if final else block.rfind(b"\n") + 1
+            lines = _split_block(block[:cut]) if cut else None
+            if lines is None:
+                break  # over-long or odd: the line reader from here on
+            count = len(lines)
+            yield _Lines(pa.array(range(number + 1, number + 1 + count), pa.int64()), lines,
+                         pa.nulls(count, pa.string())), offset + cut
+            number += count
+            offset += cut
+            if final:
+                return
+    yield from _reader_lines(path, offset, number)
+
+
+def _split_block(block: bytes) -> pa.Array | None:
+    """The lines of a block of whole lines, or None when one may be over-long."""
+    text = pa.Array.from_buffers(pa.string(), 1, [None, pa.py_buffer(np.array([0, len(block)], np.int32)),
+                                                  pa.py_buffer(block)])
+    try:
+        text.validate(full=True)
+    except pa.ArrowInvalid:
+        return None  # not UTF-8: the line reader finds it and raises the row reader's error
+    pattern = r"\r\n|\r|\n"
+    parts = pc.split_pattern_regex(text, pattern) if b"\r" in block else pc.split_pattern(text, "\n")
+    lines = pc.list_flatten(parts)
+    if block.endswith((b"\n", b"\r")):
+        lines = lines.slice(0, len(lines) - 1)  # the empty text after the last line break
+    if len(lines) and pc.max(pc.binary_length(lines)).as_py() > MAX_LINE_CHARS:  # bytes >= characters
+        return None
+    return lines
+
+
+def _reader_lines(path: Path, offset: int, number: int) -> Iterator[tuple[_Lines, int]]:
+    """Lines from byte `offset` (after line `number`) by `tabular`'s line reader, in batches."""
+    size = path.stat().st_size
+    numbers: list[int] = []
+    texts: list[str | None] = []
+    overlong: list[str | None] = []
+
+    def batch() -> _Lines:
+        return _Lines(pa.array(numbers, pa.int64()), pa.array(texts, pa.string()),
+                      pa.array(overlong, pa.string()))
+
+    for found, line in _lines_from(path, offset, number):
+        numbers.append(found)
+        texts.append(None if isinstance(line, OverlongLine) else line)
+        overlong.append(str(line) if isinstance(line, OverlongLine) else None)
+        if len(numbers) >= 100_000:
+            yield batch(), offset
+            numbers, texts, overlong = [], [], []
+    if numbers:
+        yield batch(), size
+
+
+def _lines_from(path: Path, offset: int, number: int) -> Iterator[tuple[int, str | OverlongLine]]:
+    """`tabular.text_lines` from byte `offset` (a line's start, after line `number`)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        handle.seek(offset)  # a line start: no decoder state, so the byte offset is the cookie
+        lines = BoundedLines(handle, number=number)
+        while True:
+            try:
+                line = next(lines)
+            except StopIteration:
+                return
+            except OverlongLine as exc:
+                yield exc.number, exc
+                continue
+            except UnicodeDecodeError:
+                break
+            lines.mark()
+            yield lines.number, line.rstrip("\r\n")
+    _raise_not_utf8(path)
+
+
+def _raise_not_utf8(path: Path) -> None:
+    """Raise the error `tabular.text_lines` raises for this file (it reads from the start, so
+    that the byte it names is the one the row reader named)."""
+    for _number, _line in text_lines(path):
+        pass
+    raise InputError(f"{path.name}: not UTF-8 text; re-save as UTF-8")
+
+
+def _each_distinct(array: pa.Array, function: Callable[[Any], Any], kind: pa.DataType) -> pa.Array:
+    """`function` once per distinct non-null value of `array`, spread back over the rows."""
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    encoded = pc.dictionary_encode(array)
+    results = [function(v) for v in encoded.dictionary.to_pylist()]
+    return pc.take(pa.array(results, type=kind), encoded.indices)
+
+
+def _values(texts: pa.Array) -> pa.Array:
+    """parse_value of each text, column-wise: plain numbers cast by Arrow, the others (and the
+    BLS markers) through parse_value once per distinct text."""
+    cleaned = pc.replace_substring(strip(texts), ",", "")
+    plain = pc.match_substring_regex(cleaned, _PLAIN_VALUE)
+    cast = pc.cast(pc.if_else(plain, cleaned, pa.scalar(None, pa.string())), pa.float64())
+    other = pc.and_(pc.invert(pc.fill_null(plain, True)), pc.is_valid(texts))
+    if not pc.any(other).as_py():
+        return cast
+    slow = _each_distinct(pc.if_else(other, texts, pa.scalar(None, pa.string())), parse_value, pa.float64())
+    return pc.coalesce(cast, slow)
+
+
+def _line_problems(text: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """(fields of each line, the reason a line cannot be read or NULL), the checks in the
+    order the row reader makes them."""
+    parts = pc.split_pattern(text, "\t")
+    found = pc.list_value_length(parts)
+    enough = pc.greater_equal(found, 4)
+    series = strip(pc.list_element(parts, 0))
+    series_ok = pc.and_(pc.and_(pc.equal(pc.utf8_length(series), 25), pc.starts_with(series, "OEU")),
+                        pc.is_in(pc.utf8_slice_codeunits(series, 3, 4), pa.array(["N", "S", "M"])))
+    safe = pc.if_else(enough, parts, pa.scalar(None, parts.type))
+    year = strip(pc.list_element(safe, 1))
+    year_ok = _each_distinct(year, _year_reason, pa.string())
+    period = strip(pc.list_element(safe, 2))
+    reasons = [
+        pc.if_else(enough, pa.scalar(None, pa.string()),
+                   _each_distinct(found, lambda n: f"expected 4-5 tab-separated fields, found {n}",
+                                  pa.string())),
+        pc.if_else(pc.fill_null(series_ok, False), pa.scalar(None, pa.string()),
+                   _each_distinct(series, lambda s: f"not an OEWS series id: {s[:40]!r}", pa.string())),
+        year_ok,
+        pc.if_else(pc.fill_null(pc.equal(period, "A01"), True), pa.scalar(None, pa.string()),
+                   _each_distinct(period, lambda p: f"period {p!r} is not the annual A01", pa.string())),
+    ]
+    return parts, pc.coalesce(*reasons)
+
+
+def _year_reason(year: str) -> str | None:
+    """Why a year text is not a usable year (None when it is): not digits, or beyond a date."""
+    if not year.isdigit():
+        return f"year is not a number: {year[:20]!r}"
+    try:
+        reference_date(int(year))
+    except ValueError:  # '²' is a digit to str.isdigit but not to int; year 0 or 99999 is no date
+        return f"year is not a number: {year[:20]!r}"
+    return None
+
+
+class _Cells:
+    """Gathers the valid lines of a flat file into one row per area x industry x occupation x
+    year: consecutive lines of the same series key and year form a cell (as the row reader
+    gathers them); a cell that may continue into the next block is held back."""
+
+    def __init__(self, areas: dict[str, tuple[str, str, str]]) -> None:
+        self.areas = areas
+        self.held: pa.Table | None = None
+
+    def add(self, lines: pa.Table, last: bool) -> tuple[pd.DataFrame | None, int]:
+        """(rows for the `oews` table, cells skipped) of the cells complete so far; `lines`
+        has key, year, datatype, value, note."""
+        if self.held is not None:
+            lines = pa.concat_tables([self.held, lines])
+            self.held = None
+        if not lines.num_rows:
+            return None, 0
+        key = lines.column("key").to_numpy(zero_copy_only=False)
+        year = lines.column("year").to_numpy()
+        new = np.ones(len(key), dtype=bool)
+        new[1:] = (key[1:] != key[:-1]) | (year[1:] != year[:-1])
+        run = np.cumsum(new) - 1
+        if not last:  # the last cell may go on in the next block
+            start = int(np.flatnonzero(new)[-1])
+            self.held = lines.slice(start)
+            lines, run = lines.slice(0, start), run[:start]
+            if not lines.num_rows:
+                return None, 0
+        return self._rows(lines, run)
+
+    def _rows(self, lines: pa.Table, run: np.ndarray[Any, Any]) -> tuple[pd.DataFrame | None, int]:
+        cells = int(run[-1]) + 1
+        firsts = np.flatnonzero(np.r_[True, run[1:] != run[:-1]])
+        key = pc.take(lines.column("key"), pa.array(firsts))
+        year = pc.take(lines.column("year"), pa.array(firsts)).to_numpy()
+        area_type = pc.utf8_slice_codeunits(key, 3, 4)
+        industry = pc.utf8_slice_codeunits(key, 11, 17)
+        soc6 = pc.utf8_slice_codeunits(key, 17, 23)
+        detail = pc.or_(pc.starts_with(soc6, INDUSTRY_DETAIL_SOC_PREFIXES[0]),
+                        pc.starts_with(soc6, INDUSTRY_DETAIL_SOC_PREFIXES[1]))
+        kept = pc.or_(pc.equal(industry, "000000"), pc.and_(pc.equal(area_type, "N"), detail)).to_numpy(
+            zero_copy_only=False)
+        skipped = int(cells - kept.sum())
+        if not kept.any():
+            return None, skipped
+        # per cell and datatype, the last line's value and footnote (a later line wins)
+        datatype = lines.column("datatype").to_numpy(zero_copy_only=False)
+        frame: dict[str, Any] = {}
+        for code, column in DATATYPE_COLUMNS.items():
+            at = _last_per_run(run, datatype == code, cells)
+            values = pc.take(lines.column("value"), pa.array(at, mask=at < 0))
+            frame[column] = _values(values)
+        top = np.zeros(cells, dtype=bool)
+        for code in WAGE_PERCENTILE_TYPES:
+            at = _last_per_run(run, datatype == code, cells)
+            notes = pc.take(lines.column("note"), pa.array(at, mask=at < 0))
+            marked = _each_distinct(notes, lambda n: TOP_CODE_FOOTNOTE in n.split(","), pa.bool_())
+            top |= pc.fill_null(marked, False).to_numpy(zero_copy_only=False)
+        area_code = pc.utf8_slice_codeunits(key, 4, 11)
+        area_key = pc.binary_join_element_wise(area_code, area_type, "\x1f")
+        name = _each_distinct(area_key, lambda k: self._area(k)[0], pa.string())
+        fips = _each_distinct(area_key, lambda k: self._area(k)[1], pa.string())
+        metro = pc.and_(pc.equal(area_type, "M"), pc.starts_with(area_code, "00"))
+        table = pa.table({
+            "release": pa.array([f"{y}A01" for y in year], pa.string()),
+            "reference_date": pa.array([reference_date(int(y)) for y in year], pa.date32()),
+            "area_code": area_code, "area_type": area_type, "area_name": name, "state_fips": fips,
+            "cbsa": pc.if_else(metro, pc.utf8_slice_codeunits(area_code, 2, 7), pa.scalar(None, pa.string())),
+            "industry_code": industry,
+            "soc_code": pc.binary_join_element_wise(pc.utf8_slice_codeunits(soc6, 0, 2),
+                                                    pc.utf8_slice_codeunits(soc6, 2, 6), "-"),
+            **frame, "top_coded": pa.array(top),
+        }).filter(pa.array(kept))
+        return table.to_pandas(types_mapper=pd.ArrowDtype), skipped
+
+    def _area(self, area_key: str) -> tuple[str, str]:
+        area_code, area_type = area_key.split("\x1f")
+        name, fips, _kind = self.areas.get(area_code, (area_code, "", area_type))
+        return name, fips
+
+
+def _last_per_run(run: np.ndarray[Any, Any], chosen: np.ndarray[Any, Any],
+                  cells: int) -> np.ndarray[Any, Any]:
+    """For each run, the position of its last chosen line (-1 when none)."""
+    at = np.full(cells, -1, dtype=np.int64)
+    where = np.flatnonzero(chosen)
+    at[run[where]] = where  # later positions overwrite earlier ones
+    return at
 
 
 def ingest(path: Path, writer: IngestWriter, progress: Any = None) -> None:
     """Load a BLS `oe.data.*` flat file. Values for one area x industry x occupation are
     gathered across their datatype series (the file is sorted by series id) into one row.
-    Rows whose series id or year cannot be read are quarantined with the reason."""
-    from paybench.records import Provenance, Rejected
-
+    Rows whose series id or year cannot be read are quarantined with the reason.
+    Columnar: blocks of lines are split and checked by Arrow, cells gathered with numpy, and
+    each block lands by one bulk insert per table."""
     area_file = path.parent / "oe.area"
     areas = read_area_file(area_file) if area_file.exists() else {
         a.code: (a.name, a.state_fips, a.kind) for a in oews_bundle.areas()
     }
     size = path.stat().st_size
     task = progress.add_task(f"OEWS {path.name}", total=size) if progress else None
-    current: tuple[str, int] | None = None
-    values: dict[str, str | None] = {}
-    notes: dict[str, str | None] = {}
-    seen = 0
-
-    def emit() -> None:
-        if current is None:
-            return
-        key, year = current
-        if keep_cell(key[3], key[11:17], key[17:23]):
-            writer.add_rows(
-                "oews", [_cell_row(f"{year}A01", year, key, values, notes, areas)]
-            )
-        else:
-            writer.rows_skipped += 1
-
-    lines = _flat_lines(path)
-    try:
-        for number, line in lines:
-            if number == 1:
-                continue
-            writer.rows_read += 1
-            if isinstance(line, OverlongLine):
-                writer.add(Rejected(
-                    provenance=Provenance(source=SOURCE_ID, file_sha256=writer.sha256,
-                                          row_number=number - 1),
-                    reason=str(line), raw=""))
-                continue
-            seen += len(line)
-            parts = line.split("\t")
-            series = parts[0].strip() if parts else ""
-            problem = None
-            if len(parts) < 4:
-                problem = f"expected 4-5 tab-separated fields, found {len(parts)}"
-            elif len(series) != 25 or not series.startswith("OEU") or series[3] not in "NSM":
-                problem = f"not an OEWS series id: {series[:40]!r}"
-            elif not parts[1].strip().isdigit():
-                problem = f"year is not a number: {parts[1].strip()[:20]!r}"
-            elif parts[2].strip() != "A01":
-                problem = f"period {parts[2].strip()!r} is not the annual A01"
-            if problem:
-                writer.add(Rejected(
-                    provenance=Provenance(source=SOURCE_ID, file_sha256=writer.sha256,
-                                          row_number=number - 1),
-                    reason=problem, raw=line[:500]))
-                continue
-            key, year, datatype = series[:23], int(parts[1]), series[23:25]
-            if current != (key, year):
-                emit()
-                current, values, notes = (key, year), {}, {}
-            values[datatype] = parts[3]
-            notes[datatype] = parts[4].strip() if len(parts) > 4 else None
-            if progress and task is not None and number % 50_000 == 0:
-                progress.update(task, completed=seen)
-        emit()
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path.name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    cells = _Cells(areas)
+    blocks = _flat_lines(path)
+    upcoming = next(blocks, None)
+    while upcoming is not None:
+        lines, done = upcoming
+        upcoming = next(blocks, None)
+        data = pc.greater(lines.number, 1)
+        lines = _Lines(pc.filter(lines.number, data), pc.filter(lines.text, data),
+                       pc.filter(lines.overlong, data))
+        writer.rows_read += len(lines.number)
+        parts, problem = _line_problems(pc.fill_null(lines.text, ""))
+        reason = pc.coalesce(lines.overlong, problem)
+        bad = pc.is_valid(reason)
+        if pc.any(bad).as_py():
+            text = pc.utf8_slice_codeunits(pc.fill_null(lines.text, ""), 0, 500)
+            raw = pc.if_else(pc.is_valid(lines.overlong), "", text)
+            quarantine = pa.table({
+                "source": pa.array([SOURCE_ID] * int(pc.sum(bad).as_py()), pa.string()),
+                "row_number": pc.subtract(pc.filter(lines.number, bad), 1),
+                "reason": pc.filter(reason, bad), "raw": pc.filter(raw, bad)})
+            writer.add_frame("quarantine", quarantine.to_pandas(types_mapper=pd.ArrowDtype))
+            writer.rows_kept -= quarantine.num_rows  # add_frame counts its rows as kept
+            writer.rows_quarantined += quarantine.num_rows
+        good = pc.invert(bad)
+        parts = pc.filter(parts, good)
+        series = strip(pc.list_element(parts, 0))
+        found = pc.list_value_length(parts)
+        valid = pa.table({
+            "key": pc.utf8_slice_codeunits(series, 0, 23),
+            "year": _each_distinct(strip(pc.list_element(parts, 1)), int, pa.int64()),
+            "datatype": pc.utf8_slice_codeunits(series, 23, 25),
+            "value": pc.list_element(parts, 3),
+            "note": pc.if_else(pc.greater(found, 4),
+                               strip(pc.list_element(pc.if_else(pc.greater(found, 4), parts,
+                                                                pa.scalar(None, parts.type)), 4)),
+                               pa.scalar(None, pa.string())),
+        })
+        rows, skipped = cells.add(valid, last=upcoming is None)
+        writer.rows_skipped += skipped
+        if rows is not None and len(rows):
+            writer.add_frame("oews", rows)
+        if progress and task is not None:
+            progress.update(task, completed=done)
     if progress and task is not None:
         progress.update(task, completed=size)

@@ -297,3 +297,8 @@ def test_cli_pay_json() -> None:
     assert len(empty.stderr.strip().splitlines()) == 1 and "Traceback" not in empty.stderr
     bad = run_cli("pay", "$100k", "--on", "June")
     assert bad.returncode == 1 and "YYYY-MM-DD" in bad.stderr
+
+
+def test_company_size_with_plus_and_multiplier_is_not_pay() -> None:
+    assert isinstance(extract_pay("As a $30+ billion business and technology services leader"), NotPay)
+    assert isinstance(extract_pay("We are a €2+ million ARR startup"), NotPay)

@@ -142,6 +142,8 @@ _MASKS = [
                re.IGNORECASE),
     re.compile(r"\bv\d+(?:\.\d+)*\b", re.IGNORECASE),
     re.compile(r"\b(?:B2B|B2C|C2C|W-?2|1099|P2P|G2|H-?1B|24x7|4K|5G|3D|2D)\b", re.IGNORECASE),
+    # "a $30+ billion business": a plus before a large multiplier is a size, never pay
+    re.compile(r"(?:[$€£₹]\s?)?\d[\d,.]*\s*\+\s*(?:billion|million|trillion|bn|mn)\b", re.IGNORECASE),
     # years and year ranges, unless a currency sign precedes or a multiplier follows
     re.compile(r"(?<![\d$€£₹.,'])\b(?:19[5-9]\d|20[0-4]\d)(?:\s*[-–—/]\s*(?:19|20)?\d\d)?\b"
                r"(?!\s*(?:k\b|K\b|[.,]\d|\+?\s*(?:USD|EUR|GBP|CAD|INR|€|£|\$)))"),

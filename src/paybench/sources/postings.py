@@ -11,10 +11,18 @@ company_url, company_logo, company_url_direct, company_addresses,
 company_num_employees ("1,001 to 5,000", "10,000+"), company_revenue,
 company_description, skills, experience_range, company_rating,
 company_reviews_count, vacancy_count, work_from_home_type.
-Other files may name columns title/job_title, company/company_name/employer,
-location/job_location, description/job_description/text, min_amount/salary_min/min,
-max_amount/salary_max/max, interval/period/pay_period, date_posted/posted_at,
-remote/is_remote.
+Other files may name columns title/job_title, company/company_name/employer/employer_name,
+location/job_location, description/job_description/text,
+min_amount/salary_min/min/job_min_salary, max_amount/salary_max/max/job_max_salary,
+interval/period/pay_period/job_salary_period, date_posted/posted_at/job_posted_date,
+remote/is_remote. That covers exports of the Adzuna API (the layout of
+``../shared/data/postings/adzuna_uk_data_jobs_2026.csv``: job_link, platform, job_title,
+location, job_employment_type, job_maturity, job_min_salary, job_max_salary,
+job_salary_period, job_description, employer_name, employer_rating, job_posted_date), where
+the posting's creation time is ``created`` (exported as ``job_maturity``), the salary is
+in the currency of the Adzuna country site the posting came from (``adzuna.co.uk``: pounds)
+and may be Adzuna's own estimate (``salary_is_predicted``; in the exported page text,
+"£64,143 per year - estimated").
 
 How a posting is read:
 - Pay: the file's own figures (min/max, interval, currency) when given by the board
@@ -32,7 +40,16 @@ How a posting is read:
   experience asked for when the title has none); place from the location (is_remote
   makes it remote); skills, degrees and certifications from the description
   (:func:`paybench.normalize.skills.extract_skills`).
-- A posting without date_posted is dated by the file's modification date (noted).
+- A figure the job board estimated (Adzuna's ``salary_is_predicted``, or its banner
+  "per year - estimated" in the text) is not posted pay: the structured figures are left
+  out (noted) and the description, without the banner, is read for pay as above.
+- A posting from an Adzuna country site (:data:`ADZUNA_SITES`) is in that site's country: a
+  location the place reader cannot place, or places in another country ("Hyde Park, Leeds"
+  read as Hyde Park, MA), is taken as the country without a metro (noted). Structured pay
+  without a currency, and pay in its text written without one, are in the site's currency;
+  elsewhere USD (noted for structured pay).
+- A posting without date_posted is dated by its ``created`` time when the file has one,
+  else by the file's modification date (noted).
 """
 
 from __future__ import annotations
@@ -92,18 +109,20 @@ JOBSPY_COLUMNS: tuple[str, ...] = (
 
 FIELDS: dict[str, tuple[str, ...]] = {
     "title": ("title", "job_title"),
-    "company": ("company", "company_name", "employer"),
+    "company": ("company", "company_name", "employer", "employer_name"),
     "location": ("location", "job_location"),
     "description": ("description", "job_description", "text"),
-    "min_amount": ("min_amount", "salary_min", "min"),
-    "max_amount": ("max_amount", "salary_max", "max"),
+    "min_amount": ("min_amount", "salary_min", "min", "job_min_salary"),
+    "max_amount": ("max_amount", "salary_max", "max", "job_max_salary"),
     "currency": ("currency",),
-    "interval": ("interval", "period", "pay_period"),
-    "date_posted": ("date_posted", "posted_at"),
-    "job_url": ("job_url",),
-    "site": ("site",),
+    "interval": ("interval", "period", "pay_period", "job_salary_period"),
+    "date_posted": ("date_posted", "posted_at", "job_posted_date"),
+    "created": ("created", "job_maturity"),
+    "salary_is_predicted": ("salary_is_predicted",),
+    "job_url": ("job_url", "job_link", "redirect_url"),
+    "site": ("site", "platform"),
     "is_remote": ("is_remote", "remote"),
-    "job_type": ("job_type",),
+    "job_type": ("job_type", "job_employment_type"),
     "job_level": ("job_level",),
     "salary_source": ("salary_source",),
     "company_industry": ("company_industry",),
@@ -130,6 +149,28 @@ JOB_LEVELS: dict[str, Level] = {
 """LinkedIn's seniority labels that name one level ("mid-senior level" and "associate"
 span levels and are not used)."""
 
+ADZUNA_SITES: dict[str, tuple[str, str]] = {
+    "adzuna.co.uk": ("GB", "GBP"), "adzuna.com": ("US", "USD"), "adzuna.ca": ("CA", "CAD"),
+    "adzuna.com.au": ("AU", "AUD"), "adzuna.at": ("AT", "EUR"), "adzuna.be": ("BE", "EUR"),
+    "adzuna.de": ("DE", "EUR"), "adzuna.es": ("ES", "EUR"), "adzuna.fr": ("FR", "EUR"),
+    "adzuna.it": ("IT", "EUR"), "adzuna.nl": ("NL", "EUR"), "adzuna.ch": ("CH", "CHF"),
+    "adzuna.pl": ("PL", "PLN"), "adzuna.com.br": ("BR", "BRL"), "adzuna.com.mx": ("MX", "MXN"),
+    "adzuna.in": ("IN", "INR"), "adzuna.co.nz": ("NZ", "NZD"), "adzuna.sg": ("SG", "SGD"),
+    "adzuna.co.za": ("ZA", "ZAR"),
+}
+"""Each Adzuna country site (the API's 19 countries: gb, us, ca, au, at, be, de, es, fr, it,
+nl, ch, pl, br, mx, in, nz, sg, za): the country its postings are in (ISO 3166 alpha-2) and
+the currency it reports their salaries in (ISO 4217)."""
+
+ESTIMATE_BANNER = re.compile(
+    r"(?:[£$€]|\b[A-Z]{3}\s?)\d[\d,.]*\s*[kK]?(?:\s*[-–]\s*(?:[£$€]|[A-Z]{3}\s?)?\d[\d,.]*\s*[kK]?)?"
+    r"\s*(?:per|an?|/)\s*(?:year|annum|month|week|day|hour)\s*-\s*estimated\b",
+    re.IGNORECASE,
+)
+"""Adzuna's banner over a salary it estimated itself ("£64,143\\n per year - estimated"), as
+its pages read when exported into a posting's text."""
+
+_ADZUNA_HOST = re.compile(r"^[a-z]+://(?:www\.)?(adzuna\.[a-z.]+?)(?:[:/]|$)", re.IGNORECASE)
 _TRUE = {"true", "1", "yes", "y", "t"}
 _WFH: dict[str, WorkMode] = {"remote": "remote", "hybrid": "hybrid", "work from office": "onsite",
                              "onsite": "onsite", "on-site": "onsite"}
@@ -323,15 +364,26 @@ def _rows(path: Path) -> Iterator[tuple[int, dict[str, str] | str, str]]:
             yield number, {f: row[c] for f, c in columns.items()}, raw
 
 
-def _date(text: str) -> dt.date | str:
+def _date(text: str, name: str = "date_posted") -> dt.date | str:
     value = text.strip()
     try:
         day = dt.date.fromisoformat(value[:10])
     except ValueError:
-        return f"date_posted {value[:40]!r} is not a date (YYYY-MM-DD)"
+        return f"{name} {value[:40]!r} is not a date (YYYY-MM-DD)"
     if not dt.date(2000, 1, 1) <= day <= dt.date.today() + dt.timedelta(days=1):
-        return f"date_posted {value[:40]!r} is not between 2000 and today"
+        return f"{name} {value[:40]!r} is not between 2000 and today"
     return day
+
+
+def site_country(job_url: str) -> tuple[str, str] | None:
+    """(country, currency) of the Adzuna country site a posting's URL is on
+    ("https://www.adzuna.co.uk/jobs/details/..." -> ("GB", "GBP")); None for any other site."""
+    m = _ADZUNA_HOST.match(job_url.strip())
+    return ADZUNA_SITES.get(m.group(1).lower()) if m else None
+
+
+def _blank(text: str, match: re.Match[str]) -> str:
+    return text[:match.start()] + " " * (match.end() - match.start()) + text[match.end():]
 
 
 def _amount(text: str) -> float | str | None:
@@ -367,6 +419,12 @@ class _Reader:
         if isinstance(low, str) or isinstance(high, str):
             return None, low if isinstance(low, str) else str(high)
         description = row.get("description", "")
+        banner = ESTIMATE_BANNER.search(description)
+        if banner is not None or row.get("salary_is_predicted", "").strip().lower() in _TRUE:
+            self.counts["estimated"] += 1  # the board's estimate, not posted pay
+            low = high = None
+            if banner is not None:
+                description = _blank(description, banner)
         jobspy_parsed = row.get("salary_source", "").strip().lower() == "description"
         if (low is not None or high is not None) and not (jobspy_parsed and description.strip()):
             interval = row.get("interval", "").strip().lower()
@@ -377,13 +435,15 @@ class _Reader:
                 except MoneyError:
                     return None, f"interval {interval[:30]!r} is not yearly, monthly, weekly, daily or hourly"
             if period is not None:
-                return self._structured(low, high, period, row.get("currency", ""), on)
+                return self._structured(low, high, period, row.get("currency", ""),
+                                        row.get("job_url", ""), on)
             self.counts["no_interval"] += 1
         elif jobspy_parsed and (low is not None or high is not None):
             self.counts["reparsed"] += 1
         if not description.strip():
             return None, None
-        found = extract_pay(description, on=on)
+        site = site_country(row.get("job_url", ""))
+        found = extract_pay(description, on=on, default_currency=site[1] if site else "USD")
         if not isinstance(found, ExtractedPay):
             return None, None
         top = found.annual_usd_max if found.annual_usd_max is not None else (
@@ -396,11 +456,13 @@ class _Reader:
         }, None
 
     def _structured(self, low: float | None, high: float | None, period: Period, currency: str,
-                    on: dt.date) -> tuple[dict[str, Any] | None, str | None]:
+                    job_url: str, on: dt.date) -> tuple[dict[str, Any] | None, str | None]:
         code = currency.strip().upper()
         if not code or code in ("NAN", "NONE"):
-            code = "USD"
-            self.counts["no_currency"] += 1
+            site = site_country(job_url)
+            code = site[1] if site else "USD"
+            if code == "USD":
+                self.counts["no_currency"] += 1
         if low is None:  # only a ceiling: "up to"
             low = high
         assert low is not None
@@ -422,9 +484,11 @@ class _Reader:
         company = row.get("company", "").strip()
         location = row.get("location", "").strip()
         description = row.get("description", "")
-        date_text = row.get("date_posted", "").strip()
+        date_text, name = row.get("date_posted", "").strip(), "date_posted"
+        if not date_text or date_text.lower() in ("nan", "none", "null"):
+            date_text, name = row.get("created", "").strip(), "created"
         if date_text and date_text.lower() not in ("nan", "none", "null"):
-            day = _date(date_text)
+            day = _date(date_text, name)
             if isinstance(day, str):
                 self.reject(number, day, raw)
                 return
@@ -448,12 +512,17 @@ class _Reader:
         match = normalize_title(title)
         country = state = metro = None
         mode: WorkMode | None = None
+        site = site_country(row.get("job_url", ""))
         if location:
             try:
                 place = normalize_place(location, min_confidence=0.0)
                 country, state, metro, mode = place.country, place.state, place.metro, place.work_mode
             except InputError:
-                self.counts["unplaced"] += 1
+                if site is None:
+                    self.counts["unplaced"] += 1
+        if site is not None and country != site[0]:  # a UK site's "Hyde Park, Leeds" is not in Boston
+            country, state, metro = site[0], None, None
+            self.counts["site_country"] += 1
         if row.get("is_remote", "").strip().lower() in _TRUE:
             mode = "remote"
         elif mode is None:
@@ -514,6 +583,8 @@ class _Reader:
             "no_currency": "{} structured pay figures without currency read as USD",
             "reparsed": "{} figures JobSpy parsed from the description were re-read by paybench",
             "no_interval": "{} structured pay figures without interval read from the description",
+            "estimated": "{} pay figures the job board estimated (not posted) left out",
+            "site_country": "{} locations not placed in the job site's country placed in it, without a metro",
         }
         return [texts[k].format(f"{c[k]:,}") for k in texts if c[k]]
 

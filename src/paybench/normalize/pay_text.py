@@ -53,6 +53,14 @@ Bounds: "$150k - $180k" is ``range`` (min <= max, as written); "$150k" is ``sing
 "up to $210,000" is ``up_to`` with **min == max == 210,000** (the only figure known is
 the ceiling; keeping it in both ends makes ``annual_usd`` that figure instead of an
 invented lower end); "from $150k", "starting at $150k", "$150k+" are ``from`` (max None).
+
+Many texts at once
+------------------
+:func:`extract_pay_many` reads a batch (a file's posting texts): each distinct (text, date,
+default currency) once, spread over ``PAYBENCH_WORKERS`` processes when the batch is large
+(:class:`paybench.normalize.parallel.WorkerPool`), results in the batch's order and equal to
+:func:`extract_pay` of each text; a text whose reading raised or killed its worker is a
+:class:`~paybench.normalize.parallel.Failed` with the reason, never a lost row.
 """
 
 from __future__ import annotations
@@ -60,13 +68,15 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import pydantic
 
 from paybench.errors import MoneyError
 from paybench.normalize.money import currency_code, normalize_pay, parse_amount
+from paybench.normalize.parallel import Failed, WorkerPool
 from paybench.records import Period
 
 __all__ = [
@@ -77,6 +87,7 @@ __all__ = [
     "ExtractedPay",
     "NotPay",
     "extract_pay",
+    "extract_pay_many",
 ]
 
 MIN_ANNUAL_USD = 15_000.0
@@ -641,3 +652,55 @@ def _finish(text: str, c: _Candidate, day: dt.date, default_cur: str) -> Extract
         annual_usd_max=norm.annual_usd_max if high is not None else None,
         annual_usd=norm.annual_usd, span=(start, end), matched=text[start:end],
     )
+
+
+PayTextJob = tuple[str, dt.date, str, "Period | None"]
+"""One reading for :func:`extract_pay_many`: (text, date of the rates, default currency,
+default period)."""
+
+
+def _extract_job(job: PayTextJob) -> ExtractedPay | NotPay:
+    """Run in a worker: :func:`extract_pay` of one job."""
+    text, on, default_currency, default_period = job
+    return extract_pay(text, on=on, default_currency=default_currency, default_period=default_period)
+
+
+def extract_pay_many(
+    texts: Sequence[str],
+    *,
+    on: dt.date | Sequence[dt.date] | None = None,
+    default_currency: str | Sequence[str] = "USD",
+    default_period: Period | None = None,
+    pool: WorkerPool | None = None,
+) -> list[ExtractedPay | NotPay | Failed]:
+    """:func:`extract_pay` of each text, in order: one result per text, each equal to
+    ``extract_pay(text, on=..., default_currency=..., default_period=...)``.
+
+    ``on`` and ``default_currency`` are one value for the batch or one per text (same length
+    as ``texts``; ``on`` None is today's date). Each distinct (text, on, default currency) is
+    read once; ``pool`` (default: a :class:`~paybench.normalize.parallel.WorkerPool` of
+    ``PAYBENCH_WORKERS`` processes, closed on return) spreads the distinct texts over its
+    workers when there are enough of them. A text whose reading raised, or whose worker
+    process died, gives a :class:`~paybench.normalize.parallel.Failed` with the reason.
+    Raises MoneyError for a default currency that is not one (before reading any text) and
+    ValueError when a per-text sequence has the wrong length.
+    """
+    n = len(texts)
+    days = _per_text(on if on is not None else dt.date.today(), n, "on", dt.date)
+    currencies = _per_text(default_currency, n, "default_currency", str)
+    codes = {c: currency_code(c) for c in set(currencies)}  # MoneyError now, not per text
+    jobs: list[PayTextJob] = [(text, day, codes[cur], default_period)
+                              for text, day, cur in zip(texts, days, currencies, strict=True)]
+    if pool is not None:
+        return pool.map_distinct(_extract_job, jobs)
+    with WorkerPool() as own:
+        return own.map_distinct(_extract_job, jobs)
+
+
+def _per_text(value: Any, n: int, name: str, kind: type) -> list[Any]:
+    if isinstance(value, kind):
+        return [value] * n
+    values = list(value)
+    if len(values) != n:
+        raise ValueError(f"{name}: {len(values)} values for {n} texts")
+    return values

@@ -27,10 +27,12 @@ import bisect
 import functools
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Literal
 
+from paybench.normalize.parallel import Failed, WorkerPool
 from paybench.records import SkillMention
 
 Requirement = Literal["required", "preferred"]
@@ -524,3 +526,16 @@ def extract_skills(text: str) -> list[SkillMention]:
         for implied in taxonomy[m.skill].implies:
             put(implied, req)
     return [SkillMention.model_construct(skill=s, requirement=r) for s, r in result.items()]
+
+
+def extract_skills_many(texts: Sequence[str], *, pool: WorkerPool | None = None
+                        ) -> list[list[SkillMention] | Failed]:
+    """:func:`extract_skills` of each text, in order, each distinct text read once; ``pool``
+    (default: a :class:`~paybench.normalize.parallel.WorkerPool` of ``PAYBENCH_WORKERS``
+    processes, closed on return) spreads the distinct texts over its workers when there are
+    enough of them. A text whose reading raised, or whose worker died, gives a
+    :class:`~paybench.normalize.parallel.Failed` with the reason."""
+    if pool is not None:
+        return pool.map_distinct(extract_skills, list(texts))
+    with WorkerPool() as own:
+        return own.map_distinct(extract_skills, list(texts))

@@ -63,23 +63,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from paybench.errors import InputError, MoneyError
 from paybench.normalize.levels import Level, level_from_years
 from paybench.normalize.money import normalize_pay, parse_amount, parse_period
-from paybench.normalize.pay_text import ExtractedPay, extract_pay
+from paybench.normalize.parallel import Failed, WorkerPool
+from paybench.normalize.pay_text import ExtractedPay, NotPay, extract_pay_many
 from paybench.normalize.places import normalize_place
-from paybench.normalize.skills import extract_skills
+from paybench.normalize.skills import extract_skills_many
 from paybench.normalize.titles import normalize_title
-from paybench.records import (
-    Component,
-    Observation,
-    Period,
-    Provenance,
-    Rejected,
-    SkillMention,
-    SourceInfo,
-    WorkMode,
-)
+from paybench.records import Period, SkillMention, SourceInfo, WorkMode
 from paybench.sources.tabular import (
     MAX_JSON_ARRAY_BYTES,
     OverlongLine,
@@ -260,8 +254,7 @@ def sniff_path(path: Path) -> bool:
             return False
         if text.startswith("["):
             text = text[1:].lstrip()
-        first = text.split("\n", 1)[0].rstrip().rstrip(",")
-        obj = json.loads(first)
+        obj, _ = json.JSONDecoder().raw_decode(text)  # the first object, on one line or several
     except (OSError, ValueError):
         return False
     return isinstance(obj, dict) and sniff(list(obj))
@@ -396,10 +389,164 @@ def _amount(text: str) -> float | str | None:
         return f"pay amount {value[:40]!r} is not a number"
 
 
-class _Reader:
-    """State of one ingest: stored keys, the fallback date and the counts behind the notes."""
+# --------------------------------------------------------------------------- columnar ingest
+#
+# A file is read in batches of BATCH_ROWS rows by the shared bounded readers (tabular.py:
+# the same quarantine reasons for malformed records as every adapter). Each batch becomes
+# columns; every normalizer runs once per distinct value of its input (title, location,
+# company size, the dates, each distinct pay input, each distinct description for pay, years
+# and skills), the expensive text readers over PAYBENCH_WORKERS processes; the results are
+# joined back by position, and the batch's rows land as four frames (observations,
+# observation_skills, postings, quarantine) through IngestWriter.add_frame, inside the
+# file's one transaction.
 
-    def __init__(self, path: Path, writer: IngestWriter) -> None:
+BATCH_ROWS = 10_000
+"""Rows read per batch. A batch holds its rows' text (postings run to a few kilobytes each:
+about 30 MB for 10,000) and their results, so memory stays flat whatever the file's size."""
+
+_NULLISH = ("nan", "none", "null")
+
+_Row = tuple[int, "dict[str, str] | str", str]
+"""A row as the readers give it: (row number, fields or the reason it is unusable, raw text)."""
+
+_Pay = tuple["dict[str, Any] | None", "str | None", tuple[str, ...]]
+"""A posting's pay: (pay fields or None, a reason to quarantine or None, counters)."""
+
+
+class _PayPlan:
+    """What one distinct pay input gives: structured pay, a reason to quarantine, nothing,
+    or a text to read (``text_job``); and the counters the reading adds to the notes."""
+
+    __slots__ = ("counts", "pay", "problem", "text_job")
+
+    def __init__(self) -> None:
+        self.counts: tuple[str, ...] = ()
+        self.pay: dict[str, Any] | None = None
+        self.problem: str | None = None
+        self.text_job: tuple[str, dt.date, str] | None = None
+
+
+_PAY_FIELDS = ("min_amount", "max_amount", "interval", "currency", "salary_source",
+               "salary_is_predicted", "description", "job_url")
+
+
+def _pay_plan(values: tuple[str, ...], on: dt.date) -> _PayPlan:
+    """The pay of one posting from its pay fields (:data:`_PAY_FIELDS`, in order) and date,
+    up to reading its text: the file's own figures when usable, else the text to read."""
+    min_text, max_text, interval_text, currency, salary_source, predicted, description, job_url = values
+    plan = _PayPlan()
+    counts: list[str] = []
+    low, high = _amount(min_text), _amount(max_text)
+    if isinstance(low, str) or isinstance(high, str):
+        plan.problem = low if isinstance(low, str) else str(high)
+        return plan
+    banner = ESTIMATE_BANNER.search(description)
+    if banner is not None or predicted.strip().lower() in _TRUE:
+        counts.append("estimated")  # the board's estimate, not posted pay
+        low = high = None
+        if banner is not None:
+            description = _blank(description, banner)
+    jobspy_parsed = salary_source.strip().lower() == "description"
+    if (low is not None or high is not None) and not (jobspy_parsed and description.strip()):
+        interval = interval_text.strip().lower()
+        period: Period | None = INTERVALS.get(interval)
+        if period is None and interval:
+            try:
+                period = parse_period(interval)
+            except MoneyError:
+                plan.counts = tuple(counts)
+                plan.problem = f"interval {interval[:30]!r} is not yearly, monthly, weekly, daily or hourly"
+                return plan
+        if period is not None:
+            _structured(plan, counts, low, high, period, currency, job_url, on)
+            plan.counts = tuple(counts)
+            return plan
+        counts.append("no_interval")
+    elif jobspy_parsed and (low is not None or high is not None):
+        counts.append("reparsed")
+    plan.counts = tuple(counts)
+    if description.strip():
+        site = site_country(job_url)
+        plan.text_job = (description, on, site[1] if site else "USD")
+    return plan
+
+
+def _structured(plan: _PayPlan, counts: list[str], low: float | None, high: float | None,
+                period: Period, currency: str, job_url: str, on: dt.date) -> None:
+    code = currency.strip().upper()
+    if not code or code in ("NAN", "NONE"):
+        site = site_country(job_url)
+        code = site[1] if site else "USD"
+        if code == "USD":
+            counts.append("no_currency")
+    if low is None:  # only a ceiling: "up to"
+        low = high
+    assert low is not None
+    try:
+        pay = normalize_pay(low, code, period, on, amount_max=high, component="base")
+    except MoneyError as exc:
+        plan.problem = str(exc)
+        return
+    plan.pay = {
+        "component": "base", "currency": code, "period": period, "amount_raw": low,
+        "amount_raw_max": high, "annual_usd": pay.annual_usd, "annual_usd_min": pay.annual_usd_min,
+        "annual_usd_max": pay.annual_usd_max, "pay_source": "structured",
+    }
+
+
+def _text_pay(found: ExtractedPay | NotPay | Failed) -> tuple[dict[str, Any] | None, str | None]:
+    """Pay fields from a text's reading (or None), or a reason to quarantine."""
+    if isinstance(found, Failed):
+        return None, f"pay in the description could not be read: {found.reason}"
+    if not isinstance(found, ExtractedPay):
+        return None, None
+    top = found.annual_usd_max if found.annual_usd_max is not None else (
+        found.annual_usd_min if found.bound == "single" else None)
+    return {
+        "component": found.component, "currency": found.currency, "period": found.period,
+        "amount_raw": found.min, "amount_raw_max": found.max, "annual_usd": found.annual_usd,
+        "annual_usd_min": found.annual_usd_min, "annual_usd_max": top, "pay_source": "text",
+    }, None
+
+
+def _place(location: str, site: tuple[str, str] | None) -> tuple[Any, ...]:
+    """(country, state, metro, work mode, counter or None) of a posting's location."""
+    country = state = metro = None
+    mode: WorkMode | None = None
+    count: str | None = None
+    if location:
+        try:
+            place = normalize_place(location, min_confidence=0.0)
+            country, state, metro, mode = place.country, place.state, place.metro, place.work_mode
+        except InputError:
+            if site is None:
+                count = "unplaced"
+    if site is not None and country != site[0]:  # a UK site's "Hyde Park, Leeds" is not in Boston
+        country, state, metro = site[0], None, None
+        count = "site_country"
+    return country, state, metro, mode, count
+
+
+def _distinct(values: list[Any], func: Any) -> list[Any]:
+    """func of each value, computed once per distinct value (values hashable)."""
+    cache: dict[Any, Any] = {}
+    out = []
+    for value in values:
+        if value not in cache:
+            cache[value] = func(value)
+        out.append(cache[value])
+    return out
+
+
+def _normal(text: str) -> str:
+    return _SPACE.sub(" ", text).strip().casefold()
+
+
+class _Ingest:
+    """State of one columnar ingest across its batches: the keys stored so far, the
+    fallback date, the counts behind the notes and the worker pool."""
+
+    def __init__(self, path: Path, writer: IngestWriter, pool: WorkerPool) -> None:
         self.writer = writer
         self.sha = writer.sha256
         stored = writer.store.con.execute(
@@ -407,173 +554,199 @@ class _Reader:
         self.seen: set[str] = {row[0] for row in stored}
         self.file_date = dt.date.fromtimestamp(path.stat().st_mtime)
         self.counts: Counter[str] = Counter()
+        self.pool = pool
+        self._titles: dict[str, str] = {}
+        self._days: dict[tuple[str, str], dt.date | str | None] = {}
 
-    def reject(self, number: int, reason: str, raw: str) -> None:
-        self.writer.add(Rejected(
-            provenance=Provenance(source=SOURCE_ID, file_sha256=self.sha, row_number=number),
-            reason=reason, raw=raw[:1000]))
+    # ------------------------------------------------------------------ per row, cheap
+    def _title(self, raw: str) -> str:
+        title = self._titles.get(raw)
+        if title is None:
+            if len(self._titles) > 100_000:
+                self._titles.clear()
+            title = self._titles[raw] = _SPACE.sub(" ", raw).strip()
+        return title
 
-    def pay(self, row: dict[str, str], on: dt.date) -> tuple[dict[str, Any] | None, str | None]:
-        """(pay fields for the observation or None, a reason to quarantine or None)."""
-        low, high = _amount(row.get("min_amount", "")), _amount(row.get("max_amount", ""))
-        if isinstance(low, str) or isinstance(high, str):
-            return None, low if isinstance(low, str) else str(high)
-        description = row.get("description", "")
-        banner = ESTIMATE_BANNER.search(description)
-        if banner is not None or row.get("salary_is_predicted", "").strip().lower() in _TRUE:
-            self.counts["estimated"] += 1  # the board's estimate, not posted pay
-            low = high = None
-            if banner is not None:
-                description = _blank(description, banner)
-        jobspy_parsed = row.get("salary_source", "").strip().lower() == "description"
-        if (low is not None or high is not None) and not (jobspy_parsed and description.strip()):
-            interval = row.get("interval", "").strip().lower()
-            period: Period | None = INTERVALS.get(interval)
-            if period is None and interval:
-                try:
-                    period = parse_period(interval)
-                except MoneyError:
-                    return None, f"interval {interval[:30]!r} is not yearly, monthly, weekly, daily or hourly"
-            if period is not None:
-                return self._structured(low, high, period, row.get("currency", ""),
-                                        row.get("job_url", ""), on)
-            self.counts["no_interval"] += 1
-        elif jobspy_parsed and (low is not None or high is not None):
-            self.counts["reparsed"] += 1
-        if not description.strip():
-            return None, None
-        site = site_country(row.get("job_url", ""))
-        found = extract_pay(description, on=on, default_currency=site[1] if site else "USD")
-        if not isinstance(found, ExtractedPay):
-            return None, None
-        top = found.annual_usd_max if found.annual_usd_max is not None else (
-            found.annual_usd_min if found.bound == "single" else None)
-        component: Component = found.component
-        return {
-            "component": component, "currency": found.currency, "period": found.period,
-            "amount_raw": found.min, "amount_raw_max": found.max, "annual_usd": found.annual_usd,
-            "annual_usd_min": found.annual_usd_min, "annual_usd_max": top, "pay_source": "text",
-        }, None
+    def _day(self, posted: str, created: str) -> dt.date | str | None:
+        """The posting's date, a reason it has none usable, or None (no date given)."""
+        key = (posted, created)
+        if key not in self._days:
+            if len(self._days) > 100_000:
+                self._days.clear()
+            date_text, name = posted.strip(), "date_posted"
+            if not date_text or date_text.lower() in _NULLISH:
+                date_text, name = created.strip(), "created"
+            if date_text and date_text.lower() not in _NULLISH:
+                self._days[key] = _date(date_text, name)
+            else:
+                self._days[key] = None
+        return self._days[key]
 
-    def _structured(self, low: float | None, high: float | None, period: Period, currency: str,
-                    job_url: str, on: dt.date) -> tuple[dict[str, Any] | None, str | None]:
-        code = currency.strip().upper()
-        if not code or code in ("NAN", "NONE"):
-            site = site_country(job_url)
-            code = site[1] if site else "USD"
-            if code == "USD":
-                self.counts["no_currency"] += 1
-        if low is None:  # only a ceiling: "up to"
-            low = high
-        assert low is not None
-        try:
-            pay = normalize_pay(low, code, period, on, amount_max=high, component="base")
-        except MoneyError as exc:
-            return None, str(exc)
-        return {
-            "component": "base", "currency": code, "period": period, "amount_raw": low,
-            "amount_raw_max": high, "annual_usd": pay.annual_usd, "annual_usd_min": pay.annual_usd_min,
-            "annual_usd_max": pay.annual_usd_max, "pay_source": "structured",
-        }, None
-
-    def read(self, number: int, row: dict[str, str], raw: str) -> None:
-        title = _SPACE.sub(" ", row.get("title", "")).strip()
-        if not title:
-            self.reject(number, "title is empty", raw)
-            return
-        company = row.get("company", "").strip()
-        location = row.get("location", "").strip()
-        description = row.get("description", "")
-        date_text, name = row.get("date_posted", "").strip(), "date_posted"
-        if not date_text or date_text.lower() in ("nan", "none", "null"):
-            date_text, name = row.get("created", "").strip(), "created"
-        if date_text and date_text.lower() not in ("nan", "none", "null"):
-            day = _date(date_text, name)
+    # ------------------------------------------------------------------ one batch
+    def batch(self, rows: list[_Row]) -> None:
+        """Normalize one batch of rows and write it (see the comment above BATCH_ROWS)."""
+        rejected: list[tuple[int, str, str]] = []
+        # 1. checks in the order a posting meets them: unusable row, title, date
+        cand: list[int] = []
+        titles: dict[int, str] = {}
+        days: dict[int, dt.date] = {}
+        for i, (number, row, raw) in enumerate(rows):
+            if isinstance(row, str):
+                rejected.append((number, row, raw))
+                continue
+            title = self._title(row.get("title", ""))
+            if not title:
+                rejected.append((number, "title is empty", raw))
+                continue
+            day = self._day(row.get("date_posted", ""), row.get("created", ""))
             if isinstance(day, str):
-                self.reject(number, day, raw)
-                return
-        else:
-            day = self.file_date
-            self.counts["undated"] += 1
-        key = dedup_key(company, title, location, description)
-        if key in self.seen:
-            self.counts["duplicate"] += 1
-            self.writer.rows_skipped += 1
-            return
-        pay, problem = self.pay(row, day)
-        if problem is not None:
-            self.reject(number, problem, raw)
-            return
-        self.seen.add(key)
-        self._store(number, row, key, day, title, company, location, description, pay)
+                rejected.append((number, day, raw))
+                continue
+            if day is None:
+                day = self.file_date
+                self.counts["undated"] += 1
+            titles[i], days[i] = title, day
+            cand.append(i)
+        # 2. the dedup key of each posting (white space folded once per distinct description)
+        fields: dict[int, dict[str, str]] = {i: rows[i][1] for i in cand}  # type: ignore[misc]
+        descriptions = [fields[i].get("description", "") for i in cand]
+        normal_descriptions = _distinct(descriptions, _normal)
+        keys: dict[int, str] = {}
+        for n, i in enumerate(cand):
+            row = fields[i]
+            parts = (_normal(row.get("company", "").strip()), _normal(titles[i]),
+                     _normal(row.get("location", "").strip()), normal_descriptions[n])
+            keys[i] = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
+        # 3. pay, once per distinct pay input, for postings not stored before this batch
+        fresh = [i for i in cand if keys[i] not in self.seen]
+        pay_inputs = [(tuple(fields[i].get(f, "") for f in _PAY_FIELDS), days[i]) for i in fresh]
+        plans = _distinct(pay_inputs, lambda v: _pay_plan(v[0], v[1]))
+        jobs = [p.text_job for p in plans if p.text_job is not None]
+        texts = extract_pay_many([j[0] for j in jobs], on=[j[1] for j in jobs],
+                                 default_currency=[j[2] for j in jobs], pool=self.pool)
+        text_pay = iter(texts)
+        pays: dict[int, _Pay] = {}
+        for i, plan in zip(fresh, plans, strict=True):
+            if plan.text_job is not None:
+                pay, problem = _text_pay(next(text_pay))
+            else:
+                pay, problem = plan.pay, plan.problem
+            pays[i] = (pay, problem, plan.counts)
+        # 4. skills, once per distinct text, for postings that may be stored
+        maybe = [i for i in fresh if pays[i][1] is None]
+        skill_texts = [self._skill_text(fields[i]) for i in maybe]
+        found_skills = dict(zip(maybe, extract_skills_many(skill_texts, pool=self.pool), strict=True))
+        # 5. in file order: a posting seen before is a duplicate; the first usable one is stored
+        stored: list[int] = []
+        for i in fresh:
+            key = keys[i]
+            number, _row, raw = rows[i]
+            if key in self.seen:
+                self.counts["duplicate"] += 1
+                self.writer.rows_skipped += 1
+                continue
+            pay, problem, counts = pays[i]
+            self.counts.update(counts)
+            mentions = found_skills.get(i)
+            if problem is None and isinstance(mentions, Failed):
+                problem = f"skills in the description could not be read: {mentions.reason}"
+            if problem is not None:
+                rejected.append((number, problem, raw))
+                continue
+            self.seen.add(key)
+            stored.append(i)
+        stale = len(cand) - len(fresh)  # stored before this batch
+        self.counts["duplicate"] += stale
+        self.writer.rows_skipped += stale
+        self._write(rows, stored, fields, titles, days, keys, pays, found_skills, rejected)
 
-    def _store(self, number: int, row: dict[str, str], key: str, day: dt.date, title: str,
-               company: str, location: str, description: str, pay: dict[str, Any] | None) -> None:
-        match = normalize_title(title)
-        country = state = metro = None
-        mode: WorkMode | None = None
-        site = site_country(row.get("job_url", ""))
-        if location:
-            try:
-                place = normalize_place(location, min_confidence=0.0)
-                country, state, metro, mode = place.country, place.state, place.metro, place.work_mode
-            except InputError:
-                if site is None:
-                    self.counts["unplaced"] += 1
-        if site is not None and country != site[0]:  # a UK site's "Hyde Park, Leeds" is not in Boston
-            country, state, metro = site[0], None, None
-            self.counts["site_country"] += 1
-        if row.get("is_remote", "").strip().lower() in _TRUE:
-            mode = "remote"
-        elif mode is None:
-            mode = _WFH.get(row.get("work_from_home_type", "").strip().lower())
-        years = extract_years_experience(description)
-        if years is None and row.get("experience_range", "").strip():
-            years = _years_from_range(row["experience_range"])
-        level: str | None = match.level
-        basis = "title" if level else None
-        if level is None and row.get("job_level", "").strip().lower() in JOB_LEVELS:
-            level, basis = JOB_LEVELS[row["job_level"].strip().lower()], "job_level"
-        if level is None and years is not None:
-            level, basis = level_from_years(years), "years"
-        job_type = row.get("job_type", "").split(",")[0].strip().lower()
-        employment = EMPLOYMENT_TYPES.get(job_type)
-        size = company_size(row.get("company_num_employees", ""))
-        industry = row.get("company_industry", "").strip() or None
-        skill_text = description
+    @staticmethod
+    def _skill_text(row: dict[str, str]) -> str:
+        text = row.get("description", "")
         if row.get("skills", "").strip():
-            skill_text += "\nSkills: " + row["skills"]
-        skills: list[SkillMention] = extract_skills(skill_text)
-        if pay is not None:
-            source_of_pay = pay.pop("pay_source")
-            self.writer.add(Observation(
-                provenance=Provenance(source=SOURCE_ID, file_sha256=self.sha, row_number=number),
-                kind="posted", observed_on=day, raw_title=title, role=match.role,
-                role_confidence=match.confidence if match.role else None, level=level,
-                level_basis=basis, country=country, state=state, metro=metro, work_mode=mode,
-                employment_type=employment, company_size=size, industry=industry,
-                employer=company or None, weight=1.0, dedup_key=key, years_experience=years,
-                skills=skills, **pay))
-        else:
-            source_of_pay = None
-            self.counts["no_pay"] += 1
-            self.writer.rows_skipped += 1
-            if skills:
-                self.writer.add_rows("observation_skills", [
-                    {"source": SOURCE_ID, "dedup_key": key, "skill": s.skill,
-                     "requirement": s.requirement} for s in skills])
-                self.writer.rows_kept -= len(skills)  # skills are not rows kept
-        self.writer.add_rows("postings", [{
-            "source": SOURCE_ID, "file_sha256": self.sha, "row_number": number, "dedup_key": key,
-            "observed_on": day, "site": row.get("site", "").strip() or None,
-            "job_url": row.get("job_url", "").strip() or None, "raw_title": title, "role": match.role,
-            "level": level, "employer": company or None, "industry": industry, "company_size": size,
-            "country": country, "state": state, "metro": metro, "work_mode": mode,
-            "employment_type": employment, "years_experience": years, "has_pay": pay is not None,
-            "pay_source": source_of_pay}])
-        self.writer.rows_kept -= 1  # a posting row is not an observation kept
+            text += "\nSkills: " + row["skills"]
+        return text
+
+    def _write(self, rows: list[_Row], stored: list[int], fields: dict[int, dict[str, str]],
+               titles: dict[int, str], days: dict[int, dt.date], keys: dict[int, str],
+               pays: dict[int, _Pay], found_skills: dict[int, Any],
+               rejected: list[tuple[int, str, str]]) -> None:
+        """Normalize the stored postings' titles, places, years and levels (once per distinct
+        value) and write the batch's frames."""
+        rows_of = [fields[i] for i in stored]
+        matches = _distinct([titles[i] for i in stored], normalize_title)
+        sites = _distinct([r.get("job_url", "") for r in rows_of], site_country)
+        places = _distinct([(r.get("location", "").strip(), s) for r, s in zip(rows_of, sites, strict=True)],
+                           lambda v: _place(*v))
+        years_text = _distinct([r.get("description", "") for r in rows_of], extract_years_experience)
+        sizes = _distinct([r.get("company_num_employees", "") for r in rows_of], company_size)
+        observations: list[dict[str, Any]] = []
+        skill_rows: list[dict[str, Any]] = []
+        posting_rows: list[dict[str, Any]] = []
+        for n, i in enumerate(stored):
+            row = rows_of[n]
+            number, key, day, title = rows[i][0], keys[i], days[i], titles[i]
+            match = matches[n]
+            country, state, metro, mode, count = places[n]
+            if count is not None:
+                self.counts[count] += 1
+            if row.get("is_remote", "").strip().lower() in _TRUE:
+                mode = "remote"
+            elif mode is None:
+                mode = _WFH.get(row.get("work_from_home_type", "").strip().lower())
+            years = years_text[n]
+            if years is None and row.get("experience_range", "").strip():
+                years = _years_from_range(row["experience_range"])
+            level: str | None = match.level
+            basis = "title" if level else None
+            if level is None and row.get("job_level", "").strip().lower() in JOB_LEVELS:
+                level, basis = JOB_LEVELS[row["job_level"].strip().lower()], "job_level"
+            if level is None and years is not None:
+                level, basis = level_from_years(years), "years"
+            employment = EMPLOYMENT_TYPES.get(row.get("job_type", "").split(",")[0].strip().lower())
+            industry = row.get("company_industry", "").strip() or None
+            company = row.get("company", "").strip()
+            pay = pays[i][0]
+            mentions: list[SkillMention] = found_skills[i]
+            skill_rows.extend({"source": SOURCE_ID, "dedup_key": key, "skill": s.skill,
+                               "requirement": s.requirement} for s in mentions)
+            if pay is not None:
+                observations.append({
+                    "source": SOURCE_ID, "file_sha256": self.sha, "row_number": number, "citation": None,
+                    "kind": "posted", "observed_on": day, "raw_title": title, "role": match.role,
+                    "role_confidence": match.confidence if match.role else None, "level": level,
+                    "level_basis": basis, "country": country, "state": state, "metro": metro,
+                    "work_mode": mode, "employment_type": employment, "company_size": sizes[n],
+                    "industry": industry, "employer": company or None,
+                    **{k: v for k, v in pay.items() if k != "pay_source"},
+                    "top_coded": False, "weight": 1.0, "dedup_key": key, "years_experience": years})
+            else:
+                self.counts["no_pay"] += 1
+                self.writer.rows_skipped += 1
+            posting_rows.append({
+                "source": SOURCE_ID, "file_sha256": self.sha, "row_number": number, "dedup_key": key,
+                "observed_on": day, "site": row.get("site", "").strip() or None,
+                "job_url": row.get("job_url", "").strip() or None, "raw_title": title, "role": match.role,
+                "level": level, "employer": company or None, "industry": industry,
+                "company_size": sizes[n], "country": country, "state": state, "metro": metro,
+                "work_mode": mode, "employment_type": employment, "years_experience": years,
+                "has_pay": pay is not None, "pay_source": pay["pay_source"] if pay is not None else None})
+        writer = self.writer
+        if observations:
+            writer.add_frame("observations", _frame("observations", observations))
+        for table, records in (("observation_skills", skill_rows), ("postings", posting_rows)):
+            if records:
+                writer.add_frame(table, _frame(table, records))
+                writer.rows_kept -= len(records)  # skills and postings are not observations kept
+        if rejected:
+            writer.add_frame("quarantine", _frame("quarantine", [
+                {"source": SOURCE_ID, "row_number": number, "reason": reason, "raw": raw[:1000]}
+                for number, reason, raw in rejected]))
+            writer.rows_kept -= len(rejected)
+            writer.rows_quarantined += len(rejected)
 
     def notes(self) -> list[str]:
+        """The ingest's notes: what was counted, one line each."""
         c = self.counts
         texts = {
             "no_pay": "{} postings without posted pay (kept in postings for skill counts, not as pay)",
@@ -589,23 +762,42 @@ class _Reader:
         return [texts[k].format(f"{c[k]:,}") for k in texts if c[k]]
 
 
-def ingest(path: Path, writer: IngestWriter, progress: Any = None) -> None:
+def _frame(table: str, records: list[dict[str, Any]]) -> pd.DataFrame:
+    """A DataFrame of rows for a store table, built as IngestWriter builds its batches."""
+    return pd.DataFrame.from_records(records)
+
+
+def ingest(path: Path, writer: IngestWriter, progress: Any = None, *, batch_rows: int = BATCH_ROWS,
+           pool: WorkerPool | None = None) -> None:
     """Read a postings file into the store: posted pay as observations (kind 'posted'),
-    every posting in ``postings`` with its skills; unusable rows are quarantined."""
+    every posting in ``postings`` with its skills; unusable rows are quarantined.
+
+    Rows are read and written in batches of ``batch_rows``; the texts are read by ``pool``
+    (default: a :class:`~paybench.normalize.parallel.WorkerPool` of ``PAYBENCH_WORKERS``
+    processes, else one per core, closed at the end). InputError when the file is not a
+    postings file or PAYBENCH_WORKERS is not a number of processes."""
+    if pool is None:
+        with WorkerPool() as own:
+            ingest(path, writer, progress, batch_rows=batch_rows, pool=own)
+        return
     writer.unique_dedup = True
-    reader = _Reader(path, writer)
     size = path.stat().st_size
     task = progress.add_task(f"postings {path.name}", total=size) if progress else None
     done = 0
-    for number, row, raw in _rows(path):
-        writer.rows_read += 1
-        done += len(raw) + 1
-        if isinstance(row, str):
-            reader.reject(number, row, raw)
-        else:
-            reader.read(number, row, raw)
-        if progress and task is not None and number % 1000 == 0:
-            progress.update(task, completed=min(done, size))
-    writer.notes.extend(reader.notes())
+    state = _Ingest(path, writer, pool)
+    batch: list[_Row] = []
+    for item in _rows(path):
+        batch.append(item)
+        done += len(item[2]) + 1
+        if len(batch) >= max(1, batch_rows):
+            writer.rows_read += len(batch)
+            state.batch(batch)
+            batch = []
+            if progress and task is not None:
+                progress.update(task, completed=min(done, size))
+    if batch:
+        writer.rows_read += len(batch)
+        state.batch(batch)
+    writer.notes.extend(state.notes())
     if progress and task is not None:
         progress.update(task, completed=size)

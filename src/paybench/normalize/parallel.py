@@ -55,8 +55,9 @@ CHUNK_ITEMS = 64
 """Values sent to a worker at a time (at most): large enough that the cost of sending a
 chunk (pickling, a pipe write) is small beside reading it, small enough to balance load."""
 
-PRELOAD = ("paybench.normalize.pay_text", "paybench.normalize.skills")
-"""Modules the forkserver imports once, so each worker starts with them loaded."""
+PRELOAD = ("paybench.normalize.worker_preload",)
+"""Modules the forkserver imports once, so each worker starts with them loaded (and the
+exchange rates and skill taxonomy with them: see :mod:`paybench.normalize.worker_preload`)."""
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -427,13 +427,14 @@ class _PayPlan:
 
 
 _PAY_FIELDS = ("min_amount", "max_amount", "interval", "currency", "salary_source",
-               "salary_is_predicted", "description", "job_url")
+               "salary_is_predicted", "description")
 
 
-def _pay_plan(values: tuple[str, ...], on: dt.date) -> _PayPlan:
-    """The pay of one posting from its pay fields (:data:`_PAY_FIELDS`, in order) and date,
-    up to reading its text: the file's own figures when usable, else the text to read."""
-    min_text, max_text, interval_text, currency, salary_source, predicted, description, job_url = values
+def _pay_plan(values: tuple[str, ...], site: tuple[str, str] | None, on: dt.date) -> _PayPlan:
+    """The pay of one posting from its pay fields (:data:`_PAY_FIELDS`, in order), the job
+    site it is from (:func:`site_country`) and its date, up to reading its text: the file's own
+    figures when usable, else the text to read."""
+    min_text, max_text, interval_text, currency, salary_source, predicted, description = values
     plan = _PayPlan()
     counts: list[str] = []
     low, high = _amount(min_text), _amount(max_text)
@@ -458,7 +459,7 @@ def _pay_plan(values: tuple[str, ...], on: dt.date) -> _PayPlan:
                 plan.problem = f"interval {interval[:30]!r} is not yearly, monthly, weekly, daily or hourly"
                 return plan
         if period is not None:
-            _structured(plan, counts, low, high, period, currency, job_url, on)
+            _structured(plan, counts, low, high, period, currency, site, on)
             plan.counts = tuple(counts)
             return plan
         counts.append("no_interval")
@@ -466,16 +467,14 @@ def _pay_plan(values: tuple[str, ...], on: dt.date) -> _PayPlan:
         counts.append("reparsed")
     plan.counts = tuple(counts)
     if description.strip():
-        site = site_country(job_url)
         plan.text_job = (description, on, site[1] if site else "USD")
     return plan
 
 
 def _structured(plan: _PayPlan, counts: list[str], low: float | None, high: float | None,
-                period: Period, currency: str, job_url: str, on: dt.date) -> None:
+                period: Period, currency: str, site: tuple[str, str] | None, on: dt.date) -> None:
     code = currency.strip().upper()
     if not code or code in ("NAN", "NONE"):
-        site = site_country(job_url)
         code = site[1] if site else "USD"
         if code == "USD":
             counts.append("no_currency")
@@ -619,8 +618,10 @@ class _Ingest:
             keys[i] = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
         # 3. pay, once per distinct pay input, for postings not stored before this batch
         fresh = [i for i in cand if keys[i] not in self.seen]
-        pay_inputs = [(tuple(fields[i].get(f, "") for f in _PAY_FIELDS), days[i]) for i in fresh]
-        plans = _distinct(pay_inputs, lambda v: _pay_plan(v[0], v[1]))
+        sites = _distinct([fields[i].get("job_url", "") for i in fresh], site_country)
+        pay_inputs = [(tuple(fields[i].get(f, "") for f in _PAY_FIELDS), site, days[i])
+                      for i, site in zip(fresh, sites, strict=True)]
+        plans = _distinct(pay_inputs, lambda v: _pay_plan(*v))
         jobs = [p.text_job for p in plans if p.text_job is not None]
         texts = extract_pay_many([j[0] for j in jobs], on=[j[1] for j in jobs],
                                  default_currency=[j[2] for j in jobs], pool=self.pool)

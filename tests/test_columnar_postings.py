@@ -307,3 +307,16 @@ def test_batch_extraction_per_text_dates_and_errors(pool: WorkerPool) -> None:
 
     with pytest.raises(MoneyError):
         extract_pay_many(["$1"], default_currency="XXQ", pool=pool)
+
+
+YEAR_PIECES = ["5+ years of experience", "3-5 yrs", "minimum of", "two", "Years", "YRS", "year\u017f", "exp.",
+               "experience", " ", "\n", ".", "at least 7", "401(k) after 3 years", "10", "plus"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(YEAR_PIECES) | st.text(max_size=5), max_size=20).map(" ".join))
+def test_years_of_experience_as_the_row_by_row_adapter_read_them(text: str) -> None:
+    from paybench.normalize.experience import extract_years_experience, years_from_range
+
+    assert extract_years_experience(text) == reference.extract_years_experience(text)
+    assert years_from_range(text) == reference._years_from_range(text)

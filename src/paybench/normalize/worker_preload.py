@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from paybench.normalize.experience import extract_years_experience
 from paybench.normalize.money import usd_per_unit
 from paybench.normalize.pay_text import extract_pay
 from paybench.normalize.skills import extract_skills
@@ -14,3 +15,4 @@ from paybench.normalize.skills import extract_skills
 usd_per_unit("EUR", dt.date(2020, 1, 2))
 extract_pay("$150,000 - $180,000 a year")
 extract_skills("Python and SQL required")
+extract_years_experience("5+ years of experience")

@@ -66,6 +66,7 @@ from typing import Any
 import pandas as pd
 
 from paybench.errors import InputError, MoneyError
+from paybench.normalize.experience import extract_years_experience, years_from_range
 from paybench.normalize.levels import Level, level_from_years
 from paybench.normalize.money import normalize_pay, parse_amount, parse_period
 from paybench.normalize.parallel import Failed, WorkerPool
@@ -169,46 +170,6 @@ _TRUE = {"true", "1", "yes", "y", "t"}
 _WFH: dict[str, WorkMode] = {"remote": "remote", "hybrid": "hybrid", "work from office": "onsite",
                              "onsite": "onsite", "on-site": "onsite"}
 _SPACE = re.compile(r"\s+")
-_NUMBER_WORDS = {w: i for i, w in enumerate((
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-    "twelve", "thirteen", "fourteen", "fifteen"))}
-_YEARS = re.compile(
-    r"(?<![\w.$])(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")(?:\.5)?\s*(?:\+|plus)?\s*"
-    r"(?:(?:-|–|to)\s*(?:\d{1,2})\s*\+?\s*)?(?:years?|yrs?)\b\+?",
-    re.IGNORECASE,
-)
-_YEARS_CONTEXT_BEFORE = re.compile(r"(?:experience|minimum|at least|min\.?)[^.;\n]{0,25}$", re.IGNORECASE)
-_YEARS_CONTEXT_AFTER = re.compile(r"^[^.;\n]{0,50}?\bexp(?:erience|\.)?\b", re.IGNORECASE)
-
-
-def extract_years_experience(text: str) -> float | None:
-    """Years of experience a posting asks for ("5+ years of experience", "3-5 years of
-    relevant experience", "minimum of 7 years", "two years' experience"): the lower end,
-    the largest such figure in the text (the main requirement), or None."""
-    if not text:
-        return None
-    best: float | None = None
-    for m in _YEARS.finditer(text):
-        before = text[max(0, m.start() - 40):m.start()]
-        after = text[m.end():m.end() + 60]
-        if not (_YEARS_CONTEXT_AFTER.match(after) or _YEARS_CONTEXT_BEFORE.search(before)):
-            continue
-        raw = m.group(1).lower()
-        years = float(_NUMBER_WORDS[raw]) if raw in _NUMBER_WORDS else float(raw)
-        if years > 40:
-            continue
-        best = years if best is None else max(best, years)
-    return best
-
-
-def _years_from_range(text: str) -> float | None:
-    m = _YEARS.search(text or "")
-    if m is None:
-        return None
-    raw = m.group(1).lower()
-    return float(_NUMBER_WORDS[raw]) if raw in _NUMBER_WORDS else float(raw)
-
-
 def company_size(text: str) -> str | None:
     """S (under 50 employees), M (50-250) or L (over 250) from a head count or band as
     job boards write it ("11 to 50", "1,001 to 5,000", "10,000+", "501-1000 employees");
@@ -633,10 +594,12 @@ class _Ingest:
             else:
                 pay, problem = plan.pay, plan.problem
             pays[i] = (pay, problem, plan.counts)
-        # 4. skills, once per distinct text, for postings that may be stored
+        # 4. skills and years of experience, once per distinct text, for postings that may be stored
         maybe = [i for i in fresh if pays[i][1] is None]
         skill_texts = [self._skill_text(fields[i]) for i in maybe]
         found_skills = dict(zip(maybe, extract_skills_many(skill_texts, pool=self.pool), strict=True))
+        found_years = dict(zip(maybe, self.pool.map_distinct(
+            extract_years_experience, [fields[i].get("description", "") for i in maybe]), strict=True))
         # 5. in file order: a posting seen before is a duplicate; the first usable one is stored
         stored: list[int] = []
         for i in fresh:
@@ -648,9 +611,11 @@ class _Ingest:
                 continue
             pay, problem, counts = pays[i]
             self.counts.update(counts)
-            mentions = found_skills.get(i)
+            mentions, years = found_skills.get(i), found_years.get(i)
             if problem is None and isinstance(mentions, Failed):
                 problem = f"skills in the description could not be read: {mentions.reason}"
+            if problem is None and isinstance(years, Failed):
+                problem = f"years of experience in the description could not be read: {years.reason}"
             if problem is not None:
                 rejected.append((number, problem, raw))
                 continue
@@ -659,7 +624,7 @@ class _Ingest:
         stale = len(cand) - len(fresh)  # stored before this batch
         self.counts["duplicate"] += stale
         self.writer.rows_skipped += stale
-        self._write(rows, stored, fields, titles, days, keys, pays, found_skills, rejected)
+        self._write(rows, stored, fields, titles, days, keys, pays, found_skills, found_years, rejected)
 
     @staticmethod
     def _skill_text(row: dict[str, str]) -> str:
@@ -670,7 +635,7 @@ class _Ingest:
 
     def _write(self, rows: list[_Row], stored: list[int], fields: dict[int, dict[str, str]],
                titles: dict[int, str], days: dict[int, dt.date], keys: dict[int, str],
-               pays: dict[int, _Pay], found_skills: dict[int, Any],
+               pays: dict[int, _Pay], found_skills: dict[int, Any], found_years: dict[int, Any],
                rejected: list[tuple[int, str, str]]) -> None:
         """Normalize the stored postings' titles, places, years and levels (once per distinct
         value) and write the batch's frames."""
@@ -679,7 +644,6 @@ class _Ingest:
         sites = _distinct([r.get("job_url", "") for r in rows_of], site_country)
         places = _distinct([(r.get("location", "").strip(), s) for r, s in zip(rows_of, sites, strict=True)],
                            lambda v: _place(*v))
-        years_text = _distinct([r.get("description", "") for r in rows_of], extract_years_experience)
         sizes = _distinct([r.get("company_num_employees", "") for r in rows_of], company_size)
         observations: list[dict[str, Any]] = []
         skill_rows: list[dict[str, Any]] = []
@@ -695,9 +659,9 @@ class _Ingest:
                 mode = "remote"
             elif mode is None:
                 mode = _WFH.get(row.get("work_from_home_type", "").strip().lower())
-            years = years_text[n]
+            years = found_years[i]
             if years is None and row.get("experience_range", "").strip():
-                years = _years_from_range(row["experience_range"])
+                years = years_from_range(row["experience_range"])
             level: str | None = match.level
             basis = "title" if level else None
             if level is None and row.get("job_level", "").strip().lower() in JOB_LEVELS:

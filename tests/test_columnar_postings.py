@@ -223,6 +223,41 @@ def test_a_worker_killed_midway_loses_no_row(tmp_path: Path, reference_db: Path,
         assert killed and own.worker_deaths >= 1
 
 
+UNGUARDED = """
+import sys
+from pathlib import Path
+from paybench.ingest import ingest_file
+from paybench.store import Store
+with Store(sys.argv[1]) as store:
+    result = ingest_file(store, Path(sys.argv[2]))
+print(result.rows_read, result.rows_kept, result.rows_quarantined, result.rows_skipped)
+print("; ".join(result.notes))
+"""
+
+
+def test_a_script_without_main_guard_still_ingests(tmp_path: Path, reference_db: Path,
+                                                   real_file: Path) -> None:
+    """A user's script that calls paybench at its top level: every worker runs the script
+    again and dies (it cannot open the store the script holds). The ingest notices, reads
+    the texts in its own process, lands the same rows and says why in a note."""
+    script = tmp_path / "unguarded.py"
+    script.write_text(UNGUARDED, encoding="utf-8")
+    db, expected = tmp_path / "s.duckdb", tmp_path / "e.duckdb"
+    shutil.copy(reference_db, db)
+    shutil.copy(reference_db, expected)
+    env = {**os.environ, WORKERS_ENV: "2"}
+    proc = subprocess.run([sys.executable, str(script), str(db), str(real_file)], env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    counts, notes = proc.stdout.strip().splitlines()
+    assert "texts read in the ingesting process: worker processes could not start" in notes
+    with Store(expected) as store:
+        result = ingest_file(store, real_file)
+    assert counts == f"{result.rows_read} {result.rows_kept} {result.rows_quarantined} {result.rows_skipped}"
+    for name in TABLES:
+        pd.testing.assert_frame_equal(table(db, name), table(expected, name), check_exact=True, obj=name)
+
+
 # --------------------------------------------------------------------------- the worker pool
 
 def crash_on_marker(text: str) -> int:

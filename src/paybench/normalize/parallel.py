@@ -23,6 +23,11 @@ distinct values over ``PAYBENCH_WORKERS`` processes.
   what a failure means (the postings adapter quarantines the row with the reason).
 - **A killed caller leaves no worker behind**: each worker ends itself within
   :data:`ORPHAN_CHECK_SECONDS` of the process that started it disappearing.
+- **Workers that cannot start** (every worker dies before it reads anything: a script
+  that calls paybench without the ``if __name__ == "__main__":`` guard Python requires of
+  process pools, which each worker then runs again) are noticed by a probe after the first
+  death: the pool says why in :attr:`WorkerPool.unavailable` and reads everything in the
+  calling process from then on, with the same results.
 - **Processes** start by ``forkserver`` (a clean single-threaded server that imports the
   normalizers once and forks each worker from it), not by forking the caller, which holds
   DuckDB's threads.
@@ -58,6 +63,10 @@ chunk (pickling, a pipe write) is small beside reading it, small enough to balan
 PRELOAD = ("paybench.normalize.worker_preload",)
 """Modules the forkserver imports once, so each worker starts with them loaded (and the
 exchange rates and skill taxonomy with them: see :mod:`paybench.normalize.worker_preload`)."""
+
+PROBE_SECONDS = 120.0
+"""How long a fresh pool may take to run a trivial task after a worker died, before
+worker processes are taken as unable to start here."""
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -162,6 +171,9 @@ class WorkerPool:
         self._executor: cf.ProcessPoolExecutor | None = None
         self.worker_deaths = 0
         """How many times a worker process died (each death restarts the pool)."""
+        self.unavailable: str | None = None
+        """Why worker processes cannot be used here (they die as they start), once seen: from
+        then on every value is read in the calling process."""
 
     # ------------------------------------------------------------------ lifecycle
     def __enter__(self) -> WorkerPool:
@@ -189,15 +201,28 @@ class WorkerPool:
         return self._executor
 
     def _restart(self) -> None:
+        """After a worker died: a fresh pool, if workers can still be started at all (a
+        probe task on a fresh pool); else :attr:`unavailable` says why and every later value
+        is read in this process."""
         self.worker_deaths += 1
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
+        try:
+            self._pool().submit(len, "").result(timeout=PROBE_SECONDS)
+        except Exception as exc:  # BrokenProcessPool, a timeout: workers cannot start here
+            if self._executor is not None:
+                self._executor.shutdown(wait=False, cancel_futures=True)
+                self._executor = None
+            self.unavailable = (f"worker processes could not start ({_one_line(exc)}); a script that "
+                                "uses paybench's Python API must start its work under "
+                                "`if __name__ == '__main__':` (or set PAYBENCH_WORKERS=1)")
 
     # ------------------------------------------------------------------ mapping
     def uses_workers(self, distinct_items: int) -> bool:
         """True when a call with this many distinct values runs in the worker processes."""
-        return self.workers > 1 and distinct_items >= max(1, self.min_parallel_items * self.workers)
+        return (self.workers > 1 and self.unavailable is None
+                and distinct_items >= max(1, self.min_parallel_items * self.workers))
 
     def map(self, func: Callable[[T], R], items: Sequence[T]) -> list[R | Failed]:
         """``func`` applied to each item, in order; a :class:`Failed` where it raised or its
@@ -226,11 +251,10 @@ class WorkerPool:
                 broken = True
             except Exception:  # a result that would not travel back (pickling): read again one by one
                 lost.append(n)
-        if lost:
-            if broken:
-                self._restart()
-            for n in sorted(lost):
-                results[n] = self._again(func, chunks[n])
+        if broken:
+            self._restart()
+        for n in sorted(lost):
+            results[n] = self._again(func, chunks[n])
         out: list[R | Failed] = []
         for part in results:
             assert part is not None
@@ -239,11 +263,14 @@ class WorkerPool:
 
     def _again(self, func: Callable[[T], R], chunk: Sequence[T]) -> list[R | Failed]:
         """Read a chunk whose worker died: a few values at a time in a fresh pool; a value
-        that kills a worker on its own is Failed."""
+        that kills a worker on its own is Failed. In this process when workers cannot start."""
         out: list[R | Failed] = []
         step = self.workers
         for start in range(0, len(chunk), step):
             group = chunk[start:start + step]
+            if self.unavailable is not None:
+                out.extend(_call(func, item) for item in group)
+                continue
             futures = [self._submit(_call, func, item) for item in group]
             got: list[Any] = []
             for future in futures:
@@ -270,14 +297,15 @@ class WorkerPool:
             return None
 
     def _alone(self, func: Callable[[T], R], item: T) -> R | Failed:
-        """One value in a pool of its own making: a death now is this value's doing."""
+        """One value in a pool that has just passed its probe: a death now is this value's
+        doing. In this process when workers cannot start."""
+        if self.unavailable is not None:
+            return _call(func, item)
         future = self._submit(_call, func, item)
         if future is None:  # broken by an earlier value: start afresh and send it again
             self._restart()
-            future = self._submit(_call, func, item)
+            return self._alone(func, item)
         try:
-            if future is None:
-                raise BrokenProcessPool("the worker pool could not be started")
             return future.result()
         except BrokenProcessPool:
             self._restart()

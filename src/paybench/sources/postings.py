@@ -765,5 +765,7 @@ def ingest(path: Path, writer: IngestWriter, progress: Any = None, *, batch_rows
         writer.rows_read += len(batch)
         state.batch(batch)
     writer.notes.extend(state.notes())
+    if pool.unavailable is not None:
+        writer.notes.append(f"texts read in the ingesting process: {pool.unavailable}")
     if progress and task is not None:
         progress.update(task, completed=size)

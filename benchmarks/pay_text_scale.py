@@ -4,6 +4,13 @@ ratios to the row-by-row baseline measured in the same run; then the whole posti
 (columnar, 1 and 2 workers) against the row-by-row adapter kept in tests/rowwise.
 
     .venv/bin/python benchmarks/pay_text_scale.py [--rows 2000] [--ingest-rows 5000]
+    .venv/bin/python benchmarks/pay_text_scale.py --per-text       # CPU ms a text, nothing else
+    .venv/bin/python benchmarks/pay_text_scale.py --rss-rows 10000 40000   # peak RSS of an ingest
+
+``--per-text`` uses only extract_pay and extract_skills, so that it runs against an older
+paybench too (``PYTHONPATH=<older checkout>/src``) for a before/after figure. ``--rss-rows``
+ingests a file of each size (every posting distinct) in a fresh process and prints that
+process's peak RSS, which must not grow with the file.
 
 Texts are the real job descriptions of ../shared/data/postings/adzuna_uk_data_jobs_2026.csv
 (964 distinct, 2.7 kB on average), read from there at run time. The "distinct" corpus makes
@@ -21,6 +28,7 @@ import csv
 import datetime as dt
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -33,9 +41,8 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))  # the row-by-row reference adapter (tests/rowwise)
 
-from paybench.normalize.parallel import WorkerPool  # noqa: E402
-from paybench.normalize.pay_text import extract_pay, extract_pay_many  # noqa: E402
-from paybench.normalize.skills import extract_skills, extract_skills_many  # noqa: E402
+from paybench.normalize.pay_text import extract_pay  # noqa: E402
+from paybench.normalize.skills import extract_skills  # noqa: E402
 
 REAL = ROOT.parent / "shared" / "data" / "postings" / "adzuna_uk_data_jobs_2026.csv"
 ON = dt.date(2026, 6, 1)
@@ -74,6 +81,8 @@ def measure(label: str, rows: int, run: Callable[[], Any], base: tuple[float, fl
 
 def texts_benchmark(name: str, reader: Callable[[str], Any], many: Callable[..., Any],
                     corpora: dict[str, list[str]]) -> None:
+    from paybench.normalize.parallel import WorkerPool
+
     for corpus_name, corpus in corpora.items():
         print(f"{name}, {corpus_name} corpus: {len(corpus):,} rows, {len(set(corpus)):,} distinct texts")
         base = measure("baseline: row by row, 1 process", len(corpus),
@@ -108,6 +117,7 @@ def postings_file(path: Path, rows: int, distinct: bool) -> None:
 
 def ingest_benchmark(rows: int) -> None:
     from paybench.ingest import _ingest_once, ingest_defaults
+    from paybench.normalize.parallel import WorkerPool
     from paybench.sources import postings
     from paybench.store import Store, file_sha256
     from rowwise import postings as reference
@@ -142,11 +152,71 @@ def ingest_benchmark(rows: int) -> None:
                     measure(f"columnar, {workers} worker(s)", rows, columnar, base)
 
 
+def per_text() -> None:
+    """CPU milliseconds a text for extract_pay and extract_skills (best of 3 rounds over the
+    real distinct descriptions)."""
+    real = descriptions()
+    extract_pay("£50k a year", on=ON)
+    extract_skills("Python")
+    best = {"extract_pay": float("inf"), "extract_skills": float("inf")}
+    for _ in range(3):
+        start = time.process_time()
+        for text in real:
+            extract_pay(text, on=ON)
+        best["extract_pay"] = min(best["extract_pay"], time.process_time() - start)
+        start = time.process_time()
+        for text in real:
+            extract_skills(text)
+        best["extract_skills"] = min(best["extract_skills"], time.process_time() - start)
+    import paybench
+
+    print(f"{paybench.__file__}: " + ", ".join(
+        f"{name} {seconds / len(real) * 1e3:.2f} ms CPU a text" for name, seconds in best.items())
+        + f" ({len(real)} real descriptions, best of 3)")
+
+
+def ingest_once(rows: int) -> None:
+    """Ingest a file of `rows` distinct postings into a fresh store; print the peak RSS."""
+    import resource
+
+    from paybench.ingest import ingest_defaults, ingest_file
+    from paybench.store import Store
+
+    with tempfile.TemporaryDirectory(prefix="paybench-rss-") as tmp:
+        path, db = Path(tmp) / "postings.csv", Path(tmp) / "s.duckdb"
+        postings_file(path, rows, True)
+        with Store(db) as store:
+            ingest_defaults(store, survey=False)
+            start = time.perf_counter()
+            result = ingest_file(store, path)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        counts = (f"read {result.rows_read:,}, kept {result.rows_kept:,}, quarantined "
+                  f"{result.rows_quarantined:,}, skipped {result.rows_skipped:,}")
+        print(f"  {rows:>9,} rows ({path.stat().st_size / 1e6:.0f} MB): {counts} in "
+              f"{time.perf_counter() - start:.0f} s; peak RSS of the ingesting process {peak:.0f} MB",
+              flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=2000, help="rows of each text corpus")
     parser.add_argument("--ingest-rows", type=int, default=5000, help="rows of each postings file (0: skip)")
+    parser.add_argument("--per-text", action="store_true", help="only the CPU time a text")
+    parser.add_argument("--rss-rows", type=int, nargs="*", help="only peak RSS of ingests of these sizes")
+    parser.add_argument("--ingest-once", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.per_text:
+        per_text()
+        return
+    if args.ingest_once:
+        ingest_once(args.ingest_once)
+        return
+    if args.rss_rows:
+        print(f"peak RSS of `paybench ingest` of postings files (PAYBENCH_WORKERS="
+              f"{os.environ.get('PAYBENCH_WORKERS', 'default')}; the text workers are separate processes):")
+        for rows in args.rss_rows:
+            subprocess.run([sys.executable, __file__, "--ingest-once", str(rows)], check=True)
+        return
     real = descriptions()
     extract_pay("£50k a year", on=ON)  # rates and taxonomies loaded outside the timings
     extract_skills("Python")
@@ -156,6 +226,9 @@ def main() -> None:
     load = os.getloadavg()
     print(f"machine: {os.cpu_count()} cores, load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} "
           f"at start; python {sys.version.split()[0]}")
+    from paybench.normalize.pay_text import extract_pay_many
+    from paybench.normalize.skills import extract_skills_many
+
     texts_benchmark("pay in text (extract_pay)", lambda t: extract_pay(t, on=ON),
                     lambda c, p: extract_pay_many(c, on=ON, pool=p), corpora)
     texts_benchmark("skills (extract_skills)", extract_skills,

@@ -50,6 +50,19 @@ How a posting is read:
   elsewhere USD (noted for structured pay).
 - A posting without date_posted is dated by its ``created`` time when the file has one,
   else by the file's modification date (noted).
+
+How a file is read (columnar): in batches of :data:`BATCH_ROWS` rows from the shared bounded
+readers (:mod:`paybench.sources.tabular`, whose reasons for malformed records every adapter
+gives); each normalizer runs once per distinct value of its input in the batch (title,
+location, company size, dates, each distinct set of pay fields, each distinct description
+for pay, years and skills), the free-text readers spread over ``PAYBENCH_WORKERS`` processes
+(:mod:`paybench.normalize.parallel`); the results are joined back by position and the batch
+lands as whole frames (``IngestWriter.add_frame``) inside the file's one transaction, so a
+killed ingest leaves the store as it was. Rows keep the order of the file where it matters:
+the first usable copy of a posting is the one stored. A text whose reading fails (its
+reader raised, or it killed its worker process when read on its own) quarantines its row
+with the reason. tests/test_columnar_postings.py checks that every table equals, row for row, what the
+row-by-row adapter this replaced (kept in tests/rowwise/postings.py) stores.
 """
 
 from __future__ import annotations

@@ -297,3 +297,50 @@ def test_cli_pay_json() -> None:
     assert len(empty.stderr.strip().splitlines()) == 1 and "Traceback" not in empty.stderr
     bad = run_cli("pay", "$100k", "--on", "June")
     assert bad.returncode == 1 and "YYYY-MM-DD" in bad.stderr
+
+
+def test_company_size_with_plus_and_multiplier_is_not_pay() -> None:
+    assert isinstance(extract_pay("As a $30+ billion business and technology services leader"), NotPay)
+    assert isinstance(extract_pay("We are a €2+ million ARR startup"), NotPay)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200) | st.text(alphabet="a1 \t\u00a0\u202f\u2009\u2007$k", max_size=60))
+def test_fast_space_folding_equals_the_translate_table(text: str) -> None:
+    from paybench.normalize import pay_text as pt
+
+    assert pt._spaces(text) == text.translate(pt._SPACE_CHARS)
+
+
+def _mask_every_pattern(text: str) -> str:
+    """The masking without the substring prefilters: every pattern scanned."""
+    from paybench.normalize import pay_text as pt
+
+    chars = list(text)
+    for rx in pt._MASKS:
+        for m in rx.finditer(text):
+            chars[m.start():m.end()] = " " * (m.end() - m.start())
+    return "".join(chars)
+
+
+MASK_PIECES = [
+    "401(k)", "403 b", "12%", "50 percent", "24/7", "12/31/2024", "v2.0", "Python 3.11", "version 1.2",
+    "B2B", "w-2", "H1B", "4K", "2024-2025", "1999", "$2025", "5 years of experience", "3+ years",
+    "20-40 hours per week", "2 months notice", "$30+ billion", "\u212a", "\u017f", "İ", "ı", "hour\u017f",
+    "year\u017f", "wee\u212a", " ", "\n", "$", "k", "1", "0", "/", ".", "+", "-", "per", "cent",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(MASK_PIECES) | st.text(max_size=6), max_size=25).map("".join))
+def test_mask_prefilters_change_nothing(text: str) -> None:
+    from paybench.normalize import pay_text as pt
+
+    assert pt._mask(text) == _mask_every_pattern(text)
+
+
+def test_mask_prefilters_on_the_corpus() -> None:
+    from paybench.normalize import pay_text as pt
+
+    for row in load_corpus():
+        assert pt._mask(row["text"]) == _mask_every_pattern(row["text"])

@@ -201,3 +201,38 @@ def test_company_size_bands() -> None:
     assert company_size("11 to 50") == "S" and company_size("51 to 200") == "M"
     assert company_size("1,001 to 5,000") == "L" and company_size("10,000+") == "L"
     assert company_size("") is None and company_size("unknown") is None
+
+
+def test_adzuna_export_real_file(store: Store, shared_data: Path) -> None:
+    """The real Adzuna UK export: its own column names, salaries in pounds (the site's
+    currency), Adzuna's estimates left out, and every posting placed in the UK."""
+    path = shared_data / "postings" / "adzuna_uk_data_jobs_2026.csv"
+    assert detect_source(path) == "postings"
+    result = ingest_file(store, path)
+    assert result.rows_read == 1241
+    assert result.rows_read == result.rows_kept + result.rows_quarantined + result.rows_skipped
+    notes = "; ".join(result.notes)
+    assert "458 pay figures the job board estimated (not posted) left out" in notes
+    assert "duplicate postings" in notes
+    postings = store.query("SELECT * FROM postings WHERE source = 'postings'")
+    assert set(postings["country"]) == {"GB"} and postings["metro"].isna().all()
+    assert postings["dedup_key"].is_unique
+    obs = store.query("SELECT * FROM observations WHERE source = 'postings'")
+    assert len(obs) == result.rows_kept > 500
+    structured = obs[obs["dedup_key"].isin(postings.loc[postings["pay_source"] == "structured", "dedup_key"])]
+    assert set(structured["currency"]) == {"GBP"} and set(structured["period"]) == {"year"}
+    # every observation is dated by the posting (job_posted_date, else Adzuna's created time)
+    assert obs["observed_on"].astype(str).str.startswith("2026-").all()
+    # an estimate-only posting ("£64,143 per year - estimated") is a posting without pay
+    modeller = postings[postings["raw_title"] == "Senior Data Modeller - Technical Data Analyst"]
+    assert len(modeller) >= 1 and not modeller["has_pay"].any()
+
+
+def test_adzuna_site_country_and_estimate_banner() -> None:
+    from paybench.sources.postings import ESTIMATE_BANNER, site_country
+
+    assert site_country("https://www.adzuna.co.uk/jobs/details/1?utm_medium=api") == ("GB", "GBP")
+    assert site_country("https://www.adzuna.de/jobs/land/ad/5") == ("DE", "EUR")
+    assert site_country("https://www.linkedin.com/jobs/view/1") is None and site_country("") is None
+    assert ESTIMATE_BANNER.search("Edinburgh\n\n£69,313\n per year - estimated\n ?")
+    assert not ESTIMATE_BANNER.search("£69,313 per year. Tasks are estimated to take 2 hours")

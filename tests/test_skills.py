@@ -240,3 +240,14 @@ def test_skills_command_end_to_end(tmp_path: Path, fresh_db: Path) -> None:
     assert unknown.returncode == 1 and unknown.stderr.startswith("error: --role: unknown role")
     none = _run("skills", "--role", "data-engineer", "--json", db=fresh_db)
     assert none.returncode == 1 and "no job postings" in none.stderr
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=200)
+       | st.text(alphabet="aZ \t\r\f\v\u00a0\u2019\u2018\u2010\u2011\u2012\u2013\u2014\u2015\u2212ÄÉß£",
+                 max_size=60))
+def test_fast_plain_and_lower_equal_the_translate_tables(text: str) -> None:
+    from paybench.normalize import skills as sk
+
+    assert sk.plain_chars(text) == text.translate(sk._PLAIN)
+    assert sk.ascii_lower(text) == text.translate(sk._ASCII_LOWER)

@@ -27,10 +27,12 @@ import bisect
 import functools
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Literal
 
+from paybench.normalize.parallel import Failed, WorkerPool
 from paybench.records import SkillMention
 
 Requirement = Literal["required", "preferred"]
@@ -82,6 +84,25 @@ _PLAIN = str.maketrans({"\u2019": "'", "\u2018": "'", "\u2010": "-", "\u2011": "
                         "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-", "\t": " ",
                         "\r": " ", "\f": " ", "\v": " ", "\u00a0": " "})
 _KEY_DROP = str.maketrans("", "", " -'\n")
+_PLAIN_PAIRS = tuple((chr(k), v) for k, v in _PLAIN.items())
+
+
+def plain_chars(text: str) -> str:
+    """``text.translate(_PLAIN)``, by one C-speed ``str.replace`` per character present (a
+    translate through a dict table costs about a microsecond a character: as much as the rest
+    of reading a posting). Each mapping turns one character into one that no mapping
+    replaces, so the order of the replacements does not matter."""
+    for old, new in _PLAIN_PAIRS:
+        if old in text:
+            text = text.replace(old, new)
+    return text
+
+
+def ascii_lower(text: str) -> str:
+    """ASCII letters lowered, every other character kept (``text.translate(_ASCII_LOWER)``),
+    at memory speed: UTF-8 keeps ASCII bytes as themselves and every byte of a longer
+    character above 0x7F, which ``bytes.lower`` leaves alone."""
+    return text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
 
 
 def canonical(alias: str) -> str:
@@ -453,7 +474,7 @@ def clean_text(text: str) -> str:
     """Posting text made plain for matching: URLs and e-mails dropped, markdown escapes
     ("C\\+\\+") undone, typographic quotes and dashes made ASCII, runs of spaces collapsed
     (line breaks kept, since they end clauses and sections)."""
-    text = text.translate(_PLAIN)
+    text = plain_chars(text)
     if "http" in text or "www." in text:
         text = _URL.sub(" ", text)
     if "@" in text:
@@ -504,7 +525,7 @@ def extract_skills(text: str) -> list[SkillMention]:
     if not text or not isinstance(text, str):
         return []
     plain = clean_text(text)
-    lower = plain.translate(_ASCII_LOWER)
+    lower = ascii_lower(plain)
     comp = _compiled()
     matches, cues = _scan(lower, comp.main, comp.prefixes, cues=True)
     mentions = _find(plain, lower, matches)
@@ -524,3 +545,16 @@ def extract_skills(text: str) -> list[SkillMention]:
         for implied in taxonomy[m.skill].implies:
             put(implied, req)
     return [SkillMention.model_construct(skill=s, requirement=r) for s, r in result.items()]
+
+
+def extract_skills_many(texts: Sequence[str], *, pool: WorkerPool | None = None
+                        ) -> list[list[SkillMention] | Failed]:
+    """:func:`extract_skills` of each text, in order, each distinct text read once; ``pool``
+    (default: a :class:`~paybench.normalize.parallel.WorkerPool` of ``PAYBENCH_WORKERS``
+    processes, closed on return) spreads the distinct texts over its workers when there are
+    enough of them. A text whose reading raised, or whose worker died, gives a
+    :class:`~paybench.normalize.parallel.Failed` with the reason."""
+    if pool is not None:
+        return pool.map_distinct(extract_skills, list(texts))
+    with WorkerPool() as own:
+        return own.map_distinct(extract_skills, list(texts))

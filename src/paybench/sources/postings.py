@@ -11,10 +11,18 @@ company_url, company_logo, company_url_direct, company_addresses,
 company_num_employees ("1,001 to 5,000", "10,000+"), company_revenue,
 company_description, skills, experience_range, company_rating,
 company_reviews_count, vacancy_count, work_from_home_type.
-Other files may name columns title/job_title, company/company_name/employer,
-location/job_location, description/job_description/text, min_amount/salary_min/min,
-max_amount/salary_max/max, interval/period/pay_period, date_posted/posted_at,
-remote/is_remote.
+Other files may name columns title/job_title, company/company_name/employer/employer_name,
+location/job_location, description/job_description/text,
+min_amount/salary_min/min/job_min_salary, max_amount/salary_max/max/job_max_salary,
+interval/period/pay_period/job_salary_period, date_posted/posted_at/job_posted_date,
+remote/is_remote. That covers exports of the Adzuna API (the layout of
+``../shared/data/postings/adzuna_uk_data_jobs_2026.csv``: job_link, platform, job_title,
+location, job_employment_type, job_maturity, job_min_salary, job_max_salary,
+job_salary_period, job_description, employer_name, employer_rating, job_posted_date), where
+the posting's creation time is ``created`` (exported as ``job_maturity``), the salary is
+in the currency of the Adzuna country site the posting came from (``adzuna.co.uk``: pounds)
+and may be Adzuna's own estimate (``salary_is_predicted``; in the exported page text,
+"£64,143 per year - estimated").
 
 How a posting is read:
 - Pay: the file's own figures (min/max, interval, currency) when given by the board
@@ -32,7 +40,29 @@ How a posting is read:
   experience asked for when the title has none); place from the location (is_remote
   makes it remote); skills, degrees and certifications from the description
   (:func:`paybench.normalize.skills.extract_skills`).
-- A posting without date_posted is dated by the file's modification date (noted).
+- A figure the job board estimated (Adzuna's ``salary_is_predicted``, or its banner
+  "per year - estimated" in the text) is not posted pay: the structured figures are left
+  out (noted) and the description, without the banner, is read for pay as above.
+- A posting from an Adzuna country site (:data:`ADZUNA_SITES`) is in that site's country: a
+  location the place reader cannot place, or places in another country ("Hyde Park, Leeds"
+  read as Hyde Park, MA), is taken as the country without a metro (noted). Structured pay
+  without a currency, and pay in its text written without one, are in the site's currency;
+  elsewhere USD (noted for structured pay).
+- A posting without date_posted is dated by its ``created`` time when the file has one,
+  else by the file's modification date (noted).
+
+How a file is read (columnar): in batches of :data:`BATCH_ROWS` rows from the shared bounded
+readers (:mod:`paybench.sources.tabular`, whose reasons for malformed records every adapter
+gives); each normalizer runs once per distinct value of its input in the batch (title,
+location, company size, dates, each distinct set of pay fields, each distinct description
+for pay, years and skills), the free-text readers spread over ``PAYBENCH_WORKERS`` processes
+(:mod:`paybench.normalize.parallel`); the results are joined back by position and the batch
+lands as whole frames (``IngestWriter.add_frame``) inside the file's one transaction, so a
+killed ingest leaves the store as it was. Rows keep the order of the file where it matters:
+the first usable copy of a posting is the one stored. A text whose reading fails (its
+reader raised, or it killed its worker process when read on its own) quarantines its row
+with the reason. tests/test_columnar_postings.py checks that every table equals, row for row, what the
+row-by-row adapter this replaced (kept in tests/rowwise/postings.py) stores.
 """
 
 from __future__ import annotations
@@ -46,23 +76,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from paybench.errors import InputError, MoneyError
+from paybench.normalize.experience import extract_years_experience, years_from_range
 from paybench.normalize.levels import Level, level_from_years
 from paybench.normalize.money import normalize_pay, parse_amount, parse_period
-from paybench.normalize.pay_text import ExtractedPay, extract_pay
+from paybench.normalize.parallel import Failed, WorkerPool
+from paybench.normalize.pay_text import ExtractedPay, NotPay, extract_pay_many
 from paybench.normalize.places import normalize_place
-from paybench.normalize.skills import extract_skills
+from paybench.normalize.skills import extract_skills_many
 from paybench.normalize.titles import normalize_title
-from paybench.records import (
-    Component,
-    Observation,
-    Period,
-    Provenance,
-    Rejected,
-    SkillMention,
-    SourceInfo,
-    WorkMode,
-)
+from paybench.records import Period, SkillMention, SourceInfo, WorkMode
 from paybench.sources.tabular import (
     MAX_JSON_ARRAY_BYTES,
     OverlongLine,
@@ -92,18 +117,20 @@ JOBSPY_COLUMNS: tuple[str, ...] = (
 
 FIELDS: dict[str, tuple[str, ...]] = {
     "title": ("title", "job_title"),
-    "company": ("company", "company_name", "employer"),
+    "company": ("company", "company_name", "employer", "employer_name"),
     "location": ("location", "job_location"),
     "description": ("description", "job_description", "text"),
-    "min_amount": ("min_amount", "salary_min", "min"),
-    "max_amount": ("max_amount", "salary_max", "max"),
+    "min_amount": ("min_amount", "salary_min", "min", "job_min_salary"),
+    "max_amount": ("max_amount", "salary_max", "max", "job_max_salary"),
     "currency": ("currency",),
-    "interval": ("interval", "period", "pay_period"),
-    "date_posted": ("date_posted", "posted_at"),
-    "job_url": ("job_url",),
-    "site": ("site",),
+    "interval": ("interval", "period", "pay_period", "job_salary_period"),
+    "date_posted": ("date_posted", "posted_at", "job_posted_date"),
+    "created": ("created", "job_maturity"),
+    "salary_is_predicted": ("salary_is_predicted",),
+    "job_url": ("job_url", "job_link", "redirect_url"),
+    "site": ("site", "platform"),
     "is_remote": ("is_remote", "remote"),
-    "job_type": ("job_type",),
+    "job_type": ("job_type", "job_employment_type"),
     "job_level": ("job_level",),
     "salary_source": ("salary_source",),
     "company_industry": ("company_industry",),
@@ -130,50 +157,32 @@ JOB_LEVELS: dict[str, Level] = {
 """LinkedIn's seniority labels that name one level ("mid-senior level" and "associate"
 span levels and are not used)."""
 
+ADZUNA_SITES: dict[str, tuple[str, str]] = {
+    "adzuna.co.uk": ("GB", "GBP"), "adzuna.com": ("US", "USD"), "adzuna.ca": ("CA", "CAD"),
+    "adzuna.com.au": ("AU", "AUD"), "adzuna.at": ("AT", "EUR"), "adzuna.be": ("BE", "EUR"),
+    "adzuna.de": ("DE", "EUR"), "adzuna.es": ("ES", "EUR"), "adzuna.fr": ("FR", "EUR"),
+    "adzuna.it": ("IT", "EUR"), "adzuna.nl": ("NL", "EUR"), "adzuna.ch": ("CH", "CHF"),
+    "adzuna.pl": ("PL", "PLN"), "adzuna.com.br": ("BR", "BRL"), "adzuna.com.mx": ("MX", "MXN"),
+    "adzuna.in": ("IN", "INR"), "adzuna.co.nz": ("NZ", "NZD"), "adzuna.sg": ("SG", "SGD"),
+    "adzuna.co.za": ("ZA", "ZAR"),
+}
+"""Each Adzuna country site (the API's 19 countries: gb, us, ca, au, at, be, de, es, fr, it,
+nl, ch, pl, br, mx, in, nz, sg, za): the country its postings are in (ISO 3166 alpha-2) and
+the currency it reports their salaries in (ISO 4217)."""
+
+ESTIMATE_BANNER = re.compile(
+    r"(?:[£$€]|\b[A-Z]{3}\s?)\d[\d,.]*\s*[kK]?(?:\s*[-–]\s*(?:[£$€]|[A-Z]{3}\s?)?\d[\d,.]*\s*[kK]?)?"
+    r"\s*(?:per|an?|/)\s*(?:year|annum|month|week|day|hour)\s*-\s*estimated\b",
+    re.IGNORECASE,
+)
+"""Adzuna's banner over a salary it estimated itself ("£64,143\\n per year - estimated"), as
+its pages read when exported into a posting's text."""
+
+_ADZUNA_HOST = re.compile(r"^[a-z]+://(?:www\.)?(adzuna\.[a-z.]+?)(?:[:/]|$)", re.IGNORECASE)
 _TRUE = {"true", "1", "yes", "y", "t"}
 _WFH: dict[str, WorkMode] = {"remote": "remote", "hybrid": "hybrid", "work from office": "onsite",
                              "onsite": "onsite", "on-site": "onsite"}
 _SPACE = re.compile(r"\s+")
-_NUMBER_WORDS = {w: i for i, w in enumerate((
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-    "twelve", "thirteen", "fourteen", "fifteen"))}
-_YEARS = re.compile(
-    r"(?<![\w.$])(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")(?:\.5)?\s*(?:\+|plus)?\s*"
-    r"(?:(?:-|–|to)\s*(?:\d{1,2})\s*\+?\s*)?(?:years?|yrs?)\b\+?",
-    re.IGNORECASE,
-)
-_YEARS_CONTEXT_BEFORE = re.compile(r"(?:experience|minimum|at least|min\.?)[^.;\n]{0,25}$", re.IGNORECASE)
-_YEARS_CONTEXT_AFTER = re.compile(r"^[^.;\n]{0,50}?\bexp(?:erience|\.)?\b", re.IGNORECASE)
-
-
-def extract_years_experience(text: str) -> float | None:
-    """Years of experience a posting asks for ("5+ years of experience", "3-5 years of
-    relevant experience", "minimum of 7 years", "two years' experience"): the lower end,
-    the largest such figure in the text (the main requirement), or None."""
-    if not text:
-        return None
-    best: float | None = None
-    for m in _YEARS.finditer(text):
-        before = text[max(0, m.start() - 40):m.start()]
-        after = text[m.end():m.end() + 60]
-        if not (_YEARS_CONTEXT_AFTER.match(after) or _YEARS_CONTEXT_BEFORE.search(before)):
-            continue
-        raw = m.group(1).lower()
-        years = float(_NUMBER_WORDS[raw]) if raw in _NUMBER_WORDS else float(raw)
-        if years > 40:
-            continue
-        best = years if best is None else max(best, years)
-    return best
-
-
-def _years_from_range(text: str) -> float | None:
-    m = _YEARS.search(text or "")
-    if m is None:
-        return None
-    raw = m.group(1).lower()
-    return float(_NUMBER_WORDS[raw]) if raw in _NUMBER_WORDS else float(raw)
-
-
 def company_size(text: str) -> str | None:
     """S (under 50 employees), M (50-250) or L (over 250) from a head count or band as
     job boards write it ("11 to 50", "1,001 to 5,000", "10,000+", "501-1000 employees");
@@ -219,8 +228,7 @@ def sniff_path(path: Path) -> bool:
             return False
         if text.startswith("["):
             text = text[1:].lstrip()
-        first = text.split("\n", 1)[0].rstrip().rstrip(",")
-        obj = json.loads(first)
+        obj, _ = json.JSONDecoder().raw_decode(text)  # the first object, on one line or several
     except (OSError, ValueError):
         return False
     return isinstance(obj, dict) and sniff(list(obj))
@@ -323,15 +331,26 @@ def _rows(path: Path) -> Iterator[tuple[int, dict[str, str] | str, str]]:
             yield number, {f: row[c] for f, c in columns.items()}, raw
 
 
-def _date(text: str) -> dt.date | str:
+def _date(text: str, name: str = "date_posted") -> dt.date | str:
     value = text.strip()
     try:
         day = dt.date.fromisoformat(value[:10])
     except ValueError:
-        return f"date_posted {value[:40]!r} is not a date (YYYY-MM-DD)"
+        return f"{name} {value[:40]!r} is not a date (YYYY-MM-DD)"
     if not dt.date(2000, 1, 1) <= day <= dt.date.today() + dt.timedelta(days=1):
-        return f"date_posted {value[:40]!r} is not between 2000 and today"
+        return f"{name} {value[:40]!r} is not between 2000 and today"
     return day
+
+
+def site_country(job_url: str) -> tuple[str, str] | None:
+    """(country, currency) of the Adzuna country site a posting's URL is on
+    ("https://www.adzuna.co.uk/jobs/details/..." -> ("GB", "GBP")); None for any other site."""
+    m = _ADZUNA_HOST.match(job_url.strip())
+    return ADZUNA_SITES.get(m.group(1).lower()) if m else None
+
+
+def _blank(text: str, match: re.Match[str]) -> str:
+    return text[:match.start()] + " " * (match.end() - match.start()) + text[match.end():]
 
 
 def _amount(text: str) -> float | str | None:
@@ -344,10 +363,164 @@ def _amount(text: str) -> float | str | None:
         return f"pay amount {value[:40]!r} is not a number"
 
 
-class _Reader:
-    """State of one ingest: stored keys, the fallback date and the counts behind the notes."""
+# --------------------------------------------------------------------------- columnar ingest
+#
+# A file is read in batches of BATCH_ROWS rows by the shared bounded readers (tabular.py:
+# the same quarantine reasons for malformed records as every adapter). Each batch becomes
+# columns; every normalizer runs once per distinct value of its input (title, location,
+# company size, the dates, each distinct pay input, each distinct description for pay, years
+# and skills), the expensive text readers over PAYBENCH_WORKERS processes; the results are
+# joined back by position, and the batch's rows land as four frames (observations,
+# observation_skills, postings, quarantine) through IngestWriter.add_frame, inside the
+# file's one transaction.
 
-    def __init__(self, path: Path, writer: IngestWriter) -> None:
+BATCH_ROWS = 10_000
+"""Rows read per batch. A batch holds its rows' text (postings run to a few kilobytes each:
+about 30 MB for 10,000) and their results, so memory stays flat whatever the file's size."""
+
+_NULLISH = ("nan", "none", "null")
+
+_Row = tuple[int, "dict[str, str] | str", str]
+"""A row as the readers give it: (row number, fields or the reason it is unusable, raw text)."""
+
+_Pay = tuple["dict[str, Any] | None", "str | None", tuple[str, ...]]
+"""A posting's pay: (pay fields or None, a reason to quarantine or None, counters)."""
+
+
+class _PayPlan:
+    """What one distinct pay input gives: structured pay, a reason to quarantine, nothing,
+    or a text to read (``text_job``); and the counters the reading adds to the notes."""
+
+    __slots__ = ("counts", "pay", "problem", "text_job")
+
+    def __init__(self) -> None:
+        self.counts: tuple[str, ...] = ()
+        self.pay: dict[str, Any] | None = None
+        self.problem: str | None = None
+        self.text_job: tuple[str, dt.date, str] | None = None
+
+
+_PAY_FIELDS = ("min_amount", "max_amount", "interval", "currency", "salary_source",
+               "salary_is_predicted", "description")
+
+
+def _pay_plan(values: tuple[str, ...], site: tuple[str, str] | None, on: dt.date) -> _PayPlan:
+    """The pay of one posting from its pay fields (:data:`_PAY_FIELDS`, in order), the job
+    site it is from (:func:`site_country`) and its date, up to reading its text: the file's own
+    figures when usable, else the text to read."""
+    min_text, max_text, interval_text, currency, salary_source, predicted, description = values
+    plan = _PayPlan()
+    counts: list[str] = []
+    low, high = _amount(min_text), _amount(max_text)
+    if isinstance(low, str) or isinstance(high, str):
+        plan.problem = low if isinstance(low, str) else str(high)
+        return plan
+    # every banner holds "estimated": a substring test spares the scan of most texts
+    banner = ESTIMATE_BANNER.search(description) if "estimated" in description.casefold() else None
+    if banner is not None or predicted.strip().lower() in _TRUE:
+        counts.append("estimated")  # the board's estimate, not posted pay
+        low = high = None
+        if banner is not None:
+            description = _blank(description, banner)
+    jobspy_parsed = salary_source.strip().lower() == "description"
+    if (low is not None or high is not None) and not (jobspy_parsed and description.strip()):
+        interval = interval_text.strip().lower()
+        period: Period | None = INTERVALS.get(interval)
+        if period is None and interval:
+            try:
+                period = parse_period(interval)
+            except MoneyError:
+                plan.counts = tuple(counts)
+                plan.problem = f"interval {interval[:30]!r} is not yearly, monthly, weekly, daily or hourly"
+                return plan
+        if period is not None:
+            _structured(plan, counts, low, high, period, currency, site, on)
+            plan.counts = tuple(counts)
+            return plan
+        counts.append("no_interval")
+    elif jobspy_parsed and (low is not None or high is not None):
+        counts.append("reparsed")
+    plan.counts = tuple(counts)
+    if description.strip():
+        plan.text_job = (description, on, site[1] if site else "USD")
+    return plan
+
+
+def _structured(plan: _PayPlan, counts: list[str], low: float | None, high: float | None,
+                period: Period, currency: str, site: tuple[str, str] | None, on: dt.date) -> None:
+    code = currency.strip().upper()
+    if not code or code in ("NAN", "NONE"):
+        code = site[1] if site else "USD"
+        if code == "USD":
+            counts.append("no_currency")
+    if low is None:  # only a ceiling: "up to"
+        low = high
+    assert low is not None
+    try:
+        pay = normalize_pay(low, code, period, on, amount_max=high, component="base")
+    except MoneyError as exc:
+        plan.problem = str(exc)
+        return
+    plan.pay = {
+        "component": "base", "currency": code, "period": period, "amount_raw": low,
+        "amount_raw_max": high, "annual_usd": pay.annual_usd, "annual_usd_min": pay.annual_usd_min,
+        "annual_usd_max": pay.annual_usd_max, "pay_source": "structured",
+    }
+
+
+def _text_pay(found: ExtractedPay | NotPay | Failed) -> tuple[dict[str, Any] | None, str | None]:
+    """Pay fields from a text's reading (or None), or a reason to quarantine."""
+    if isinstance(found, Failed):
+        return None, f"pay in the description could not be read: {found.reason}"
+    if not isinstance(found, ExtractedPay):
+        return None, None
+    top = found.annual_usd_max if found.annual_usd_max is not None else (
+        found.annual_usd_min if found.bound == "single" else None)
+    return {
+        "component": found.component, "currency": found.currency, "period": found.period,
+        "amount_raw": found.min, "amount_raw_max": found.max, "annual_usd": found.annual_usd,
+        "annual_usd_min": found.annual_usd_min, "annual_usd_max": top, "pay_source": "text",
+    }, None
+
+
+def _place(location: str, site: tuple[str, str] | None) -> tuple[Any, ...]:
+    """(country, state, metro, work mode, counter or None) of a posting's location."""
+    country = state = metro = None
+    mode: WorkMode | None = None
+    count: str | None = None
+    if location:
+        try:
+            place = normalize_place(location, min_confidence=0.0)
+            country, state, metro, mode = place.country, place.state, place.metro, place.work_mode
+        except InputError:
+            if site is None:
+                count = "unplaced"
+    if site is not None and country != site[0]:  # a UK site's "Hyde Park, Leeds" is not in Boston
+        country, state, metro = site[0], None, None
+        count = "site_country"
+    return country, state, metro, mode, count
+
+
+def _distinct(values: list[Any], func: Any) -> list[Any]:
+    """func of each value, computed once per distinct value (values hashable)."""
+    cache: dict[Any, Any] = {}
+    out = []
+    for value in values:
+        if value not in cache:
+            cache[value] = func(value)
+        out.append(cache[value])
+    return out
+
+
+def _normal(text: str) -> str:
+    return _SPACE.sub(" ", text).strip().casefold()
+
+
+class _Ingest:
+    """State of one columnar ingest across its batches: the keys stored so far, the
+    fallback date, the counts behind the notes and the worker pool."""
+
+    def __init__(self, path: Path, writer: IngestWriter, pool: WorkerPool) -> None:
         self.writer = writer
         self.sha = writer.sha256
         stored = writer.store.con.execute(
@@ -355,156 +528,204 @@ class _Reader:
         self.seen: set[str] = {row[0] for row in stored}
         self.file_date = dt.date.fromtimestamp(path.stat().st_mtime)
         self.counts: Counter[str] = Counter()
+        self.pool = pool
+        self._titles: dict[str, str] = {}
+        self._days: dict[tuple[str, str], dt.date | str | None] = {}
 
-    def reject(self, number: int, reason: str, raw: str) -> None:
-        self.writer.add(Rejected(
-            provenance=Provenance(source=SOURCE_ID, file_sha256=self.sha, row_number=number),
-            reason=reason, raw=raw[:1000]))
+    # ------------------------------------------------------------------ per row, cheap
+    def _title(self, raw: str) -> str:
+        title = self._titles.get(raw)
+        if title is None:
+            if len(self._titles) > 100_000:
+                self._titles.clear()
+            title = self._titles[raw] = _SPACE.sub(" ", raw).strip()
+        return title
 
-    def pay(self, row: dict[str, str], on: dt.date) -> tuple[dict[str, Any] | None, str | None]:
-        """(pay fields for the observation or None, a reason to quarantine or None)."""
-        low, high = _amount(row.get("min_amount", "")), _amount(row.get("max_amount", ""))
-        if isinstance(low, str) or isinstance(high, str):
-            return None, low if isinstance(low, str) else str(high)
-        description = row.get("description", "")
-        jobspy_parsed = row.get("salary_source", "").strip().lower() == "description"
-        if (low is not None or high is not None) and not (jobspy_parsed and description.strip()):
-            interval = row.get("interval", "").strip().lower()
-            period: Period | None = INTERVALS.get(interval)
-            if period is None and interval:
-                try:
-                    period = parse_period(interval)
-                except MoneyError:
-                    return None, f"interval {interval[:30]!r} is not yearly, monthly, weekly, daily or hourly"
-            if period is not None:
-                return self._structured(low, high, period, row.get("currency", ""), on)
-            self.counts["no_interval"] += 1
-        elif jobspy_parsed and (low is not None or high is not None):
-            self.counts["reparsed"] += 1
-        if not description.strip():
-            return None, None
-        found = extract_pay(description, on=on)
-        if not isinstance(found, ExtractedPay):
-            return None, None
-        top = found.annual_usd_max if found.annual_usd_max is not None else (
-            found.annual_usd_min if found.bound == "single" else None)
-        component: Component = found.component
-        return {
-            "component": component, "currency": found.currency, "period": found.period,
-            "amount_raw": found.min, "amount_raw_max": found.max, "annual_usd": found.annual_usd,
-            "annual_usd_min": found.annual_usd_min, "annual_usd_max": top, "pay_source": "text",
-        }, None
+    def _day(self, posted: str, created: str) -> dt.date | str | None:
+        """The posting's date, a reason it has none usable, or None (no date given)."""
+        key = (posted, created)
+        if key not in self._days:
+            if len(self._days) > 100_000:
+                self._days.clear()
+            date_text, name = posted.strip(), "date_posted"
+            if not date_text or date_text.lower() in _NULLISH:
+                date_text, name = created.strip(), "created"
+            if date_text and date_text.lower() not in _NULLISH:
+                self._days[key] = _date(date_text, name)
+            else:
+                self._days[key] = None
+        return self._days[key]
 
-    def _structured(self, low: float | None, high: float | None, period: Period, currency: str,
-                    on: dt.date) -> tuple[dict[str, Any] | None, str | None]:
-        code = currency.strip().upper()
-        if not code or code in ("NAN", "NONE"):
-            code = "USD"
-            self.counts["no_currency"] += 1
-        if low is None:  # only a ceiling: "up to"
-            low = high
-        assert low is not None
-        try:
-            pay = normalize_pay(low, code, period, on, amount_max=high, component="base")
-        except MoneyError as exc:
-            return None, str(exc)
-        return {
-            "component": "base", "currency": code, "period": period, "amount_raw": low,
-            "amount_raw_max": high, "annual_usd": pay.annual_usd, "annual_usd_min": pay.annual_usd_min,
-            "annual_usd_max": pay.annual_usd_max, "pay_source": "structured",
-        }, None
-
-    def read(self, number: int, row: dict[str, str], raw: str) -> None:
-        title = _SPACE.sub(" ", row.get("title", "")).strip()
-        if not title:
-            self.reject(number, "title is empty", raw)
-            return
-        company = row.get("company", "").strip()
-        location = row.get("location", "").strip()
-        description = row.get("description", "")
-        date_text = row.get("date_posted", "").strip()
-        if date_text and date_text.lower() not in ("nan", "none", "null"):
-            day = _date(date_text)
+    # ------------------------------------------------------------------ one batch
+    def batch(self, rows: list[_Row]) -> None:
+        """Normalize one batch of rows and write it (see the comment above BATCH_ROWS)."""
+        rejected: list[tuple[int, str, str]] = []
+        # 1. checks in the order a posting meets them: unusable row, title, date
+        cand: list[int] = []
+        titles: dict[int, str] = {}
+        days: dict[int, dt.date] = {}
+        for i, (number, row, raw) in enumerate(rows):
+            if isinstance(row, str):
+                rejected.append((number, row, raw))
+                continue
+            title = self._title(row.get("title", ""))
+            if not title:
+                rejected.append((number, "title is empty", raw))
+                continue
+            day = self._day(row.get("date_posted", ""), row.get("created", ""))
             if isinstance(day, str):
-                self.reject(number, day, raw)
-                return
-        else:
-            day = self.file_date
-            self.counts["undated"] += 1
-        key = dedup_key(company, title, location, description)
-        if key in self.seen:
-            self.counts["duplicate"] += 1
-            self.writer.rows_skipped += 1
-            return
-        pay, problem = self.pay(row, day)
-        if problem is not None:
-            self.reject(number, problem, raw)
-            return
-        self.seen.add(key)
-        self._store(number, row, key, day, title, company, location, description, pay)
+                rejected.append((number, day, raw))
+                continue
+            if day is None:
+                day = self.file_date
+                self.counts["undated"] += 1
+            titles[i], days[i] = title, day
+            cand.append(i)
+        # 2. the dedup key of each posting (white space folded once per distinct description)
+        fields: dict[int, dict[str, str]] = {i: rows[i][1] for i in cand}  # type: ignore[misc]
+        descriptions = [fields[i].get("description", "") for i in cand]
+        normal_descriptions = _distinct(descriptions, _normal)
+        keys: dict[int, str] = {}
+        for n, i in enumerate(cand):
+            row = fields[i]
+            parts = (_normal(row.get("company", "").strip()), _normal(titles[i]),
+                     _normal(row.get("location", "").strip()), normal_descriptions[n])
+            keys[i] = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
+        # 3. pay, once per distinct pay input, for postings not stored before this batch
+        fresh = [i for i in cand if keys[i] not in self.seen]
+        sites = _distinct([fields[i].get("job_url", "") for i in fresh], site_country)
+        pay_inputs = [(tuple(fields[i].get(f, "") for f in _PAY_FIELDS), site, days[i])
+                      for i, site in zip(fresh, sites, strict=True)]
+        plans = _distinct(pay_inputs, lambda v: _pay_plan(*v))
+        jobs = [p.text_job for p in plans if p.text_job is not None]
+        texts = extract_pay_many([j[0] for j in jobs], on=[j[1] for j in jobs],
+                                 default_currency=[j[2] for j in jobs], pool=self.pool)
+        text_pay = iter(texts)
+        pays: dict[int, _Pay] = {}
+        for i, plan in zip(fresh, plans, strict=True):
+            if plan.text_job is not None:
+                pay, problem = _text_pay(next(text_pay))
+            else:
+                pay, problem = plan.pay, plan.problem
+            pays[i] = (pay, problem, plan.counts)
+        # 4. skills and years of experience, once per distinct text, for postings that may be stored
+        maybe = [i for i in fresh if pays[i][1] is None]
+        skill_texts = [self._skill_text(fields[i]) for i in maybe]
+        found_skills = dict(zip(maybe, extract_skills_many(skill_texts, pool=self.pool), strict=True))
+        found_years = dict(zip(maybe, self.pool.map_distinct(
+            extract_years_experience, [fields[i].get("description", "") for i in maybe]), strict=True))
+        # 5. in file order: a posting seen before is a duplicate; the first usable one is stored
+        stored: list[int] = []
+        for i in fresh:
+            key = keys[i]
+            number, _row, raw = rows[i]
+            if key in self.seen:
+                self.counts["duplicate"] += 1
+                self.writer.rows_skipped += 1
+                continue
+            pay, problem, counts = pays[i]
+            self.counts.update(counts)
+            mentions, years = found_skills.get(i), found_years.get(i)
+            if problem is None and isinstance(mentions, Failed):
+                problem = f"skills in the description could not be read: {mentions.reason}"
+            if problem is None and isinstance(years, Failed):
+                problem = f"years of experience in the description could not be read: {years.reason}"
+            if problem is not None:
+                rejected.append((number, problem, raw))
+                continue
+            self.seen.add(key)
+            stored.append(i)
+        stale = len(cand) - len(fresh)  # stored before this batch
+        self.counts["duplicate"] += stale
+        self.writer.rows_skipped += stale
+        self._write(rows, stored, fields, titles, days, keys, pays, found_skills, found_years, rejected)
 
-    def _store(self, number: int, row: dict[str, str], key: str, day: dt.date, title: str,
-               company: str, location: str, description: str, pay: dict[str, Any] | None) -> None:
-        match = normalize_title(title)
-        country = state = metro = None
-        mode: WorkMode | None = None
-        if location:
-            try:
-                place = normalize_place(location, min_confidence=0.0)
-                country, state, metro, mode = place.country, place.state, place.metro, place.work_mode
-            except InputError:
-                self.counts["unplaced"] += 1
-        if row.get("is_remote", "").strip().lower() in _TRUE:
-            mode = "remote"
-        elif mode is None:
-            mode = _WFH.get(row.get("work_from_home_type", "").strip().lower())
-        years = extract_years_experience(description)
-        if years is None and row.get("experience_range", "").strip():
-            years = _years_from_range(row["experience_range"])
-        level: str | None = match.level
-        basis = "title" if level else None
-        if level is None and row.get("job_level", "").strip().lower() in JOB_LEVELS:
-            level, basis = JOB_LEVELS[row["job_level"].strip().lower()], "job_level"
-        if level is None and years is not None:
-            level, basis = level_from_years(years), "years"
-        job_type = row.get("job_type", "").split(",")[0].strip().lower()
-        employment = EMPLOYMENT_TYPES.get(job_type)
-        size = company_size(row.get("company_num_employees", ""))
-        industry = row.get("company_industry", "").strip() or None
-        skill_text = description
+    @staticmethod
+    def _skill_text(row: dict[str, str]) -> str:
+        text = row.get("description", "")
         if row.get("skills", "").strip():
-            skill_text += "\nSkills: " + row["skills"]
-        skills: list[SkillMention] = extract_skills(skill_text)
-        if pay is not None:
-            source_of_pay = pay.pop("pay_source")
-            self.writer.add(Observation(
-                provenance=Provenance(source=SOURCE_ID, file_sha256=self.sha, row_number=number),
-                kind="posted", observed_on=day, raw_title=title, role=match.role,
-                role_confidence=match.confidence if match.role else None, level=level,
-                level_basis=basis, country=country, state=state, metro=metro, work_mode=mode,
-                employment_type=employment, company_size=size, industry=industry,
-                employer=company or None, weight=1.0, dedup_key=key, years_experience=years,
-                skills=skills, **pay))
-        else:
-            source_of_pay = None
-            self.counts["no_pay"] += 1
-            self.writer.rows_skipped += 1
-            if skills:
-                self.writer.add_rows("observation_skills", [
-                    {"source": SOURCE_ID, "dedup_key": key, "skill": s.skill,
-                     "requirement": s.requirement} for s in skills])
-                self.writer.rows_kept -= len(skills)  # skills are not rows kept
-        self.writer.add_rows("postings", [{
-            "source": SOURCE_ID, "file_sha256": self.sha, "row_number": number, "dedup_key": key,
-            "observed_on": day, "site": row.get("site", "").strip() or None,
-            "job_url": row.get("job_url", "").strip() or None, "raw_title": title, "role": match.role,
-            "level": level, "employer": company or None, "industry": industry, "company_size": size,
-            "country": country, "state": state, "metro": metro, "work_mode": mode,
-            "employment_type": employment, "years_experience": years, "has_pay": pay is not None,
-            "pay_source": source_of_pay}])
-        self.writer.rows_kept -= 1  # a posting row is not an observation kept
+            text += "\nSkills: " + row["skills"]
+        return text
+
+    def _write(self, rows: list[_Row], stored: list[int], fields: dict[int, dict[str, str]],
+               titles: dict[int, str], days: dict[int, dt.date], keys: dict[int, str],
+               pays: dict[int, _Pay], found_skills: dict[int, Any], found_years: dict[int, Any],
+               rejected: list[tuple[int, str, str]]) -> None:
+        """Normalize the stored postings' titles, places, years and levels (once per distinct
+        value) and write the batch's frames."""
+        rows_of = [fields[i] for i in stored]
+        matches = _distinct([titles[i] for i in stored], normalize_title)
+        sites = _distinct([r.get("job_url", "") for r in rows_of], site_country)
+        places = _distinct([(r.get("location", "").strip(), s) for r, s in zip(rows_of, sites, strict=True)],
+                           lambda v: _place(*v))
+        sizes = _distinct([r.get("company_num_employees", "") for r in rows_of], company_size)
+        observations: list[dict[str, Any]] = []
+        skill_rows: list[dict[str, Any]] = []
+        posting_rows: list[dict[str, Any]] = []
+        for n, i in enumerate(stored):
+            row = rows_of[n]
+            number, key, day, title = rows[i][0], keys[i], days[i], titles[i]
+            match = matches[n]
+            country, state, metro, mode, count = places[n]
+            if count is not None:
+                self.counts[count] += 1
+            if row.get("is_remote", "").strip().lower() in _TRUE:
+                mode = "remote"
+            elif mode is None:
+                mode = _WFH.get(row.get("work_from_home_type", "").strip().lower())
+            years = found_years[i]
+            if years is None and row.get("experience_range", "").strip():
+                years = years_from_range(row["experience_range"])
+            level: str | None = match.level
+            basis = "title" if level else None
+            if level is None and row.get("job_level", "").strip().lower() in JOB_LEVELS:
+                level, basis = JOB_LEVELS[row["job_level"].strip().lower()], "job_level"
+            if level is None and years is not None:
+                level, basis = level_from_years(years), "years"
+            employment = EMPLOYMENT_TYPES.get(row.get("job_type", "").split(",")[0].strip().lower())
+            industry = row.get("company_industry", "").strip() or None
+            company = row.get("company", "").strip()
+            pay = pays[i][0]
+            mentions: list[SkillMention] = found_skills[i]
+            skill_rows.extend({"source": SOURCE_ID, "dedup_key": key, "skill": s.skill,
+                               "requirement": s.requirement} for s in mentions)
+            if pay is not None:
+                observations.append({
+                    "source": SOURCE_ID, "file_sha256": self.sha, "row_number": number, "citation": None,
+                    "kind": "posted", "observed_on": day, "raw_title": title, "role": match.role,
+                    "role_confidence": match.confidence if match.role else None, "level": level,
+                    "level_basis": basis, "country": country, "state": state, "metro": metro,
+                    "work_mode": mode, "employment_type": employment, "company_size": sizes[n],
+                    "industry": industry, "employer": company or None,
+                    **{k: v for k, v in pay.items() if k != "pay_source"},
+                    "top_coded": False, "weight": 1.0, "dedup_key": key, "years_experience": years})
+            else:
+                self.counts["no_pay"] += 1
+                self.writer.rows_skipped += 1
+            posting_rows.append({
+                "source": SOURCE_ID, "file_sha256": self.sha, "row_number": number, "dedup_key": key,
+                "observed_on": day, "site": row.get("site", "").strip() or None,
+                "job_url": row.get("job_url", "").strip() or None, "raw_title": title, "role": match.role,
+                "level": level, "employer": company or None, "industry": industry,
+                "company_size": sizes[n], "country": country, "state": state, "metro": metro,
+                "work_mode": mode, "employment_type": employment, "years_experience": years,
+                "has_pay": pay is not None, "pay_source": pay["pay_source"] if pay is not None else None})
+        writer = self.writer
+        if observations:
+            writer.add_frame("observations", _frame("observations", observations))
+        for table, records in (("observation_skills", skill_rows), ("postings", posting_rows)):
+            if records:
+                writer.add_frame(table, _frame(table, records))
+                writer.rows_kept -= len(records)  # skills and postings are not observations kept
+        if rejected:
+            writer.add_frame("quarantine", _frame("quarantine", [
+                {"source": SOURCE_ID, "row_number": number, "reason": reason, "raw": raw[:1000]}
+                for number, reason, raw in rejected]))
+            writer.rows_kept -= len(rejected)
+            writer.rows_quarantined += len(rejected)
 
     def notes(self) -> list[str]:
+        """The ingest's notes: what was counted, one line each."""
         c = self.counts
         texts = {
             "no_pay": "{} postings without posted pay (kept in postings for skill counts, not as pay)",
@@ -514,27 +735,50 @@ class _Reader:
             "no_currency": "{} structured pay figures without currency read as USD",
             "reparsed": "{} figures JobSpy parsed from the description were re-read by paybench",
             "no_interval": "{} structured pay figures without interval read from the description",
+            "estimated": "{} pay figures the job board estimated (not posted) left out",
+            "site_country": "{} locations not placed in the job site's country placed in it, without a metro",
         }
         return [texts[k].format(f"{c[k]:,}") for k in texts if c[k]]
 
 
-def ingest(path: Path, writer: IngestWriter, progress: Any = None) -> None:
+def _frame(table: str, records: list[dict[str, Any]]) -> pd.DataFrame:
+    """A DataFrame of rows for a store table, built as IngestWriter builds its batches."""
+    return pd.DataFrame.from_records(records)
+
+
+def ingest(path: Path, writer: IngestWriter, progress: Any = None, *, batch_rows: int = BATCH_ROWS,
+           pool: WorkerPool | None = None) -> None:
     """Read a postings file into the store: posted pay as observations (kind 'posted'),
-    every posting in ``postings`` with its skills; unusable rows are quarantined."""
+    every posting in ``postings`` with its skills; unusable rows are quarantined.
+
+    Rows are read and written in batches of ``batch_rows``; the texts are read by ``pool``
+    (default: a :class:`~paybench.normalize.parallel.WorkerPool` of ``PAYBENCH_WORKERS``
+    processes, else one per core, closed at the end). InputError when the file is not a
+    postings file or PAYBENCH_WORKERS is not a number of processes."""
+    if pool is None:
+        with WorkerPool() as own:
+            ingest(path, writer, progress, batch_rows=batch_rows, pool=own)
+        return
     writer.unique_dedup = True
-    reader = _Reader(path, writer)
     size = path.stat().st_size
     task = progress.add_task(f"postings {path.name}", total=size) if progress else None
     done = 0
-    for number, row, raw in _rows(path):
-        writer.rows_read += 1
-        done += len(raw) + 1
-        if isinstance(row, str):
-            reader.reject(number, row, raw)
-        else:
-            reader.read(number, row, raw)
-        if progress and task is not None and number % 1000 == 0:
-            progress.update(task, completed=min(done, size))
-    writer.notes.extend(reader.notes())
+    state = _Ingest(path, writer, pool)
+    batch: list[_Row] = []
+    for item in _rows(path):
+        batch.append(item)
+        done += len(item[2]) + 1
+        if len(batch) >= max(1, batch_rows):
+            writer.rows_read += len(batch)
+            state.batch(batch)
+            batch = []
+            if progress and task is not None:
+                progress.update(task, completed=min(done, size))
+    if batch:
+        writer.rows_read += len(batch)
+        state.batch(batch)
+    writer.notes.extend(state.notes())
+    if pool.unavailable is not None:
+        writer.notes.append(f"texts read in the ingesting process: {pool.unavailable}")
     if progress and task is not None:
         progress.update(task, completed=size)

@@ -382,3 +382,24 @@ def test_unwritable_out_is_one_line(tmp_path: Path, reference_db: Path) -> None:
         lines = proc.stderr.strip().splitlines()
         assert proc.returncode == 1 and len(lines) == 1, proc.stderr
         assert "Traceback" not in proc.stderr
+
+
+def test_remembered_rate_is_the_ecb_rate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The compare section's exchange rates, remembered in the cache directory, are the ECB
+    rates `usd_per_unit` gives; USD is 1 without a file; an unknown currency still fails."""
+    import datetime as dt
+
+    from paybench.errors import InputError
+    from paybench.guide.compare import remembered_usd_per_unit
+    from paybench.normalize.money import usd_per_unit
+
+    monkeypatch.setenv("PAYBENCH_HOME", str(tmp_path))
+    on = dt.date(2023, 1, 1)
+    first = remembered_usd_per_unit("CAD", on)
+    (kept,) = list((tmp_path / "cache").glob("usd-rates-*.json"))
+    assert json.loads(kept.read_text()) == {"CAD|2023-01-01": first}
+    assert remembered_usd_per_unit("CAD", on) == first == usd_per_unit("CAD", on)
+    assert remembered_usd_per_unit("USD", on) == 1.0
+    with pytest.raises(InputError, match="VND"):
+        remembered_usd_per_unit("VND", on)
+    assert json.loads(kept.read_text()) == {"CAD|2023-01-01": first}

@@ -18,7 +18,11 @@ date (hourly x 2,080), not aged; paybench's are at the guide's effective date.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import os
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 from paybench.bench import CellPlace, natural_level
@@ -64,6 +68,42 @@ class CompareRow:
     note: str = ""
 
 
+def remembered_usd_per_unit(currency: str, on: dt.date) -> float:
+    """`paybench.normalize.money.usd_per_unit`, remembered in the cache directory for other
+    currencies than USD: reading the ECB history takes about a second, and the seeds hold one
+    foreign-currency document. The file is named by a hash of the money module and the
+    converter package's version (its bundled ECB file), so either changing starts a new one;
+    errors (MoneyError) are raised each time, never remembered."""
+    if currency == "USD":
+        return usd_per_unit(currency, on)
+    import hashlib
+    import json
+    from importlib import metadata
+
+    from paybench.normalize import money
+    from paybench.paths import cache_dir
+
+    try:
+        version = metadata.version("CurrencyConverter")
+        code = Path(money.__file__).read_bytes()
+        digest = hashlib.sha256(code + b"\0" + version.encode()).hexdigest()[:20]
+        path = cache_dir() / f"usd-rates-{digest}.json"
+        rates = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except (OSError, ValueError, metadata.PackageNotFoundError):
+        return usd_per_unit(currency, on)
+    key = f"{currency}|{on.isoformat()}"
+    found = rates.get(key)
+    if isinstance(found, float):
+        return found
+    rate = usd_per_unit(currency, on)
+    rates[key] = rate
+    tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
+    with contextlib.suppress(OSError):
+        tmp.write_text(json.dumps(rates), encoding="utf-8")
+        tmp.replace(path)
+    return rate
+
+
 def _place_of(figure: PublishedFigure) -> tuple[CellPlace | None, str, str]:
     """(cell place, place text, reason when there is no cell place)."""
     pl = figure.place
@@ -85,7 +125,7 @@ def compare_rows(ctx: Context) -> list[CompareRow]:
         if fig.currency is None or fig.period is None:
             continue
         hourly = fig.period == "hour"
-        rate = usd_per_unit(fig.currency, fig.document.date)
+        rate = remembered_usd_per_unit(fig.currency, fig.document.date)
         value = fig.amount * rate if hourly else annual_amount(fig.amount, fig.period) * rate
         printed = (format_hourly(fig.amount) if fig.currency == "USD" and hourly else
                    format_usd(fig.amount, exact=True) if fig.currency == "USD" else

@@ -140,6 +140,13 @@ def test_guide_from_defaults_alone(tmp_path: Path, reference_db: Path) -> None:
         (("skills", "--role", "data-scientist", "--place", "Atlantis"), "--place: cannot place"),
         (("bench", "--role", "data-scientist", "--db", "{csv}"), "not a DuckDB database file"),
         (("bench", "--role", "Chief Llama Whisperer"), "--role: unknown role 'Chief Llama Whisperer'"),
+        (("bench", "--role", "data-scientist", "--engine", "sparkle"),
+         "--engine: unknown engine 'sparkle'; expected one of duckdb, spark"),
+        (("guide", "--spark-master", "local[2]"), "--spark-master: a Spark master is for the Spark engine"),
+        (("bench", "--role", "data-scientist", "--engine", "spark", "--parquet", "{dir}"),
+         "--parquet: no observations at {dir}"),
+        (("export", "--out", "{dir}", "--format", "csv"), "--format: unknown export format 'csv'"),
+        (("export", "--out", "{csv}/x"), "--out: cannot create {csv}/x"),
     ],
 )
 def test_errors_are_one_line(args: tuple[str, ...], message: str, tmp_path: Path,

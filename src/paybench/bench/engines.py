@@ -151,7 +151,7 @@ def observations_parquet(store: Store, engine: CellEngine,
         path = Path(given).expanduser()
         if path.is_dir() and (path / OBSERVATIONS_FILE).exists():
             path = path / OBSERVATIONS_FILE
-        if not path.exists():
+        if not path.exists() or (path.is_dir() and not any(path.glob("*.parquet"))):
             raise EngineError(f"no observations at {given}: write them with `paybench export "
                               f"--format parquet --out DIR` and give DIR", field="parquet")
         yield str(path.resolve())

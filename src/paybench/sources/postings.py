@@ -415,8 +415,9 @@ def _pay_plan(values: tuple[str, ...], site: tuple[str, str] | None, on: dt.date
     if isinstance(low, str) or isinstance(high, str):
         plan.problem = low if isinstance(low, str) else str(high)
         return plan
-    # every banner holds "estimated": a substring test spares the scan of most texts
-    banner = ESTIMATE_BANNER.search(description) if "estimated" in description.casefold() else None
+    # every banner holds "estimated", so "mated" in any case (an IGNORECASE "i" also matches
+    # the dotless and dotted I, which casefold() keeps): a substring test spares most scans
+    banner = ESTIMATE_BANNER.search(description) if "mated" in description.casefold() else None
     if banner is not None or predicted.strip().lower() in _TRUE:
         counts.append("estimated")  # the board's estimate, not posted pay
         low = high = None

@@ -288,6 +288,19 @@ class _HeaderTimer:
     loop: asyncio.AbstractEventLoop
     _header_timer: asyncio.TimerHandle | None = None
 
+    # the connection's life, the same for both protocols (super() is uvicorn's protocol)
+    def connection_made(self, transport: Any) -> None:
+        super().connection_made(transport)  # type: ignore[misc]
+        self._arm()
+
+    def on_response_complete(self) -> None:
+        self._disarm()  # the keep-alive timer takes over until the next byte
+        super().on_response_complete()  # type: ignore[misc]
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)  # type: ignore[misc]
+
     def _after_data(self) -> None:
         waiting = self.cycle is None or self.cycle.response_complete
         if not waiting:
@@ -318,21 +331,9 @@ def _h11_protocol(seconds: float) -> type[asyncio.Protocol]:
     from uvicorn.protocols.http.h11_impl import H11Protocol
 
     class HeaderTimeoutH11Protocol(_HeaderTimer, H11Protocol):
-        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-            super().connection_made(transport)
-            self._arm()
-
         def data_received(self, data: bytes) -> None:
             super().data_received(data)
             self._after_data()
-
-        def on_response_complete(self) -> None:
-            self._disarm()  # the keep-alive timer takes over until the next byte
-            super().on_response_complete()
-
-        def connection_lost(self, exc: Exception | None) -> None:
-            self._disarm()
-            super().connection_lost(exc)
 
         def send_400_response(self, msg: str) -> None:
             """A request h11 cannot parse (a malformed request line or header): the API's JSON
@@ -356,22 +357,10 @@ def _httptools_protocol(seconds: float) -> type[asyncio.Protocol]:
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
     class HeaderTimeoutHttpToolsProtocol(_HeaderTimer, HttpToolsProtocol):
-        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-            super().connection_made(transport)
-            self._arm()
-
         def data_received(self, data: bytes) -> None:
             super().data_received(data)
             if not self.transport.is_closing():
                 self._after_data()
-
-        def on_response_complete(self) -> None:
-            self._disarm()  # the keep-alive timer takes over until the next byte
-            super().on_response_complete()
-
-        def connection_lost(self, exc: Exception | None) -> None:
-            self._disarm()
-            super().connection_lost(exc)
 
         def send_400_response(self, msg: str) -> None:
             """A request httptools cannot parse: the API's JSON error, with the security

@@ -190,6 +190,7 @@ def generate(layout: str, rows: int, workdir: Path) -> Path:
     con = duckdb.connect()
     con.execute(f"SET temp_directory = '{workdir / 'duckdb-tmp'}'")
     con.execute("SET memory_limit = '2GB'")
+    con.execute("SET enable_progress_bar = false")
     if layout == "survey":
         con.execute(SURVEY_SQL.format(source=SURVEY, out=partial, rows=rows))
     else:

@@ -48,7 +48,7 @@ SOURCE = SourceInfo(
 SOURCE_ID = SOURCE.id
 PRIORITY = 20
 COLUMNAR = True
-"""`ingest` writes in bulk only (`IngestWriter.add_select`): it runs straight into the store."""
+"""`ingest` writes in bulk only (`IngestWriter.add_arrow`): it runs straight into the store."""
 COLUMNS = [
     "work_year", "experience_level", "employment_type", "job_title", "salary",
     "salary_currency", "salary_in_usd", "employee_residence", "remote_ratio",
@@ -271,14 +271,14 @@ SELECT '{SOURCE_ID}' AS source, ? AS file_sha256, row_number, 'paid' AS kind,
        country, work_mode, employment_type, company_size, 'base' AS component, currency,
        'year' AS period, amount_raw, annual_usd, false AS top_coded, 1.0 AS weight,
        sha1(concat_ws(chr(31), {", ".join("f_" + c for c in COLUMNS)})) AS dedup_key
-FROM {{batch}} WHERE reason IS NULL
+FROM batch WHERE reason IS NULL
 """
 """The observations of a normalized batch; dedup_key is the SHA-1 of the 11 raw fields
 joined by U+001F (as the survey has always been keyed)."""
 
 QUARANTINE_SQL = f"""
 SELECT '{SOURCE_ID}' AS source, row_number, reason, substring(raw, 1, 1000) AS raw
-FROM {{batch}} WHERE reason IS NOT NULL
+FROM batch WHERE reason IS NOT NULL
 """
 
 
@@ -288,16 +288,11 @@ def ingest(path: Path, writer: IngestWriter, progress: Any = None) -> None:
     reader = CsvBatches(path, COLUMNS, source="ai-jobs.net survey")
     task = progress.add_task(f"survey {path.name}", total=reader.bytes_total) if progress else None
     seen = _Seen()
-    name = f"_pb_survey_{writer.ingest_id}"
     for batch in reader:
         table = normalize_batch(batch, seen)
         writer.rows_read += batch.num_rows
-        writer.store.con.register(name, table)
-        try:
-            writer.add_select("observations", OBSERVATIONS_SQL.format(batch=name), [writer.sha256])
-            writer.add_select("quarantine", QUARANTINE_SQL.format(batch=name))
-        finally:
-            writer.store.con.unregister(name)
+        writer.add_arrow("observations", table, OBSERVATIONS_SQL, [writer.sha256])
+        writer.add_arrow("quarantine", table, QUARANTINE_SQL)
         if progress and task is not None:
             progress.update(task, completed=reader.bytes_done)
     if progress and task is not None:

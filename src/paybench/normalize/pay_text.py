@@ -71,6 +71,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any, Literal
 
 import pydantic
@@ -124,7 +125,7 @@ class ExtractedPay(pydantic.BaseModel):
     other end); ``annual_usd_min``/``annual_usd_max`` are None where ``min``/``max`` are.
     When ``currency`` has no ECB reference rate (PKR, BDT, NGN, VND ...), the amounts,
     currency and period stand, the three ``annual_usd*`` are None and ``annual_usd_note`` says
-    why ("annual USD unknown: no ECB rate for currency 'PKR'"); otherwise the note is None.
+    why ("unknown: no ECB rate for currency 'PKR'"); otherwise the note is None.
     ``span`` is the ``[start, end)`` character offsets of ``matched`` in the input text.
     """
 
@@ -634,11 +635,13 @@ def _component(text: str, fig_start: int, fig_ends: tuple[int, ...], lo: int, hi
     return "base" if best is None else best[1]
 
 
-def _pair(a: _Figure, b: _Figure) -> tuple[_Figure, _Figure] | None:
+def _pair(a: _Figure, b: _Figure, *, copy: bool = True) -> tuple[_Figure, _Figure] | None:
     """Two figures as the low and high end of one range, sharing what one end wrote and the
     other left out (currency, multiplier), or None when they cannot be one range (two written
-    currencies). A currency only implied by a convention (`_indian`) yields to a written one."""
-    a, b = replace(a), replace(b)
+    currencies). A currency only implied by a convention (`_indian`) yields to a written one.
+    ``copy=False`` lets it change ``a`` and ``b`` (figures no one else holds)."""
+    if copy:
+        a, b = replace(a), replace(b)
     if a.currency != b.currency and (a.bare_dollar or b.bare_dollar):
         # "$140,000 - $160,000 AUD": the code written at one end names both ends' dollar
         coded = b.currency if a.bare_dollar else a.currency
@@ -680,7 +683,7 @@ def _candidates(text: str, masked: str) -> list[_Candidate]:
         b = _figure(m, "b_") if m.group("b") else None
         sep = (m.group("sep") or "").strip().lower()
         start, end = m.start(), m.end()
-        paired = _pair(a, b) if b is not None else None
+        paired = _pair(a, b, copy=False) if b is not None else None
         if b is not None:
             before_text = masked[max(0, start - 12):start].lower()
             between = re.search(r"between|zwischen|entre", before_text)
@@ -714,7 +717,7 @@ def _joined_bounds(masked: str, cands: list[_Candidate]) -> list[_Candidate]:
     $130k DOE" is $90,000-$130,000. The parts stay candidates too, tried after the range."""
     out: list[_Candidate] = []
     singles = [c for c in cands if c.high is None]
-    for first, second in zip(singles, singles[1:], strict=False):
+    for first, second in pairwise(singles):
         gap = masked[first.end:second.start]
         if len(gap) > JOIN_GAP_CHARS or _GAP_STOP.search(gap):
             continue
@@ -729,7 +732,7 @@ def _joined_bounds(masked: str, cands: list[_Candidate]) -> list[_Candidate]:
         if p1 is not None and p2 is not None and p1 != p2:
             continue
         low, high = (first.low, second.low) if floor_first else (second.low, first.low)
-        paired = _pair(replace(low, period=p1 if floor_first else p2, plus=False), high)
+        paired = _pair(replace(low, period=p1 if floor_first else p2, plus=False), replace(high), copy=False)
         if paired is None or paired[0].raw_number != low.raw_number:
             continue  # two currencies, or a floor above its ceiling: not one range
         start = first.start - (len(head) - word.start()) if word else first.start
@@ -885,7 +888,7 @@ def _finish(text: str, c: _Candidate, day: dt.date, default_cur: str) -> Extract
         # the figure stands in its own currency; no offline rate gives its dollar value
         if not math.isfinite(annualize(high if high is not None else figure, c.period)):
             return NotPay(reason=f"{matched.strip()!r}: not a finite amount")
-        note = f"annual USD unknown: {exc}"
+        note = f"unknown: {exc}"
     except MoneyError as exc:
         return NotPay(reason=f"{matched.strip()!r}: {exc}")
     else:

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from paybench.errors import InputError
@@ -135,9 +136,11 @@ def test_jsonl_other_column_names(store: Store) -> None:
     principal = _observation(store, top["dedup_key"])
     assert (principal["annual_usd_min"], principal["annual_usd_max"], principal["level"]) == (
         260000, 340000, "principal")
-    # "Up to $170,000 per year": a ceiling only, both ends at the figure
+    # "Up to $170,000 per year": a ceiling only (issue 16: no minimum); the point value is the
+    # one figure known
     mlops = _observation(store, _posting(store, "Atlas Freight", "MLOps Engineer")["dedup_key"])
-    assert (mlops["annual_usd_min"], mlops["annual_usd_max"]) == (170000, 170000)
+    assert pd.isna(mlops["annual_usd_min"]) and (mlops["annual_usd_max"], mlops["annual_usd"]) == (170000, 170000)
+    assert (mlops["amount_raw"], mlops["amount_raw_max"]) == (170000, 170000)
 
 
 def test_malformed_rows_quarantined_with_reasons(store: Store) -> None:

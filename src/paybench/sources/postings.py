@@ -30,7 +30,14 @@ How a posting is read:
   parsed them from the description (salary_source "description"), paybench reads the
   description with :func:`paybench.normalize.pay_text.extract_pay`. A posted range is
   stored as posted (kind 'posted'): annual_usd_min/max the range, annual_usd its
-  midpoint, component base or total as posted; never mixed with paid figures.
+  midpoint, component base or total as posted; never mixed with paid figures. Read from
+  text, one figure is stored with amount_raw = amount_raw_max; "up to X" with amount_raw =
+  amount_raw_max = X and annual_usd_min NULL (no minimum is known); "from X" with
+  amount_raw_max and annual_usd_max NULL.
+- Pay in a currency the ECB reference rates do not cover (PKR, NGN, VND ...), from the
+  file's columns or the text, is kept: amount, currency and period stored, annual_usd,
+  annual_usd_min and annual_usd_max NULL (counted in a note). The posting is never
+  quarantined for it; benchmarks leave it out (usable observations need annual_usd > 0).
 - A posting without posted pay is not an observation of pay: it is counted in
   rows_skipped (with a note) and kept, like every posting, in the ``postings`` table
   with its skills, so that skill frequencies count every posting.

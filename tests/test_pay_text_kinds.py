@@ -16,6 +16,7 @@ from babel.numbers import format_decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from paybench.errors import NoExchangeRate
 from paybench.normalize import pay_text as pt
 from paybench.normalize.money import currency_code, usd_per_unit
 from paybench.normalize.pay_text import ExtractedPay, NotPay, extract_pay
@@ -136,14 +137,14 @@ def test_mask_tokens_without_a_currency_sign_are_still_not_pay(text: str) -> Non
 
 # ------------------------------------------------------------------------- kind: ISO codes
 
-CODES = [c for c in pt._CODES.split("|")]
+CODES = pt._CODES.split("|")
 
 
 def _amount_for(code: str) -> int:
     """A yearly amount worth about $90,000 in ``code`` (any amount when the ECB has no rate)."""
     try:
         rate = usd_per_unit(code, ON)
-    except Exception:
+    except NoExchangeRate:
         return 4_000_000
     return int(round(90_000 / rate, -3))
 

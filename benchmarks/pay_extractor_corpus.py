@@ -5,7 +5,8 @@ Usage: python benchmarks/pay_extractor_corpus.py [--repeat N]
 Prints, overall and for each split (dev: phrases used while writing the rules; holdout:
 phrases written afterwards and scored before any further change):
 - precision: of the phrases where extract_pay returned pay, the share whose min, max,
-  currency, period and component are all right;
+  currency, period, component and bound are all right (a phrase is pay when its row names a
+  currency; "up to X" has min empty, one figure min = max, "from X" max empty);
 - recall: of the phrases that are pay, the share extracted fully right;
 - false-positive rate: of the phrases that are not pay, the share where pay was returned.
 Then throughput (phrases per second) of extract_pay against a baseline measured in the
@@ -32,8 +33,13 @@ BASELINE = re.compile(
 )
 
 
+def is_pay(row: dict[str, str]) -> bool:
+    """Whether the corpus row is pay (its labels name a currency)."""
+    return bool(row["currency"])
+
+
 def right(result: ExtractedPay | NotPay, row: dict[str, str]) -> bool:
-    if not row["min"]:
+    if not is_pay(row):
         return isinstance(result, NotPay)
     if not isinstance(result, ExtractedPay):
         return False
@@ -42,15 +48,15 @@ def right(result: ExtractedPay | NotPay, row: dict[str, str]) -> bool:
         return value is None if want == "" else value is not None and math.isclose(value, float(want))
 
     return (same(result.min, row["min"]) and same(result.max, row["max"])
-            and (result.currency, result.period, result.component)
-            == (row["currency"], row["period"], row["component"]))
+            and (result.currency, result.period, result.component, result.bound)
+            == (row["currency"], row["period"], row["component"], row["bound"]))
 
 
 def scores(rows: list[dict[str, str]]) -> str:
     results = [(extract_pay(r["text"], on=ON), r) for r in rows]
     got = [(res, r) for res, r in results if isinstance(res, ExtractedPay)]
-    pay = [(res, r) for res, r in results if r["min"]]
-    neg = [(res, r) for res, r in results if not r["min"]]
+    pay = [(res, r) for res, r in results if is_pay(r)]
+    neg = [(res, r) for res, r in results if not is_pay(r)]
     p_ok = sum(right(res, r) for res, r in got)
     r_ok = sum(right(res, r) for res, r in pay)
     fp = sum(isinstance(res, ExtractedPay) for res, _ in neg)

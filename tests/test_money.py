@@ -485,3 +485,22 @@ def test_parse_amount_round_trips(n: int) -> None:
     assert parse_amount(f"€{n:,}".replace(",", ".")) == n  # European thousands dots
     assert parse_amount(f"{n:,}".replace(",", " ")) == n  # thin-space style grouping
     assert parse_amount(f"{n / 1000:.1f}k") == pytest.approx(round(n / 1000, 1) * 1000)
+
+
+def test_no_exchange_rate_is_its_own_error_raised_after_every_other_check() -> None:
+    """Issue 16: a figure valid in every other respect but in a currency without an ECB rate
+    raises NoExchangeRate (a MoneyError), so a reader can keep it with its dollars unknown;
+    any other fault of the figure is reported first, as a plain MoneyError."""
+    from paybench.errors import NoExchangeRate
+
+    on = dt.date(2025, 6, 2)
+    for code in ("PKR", "NGN", "VND", "AED"):
+        with pytest.raises(NoExchangeRate, match=rf"^no ECB rate for currency '{code}'$"):
+            normalize_pay(110_940, code, "month", on)
+    with pytest.raises(NoExchangeRate, match="the ECB series ended"):
+        usd_per_unit("RUB", dt.date(2024, 6, 3))
+    for bad in ({"amount": -5.0}, {"amount_max": 1.0}, {"period": "sprint"}):
+        args = {"amount": 100_000.0, "period": "year", **bad}
+        with pytest.raises(MoneyError) as caught:
+            normalize_pay(args.pop("amount"), "PKR", args.pop("period"), on, **args)  # type: ignore[arg-type]
+        assert not isinstance(caught.value, NoExchangeRate), caught.value

@@ -32,9 +32,15 @@ def same(a: float | None, b: str) -> bool:
     return a is not None and math.isclose(a, float(b), rel_tol=1e-9)
 
 
+def is_pay(row: dict[str, str]) -> bool:
+    """Whether a corpus row is pay: its labels name a currency ("up to X" has no min)."""
+    return row["currency"] != ""
+
+
 def is_right(result: ExtractedPay | NotPay, row: dict[str, str]) -> bool:
-    """Whether the extraction matches the row's expected min, max, currency, period, component."""
-    if row["min"] == "":
+    """Whether the extraction matches the row's expected min, max, currency, period, component
+    and bound."""
+    if not is_pay(row):
         return isinstance(result, NotPay)
     return (
         isinstance(result, ExtractedPay)
@@ -43,14 +49,42 @@ def is_right(result: ExtractedPay | NotPay, row: dict[str, str]) -> bool:
         and result.currency == row["currency"]
         and result.period == row["period"]
         and result.component == row["component"]
+        and result.bound == row["bound"]
     )
 
 
 def describe(result: ExtractedPay | NotPay) -> str:
     if isinstance(result, NotPay):
         return f"NotPay({result.reason})"
-    return (f"{result.min:g}-{result.max if result.max is None else f'{result.max:g}'} {result.currency}/"
+    return (f"{result.min}-{result.max} {result.currency}/"
             f"{result.period} {result.component} {result.bound} [{result.matched}]")
+
+
+def assert_consistent(result: ExtractedPay) -> None:
+    """The bound rules of issue 16 and the annual figures that follow from them: a range has
+    min <= max, one figure min == max, "up to X" no minimum, "from X" no maximum; the annual USD
+    ends are known exactly where the amounts are (all unknown, with a note, for a currency
+    without an ECB rate) and the point value lies between the known ends."""
+    low, high = result.min, result.max
+    if result.bound == "range":
+        assert low is not None and high is not None and low <= high
+    elif result.bound == "single":
+        assert low is not None and low == high
+    elif result.bound == "up_to":
+        assert low is None and high is not None
+    else:
+        assert low is not None and high is None
+    if result.annual_usd is None:
+        assert result.annual_usd_min is None and result.annual_usd_max is None and result.annual_usd_note
+        return
+    assert result.annual_usd_note is None
+    assert (result.annual_usd_min is None) == (low is None)
+    assert (result.annual_usd_max is None) == (high is None)
+    assert math.isfinite(result.annual_usd) and result.annual_usd > 0
+    for end in (result.annual_usd_min, result.annual_usd_max):
+        assert end is None or (math.isfinite(end) and end > 0)
+    assert result.annual_usd_min is None or result.annual_usd_min <= result.annual_usd
+    assert result.annual_usd_max is None or result.annual_usd <= result.annual_usd_max
 
 
 # ------------------------------------------------------------------------- corpus
@@ -58,8 +92,8 @@ def describe(result: ExtractedPay | NotPay) -> str:
 
 def test_corpus_shape() -> None:
     rows = load_corpus()
-    positives = [r for r in rows if r["min"]]
-    negatives = [r for r in rows if not r["min"]]
+    positives = [r for r in rows if is_pay(r)]
+    negatives = [r for r in rows if not is_pay(r)]
     assert len(rows) >= 320 and len(negatives) >= 80
     assert {r["split"] for r in rows} == {"dev", "holdout"}
     assert len({r["text"] for r in rows}) == len(rows), "duplicate phrases"
@@ -67,9 +101,16 @@ def test_corpus_shape() -> None:
     assert {r["group"] for r in rows} >= groups
     for r in positives:
         assert r["currency"] and r["period"] and r["component"] in ("base", "total"), r
-        assert r["max"] == "" or float(r["min"]) <= float(r["max"]), r
+        # the bound rules: a range has both ends, one figure is min = max, a ceiling has no
+        # minimum and a floor no maximum
+        assert r["bound"] in ("range", "single", "up_to", "from"), r
+        assert (r["min"] != "") == (r["bound"] != "up_to") and (r["max"] != "") == (r["bound"] != "from"), r
+        if r["bound"] == "single":
+            assert r["min"] == r["max"], r
+        if r["bound"] == "range":
+            assert float(r["min"]) <= float(r["max"]), r
     for r in negatives:
-        assert not (r["max"] or r["currency"] or r["period"] or r["component"]), r
+        assert not (r["min"] or r["max"] or r["currency"] or r["period"] or r["component"] or r["bound"]), r
 
 
 def test_corpus_precision_and_recall() -> None:
@@ -82,13 +123,13 @@ def test_corpus_precision_and_recall() -> None:
         if isinstance(result, ExtractedPay):
             extracted += 1
             right_extracted += ok
-            false_pos += row["min"] == ""
-        if row["min"]:
+            false_pos += not is_pay(row)
+        if is_pay(row):
             positives += 1
             right_positives += ok
         if not ok:
-            want = (f"{row['min']}-{row['max']} {row['currency']}/{row['period']} {row['component']}"
-                    if row["min"] else "NotPay")
+            want = (f"{row['min']}-{row['max']} {row['currency']}/{row['period']} {row['component']} "
+                    f"{row['bound']}" if is_pay(row) else "NotPay")
             misses.append(f"  #{row['id']} {row['text']!r}\n      want {want}\n      got  {describe(result)}")
     precision = right_extracted / extracted
     recall = right_positives / positives
@@ -100,7 +141,7 @@ def test_corpus_precision_and_recall() -> None:
         part = [r for r in rows if r["split"] == split]
         results = [(extract_pay(r["text"], on=ON), r) for r in part]
         got = [(res, r) for res, r in results if isinstance(res, ExtractedPay)]
-        pos = [(res, r) for res, r in results if r["min"]]
+        pos = [(res, r) for res, r in results if is_pay(r)]
         print(f"  {split}: {len(part)} phrases, precision {sum(is_right(a, b) for a, b in got)}/{len(got)}, "
               f"recall {sum(is_right(a, b) for a, b in pos)}/{len(pos)}")
     print(f"misses ({len(misses)}):\n" + "\n".join(misses))
@@ -110,37 +151,37 @@ def test_corpus_precision_and_recall() -> None:
 
 # ------------------------------------------------------------------------- examples
 
-EXAMPLES: list[tuple[str, tuple[float, float | None, str, str, str, str]]] = [
+EXAMPLES: list[tuple[str, tuple[float | None, float | None, str, str, str, str]]] = [
     ("$150,000 - $200,000 a year", (150000, 200000, "USD", "year", "base", "range")),
     ("USD 180K-240K", (180000, 240000, "USD", "year", "base", "range")),
     ("$60-$75/hr", (60, 75, "USD", "hour", "base", "range")),
     ("CA$140k-160k", (140000, 160000, "CAD", "year", "base", "range")),
     ("£85k-£100k + bonus", (85000, 100000, "GBP", "year", "base", "range")),
     ("between 120 and 150 thousand", (120000, 150000, "USD", "year", "base", "range")),
-    ("up to $210,000", (210000, 210000, "USD", "year", "base", "up_to")),
-    ("$95/hour on W2", (95, None, "USD", "hour", "base", "single")),
-    ("Salary: 200k", (200000, None, "USD", "year", "base", "single")),
+    ("up to $210,000", (None, 210000, "USD", "year", "base", "up_to")),
+    ("$95/hour on W2", (95, 95, "USD", "hour", "base", "single")),
+    ("Salary: 200k", (200000, 200000, "USD", "year", "base", "single")),
     ("$150K–$180K base", (150000, 180000, "USD", "year", "base", "range")),
     ("The base pay range for this role is $136,000 to $204,000 per year",
      (136000, 204000, "USD", "year", "base", "range")),
     ("Pay: $45.00 - $55.00 per hour", (45, 55, "USD", "hour", "base", "range")),
     ("€70.000 - €85.000 brutto/Jahr", (70000, 85000, "EUR", "year", "base", "range")),
     ("compensation range of 180,000-220,000 USD annually", (180000, 220000, "USD", "year", "base", "range")),
-    ("OTE $250k (50/50 split)", (250000, None, "USD", "year", "total", "single")),
+    ("OTE $250k (50/50 split)", (250000, 250000, "USD", "year", "total", "single")),
     ("$200k-$250k + equity", (200000, 250000, "USD", "year", "base", "range")),
     ("$120k-$140k DOE", (120000, 140000, "USD", "year", "base", "range")),
-    ("Hourly rate: $85", (85, None, "USD", "hour", "base", "single")),
+    ("Hourly rate: $85", (85, 85, "USD", "hour", "base", "single")),
     ("$8,000 - $10,000 per month", (8000, 10000, "USD", "month", "base", "range")),
     ("Total compensation: $300K - $400K", (300000, 400000, "USD", "year", "total", "range")),
     ("TC: $280k-$320k", (280000, 320000, "USD", "year", "total", "range")),
-    ("on-target earnings of $200,000", (200000, None, "USD", "year", "total", "single")),
+    ("on-target earnings of $200,000", (200000, 200000, "USD", "year", "total", "single")),
     ("$160K-$200K including bonus", (160000, 200000, "USD", "year", "total", "range")),
     ("From $80,000 a year", (80000, None, "USD", "year", "base", "from")),
 ]
 
 
 @pytest.mark.parametrize(("text", "want"), EXAMPLES, ids=[t for t, _ in EXAMPLES])
-def test_example(text: str, want: tuple[float, float | None, str, str, str, str]) -> None:
+def test_example(text: str, want: tuple[float | None, float | None, str, str, str, str]) -> None:
     result = extract_pay(text, on=ON)
     assert isinstance(result, ExtractedPay), result
     got = (result.min, result.max, result.currency, result.period, result.component, result.bound)
@@ -166,11 +207,13 @@ def test_annual_usd_and_currency_conversion() -> None:
     assert (hourly.annual_usd_min, hourly.annual_usd_max, hourly.annual_usd) == (124800, 156000, 140400)
     gbp = extract_pay("£85k-£100k + bonus", on=ON)
     assert isinstance(gbp, ExtractedPay)
+    assert gbp.annual_usd is not None and gbp.annual_usd_min is not None and gbp.annual_usd_max is not None
     # GBP traded between 1.2 and 1.4 USD in 2025: the ECB rate of ON was used, not 1:1
     assert 1.2 * 85000 < gbp.annual_usd_min < 1.4 * 85000
-    assert math.isclose(gbp.annual_usd, (gbp.annual_usd_min + gbp.annual_usd_max) / 2)  # type: ignore[operator]
+    assert math.isclose(gbp.annual_usd, (gbp.annual_usd_min + gbp.annual_usd_max) / 2)
     earlier = extract_pay("£85k-£100k + bonus", on=dt.date(2022, 9, 26))  # sterling's 2022 low
-    assert isinstance(earlier, ExtractedPay) and earlier.annual_usd_min < gbp.annual_usd_min
+    assert isinstance(earlier, ExtractedPay) and earlier.annual_usd_min is not None
+    assert earlier.annual_usd_min < gbp.annual_usd_min
 
 
 def test_implausible_refused_with_reason() -> None:
@@ -217,8 +260,7 @@ def test_never_raises_on_pay_like_text(text: str) -> None:
     assert isinstance(result, ExtractedPay | NotPay)
     if isinstance(result, ExtractedPay):
         assert text[result.span[0]:result.span[1]] == result.matched
-        assert result.max is None or result.min <= result.max
-        assert result.annual_usd_min > 0 and math.isfinite(result.annual_usd)
+        assert_consistent(result)
 
 
 @settings(max_examples=200, deadline=None)
@@ -258,9 +300,7 @@ def test_result_invariants(middle: str, tail: str) -> None:
     text = f"Salary {middle} {tail}"
     result = extract_pay(text, on=ON)
     if isinstance(result, ExtractedPay):
-        assert result.max is None or result.min <= result.max
-        hi = result.annual_usd_max if result.annual_usd_max is not None else result.annual_usd_min
-        assert result.annual_usd_min <= result.annual_usd <= hi
+        assert_consistent(result)
         assert text[result.span[0]:result.span[1]] == result.matched
         assert result.matched in text
 
@@ -319,7 +359,8 @@ def _mask_every_pattern(text: str) -> str:
     chars = list(text)
     for rx in pt._MASKS:
         for m in rx.finditer(text):
-            chars[m.start():m.end()] = " " * (m.end() - m.start())
+            if pt._maskable(text, m.start()):
+                chars[m.start():m.end()] = " " * (m.end() - m.start())
     return "".join(chars)
 
 

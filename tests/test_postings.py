@@ -7,10 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from paybench.errors import InputError
 from paybench.ingest import detect_source, ingest_file
+from paybench.sources import postings
 from paybench.sources.postings import (
     JOBSPY_COLUMNS,
     company_size,
@@ -135,9 +137,12 @@ def test_jsonl_other_column_names(store: Store) -> None:
     principal = _observation(store, top["dedup_key"])
     assert (principal["annual_usd_min"], principal["annual_usd_max"], principal["level"]) == (
         260000, 340000, "principal")
-    # "Up to $170,000 per year": a ceiling only, both ends at the figure
+    # "Up to $170,000 per year": a ceiling only (issue 16: no minimum); the point value is the
+    # one figure known
     mlops = _observation(store, _posting(store, "Atlas Freight", "MLOps Engineer")["dedup_key"])
-    assert (mlops["annual_usd_min"], mlops["annual_usd_max"]) == (170000, 170000)
+    assert pd.isna(mlops["annual_usd_min"])
+    assert (mlops["annual_usd_max"], mlops["annual_usd"]) == (170000, 170000)
+    assert (mlops["amount_raw"], mlops["amount_raw_max"]) == (170000, 170000)
 
 
 def test_malformed_rows_quarantined_with_reasons(store: Store) -> None:
@@ -236,3 +241,54 @@ def test_adzuna_site_country_and_estimate_banner() -> None:
     assert site_country("https://www.linkedin.com/jobs/view/1") is None and site_country("") is None
     assert ESTIMATE_BANNER.search("Edinburgh\n\n£69,313\n per year - estimated\n ?")
     assert not ESTIMATE_BANNER.search("£69,313 per year. Tasks are estimated to take 2 hours")
+
+
+def test_pay_without_ecb_rate_kept_with_unknown_usd(tmp_path: Path, fresh_db: Path,
+                                                   reference_db: Path) -> None:
+    """Issue 16: a posting paid in a currency the ECB set does not cover (PKR) is kept, never
+    quarantined for it: its amount, currency and period stored, annual USD NULL, counted in a
+    note; the benchmark's usable observations leave it out. Same in the row-by-row reference."""
+    import csv
+
+    from paybench.bench.observations import usable_frame
+    from test_columnar_postings import both
+
+    with CSV.open(newline="", encoding="utf-8") as handle:
+        template = next(csv.DictReader(handle))  # a real JobSpy row, as the fixture holds it
+    rows = []
+    for n, (title, source, interval, low, high, currency, description) in enumerate([
+        ("Machine Learning Engineer", "description", "", "", "", "",
+         "We are hiring in Pakistan.\nLahore: About PKR 110,940 per month, plus medical cover."),
+        ("Data Scientist", "direct_data", "monthly", "250000.0", "350000.0", "PKR",
+         "Karachi office, Python and SQL."),
+        ("Senior Machine Learning Engineer", "direct_data", "yearly", "185000.0", "235000.0", "USD",
+         "Boston office, PyTorch."),
+    ]):
+        rows.append({**template, "id": f"pk-{n}", "job_url": f"https://www.indeed.com/job/pk-{n}",
+                     "title": title, "company": f"Company {n}", "location": "Lahore, Pakistan",
+                     "salary_source": source, "interval": interval, "min_amount": low, "max_amount": high,
+                     "currency": currency, "description": description})
+    path = tmp_path / "pk_postings.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(JOBSPY_COLUMNS))
+        writer.writeheader()
+        writer.writerows(rows)
+    with Store(fresh_db) as store:
+        result = ingest_file(store, path)
+        counts = (result.rows_read, result.rows_kept, result.rows_quarantined, result.rows_skipped)
+        assert counts == (3, 3, 0, 0)
+        assert any("2 pay figures in a currency without an ECB rate" in note for note in result.notes)
+        text = _observation(store, _posting(store, "Company 0", "Machine Learning Engineer")["dedup_key"])
+        assert (text["currency"], text["period"], text["amount_raw"], text["amount_raw_max"]) == (
+            "PKR", "month", 110940, 110940)
+        assert all(pd.isna(text[c]) for c in ("annual_usd", "annual_usd_min", "annual_usd_max"))
+        structured = _posting(store, "Company 1", "Data Scientist")
+        assert structured["has_pay"] and structured["pay_source"] == "structured"
+        obs = _observation(store, structured["dedup_key"])
+        assert (obs["currency"], obs["amount_raw"], obs["amount_raw_max"]) == ("PKR", 250000, 350000)
+        assert pd.isna(obs["annual_usd"])
+        usd = _posting(store, "Company 2", "Senior Machine Learning Engineer")["dedup_key"]
+        usable = set(usable_frame(store, kinds=("posted",))["dedup_key"])
+        assert usd in usable and text["dedup_key"] not in usable and obs["dedup_key"] not in usable
+    (tmp_path / "ref").mkdir()
+    both(tmp_path / "ref", reference_db, [path], lambda p, writer: postings.ingest(p, writer, None))

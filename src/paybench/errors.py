@@ -64,6 +64,15 @@ class MoneyError(InputError):
     """A pay figure cannot be normalized (negative, zero, absurd, unknown currency...)."""
 
 
+class NoExchangeRate(MoneyError):
+    """A valid figure in a currency the offline ECB reference rates do not cover (PKR, BDT,
+    NGN, VND ...; or a series that has ended, such as RUB after 2022-03-01): its amount,
+    currency and period stand, its US-dollar value is unknown. Raised by
+    `paybench.normalize.money` only after every other check of the figure has passed, so a
+    reader that can keep a figure without a dollar value (the pay-text extractor, the postings
+    adapter) catches it and keeps the figure with ``annual_usd`` None."""
+
+
 class StoreError(PaybenchError):
     """The DuckDB store cannot be opened or is not in the expected shape."""
 

@@ -80,7 +80,10 @@ class Observation(BaseModel):
     """One pay figure about one person or one posting, normalized.
 
     `annual_usd` is the point value (midpoint of a range) in US dollars per year at the
-    observation's date; `annual_usd_min`/`annual_usd_max` keep a range as given.
+    observation's date; `annual_usd_min`/`annual_usd_max` keep a range as given. All three are
+    None for pay in a currency without an ECB reference rate (a posting's PKR, NGN ... pay,
+    kept in `currency` and `amount_raw`): no benchmark uses such a row (the usable observations
+    require `annual_usd > 0`, `paybench.bench.observations`).
     """
 
     provenance: Provenance
@@ -104,7 +107,7 @@ class Observation(BaseModel):
     period: Period
     amount_raw: float
     amount_raw_max: float | None = None
-    annual_usd: float
+    annual_usd: float | None
     annual_usd_min: float | None = None
     annual_usd_max: float | None = None
     top_coded: bool = False

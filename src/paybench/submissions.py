@@ -185,6 +185,7 @@ def prepare_submission(sub: Submission, on: dt.date | None = None) -> PreparedSu
                          sort_keys=True)
     sha = ""  # keyed by the store's secret when it is stored (store_submission)
     observations = []
+    annual: list[float] = []  # each observation's annual USD (never None: submissions are converted)
     for field_name, component, amount in amounts:
         # bonus and equity are yearly sums: never annualized from an hourly base's period
         per = period if component == "base" else "year"
@@ -192,6 +193,7 @@ def prepare_submission(sub: Submission, on: dt.date | None = None) -> PreparedSu
             pay = normalize_pay(amount, currency, per, on, component=component)
         except MoneyError as exc:
             raise InputError(str(exc), field=field_name) from None
+        annual.append(pay.annual_usd)
         observations.append(Observation(
             provenance=Provenance(source=SOURCE_ID, file_sha256=sha, row_number=1,
                                   citation="submitted through the paybench API"),
@@ -205,7 +207,7 @@ def prepare_submission(sub: Submission, on: dt.date | None = None) -> PreparedSu
         ))
     return PreparedSubmission(
         observations=observations, role=role.id, role_name=role.name, level=level,
-        level_basis=level_basis, place=cplace, base_annual_usd=observations[0].annual_usd,
+        level_basis=level_basis, place=cplace, base_annual_usd=annual[0],
         content=content)
 
 

@@ -63,7 +63,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from paybench.errors import InputError, MoneyError
+from paybench.errors import InputError, MoneyError, NoExchangeRate
 from paybench.normalize.levels import Level, level_from_years
 from paybench.normalize.money import normalize_pay, parse_amount, parse_period
 from paybench.normalize.pay_text import ExtractedPay, extract_pay
@@ -446,13 +446,12 @@ class _Reader:
         found = extract_pay(description, on=on, default_currency=site[1] if site else "USD")
         if not isinstance(found, ExtractedPay):
             return None, None
-        top = found.annual_usd_max if found.annual_usd_max is not None else (
-            found.annual_usd_min if found.bound == "single" else None)
         component: Component = found.component
         return {
             "component": component, "currency": found.currency, "period": found.period,
-            "amount_raw": found.min, "amount_raw_max": found.max, "annual_usd": found.annual_usd,
-            "annual_usd_min": found.annual_usd_min, "annual_usd_max": top, "pay_source": "text",
+            "amount_raw": found.min if found.min is not None else found.max, "amount_raw_max": found.max,
+            "annual_usd": found.annual_usd, "annual_usd_min": found.annual_usd_min,
+            "annual_usd_max": found.annual_usd_max, "pay_source": "text",
         }, None
 
     def _structured(self, low: float | None, high: float | None, period: Period, currency: str,
@@ -466,14 +465,18 @@ class _Reader:
         if low is None:  # only a ceiling: "up to"
             low = high
         assert low is not None
+        usd: tuple[float | None, float | None, float | None] = (None, None, None)
         try:
             pay = normalize_pay(low, code, period, on, amount_max=high, component="base")
+            usd = (pay.annual_usd, pay.annual_usd_min, pay.annual_usd_max)
+        except NoExchangeRate:
+            pass  # kept in its own currency, annual USD unknown (NULL)
         except MoneyError as exc:
             return None, str(exc)
         return {
             "component": "base", "currency": code, "period": period, "amount_raw": low,
-            "amount_raw_max": high, "annual_usd": pay.annual_usd, "annual_usd_min": pay.annual_usd_min,
-            "annual_usd_max": pay.annual_usd_max, "pay_source": "structured",
+            "amount_raw_max": high, "annual_usd": usd[0], "annual_usd_min": usd[1],
+            "annual_usd_max": usd[2], "pay_source": "structured",
         }, None
 
     def read(self, number: int, row: dict[str, str], raw: str) -> None:
@@ -546,6 +549,8 @@ class _Reader:
         skills: list[SkillMention] = extract_skills(skill_text)
         if pay is not None:
             source_of_pay = pay.pop("pay_source")
+            if pay["annual_usd"] is None:
+                self.counts["no_rate"] += 1
             self.writer.add(Observation(
                 provenance=Provenance(source=SOURCE_ID, file_sha256=self.sha, row_number=number),
                 kind="posted", observed_on=day, raw_title=title, role=match.role,
@@ -584,6 +589,8 @@ class _Reader:
             "reparsed": "{} figures JobSpy parsed from the description were re-read by paybench",
             "no_interval": "{} structured pay figures without interval read from the description",
             "estimated": "{} pay figures the job board estimated (not posted) left out",
+            "no_rate": "{} pay figures in a currency without an ECB rate kept in that currency, annual USD "
+                       "unknown (left out of cells)",
             "site_country": "{} locations not placed in the job site's country placed in it, without a metro",
         }
         return [texts[k].format(f"{c[k]:,}") for k in texts if c[k]]

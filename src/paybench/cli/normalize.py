@@ -80,7 +80,8 @@ def pay(
 ) -> None:
     """Extract the pay range from posting text. Amounts as written; annual_usd in US dollars per year.
 
-    Prints the figure, or "pay: none" with the reason (exit 0 in both cases)."""
+    Prints the figure, or "pay: none" with the reason (exit 0 in both cases). A currency without
+    an ECB rate (PKR, NGN ...) keeps its amounts; its annual USD is printed as unknown, with why."""
     from paybench.engine import Paybench
     from paybench.normalize.pay_text import ExtractedPay
 
@@ -97,16 +98,28 @@ def pay(
     if not isinstance(result, ExtractedPay):
         sys.stdout.write(f"pay: none ({result.reason})\n")
         return
-    amount = f"{result.min:,.2f}".removesuffix(".00")
-    if result.max is not None and result.bound == "range":
-        amount += " - " + f"{result.max:,.2f}".removesuffix(".00")
-    prefix = {"up_to": "up to ", "from": "from "}.get(result.bound, "")
-    usd = f"${result.annual_usd_min:,.0f}"
-    if result.annual_usd_max is not None and result.annual_usd_max != result.annual_usd_min:
-        usd += f" - ${result.annual_usd_max:,.0f}"
+    def money(value: float) -> str:
+        return f"{value:,.2f}".removesuffix(".00")
+
+    low, high = result.min, result.max
+    if result.bound == "range" and low is not None and high is not None:
+        amount = f"{money(low)} - {money(high)}"
+    elif result.bound == "up_to" and high is not None:
+        amount = f"up to {money(high)}"
+    elif result.bound == "from" and low is not None:
+        amount = f"from {money(low)}"
+    else:
+        amount = money(low if low is not None else high or 0.0)
+    if result.annual_usd is None:
+        usd = result.annual_usd_note or "unknown"
+    else:
+        ends = [v for v in (result.annual_usd_min, result.annual_usd_max) if v is not None]
+        usd = " - ".join(f"${v:,.0f}" for v in dict.fromkeys(ends))
+        usd = {"up_to": "up to ", "from": "from "}.get(result.bound, "") + usd
+        usd += f" (point ${result.annual_usd:,.0f})"
     sys.stdout.write(
-        f"{prefix}{amount} {result.currency} per {result.period} ({result.component}, {result.bound})\n"
-        f"annual USD: {usd} (point ${result.annual_usd:,.0f})\n"
+        f"{amount} {result.currency} per {result.period} ({result.component}, {result.bound})\n"
+        f"annual USD: {usd}\n"
         f"matched: {result.matched!r} at {result.span[0]}-{result.span[1]}\n"
     )
 

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import BaseModel, ConfigDict
 
-from paybench.errors import MoneyError
+from paybench.errors import MoneyError, NoExchangeRate
 from paybench.records import Component, Period
 
 if TYPE_CHECKING:
@@ -399,11 +399,11 @@ def _ecb_currency(code: str, on: dt.date) -> None:
     """Check that the ECB has a usable rate series for ``code`` on ``on``."""
     conv = _converter()
     if code not in conv.currencies:
-        raise MoneyError(f"no ECB rate for currency {code!r}")
+        raise NoExchangeRate(f"no ECB rate for currency {code!r}")
     bounds = conv.bounds[code]
     overall_last = conv.bounds[conv.ref_currency].last_date
     if bounds.last_date < overall_last - _SERIES_ENDED_MARGIN and on > bounds.last_date:
-        raise MoneyError(
+        raise NoExchangeRate(
             f"no ECB rate for currency {code!r} on {on.isoformat()}: "
             f"the ECB series ended on {bounds.last_date.isoformat()}"
         )
@@ -421,8 +421,9 @@ def usd_per_unit(currency: str, on: dt.date) -> float:
     rates (cross rates through EUR); a day without a published rate (weekend, holiday) takes
     the linear interpolation of the neighbouring days; a date before the series or after
     the data takes the nearest end's rate. Raises :class:`MoneyError` for an unknown
-    currency, a currency the ECB does not publish ("no ECB rate for currency 'VND'") or a
-    date after a currency's series ended (RUB after 2022-03-01, HRK, pre-euro currencies)."""
+    currency, and its subclass :class:`~paybench.errors.NoExchangeRate` for a currency the
+    ECB does not publish ("no ECB rate for currency 'VND'") or a date after a currency's
+    series ended (RUB after 2022-03-01, HRK, pre-euro currencies)."""
     return _usd_per_unit(currency_code(currency), _check_date("on", on))
 
 
@@ -544,8 +545,10 @@ def normalize_pay(
     of the number.
 
     Raises :class:`MoneyError` (and nothing else) for any unusable input, e.g.
-    "annual pay $1,200 is below the plausible minimum $5,000 (100 EUR per month)".
-    """
+    "annual pay $1,200 is below the plausible minimum $5,000 (100 EUR per month)"; its
+    subclass :class:`~paybench.errors.NoExchangeRate` when the figure is valid in every other
+    respect (amounts, range, period, component, date) but ``currency`` has no ECB rate on
+    ``on`` (the caller may keep the figure with its US-dollar value unknown)."""
     code = currency_code(currency)
     per = parse_period(period)
     low = _check_amount("amount", amount)

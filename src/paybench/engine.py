@@ -661,13 +661,16 @@ class Paybench:
                defaults: bool = False, progress: Any = None) -> list[IngestResult]:
         """Ingest files (and, with `defaults`, the embedded defaults), one transaction each; a
         file already stored adds nothing; unusable rows go to the quarantine table."""
-        from paybench.ingest import ingest_defaults, ingest_file
+        from paybench.ingest import ingest_defaults, ingest_file, resolve_path
 
         files = [Path(p) for p in paths]
         if not files and not defaults:
             raise InputError("give a file to ingest, or the defaults", field="paths")
         results: list[IngestResult] = []
         try:
+            # a missing file, a directory or a device is refused at once, not after waiting for
+            # the write lock (which a background rebuild of the cells may hold for seconds)
+            files = [resolve_path(path) for path in files]
             with self.locked(write=True, seen_at_once=not self.background) as store:
                 if defaults:
                     results.extend(ingest_defaults(store, progress))

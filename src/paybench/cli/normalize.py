@@ -47,7 +47,8 @@ def title(
         emit_json(data)
     else:
         out.print(f"{match.title} -> role={match.role} level={match.level} "
-                  f"confidence={match.confidence:.2f}" + (f" ({match.reason})" if match.reason else ""))
+                  f"confidence={match.confidence:.2f}" + (f" ({match.reason})" if match.reason else ""),
+                  markup=False)
 
 
 @command()

@@ -83,6 +83,8 @@ _STRING_SUBS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bobjective[- ]?c\b", " objectivec "),
         (r"\bruby on rails\b", " rails "),
         (r"\bci\s*/\s*cd\b", " cicd "),
+        (r"\bs\s*/\s*w\b", " software "),
+        (r"\bh\s*/\s*w\b", " hardware "),
         (r"\bpl\s*/\s*sql\b", " plsql "),
         (r"\bt-sql\b", " tsql "),
         (r"\bs/4\s?hana\b", " s4hana "),
@@ -441,13 +443,17 @@ def _strip_gender_tags(folded: str) -> str:
     def drop(match: re.Match[str]) -> str:
         return " " if _is_gender_tag(match.group(1) or match.group(2)) else match.group(0)
 
-    text = _GENDER_GROUP_RE.sub(drop, folded)
+    text = folded
+    if any(ch in text for ch in "/|(["):
+        text = _GENDER_GROUP_RE.sub(drop, text)
     for phrase in tables.gender_words:
         if " " in phrase and phrase in text:
             text = re.sub(r"[(\[]?\s*\b" + re.escape(phrase) + r"\b\s*[)\]]?", " ", text)
         elif phrase.isalnum() and f"({phrase})" in text:
             text = text.replace(f"({phrase})", " ")
-    return _GENDER_SUFFIX_RE.sub("", text)
+    if any(ch in text for ch in "*:_/("):
+        text = _GENDER_SUFFIX_RE.sub("", text)
+    return text
 
 
 @functools.cache
@@ -460,15 +466,16 @@ def _taxonomy_words() -> frozenset[str]:
     return frozenset(found)
 
 
+@functools.lru_cache(maxsize=65536)
 def _foreign_word(token: str) -> tuple[str, ...] | None:
     """English words for one word of another covered language: the word itself, its German
     feminine form ("Entwicklerin" -> "Entwickler"), or a German/Dutch compound whose last
     part is a title head and whose front is a known word ("Softwareentwickler" -> software
     developer, "Sicherheitsberater" -> security consultant). None when not such a word."""
     tables = _languages()
-    if token in tables.words:
-        return tables.words[token]
     known = _taxonomy_words()
+    if token in tables.words and (token not in known or not tables.words[token]):
+        return tables.words[token]  # a word of the taxonomy ("Informatica") stays itself
     if token in known or len(token) < 5 or not token.isalpha():
         return None
     for suffix in ("innen", "in"):
@@ -532,6 +539,11 @@ _SHORT_SOFTWARE = {"se": ("software", "engineer"), "sse": ("senior", "software",
 def _raw_words(text: str) -> list[str]:
     """Folded, tag-free text -> raw words: technology names made single tokens, punctuation
     dropped, requisition codes dropped, a level glued to an abbreviation split off."""
+    return list(_raw_tuple(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def _raw_tuple(text: str) -> tuple[str, ...]:
     for pattern, repl in _STRING_SUBS:
         text = pattern.sub(repl, text)
     raw: list[str] = []
@@ -543,7 +555,7 @@ def _raw_words(text: str) -> list[str]:
             raw.extend(part for part in glued.groups() if part)
         else:
             raw.append(tok)
-    return raw
+    return tuple(raw)
 
 
 def _canonical(raw: list[str]) -> tuple[str, ...]:
@@ -551,7 +563,10 @@ def _canonical(raw: list[str]) -> tuple[str, ...]:
     tokens = _apply_phrases(raw)
     english: list[str] = []
     for tok in tokens:
-        english.extend(_foreign_word(tok) or (tok,))
+        foreign = _foreign_word(tok)
+        if foreign is None or (not foreign and len(tokens) == 1):
+            foreign = (tok,)  # a function word alone is a title ("DE", data engineer)
+        english.extend(foreign)
     tokens = _apply_phrases(english) if english != tokens else tokens
     mapped: list[str] = []
     projects = "project" in tokens or "program" in tokens
@@ -570,6 +585,7 @@ def _canonical(raw: list[str]) -> tuple[str, ...]:
                  if tok and tok not in _STOPWORDS and tok not in _NOISE)
 
 
+@functools.lru_cache(maxsize=65536)
 def _clean(text: str) -> str:
     """Fold a title and take its gender tags out."""
     return _strip_gender_tags(_fold(_BINNEN_I_RE.sub("", text)))
@@ -584,7 +600,19 @@ def _tokens(text: str) -> tuple[str, ...]:
 _BRACKET_RE = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
 
 
+def _level_word(word: str) -> bool:
+    """True for a seniority word, a numeral or a company level code."""
+    return is_seniority_word(word) or word in _NUMERALS or _company_level(word)
+
+
+def _ic_level_word(word: str) -> bool:
+    """True for an individual-contributor level word or numeral ("Sr", "II", "junior")."""
+    canon = _TOKEN_MAP.get(word, (word,))
+    return word in _NUMERALS or (len(canon) == 1 and canon[0] in _IC_WORDS)
+
+
 def _initials(words: Iterable[str]) -> str:
+    """The first letters of the words that are not stopwords ("member of technical staff": mts)."""
     return "".join(word[0] for word in words if word not in _STOPWORDS and word[0].isalpha())
 
 
@@ -594,7 +622,7 @@ def _title_tokens(title: str) -> tuple[str, ...]:
     `_bracket_reading`, or the whole title read as written when only that names a role
     ("VoIP Engineer (Voice Over Internet Protocol Engineer)")."""
     tokens = _bracket_reading(title)
-    if _normalize(tokens)[0] is None:
+    if _normalize(tokens)[0] is None and _BRACKET_RE.search(title):
         whole = _tokens(title)
         if whole != tokens and _normalize(whole)[0] is not None:
             return whole
@@ -604,18 +632,22 @@ def _title_tokens(title: str) -> tuple[str, ...]:
 def _bracket_reading(title: str) -> tuple[str, ...]:
     """A job title -> canonical tokens, reading bracketed parts against the rest.
 
-    A bracketed part that repeats the title adds only its level words: words already outside
-    the brackets, an abbreviation made of the title's initials ("Senior Member of Technical
-    Staff (SMTS)", "GIS Coordinator (Geographic ...)") and, when the part names the same role
-    as the rest ("Software Engineer (SWE II)"), all but its level words are dropped; any other
-    bracketed part ("Software Developer (Java)") is read as part of the title."""
+    A bracketed part that repeats the title adds only its level words: a part made only of
+    words already outside the brackets, an abbreviation of the title's initials ("Senior
+    Member of Technical Staff (SMTS)", "Software Development Engineer II (SDE II, L5)") and
+    level words, or a part naming the same role as the rest ("Software Engineer (SWE II)").
+    Any other bracketed part ("Software Developer (Java)", "Business Analyst (Business
+    Intelligence Analyst)") is read as part of the title."""
     text = _clean(title)
     parts = list(_BRACKET_RE.finditer(text))
     if not parts:
         return _canonical(_raw_words(text))
     outside = _raw_words(_BRACKET_RE.sub(" ", text))
     seen = set(outside)
-    initials = _initials(outside)
+    bare = _BRACKET_RE.sub(" ", text)
+    # initials word by word, and with hyphenated words as one ("Front-End Developer": fed, fd)
+    initials = (_initials(outside) + " "
+                + _initials(re.sub(r"[^a-z0-9]", "", w) or "-" for w in bare.split()))
     outer_role = _normalize(_canonical(outside))[0] if outside else None
     words: list[str] = []
     pos = 0
@@ -623,13 +655,15 @@ def _bracket_reading(title: str) -> tuple[str, ...]:
         words.extend(_raw_words(text[pos:part.start()]))
         pos = part.end()
         inner = _raw_words(part.group(1))
-        kept = [w for w in inner if w not in seen and not (
-            len(w) >= 2 and w.isalpha() and w in initials and not is_seniority_word(w))]
-        if outer_role is not None and kept:
-            split = _split_tokens(_canonical(kept))
-            if split.core and _normalize(split.core)[0] == outer_role:
-                kept = [w for w in kept if is_seniority_word(w) or _company_level(w)
-                        or w in _NUMERALS]
+        new = [w for w in inner if w not in seen and not (
+            len(w) >= 2 and w.isalpha() and w in initials and not _ic_level_word(w))]
+        if all(_level_word(w) or not _canonical([w]) for w in new):
+            kept = new  # the part repeats the title: only its level (and noise) words are new
+        elif outer_role is not None and _normalize(_split_tokens(_canonical(new)).core)[0] \
+                == outer_role:
+            kept = [w for w in new if _level_word(w)]  # "(SWE II)" names the same role
+        else:
+            kept = inner
         words.extend(kept)
     words.extend(_raw_words(text[pos:]))
     return _canonical(words)

@@ -2,14 +2,19 @@
 
 Steps (all deterministic, no network):
 
-1. Clean: Unicode/case folding, "(m/w/d)"-style tags, "- Remote", requisition codes
-   ("JC65", "R-10234"), punctuation; technology names with punctuation (C++, C#, .NET,
-   Node.js) become single tokens; multi-word phrases become one token
-   ("machine learning" -> ``ml``, "front end" -> ``frontend``); abbreviations are
-   expanded ("Sr." -> senior, "Eng" -> engineer, "SWE" -> software engineer).
+1. Clean: Unicode/case folding, gender tags ("(m/w/d)", "(H/F)", "Entwickler*in"), "- Remote",
+   requisition codes ("JC65", "R-10234"), punctuation; technology names with punctuation
+   (C++, C#, .NET, Node.js) become single tokens; a level glued to an abbreviation is split
+   off ("SDE2" -> SDE 2); multi-word phrases become one token ("machine learning" -> ``ml``,
+   "front end" -> ``frontend``); German, French, Spanish and Dutch title words become English
+   ones (`paybench/data/title_languages.json`: "Softwareentwickler" -> software developer);
+   abbreviations are expanded ("Sr." -> senior, "Eng" -> engineer, "SWE" -> software
+   engineer, "SMTS" -> senior member of technical staff). A bracketed part that only repeats
+   the title ("Senior Member of Technical Staff (SMTS)") adds just its level words.
 2. Seniority: level words ("Senior", "II", "Staff", "Lead", "Head of", "VP", "L5") are
    taken out into the level. Management words (manager, director, head, VP, chief)
-   outrank individual-contributor words; words outrank numerals.
+   outrank individual-contributor words; words outrank numerals; numerals outrank
+   company-specific codes ("L5", "E6", "IC4").
 3. Match, first hit wins: exact alias on the whole title, exact alias on the title
    without seniority words, then a rule match (the alias whose words are all in the
    title and whose head noun agrees, scored by word weights; role keywords combine with
@@ -19,7 +24,8 @@ Steps (all deterministic, no network):
    ("Director of Software Engineering" -> director-of-engineering).
 
 A title that matches no role, or two roles equally well, gets ``role=None`` and a
-reason: never a silent guess.
+reason: never a silent guess; a title in a language the taxonomy does not read gets
+"language not covered: <language>".
 """
 
 from __future__ import annotations
@@ -205,7 +211,6 @@ _PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
         "data communications": "datacomm",
     }.items()
 }
-_MAX_PHRASE = max(len(key) for key in _PHRASES)
 
 # Single-token rewrites: abbreviations, spelling variants, stems.
 _TOKEN_MAP: dict[str, tuple[str, ...]] = {
@@ -766,7 +771,7 @@ def split_seniority(title: str) -> tuple[str, Level | None]:
     noise dropped. ``split_seniority("Sr. ML Eng II")`` -> ``("machine learning
     engineer", "senior")``; the level is None when the title states no seniority.
     """
-    split = _split_tokens(_tokens(title))
+    split = _split_tokens(_title_tokens(title))
     return " ".join(_DISPLAY.get(tok, tok) for tok in split.core), split.level
 
 

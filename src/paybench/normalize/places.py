@@ -15,7 +15,9 @@ Sources, read once at the first call and then kept in memory:
 * the ``us`` package for state names and abbreviations;
 * OEWS metro names from :func:`paybench.reference.oews.metro_names`;
 * ``paybench/data/place_aliases.json`` (hand-written): ISO countries, provinces abroad,
-  major world cities, metro nicknames ("Bay Area", "DFW", "Twin Cities"...).
+  major world cities, metro nicknames ("Bay Area", "DFW", "Twin Cities"...), and the short
+  forms of the main tech cities: IATA airport and city codes ("BLR", "LON", "SFO"; IATA's
+  public location codes) and common abbreviations ("SGP").
 
 Choices worth knowing:
 
@@ -24,9 +26,11 @@ Choices worth knowing:
   2023 planning-region delineation in both). A micropolitan area (e.g. 45860 Torrington,
   CT) is kept as ``metro`` with ``metro_name`` None, so a join to OEWS falls back to the
   state. ZIPs outside any CBSA (crosswalk code 99999) give no metro.
-* A bare two-letter code is read as an ISO country code when it is one ("DE" Germany,
-  "CA" Canada, "IN" India), else as a US state ("TX"); after a city ("Boston, MA") the
-  US state reading wins whenever the city exists in that state.
+* A bare two-letter code that is a US state is the state ("CA" California, "DE" Delaware;
+  issue 13), else an ISO country code ("GB"); after a city ("Boston, MA") the US state
+  reading wins whenever the city exists in that state. A listed city code is the city ("BLR"
+  Bengaluru), other three-letter ISO codes the country ("DEU"). Whenever the code read names
+  another place too, ``Place.alternatives`` lists it ("CA": Canada; "BLR": Belarus).
 * Bare full names prefer the US state ("Georgia", "Washington"), except "New York",
   read as New York City. A bare US city found in several states goes to the one with
   the most ZIP codes (a size proxy: "Portland" -> Oregon) unless the alias file says

@@ -48,6 +48,21 @@ def test_place_json() -> None:
         "metro_name": "San Jose-Sunnyvale-Santa Clara, CA", "remote": False}
 
 
+def test_issue16_title_and_place_json() -> None:
+    """`paybench title` and `paybench place` on issue 16's real inputs: the reading, and for a
+    code with two readings the alternative, in --json and in the text output."""
+    sde = json.loads(run("title", "L6(SDE2)", "--json").stdout)
+    assert (sde["role"], sde["level"]) == ("software-engineer", "mid")
+    ja = json.loads(run("title", "シニアソフトウェアエンジニア", "--json").stdout)
+    assert ja["role"] is None and ja["reason"].startswith("language not covered")
+    blr = json.loads(run("place", "blr", "--json").stdout)
+    assert blr["country"] == "IN" and "Bengaluru" in blr["note"]
+    assert [alt.split(",")[0] for alt in blr["alternatives"]] == ["Belarus"]
+    text = run("place", "blr").stdout
+    assert "Bengaluru" in text and "also: Belarus" in text
+    assert json.loads(run("place", "Seattle, WA", "--json").stdout)["alternatives"] == []
+
+
 def test_ingest_status_bench_guide(tmp_path: Path, reference_db: Path, shared_data: Path) -> None:
     db = tmp_path / "cli.duckdb"
     db.write_bytes(reference_db.read_bytes())

@@ -205,6 +205,37 @@ CASES: list[tuple[str, Expected]] = [
     # US places that share a name with a world city
     ("Paris, TX", us("TX", "37580")),
     ("London, KY", us("KY", "18340")),  # micropolitan: code kept, no OEWS name
+    # city short forms and IATA codes (issue 16); BLR is also Belarus's alpha-3 code
+    ("blr", abroad("IN")),
+    ("BLR", abroad("IN")),
+    ("bom", abroad("IN")),
+    ("del", abroad("IN")),
+    ("hyd", abroad("IN")),
+    ("maa", abroad("IN")),
+    ("pnq", abroad("IN")),
+    ("sfo", us("CA", SF)),
+    ("nyc", us("NY", NYC)),
+    ("lon", abroad("GB")),
+    ("ber", abroad("DE")),
+    ("par", abroad("FR")),
+    ("ams", abroad("NL")),
+    ("sgp", abroad("SG")),
+    ("sin", abroad("SG")),
+    ("tlv", abroad("IL")),
+    ("yyz", abroad("CA")),
+    ("yto", abroad("CA")),
+    ("yvr", abroad("CA")),
+    ("LAX", us("CA", LA)),
+    ("JFK", us("NY", NYC)),
+    ("DEN", us("CO", DEN)),
+    ("Bengaluru, BLR", abroad("IN")),
+    ("Bengaluru (BLR)", abroad("IN")),
+    ("Minsk, BLR", abroad("BY")),
+    ("Remote - BLR", abroad("IN", "remote")),
+    ("AUS", abroad("AU")),
+    ("IND", abroad("IN")),
+    ("FRA", abroad("FR")),
+    ("PHL", us("PA", PHL)),
 ]
 
 TECH_METROS: list[tuple[str, str, str, str]] = [
@@ -578,3 +609,105 @@ def test_aijobs_country_codes(shared_data: Any) -> None:
         else:
             assert place.country == code, code
     REAL["aijobs"] = len(codes)
+
+
+# ------------------------------------------------------------------ city codes (issue 16)
+
+
+def test_blr_reads_as_bengaluru_and_names_belarus() -> None:
+    blr = normalize_place("blr")
+    assert blr.country == "IN" and "Bengaluru" in (blr.note or "")
+    assert any("Belarus" in alt and "BY" in alt for alt in blr.alternatives)
+    assert PLACE_CONFIDENCE_FLOOR <= blr.confidence < 1
+
+
+PLACE_CONFIDENCE_FLOOR = places.PLACE_MIN_CONFIDENCE
+
+
+def _aliases() -> dict[str, Any]:
+    import json
+    from importlib import resources
+
+    text = resources.files("paybench.data").joinpath("place_aliases.json").read_text("utf-8")
+    return cast(dict[str, Any], json.loads(text))
+
+
+def test_kind_every_city_code_reads_as_its_city() -> None:
+    """Every listed city short form or IATA code, in any case, reads as its city's country and
+    says which city it read."""
+    codes = _aliases()["city_codes"]
+    assert len(codes) >= 100
+    for code, (city, country, _kind) in codes.items():
+        for text in (code, code.lower(), f" {code.title()} "):
+            place = normalize_place(text)
+            assert place.country == country, text
+            assert city in (place.note or ""), (text, place.note)
+
+
+def test_kind_iata_codes_agree_with_airportsdata() -> None:
+    """The table's IATA airport codes are the airports' real codes: each is in the airportsdata
+    package (IATA codes of ~7,900 airports) in the same country, and a US one in the same state."""
+    import airportsdata
+    import us as us_states
+
+    airports = airportsdata.load("IATA")
+    data = _aliases()
+    for code, (_city, country, kind) in data["city_codes"].items():
+        if kind == "IATA airport code":
+            assert airports[code]["country"] == country, code
+    for code, (_city, country, state) in data["code_alternatives"].items():
+        assert airports[code]["country"] == country, code
+        if state:
+            assert us_states.states.lookup(airports[code]["subd"]).abbr == state, code
+    checked = 0
+    for code, (_city, state) in data["us_places"].items():
+        if len(code) == 3 and code.isupper() and code in airports and code not in (
+                "NYC", "CHI", "WAS", "DFW", "MSP", "SLC", "STL", "RTP", "DMV", "ATL", "PHX", "PDX",
+                "SEA", "BOS", "PHL", "SFO", "KC"):
+            airport = airports[code]
+            assert airport["country"] == "US", code
+            assert us_states.states.lookup(airport["subd"]).abbr == state, code
+            checked += 1
+    assert checked >= 20
+
+
+def test_kind_a_code_with_two_readings_shows_the_other() -> None:
+    """Every code that names two places (a US state, an ISO alpha-2/alpha-3 country code, a US
+    short form or airport, a city code abroad) is read as one of them and lists the others as
+    alternatives; a code with one reading lists none."""
+    import us as us_states
+
+    data = _aliases()
+    codes = set(data["city_codes"]) | set(data["code_alternatives"])
+    codes |= {code for code in data["us_places"] if code.isalpha() and len(code) <= 4}
+    codes |= set(data["countries"]) | {names[0] for names in data["countries"].values()}
+    codes |= {st.abbr for st in us_states.states.STATES}
+    ambiguous = 0
+    for code in sorted(codes):
+        readings = places.code_readings(code)
+        try:
+            place = normalize_place(code, min_confidence=0.0)
+        except InputError:
+            assert not readings or code.lower() in places._NULLS, code  # "NA" is "n/a"
+            continue
+        chosen = (place.country, place.state if place.country == "US" else None)
+        others = [label for label, country, state in readings if (country, state) != chosen]
+        assert list(place.alternatives) == others, code
+        assert len(readings) - len(others) <= 1, code  # the reading taken is one of them
+        if others:
+            ambiguous += 1
+            assert place.confidence < 1.0
+    assert ambiguous >= 30
+
+
+def test_issue13_rules_hold_with_alternatives() -> None:
+    """'CA' stays California (issue 13) and now names Canada as its alternative; 'Mars' is
+    still refused; 'LA' is Los Angeles and names Louisiana and Laos."""
+    ca = normalize_place("CA")
+    assert (ca.country, ca.state) == ("US", "CA")
+    assert any(alt.startswith("Canada") for alt in ca.alternatives)
+    la = normalize_place("LA")
+    assert la.metro == LA and {alt.split(",")[0] for alt in la.alternatives} == {"Louisiana", "Laos"}
+    with pytest.raises(InputError, match=r"Mars, PA"):
+        normalize_place("Mars")
+    assert normalize_place("Seattle, WA").alternatives == ()

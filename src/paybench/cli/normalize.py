@@ -47,7 +47,8 @@ def title(
         emit_json(data)
     else:
         out.print(f"{match.title} -> role={match.role} level={match.level} "
-                  f"confidence={match.confidence:.2f}" + (f" ({match.reason})" if match.reason else ""))
+                  f"confidence={match.confidence:.2f}" + (f" ({match.reason})" if match.reason else ""),
+                  markup=False)
 
 
 @command()
@@ -57,13 +58,16 @@ def place(text: Annotated[str, typer.Argument(help="a place: city, ZIP, metro, r
     from paybench.engine import Paybench
 
     found = Paybench.place(text)
-    reading = {"note": found.note, "confidence": found.confidence}
+    reading = {"note": found.note, "confidence": found.confidence,
+               "alternatives": list(found.alternatives)}
     if as_json:
         emit_json({**found.as_dict(), **reading})
     else:
         out.print(", ".join(f"{k}={v}" for k, v in found.as_dict().items()), markup=False)
         if found.note:
             out.print(f"read: {found.note} (confidence {found.confidence:.1f})", markup=False)
+        if found.alternatives:
+            out.print("also: " + "; ".join(found.alternatives), markup=False)
 
 
 @command()

@@ -15,7 +15,9 @@ Sources, read once at the first call and then kept in memory:
 * the ``us`` package for state names and abbreviations;
 * OEWS metro names from :func:`paybench.reference.oews.metro_names`;
 * ``paybench/data/place_aliases.json`` (hand-written): ISO countries, provinces abroad,
-  major world cities, metro nicknames ("Bay Area", "DFW", "Twin Cities"...).
+  major world cities, metro nicknames ("Bay Area", "DFW", "Twin Cities"...), and the short
+  forms of the main tech cities: IATA airport and city codes ("BLR", "LON", "SFO"; IATA's
+  public location codes) and common abbreviations ("SGP").
 
 Choices worth knowing:
 
@@ -24,9 +26,11 @@ Choices worth knowing:
   2023 planning-region delineation in both). A micropolitan area (e.g. 45860 Torrington,
   CT) is kept as ``metro`` with ``metro_name`` None, so a join to OEWS falls back to the
   state. ZIPs outside any CBSA (crosswalk code 99999) give no metro.
-* A bare two-letter code is read as an ISO country code when it is one ("DE" Germany,
-  "CA" Canada, "IN" India), else as a US state ("TX"); after a city ("Boston, MA") the
-  US state reading wins whenever the city exists in that state.
+* A bare two-letter code that is a US state is the state ("CA" California, "DE" Delaware;
+  issue 13), else an ISO country code ("GB"); after a city ("Boston, MA") the US state
+  reading wins whenever the city exists in that state. A listed city code is the city ("BLR"
+  Bengaluru), other three-letter ISO codes the country ("DEU"). Whenever the code read names
+  another place too, ``Place.alternatives`` lists it ("CA": Canada; "BLR": Belarus).
 * Bare full names prefer the US state ("Georgia", "Washington"), except "New York",
   read as New York City. A bare US city found in several states goes to the one with
   the most ZIP codes (a size proxy: "Portland" -> Oregon) unless the alias file says
@@ -63,6 +67,7 @@ from paybench.records import WorkMode
 
 __all__ = [
     "Place",
+    "code_readings",
     "country_code",
     "metro_for_city",
     "metro_for_zip",
@@ -97,6 +102,10 @@ class Place(BaseModel):
     `SMALL_PLACE_CONFIDENCE` for a bare name found only as a small place ("Mars" -> Mars, PA)."""
     candidates: tuple[str, ...] = ()
     """Other readings of an uncertain place ("Mars, PA", ...)."""
+    alternatives: tuple[str, ...] = ()
+    """What else a code read here names, when it names more than one place: "BLR" is read as
+    Bengaluru and is also Belarus's ISO 3166-1 alpha-3 code; "CA" is read as California and
+    is also Canada's alpha-2 code (`code_readings`)."""
 
     @model_validator(mode="after")
     def _consistent(self) -> Place:
@@ -171,6 +180,8 @@ class _Tables:
     world_cities: dict[str, str] = field(default_factory=dict)
     us_places: dict[str, tuple[str, str]] = field(default_factory=dict)
     multi_country: frozenset[str] = frozenset()
+    city_codes: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    code_alternatives: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     bare_pool: dict[str, str] = field(default_factory=dict)
     principal: set[tuple[str, str]] = field(default_factory=set)
     state_full: dict[str, str] = field(default_factory=dict)
@@ -244,6 +255,11 @@ def _read_aliases(tables: _Tables) -> None:
     for name, target in cast(dict[str, list[str]], data["us_places"]).items():
         tables.us_places[_key(name)] = (target[0], target[1])
     tables.multi_country = frozenset(_key(name) for name in data["multi_country"])
+    for code, (city, country, kind) in cast(dict[str, list[str]], data["city_codes"]).items():
+        tables.city_codes[code.lower()] = (city, country, kind)
+    for code, (city, country, state) in cast(
+            dict[str, list[str]], data["code_alternatives"]).items():
+        tables.code_alternatives[code.lower()] = (city, country, state)
 
 
 def _read_metro_names(tables: _Tables) -> None:
@@ -666,6 +682,9 @@ def _bare(name: str) -> _Loc | None:
     loc = _alias_us(key)
     if loc is not None:
         return loc
+    if key == folded and key in tables.city_codes:
+        city, country, kind = tables.city_codes[key]
+        return _Loc(country, note=f"{key.upper()} read as {city}, {country} ({kind})")
     if key in tables.metro_by_name:
         return _metro_loc(tables.metro_by_name[key])
     stripped = _AREA_WORDS.sub("", folded).strip()
@@ -765,6 +784,9 @@ def _pair(city: str, tail: str, *, strict: bool) -> _Loc | None:
     st = state_code(tail_f)
     cc = _country_or_region(tail_f)
     world = tables.world_cities.get(_key(city))
+    coded = tables.city_codes.get(tail_f)
+    if coded is not None and st is None and (cc is None or world == coded[1] or world != cc):
+        cc = coded[1]  # "Bengaluru, BLR": the tail is the city's code, not Belarus
     if st is not None:
         loc = _us_city(city, st, strict=True)
         if loc is not None:
@@ -961,6 +983,12 @@ def _resolve(folded: str) -> Place | str:
         else:
             loc = _Loc()
     name = metro_name(loc.metro) if loc.metro else None
+    code = rest.strip(" ,;:/|-") if rest else ""
+    alternatives = tuple(
+        label for label, country, state in code_readings(code)
+        if (country, state if country == "US" else None) != (loc.country, loc.state)
+    ) if re.fullmatch(r"[a-z]{2,5}", code) else ()
+    confidence = min(loc.confidence, AMBIGUOUS_CODE_CONFIDENCE) if alternatives else loc.confidence
     return Place(
         country=loc.country,
         state=loc.state,
@@ -969,9 +997,51 @@ def _resolve(folded: str) -> Place | str:
         remote=mode == "remote",
         work_mode=mode,
         note=loc.note,
-        confidence=loc.confidence,
+        confidence=confidence,
         candidates=loc.candidates,
+        alternatives=alternatives,
     )
+
+
+def code_readings(code: str) -> list[tuple[str, str, str | None]]:
+    """Every place a short code names, as (label, country, US state or None), in this order:
+    a US state ("CA"), an ISO 3166-1 alpha-2 or alpha-3 country code ("CA", "BLR"), a US short
+    form or airport code ("LA", "PHL"), a city code abroad ("BLR", "LON"), and a city whose IATA
+    airport code is also a country's code ("AUS" Austin). Sources: the `us` package, ISO 3166-1
+    (the alias file's countries) and the IATA codes of `paybench/data/place_aliases.json`.
+    A code is matched case-insensitively; an empty list for anything else."""
+    tables = _tables()
+    key = _fold(code)
+    if not re.fullmatch(r"[a-z]{2,5}", key):
+        return []
+    shown = key.upper()
+    readings: list[tuple[str, str, str | None]] = []
+    if len(key) == 2 and key in tables.states:
+        st = tables.states[key]
+        found = us.states.lookup(st)
+        readings.append((f"{found.name if found else st}, US (US state {shown})", "US", st))
+    if len(key) in (2, 3) and key in tables.countries:
+        cc = tables.countries[key]
+        where = _country_loc(cc)
+        readings.append((f"{country_name(cc)}, {cc} (ISO 3166-1 alpha-{len(key)} {shown})",
+                         where.country or cc, where.state))
+    if key in tables.us_places and len(key) <= 4:
+        city, st = tables.us_places[key]
+        readings.append((f"{city}, {st} ({shown})", "US", st))
+    if key in tables.city_codes:
+        city, cc, kind = tables.city_codes[key]
+        readings.append((f"{city}, {cc} ({kind} {shown})", cc, None))
+    if key in tables.code_alternatives:
+        city, cc, st = tables.code_alternatives[key]
+        label = f"{city}, {st}" if cc == "US" else f"{city}, {cc}"
+        readings.append((f"{label} (IATA airport code {shown})", cc, st or None))
+    seen: set[tuple[str, str | None]] = set()
+    unique = []
+    for reading in readings:
+        if (reading[1], reading[2]) not in seen:
+            seen.add((reading[1], reading[2]))
+            unique.append(reading)
+    return unique
 
 
 PLACE_MIN_CONFIDENCE = 0.5
@@ -982,6 +1052,9 @@ NEAR_SPELLING_CONFIDENCE = 0.6
 """A near spelling of a principal city ("Seatle" -> Seattle)."""
 SMALL_PLACE_CONFIDENCE = 0.3
 """A bare name found only as a small place, no metro's principal city ("Mars" -> Mars, PA)."""
+AMBIGUOUS_CODE_CONFIDENCE = 0.9
+"""A code that names more than one place, read as one of them ("CA" -> California, also
+Canada; "BLR" -> Bengaluru, also Belarus); the others are in ``Place.alternatives``."""
 
 
 def normalize_place(text: str, *, min_confidence: float = PLACE_MIN_CONFIDENCE) -> Place:

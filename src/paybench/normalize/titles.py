@@ -2,14 +2,19 @@
 
 Steps (all deterministic, no network):
 
-1. Clean: Unicode/case folding, "(m/w/d)"-style tags, "- Remote", requisition codes
-   ("JC65", "R-10234"), punctuation; technology names with punctuation (C++, C#, .NET,
-   Node.js) become single tokens; multi-word phrases become one token
-   ("machine learning" -> ``ml``, "front end" -> ``frontend``); abbreviations are
-   expanded ("Sr." -> senior, "Eng" -> engineer, "SWE" -> software engineer).
+1. Clean: Unicode/case folding, gender tags ("(m/w/d)", "(H/F)", "Entwickler*in"), "- Remote",
+   requisition codes ("JC65", "R-10234"), punctuation; technology names with punctuation
+   (C++, C#, .NET, Node.js) become single tokens; a level glued to an abbreviation is split
+   off ("SDE2" -> SDE 2); multi-word phrases become one token ("machine learning" -> ``ml``,
+   "front end" -> ``frontend``); German, French, Spanish and Dutch title words become English
+   ones (`paybench/data/title_languages.json`: "Softwareentwickler" -> software developer);
+   abbreviations are expanded ("Sr." -> senior, "Eng" -> engineer, "SWE" -> software
+   engineer, "SMTS" -> senior member of technical staff). A bracketed part that only repeats
+   the title ("Senior Member of Technical Staff (SMTS)") adds just its level words.
 2. Seniority: level words ("Senior", "II", "Staff", "Lead", "Head of", "VP", "L5") are
    taken out into the level. Management words (manager, director, head, VP, chief)
-   outrank individual-contributor words; words outrank numerals.
+   outrank individual-contributor words; words outrank numerals; numerals outrank
+   company-specific codes ("L5", "E6", "IC4").
 3. Match, first hit wins: exact alias on the whole title, exact alias on the title
    without seniority words, then a rule match (the alias whose words are all in the
    title and whose head noun agrees, scored by word weights; role keywords combine with
@@ -19,16 +24,19 @@ Steps (all deterministic, no network):
    ("Director of Software Engineering" -> director-of-engineering).
 
 A title that matches no role, or two roles equally well, gets ``role=None`` and a
-reason: never a silent guess.
+reason: never a silent guess; a title in a language the taxonomy does not read gets
+"language not covered: <language>".
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from importlib import resources
 from typing import cast
 
 from pydantic import BaseModel, Field
@@ -53,10 +61,17 @@ class TitleMatch(BaseModel):
 
 # --------------------------------------------------------------------------- cleaning
 
-_TAG_RE = re.compile(
-    r"\(\s*[mfwdhx]\s*/\s*[mfwdhx](?:\s*/\s*(?:[mfwdhx]|div))?\s*\)"
-    r"|\b[mfw]\s*/\s*[mfw]\s*/\s*(?:d|x|div)\b|\ball genders\b",
+# A gender tag: a bracketed group of two to four short items ("(m/w/d)", "(H/F)", "[f|m|x]",
+# "(mwd)"), or the same without brackets when its items are separated by slashes ("m/w/d", "H/F");
+# `_is_gender_tag` decides whether the items are one language's tag letters.
+_GENDER_GROUP_RE = re.compile(
+    r"[(\[]\s*([a-z*]{1,7}(?:\s*[/|,]\s*[a-z*]{1,7}){0,3})\s*[)\]]"
+    r"|(?<![a-z0-9/])([a-z]{1,6}(?:\s*[/|]\s*[a-z]{1,6}){1,3})(?![a-z0-9/])"
 )
+# German gender suffixes on agent nouns ("Entwickler*in", "Berater:innen", "Ingenieur/-in",
+# "Leiter(in)", "Entwickler_in"); the binnen-I ("EntwicklerIn") is taken before case folding.
+_GENDER_SUFFIX_RE = re.compile(r"(?<=[a-z])(?:[*:_]|/-?|\()in(?:nen)?\)?(?![a-z])")
+_BINNEN_I_RE = re.compile(r"(?<=(?:er|or|ur|kt|st|nt))In(?:nen)?(?![a-z])")
 
 # Replacements applied to the lower-cased string before punctuation is dropped.
 _STRING_SUBS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -74,6 +89,8 @@ _STRING_SUBS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bobjective[- ]?c\b", " objectivec "),
         (r"\bruby on rails\b", " rails "),
         (r"\bci\s*/\s*cd\b", " cicd "),
+        (r"\bs\s*/\s*w\b", " software "),
+        (r"\bh\s*/\s*w\b", " hardware "),
         (r"\bpl\s*/\s*sql\b", " plsql "),
         (r"\bt-sql\b", " tsql "),
         (r"\bs/4\s?hana\b", " s4hana "),
@@ -89,7 +106,11 @@ _STRING_SUBS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 _NON_WORD_RE = re.compile(r"[^a-z0-9]+")
 _CODE_RE = re.compile(r"^(?:[a-z]{1,4})?\d{2,}[a-z]?$")
 _KEEP_CODES = frozenset({"as400", "d365", "m365", "o365", "365", "s4hana", "b2b", "b2c"})
+# Company-specific level codes: Google's L3-L8 and Meta's E3-E8 (read on their shared ladder,
+# `_BIGTECH`), and IC/ICT grades, which companies number differently (IC1 is associate at
+# some, IC2 at others), so they are recognised but give no level.
 _BIGTECH_LEVEL_RE = re.compile(r"^[le]([3-8])$")
+_IC_LEVEL_RE = re.compile(r"^ict?[1-9]$")
 
 # Multi-token phrases -> replacement tokens (matched longest first, left to right).
 _PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
@@ -125,6 +146,8 @@ _PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
         "information security": "infosec",
         "cyber security": "cybersecurity",
         "member of technical staff": "mts",
+        "consulting member of technical staff": "principal mts",
+        "consulting mts": "principal mts",
         "software development engineer in test": "sdet",
         "software development engineer test": "sdet",
         "software engineer in test": "sdet",
@@ -188,7 +211,6 @@ _PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
         "data communications": "datacomm",
     }.items()
 }
-_MAX_PHRASE = max(len(key) for key in _PHRASES)
 
 # Single-token rewrites: abbreviations, spelling variants, stems.
 _TOKEN_MAP: dict[str, tuple[str, ...]] = {
@@ -214,6 +236,12 @@ _TOKEN_MAP: dict[str, tuple[str, ...]] = {
         "technologies": "technology",
         "sysadmin": "systems administrator",
         "swe": "software engineer", "sde": "software engineer",
+        "ssde": "senior software engineer", "sswe": "senior software engineer",
+        # the member-of-technical-staff ladder (Salesforce, VMware, Oracle, AMD ...): associate,
+        # MTS, senior, lead, principal; Oracle's "consulting" MTS sits above principal, the top
+        # individual-contributor rung paybench has
+        "amts": "associate mts", "smts": "senior mts", "lmts": "lead mts", "pmts": "principal mts",
+        "cmts": "principal mts",
         "mle": "ml engineer",
         "pm": "product manager",
         "machinelearning": "ml",
@@ -344,15 +372,145 @@ def _fold(text: str) -> str:
     return text.casefold()
 
 
+# ------------------------------------------------------------- other languages
+
+@dataclass(frozen=True)
+class _Languages:
+    """The tables of `paybench/data/title_languages.json` (see its `_about` for sources)."""
+
+    words: dict[str, tuple[str, ...]]
+    phrases: dict[tuple[str, ...], tuple[str, ...]]
+    compound_heads: tuple[str, ...]
+    gender_sets: tuple[frozenset[str], ...]
+    gender_words: frozenset[str]
+    not_covered: dict[str, str]
+    german_agents: frozenset[str]
+
+
+@functools.cache
+def _languages() -> _Languages:
+    """Read the other-language title tables once."""
+    data = json.loads(resources.files("paybench.data").joinpath("title_languages.json")
+                      .read_text("utf-8"))
+    words: dict[str, tuple[str, ...]] = {}
+    phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for lang in data["covered"].values():
+        for word, english in lang["words"].items():
+            words.setdefault(word, tuple(english.split()))
+        for phrase, english in lang["phrases"].items():
+            phrases.setdefault(tuple(phrase.split()), tuple(english.split()))
+    not_covered: dict[str, str] = {}
+    for lang in data["not_covered"].values():
+        for word in lang["words"]:
+            if word not in words:
+                not_covered.setdefault(word, lang["name"])
+    markers = data["gender_markers"]
+    heads = tuple(sorted(data["compound_heads"], key=len, reverse=True))
+    return _Languages(
+        words=words,
+        phrases=phrases,
+        compound_heads=heads,
+        gender_sets=tuple(frozenset(items) for items in markers["letters"].values()),
+        gender_words=frozenset(markers["words"]),
+        not_covered=not_covered,
+        german_agents=frozenset(data["covered"]["de"]["words"]) | frozenset(heads),
+    )
+
+
+@functools.cache
+def _all_phrases() -> tuple[dict[tuple[str, ...], tuple[str, ...]], int]:
+    """English and other-language phrases, and the longest phrase's length in words."""
+    merged = {**_languages().phrases, **_PHRASES}
+    return merged, max(len(key) for key in merged)
+
+
+def _is_gender_tag(group: str) -> bool:
+    """True when a bracketed or slash-separated group is a gender tag: two to four distinct
+    items all from one language's tag letters ("m/w/d", "h/f", "f|m|x"), three or more such
+    letters run together ("mwd"), or a listed phrase ("all genders", "gn")."""
+    tables = _languages()
+    text = " ".join(group.split())
+    if text in tables.gender_words:
+        return True
+    items = [item.strip(" *") for item in re.split(r"[/|,]", text)]
+    if len(items) == 1 and len(items[0]) >= 3 and items[0].isalpha():
+        items = list(items[0])
+    if not 2 <= len(items) <= 4 or len(set(items)) != len(items):
+        return False
+    return any(set(items) <= letters for letters in tables.gender_sets)
+
+
+def _strip_gender_tags(folded: str) -> str:
+    """Remove gender tags ("(m/w/d)", "H/F", "(all genders)") and German gender suffixes
+    ("Entwickler*in") from folded title text; other brackets are kept."""
+    tables = _languages()
+
+    def drop(match: re.Match[str]) -> str:
+        return " " if _is_gender_tag(match.group(1) or match.group(2)) else match.group(0)
+
+    text = folded
+    if any(ch in text for ch in "/|(["):
+        text = _GENDER_GROUP_RE.sub(drop, text)
+    for phrase in tables.gender_words:
+        if " " in phrase and phrase in text:
+            text = re.sub(r"[(\[]?\s*\b" + re.escape(phrase) + r"\b\s*[)\]]?", " ", text)
+        elif phrase.isalnum() and f"({phrase})" in text:
+            text = text.replace(f"({phrase})", " ")
+    if any(ch in text for ch in "*:_/("):
+        text = _GENDER_SUFFIX_RE.sub("", text)
+    return text
+
+
+@functools.cache
+def _taxonomy_words() -> frozenset[str]:
+    """Every word of the taxonomy's names, aliases and keywords (lower case, as written)."""
+    found: set[str] = set(HEADS) | set(_TOKEN_MAP)
+    for role in roles().values():
+        for text in (role.name, *role.aliases, *role.keywords):
+            found.update(tok for tok in _NON_WORD_RE.split(_fold(text)) if tok)
+    return frozenset(found)
+
+
+@functools.lru_cache(maxsize=65536)
+def _foreign_word(token: str) -> tuple[str, ...] | None:
+    """English words for one word of another covered language: the word itself, its German
+    feminine form ("Entwicklerin" -> "Entwickler"), or a German/Dutch compound whose last
+    part is a title head and whose front is a known word ("Softwareentwickler" -> software
+    developer, "Sicherheitsberater" -> security consultant). None when not such a word."""
+    tables = _languages()
+    known = _taxonomy_words()
+    if token in tables.words and (token not in known or not tables.words[token]):
+        return tables.words[token]  # a word of the taxonomy ("Informatica") stays itself
+    if token in known or len(token) < 5 or not token.isalpha():
+        return None
+    for suffix in ("innen", "in"):
+        stem = token.removesuffix(suffix)
+        if stem != token and stem in tables.german_agents:
+            return _foreign_word(stem) or (stem,)
+    if len(token) < 8:
+        return None
+    for head in tables.compound_heads:
+        for word in (token, token.removesuffix("innen"), token.removesuffix("in")):
+            if not word.endswith(head) or len(word) - len(head) < 2:
+                continue
+            front = word[: -len(head)]
+            for part in (front, front.removesuffix("s"), front.removesuffix("e")):
+                if part in tables.words or part in known:
+                    english = tables.words.get(part, (part,))
+                    return (*english, *tables.words.get(head, (head,)))
+    return None
+
+
 def _apply_phrases(tokens: list[str]) -> list[str]:
     """Replace known multi-word phrases by their single-token form."""
+    phrases, longest = _all_phrases()
     out: list[str] = []
     i = 0
     while i < len(tokens):
-        for size in range(min(_MAX_PHRASE, len(tokens) - i), 1, -1):
+        for size in range(min(longest, len(tokens) - i), 1, -1):
             key = tuple(tokens[i:i + size])
-            if key in _PHRASES:
-                out.extend(_PHRASES[key])
+            if key in phrases:
+                out.extend(phrases[key])
                 i += size
                 break
         else:
@@ -368,25 +526,152 @@ def _singular(token: str) -> str:
     return token
 
 
+# Abbreviations of titles that carry a numbered level, glued ("SDE2", "MTS1", "SWEIII") or not
+# ("SE 2", "SDE II"): the number is the level (1 entry, 2 mid, 3 senior: the rungs of Amazon's
+# SDE I-III and of the generic Software Engineer I-III ladder); roman numerals are read glued
+# only to abbreviations of three letters or more ("SEI" stays a word).
+_GLUED_LEVEL_RE = re.compile(
+    r"^(sde|swe|sdet|se|sse|ase|ssde|sswe|mts|amts|smts|lmts|pmts|cmts|mle|sre|qae)([1-5])$"
+    r"|^(sde|swe|sdet|sse|ase|ssde|sswe|mts|amts|smts|lmts|pmts|cmts|mle|sre|qae)(i{1,3}|iv)$"
+)
+# Industry short forms of "software engineer" whose letters other titles share ("SE" is also a
+# sales or systems engineer): read as software engineer only when the title names no other
+# head noun ("SE 2", "SSE - Backend", "ASE").
+_SHORT_SOFTWARE = {"se": ("software", "engineer"), "sse": ("senior", "software", "engineer"),
+                   "ase": ("associate", "software", "engineer")}
+
+
+def _raw_words(text: str) -> list[str]:
+    """Folded, tag-free text -> raw words: technology names made single tokens, punctuation
+    dropped, requisition codes dropped, a level glued to an abbreviation split off."""
+    return list(_raw_tuple(text))
+
+
 @functools.lru_cache(maxsize=65536)
-def _tokens(text: str) -> tuple[str, ...]:
-    """Clean a title into canonical tokens (seniority words still present)."""
-    text = _TAG_RE.sub(" ", _fold(text))
+def _raw_tuple(text: str) -> tuple[str, ...]:
     for pattern, repl in _STRING_SUBS:
         text = pattern.sub(repl, text)
-    raw = [tok for tok in _NON_WORD_RE.split(text) if tok]
-    raw = [tok for tok in raw if tok in _KEEP_CODES or not _CODE_RE.match(tok)]
+    raw: list[str] = []
+    for tok in _NON_WORD_RE.split(text):
+        if not tok or (tok not in _KEEP_CODES and _CODE_RE.match(tok)):
+            continue
+        glued = _GLUED_LEVEL_RE.match(tok)
+        if glued is not None:
+            raw.extend(part for part in glued.groups() if part)
+        else:
+            raw.append(tok)
+    return tuple(raw)
+
+
+def _canonical(raw: list[str]) -> tuple[str, ...]:
+    """Raw words -> canonical tokens: phrases, other-language words, abbreviations."""
     tokens = _apply_phrases(raw)
+    english: list[str] = []
+    for tok in tokens:
+        foreign = _foreign_word(tok)
+        if foreign is None or (not foreign and len(tokens) == 1):
+            foreign = (tok,)  # a function word alone is a title ("DE", data engineer)
+        english.extend(foreign)
+    tokens = _apply_phrases(english) if english != tokens else tokens
     mapped: list[str] = []
     projects = "project" in tokens or "program" in tokens
+    named_head = any(_singular(tok) in HEADS or tok in ("swe", "sde", "mle") for tok in tokens)
     for tok in tokens:
         tok = _singular(tok)
         if tok == "pm" and projects:
             continue  # "Project Manager (PM)": PM repeats the title, not product manager
+        if tok in _SHORT_SOFTWARE:
+            if not named_head:
+                mapped.extend(_SHORT_SOFTWARE[tok])
+            continue
         mapped.extend(_TOKEN_MAP.get(tok, (tok,)))
     mapped = _apply_phrases(mapped)
     return tuple(tok for tok in mapped
                  if tok and tok not in _STOPWORDS and tok not in _NOISE)
+
+
+@functools.lru_cache(maxsize=65536)
+def _clean(text: str) -> str:
+    """Fold a title and take its gender tags out."""
+    return _strip_gender_tags(_fold(_BINNEN_I_RE.sub("", text)))
+
+
+@functools.lru_cache(maxsize=65536)
+def _tokens(text: str) -> tuple[str, ...]:
+    """Clean a text into canonical tokens (seniority words still present), brackets and all."""
+    return _canonical(_raw_words(_clean(text)))
+
+
+_BRACKET_RE = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
+
+
+def _level_word(word: str) -> bool:
+    """True for a seniority word, a numeral or a company level code."""
+    return is_seniority_word(word) or word in _NUMERALS or _company_level(word)
+
+
+def _ic_level_word(word: str) -> bool:
+    """True for an individual-contributor level word or numeral ("Sr", "II", "junior")."""
+    canon = _TOKEN_MAP.get(word, (word,))
+    return word in _NUMERALS or (len(canon) == 1 and canon[0] in _IC_WORDS)
+
+
+def _initials(words: Iterable[str]) -> str:
+    """The first letters of the words that are not stopwords ("member of technical staff": mts)."""
+    return "".join(word[0] for word in words if word not in _STOPWORDS and word[0].isalpha())
+
+
+@functools.lru_cache(maxsize=65536)
+def _title_tokens(title: str) -> tuple[str, ...]:
+    """A job title -> the canonical tokens it is matched on: the reading of
+    `_bracket_reading`, or the whole title read as written when only that names a role
+    ("VoIP Engineer (Voice Over Internet Protocol Engineer)")."""
+    tokens = _bracket_reading(title)
+    if _normalize(tokens)[0] is None and _BRACKET_RE.search(title):
+        whole = _tokens(title)
+        if whole != tokens and _normalize(whole)[0] is not None:
+            return whole
+    return tokens
+
+
+def _bracket_reading(title: str) -> tuple[str, ...]:
+    """A job title -> canonical tokens, reading bracketed parts against the rest.
+
+    A bracketed part that repeats the title adds only its level words: a part made only of
+    words already outside the brackets, an abbreviation of the title's initials ("Senior
+    Member of Technical Staff (SMTS)", "Software Development Engineer II (SDE II, L5)") and
+    level words, or a part naming the same role as the rest ("Software Engineer (SWE II)").
+    Any other bracketed part ("Software Developer (Java)", "Business Analyst (Business
+    Intelligence Analyst)") is read as part of the title."""
+    text = _clean(title)
+    parts = list(_BRACKET_RE.finditer(text))
+    if not parts:
+        return _canonical(_raw_words(text))
+    outside = _raw_words(_BRACKET_RE.sub(" ", text))
+    seen = set(outside)
+    bare = _BRACKET_RE.sub(" ", text)
+    # initials word by word, and with hyphenated words as one ("Front-End Developer": fed, fd)
+    initials = (_initials(outside) + " "
+                + _initials(re.sub(r"[^a-z0-9]", "", w) or "-" for w in bare.split()))
+    outer_role = _normalize(_canonical(outside))[0] if outside else None
+    words: list[str] = []
+    pos = 0
+    for part in parts:
+        words.extend(_raw_words(text[pos:part.start()]))
+        pos = part.end()
+        inner = _raw_words(part.group(1))
+        new = [w for w in inner if w not in seen and not (
+            len(w) >= 2 and w.isalpha() and w in initials and not _ic_level_word(w))]
+        if all(_level_word(w) or not _canonical([w]) for w in new):
+            kept = new  # the part repeats the title: only its level (and noise) words are new
+        elif outer_role is not None and _normalize(_split_tokens(_canonical(new)).core)[0] \
+                == outer_role:
+            kept = [w for w in new if _level_word(w)]  # "(SWE II)" names the same role
+        else:
+            kept = inner
+        words.extend(kept)
+    words.extend(_raw_words(text[pos:]))
+    return _canonical(words)
 
 
 @dataclass(frozen=True)
@@ -403,10 +688,21 @@ def _max_level(levels: Iterable[Level]) -> Level | None:
     return best
 
 
+def _company_level(token: str) -> bool:
+    """True for a company-specific level code ("L5", "E6", "IC4")."""
+    return bool(_BIGTECH_LEVEL_RE.match(token) or _IC_LEVEL_RE.match(token))
+
+
 def _split_tokens(tokens: tuple[str, ...]) -> _Split:
-    """Take seniority words out of canonical tokens."""
+    """Take seniority words out of canonical tokens.
+
+    The level is the highest management word, else the highest seniority word, else the
+    highest explicit numeral ("II", "Level 3", "SDE2"), else a company-specific code ("L5"):
+    a code means different rungs at different companies, so an explicit numeral outranks it
+    ("Software Development Engineer II (SDE II, L5)" is mid)."""
     words: list[Level] = []
     numerals: list[Level] = []
+    codes: list[Level] = []
     mgmt: list[Level] = []
     core: list[str] = []
     academic = any(tok in _ACADEMIC for tok in tokens)
@@ -434,11 +730,14 @@ def _split_tokens(tokens: tuple[str, ...]) -> _Split:
             continue
         elif i > 0 and tok in _NUMERALS:
             numerals.append(_NUMERALS[tok])
-        elif (match := _BIGTECH_LEVEL_RE.match(tok)) and i > 0:
-            numerals.append(_BIGTECH[match.group(1)])
+        elif _company_level(tok):
+            match = _BIGTECH_LEVEL_RE.match(tok)
+            if match is not None and i > 0:
+                codes.append(_BIGTECH[match.group(1)])
         else:
             core.append(tok)
-    level = _max_level(mgmt) or _max_level(words) or _max_level(numerals)
+    level = (_max_level(mgmt) or _max_level(words) or _max_level(numerals)
+             or _max_level(codes))
     return _Split(tuple(core), level)
 
 
@@ -472,7 +771,7 @@ def split_seniority(title: str) -> tuple[str, Level | None]:
     noise dropped. ``split_seniority("Sr. ML Eng II")`` -> ``("machine learning
     engineer", "senior")``; the level is None when the title states no seniority.
     """
-    split = _split_tokens(_tokens(title))
+    split = _split_tokens(_title_tokens(title))
     return " ".join(_DISPLAY.get(tok, tok) for tok in split.core), split.level
 
 
@@ -782,13 +1081,58 @@ def _normalize(tokens: tuple[str, ...]) -> tuple[str | None, Level | None, float
     return role, level, min(1.0, max(0.0, found.confidence)), None
 
 
+# Unicode scripts (the first word of a letter's Unicode name) -> the languages they suggest.
+_SCRIPT_LANGUAGES = {
+    "HIRAGANA": "Japanese", "KATAKANA": "Japanese", "HANGUL": "Korean", "CJK": "Chinese",
+    "CYRILLIC": "a Cyrillic-script language (Russian, Ukrainian ...)",
+    "ARABIC": "an Arabic-script language (Arabic, Persian, Urdu ...)", "HEBREW": "Hebrew",
+    "GREEK": "Greek", "DEVANAGARI": "a Devanagari-script language (Hindi, Marathi ...)",
+    "THAI": "Thai", "BENGALI": "Bengali", "TAMIL": "Tamil", "TELUGU": "Telugu",
+    "GEORGIAN": "Georgian", "ARMENIAN": "Armenian",
+}
+_SCRIPT_ORDER = ("HIRAGANA", "KATAKANA", "HANGUL")  # kana or hangul beside Han tell the language
+
+
+def uncovered_language(title: str) -> str | None:
+    """The language of a title the taxonomy does not read, or None.
+
+    Letters outside the Latin script are told by their Unicode script (kana -> Japanese,
+    hangul -> Korean, Han alone -> Chinese, Cyrillic, Arabic ...); a Latin-script title by a
+    head word of a language listed as not covered in `paybench/data/title_languages.json`
+    ("Sviluppatore" -> Italian, "Programista" -> Polish)."""
+    scripts: set[str] = set()
+    for ch in title:
+        if ch.isalpha() and ord(ch) > 0x24F:
+            name = unicodedata.name(ch, "")
+            script = name.split(" ", 1)[0] if name else ""
+            if script and script not in ("LATIN", "FULLWIDTH", "MODIFIER"):
+                scripts.add(script)
+    for script in _SCRIPT_ORDER:
+        if script in scripts:
+            return _SCRIPT_LANGUAGES[script]
+    for script in sorted(scripts):
+        return _SCRIPT_LANGUAGES.get(script, f"the {script.title()} script")
+    not_covered = _languages().not_covered
+    for word in _raw_words(_clean(title)):
+        if word in not_covered:
+            return not_covered[word]
+    return None
+
+
 def normalize_title(title: str) -> TitleMatch:
     """Normalize a job title to a canonical role, a level and a confidence in [0, 1].
 
     Unmatched titles get ``role=None`` and a ``reason`` ("no tech role matches
-    'registered nurse'", "ambiguous between x and y"); the level is still reported when
-    the title states one. Results are memoized on the cleaned title.
+    'registered nurse'", "ambiguous between x and y", "language not covered: Japanese" for a
+    title in a language the taxonomy does not read, see `uncovered_language`); the level is
+    still reported when the title states one. German, French, Spanish and Dutch titles are
+    read through `paybench/data/title_languages.json`; gender tags ("(m/w/d)", "(H/F)") are
+    dropped. Results are memoized on the cleaned title.
     """
-    role, level, confidence, reason = _normalize(_tokens(title))
+    role, level, confidence, reason = _normalize(_title_tokens(title))
+    if role is None:
+        language = uncovered_language(title)
+        if language is not None:
+            reason = f"language not covered: {language}"
     return TitleMatch(title=title, role=role, role_name=roles()[role].name if role else None,
                       level=level, confidence=confidence, reason=reason)

@@ -11,6 +11,7 @@ stage, overlaps the rest; `paybench.guide.report.generate` uses it).
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import logging
 import os
@@ -135,6 +136,10 @@ def main() -> None:
     from weasyprint import HTML
 
     _quiet()
+    # WeasyPrint's layout allocates millions of small objects: the cyclic collector's passes
+    # over them cost about half the layout time (measured on the defaults guide's 23 pages:
+    # layout 7.5 s with it, 3.4 s without, same PDF); this short-lived child never needs it
+    gc.disable()
     HTML(string="<p>paybench</p>").render()
     path = json.loads(sys.stdin.buffer.readline())
     html = sys.stdin.buffer.read().decode()

@@ -123,6 +123,13 @@ MAX_COMPARE = 4
 
 
 # --------------------------------------------------------------------------- records
+class FileLayout(BaseModel):
+    """An ingested file and the layout its adapter read it as."""
+
+    path: str
+    layout: str = Field(description="e.g. 'BLS OEWS workbook (national, May 2020)'")
+
+
 class SourceStatus(BaseModel):
     """What the store holds from one source."""
 
@@ -133,6 +140,8 @@ class SourceStatus(BaseModel):
     rows_quarantined: int
     rows_skipped: int
     last_ingest: str | None = Field(description="time of the latest ingest, to the second")
+    layouts: list[FileLayout] = Field(
+        default_factory=list, description="each file whose layout the adapter named, in ingest order")
 
 
 class QuarantineReason(BaseModel):
@@ -690,11 +699,16 @@ class Paybench:
             "SELECT source, reason, count(*) AS n FROM quarantine GROUP BY 1, 2 "
             "ORDER BY n DESC, source, reason LIMIT 10")
         counts = submission_counts(store)
+        layouts: dict[str, list[FileLayout]] = {}
+        for found in store.file_layouts().to_dict("records"):
+            layouts.setdefault(str(found["source"]), []).append(
+                FileLayout(path=str(found["path"]), layout=str(found["layout"])))
         sources = [SourceStatus(
             source=r["source"], files=int(r["files"]), rows_read=int(r["rows_read"] or 0),
             rows_kept=int(r["rows_kept"] or 0), rows_quarantined=int(r["rows_quarantined"] or 0),
             rows_skipped=int(r["rows_skipped"] or 0),
-            last_ingest=None if r["last_ingest"] is None else str(r["last_ingest"])[:19])
+            last_ingest=None if r["last_ingest"] is None else str(r["last_ingest"])[:19],
+            layouts=layouts.get(str(r["source"]), []))
             for r in frame.astype(object).where(frame.notna(), None).to_dict("records")]
         return StoreStatus(store=str(self._path), sources=sources, submissions=counts,
                            top_quarantine_reasons=[QuarantineReason(**r) for r in

@@ -126,6 +126,7 @@ MAX_COMPARE = 4
 class FileLayout(BaseModel):
     """An ingested file and the layout its adapter read it as."""
 
+    source: str
     path: str
     layout: str = Field(description="e.g. 'BLS OEWS workbook (national, May 2020)'")
 
@@ -140,8 +141,6 @@ class SourceStatus(BaseModel):
     rows_quarantined: int
     rows_skipped: int
     last_ingest: str | None = Field(description="time of the latest ingest, to the second")
-    layouts: list[FileLayout] = Field(
-        default_factory=list, description="each file whose layout the adapter named, in ingest order")
 
 
 class QuarantineReason(BaseModel):
@@ -167,6 +166,9 @@ class StoreStatus(StoreContents):
 
     store: str = Field(description="the store's file")
     top_quarantine_reasons: list[QuarantineReason]
+    layouts: list[FileLayout] = Field(
+        default_factory=list, description="each ingested file whose adapter named the layout it "
+        "read it as, in ingest order (files are named by their path: for the store's operator)")
 
 
 class RoleInfo(BaseModel):
@@ -699,20 +701,17 @@ class Paybench:
             "SELECT source, reason, count(*) AS n FROM quarantine GROUP BY 1, 2 "
             "ORDER BY n DESC, source, reason LIMIT 10")
         counts = submission_counts(store)
-        layouts: dict[str, list[FileLayout]] = {}
-        for found in store.file_layouts().to_dict("records"):
-            layouts.setdefault(str(found["source"]), []).append(
-                FileLayout(path=str(found["path"]), layout=str(found["layout"])))
+        layouts = [FileLayout(source=str(f["source"]), path=str(f["path"]), layout=str(f["layout"]))
+                   for f in store.file_layouts().to_dict("records")]
         sources = [SourceStatus(
             source=r["source"], files=int(r["files"]), rows_read=int(r["rows_read"] or 0),
             rows_kept=int(r["rows_kept"] or 0), rows_quarantined=int(r["rows_quarantined"] or 0),
             rows_skipped=int(r["rows_skipped"] or 0),
-            last_ingest=None if r["last_ingest"] is None else str(r["last_ingest"])[:19],
-            layouts=layouts.get(str(r["source"]), []))
+            last_ingest=None if r["last_ingest"] is None else str(r["last_ingest"])[:19])
             for r in frame.astype(object).where(frame.notna(), None).to_dict("records")]
         return StoreStatus(store=str(self._path), sources=sources, submissions=counts,
                            top_quarantine_reasons=[QuarantineReason(**r) for r in
-                                                   reasons.to_dict("records")])
+                                                   reasons.to_dict("records")], layouts=layouts)
 
     # ------------------------------------------------------------------ benchmarks
     def params_for(self, as_of: str | dt.date | None = None, growth: float | None = None,

@@ -54,11 +54,10 @@ def status(db: DbOption = None, as_json: JsonOption = False) -> None:
         table.add_row(s.source, str(s.files), f"{s.rows_read:,}", f"{s.rows_kept:,}",
                       f"{s.rows_quarantined:,}", f"{s.rows_skipped:,}", s.last_ingest or "")
     out.print(table)
-    read_as = [(s.source, f) for s in found.sources for f in s.layouts]
-    if read_as:
+    if found.layouts:
         out.print("files read by layout:")
-        for source, f in read_as:
-            out.print(f"  {source}: {f.path}: {f.layout}", markup=False, soft_wrap=True)
+        for f in found.layouts:
+            out.print(f"  {f.source}: {f.path}: {f.layout}", markup=False, soft_wrap=True)
     if found.top_quarantine_reasons:
         out.print("most common quarantine reasons:")
         for r in found.top_quarantine_reasons:

@@ -768,7 +768,7 @@ def _workbook_release(path: Path) -> WorkbookRelease:
                     continue
                 title = _RELEASE_TITLE.search(value)
                 if title and year is None:
-                    year, year_from = int(title.group(1)), f'"{title.group(0)}" ({described} sheet)'
+                    year, year_from = int(title.group(1)), f'{described} sheet\'s title "{title.group(0)}"'
                 note = _TOP_CODE_NOTE.search(value)
                 if note and top is None:
                     top = (float(note.group(1).replace(",", "")), float(note.group(2).replace(",", "")))
@@ -846,12 +846,12 @@ def _area(layout: _WorkbookLayout, values: list[Any]) -> tuple[str, str, str, st
     if kind_code == 1:
         return "N", "0000000", "00", None
     if kind_code in (2, 3):
-        fips = area.zfill(2)
+        fips = area.lstrip("0").zfill(2)
         return "S", f"{fips}00000", fips, None
     if kind_code == 4:
-        cbsa = area.zfill(5)
+        cbsa = area.lstrip("0").zfill(5)
         return "M", f"00{cbsa}", _state_fips(_code_text(layout.get(values, "PRIM_STATE")).upper()), cbsa
-    code = area.zfill(7)
+    code = area.lstrip("0").zfill(7)
     return "M", code, code[:2], None
 
 
@@ -1039,7 +1039,7 @@ def ingest_workbook(path: Path, writer: IngestWriter, progress: Any = None) -> N
 def _workbook_notes(writer: IngestWriter, release: WorkbookRelease, counts: _WorkbookCounts) -> None:
     """The ingest's notes: the layout read, why rows were skipped, the top code, hybrid codes."""
     writer.read_as(f"BLS OEWS workbook ({_workbook_scope(counts)}, May {release.year})")
-    writer.notes.append(f"release {release.code} (May {release.year}, from the {release.year_from})")
+    writer.notes.append(f"release {release.code} (May {release.year}, read from the {release.year_from})")
     for reason, n in counts.skipped.most_common():
         if n:
             writer.notes.append(f"skipped {n:,}: {reason}")

@@ -200,7 +200,8 @@ VALUES: list[tuple[object, tuple[float | None, bool]]] = [
     (135980, (135980.0, False)), (52.75, (52.75, False)), (0, (0.0, False)),
 ]
 BAD_VALUES: list[object] = ["n/a", "#N/A", "#VALUE!", "##", "***", "1,23", "12,3456", "1.2.3", "-5", "$100",
-                            "1e5", -5, float("nan"), float("inf"), True, "TRUE"]
+                            "1e5", "\u0661\u0662\u0663", "9" * 400, -5, 10**400, float("nan"), float("inf"),
+                            True, "TRUE"]
 
 
 @pytest.mark.parametrize(("cell", "want"), VALUES)

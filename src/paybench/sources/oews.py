@@ -677,7 +677,7 @@ WORKBOOK_BATCH_ROWS = 20_000
 
 _SOC_CODE = re.compile(r"^\d{2}-\d{4}$")
 _NAICS_CODE = re.compile(r"^[0-9A-Z]{6}$")
-_GROUPED_NUMBER = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_GROUPED_NUMBER = re.compile(r"^(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?$")
 _RELEASE_TITLE = re.compile(r"\bMay\s+(\d{4})\s+OE(?:W)?S\s+Estimates\b", re.IGNORECASE)
 _RELEASE_NAME = re.compile(r"M(\d{4})(?:_|\b)")
 _TOP_CODE_NOTE = re.compile(
@@ -694,8 +694,8 @@ class WorkbookValueError(ValueError):
 
 def workbook_value(cell: object) -> tuple[float | None, bool]:
     """A workbook cell as (number or None, at the top code). Numbers are read as stored
-    (finite and not negative) or from text with optional thousands commas ("1,234",
-    "135980", "52.75"); an empty cell and the BLS markers '*', '**', '~', '-'
+    (finite and not negative) or from text of ASCII digits with optional thousands commas
+    ("1,234", "135980", "52.75"); an empty cell and the BLS markers '*', '**', '~', '-'
     (`MISSING_MARKERS`) are (None, False); '#' (`TOP_CODE_MARKER`) is (None, True): the
     caller puts the top code in. Raises WorkbookValueError for anything else (text such as
     'n/a', an Excel error '#N/A', a negative or non-finite number, a boolean)."""
@@ -704,9 +704,12 @@ def workbook_value(cell: object) -> tuple[float | None, bool]:
     if isinstance(cell, bool):
         raise WorkbookValueError(f"{cell!r} is not a number")
     if isinstance(cell, int | float):
-        value = float(cell)
+        try:
+            value = float(cell)
+        except OverflowError:  # an integer beyond any float
+            value = math.inf
         if not math.isfinite(value) or value < 0:
-            raise WorkbookValueError(f"{cell!r} is not a published value")
+            raise WorkbookValueError(f"{str(cell)[:40]!r} is not a published value")
         return value, False
     text = str(cell).strip()
     if not text or text in MISSING_MARKERS:
@@ -714,7 +717,9 @@ def workbook_value(cell: object) -> tuple[float | None, bool]:
     if text == TOP_CODE_MARKER:
         return None, True
     if _GROUPED_NUMBER.match(text):
-        return float(text.replace(",", "")), False
+        value = float(text.replace(",", ""))
+        if math.isfinite(value):
+            return value, False
     raise WorkbookValueError(f"{text[:40]!r} is not a number or a BLS marker")
 
 

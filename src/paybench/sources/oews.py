@@ -613,9 +613,11 @@ WORKBOOK_COLUMNS: dict[str, tuple[str, ...]] = {
     "A_PCT10": ("A_PCT10",), "A_PCT25": ("A_PCT25",), "A_MEDIAN": ("A_MEDIAN",),
     "A_PCT75": ("A_PCT75",), "A_PCT90": ("A_PCT90",),
 }
-"""The workbook columns read -> the names BLS has given them (matched without regard to case:
-the May 2019 and older workbooks write some in lower case). Source: the "Field Descriptions"
-sheet of each workbook (May 2020-2024 read here: AREA, AREA_TITLE, AREA_TYPE, PRIM_STATE,
+"""The workbook columns read -> the names BLS has given them, matched without regard to case
+(the "Field Descriptions" sheets write them in lower case, the data sheets of May 2020-2024 in
+upper case). The second names (AREA_NAME, ST, LOC_Q) are older workbooks' as the author recalls
+them, not checked against a real file here. Source: the "Field Descriptions" sheet of each
+workbook (May 2020-2024 read here: AREA, AREA_TITLE, AREA_TYPE, PRIM_STATE,
 NAICS, NAICS_TITLE, I_GROUP, OWN_CODE, OCC_CODE, OCC_TITLE, O_GROUP, TOT_EMP, EMP_PRSE,
 JOBS_1000, LOC_QUOTIENT, PCT_TOTAL, PCT_RPT (from May 2021), H_MEAN, A_MEAN, MEAN_PRSE,
 H_PCT10..H_PCT90, A_PCT10..A_PCT90, ANNUAL, HOURLY); the national, state and metro workbooks

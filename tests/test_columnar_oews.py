@@ -2,8 +2,9 @@
 row-by-row reading it replaced (tests/rowwise/oews.py, kept verbatim) stored: the `oews`
 rows, the quarantine (reasons and raw text) and the ingest's counts, on files in BLS's real
 layout (values from the bundled May 2025 release) with bad lines, line-ending variants and
-cells across block boundaries; its column-wise value reader equals parse_value. No adapter
-reads the national OEWS workbooks in ../shared/data (both readings refuse them alike)."""
+cells across block boundaries; its column-wise value reader equals parse_value. The flat-file
+reading refuses the national OEWS workbooks in ../shared/data as the row-by-row one did (the
+workbooks have their own reader: tests/test_oews_workbook.py)."""
 
 from __future__ import annotations
 
@@ -169,8 +170,10 @@ def test_not_utf8_is_the_same_error(tmp_path: Path) -> None:
 
 
 def test_national_workbooks_are_refused_alike(shared_data: Path, tmp_path: Path) -> None:
+    """The flat-file reading refuses a workbook as the row-by-row one did (`oews.ingest` hands
+    workbooks to `ingest_workbook`: tests/test_oews_workbook.py)."""
     for path in sorted((shared_data / "oews").glob("national_M*_dl.xlsx")):
-        got = build(tmp_path / "c.duckdb", path, oews.ingest)
+        got = build(tmp_path / "c.duckdb", path, oews.ingest_flat_file)
         assert isinstance(got, str) and got == build(tmp_path / "r.duckdb", path, rowwise_oews.ingest)
 
 

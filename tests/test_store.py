@@ -164,3 +164,20 @@ def test_a_store_path_with_an_apostrophe_takes_an_ingest(tmp_path: Path, referen
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert counts(db)["observations"] == 1
+
+
+def test_a_file_layout_is_named_once_per_ingest(tmp_path: Path) -> None:
+    """`IngestWriter.read_as` puts one 'layout: ...' note first (a later call replaces it, a ';'
+    cannot split it); `Store.file_layouts` reads it back per file, and ingests without one are
+    not listed."""
+    with Store(tmp_path / "l.duckdb") as store:
+        for path, layouts in (("a.xlsx", ["first", "BLS OEWS workbook (metro; May 2024)"]), ("b.csv", [])):
+            with store.ingest_transaction("oews", path, path, 1, staged=False) as writer:
+                writer.notes.append("skipped 2: reasons")
+                for layout in layouts:
+                    writer.read_as(layout)
+        notes = store.query("SELECT note FROM ingests ORDER BY ingest_id")["note"].tolist()
+        assert notes == ["layout: BLS OEWS workbook (metro, May 2024); skipped 2: reasons",
+                         "skipped 2: reasons"]
+        assert store.file_layouts().to_dict("records") == [
+            {"source": "oews", "path": "a.xlsx", "layout": "BLS OEWS workbook (metro, May 2024)"}]

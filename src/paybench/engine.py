@@ -123,6 +123,14 @@ MAX_COMPARE = 4
 
 
 # --------------------------------------------------------------------------- records
+class FileLayout(BaseModel):
+    """An ingested file and the layout its adapter read it as."""
+
+    source: str
+    path: str
+    layout: str = Field(description="e.g. 'BLS OEWS workbook (national, May 2020)'")
+
+
 class SourceStatus(BaseModel):
     """What the store holds from one source."""
 
@@ -158,6 +166,9 @@ class StoreStatus(StoreContents):
 
     store: str = Field(description="the store's file")
     top_quarantine_reasons: list[QuarantineReason]
+    layouts: list[FileLayout] = Field(
+        default_factory=list, description="each ingested file whose adapter named the layout it "
+        "read it as, in ingest order (files are named by their path: for the store's operator)")
 
 
 class RoleInfo(BaseModel):
@@ -693,6 +704,8 @@ class Paybench:
             "SELECT source, reason, count(*) AS n FROM quarantine GROUP BY 1, 2 "
             "ORDER BY n DESC, source, reason LIMIT 10")
         counts = submission_counts(store)
+        layouts = [FileLayout(source=str(f["source"]), path=str(f["path"]), layout=str(f["layout"]))
+                   for f in store.file_layouts().to_dict("records")]
         sources = [SourceStatus(
             source=r["source"], files=int(r["files"]), rows_read=int(r["rows_read"] or 0),
             rows_kept=int(r["rows_kept"] or 0), rows_quarantined=int(r["rows_quarantined"] or 0),
@@ -701,7 +714,7 @@ class Paybench:
             for r in frame.astype(object).where(frame.notna(), None).to_dict("records")]
         return StoreStatus(store=str(self._path), sources=sources, submissions=counts,
                            top_quarantine_reasons=[QuarantineReason(**r) for r in
-                                                   reasons.to_dict("records")])
+                                                   reasons.to_dict("records")], layouts=layouts)
 
     # ------------------------------------------------------------------ benchmarks
     def params_for(self, as_of: str | dt.date | None = None, growth: float | None = None,

@@ -30,6 +30,10 @@ from paybench.records import Observation, Rejected, Statistic
 
 SCHEMA_VERSION = 1
 
+LAYOUT_NOTE = "layout: "
+"""How an ingest's note names the layout its file was read as ("layout: BLS OEWS workbook
+(national, May 2020)"): `IngestWriter.read_as` writes it, `Store.file_layouts` reads it."""
+
 OBSERVATION_COLUMNS: dict[str, str] = {
     "ingest_id": "INTEGER",
     "source": "VARCHAR",
@@ -343,6 +347,17 @@ class Store:
             """
         )
 
+    def file_layouts(self) -> pd.DataFrame:
+        """Each ingested file whose adapter named the layout it read the file as: columns
+        source, path, layout (in ingest order)."""
+        frame = self.query(
+            "SELECT source, path, note FROM ingests WHERE note LIKE ? ORDER BY ingest_id",
+            [f"%{LAYOUT_NOTE}%"])
+        pattern = re.compile(rf"(?:^|; ){re.escape(LAYOUT_NOTE)}([^;]*)")
+        frame["layout"] = [(m.group(1).strip() if (m := pattern.search(str(n))) else None)
+                           for n in frame["note"]]
+        return frame.loc[frame["layout"].notna(), ["source", "path", "layout"]].reset_index(drop=True)
+
     # ------------------------------------------------------------------ ingest
     @contextmanager
     def ingest_transaction(
@@ -529,6 +544,13 @@ class IngestWriter:
         seen earlier in this ingest, is skipped and counted in rows_skipped (postings)."""
         fault = os.environ.get(FAULT_ENV)
         self._fault_after = int(fault) if fault and fault.isdigit() else None
+
+    def read_as(self, layout: str) -> None:
+        """Name the layout the file is read as (one line, no ';'), as the ingest's first note
+        (`LAYOUT_NOTE`), which `paybench status` shows beside the file."""
+        text = " ".join(layout.replace(";", ",").split())
+        self.notes = [n for n in self.notes if not n.startswith(LAYOUT_NOTE)]
+        self.notes.insert(0, f"{LAYOUT_NOTE}{text}")
 
     def add(self, record: Observation | Statistic | Rejected) -> None:
         """Buffer one normalized record (an Observation, a Statistic or a Rejected row)."""

@@ -31,6 +31,8 @@ def ingest(
             out.print(f"{r.path}: {r.source}: read {r.rows_read:,} rows, kept {r.rows_kept:,}, "
                       f"quarantined {r.rows_quarantined:,}, skipped {r.rows_skipped:,} "
                       f"in {r.seconds:.1f}s")
+            for note in r.notes:  # the layout read, and why rows were skipped
+                out.print(f"  {note}", markup=False)
 
 
 @command()
@@ -52,6 +54,10 @@ def status(db: DbOption = None, as_json: JsonOption = False) -> None:
         table.add_row(s.source, str(s.files), f"{s.rows_read:,}", f"{s.rows_kept:,}",
                       f"{s.rows_quarantined:,}", f"{s.rows_skipped:,}", s.last_ingest or "")
     out.print(table)
+    if found.layouts:
+        out.print("files read by layout:")
+        for f in found.layouts:
+            out.print(f"  {f.source}: {f.path}: {f.layout}", markup=False, soft_wrap=True)
     if found.top_quarantine_reasons:
         out.print("most common quarantine reasons:")
         for r in found.top_quarantine_reasons:

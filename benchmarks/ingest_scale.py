@@ -122,6 +122,7 @@ BASELINE = """
 import sys, duckdb
 path, layout = sys.argv[1], sys.argv[2]
 con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")
 if layout == "survey":
     sql = ("SELECT job_title, experience_level, employee_residence, count(*) AS n, "
            "quantile_cont(try_cast(salary_in_usd AS DOUBLE), [0.1, 0.25, 0.5, 0.75, 0.9]) AS q "

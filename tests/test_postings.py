@@ -210,27 +210,62 @@ def test_company_size_bands() -> None:
 
 def test_adzuna_export_real_file(store: Store, shared_data: Path) -> None:
     """The real Adzuna UK export: its own column names, salaries in pounds (the site's
-    currency), Adzuna's estimates left out, and every posting placed in the UK."""
+    currency), Adzuna's estimates stored marked as such (kind 'estimated', out of every
+    benchmark), skills read from the long descriptions, and every posting placed in the UK."""
+    from paybench.bench.observations import usable_frame
+
     path = shared_data / "postings" / "adzuna_uk_data_jobs_2026.csv"
     assert detect_source(path) == "postings"
     result = ingest_file(store, path)
-    assert result.rows_read == 1241
-    assert result.rows_read == result.rows_kept + result.rows_quarantined + result.rows_skipped
+    counts = (result.rows_read, result.rows_kept, result.rows_quarantined, result.rows_skipped)
+    assert counts == (1241, 984, 3, 254) and sum(counts[1:]) == counts[0]
+    assert result.notes[0] == "layout: Adzuna API export"
     notes = "; ".join(result.notes)
-    assert "458 pay figures the job board estimated (not posted) left out" in notes
-    assert "duplicate postings" in notes
+    assert "576 pay figures the job board estimated" in notes
+    assert "468 postings whose only pay is such an estimate stored as kind 'estimated'" in notes
+    assert "253 duplicate postings" in notes and "1 postings without posted pay" in notes
     postings = store.query("SELECT * FROM postings WHERE source = 'postings'")
     assert set(postings["country"]) == {"GB"} and postings["metro"].isna().all()
     assert postings["dedup_key"].is_unique
     obs = store.query("SELECT * FROM observations WHERE source = 'postings'")
-    assert len(obs) == result.rows_kept > 500
+    assert len(obs) == result.rows_kept
+    assert obs["kind"].value_counts().to_dict() == {"posted": 516, "estimated": 468}
+    posted_keys = obs.loc[obs["kind"] == "posted", "dedup_key"]
+    assert (postings["has_pay"] == postings["dedup_key"].isin(posted_keys)).all()
+    assert int(postings["pay_estimated"].sum()) == 468
     structured = obs[obs["dedup_key"].isin(postings.loc[postings["pay_source"] == "structured", "dedup_key"])]
     assert set(structured["currency"]) == {"GBP"} and set(structured["period"]) == {"year"}
     # every observation is dated by the posting (job_posted_date, else Adzuna's created time)
     assert obs["observed_on"].astype(str).str.startswith("2026-").all()
-    # an estimate-only posting ("£64,143 per year - estimated") is a posting without pay
-    modeller = postings[postings["raw_title"] == "Senior Data Modeller - Technical Data Analyst"]
-    assert len(modeller) >= 1 and not modeller["has_pay"].any()
+
+    def row(number: int) -> dict:
+        found = obs[obs["row_number"] == number]
+        assert len(found) == 1, number
+        return found.iloc[0].to_dict()
+
+    # row 5: "£64,143\n per year - estimated" over 64143.45 = 64143.45: Adzuna's estimate
+    modeller = row(5)
+    assert (modeller["raw_title"], modeller["employer"], modeller["kind"]) == (
+        "Senior Data Modeller - Technical Data Analyst", "Royal London Group", "estimated")
+    assert (modeller["amount_raw"], modeller["currency"]) == (64143.45, "GBP")
+    # row 302: 43734.27 = 43734.27 with no banner in its text: estimated by its pence
+    intern = row(302)
+    assert (intern["employer"], intern["kind"], intern["amount_raw"]) == ("TikTok", "estimated", 43734.27)
+    # row 2: a posted range, "Grade 7, £37,694 - £47,389"
+    crm = row(2)
+    assert (crm["employer"], crm["kind"], crm["amount_raw"], crm["amount_raw_max"]) == (
+        "Heriot-Watt University", "posted", 37694, 47389)
+    # row 124: 80000 = 80000, whole pounds, shown as "£80,000 per annum" on the page: posted
+    single = row(124)
+    assert (single["kind"], single["amount_raw"], single["amount_raw_max"]) == ("posted", 80000, 80000)
+    usable = set(usable_frame(store)["dedup_key"])
+    assert modeller["dedup_key"] not in usable and crm["dedup_key"] in usable
+    # skills read from the long descriptions (row 314: 18,646 characters)
+    assert store.scalar("SELECT count(*) FROM observation_skills WHERE source = 'postings'") > 6000
+    longest = postings[postings["row_number"] == 314].iloc[0]
+    skills = set(store.query("SELECT skill FROM observation_skills WHERE dedup_key = ?",
+                             [longest["dedup_key"]])["skill"])
+    assert len(skills) >= 5, skills
 
 
 def test_adzuna_site_country_and_estimate_banner() -> None:

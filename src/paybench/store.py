@@ -101,7 +101,8 @@ POSTING_COLUMNS: dict[str, str] = {
     "employment_type": "VARCHAR",
     "years_experience": "DOUBLE",
     "has_pay": "BOOLEAN",
-    "pay_source": "VARCHAR",  # structured (the file's pay columns) or text (read from the description)
+    "pay_source": "VARCHAR",  # structured (the file's pay columns) or text (a pay text or the description)
+    "pay_estimated": "BOOLEAN",  # its pay is the board's estimate (observation kind 'estimated'), not posted
 }
 
 STATISTIC_COLUMNS: dict[str, str] = {

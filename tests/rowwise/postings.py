@@ -314,11 +314,13 @@ class _Reader:
                 self.counts["no_interval"] += 1
         elif jobspy_parsed and not estimated and (low is not None or high is not None):
             self.counts["reparsed"] += 1
-        if estimated:
+        pay_text = row.get("pay_text", "")
+        marked = bool(pay_text.strip()) and ESTIMATE_MARKER.search(pay_text) is not None
+        if estimated or marked:
             self.counts["estimated"] += 1  # the board's estimate, not posted pay
         texts = []
-        if row.get("pay_text", "").strip():
-            texts.append((row["pay_text"], "pay text", ESTIMATE_MARKER.search(row["pay_text"]) is not None))
+        if pay_text.strip():
+            texts.append((pay_text, "pay text", marked))
         if description.strip():
             texts.append((description, "description", False))
         for text, _what, marked in texts:

@@ -400,8 +400,8 @@ def layout_for(header: list[str], columns: Mapping[str, str] | None, name: str) 
             if column.lower() not in present:
                 close = difflib.get_close_matches(column.lower(), list(present), n=1, cutoff=0.75)
                 hint = f"; did you mean {present[close[0]]!r}?" if close else ""
-                raise InputError(f"{name}: column {column[:60]!r} (for {fieldname}) is not in the "
-                                 f"header ({len(present)} columns){hint}", field="columns")
+                raise InputError(f"{name} has no column {column[:60]!r} for {fieldname} "
+                                 f"({len(present)} columns){hint}", field="columns")
             found[fieldname] = column.lower()
         described = ", ".join(f"{f}={c}" for f, c in columns.items())
         layout = PostingLayout(name=f"columns mapped by --map ({described}) over {layout.name}",
@@ -687,11 +687,12 @@ def _pay_plan(values: tuple[str, ...], site: tuple[str, str] | None, on: dt.date
             counts.append("no_interval")
     elif jobspy_parsed and not estimated and (low is not None or high is not None):
         counts.append("reparsed")
-    if estimated:
+    marked = bool(pay_text.strip()) and ESTIMATE_MARKER.search(pay_text) is not None
+    if estimated or marked:
         counts.append("estimated")  # the board's estimate, not posted pay
     texts = []
     if pay_text.strip():
-        texts.append((pay_text, "pay text", ESTIMATE_MARKER.search(pay_text) is not None))
+        texts.append((pay_text, "pay text", marked))
     if description.strip():
         texts.append((description, "description", False))
     plan.texts, plan.counts = tuple(texts), tuple(counts)

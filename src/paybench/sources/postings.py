@@ -47,9 +47,21 @@ How a posting is read:
   experience asked for when the title has none); place from the location (is_remote
   makes it remote); skills, degrees and certifications from the description
   (:func:`paybench.normalize.skills.extract_skills`).
-- A figure the job board estimated (Adzuna's ``salary_is_predicted``, or its banner
-  "per year - estimated" in the text) is not posted pay: the structured figures are left
-  out (noted) and the description, without the banner, is read for pay as above.
+- A figure the job board estimated is not posted pay: Adzuna's ``salary_is_predicted``, its
+  banner "per year - estimated" in the text, an Adzuna single figure with pence
+  (:func:`board_estimate`), or pay text marked as an estimate (:data:`ESTIMATE_MARKER`:
+  "(Glassdoor est.)", "(Employer est.)", "Estimated $X - $Y a year"). The texts (pay text,
+  then the description without the banner) are read for posted pay first; a posting with
+  none keeps the estimate as an observation of kind 'estimated' (``postings.pay_estimated``
+  true, ``has_pay`` false), which no benchmark uses (``MethodParams.kinds_used``). Both are
+  counted in notes.
+- Layouts: the columns of each field come from the first of :data:`POSTING_LAYOUTS` (JobSpy
+  CSV, Adzuna API export, Glassdoor scrape, Apify Indeed scrape; each with where it comes
+  from) whose signature columns the header has, else from the names of :data:`FIELDS`;
+  ``paybench ingest --map 'title=...,pay=...'`` names them for any other (:func:`column_map`).
+  The layout read is the ingest's first note, which ``paybench status`` lists per file.
+  A pay text column ("$53K-$91K (Glassdoor est.)", "$132,596 - $141,294 a year") is read by
+  :func:`paybench.normalize.pay_text.extract_pay` before the description.
 - A posting from an Adzuna country site (:data:`ADZUNA_SITES`) is in that site's country: a
   location the place reader cannot place, or places in another country ("Hyde Park, Leeds"
   read as Hyde Park, MA), is taken as the country without a metro (noted). Structured pay
@@ -613,11 +625,11 @@ def board_estimate(low: float | None, high: float | None, site: tuple[str, str] 
     (min = max) with a fraction of the currency unit ("69313.35"), as Adzuna's salary model
     returns it (the API's ``salary_is_predicted``, which the export drops). Measured on
     ../shared/data/postings/adzuna_uk_data_jobs_2026.csv: of its 804 rows with min = max, the
-    647 with pence include all 451 of those whose page text says "per year - estimated" but
-    4 whose figure is whole, and none shows its figure as posted pay in the text; 67 of the
-    157 whole figures appear in the page as posted ("£55,000", "£80,000 per annum") and 13
-    are a posted day or hour rate Adzuna annualized ("£260 per day" -> 67,600), so min = max
-    alone does not make an estimate. ``site`` is the posting's Adzuna site
+    647 with pence include 451 of the 459 whose page text says "per year - estimated" (the
+    other 8, whole figures, are marked by that banner), and none shows its figure as posted
+    pay in the text; 67 of the 157 whole figures appear in the page as posted ("£55,000",
+    "£80,000 per annum") and 13 are a posted day or hour rate Adzuna annualized ("£260 per
+    day" -> 67,600), so min = max alone does not make an estimate. ``site`` is the posting's Adzuna site
     (:func:`site_country`); None (another board) is never an estimate by this rule."""
     return (site is not None and low is not None and high is not None and low == high
             and not float(low).is_integer())

@@ -374,6 +374,18 @@ def test_admin_needs_token_and_ingests_a_server_file(client: httpx.Client, tmp_p
                              headers=auth), 422, "path")
     assert_error(client.post("/api/v1/admin/ingest", json={"path": "relative.csv"}, headers=auth),
                  422, "path")
+    # job postings in a layout paybench cannot tell: their columns named (as `ingest --map`)
+    board = tmp_path / "board.csv"
+    board.write_text("Position,Employer,City,Pay,Details\n"
+                     "Data Scientist,Acme,\"Denver, CO\",\"$150,000 - $170,000 a year\",Python.\n",
+                     encoding="utf-8")
+    columns = {"title": "Position", "company": "Employer", "location": "City", "pay": "Pay",
+               "description": "Details"}
+    assert_error(client.post("/api/v1/admin/ingest", json={"path": str(board), "columns": {
+        **columns, "location": "Town"}}, headers=auth), 422, "columns")
+    mapped = client.post("/api/v1/admin/ingest", json={"path": str(board), "columns": columns}, headers=auth)
+    assert mapped.status_code == 200, mapped.text
+    assert mapped.json()["source"] == "postings" and mapped.json()["rows_kept"] == 1
     # read endpoints stay open without a token
     assert client.get("/api/v1/cells", params={"role": ROLE}).status_code == 200
 

@@ -36,7 +36,7 @@ from rowwise import postings as reference
 
 DATA = Path(__file__).parent / "data"
 FIXTURES = [DATA / "postings_adzuna_bad.csv", DATA / "postings_adzuna.json", DATA / "postings_jobspy.csv",
-            DATA / "postings.jsonl"]
+            DATA / "postings.jsonl", DATA / "postings_glassdoor.csv", DATA / "postings_indeed_apify.json"]
 TABLES = {
     "observations": "source, row_number, dedup_key",
     "observation_skills": "source, dedup_key, skill",
@@ -126,7 +126,8 @@ def test_fixtures_with_bad_rows_identical(tmp_path: Path, reference_db: Path, po
     assert header == real_header
     _, col, counts = both(tmp_path, reference_db, FIXTURES, lambda path, writer: postings.ingest(
         path, writer, None, batch_rows=3, pool=pool))
-    assert counts[0] == (20, 9, 8, 3) and counts[1] == (12, 1, 4, 7)  # most JSON items repeat the CSV
+    # the CSV has one posting whose only pay is Adzuna's estimate: kept, as kind 'estimated'
+    assert counts[0] == (20, 10, 8, 2) and counts[1] == (12, 1, 4, 7)  # most JSON items repeat the CSV
     with Store(col, read_only=True) as store:
         reasons = store.query("SELECT row_number, reason FROM quarantine WHERE source = 'postings' "
                               "ORDER BY ingest_id, row_number")["reason"].tolist()
@@ -135,6 +136,31 @@ def test_fixtures_with_bad_rows_identical(tmp_path: Path, reference_db: Path, po
                  "below the plausible minimum", "pay amount '5O000' is not a number",
                  "interval 'per sprint' is not", "item 5 is not a JSON object"):
         assert any(text in r for r in reasons), (text, reasons)
+
+
+def test_mapped_columns_identical(tmp_path: Path, reference_db: Path, pool: WorkerPool) -> None:
+    """A layout named with --map: pay text, a posted range, an estimate, a quarantined row."""
+    path = tmp_path / "board.csv"
+    path.write_text(
+        "Position,Employer,City,Pay,Details,Posted\n"
+        "Senior Data Scientist,Acme,\"Denver, CO\",\"$150,000 - $170,000 a year\",Python and SQL.,"
+        "2025-05-02\n"
+        "Data Analyst,Initech,\"Austin, TX\",$60K-$80K (Glassdoor est.),Excel.,2025-05-02\n"
+        "Data Analyst,Initrode,\"Austin, TX\",$60K-$80K (Glassdoor est.),\"Pay: $70,000 a year.\","
+        "2025-05-02\n"
+        "Data Engineer,Globex,\"Austin, TX\",,Spark and Airflow.,someday\n", encoding="utf-8")
+    spec = "title=Position,company=Employer,location=City,pay=Pay,description=Details,date=Posted"
+    (tmp_path / "run").mkdir()
+    ref, col = tmp_path / "run" / "rowwise.duckdb", tmp_path / "run" / "columnar.duckdb"
+    shutil.copy(reference_db, ref)
+    shutil.copy(reference_db, col)
+    counts = ingest_with(ref, [path], lambda p, writer: reference.ingest(p, writer, None, columns=spec))
+    assert ingest_with(col, [path], lambda p, writer: postings.ingest(
+        p, writer, None, batch_rows=2, pool=pool, columns=spec)) == counts == [(4, 3, 1, 0)]
+    assert_same_stores(ref, col)
+    with Store(col, read_only=True) as store:
+        kinds = store.query("SELECT employer, kind FROM observations WHERE source = 'postings' ORDER BY 1")
+    assert kinds.values.tolist() == [["Acme", "posted"], ["Initech", "estimated"], ["Initrode", "posted"]]
 
 
 def test_second_ingest_adds_nothing(tmp_path: Path, reference_db: Path, real_file: Path) -> None:

@@ -18,6 +18,8 @@ from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from paybench.errors import InputError
 from paybench.ingest import detect_source, ingest_file
@@ -26,6 +28,7 @@ from paybench.normalize.industries import industry_for_naics
 from paybench.normalize.places import metro_for_city, state_code
 from paybench.normalize.roles import get_role
 from paybench.normalize.titles import normalize_title
+from paybench.reference import soc as soc_reference
 from paybench.sources import lca
 from paybench.store import Store
 
@@ -317,8 +320,10 @@ def test_soc_fallback_and_levels(tmp_path: Path) -> None:
 def test_soc_defaults_are_primary_roles() -> None:
     for soc, role_id in lca.SOC_DEFAULT_ROLE.items():
         assert get_role(role_id).primary_soc == soc, (soc, role_id)
-    for old, new in lca.SOC_2010_TO_2018.items():
-        assert old.startswith("15-1") and new.startswith("15-12")
+    from paybench.reference import soc
+
+    for old, new in soc.SOC_2010_TO_2018.items():  # 2010 codes gone in 2018, to 2018 codes
+        assert old.startswith("15-") and old not in soc.soc_titles() and new in soc.soc_titles()
     assert lca.soc_role("15-1252.00") == "software-engineer" and lca.soc_role("151252") == "software-engineer"
     assert lca.soc_role("15-1299") is None and lca.soc_role("") is None
 
@@ -411,6 +416,110 @@ def test_real_fy2014_layout(shared_data: Path, tmp_path: Path) -> None:
     assert row["observed_on"].date() == dt.date(2014, 3, 17)  # LCA_CASE_SUBMIT '2014-03-17 11:11:45'
     assert row["raw_title"] == "OPTOMETRIST" and row["annual_usd"] == 65_000
     assert (row["state"], row["industry"]) == ("IN", industry_for_naics("621320").label)
+
+
+# Issue 16: each real DOL file ingests with counts that add up, each count with its reason,
+# its layout named in status, and a few of its rows read as DOL wrote them.
+REAL_FILES = {
+    "lca/lca_fy2020_q1_sample.csv": (
+        (5_000, 4_414, 4, 582),
+        "DOL LCA disclosure, FY2020 onwards (RECEIVED_DATE, BEGIN_DATE, WORKSITE_*)",
+        ["skipped 582 cases not Certified (Certified - Withdrawn 474, Withdrawn 94, Denied 14)",
+         "values a spreadsheet changed: 507 ZIP codes without their leading zero read with it, 188 SOC "
+         "codes turned into dates ('Nov-21'), 182 restored by SOC_TITLE, 4,414 dates as M/D/YYYY text"]),
+    "lca/h1b_fy2017_sample.csv": (
+        (9_948, 8_607, 0, 1_341),
+        "DOL LCA disclosure, FY2015-FY2019 (CASE_SUBMITTED, EMPLOYMENT_START_DATE), semicolon-separated",
+        ["skipped 1,292 cases not Certified (CERTIFIED-WITHDRAWN 831, WITHDRAWN 345, DENIED 116)",
+         "49 cases already stored or repeated in the file (same CASE_NUMBER) skipped",
+         "8,656 dates as serial day numbers"]),
+    "lca/lca_fy2014_sample.csv": (
+        (2_000, 171, 0, 1_829),
+        "DOL LCA disclosure, before FY2015 (LCA_CASE_*, first worksite LCA_CASE_WORKLOC1_*), "
+        "semicolon-separated",
+        ["skipped 1,829 cases not Certified (CERTIFIED-WITHDRAWN 1,386, WITHDRAWN 433, DENIED 10)"]),
+}
+
+
+@pytest.mark.parametrize("name", list(REAL_FILES))
+def test_real_file_counts_add_up_with_reasons_and_layout(shared_data: Path, fresh_db: Path,
+                                                         name: str) -> None:
+    counts, layout, notes = REAL_FILES[name]
+    path = shared_data / name
+    with Store(fresh_db) as store:
+        result = ingest_file(store, path)
+        assert (result.rows_read, result.rows_kept, result.rows_quarantined, result.rows_skipped) == counts
+        assert result.rows_read == result.rows_kept + result.rows_quarantined + result.rows_skipped
+        assert result.notes[0] == f"layout: {layout}"
+        for note in notes:
+            assert any(note in n for n in result.notes), (note, result.notes)
+        assert store.file_layouts().to_dict("records") == [
+            {"source": "lca", "path": str(path), "layout": layout}]
+        quarantined = store.scalar("SELECT count(*) FROM quarantine WHERE source = 'lca'")
+        assert quarantined == counts[2]
+
+
+def test_real_fy2020_rows_a_spreadsheet_touched(shared_data: Path, tmp_path: Path) -> None:
+    """lca_fy2020_q1_sample.csv, which went through a spreadsheet program: M/D/YYYY dates,
+    ZIP codes without their leading zero, SOC codes turned into dates ('Nov-21' for 11-3021)
+    and SOC 2010 codes: known rows, read back (employer, metro, annual wage, level, role)."""
+    db = tmp_path / "s.duckdb"
+    ingest(db, shared_data / "lca" / "lca_fy2020_q1_sample.csv")
+    # RECEIVED_DATE '9/25/2019'; 'JO-ANN STORES, INC.' at Hudson, OH 44224 (Akron metro), 100000 Year, IV
+    first = _observation(db, "I-200-19268-393467")
+    assert (first["observed_on"].date(), first["employer"], first["metro"]) == (
+        dt.date(2019, 9, 25), "JO ANN Stores", "10420")
+    assert (first["annual_usd"], first["level"], first["level_basis"]) == (100_000, "staff", "wage_level")
+    # ZIP '7981' (Whippany, NJ 07981): New York-Newark-Jersey City
+    whippany = _observation(db, "I-200-19268-363404")
+    assert (whippany["employer"], whippany["state"], whippany["metro"], whippany["annual_usd"]) == (
+        "Tech Matrix", "NJ", "35620", 80_000)
+    # ZIP '2895' (Woonsocket, RI 02895): Providence-Warwick; 'SR. ANDROID DEVELOPER' at level II
+    woonsocket = _observation(db, "I-200-19268-418024")
+    assert (woonsocket["metro"], woonsocket["role"], woonsocket["level"]) == (
+        "39300", "android-developer", "mid")
+    # SOC 'Nov-21' + SOC_TITLE 'COMPUTER AND INFORMATION SYSTEMS MANAGERS' = 11-3021: the role
+    # of a title that names none ('TEAM LEAD'); ZIP '1803' (Burlington, MA 01803): Boston
+    lead = _observation(db, "I-200-19267-451922")
+    assert (lead["role"], lead["role_confidence"], lead["level"], lead["metro"]) == (
+        "it-manager", lca.SOC_ROLE_CONFIDENCE, "mid", "14460")
+    assert (lead["annual_usd"], lead["annual_usd_max"], lead["employer"]) == (
+        132_080, 165_000, "State Street Bank & Trust")
+    # SOC 2010 15-1132 (Software Developers, Applications) = 2018 15-1252 for 'POWER BI ADMINISTRATOR'
+    admin = _observation(db, "I-200-19268-051420")
+    assert (admin["role"], admin["role_confidence"], admin["level"], admin["annual_usd"]) == (
+        "software-engineer", lca.SOC_ROLE_CONFIDENCE, "senior", 110_000)
+    # an hourly wage: 38.57 an hour x 2,080
+    hourly = _observation(db, "I-200-19268-638983")
+    assert (hourly["period"], hourly["annual_usd"], hourly["metro"]) == (
+        "hour", pytest.approx(80_225.6), "34980")
+
+
+@pytest.mark.parametrize("code, title, expected", [
+    ("Nov-21", "COMPUTER AND INFORMATION SYSTEMS MANAGERS", "11-3021"),
+    ("Nov-21", "COMPUTER AND INFORMATION SYSTEMS MANAGER", "11-3021"),
+    ("Nov-21", "MARKETING MANAGERS", "11-2021"),
+    ("Nov-21", "CONSTRUCTION MANAGERS", "11-9021"),
+    ("Nov-99", "MANAGERS, ALL OTHER", "11-9199"),
+    ("Nov-31", "PUBLIC RELATIONS AND FUNDRAISING MANAGERS", None),  # 2010's 11-2031, split in 2018
+    ("Nov-21", "", None),                                          # five codes end in 21
+    ("15-1132", "SOFTWARE DEVELOPERS, APPLICATIONS", "15-1252"),
+    ("15-1199.02", "COMPUTER OCCUPATIONS, ALL OTHER", "15-1299"),
+    ("151121", "", "15-1211"),
+    ("15-2051.00", "Data Scientists", "15-2051"),
+    ("n/a", "", None),
+])
+def test_soc_codes_as_filings_write_them(code: str, title: str, expected: str | None) -> None:
+    assert soc_reference.soc_2018(code, title) == expected
+
+
+@given(st.sampled_from(sorted(k for k in soc_reference.soc_titles() if k.startswith("11-"))))
+def test_a_management_code_a_spreadsheet_turned_into_a_date_comes_back(code: str) -> None:
+    """Every 2018 code of major group 11 (the only one a spreadsheet reads as a month), written
+    as the spreadsheet shows it ("Mmm-YY"), comes back from its title."""
+    shown = f"Nov-{code[-2:]}"
+    assert soc_reference.is_spreadsheet_date(shown)
+    assert soc_reference.restore_spreadsheet_soc(shown, soc_reference.soc_titles()[code].upper()) == code
 
 
 def test_older_layout_reasons_name_the_files_columns(tmp_path: Path) -> None:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from paybench.errors import InputError
 from paybench.ingest import detect_source, ingest_file
@@ -210,27 +212,62 @@ def test_company_size_bands() -> None:
 
 def test_adzuna_export_real_file(store: Store, shared_data: Path) -> None:
     """The real Adzuna UK export: its own column names, salaries in pounds (the site's
-    currency), Adzuna's estimates left out, and every posting placed in the UK."""
+    currency), Adzuna's estimates stored marked as such (kind 'estimated', out of every
+    benchmark), skills read from the long descriptions, and every posting placed in the UK."""
+    from paybench.bench.observations import usable_frame
+
     path = shared_data / "postings" / "adzuna_uk_data_jobs_2026.csv"
     assert detect_source(path) == "postings"
     result = ingest_file(store, path)
-    assert result.rows_read == 1241
-    assert result.rows_read == result.rows_kept + result.rows_quarantined + result.rows_skipped
+    counts = (result.rows_read, result.rows_kept, result.rows_quarantined, result.rows_skipped)
+    assert counts == (1241, 984, 3, 254) and sum(counts[1:]) == counts[0]
+    assert result.notes[0] == "layout: Adzuna API export"
     notes = "; ".join(result.notes)
-    assert "458 pay figures the job board estimated (not posted) left out" in notes
-    assert "duplicate postings" in notes
+    assert "576 pay figures the job board estimated" in notes
+    assert "468 postings whose only pay is such an estimate stored as kind 'estimated'" in notes
+    assert "253 duplicate postings" in notes and "1 postings without posted pay" in notes
     postings = store.query("SELECT * FROM postings WHERE source = 'postings'")
     assert set(postings["country"]) == {"GB"} and postings["metro"].isna().all()
     assert postings["dedup_key"].is_unique
     obs = store.query("SELECT * FROM observations WHERE source = 'postings'")
-    assert len(obs) == result.rows_kept > 500
+    assert len(obs) == result.rows_kept
+    assert obs["kind"].value_counts().to_dict() == {"posted": 516, "estimated": 468}
+    posted_keys = obs.loc[obs["kind"] == "posted", "dedup_key"]
+    assert (postings["has_pay"] == postings["dedup_key"].isin(posted_keys)).all()
+    assert int(postings["pay_estimated"].sum()) == 468
     structured = obs[obs["dedup_key"].isin(postings.loc[postings["pay_source"] == "structured", "dedup_key"])]
     assert set(structured["currency"]) == {"GBP"} and set(structured["period"]) == {"year"}
     # every observation is dated by the posting (job_posted_date, else Adzuna's created time)
     assert obs["observed_on"].astype(str).str.startswith("2026-").all()
-    # an estimate-only posting ("£64,143 per year - estimated") is a posting without pay
-    modeller = postings[postings["raw_title"] == "Senior Data Modeller - Technical Data Analyst"]
-    assert len(modeller) >= 1 and not modeller["has_pay"].any()
+
+    def row(number: int) -> dict:
+        found = obs[obs["row_number"] == number]
+        assert len(found) == 1, number
+        return found.iloc[0].to_dict()
+
+    # row 5: "£64,143\n per year - estimated" over 64143.45 = 64143.45: Adzuna's estimate
+    modeller = row(5)
+    assert (modeller["raw_title"], modeller["employer"], modeller["kind"]) == (
+        "Senior Data Modeller - Technical Data Analyst", "Royal London Group", "estimated")
+    assert (modeller["amount_raw"], modeller["currency"]) == (64143.45, "GBP")
+    # row 302: 43734.27 = 43734.27 with no banner in its text: estimated by its pence
+    intern = row(302)
+    assert (intern["employer"], intern["kind"], intern["amount_raw"]) == ("TikTok", "estimated", 43734.27)
+    # row 2: a posted range, "Grade 7, £37,694 - £47,389"
+    crm = row(2)
+    assert (crm["employer"], crm["kind"], crm["amount_raw"], crm["amount_raw_max"]) == (
+        "Heriot-Watt University", "posted", 37694, 47389)
+    # row 124: 80000 = 80000, whole pounds, shown as "£80,000 per annum" on the page: posted
+    single = row(124)
+    assert (single["kind"], single["amount_raw"], single["amount_raw_max"]) == ("posted", 80000, 80000)
+    usable = set(usable_frame(store)["dedup_key"])
+    assert modeller["dedup_key"] not in usable and crm["dedup_key"] in usable
+    # skills read from the long descriptions (row 314: 18,646 characters)
+    assert store.scalar("SELECT count(*) FROM observation_skills WHERE source = 'postings'") > 6000
+    longest = postings[postings["row_number"] == 314].iloc[0]
+    skills = set(store.query("SELECT skill FROM observation_skills WHERE dedup_key = ?",
+                             [longest["dedup_key"]])["skill"])
+    assert len(skills) >= 5, skills
 
 
 def test_adzuna_site_country_and_estimate_banner() -> None:
@@ -292,3 +329,221 @@ def test_pay_without_ecb_rate_kept_with_unknown_usd(tmp_path: Path, fresh_db: Pa
         assert usd in usable and text["dedup_key"] not in usable and obs["dedup_key"] not in usable
     (tmp_path / "ref").mkdir()
     both(tmp_path / "ref", reference_db, [path], lambda p, writer: postings.ingest(p, writer, None))
+
+
+# --------------------------------------------------------------------------- other real layouts
+GLASSDOOR = DATA / "postings_glassdoor.csv"
+INDEED = DATA / "postings_indeed_apify.json"
+GLASSDOOR_HEADER = ("Job Title,Salary Estimate,Job Description,Rating,Company Name,Location,Headquarters,"
+                    "Size,Founded,Type of ownership,Industry,Sector,Revenue,Competitors")
+
+
+def test_glassdoor_scrape_layout(store: Store) -> None:
+    """The Kaggle 'Glassdoor jobs' scrape, header as published: pay from 'Salary Estimate'
+    text; '(Glassdoor est.)' and '(Employer est.)' are estimates, kept as kind 'estimated'
+    only when the description posts no pay; 'Employer Provided Salary:' is posted; '-1' is no
+    value; the company's rating line is not its name."""
+    assert GLASSDOOR.read_text(encoding="utf-8").split("\n", 1)[0] == GLASSDOOR_HEADER
+    assert detect_source(GLASSDOOR) == "postings"
+    result = ingest_file(store, GLASSDOOR)
+    assert (result.rows_read, result.rows_kept, result.rows_quarantined, result.rows_skipped) == (8, 5, 1, 2)
+    assert result.notes[0] == "layout: Glassdoor scrape"
+    notes = "; ".join(result.notes)
+    assert "3 pay figures the job board estimated" in notes
+    assert "2 postings whose only pay is such an estimate" in notes
+    assert store.query("SELECT reason FROM quarantine")["reason"].tolist() == ["title is empty"]
+    tecolote = _posting(store, "Tecolote Research", "Data Scientist")
+    assert tecolote["pay_estimated"] and not tecolote["has_pay"] and tecolote["metro"] == "10740"
+    assert (tecolote["company_size"], tecolote["industry"]) == ("L", "Aerospace & Defense")
+    est = _observation(store, tecolote["dedup_key"])
+    assert (est["kind"], est["amount_raw"], est["amount_raw_max"], est["period"]) == (
+        "estimated", 53000, 91000, "year")
+    hourly = _observation(store, _posting(store, "Cobalt Insurance", "Data Analyst")["dedup_key"])
+    assert (hourly["kind"], hourly["amount_raw"], hourly["amount_raw_max"], hourly["period"]) == (
+        "estimated", 17, 24, "hour")
+    northwind = _posting(store, "Northwind Retail", "Senior Machine Learning Engineer")
+    provided = _observation(store, northwind["dedup_key"])
+    assert (provided["kind"], provided["annual_usd_min"], provided["annual_usd_max"]) == (
+        "posted", 150000, 180000)
+    # no estimate ('-1'): the description's pay
+    remote = _posting(store, "Tessellate AI", "Machine Learning Engineer")
+    assert remote["has_pay"] and remote["work_mode"] == "remote"
+    assert _observation(store, remote["dedup_key"])["annual_usd"] == 150000
+    # an employer's estimate beside posted pay in the description: the posted pay
+    helix = _posting(store, "Helix Bio", "Data Scientist")
+    assert helix["has_pay"] and not helix["pay_estimated"]
+    assert (_observation(store, helix["dedup_key"])["amount_raw"], "posted") == (95000, "posted")
+    acme = _posting(store, "Acme Analytics", "Data Engineer")
+    assert not acme["has_pay"] and acme["company_size"] is None and acme["industry"] is None
+
+
+def test_indeed_apify_layout(store: Store) -> None:
+    """The Apify indeed-scraper's dataset items (JSON array): pay from 'salary' text,
+    Indeed's 'Estimated ...' an estimate, dates from postingDateParsed, jobType a list."""
+    assert detect_source(INDEED) == "postings"
+    result = ingest_file(store, INDEED)
+    assert (result.rows_read, result.rows_kept, result.rows_quarantined, result.rows_skipped) == (4, 4, 0, 0)
+    assert result.notes[0] == "layout: Indeed scrape (Apify indeed-scraper)"
+    senior = _observation(store, _posting(store, "Initech", "Senior Software Engineer")["dedup_key"])
+    assert (senior["kind"], senior["amount_raw"], senior["amount_raw_max"]) == ("posted", 132596, 141294)
+    assert (str(senior["observed_on"])[:10], senior["metro"], senior["level"]) == (
+        "2024-03-01", "12420", "senior")
+    globex = _posting(store, "Globex", "Data Scientist")
+    assert globex["pay_estimated"] and _observation(store, globex["dedup_key"])["kind"] == "estimated"
+    contract = _observation(store, _posting(store, "Vantage Cloud", "Machine Learning Engineer")["dedup_key"])
+    assert (contract["employment_type"], contract["period"], contract["amount_raw"]) == (
+        "contract", "hour", 60)
+    helpdesk = _posting(store, "Umbrella Health", "Help Desk Technician")
+    assert helpdesk["employment_type"] == "part_time" and helpdesk["metro"] == "35620"
+
+
+@pytest.mark.parametrize("header, expected", [
+    (GLASSDOOR_HEADER.split(","), "Glassdoor scrape"),
+    (["", *GLASSDOOR_HEADER.split(",")], "Glassdoor scrape"),  # pandas' unnamed index column first
+    (list(JOBSPY_COLUMNS), "JobSpy CSV"),
+    (["job_link", "platform", "job_title", "location", "job_employment_type", "job_maturity",
+      "job_min_salary", "job_max_salary", "job_salary_period", "job_description", "employer_name",
+      "employer_rating", "job_posted_date"], "Adzuna API export"),
+    (["positionName", "salary", "jobType/0", "company", "location", "rating", "reviewsCount", "url",
+      "id", "postedAt", "scrapedAt", "postingDateParsed", "description", "externalApplyLink"],
+     "Indeed scrape (Apify indeed-scraper)"),
+    (["title", "company", "location", "salary", "description"], "columns by name"),
+])
+def test_layout_detected_from_header(header: list[str], expected: str) -> None:
+    layout, found = postings.detect_layout(header)
+    assert layout.name == expected
+    assert all(f in found for f in postings.REQUIRED_FIELDS)
+
+
+def test_every_declared_layout_says_where_it_comes_from() -> None:
+    names = [layout.name for layout in postings.POSTING_LAYOUTS]
+    assert len(set(names)) == len(names)
+    for layout in postings.POSTING_LAYOUTS:
+        assert layout.source and set(layout.columns) <= set(postings.FIELDS)
+        assert all(f in layout.columns for f in postings.REQUIRED_FIELDS), layout.name
+        declared = {c.lower() for names in layout.columns.values() for c in names}
+        assert {c.lower() for c in layout.signature} <= declared | {"site", "job_url", "salary_source"}
+
+
+@pytest.mark.parametrize("low, high, period, value", [
+    ("salary_min", "salary_max", "salary_period", "yearly"),
+    ("min_amount", "max_amount", "interval", "yearly"),
+    ("pay_min", "pay_max", "pay_period", "year"),
+    ("min_salary", "max_salary", "period", "annual"),
+    ("salary_min", "salary_max", "salary_period", "hourly"),
+])
+def test_min_max_period_under_other_names(tmp_path: Path, store: Store, low: str, high: str, period: str,
+                                          value: str) -> None:
+    path = tmp_path / "jobs.csv"
+    hourly = value == "hourly"
+    path.write_text(f"title,company,location,description,{low},{high},{period},date_posted\n"
+                    f"Machine Learning Engineer,Acme,\"Austin, TX\",Build models in Python.,"
+                    f"{'60' if hourly else '150000'},{'80' if hourly else '190000'},{value},2025-06-01\n",
+                    encoding="utf-8")
+    result = ingest_file(store, path)
+    assert (result.rows_kept, result.notes[0]) == (1, "layout: columns by name")
+    obs = store.query("SELECT * FROM observations WHERE source = 'postings'").iloc[0]
+    assert obs["period"] == ("hour" if hourly else "year") and obs["kind"] == "posted"
+    assert (obs["amount_raw"], obs["amount_raw_max"]) == ((60, 80) if hourly else (150000, 190000))
+
+
+@pytest.mark.parametrize("text, marked", [
+    ("$53K-$91K (Glassdoor est.)", True), ("$17-$24 Per Hour(Glassdoor est.)", True),
+    ("$79K-$131K (Employer est.)", True), ("Estimated $84.6K - $107K a year", True),
+    ("Employer Provided Salary:$120K-$140K", False), ("$132,596 - $141,294 a year", False),
+    ("$25 - $30 an hour", False), ("Salary estimated at interview", False),
+])
+def test_estimate_marker(text: str, marked: bool) -> None:
+    from paybench.sources.postings import ESTIMATE_MARKER
+
+    assert (ESTIMATE_MARKER.search(text) is not None) == marked
+
+
+@given(st.integers(10, 400), st.integers(0, 200), st.sampled_from(["Glassdoor", "Employer", "glassdoor"]))
+def test_estimate_marker_property(low: int, spread: int, who: str) -> None:
+    """Any Glassdoor range with its '(... est.)' suffix is an estimate; the same range as
+    'Employer Provided Salary:' never is."""
+    from paybench.sources.postings import ESTIMATE_MARKER
+
+    text = f"${low}K-${low + spread}K"
+    assert ESTIMATE_MARKER.search(f"{text} ({who} est.)")
+    assert ESTIMATE_MARKER.search(f"Employer Provided Salary:{text}") is None
+
+
+@pytest.mark.parametrize("low, high, site, estimate", [
+    (69313.35, 69313.35, ("GB", "GBP"), True),
+    (80000.0, 80000.0, ("GB", "GBP"), False),   # one whole figure: posted ("£80,000 per annum")
+    (69313.35, 69313.35, None, False),          # not an Adzuna posting
+    (37694.5, 47389.0, ("GB", "GBP"), False),   # a range
+    (None, 52000.5, ("GB", "GBP"), False),
+])
+def test_board_estimate_table(low: float | None, high: float | None, site: tuple[str, str] | None,
+                              estimate: bool) -> None:
+    assert postings.board_estimate(low, high, site) is estimate
+
+
+@given(st.integers(1000, 500_000), st.integers(1, 99))
+def test_board_estimate_property(pounds: int, pence: int) -> None:
+    """An Adzuna single figure is Adzuna's estimate exactly when it has pence."""
+    site = ("GB", "GBP")
+    assert postings.board_estimate(pounds + pence / 100, pounds + pence / 100, site)
+    assert not postings.board_estimate(float(pounds), float(pounds), site)
+
+
+def test_column_map_parsing() -> None:
+    assert postings.column_map("title=Job Title, pay=Salary Estimate,min=Low,period=Per") == {
+        "title": "Job Title", "pay_text": "Salary Estimate", "min_amount": "Low", "interval": "Per"}
+    assert postings.column_map({"Company": "Employer"}) == {"company": "Employer"}
+    for bad, words in [("salry=Pay", "unknown field 'salry'"), ("title", "is not field=column"),
+                       ("title=", "no column given"), ("title=A,title=B", "mapped twice"), (",", "no field")]:
+        with pytest.raises(InputError, match=words) as err:
+            postings.column_map(bad)
+        assert err.value.field == "columns"
+
+
+def _unknown_layout(tmp_path: Path) -> Path:
+    path = tmp_path / "board.csv"
+    path.write_text("Position,Employer,City,Pay,Details,Posted\n"
+                    "Senior Data Scientist,Acme,\"Denver, CO\",\"$150,000 - $170,000 a year\","
+                    "Python and SQL.,2025-05-02\n"
+                    "Data Engineer,Globex,\"Austin, TX\",,Spark and Airflow.,2025-05-03\n", encoding="utf-8")
+    return path
+
+
+def test_map_names_the_columns_of_an_unknown_layout(tmp_path: Path, store: Store) -> None:
+    path = _unknown_layout(tmp_path)
+    with pytest.raises(InputError, match="cannot tell the format"):
+        detect_source(path)
+    result = ingest_file(store, path, columns="title=Position,company=Employer,location=City,pay=Pay,"
+                                              "description=Details,date=Posted")
+    assert (result.rows_read, result.rows_kept, result.rows_skipped) == (2, 1, 1)
+    assert result.notes[0].startswith("layout: columns mapped by --map (title=Position")
+    obs = _observation(store, _posting(store, "Acme", "Senior Data Scientist")["dedup_key"])
+    assert (obs["annual_usd_min"], obs["annual_usd_max"], str(obs["observed_on"])[:10]) == (
+        150000, 170000, "2025-05-02")
+    with pytest.raises(InputError, match="for job postings files") as err:
+        ingest_file(store, path, source="lca", columns="title=Position")
+    assert err.value.field == "columns"
+
+
+def test_bad_map_is_a_one_line_error(tmp_path: Path, fresh_db: Path) -> None:
+    path = _unknown_layout(tmp_path)
+    env = {**os.environ, "PAYBENCH_DB": str(fresh_db), "PAYBENCH_WORKERS": "1"}
+    cases = [
+        ("salry=Pay", "--map: unknown field 'salry'"),
+        ("title=Position,company=Employer,location=Town,description=Details",
+         "--map: board.csv has no column 'Town' for location (6 columns)"),
+        ("title=Position,company=Employer,location=City,description=Detail",
+         "did you mean 'Details'?"),
+        ("title=Position,company=Employer", "missing column(s) location"),
+    ]
+    for spec, words in cases:
+        proc = subprocess.run([sys.executable, "-m", "paybench", "ingest", str(path), "--map", spec],
+                              capture_output=True, text=True, env=env, timeout=120)
+        assert proc.returncode == 1, proc.stdout
+        assert proc.stderr.startswith("error: ") and words in proc.stderr, proc.stderr
+        assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
+    ok = subprocess.run([sys.executable, "-m", "paybench", "ingest", str(path), "--map",
+                         "title=Position,company=Employer,location=City,pay=Pay,description=Details"],
+                        capture_output=True, text=True, env=env, timeout=120)
+    assert ok.returncode == 0 and "kept 1" in ok.stdout and "layout: columns mapped by --map" in ok.stdout

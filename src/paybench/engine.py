@@ -40,7 +40,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
@@ -669,9 +669,14 @@ class Paybench:
 
     # ------------------------------------------------------------------ store
     def ingest(self, paths: Iterable[str | Path] = (), *, source: str | None = None,
-               defaults: bool = False, progress: Any = None) -> list[IngestResult]:
+               defaults: bool = False, progress: Any = None,
+               columns: str | Mapping[str, str] | None = None) -> list[IngestResult]:
         """Ingest files (and, with `defaults`, the embedded defaults), one transaction each; a
-        file already stored adds nothing; unusable rows go to the quarantine table."""
+        file already stored adds nothing; unusable rows go to the quarantine table.
+        `columns`: field=column pairs for job-postings files in a layout paybench does not
+        tell from the header ("title=Job Title,pay=Salary Estimate", or a mapping; fields as
+        `paybench.sources.postings.FIELDS` and `MAP_ALIASES` name them); InputError (field
+        'columns') for an unknown field or a column the file lacks."""
         from paybench.ingest import ingest_defaults, ingest_file, resolve_path
 
         files = [Path(p) for p in paths]
@@ -686,7 +691,7 @@ class Paybench:
                 if defaults:
                     results.extend(ingest_defaults(store, progress))
                 for path in files:
-                    results.append(ingest_file(store, path, source, progress))
+                    results.append(ingest_file(store, path, source, progress, columns=columns))
         except InputError as exc:
             raise exc.with_field("paths") from None
         return results

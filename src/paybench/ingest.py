@@ -10,7 +10,7 @@ import json
 import lzma
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -61,20 +61,36 @@ def detect_source(path: Path) -> str:
 
 
 def ingest_file(
-    store: Store, path: Path, source: str | None = None, progress: Any = None
+    store: Store, path: Path, source: str | None = None, progress: Any = None, *,
+    columns: str | Mapping[str, str] | None = None,
 ) -> IngestResult:
     """Ingest one file as one transaction. A file already stored for the same source
-    (same SHA-256) adds nothing; rows that cannot be used are quarantined."""
+    (same SHA-256) adds nothing; rows that cannot be used are quarantined.
+
+    ``columns``: field=column pairs naming the columns of a job-postings file whose layout
+    the header does not tell (``paybench ingest --map``; :func:`paybench.sources.postings.column_map`);
+    the file is then read as postings. InputError (field 'columns') with another source or a
+    mapping that does not fit the file."""
     path = resolve_path(Path(path))
     sources = file_sources()
     if source is not None and source not in sources:
         raise InputError(f"unknown source {source!r}; expected one of {', '.join(sources)}",
                          field="source")
+    if columns is not None:
+        if source not in (None, "postings"):
+            raise InputError(f"a column mapping is for job postings files, not {source!r}",
+                             field="columns")
+        source = "postings"
+        from paybench.sources.postings import column_map
+
+        columns = column_map(columns)  # a bad mapping is refused before the transaction
     source = source or detect_source(path)
     module = sources[source]
+    options: dict[str, Any] = {} if columns is None else {"columns": columns}
     return _ingest_once(
         store, source, str(path), file_sha256(path), path.stat().st_size,
-        lambda writer: module.ingest(path, writer, progress), bulk=getattr(module, "COLUMNAR", False),
+        lambda writer: module.ingest(path, writer, progress, **options),
+        bulk=getattr(module, "COLUMNAR", False),
     )
 
 

@@ -32,9 +32,12 @@ Level = Literal[
 ]
 """A seniority level (`paybench.normalize.levels` maps titles, codes and years to one)."""
 
-FigureKind = Literal["paid", "posted", "filed", "published", "statistic", "submitted"]
+FigureKind = Literal["paid", "posted", "filed", "published", "statistic", "submitted", "estimated"]
 """What a figure is: pay actually paid (survey), posted (job ad range), filed (H-1B LCA),
-published (a guide's figure), statistic (official aggregate such as OEWS), submitted."""
+published (a guide's figure), statistic (official aggregate such as OEWS), submitted, or
+estimated (a job board's estimate of a posting's pay: Adzuna's predicted salary, Glassdoor's
+"(Glassdoor est.)"; kept, marked, and used by no benchmark: `MethodParams.kinds_used` leaves it
+out)."""
 
 Component = Literal["base", "bonus", "equity", "total"]
 Period = Literal["hour", "day", "week", "biweek", "month", "year"]

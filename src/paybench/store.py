@@ -101,7 +101,8 @@ POSTING_COLUMNS: dict[str, str] = {
     "employment_type": "VARCHAR",
     "years_experience": "DOUBLE",
     "has_pay": "BOOLEAN",
-    "pay_source": "VARCHAR",  # structured (the file's pay columns) or text (read from the description)
+    "pay_source": "VARCHAR",  # structured (the file's pay columns) or text (a pay text or the description)
+    "pay_estimated": "BOOLEAN",  # its pay is the board's estimate (observation kind 'estimated'), not posted
 }
 
 STATISTIC_COLUMNS: dict[str, str] = {
@@ -439,6 +440,8 @@ class Store:
             dropped = staged - (int(self.scalar(f"SELECT count(*) FROM {table}")) - before)
             writer.rows_kept -= dropped
             writer.rows_skipped += dropped
+            if dropped and writer.duplicate_note:
+                writer.notes.append(writer.duplicate_note.format(f"{dropped:,}"))
 
     def _stage_path(self) -> Path | None:
         if str(self.path) == ":memory:":
@@ -542,6 +545,9 @@ class IngestWriter:
         self.unique_dedup = False
         """When True, an observation whose (source, dedup_key) is already stored, or was
         seen earlier in this ingest, is skipped and counted in rows_skipped (postings)."""
+        self.duplicate_note: str | None = None
+        """With unique_dedup, the note saying how many rows were skipped so ('{}' for the
+        count), added when the staged rows land and some are dropped (LCA: repeated cases)."""
         fault = os.environ.get(FAULT_ENV)
         self._fault_after = int(fault) if fault and fault.isdigit() else None
 

@@ -79,6 +79,15 @@ from paybench.normalize.money import (
 from paybench.normalize.places import metro_for_city, metro_for_zip, state_code
 from paybench.normalize.titles import normalize_title
 from paybench.records import Observation, Period, Provenance, Rejected, SourceInfo
+from paybench.sources.lca import (
+    DUPLICATE_NOTE,
+    date_form,
+    layout_name,
+    missing_columns,
+    soc_cell,
+    spreadsheet_note,
+    zip_padded,
+)
 from paybench.sources.tabular import csv_records, is_xlsx, read_xlsx_header, xlsx_rows
 from paybench.store import IngestWriter
 
@@ -131,7 +140,7 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
 
 OPTIONAL_COLUMNS: tuple[str, ...] = (
     "DECISION_DATE", "BEGIN_DATE", "WAGE_RATE_OF_PAY_TO", "PW_WAGE_LEVEL", "NAICS_CODE",
-    "WORKSITE_POSTAL_CODE",
+    "WORKSITE_POSTAL_CODE", "SOC_TITLE",
 )
 """Columns read when present (every current DOL file has them)."""
 
@@ -150,6 +159,7 @@ OLDER_LAYOUT_NAMES: dict[str, tuple[str, ...]] = {
     "WAGE_RATE_OF_PAY_TO": ("LCA_CASE_WAGE_RATE_TO",),
     "WAGE_UNIT_OF_PAY": ("LCA_CASE_WAGE_RATE_UNIT",),
     "NAICS_CODE": ("LCA_CASE_NAICS_CODE",),
+    "SOC_TITLE": ("SOC_NAME", "LCA_CASE_SOC_NAME"),
 }
 """The names a read column has in DOL's older layouts: FY2015-FY2019 (CASE_SUBMITTED,
 EMPLOYMENT_START_DATE; e.g. ``H-1B_Disclosure_Data_FY17``) and before FY2015 (LCA_CASE_*,
@@ -193,14 +203,6 @@ the taxonomy role whose primary SOC it is and whose name is the occupation's own
 sharing 15-1252). SOC codes too broad to name a role (15-1299 "Computer Occupations,
 All Other", 11-2021 Marketing Managers, 13-1111 Management Analysts, 13-2051 Financial
 Analysts) have none."""
-
-SOC_2010_TO_2018: dict[str, str] = {
-    "15-1111": "15-1221", "15-1121": "15-1211", "15-1122": "15-1212", "15-1131": "15-1251",
-    "15-1132": "15-1252", "15-1133": "15-1252", "15-1134": "15-1254", "15-1141": "15-1242",
-    "15-1142": "15-1244", "15-1143": "15-1241", "15-1151": "15-1232", "15-1152": "15-1231",
-    "15-1199": "15-1299",
-}
-"""2010 SOC computer occupations (LCA files before FY2021) to their 2018 codes."""
 
 _SOC = re.compile(r"(\d{2})-?(\d{4})")
 _DATE_COLUMNS = ("RECEIVED_DATE", "DECISION_DATE", "BEGIN_DATE")
@@ -249,7 +251,8 @@ class _Layout:
         position = {c: _position(names, c) for c in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)}
         missing = [c for c in REQUIRED_COLUMNS if position[c] is None]
         if missing:
-            raise InputError(f"{name}: not an LCA disclosure file: missing column(s) {', '.join(missing)}")
+            raise missing_columns(name, names, missing)
+        self.names = names
         self.width = len(names)
         wanted = [c for c in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS) if position[c] is not None]
         self.slot = {c: i for i, c in enumerate(wanted)}
@@ -424,17 +427,6 @@ def _title(title: str) -> tuple[str | None, Level | None, float]:
     return match.role, match.level, match.confidence
 
 
-@functools.lru_cache(maxsize=1024)
-def soc_role(soc_code: str) -> str | None:
-    """The default role of an SOC code ('15-1252', '15-1252.00', '151252'; 2010 codes
-    are mapped to 2018 first), or None when the code names no single role."""
-    match = _SOC.search(soc_code)
-    if match is None:
-        return None
-    code = f"{match.group(1)}-{match.group(2)}"
-    return SOC_DEFAULT_ROLE.get(SOC_2010_TO_2018.get(code, code))
-
-
 @functools.lru_cache(maxsize=1 << 17)
 def _place(zip_text: str, city: str, state_text: str) -> tuple[str | None, str | None]:
     """(state code, CBSA metro) of a worksite: ZIP first, then city and state."""
@@ -468,6 +460,7 @@ class _Parser:
         self.soc_roles = 0
         self.no_metro = 0
         self.no_role = 0
+        self.spreadsheet: Counter[str] = Counter()
 
     def get(self, row: tuple[Any, ...], column: str) -> Any:
         index = self.slot.get(column)
@@ -488,12 +481,15 @@ class _Parser:
         if not title:
             return f"{label['JOB_TITLE']} is empty"
         observed: dt.date | None = None
+        form = 0
         for column in _DATE_COLUMNS:
-            found = _date(self.get(row, column), label.get(column, column))
+            value = self.get(row, column)
+            found = _date(value, label.get(column, column))
             if isinstance(found, str):
                 return found
             if found is not None:
                 observed = found
+                form = date_form(value) if isinstance(value, str) else 0
                 break
         if observed is None:
             return "no {}, {} or {}".format(*(label.get(c, c) for c in _DATE_COLUMNS))
@@ -501,10 +497,15 @@ class _Parser:
         if isinstance(pay, str):
             return pay
         low, high, period, annual_min, annual_max = pay
+        if form:
+            self.spreadsheet["serial_dates" if form == 1 else "mdy_dates"] += 1
 
         role, title_level, confidence = _title(title)
+        soc, fix = soc_cell(f"{_text(row[slot['SOC_CODE']])}\x1f{_text(self.get(row, 'SOC_TITLE'))}")
+        if fix:
+            self.spreadsheet["soc_restored" if fix == 1 else "soc_unrestored"] += 1
         if role is None:
-            role = soc_role(_text(row[slot["SOC_CODE"]]))
+            role = soc
             if role is not None:
                 confidence = SOC_ROLE_CONFIDENCE
                 self.soc_roles += 1
@@ -517,6 +518,8 @@ class _Parser:
                               _text(row[slot["WORKSITE_CITY"]]), _text(row[slot["WORKSITE_STATE"]]))
         if metro is None:
             self.no_metro += 1
+        if zip_padded(_text(self.get(row, "WORKSITE_POSTAL_CODE"))):
+            self.spreadsheet["zip_padded"] += 1
         industry = industry_for_naics(_text(self.get(row, "NAICS_CODE")))
         full_time = _text(row[slot["FULL_TIME_POSITION"]]).upper()[:1]
         return Observation(
@@ -586,7 +589,9 @@ def ingest(path: Path, writer: IngestWriter, progress: Any = None) -> None:
     'filed' base-pay observations; other statuses are counted in rows_skipped; unusable
     rows are quarantined with their reason."""
     layout, rows = _iter_xlsx(path) if is_xlsx(path) else _iter_csv(path)
+    writer.read_as(layout_name(path, layout.names))
     writer.unique_dedup = True
+    writer.duplicate_note = DUPLICATE_NOTE
     parser = _Parser(layout, writer.sha256)
     task = progress.add_task(f"LCA {path.name}", total=None) if progress else None
     any_rows = False
@@ -613,6 +618,9 @@ def ingest(path: Path, writer: IngestWriter, progress: Any = None) -> None:
     writer.notes.append(
         f"role from SOC_CODE for {parser.soc_roles:,} titles; no role for {parser.no_role:,}; "
         f"no metro for {parser.no_metro:,} worksites")
+    spreadsheet = spreadsheet_note(parser.spreadsheet)
+    if spreadsheet:
+        writer.notes.append(spreadsheet)
     if task is not None:
         progress.update(task, completed=writer.rows_read)
 

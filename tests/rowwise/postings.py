@@ -56,10 +56,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +70,6 @@ from paybench.normalize.places import normalize_place
 from paybench.normalize.skills import extract_skills
 from paybench.normalize.titles import normalize_title
 from paybench.records import (
-    Component,
     Observation,
     Period,
     Provenance,
@@ -80,14 +78,7 @@ from paybench.records import (
     SourceInfo,
     WorkMode,
 )
-from paybench.sources.tabular import (
-    MAX_JSON_ARRAY_BYTES,
-    OverlongLine,
-    detect_encoding,
-    iter_rows,
-    read_header,
-    text_lines,
-)
+from paybench.sources.postings import ESTIMATE_MARKER, board_estimate, column_map, open_rows
 from paybench.store import IngestWriter
 
 SOURCE = SourceInfo(
@@ -233,135 +224,8 @@ def dedup_key(company: str, title: str, location: str, description: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
-def _resolve(names: list[str]) -> dict[str, str]:
-    """Field -> the file's column name (lower case) for every field the header has."""
-    lower = [n.strip().lower() for n in names]
-    found: dict[str, str] = {}
-    for fieldname, accepted in FIELDS.items():
-        for name in accepted:
-            if name in lower:
-                found[fieldname] = name
-                break
-    return found
-
-
-def sniff(header: list[str]) -> bool:
-    """True when a header has a title, a company, a location and a description column."""
-    return all(f in _resolve(header) for f in REQUIRED_FIELDS)
-
-
-def sniff_path(path: Path) -> bool:
-    """True for a JSON Lines (or JSON array) file whose first object has the posting fields."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(1 << 16)
-        text = head.decode("utf-8-sig", errors="replace").lstrip()
-        if not text.startswith(("{", "[")):
-            return False
-        if text.startswith("["):
-            text = text[1:].lstrip()
-        first = text.split("\n", 1)[0].rstrip().rstrip(",")
-        obj = json.loads(first)
-    except (OSError, ValueError):
-        return False
-    return isinstance(obj, dict) and sniff(list(obj))
-
-
-def _missing_error(path: Path, names: list[str]) -> InputError:
-    found = _resolve(names)
-    missing = [f"{f} ({'/'.join(FIELDS[f])})" for f in REQUIRED_FIELDS if f not in found]
-    return InputError(f"{path.name}: not a job postings file: missing column(s) {', '.join(missing)}")
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "True" if value else "False"
-    if isinstance(value, (list, tuple)):
-        return ", ".join(_cell(v) for v in value)
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
-
-
-def _iter_json(path: Path) -> Iterator[tuple[int, dict[str, str] | str, str]]:
-    """(row number, row with lower-case keys or the reason it is unusable, raw text), read
-    in bounded memory: JSON Lines stream one line at a time (a line longer than
-    `tabular.MAX_LINE_CHARS` is an unusable row); a JSON array is parsed whole, so a file
-    holding one is refused beyond `tabular.MAX_JSON_ARRAY_BYTES`."""
-    encoding = detect_encoding(path)
-    with path.open(encoding=encoding, errors="strict") as handle:
-        head = handle.read(1 << 12).lstrip()
-    if head.startswith("["):
-        if path.stat().st_size > MAX_JSON_ARRAY_BYTES:
-            raise InputError(f"{path.name}: a JSON array larger than {MAX_JSON_ARRAY_BYTES >> 20} MiB; "
-                             "give the postings as JSON Lines (one object a line)")
-        with path.open(encoding=encoding, errors="strict") as handle:
-            text = handle.read()
-        try:
-            items = json.loads(text)
-        except ValueError as exc:
-            raise InputError(f"{path.name}: malformed JSON array ({exc})") from None
-        if not isinstance(items, list):
-            raise InputError(f"{path.name}: not a JSON array or JSON Lines")
-        for number, item in enumerate(items, start=1):
-            raw = json.dumps(item, ensure_ascii=False)[:1000]
-            if not isinstance(item, dict):
-                yield number, f"item {number} is not a JSON object", raw
-            else:
-                yield number, {str(k).lower(): _cell(v) for k, v in item.items()}, raw
-        return
-    number = 0
-    for _line_number, line in text_lines(path, encoding):
-        if isinstance(line, OverlongLine):
-            number += 1
-            yield number, str(line), ""
-            continue
-        if not line.strip():
-            continue
-        number += 1
-        try:
-            obj = json.loads(line)
-        except ValueError as exc:
-            yield number, f"line is not valid JSON ({str(exc).split(':')[0]})", line[:1000]
-            continue
-        if not isinstance(obj, dict):
-            yield number, "line is not a JSON object", line[:1000]
-            continue
-        yield number, {str(k).lower(): _cell(v) for k, v in obj.items()}, line[:1000]
-
-
-def _rows(path: Path) -> Iterator[tuple[int, dict[str, str] | str, str]]:
-    """Rows of a CSV or JSON file as (number, {field: value} or reason, raw)."""
-    if sniff_path(path) or path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
-        checked = False
-        resolved: dict[frozenset[str], dict[str, str]] = {}
-        for number, row, raw in _iter_json(path):
-            if isinstance(row, str):
-                yield number, row, raw
-                continue
-            if not checked:  # the first object decides whether this is a postings file
-                if not sniff(list(row)):
-                    raise _missing_error(path, list(row))
-                checked = True
-            names = frozenset(row)
-            if names not in resolved:  # objects may carry different optional keys
-                resolved[names] = _resolve(list(names))
-            yield number, {f: row[c] for f, c in resolved[names].items()}, raw
-        if not checked:
-            raise InputError(f"{path.name}: no JSON object with posting fields")
-        return
-    header = read_header(path)
-    if not sniff(header):
-        raise _missing_error(path, header)
-    columns = _resolve(header)
-    for number, row, raw in iter_rows(path, list(columns.values()), source="job postings"):
-        error = row.get("__error__")
-        if error:
-            yield number, error, raw
-        else:
-            yield number, {f: row[c] for f, c in columns.items()}, raw
+# Reading a file (layouts, --map, JSON and CSV records) is the production module's
+# (`paybench.sources.postings.open_rows`): the reference checks what is made of the rows.
 
 
 def _date(text: str, name: str = "date_posted") -> dt.date | str:
@@ -407,6 +271,7 @@ class _Reader:
         self.seen: set[str] = {row[0] for row in stored}
         self.file_date = dt.date.fromtimestamp(path.stat().st_mtime)
         self.counts: Counter[str] = Counter()
+        self.pending_estimate = False
 
     def reject(self, number: int, reason: str, raw: str) -> None:
         self.writer.add(Rejected(
@@ -414,17 +279,20 @@ class _Reader:
             reason=reason, raw=raw[:1000]))
 
     def pay(self, row: dict[str, str], on: dt.date) -> tuple[dict[str, Any] | None, str | None]:
-        """(pay fields for the observation or None, a reason to quarantine or None)."""
+        """(pay fields for the observation or None, a reason to quarantine or None): the
+        file's posted figures; else the first posted pay of the pay text, then the
+        description; else the board's estimate (its figures, or a pay text marked as one)."""
         low, high = _amount(row.get("min_amount", "")), _amount(row.get("max_amount", ""))
         if isinstance(low, str) or isinstance(high, str):
             return None, low if isinstance(low, str) else str(high)
         description = row.get("description", "")
+        site = site_country(row.get("job_url", ""))
         banner = ESTIMATE_BANNER.search(description)
-        if banner is not None or row.get("salary_is_predicted", "").strip().lower() in _TRUE:
-            self.counts["estimated"] += 1  # the board's estimate, not posted pay
-            low = high = None
-            if banner is not None:
-                description = _blank(description, banner)
+        estimated = (banner is not None or row.get("salary_is_predicted", "").strip().lower() in _TRUE
+                     or board_estimate(low, high, site))
+        if banner is not None:
+            description = _blank(description, banner)
+        estimate: dict[str, Any] | None = None
         jobspy_parsed = row.get("salary_source", "").strip().lower() == "description"
         if (low is not None or high is not None) and not (jobspy_parsed and description.strip()):
             interval = row.get("interval", "").strip().lower()
@@ -433,26 +301,46 @@ class _Reader:
                 try:
                     period = parse_period(interval)
                 except MoneyError:
-                    return None, f"interval {interval[:30]!r} is not yearly, monthly, weekly, daily or hourly"
+                    if not estimated:
+                        return None, (f"interval {interval[:30]!r} is not yearly, monthly, weekly, "
+                                      "daily or hourly")
             if period is not None:
-                return self._structured(low, high, period, row.get("currency", ""),
-                                        row.get("job_url", ""), on)
-            self.counts["no_interval"] += 1
-        elif jobspy_parsed and (low is not None or high is not None):
+                pay, problem = self._structured(low, high, period, row.get("currency", ""),
+                                                row.get("job_url", ""), on)
+                if not estimated:
+                    return pay, problem
+                estimate = None if pay is None else {**pay, "kind": "estimated"}
+            elif not estimated:
+                self.counts["no_interval"] += 1
+        elif jobspy_parsed and not estimated and (low is not None or high is not None):
             self.counts["reparsed"] += 1
-        if not description.strip():
-            return None, None
-        site = site_country(row.get("job_url", ""))
-        found = extract_pay(description, on=on, default_currency=site[1] if site else "USD")
-        if not isinstance(found, ExtractedPay):
-            return None, None
-        component: Component = found.component
-        return {
-            "component": component, "currency": found.currency, "period": found.period,
-            "amount_raw": found.min if found.min is not None else found.max, "amount_raw_max": found.max,
-            "annual_usd": found.annual_usd, "annual_usd_min": found.annual_usd_min,
-            "annual_usd_max": found.annual_usd_max, "pay_source": "text",
-        }, None
+        pay_text = row.get("pay_text", "")
+        marked = bool(pay_text.strip()) and ESTIMATE_MARKER.search(pay_text) is not None
+        if estimated or marked:
+            self.counts["estimated"] += 1  # the board's estimate, not posted pay
+        texts = []
+        if pay_text.strip():
+            texts.append((pay_text, "pay text", marked))
+        if description.strip():
+            texts.append((description, "description", False))
+        for text, _what, marked in texts:
+            found = extract_pay(text, on=on, default_currency=site[1] if site else "USD")
+            if not isinstance(found, ExtractedPay):
+                continue
+            fields = {
+                "kind": "estimated" if marked else "posted", "component": found.component,
+                "currency": found.currency, "period": found.period,
+                "amount_raw": found.min if found.min is not None else found.max,
+                "amount_raw_max": found.max, "annual_usd": found.annual_usd,
+                "annual_usd_min": found.annual_usd_min, "annual_usd_max": found.annual_usd_max,
+                "pay_source": "text"}
+            if not marked:
+                return fields, None
+            if estimate is None:
+                estimate = fields
+        if estimate is not None:
+            self.pending_estimate = True
+        return estimate, None
 
     def _structured(self, low: float | None, high: float | None, period: Period, currency: str,
                     job_url: str, on: dt.date) -> tuple[dict[str, Any] | None, str | None]:
@@ -474,7 +362,7 @@ class _Reader:
         except MoneyError as exc:
             return None, str(exc)
         return {
-            "component": "base", "currency": code, "period": period, "amount_raw": low,
+            "kind": "posted", "component": "base", "currency": code, "period": period, "amount_raw": low,
             "amount_raw_max": high, "annual_usd": usd[0], "annual_usd_min": usd[1],
             "annual_usd_max": usd[2], "pay_source": "structured",
         }, None
@@ -503,11 +391,14 @@ class _Reader:
             self.counts["duplicate"] += 1
             self.writer.rows_skipped += 1
             return
+        self.pending_estimate = False
         pay, problem = self.pay(row, day)
         if problem is not None:
             self.reject(number, problem, raw)
             return
         self.seen.add(key)
+        if self.pending_estimate:
+            self.counts["estimate_kept"] += 1
         self._store(number, row, key, day, title, company, location, description, pay)
 
     def _store(self, number: int, row: dict[str, str], key: str, day: dt.date, title: str,
@@ -548,12 +439,13 @@ class _Reader:
             skill_text += "\nSkills: " + row["skills"]
         skills: list[SkillMention] = extract_skills(skill_text)
         if pay is not None:
+            pay = dict(pay)
             source_of_pay = pay.pop("pay_source")
             if pay["annual_usd"] is None:
                 self.counts["no_rate"] += 1
             self.writer.add(Observation(
                 provenance=Provenance(source=SOURCE_ID, file_sha256=self.sha, row_number=number),
-                kind="posted", observed_on=day, raw_title=title, role=match.role,
+                observed_on=day, raw_title=title, role=match.role,
                 role_confidence=match.confidence if match.role else None, level=level,
                 level_basis=basis, country=country, state=state, metro=metro, work_mode=mode,
                 employment_type=employment, company_size=size, industry=industry,
@@ -574,8 +466,9 @@ class _Reader:
             "job_url": row.get("job_url", "").strip() or None, "raw_title": title, "role": match.role,
             "level": level, "employer": company or None, "industry": industry, "company_size": size,
             "country": country, "state": state, "metro": metro, "work_mode": mode,
-            "employment_type": employment, "years_experience": years, "has_pay": pay is not None,
-            "pay_source": source_of_pay}])
+            "employment_type": employment, "years_experience": years,
+            "has_pay": pay is not None and pay["kind"] == "posted",
+            "pay_estimated": pay is not None and pay["kind"] == "estimated", "pay_source": source_of_pay}])
         self.writer.rows_kept -= 1  # a posting row is not an observation kept
 
     def notes(self) -> list[str]:
@@ -588,7 +481,10 @@ class _Reader:
             "no_currency": "{} structured pay figures without currency read as USD",
             "reparsed": "{} figures JobSpy parsed from the description were re-read by paybench",
             "no_interval": "{} structured pay figures without interval read from the description",
-            "estimated": "{} pay figures the job board estimated (not posted) left out",
+            "estimated": "{} pay figures the job board estimated (Adzuna's own figure, '(Glassdoor est.)', "
+                         "'Estimated ...'), not posted pay",
+            "estimate_kept": "{} postings whose only pay is such an estimate stored as kind 'estimated' "
+                             "(not used in benchmarks)",
             "no_rate": "{} pay figures in a currency without an ECB rate kept in that currency, annual USD "
                        "unknown (left out of cells)",
             "site_country": "{} locations not placed in the job site's country placed in it, without a metro",
@@ -596,15 +492,19 @@ class _Reader:
         return [texts[k].format(f"{c[k]:,}") for k in texts if c[k]]
 
 
-def ingest(path: Path, writer: IngestWriter, progress: Any = None) -> None:
-    """Read a postings file into the store: posted pay as observations (kind 'posted'),
-    every posting in ``postings`` with its skills; unusable rows are quarantined."""
+def ingest(path: Path, writer: IngestWriter, progress: Any = None,
+           columns: str | Mapping[str, str] | None = None) -> None:
+    """Read a postings file into the store: posted pay as observations (kind 'posted'), a
+    board's estimate where there is no posted pay (kind 'estimated'), every posting in
+    ``postings`` with its skills; unusable rows are quarantined."""
+    layout, rows = open_rows(path, column_map(columns) if columns is not None else None)
     writer.unique_dedup = True
+    writer.read_as(layout.name)
     reader = _Reader(path, writer)
     size = path.stat().st_size
     task = progress.add_task(f"postings {path.name}", total=size) if progress else None
     done = 0
-    for number, row, raw in _rows(path):
+    for number, row, raw in rows:
         writer.rows_read += 1
         done += len(raw) + 1
         if isinstance(row, str):

@@ -81,6 +81,11 @@ class IngestRequest(BaseModel):
 
     path: str = Field(min_length=1, max_length=4096, description="a path on the server")
     source: str | None = Field(default=None, max_length=40, description="force the format")
+    columns: dict[str, str] | None = Field(
+        default=None, max_length=40,
+        description="job postings in a layout paybench cannot tell from the header: field -> "
+                    "column, e.g. {\"title\": \"Job Title\", \"pay\": \"Salary Estimate\"} (as "
+                    "`paybench ingest --map`)")
 
 
 class ReviewList(BaseModel):

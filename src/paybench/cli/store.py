@@ -15,12 +15,18 @@ def ingest(
     paths: Annotated[list[Path] | None, typer.Argument(help="files to ingest")] = None,
     source: Annotated[str | None, typer.Option("--source", help="force the format")] = None,
     defaults: Annotated[bool, typer.Option("--defaults", help="load the embedded defaults")] = False,
+    columns: Annotated[str | None, typer.Option(
+        "--map", help="job postings in a layout paybench cannot tell: name their columns, "
+        "'title=Job Title,company=Company Name,location=Location,description=Job Description,"
+        "pay=Salary Estimate' (fields: title, company, location, description, pay, min, max, "
+        "period, currency, date, ...)")] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Ingest files into the store (one transaction each; a repeat adds nothing)."""
     with engine(db, defaults=False) as pb, progress() as bars:
-        results = pb.ingest(paths or [], source=source, defaults=defaults, progress=bars)
+        results = pb.ingest(paths or [], source=source, defaults=defaults, progress=bars,
+                            columns=columns)
     if as_json:
         emit_json([r.__dict__ for r in results])
         return

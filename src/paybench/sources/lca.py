@@ -88,9 +88,16 @@ from paybench.normalize.money import (
 from paybench.normalize.places import metro_for_city, metro_for_zip, state_code
 from paybench.normalize.titles import normalize_title
 from paybench.records import Period, SourceInfo
+from paybench.reference.soc import is_spreadsheet_date, soc_2018
 from paybench.sources import delimited
 from paybench.sources.delimited import DelimitedBatches
-from paybench.sources.tabular import is_xlsx, read_xlsx_header, xlsx_rows
+from paybench.sources.tabular import (
+    _sniff_delimiter,
+    detect_encoding,
+    is_xlsx,
+    read_xlsx_header,
+    xlsx_rows,
+)
 from paybench.store import IngestWriter
 
 SOURCE = SourceInfo(
@@ -142,7 +149,7 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
 
 OPTIONAL_COLUMNS: tuple[str, ...] = (
     "DECISION_DATE", "BEGIN_DATE", "WAGE_RATE_OF_PAY_TO", "PW_WAGE_LEVEL", "NAICS_CODE",
-    "WORKSITE_POSTAL_CODE",
+    "WORKSITE_POSTAL_CODE", "SOC_TITLE",
 )
 """Columns read when present (every current DOL file has them)."""
 
@@ -161,6 +168,7 @@ OLDER_LAYOUT_NAMES: dict[str, tuple[str, ...]] = {
     "WAGE_RATE_OF_PAY_TO": ("LCA_CASE_WAGE_RATE_TO",),
     "WAGE_UNIT_OF_PAY": ("LCA_CASE_WAGE_RATE_UNIT",),
     "NAICS_CODE": ("LCA_CASE_NAICS_CODE",),
+    "SOC_TITLE": ("SOC_NAME", "LCA_CASE_SOC_NAME"),
 }
 """The names a read column has in DOL's older layouts: FY2015-FY2019 (CASE_SUBMITTED,
 EMPLOYMENT_START_DATE; e.g. ``H-1B_Disclosure_Data_FY17``) and before FY2015 (LCA_CASE_*,
@@ -205,15 +213,15 @@ sharing 15-1252). SOC codes too broad to name a role (15-1299 "Computer Occupati
 All Other", 11-2021 Marketing Managers, 13-1111 Management Analysts, 13-2051 Financial
 Analysts) have none."""
 
-SOC_2010_TO_2018: dict[str, str] = {
-    "15-1111": "15-1221", "15-1121": "15-1211", "15-1122": "15-1212", "15-1131": "15-1251",
-    "15-1132": "15-1252", "15-1133": "15-1252", "15-1134": "15-1254", "15-1141": "15-1242",
-    "15-1142": "15-1244", "15-1143": "15-1241", "15-1151": "15-1232", "15-1152": "15-1231",
-    "15-1199": "15-1299",
-}
-"""2010 SOC computer occupations (LCA files before FY2021) to their 2018 codes."""
+LAYOUTS: tuple[tuple[str, str], ...] = (
+    ("RECEIVED_DATE", "DOL LCA disclosure, FY2020 onwards (RECEIVED_DATE, BEGIN_DATE, WORKSITE_*)"),
+    ("CASE_SUBMITTED", "DOL LCA disclosure, FY2015-FY2019 (CASE_SUBMITTED, EMPLOYMENT_START_DATE)"),
+    ("LCA_CASE_NUMBER", "DOL LCA disclosure, before FY2015 (LCA_CASE_*, first worksite LCA_CASE_WORKLOC1_*)"),
+)
+"""Each of DOL's layouts by a column only it has, and the name ``paybench status`` gives a
+file read in it (:func:`layout_name`; the record layouts DOL published with each year's
+disclosure data, OFLC performance data pages)."""
 
-_SOC = re.compile(r"(\d{2})-?(\d{4})")
 _DATE_COLUMNS = ("RECEIVED_DATE", "DECISION_DATE", "BEGIN_DATE")
 _STATUS_KEY = re.compile(r"[^A-Z]+")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -251,6 +259,32 @@ def sniff_path(path: Path) -> bool:
     return is_xlsx(path) and sniff(read_xlsx_header(path))
 
 
+def missing_columns(name: str, names: Sequence[str], missing: Sequence[str]) -> InputError:
+    """The one-line error for a file lacking read columns; a case list with the prevailing
+    wage but not the wage offered (the simplified 2015-2019 H-1B redistribution) is told so."""
+    why = ""
+    if "WAGE_RATE_OF_PAY_FROM" in missing and "PREVAILING_WAGE" in names:
+        why = ("; it has PREVAILING_WAGE (the market wage DOL requires), not the wage offered, "
+               "which is what paybench stores")
+    return InputError(f"{name}: not an LCA disclosure file: missing column(s) {', '.join(missing)}{why}")
+
+
+def layout_name(path: Path, header: Sequence[Any]) -> str:
+    """The DOL layout a file is in (:data:`LAYOUTS`), with how it is written: "xlsx", or the
+    delimiter when it is not a comma ("semicolon-separated")."""
+    names = _names(header)
+    name = next((label for column, label in LAYOUTS if column in names), "DOL LCA disclosure")
+    if is_xlsx(path):
+        return f"{name}, xlsx"
+    with path.open(encoding=detect_encoding(path), errors="replace", newline="") as handle:
+        first = handle.readline(1 << 16)
+    delimiter = _sniff_delimiter(first)  # as the delimited readers split the file
+    return name if delimiter == "," else f"{name}, {_DELIMITERS.get(delimiter, repr(delimiter))}-separated"
+
+
+_DELIMITERS = {";": "semicolon", "\t": "tab", "|": "pipe"}
+
+
 # --------------------------------------------------------------------------- readers
 class _Layout:
     """Where each read column sits in a file's rows."""
@@ -260,7 +294,8 @@ class _Layout:
         position = {c: _position(names, c) for c in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)}
         missing = [c for c in REQUIRED_COLUMNS if position[c] is None]
         if missing:
-            raise InputError(f"{name}: not an LCA disclosure file: missing column(s) {', '.join(missing)}")
+            raise missing_columns(name, names, missing)
+        self.names = names
         self.width = len(names)
         wanted = [c for c in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS) if position[c] is not None]
         self.slot = {c: i for i, c in enumerate(wanted)}
@@ -391,14 +426,40 @@ def _title(title: str) -> tuple[str | None, Level | None, float]:
 
 
 @functools.lru_cache(maxsize=1024)
-def soc_role(soc_code: str) -> str | None:
-    """The default role of an SOC code ('15-1252', '15-1252.00', '151252'; 2010 codes
-    are mapped to 2018 first), or None when the code names no single role."""
-    match = _SOC.search(soc_code)
-    if match is None:
-        return None
-    code = f"{match.group(1)}-{match.group(2)}"
-    return SOC_DEFAULT_ROLE.get(SOC_2010_TO_2018.get(code, code))
+def soc_role(soc_code: str, soc_title: str = "") -> str | None:
+    """The default role of an SOC code ('15-1252', '15-1252.00', '151252'; 2010 codes are
+    mapped to 2018 first, :data:`~paybench.reference.soc.SOC_2010_TO_2018`; a code a
+    spreadsheet turned into a date, 'Nov-21', is restored by ``soc_title``,
+    :func:`~paybench.reference.soc.restore_spreadsheet_soc`), or None when the code names
+    no single role."""
+    code = soc_2018(soc_code, soc_title)
+    return SOC_DEFAULT_ROLE.get(code) if code is not None else None
+
+
+def soc_cell(pair: str) -> tuple[str | None, int]:
+    """(default role, 0 / 1 / 2: not a spreadsheet date / one restored / one not restored)
+    of 'SOC_CODE U+001F SOC_TITLE'."""
+    code, title = pair.split("\x1f")
+    role = soc_role(code, title)
+    if not is_spreadsheet_date(code):
+        return role, 0
+    return role, 1 if soc_2018(code, title) is not None else 2
+
+
+def zip_padded(zip_text: str) -> bool:
+    """True for a ZIP code a spreadsheet stripped of its leading zero(s) ('8830' for 08830:
+    three or four digits, read zero-padded by :func:`_zip_metro`)."""
+    zip5 = zip_text.split("-", 1)[0].strip()
+    return zip5.isdigit() and 3 <= len(zip5) <= 4
+
+
+def date_form(text: str) -> int:
+    """How a date cell was written: 1 a spreadsheet serial day number ('42914.0'), 2 M/D/YYYY
+    text ('9/25/2019'), 0 otherwise (ISO text, or a date an xlsx cell holds as a date)."""
+    text = text.strip()
+    if _SERIAL_TEXT.fullmatch(text):
+        return 1
+    return 2 if "/" in text.split(" ", 1)[0] else 0
 
 
 @functools.lru_cache(maxsize=4096)
@@ -608,6 +669,10 @@ class _Normalizer:
         self.soc_roles = 0
         self.no_metro = 0
         self.no_role = 0
+        self.spreadsheet: Counter[str] = Counter()
+        """Values a spreadsheet program changed, among the stored rows: ZIP codes without
+        their leading zero, SOC codes turned into dates (restored or not), dates written as
+        serial numbers or M/D/YYYY text."""
         self.con = duckdb.connect()
 
     def close(self) -> None:
@@ -678,18 +743,21 @@ class _Normalizer:
                    _message(pc.equal(title, ""), f"{label['JOB_TITLE']} is empty")]
 
         observed: pa.Array = pa.nulls(n, pa.date32())
+        observed_form: pa.Array = pa.nulls(n, pa.int8())
         date_reason: pa.Array = pa.nulls(n, pa.string())
         open_ = pa.array([True] * n)  # no date found and no reason yet
         for name in _DATE_COLUMNS:
             where = label.get(name, name)
 
-            def read_date(text: str, where: str = where) -> tuple[dt.date | None, str | None]:
+            def read_date(text: str, where: str = where) -> tuple[dt.date | None, str | None, int]:
                 found = _date(text, where)
-                return (None, found) if isinstance(found, str) else (found, None)
+                return (None, found, 0) if isinstance(found, str) else (found, None, date_form(text))
 
-            day, reason = _each_distinct(column(name), read_date, [pa.date32(), pa.string()])
+            day, reason, form = _each_distinct(column(name), read_date,
+                                               [pa.date32(), pa.string(), pa.int8()])
             date_reason = pc.if_else(pc.and_(open_, pc.is_valid(reason)), reason, date_reason)
             observed = pc.if_else(pc.and_(open_, pc.is_valid(day)), day, observed)
+            observed_form = pc.if_else(pc.and_(open_, pc.is_valid(day)), form, observed_form)
             open_ = pc.and_(open_, pc.and_(pc.is_null(day), pc.is_null(reason)))
         names = "no {}, {} or {}".format(*(label.get(c, c) for c in _DATE_COLUMNS))
         reasons += [date_reason, _message(open_, names)]
@@ -703,8 +771,17 @@ class _Normalizer:
         bad_reasons = pc.filter(reason, bad)
         if not len(good):
             return None, reasons_at, bad_reasons
+        self._count(pc.take(observed_form, good), {1: "serial_dates", 2: "mdy_dates"})
         found = self._observations(batch, pc.take(rows, good), column, good, observed, pay)
         return found, reasons_at, bad_reasons
+
+    def _count(self, codes: pa.Array, names: dict[int, str]) -> None:
+        """Add each code's rows to the spreadsheet counter it names."""
+        counts = pc.value_counts(codes)
+        for code, n in zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist(),
+                           strict=True):
+            if code in names:
+                self.spreadsheet[names[code]] += int(n)
 
     def _pay(self, column: Callable[[str], pa.Array]) -> dict[str, pa.Array]:
         """Amounts, period and annual figures of the rows, and the first pay reason."""
@@ -764,7 +841,10 @@ class _Normalizer:
         n = len(rows)
         title = kept("JOB_TITLE")
         role_t, level_t, conf_t = _each_distinct(title, _title, [pa.string(), pa.string(), pa.float64()])
-        (role_s,) = _each_distinct(kept("SOC_CODE"), lambda s: (soc_role(s),), [pa.string()])
+        soc = pc.binary_join_element_wise(pc.fill_null(kept("SOC_CODE"), ""),
+                                          pc.fill_null(kept("SOC_TITLE"), ""), "\x1f")
+        role_s, soc_fix = _each_distinct(soc, soc_cell, [pa.string(), pa.int8()])
+        self._count(soc_fix, {1: "soc_restored", 2: "soc_unrestored"})
         from_title = pc.is_valid(role_t)
         role = pc.coalesce(role_t, role_s)
         confidence = pc.if_else(from_title, conf_t, pc.if_else(pc.is_valid(role_s), SOC_ROLE_CONFIDENCE,
@@ -777,7 +857,9 @@ class _Normalizer:
         level, basis = _each_distinct(pair, _levels, [pa.string(), pa.string()])
         # place: the ZIP's metro first, then the city's in its state (each once per distinct value)
         (state,) = _each_distinct(kept("WORKSITE_STATE"), lambda s: (_state(s),), [pa.string()])
-        (metro,) = _each_distinct(kept("WORKSITE_POSTAL_CODE"), lambda z: (_zip_metro(z),), [pa.string()])
+        metro, padded = _each_distinct(kept("WORKSITE_POSTAL_CODE"), lambda z: (_zip_metro(z), zip_padded(z)),
+                                       [pa.string(), pa.bool_()])
+        self.spreadsheet["zip_padded"] += int(pc.sum(padded).as_py() or 0)
         city = kept("WORKSITE_CITY")
         by_city = pc.and_(pc.and_(pc.is_null(metro), pc.not_equal(city, "")), pc.is_valid(state))
         if pc.any(by_city).as_py():
@@ -861,7 +943,9 @@ def ingest(path: Path, writer: IngestWriter, progress: Any = None) -> None:
     batches (Arrow), each normalizer runs once per distinct value of a batch, and each
     batch lands by one bulk insert per table."""
     layout, batches = _xlsx_batches(path) if is_xlsx(path) else _csv_batches(path)
+    writer.read_as(layout_name(path, layout.names))
     writer.unique_dedup = True
+    writer.duplicate_note = DUPLICATE_NOTE
     normalizer = _Normalizer(layout, writer.sha256)
     task = progress.add_task(f"LCA {path.name}", total=None) if progress else None
     try:
@@ -889,3 +973,28 @@ def ingest(path: Path, writer: IngestWriter, progress: Any = None) -> None:
     writer.notes.append(
         f"role from SOC_CODE for {normalizer.soc_roles:,} titles; no role for {normalizer.no_role:,}; "
         f"no metro for {normalizer.no_metro:,} worksites")
+    spreadsheet = spreadsheet_note(normalizer.spreadsheet)
+    if spreadsheet:
+        writer.notes.append(spreadsheet)
+
+
+DUPLICATE_NOTE = "{} cases already stored or repeated in the file (same CASE_NUMBER) skipped"
+"""The note of the cases the store drops as duplicates (``IngestWriter.duplicate_note``)."""
+
+
+def spreadsheet_note(counts: Counter[str]) -> str | None:
+    """One line on the values a spreadsheet program changed in a file (the stored rows'),
+    as read: ZIP codes without their leading zero, SOC codes turned into dates, dates as
+    serial numbers or M/D/YYYY text; None when there were none."""
+    parts = []
+    if counts["zip_padded"]:
+        parts.append(f"{counts['zip_padded']:,} ZIP codes without their leading zero read with it")
+    soc_dates = counts["soc_restored"] + counts["soc_unrestored"]
+    if soc_dates:
+        parts.append(f"{soc_dates:,} SOC codes turned into dates ('Nov-21'), "
+                     f"{counts['soc_restored']:,} restored by SOC_TITLE")
+    if counts["serial_dates"]:
+        parts.append(f"{counts['serial_dates']:,} dates as serial day numbers")
+    if counts["mdy_dates"]:
+        parts.append(f"{counts['mdy_dates']:,} dates as M/D/YYYY text")
+    return ("values a spreadsheet changed: " + ", ".join(parts)) if parts else None

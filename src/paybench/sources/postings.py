@@ -47,9 +47,21 @@ How a posting is read:
   experience asked for when the title has none); place from the location (is_remote
   makes it remote); skills, degrees and certifications from the description
   (:func:`paybench.normalize.skills.extract_skills`).
-- A figure the job board estimated (Adzuna's ``salary_is_predicted``, or its banner
-  "per year - estimated" in the text) is not posted pay: the structured figures are left
-  out (noted) and the description, without the banner, is read for pay as above.
+- A figure the job board estimated is not posted pay: Adzuna's ``salary_is_predicted``, its
+  banner "per year - estimated" in the text, an Adzuna single figure with pence
+  (:func:`board_estimate`), or pay text marked as an estimate (:data:`ESTIMATE_MARKER`:
+  "(Glassdoor est.)", "(Employer est.)", "Estimated $X - $Y a year"). The texts (pay text,
+  then the description without the banner) are read for posted pay first; a posting with
+  none keeps the estimate as an observation of kind 'estimated' (``postings.pay_estimated``
+  true, ``has_pay`` false), which no benchmark uses (``MethodParams.kinds_used``). Both are
+  counted in notes.
+- Layouts: the columns of each field come from the first of :data:`POSTING_LAYOUTS` (JobSpy
+  CSV, Adzuna API export, Glassdoor scrape, Apify Indeed scrape; each with where it comes
+  from) whose signature columns the header has, else from the names of :data:`FIELDS`;
+  ``paybench ingest --map 'title=...,pay=...'`` names them for any other (:func:`column_map`).
+  The layout read is the ingest's first note, which ``paybench status`` lists per file.
+  A pay text column ("$53K-$91K (Glassdoor est.)", "$132,596 - $141,294 a year") is read by
+  :func:`paybench.normalize.pay_text.extract_pay` before the description.
 - A posting from an Adzuna country site (:data:`ADZUNA_SITES`) is in that site's country: a
   location the place reader cannot place, or places in another country ("Hyde Park, Leeds"
   read as Hyde Park, MA), is taken as the country without a metro (noted). Structured pay
@@ -75,11 +87,14 @@ row-by-row adapter this replaced (kept in tests/rowwise/postings.py) stores.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
+import itertools
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -90,7 +105,7 @@ from paybench.normalize.experience import extract_years_experience, years_from_r
 from paybench.normalize.levels import Level, level_from_years
 from paybench.normalize.money import normalize_pay, parse_amount, parse_period
 from paybench.normalize.parallel import Failed, WorkerPool
-from paybench.normalize.pay_text import ExtractedPay, NotPay, extract_pay_many
+from paybench.normalize.pay_text import ExtractedPay, extract_pay_many
 from paybench.normalize.places import normalize_place
 from paybench.normalize.skills import extract_skills_many
 from paybench.normalize.titles import normalize_title
@@ -127,10 +142,11 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "company": ("company", "company_name", "employer", "employer_name"),
     "location": ("location", "job_location"),
     "description": ("description", "job_description", "text"),
-    "min_amount": ("min_amount", "salary_min", "min", "job_min_salary"),
-    "max_amount": ("max_amount", "salary_max", "max", "job_max_salary"),
-    "currency": ("currency",),
-    "interval": ("interval", "period", "pay_period", "job_salary_period"),
+    "pay_text": ("salary", "salary_text", "salary_estimate", "pay", "compensation"),
+    "min_amount": ("min_amount", "salary_min", "pay_min", "min_salary", "min", "job_min_salary"),
+    "max_amount": ("max_amount", "salary_max", "pay_max", "max_salary", "max", "job_max_salary"),
+    "currency": ("currency", "salary_currency", "pay_currency"),
+    "interval": ("interval", "period", "salary_period", "pay_period", "job_salary_period"),
     "date_posted": ("date_posted", "posted_at", "job_posted_date"),
     "created": ("created", "job_maturity"),
     "salary_is_predicted": ("salary_is_predicted",),
@@ -146,9 +162,112 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "experience_range": ("experience_range",),
     "work_from_home_type": ("work_from_home_type",),
 }
-"""Each field the adapter reads, with the column names accepted for it (first found wins)."""
+"""Each field the adapter reads, with the column names accepted for it in a file of no known
+layout (:data:`POSTING_LAYOUTS`; case-insensitive, first found wins). ``pay_text`` is pay
+written as text ("$132,596 - $141,294 a year"), read as the description's pay is."""
 
 REQUIRED_FIELDS = ("title", "company", "location", "description")
+
+
+@dataclass(frozen=True)
+class PostingLayout:
+    """A layout of job-posting files, told by its header.
+
+    ``columns`` gives, for each field of :data:`FIELDS` the layout has, the column names it
+    writes it under (case-insensitive; the first present is read). ``signature`` is the
+    columns whose presence identifies the layout (all of them, case-insensitive). A cell
+    equal to one of ``missing`` (after stripping) is read as empty ("-1" in Glassdoor
+    scrapes). ``source`` says where the layout comes from."""
+
+    name: str
+    source: str
+    columns: Mapping[str, tuple[str, ...]]
+    signature: tuple[str, ...]
+    missing: frozenset[str] = frozenset()
+
+    def matches(self, lower: set[str]) -> bool:
+        """True when a header (its lower-cased column names) has every signature column."""
+        return all(c.lower() in lower for c in self.signature)
+
+    def resolve(self, lower: set[str]) -> dict[str, str]:
+        """Field -> the header's column (lower case) for every field the layout writes."""
+        found: dict[str, str] = {}
+        for fieldname, names in self.columns.items():
+            for name in names:
+                if name.lower() in lower:
+                    found[fieldname] = name.lower()
+                    break
+        return found
+
+
+POSTING_LAYOUTS: tuple[PostingLayout, ...] = (
+    PostingLayout(
+        name="JobSpy CSV",
+        source="speedyapply/JobSpy's scrape_jobs() DataFrame written as CSV (columns "
+               "jobspy.util.desired_order, :data:`JOBSPY_COLUMNS`)",
+        columns={f: (f,) for f in (
+            "title", "company", "location", "description", "min_amount", "max_amount", "currency",
+            "interval", "date_posted", "job_url", "site", "is_remote", "job_type", "job_level",
+            "salary_source", "company_industry", "company_num_employees", "skills",
+            "experience_range", "work_from_home_type")},
+        signature=("site", "job_url", "title", "company", "location", "min_amount", "max_amount",
+                   "interval", "salary_source", "description")),
+    PostingLayout(
+        name="Adzuna API export",
+        source="Adzuna API search results (developer.adzuna.com: redirect_url, created, "
+               "salary_min/max, description) exported as in ../shared/data/postings/"
+               "adzuna_uk_data_jobs_2026.csv: job_link, platform, job_title, location, "
+               "job_employment_type, job_maturity, job_min_salary, job_max_salary, "
+               "job_salary_period, job_description, employer_name, employer_rating, job_posted_date",
+        columns={"title": ("job_title",), "company": ("employer_name",), "location": ("location",),
+                 "description": ("job_description",), "min_amount": ("job_min_salary",),
+                 "max_amount": ("job_max_salary",), "interval": ("job_salary_period",),
+                 "date_posted": ("job_posted_date",), "created": ("job_maturity",),
+                 "job_url": ("job_link",), "site": ("platform",), "job_type": ("job_employment_type",)},
+        signature=("job_link", "job_title", "employer_name", "location", "job_min_salary",
+                   "job_max_salary", "job_salary_period", "job_description")),
+    PostingLayout(
+        name="Glassdoor scrape",
+        source="the Selenium Glassdoor scraper (arapfaik/scraping-glassdoor-selenium) behind the "
+               "Kaggle 'Glassdoor jobs' data sets (glassdoor_jobs.csv of ds_salary_proj and its "
+               "copies): Job Title, Salary Estimate ('$53K-$91K (Glassdoor est.)', 'Employer "
+               "Provided Salary:$120K-$140K', '$17-$24 Per Hour(Glassdoor est.)'), Job "
+               "Description, Rating, Company Name (the rating on a second line), Location, "
+               "Headquarters, Size ('501 to 1000 employees'), Founded, Type of ownership, "
+               "Industry, Sector, Revenue, Competitors; '-1' where Glassdoor showed nothing",
+        columns={"title": ("Job Title",), "pay_text": ("Salary Estimate",),
+                 "description": ("Job Description",), "company": ("Company Name",),
+                 "location": ("Location",), "company_num_employees": ("Size",),
+                 "company_industry": ("Industry",)},
+        signature=("Job Title", "Salary Estimate", "Job Description", "Company Name", "Location"),
+        missing=frozenset({"-1"})),
+    PostingLayout(
+        name="Indeed scrape (Apify indeed-scraper)",
+        source="dataset items of the Apify actor misceres/indeed-scraper, as JSON or its CSV "
+               "export (arrays flattened to jobType/0 ...): positionName, salary ('$132,596 - "
+               "$141,294 a year'), jobType, company, location, rating, reviewsCount, url, id, "
+               "postedAt, scrapedAt, postingDateParsed, description, externalApplyLink",
+        columns={"title": ("positionName",), "pay_text": ("salary",), "company": ("company",),
+                 "location": ("location",), "description": ("description",),
+                 "date_posted": ("postingDateParsed",), "job_url": ("url",),
+                 "job_type": ("jobType", "jobType/0")},
+        signature=("positionName", "company", "location", "description")),
+)
+"""The job-posting layouts paybench tells by their header, in the order they are tried; a
+file matching none is read by column name (:data:`FIELDS`, :data:`GENERIC_LAYOUT`), and
+``paybench ingest --map`` names the columns of any other (:func:`column_map`)."""
+
+GENERIC_LAYOUT = PostingLayout(
+    name="columns by name", source="the column names of :data:`FIELDS`", columns=FIELDS,
+    signature=())
+"""How a file of no known layout is read: each field from the first of its accepted names."""
+
+MAP_ALIASES: dict[str, str] = {
+    "pay": "pay_text", "min": "min_amount", "max": "max_amount", "period": "interval",
+    "date": "date_posted", "url": "job_url", "employer": "company",
+}
+"""Short names ``--map`` accepts for fields (``pay=Salary Estimate``), beside the names of
+:data:`FIELDS`."""
 
 INTERVALS: dict[str, Period] = {
     "yearly": "year", "monthly": "month", "weekly": "week", "daily": "day", "hourly": "hour",
@@ -208,21 +327,26 @@ def dedup_key(company: str, title: str, location: str, description: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
+def detect_layout(header: list[str]) -> tuple[PostingLayout, dict[str, str]]:
+    """The layout a header is in (the first of :data:`POSTING_LAYOUTS` whose signature it has,
+    else :data:`GENERIC_LAYOUT`) and field -> its column (lower case) for every field found."""
+    lower = {str(n).strip().lower() for n in header}
+    for layout in POSTING_LAYOUTS:
+        if layout.matches(lower):
+            return layout, layout.resolve(lower)
+    return GENERIC_LAYOUT, GENERIC_LAYOUT.resolve(lower)
+
+
 def _resolve(names: list[str]) -> dict[str, str]:
     """Field -> the file's column name (lower case) for every field the header has."""
-    lower = [n.strip().lower() for n in names]
-    found: dict[str, str] = {}
-    for fieldname, accepted in FIELDS.items():
-        for name in accepted:
-            if name in lower:
-                found[fieldname] = name
-                break
-    return found
+    return detect_layout(names)[1]
 
 
 def sniff(header: list[str]) -> bool:
-    """True when a header has a title, a company, a location and a description column."""
-    return all(f in _resolve(header) for f in REQUIRED_FIELDS)
+    """True when a header has a title, a company, a location and a description column (in a
+    layout of :data:`POSTING_LAYOUTS` or by the names of :data:`FIELDS`)."""
+    found = _resolve(header)
+    return all(f in found for f in REQUIRED_FIELDS)
 
 
 def sniff_path(path: Path) -> bool:
@@ -241,10 +365,74 @@ def sniff_path(path: Path) -> bool:
     return isinstance(obj, dict) and sniff(list(obj))
 
 
-def _missing_error(path: Path, names: list[str]) -> InputError:
-    found = _resolve(names)
+def column_map(spec: str | Mapping[str, str]) -> dict[str, str]:
+    """Field -> column of a ``--map`` text ("title=Job Title,pay=Salary Estimate") or mapping:
+    fields by their names in :data:`FIELDS` or :data:`MAP_ALIASES`, columns as the file's
+    header writes them (compared case-insensitively). InputError (field 'columns') for an
+    item without '=', an unknown field, an empty column or a field given twice."""
+    if isinstance(spec, str):
+        items: list[tuple[str, str]] = []
+        for item in spec.split(","):
+            if not item.strip():
+                continue
+            name, sep, column = item.partition("=")
+            if not sep:
+                raise InputError(f"{item.strip()[:60]!r} is not field=column "
+                                 "(e.g. 'title=Job Title,pay=Salary Estimate')", field="columns")
+            items.append((name, column))
+    else:
+        items = [(str(k), str(v)) for k, v in spec.items()]
+    found: dict[str, str] = {}
+    for name, column in items:
+        key = name.strip().lower()
+        fieldname = MAP_ALIASES.get(key, key)
+        if fieldname not in FIELDS:
+            known = ", ".join([*FIELDS, *MAP_ALIASES])
+            raise InputError(f"unknown field {name.strip()[:40]!r}; fields: {known}", field="columns")
+        if not column.strip():
+            raise InputError(f"no column given for field {name.strip()!r}", field="columns")
+        if fieldname in found:
+            raise InputError(f"field {fieldname!r} mapped twice", field="columns")
+        found[fieldname] = column.strip()
+    if not found:
+        raise InputError("no field=column given", field="columns")
+    return found
+
+
+def layout_for(header: list[str], columns: Mapping[str, str] | None, name: str) -> tuple[
+        PostingLayout, dict[str, str]]:
+    """The layout and field -> column (lower case) a file is read with: the detected layout
+    (:func:`detect_layout`), each field of ``columns`` (a :func:`column_map`) read from the
+    column named instead. InputError (field 'columns') for a mapped column the header lacks;
+    InputError naming every required field without a column."""
+    layout, found = detect_layout(header)
+    if columns:
+        present = {str(h).strip().lower(): str(h).strip() for h in header}
+        for fieldname, column in columns.items():
+            if column.lower() not in present:
+                close = difflib.get_close_matches(column.lower(), list(present), n=1, cutoff=0.75)
+                hint = f"; did you mean {present[close[0]]!r}?" if close else ""
+                raise InputError(f"{name} has no column {column[:60]!r} for {fieldname} "
+                                 f"({len(present)} columns){hint}", field="columns")
+            found[fieldname] = column.lower()
+        described = ", ".join(f"{f}={c}" for f, c in columns.items())
+        layout = PostingLayout(name=f"columns mapped by --map ({described}) over {layout.name}",
+                               source="the user's --map", columns=layout.columns,
+                               signature=(), missing=layout.missing)
     missing = [f"{f} ({'/'.join(FIELDS[f])})" for f in REQUIRED_FIELDS if f not in found]
-    return InputError(f"{path.name}: not a job postings file: missing column(s) {', '.join(missing)}")
+    if missing:
+        how = ("; name the file's columns with --map, e.g. --map 'title=Job Title,company=Employer'"
+               if not columns else "")
+        raise InputError(f"{name}: not a job postings file: missing column(s) {', '.join(missing)}{how}")
+    return layout, found
+
+
+def _missing_error(path: Path, names: list[str]) -> InputError:
+    try:
+        layout_for(names, None, path.name)
+    except InputError as exc:
+        return exc
+    return InputError(f"{path.name}: not a job postings file")
 
 
 def _cell(value: Any) -> str:
@@ -306,36 +494,66 @@ def _iter_json(path: Path) -> Iterator[tuple[int, dict[str, str] | str, str]]:
         yield number, {str(k).lower(): _cell(v) for k, v in obj.items()}, line[:1000]
 
 
-def _rows(path: Path) -> Iterator[tuple[int, dict[str, str] | str, str]]:
-    """Rows of a CSV or JSON file as (number, {field: value} or reason, raw)."""
+def _fields(row: dict[str, str], columns: dict[str, str], missing: frozenset[str]) -> dict[str, str]:
+    """{field: cell} of a row (keys lower case) by field -> column; a cell in ``missing`` is
+    empty, and a company is its first line (Glassdoor scrapes put the rating on a second)."""
+    out = {f: row[c] for f, c in columns.items() if c in row}
+    if missing:
+        out = {f: "" if v.strip() in missing else v for f, v in out.items()}
+    company = out.get("company")
+    if company and "\n" in company.strip():
+        out["company"] = company.strip().split("\n", 1)[0]
+    return out
+
+
+def open_rows(path: Path, columns: Mapping[str, str] | None = None) -> tuple[PostingLayout, Iterator[_Row]]:
+    """The layout a CSV or JSON file is read in (:func:`layout_for`; ``columns`` from
+    ``--map``) and its rows as (number, {field: value} or the reason it is unusable, raw).
+    InputError at once for a file that is not a postings file."""
     if sniff_path(path) or path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
-        checked = False
-        resolved: dict[frozenset[str], dict[str, str]] = {}
-        for number, row, raw in _iter_json(path):
-            if isinstance(row, str):
-                yield number, row, raw
-                continue
-            if not checked:  # the first object decides whether this is a postings file
-                if not sniff(list(row)):
-                    raise _missing_error(path, list(row))
-                checked = True
-            names = frozenset(row)
-            if names not in resolved:  # objects may carry different optional keys
-                resolved[names] = _resolve(list(names))
-            yield number, {f: row[c] for f, c in resolved[names].items()}, raw
-        if not checked:
+        items = _iter_json(path)
+        head: list[_Row] = []
+        first: dict[str, str] | None = None
+        for item in items:
+            head.append(item)
+            if not isinstance(item[1], str):
+                first = item[1]
+                break
+        if first is None:
             raise InputError(f"{path.name}: no JSON object with posting fields")
-        return
+        layout, _ = layout_for(list(first), columns, path.name)  # the first object decides
+
+        def json_rows() -> Iterator[_Row]:
+            resolved: dict[frozenset[str], dict[str, str]] = {}
+            for number, row, raw in itertools.chain(head, items):
+                if isinstance(row, str):
+                    yield number, row, raw
+                    continue
+                names = frozenset(row)
+                if names not in resolved:  # objects may carry different optional keys
+                    found = layout.resolve(set(names))
+                    found.update({f: c.lower() for f, c in (columns or {}).items() if c.lower() in names})
+                    resolved[names] = found
+                yield number, _fields(row, resolved[names], layout.missing), raw
+
+        return layout, json_rows()
     header = read_header(path)
-    if not sniff(header):
-        raise _missing_error(path, header)
-    columns = _resolve(header)
-    for number, row, raw in iter_rows(path, list(columns.values()), source="job postings"):
-        error = row.get("__error__")
-        if error:
-            yield number, error, raw
-        else:
-            yield number, {f: row[c] for f, c in columns.items()}, raw
+    layout, found = layout_for(header, columns, path.name)
+
+    def csv_rows() -> Iterator[_Row]:
+        for number, row, raw in iter_rows(path, list(found.values()), source="job postings"):
+            error = row.get("__error__")
+            if error:
+                yield number, error, raw
+            else:
+                yield number, _fields(row, found, layout.missing), raw
+
+    return layout, csv_rows()
+
+
+def _rows(path: Path, columns: Mapping[str, str] | None = None) -> Iterator[_Row]:
+    """Rows of a CSV or JSON file as (number, {field: value} or reason, raw)."""
+    return open_rows(path, columns)[1]
 
 
 def _date(text: str, name: str = "date_posted") -> dt.date | str:
@@ -394,29 +612,58 @@ _Pay = tuple["dict[str, Any] | None", "str | None", tuple[str, ...]]
 """A posting's pay: (pay fields or None, a reason to quarantine or None, counters)."""
 
 
+ESTIMATE_MARKER = re.compile(
+    r"\(\s*(?:glassdoor|employer)\s+est(?:\.|imate[sd]?)?\s*\)|^\s*estimated\b", re.IGNORECASE)
+"""How scraped pay text says its figure is an estimate, not pay the employer posted:
+Glassdoor's "$53K-$91K (Glassdoor est.)" and "(Employer est.)" (its Salary Estimate column;
+"Employer Provided Salary:$120K-$140K" is posted pay), Indeed's "Estimated $84.6K - $107K a
+year"."""
+
+
+def board_estimate(low: float | None, high: float | None, site: tuple[str, str] | None) -> bool:
+    """True when an Adzuna posting's salary is Adzuna's own estimate by its figures: one figure
+    (min = max) with a fraction of the currency unit ("69313.35"), as Adzuna's salary model
+    returns it (the API's ``salary_is_predicted``, which the export drops). Measured on
+    ../shared/data/postings/adzuna_uk_data_jobs_2026.csv: of its 804 rows with min = max, the
+    647 with pence include 451 of the 459 whose page text says "per year - estimated" (the
+    other 8, whole figures, are marked by that banner), and none shows its figure as posted
+    pay in the text; 67 of the 157 whole figures appear in the page as posted ("£55,000",
+    "£80,000 per annum") and 13 are a posted day or hour rate Adzuna annualized ("£260 per
+    day" -> 67,600), so min = max alone does not make an estimate. ``site`` is the posting's Adzuna site
+    (:func:`site_country`); None (another board) is never an estimate by this rule."""
+    return (site is not None and low is not None and high is not None and low == high
+            and not float(low).is_integer())
+
+
 class _PayPlan:
-    """What one distinct pay input gives: structured pay, a reason to quarantine, nothing,
-    or a text to read (``text_job``); and the counters the reading adds to the notes."""
+    """What one distinct pay input gives: structured pay, a reason to quarantine, or texts to
+    read in order (``texts``: (text, what it is, whether it says it is an estimate), read on
+    ``on`` with ``currency`` where they write none), and an estimate kept for when no text
+    gives posted pay (``estimate``); and the counters the reading adds to the notes."""
 
-    __slots__ = ("counts", "pay", "problem", "text_job")
+    __slots__ = ("counts", "currency", "estimate", "on", "pay", "problem", "texts")
 
-    def __init__(self) -> None:
+    def __init__(self, on: dt.date, currency: str) -> None:
         self.counts: tuple[str, ...] = ()
         self.pay: dict[str, Any] | None = None
         self.problem: str | None = None
-        self.text_job: tuple[str, dt.date, str] | None = None
+        self.estimate: dict[str, Any] | None = None
+        self.texts: tuple[tuple[str, str, bool], ...] = ()
+        self.on = on
+        self.currency = currency
 
 
 _PAY_FIELDS = ("min_amount", "max_amount", "interval", "currency", "salary_source",
-               "salary_is_predicted", "description")
+               "salary_is_predicted", "pay_text", "description")
 
 
 def _pay_plan(values: tuple[str, ...], site: tuple[str, str] | None, on: dt.date) -> _PayPlan:
     """The pay of one posting from its pay fields (:data:`_PAY_FIELDS`, in order), the job
-    site it is from (:func:`site_country`) and its date, up to reading its text: the file's own
-    figures when usable, else the text to read."""
-    min_text, max_text, interval_text, currency, salary_source, predicted, description = values
-    plan = _PayPlan()
+    site it is from (:func:`site_country`) and its date, up to reading its texts: the file's
+    own figures when usable and posted, else the texts to read (the pay text column, then the
+    description), keeping the board's estimate for when they give no posted pay."""
+    min_text, max_text, interval_text, currency, salary_source, predicted, pay_text, description = values
+    plan = _PayPlan(on, site[1] if site else "USD")
     counts: list[str] = []
     low, high = _amount(min_text), _amount(max_text)
     if isinstance(low, str) or isinstance(high, str):
@@ -425,11 +672,10 @@ def _pay_plan(values: tuple[str, ...], site: tuple[str, str] | None, on: dt.date
     # every banner holds "estimated", so "mated" in any case (an IGNORECASE "i" also matches
     # the dotless and dotted I, which casefold() keeps): a substring test spares most scans
     banner = ESTIMATE_BANNER.search(description) if "mated" in description.casefold() else None
-    if banner is not None or predicted.strip().lower() in _TRUE:
-        counts.append("estimated")  # the board's estimate, not posted pay
-        low = high = None
-        if banner is not None:
-            description = _blank(description, banner)
+    estimated = (banner is not None or predicted.strip().lower() in _TRUE
+                 or board_estimate(low, high, site))
+    if banner is not None:
+        description = _blank(description, banner)
     jobspy_parsed = salary_source.strip().lower() == "description"
     if (low is not None or high is not None) and not (jobspy_parsed and description.strip()):
         interval = interval_text.strip().lower()
@@ -438,24 +684,37 @@ def _pay_plan(values: tuple[str, ...], site: tuple[str, str] | None, on: dt.date
             try:
                 period = parse_period(interval)
             except MoneyError:
-                plan.counts = tuple(counts)
-                plan.problem = f"interval {interval[:30]!r} is not yearly, monthly, weekly, daily or hourly"
-                return plan
+                if not estimated:
+                    plan.counts = tuple(counts)
+                    plan.problem = (f"interval {interval[:30]!r} is not yearly, monthly, weekly, daily "
+                                    "or hourly")
+                    return plan
         if period is not None:
-            _structured(plan, counts, low, high, period, currency, site, on)
-            plan.counts = tuple(counts)
-            return plan
-        counts.append("no_interval")
-    elif jobspy_parsed and (low is not None or high is not None):
+            pay, problem = _structured(counts, low, high, period, currency, site, on)
+            if not estimated:
+                plan.pay, plan.problem, plan.counts = pay, problem, tuple(counts)
+                return plan
+            plan.estimate = None if pay is None else {**pay, "kind": "estimated"}
+        elif not estimated:
+            counts.append("no_interval")
+    elif jobspy_parsed and not estimated and (low is not None or high is not None):
         counts.append("reparsed")
-    plan.counts = tuple(counts)
+    marked = bool(pay_text.strip()) and ESTIMATE_MARKER.search(pay_text) is not None
+    if estimated or marked:
+        counts.append("estimated")  # the board's estimate, not posted pay
+    texts = []
+    if pay_text.strip():
+        texts.append((pay_text, "pay text", marked))
     if description.strip():
-        plan.text_job = (description, on, site[1] if site else "USD")
+        texts.append((description, "description", False))
+    plan.texts, plan.counts = tuple(texts), tuple(counts)
     return plan
 
 
-def _structured(plan: _PayPlan, counts: list[str], low: float | None, high: float | None,
-                period: Period, currency: str, site: tuple[str, str] | None, on: dt.date) -> None:
+def _structured(counts: list[str], low: float | None, high: float | None, period: Period,
+                currency: str, site: tuple[str, str] | None, on: dt.date) -> tuple[
+                    dict[str, Any] | None, str | None]:
+    """(pay fields of the file's own figures, or None and the reason they cannot be used)."""
     code = currency.strip().upper()
     if not code or code in ("NAN", "NONE"):
         code = site[1] if site else "USD"
@@ -471,27 +730,64 @@ def _structured(plan: _PayPlan, counts: list[str], low: float | None, high: floa
     except NoExchangeRate:
         pass  # kept in its own currency, annual USD unknown (NULL); counted as no_rate
     except MoneyError as exc:
-        plan.problem = str(exc)
-        return
-    plan.pay = {
-        "component": "base", "currency": code, "period": period, "amount_raw": low,
+        return None, str(exc)
+    return {
+        "kind": "posted", "component": "base", "currency": code, "period": period, "amount_raw": low,
         "amount_raw_max": high, "annual_usd": usd[0], "annual_usd_min": usd[1],
         "annual_usd_max": usd[2], "pay_source": "structured",
-    }
+    }, None
 
 
-def _text_pay(found: ExtractedPay | NotPay | Failed) -> tuple[dict[str, Any] | None, str | None]:
-    """Pay fields from a text's reading (or None), or a reason to quarantine."""
-    if isinstance(found, Failed):
-        return None, f"pay in the description could not be read: {found.reason}"
-    if not isinstance(found, ExtractedPay):
-        return None, None
+def _text_fields(found: ExtractedPay, kind: str) -> dict[str, Any]:
+    """Pay fields of a text's reading."""
     return {
-        "component": found.component, "currency": found.currency, "period": found.period,
+        "kind": kind, "component": found.component, "currency": found.currency, "period": found.period,
         "amount_raw": found.min if found.min is not None else found.max, "amount_raw_max": found.max,
         "annual_usd": found.annual_usd, "annual_usd_min": found.annual_usd_min,
         "annual_usd_max": found.annual_usd_max, "pay_source": "text",
-    }, None
+    }
+
+
+def _read_pays(plans: list[_PayPlan], pool: WorkerPool) -> list[_Pay]:
+    """Each plan's pay, reading its texts in turn (each pass once per distinct text, over
+    ``pool``): the first posted pay a text gives; else the estimate (the file's figures, or a
+    text marked as one); else none. A text whose reading failed quarantines its row."""
+    posted: list[dict[str, Any] | None] = [None] * len(plans)
+    estimate = [p.estimate for p in plans]
+    problem: list[str | None] = [None] * len(plans)
+    open_ = [i for i, p in enumerate(plans) if p.pay is None and p.problem is None and p.texts]
+    step = 0
+    while open_:
+        jobs = [plans[i].texts[step] for i in open_]
+        found = extract_pay_many([j[0] for j in jobs], on=[plans[i].on for i in open_],
+                                 default_currency=[plans[i].currency for i in open_], pool=pool)
+        still = []
+        for i, (_text, what, marked), result in zip(open_, jobs, found, strict=True):
+            if isinstance(result, Failed):
+                problem[i] = f"pay in the {what} could not be read: {result.reason}"
+                continue
+            if isinstance(result, ExtractedPay):
+                if not marked:
+                    posted[i] = _text_fields(result, "posted")
+                    continue
+                if estimate[i] is None:
+                    estimate[i] = _text_fields(result, "estimated")
+            if step + 1 < len(plans[i].texts):
+                still.append(i)
+        open_, step = still, step + 1
+    out: list[_Pay] = []
+    for i, plan in enumerate(plans):
+        if plan.problem is not None or plan.pay is not None:
+            out.append((plan.pay, plan.problem, plan.counts))
+        elif problem[i] is not None:
+            out.append((None, problem[i], plan.counts))
+        elif posted[i] is not None:
+            out.append((posted[i], None, plan.counts))
+        elif estimate[i] is not None:
+            out.append((estimate[i], None, (*plan.counts, "estimate_kept")))
+        else:
+            out.append((None, None, plan.counts))
+    return out
 
 
 def _place(location: str, site: tuple[str, str] | None) -> tuple[Any, ...]:
@@ -608,17 +904,7 @@ class _Ingest:
         pay_inputs = [(tuple(fields[i].get(f, "") for f in _PAY_FIELDS), site, days[i])
                       for i, site in zip(fresh, sites, strict=True)]
         plans = _distinct(pay_inputs, lambda v: _pay_plan(*v))
-        jobs = [p.text_job for p in plans if p.text_job is not None]
-        texts = extract_pay_many([j[0] for j in jobs], on=[j[1] for j in jobs],
-                                 default_currency=[j[2] for j in jobs], pool=self.pool)
-        text_pay = iter(texts)
-        pays: dict[int, _Pay] = {}
-        for i, plan in zip(fresh, plans, strict=True):
-            if plan.text_job is not None:
-                pay, problem = _text_pay(next(text_pay))
-            else:
-                pay, problem = plan.pay, plan.problem
-            pays[i] = (pay, problem, plan.counts)
+        pays: dict[int, _Pay] = dict(zip(fresh, _read_pays(plans, self.pool), strict=True))
         # 4. skills and years of experience, once per distinct text, for postings that may be stored
         maybe = [i for i in fresh if pays[i][1] is None]
         skill_texts = [self._skill_text(fields[i]) for i in maybe]
@@ -634,7 +920,7 @@ class _Ingest:
                 self.counts["duplicate"] += 1
                 self.writer.rows_skipped += 1
                 continue
-            pay, problem, counts = pays[i]
+            _pay, problem, counts = pays[i]
             self.counts.update(counts)
             mentions, years = found_skills.get(i), found_years.get(i)
             if problem is None and isinstance(mentions, Failed):
@@ -705,7 +991,7 @@ class _Ingest:
                     self.counts["no_rate"] += 1
                 observations.append({
                     "source": SOURCE_ID, "file_sha256": self.sha, "row_number": number, "citation": None,
-                    "kind": "posted", "observed_on": day, "raw_title": title, "role": match.role,
+                    "observed_on": day, "raw_title": title, "role": match.role,
                     "role_confidence": match.confidence if match.role else None, "level": level,
                     "level_basis": basis, "country": country, "state": state, "metro": metro,
                     "work_mode": mode, "employment_type": employment, "company_size": sizes[n],
@@ -722,7 +1008,9 @@ class _Ingest:
                 "level": level, "employer": company or None, "industry": industry,
                 "company_size": sizes[n], "country": country, "state": state, "metro": metro,
                 "work_mode": mode, "employment_type": employment, "years_experience": years,
-                "has_pay": pay is not None, "pay_source": pay["pay_source"] if pay is not None else None})
+                "has_pay": pay is not None and pay["kind"] == "posted",
+                "pay_estimated": pay is not None and pay["kind"] == "estimated",
+                "pay_source": pay["pay_source"] if pay is not None else None})
         writer = self.writer
         if observations:
             writer.add_frame("observations", _frame("observations", observations))
@@ -748,7 +1036,10 @@ class _Ingest:
             "no_currency": "{} structured pay figures without currency read as USD",
             "reparsed": "{} figures JobSpy parsed from the description were re-read by paybench",
             "no_interval": "{} structured pay figures without interval read from the description",
-            "estimated": "{} pay figures the job board estimated (not posted) left out",
+            "estimated": "{} pay figures the job board estimated (Adzuna's own figure, '(Glassdoor est.)', "
+                         "'Estimated ...'), not posted pay",
+            "estimate_kept": "{} postings whose only pay is such an estimate stored as kind 'estimated' "
+                             "(not used in benchmarks)",
             "no_rate": "{} pay figures in a currency without an ECB rate kept in that currency, annual USD "
                        "unknown (left out of cells)",
             "site_country": "{} locations not placed in the job site's country placed in it, without a metro",
@@ -762,25 +1053,37 @@ def _frame(table: str, records: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def ingest(path: Path, writer: IngestWriter, progress: Any = None, *, batch_rows: int = BATCH_ROWS,
-           pool: WorkerPool | None = None) -> None:
-    """Read a postings file into the store: posted pay as observations (kind 'posted'),
-    every posting in ``postings`` with its skills; unusable rows are quarantined.
+           pool: WorkerPool | None = None, columns: str | Mapping[str, str] | None = None) -> None:
+    """Read a postings file into the store: posted pay as observations (kind 'posted'), a
+    board's estimate where a posting has no posted pay (kind 'estimated'), every posting in
+    ``postings`` with its skills; unusable rows are quarantined. The layout the file was read
+    in is the ingest's first note (``IngestWriter.read_as``).
 
-    Rows are read and written in batches of ``batch_rows``; the texts are read by ``pool``
-    (default: a :class:`~paybench.normalize.parallel.WorkerPool` of ``PAYBENCH_WORKERS``
-    processes, else one per core, closed at the end). InputError when the file is not a
-    postings file or PAYBENCH_WORKERS is not a number of processes."""
+    ``columns``: field=column pairs (``--map``, :func:`column_map`) for a layout the header
+    does not tell. Rows are read and written in batches of ``batch_rows``; the texts are read
+    by ``pool`` (default: a :class:`~paybench.normalize.parallel.WorkerPool` of
+    ``PAYBENCH_WORKERS`` processes, else one per core, closed at the end). InputError when
+    the file is not a postings file, ``columns`` does not fit it, or PAYBENCH_WORKERS is not
+    a number of processes."""
+    mapped = column_map(columns) if columns is not None else None
+    layout, rows = open_rows(path, mapped)
     if pool is None:
         with WorkerPool() as own:
-            ingest(path, writer, progress, batch_rows=batch_rows, pool=own)
+            _ingest_rows(path, layout, rows, writer, progress, batch_rows, own)
         return
+    _ingest_rows(path, layout, rows, writer, progress, batch_rows, pool)
+
+
+def _ingest_rows(path: Path, layout: PostingLayout, rows: Iterator[_Row], writer: IngestWriter,
+                 progress: Any, batch_rows: int, pool: WorkerPool) -> None:
     writer.unique_dedup = True
+    writer.read_as(layout.name)
     size = path.stat().st_size
     task = progress.add_task(f"postings {path.name}", total=size) if progress else None
     done = 0
     state = _Ingest(path, writer, pool)
     batch: list[_Row] = []
-    for item in _rows(path):
+    for item in rows:
         batch.append(item)
         done += len(item[2]) + 1
         if len(batch) >= max(1, batch_rows):

@@ -20,13 +20,14 @@ router = APIRouter(prefix="/admin", responses=ADMIN_ERRORS, dependencies=[Depend
 
 @router.post("/ingest", response_model=IngestResult)
 def ingest(request: Request, body: IngestRequest) -> IngestResult:
-    """Ingest a file that is on the server's disk (format detected, or `source`), as one
-    transaction; a file already ingested adds nothing."""
+    """Ingest a file that is on the server's disk (format detected, or `source`; `columns`
+    names the columns of job postings in a layout paybench cannot tell), as one transaction;
+    a file already ingested adds nothing."""
     path = FilePath(body.path)
     if not path.is_absolute():
         raise InputError("give an absolute path on the server", field="path")
     try:
-        result = engine(request).ingest([path], source=body.source)[0]
+        result = engine(request).ingest([path], source=body.source, columns=body.columns)[0]
     except InputError as exc:  # the engine names its argument 'paths'; this request, 'path'
         raise InputError(exc.message, field="path" if exc.field == "paths" else exc.field) from None
     result.seconds = round(result.seconds, 3)

@@ -131,3 +131,16 @@ def test_strip_is_python_strip(texts: list[str]) -> None:
         chars = "'" + PY_WHITESPACE + "'"
         got = con.execute(f"SELECT [trim(x, {chars}) FOR x IN [{quoted}]]").fetchall()[0][0]
     assert got == [t.strip() for t in texts]
+
+
+@pytest.mark.parametrize("pad", [240, 241, 242, 243])
+def test_crlf_inside_quotes_split_by_a_block_boundary(tmp_path: Path, pad: int) -> None:
+    """Arrow drops the LF of a quoted CRLF its block boundary splits (pad 242 with 256-byte
+    blocks); such a batch goes to the record reader."""
+    path = tmp_path / "f.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerows([["x", "y", "z"], ["a" * pad, "b", "c"], ["x\r\ny", "b", "c"], ["a", "b", "c"]])
+    got, _ = columnar(path, block_bytes=256)
+    assert got == reference(path)
+    assert isinstance(got, list) and got[1][3] == ["x\r\ny", "b", "c"]

@@ -219,11 +219,23 @@ class DelimitedBatches:
         self.arrow_rows = self.rows
 
     def _checked(self, batch: pa.RecordBatch) -> Iterator[pa.RecordBatch]:
-        if batch.num_rows and self._too_long(batch):
+        if batch.num_rows and (self._too_long(batch) or self._lone_carriage_return(batch)):
             raise _TooLong
         batch = self._without_blank_records(batch)
         if batch.num_rows:
             yield self._numbered(batch)
+
+    def _lone_carriage_return(self, batch: pa.RecordBatch) -> bool:
+        """Whether a field holds a carriage return not followed by a line feed. Arrow (pyarrow
+        26) drops the line feed of a quoted CRLF that its block boundary splits (found by
+        hypothesis in tests/test_delimited.py: 'x\r\ny' read as 'x\ry'); such a batch, and
+        any with a genuine lone CR, is left to the record reader, the exact reference."""
+        for i in range(self.width):
+            column = batch.column(i)
+            if pc.any(pc.match_substring(column, "\r")).as_py() and pc.any(
+                    pc.match_substring_regex(column, "\r([^\n]|$)")).as_py():
+                return True
+        return False
 
     def _ends_with_sentinel(self, batch: pa.RecordBatch) -> bool:
         last = batch.slice(batch.num_rows - 1, 1).to_pylist()[0]

@@ -557,7 +557,7 @@ def pay_gap_report(payroll: Payroll, *, profile: Profile = "eu", min_group: int 
                      "Article 10 check")
     if not payroll.factors:
         notes.append("no gender-neutral factor declared: the unexplained part is the whole gap within a "
-                     "category (declare factors with --factor)")
+                     "category (declare the factor columns that justify pay differences)")
     ranges, range_notes = pay_ranges(payroll, min_group=min_group, market=market, place=place,
                                      currency=currency)
     notes.extend(range_notes)

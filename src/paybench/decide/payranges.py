@@ -94,7 +94,7 @@ def pay_ranges(payroll: Payroll, *, min_group: int, market: Market | None = None
     rate_date = ""
     compare = market is not None and payroll.role is not None
     if market is not None and payroll.role is None:
-        notes.append("no role column: the pay ranges are not compared with the market (give --role-column)")
+        notes.append("no role column: the pay ranges are not compared with the market")
     if compare:
         from paybench.errors import MoneyError
         from paybench.normalize.money import usd_per_unit

@@ -35,6 +35,7 @@ Files: CSV (any delimiter `paybench.sources.delimited` reads) or xlsx (the first
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import os
@@ -419,8 +420,8 @@ def _payroll(table: _Table, *, profile: Profile, mapping: dict[str, str], factor
     if "annual_hours" not in columns and "fte" not in columns:
         missing.append("annual_hours (or fte)")
     if missing:
-        raise InputError(f"{table.name}: missing column(s) {', '.join(missing)}; map another name "
-                         "with --map FIELD=COLUMN", field="payroll")
+        raise InputError(f"{table.name}: missing column(s) {', '.join(missing)}; name another column "
+                         "through mapping, FIELD=COLUMN", field="payroll")
     n = len(table.rows)
     rows = table.rows
     problems = _Problems()
@@ -580,7 +581,7 @@ def payroll_from_text(text: str, *, name: str = "payroll", **options: Any) -> Pa
             out.write(text)
         path = Path(temp)
         try:
-            return read_payroll(path, **options)
+            return dataclasses.replace(read_payroll(path, **options), source=name)
         except InputError as exc:
             raise InputError(exc.message.replace(path.name, name), field=exc.field) from None
     finally:

@@ -187,7 +187,7 @@ def parse_mapping(items: Sequence[str] | Mapping[str, str] | None) -> dict[str, 
                 if not part.strip():
                     continue
                 if "=" not in part:
-                    raise InputError(f"{echo(part.strip())} is not FIELD=COLUMN (e.g. gender=Sex)",
+                    raise InputError(f"{echo(part.strip())} is not FIELD=COLUMN (e.g. gender=sex)",
                                      field="mapping")
                 key, value = part.split("=", 1)
                 pairs.append((key, value))
@@ -404,8 +404,8 @@ def _resolve(table: _Table, mapping: dict[str, str]) -> dict[str, str]:
         if wanted.lower() in table.columns:
             found[name] = wanted.lower()
         elif name in mapping:
-            raise InputError(f"{table.name}: no column {echo(wanted)} (mapped to {name}); the columns "
-                             f"are {echo(', '.join(table.header), 200)}", field="payroll")
+            raise InputError(f"{table.name}: no column {echo(wanted)} (mapped to {name}; column names are "
+                             "matched ignoring case)", field="mapping")
     return found
 
 
@@ -493,8 +493,8 @@ def _payroll(table: _Table, *, profile: Profile, mapping: dict[str, str], factor
         if not low:
             continue
         if low not in table.columns:
-            raise InputError(f"{table.name}: no factor column {echo(name)}; the columns are "
-                             f"{echo(', '.join(table.header), 200)}", field="factors")
+            raise InputError(f"{table.name}: no factor column {echo(name)} (column names are matched "
+                             "ignoring case)", field="factors")
         if low in taken:
             which = next(k for k, v in columns.items() if v == low)
             raise InputError(f"{echo(name)} is the {which} column, not a gender-neutral factor",
@@ -508,8 +508,8 @@ def _payroll(table: _Table, *, profile: Profile, mapping: dict[str, str], factor
         if wanted is None or not wanted.strip():
             continue
         if wanted.strip().lower() not in table.columns:
-            raise InputError(f"{table.name}: no column {echo(wanted.strip())}; the columns are "
-                             f"{echo(', '.join(table.header), 200)}", field=option)
+            raise InputError(f"{table.name}: no column {echo(wanted.strip())} (column names are matched "
+                             "ignoring case)", field=option)
         values = np.array(_stripped(table.columns[wanted.strip().lower()]).to_pylist(), dtype=object)
         if option == "role_column":
             role = values

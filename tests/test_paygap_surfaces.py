@@ -48,6 +48,7 @@ def test_cli_json_csv_html_and_tables(tmp_path: Path, payroll: Path) -> None:
                "--csv", str(tmp_path / "out" / "gap.csv"), "--html", str(tmp_path / "out" / "gap.html"))
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == expected
+    assert not (tmp_path / "cli.duckdb").exists()  # no market asked for: the store is not even created
     rows = list(csv.DictReader(io.StringIO((tmp_path / "out" / "gap.csv").read_text(encoding="utf-8"))))
     first = rows[0]
     assert (first["id"], first["basis"], first["statistic"]) == ("a", "annual", "mean")

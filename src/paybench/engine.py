@@ -1188,9 +1188,8 @@ class Paybench:
     def paygap(self, payroll: str | Path | Sequence[dict[str, Any]], *, profile: str = "eu",
                mapping: dict[str, str] | Sequence[str] | None = None, factors: Sequence[str] = (),
                min_group: int = DEFAULT_MIN_GROUP, full_time_hours: float = HOURS_PER_YEAR,
-               currency: str | None = None,
-               role_column: str | None = None, level_column: str | None = None,
-               place: str = "US") -> PayGapReport:
+               currency: str | None = None, role_column: str | None = None,
+               level_column: str | None = None, place: str = "US") -> PayGapReport:
         """The gender pay-gap report of a payroll (a file: CSV or xlsx, a Path; CSV text, a str;
         or rows, a list of dicts): the indicators of Directive (EU) 2023/970 Art. 9 on annual
         and hourly pay with the Art. 10 trigger per category (`profile` "eu"), or those of the
@@ -1200,6 +1199,21 @@ class Paybench:
         then; `place`: the market's). `mapping`: field -> column ({"gender": "sex"}).
         `min_group`: fewest women and men a group needs for its figures. Nothing is stored;
         the store is read only for the market cells. `paybench.decide.paygap` defines it all."""
+        return self.paygap_report(
+            payroll, profile=profile, mapping=mapping, factors=factors, min_group=min_group,
+            full_time_hours=full_time_hours, currency=currency, role_column=role_column,
+            level_column=level_column, place=place, market=self.market)
+
+    @staticmethod
+    def paygap_report(payroll: str | Path | Sequence[dict[str, Any]], *, profile: str = "eu",
+                      mapping: dict[str, str] | Sequence[str] | None = None, factors: Sequence[str] = (),
+                      min_group: int = DEFAULT_MIN_GROUP, full_time_hours: float = HOURS_PER_YEAR,
+                      currency: str | None = None, role_column: str | None = None,
+                      level_column: str | None = None, place: str = "US",
+                      market: Market | Callable[[], Market] | None = None) -> PayGapReport:
+        """`paygap` without a store (the CLI's, when no role column is given): the same report;
+        its pay ranges are compared with market cells only when `market` (the cells, or a
+        function giving them) is given, and a role column without it is an InputError."""
         from paybench.decide.paygap import pay_gap_report
         from paybench.decide.payroll import (
             check_min_group,
@@ -1223,11 +1237,15 @@ class Paybench:
             read = payroll_from_rows(list(payroll), **options)
         if read.level is not None and read.role is None:
             raise InputError("a level column needs a role column too", field="level_column")
-        market = self.market() if read.role is not None else None
-        if market is not None:
+        cells: Market | None = None
+        if read.role is not None:
+            if market is None:
+                raise InputError("comparing the ranges with market cells needs a store (Paybench.paygap)",
+                                 field="role_column")
             resolve_place(place)
+            cells = market() if callable(market) else market
         return pay_gap_report(read, profile="eu" if profile == "eu" else "uk", min_group=min_group,
-                              currency=currency.strip().upper() if currency else None, market=market,
+                              currency=currency.strip().upper() if currency else None, market=cells,
                               place=place)
 
     # ------------------------------------------------------------------ submissions

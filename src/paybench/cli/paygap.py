@@ -6,7 +6,7 @@ in the guide's look (--html FILE)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -48,11 +48,17 @@ def paygap(
     from paybench.decide.paygap import report_csv
 
     factor_list = [f.strip() for item in (factors or []) for f in item.split(",") if f.strip()]
-    with engine(db, defaults=role_column is not None) as pb:
-        report = pb.paygap(payroll, profile=profile.strip().lower(), mapping=mapping or [],
-                           factors=factor_list, min_group=min_group, full_time_hours=full_time_hours,
-                           currency=currency, role_column=role_column, level_column=level_column,
-                           place=place)
+    options: dict[str, Any] = {
+        "profile": profile.strip().lower(), "mapping": mapping or [], "factors": factor_list,
+        "min_group": min_group, "full_time_hours": full_time_hours, "currency": currency,
+        "role_column": role_column, "level_column": level_column, "place": place}
+    if role_column is None:  # no market cells: the store is not opened (nor created)
+        from paybench.engine import Paybench
+
+        report = Paybench.paygap_report(payroll, **options)
+    else:
+        with engine(db) as pb:
+            report = pb.paygap(payroll, **options)
     written: list[Path] = []
     if csv_file is not None:
         csv_file.parent.mkdir(parents=True, exist_ok=True)

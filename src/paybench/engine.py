@@ -1199,54 +1199,13 @@ class Paybench:
         then; `place`: the market's). `mapping`: field -> column ({"gender": "sex"}).
         `min_group`: fewest women and men a group needs for its figures. Nothing is stored;
         the store is read only for the market cells. `paybench.decide.paygap` defines it all."""
-        return self.paygap_report(
-            payroll, profile=profile, mapping=mapping, factors=factors, min_group=min_group,
-            full_time_hours=full_time_hours, currency=currency, role_column=role_column,
-            level_column=level_column, place=place, market=self.market)
+        from paybench.decide.paygap import paygap_of
 
-    @staticmethod
-    def paygap_report(payroll: str | Path | Sequence[dict[str, Any]], *, profile: str = "eu",
-                      mapping: dict[str, str] | Sequence[str] | None = None, factors: Sequence[str] = (),
-                      min_group: int = DEFAULT_MIN_GROUP, full_time_hours: float = HOURS_PER_YEAR,
-                      currency: str | None = None, role_column: str | None = None,
-                      level_column: str | None = None, place: str = "US",
-                      market: Market | Callable[[], Market] | None = None) -> PayGapReport:
-        """`paygap` without a store (the CLI's, when no role column is given): the same report;
-        its pay ranges are compared with market cells only when `market` (the cells, or a
-        function giving them) is given, and a role column without it is an InputError."""
-        from paybench.decide.paygap import pay_gap_report
-        from paybench.decide.payroll import (
-            check_min_group,
-            parse_mapping,
-            payroll_from_rows,
-            payroll_from_text,
-            read_payroll,
-        )
-
-        check_min_group(min_group)
-        if profile not in ("eu", "uk"):
-            raise InputError(f"unknown profile {profile!r}; expected eu or uk", field="profile")
-        options: dict[str, Any] = {
-            "profile": profile, "mapping": parse_mapping(mapping), "factors": list(factors),
-            "role_column": role_column, "level_column": level_column, "full_time_hours": full_time_hours}
-        if isinstance(payroll, Path):
-            read = read_payroll(user_file(payroll, "payroll"), **options)
-        elif isinstance(payroll, str):
-            read = payroll_from_text(payroll, **options)
-        else:
-            read = payroll_from_rows(list(payroll), **options)
-        if read.level is not None and read.role is None:
-            raise InputError("a level column needs a role column too", field="level_column")
-        cells: Market | None = None
-        if read.role is not None:
-            if market is None:
-                raise InputError("comparing the ranges with market cells needs a store (Paybench.paygap)",
-                                 field="role_column")
+        if role_column is not None and role_column.strip():
             resolve_place(place)
-            cells = market() if callable(market) else market
-        return pay_gap_report(read, profile="eu" if profile == "eu" else "uk", min_group=min_group,
-                              currency=currency.strip().upper() if currency else None, market=cells,
-                              place=place)
+        return paygap_of(payroll, profile=profile, mapping=mapping, factors=factors, min_group=min_group,
+                         full_time_hours=full_time_hours, currency=currency, role_column=role_column,
+                         level_column=level_column, place=place, market=self.market)
 
     # ------------------------------------------------------------------ submissions
     def submit(self, submission: Submission, *, client: str | None = None) -> SubmissionResult:

@@ -52,10 +52,12 @@ def paygap(
         "profile": profile.strip().lower(), "mapping": mapping or [], "factors": factor_list,
         "min_group": min_group, "full_time_hours": full_time_hours, "currency": currency,
         "role_column": role_column, "level_column": level_column, "place": place}
-    if role_column is None:  # no market cells: the store is not opened (nor created)
-        from paybench.engine import Paybench
+    if role_column is None:
+        # no market cells: Paybench.paygap's own reading and report, without opening (or creating)
+        # a store, or importing the engine (0.8 s of a 100,000-row run, docs/measurements.md)
+        from paybench.decide.paygap import paygap_of
 
-        report = Paybench.paygap_report(payroll, **options)
+        report = paygap_of(payroll, **options)
     else:
         with engine(db) as pb:
             report = pb.paygap(payroll, **options)

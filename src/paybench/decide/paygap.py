@@ -55,7 +55,9 @@ from __future__ import annotations
 import csv
 import io
 import math
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -70,9 +72,15 @@ from paybench.decide.payroll import (
     Payroll,
     Profile,
     check_min_group,
+    parse_mapping,
+    payroll_from_rows,
+    payroll_from_text,
+    read_payroll,
     too_small,
 )
 from paybench.errors import InputError
+from paybench.normalize.money import HOURS_PER_YEAR
+from paybench.paths import user_file
 
 if TYPE_CHECKING:
     from paybench.decide.market import Market
@@ -571,6 +579,45 @@ def pay_gap_report(payroll: Payroll, *, profile: Profile = "eu", min_group: int 
         article10_categories=[c.category for c in category_rows
                               if profile == "eu" and c.article10 and c.article10.assessment_indicated],
         pay_ranges=ranges, notes=notes)
+
+
+PayrollInput = str | Path | Sequence[Mapping[str, Any]]
+"""A payroll: a file (a Path: CSV or xlsx), CSV text (a str) or rows (mappings of column to value)."""
+
+
+def paygap_of(payroll: PayrollInput, *, profile: str = "eu",
+              mapping: Mapping[str, str] | Sequence[str] | None = None, factors: Sequence[str] = (),
+              min_group: int = DEFAULT_MIN_GROUP, full_time_hours: float = HOURS_PER_YEAR,
+              currency: str | None = None, role_column: str | None = None, level_column: str | None = None,
+              place: str = "US", market: Market | Callable[[], Market] | None = None) -> PayGapReport:
+    """Read `payroll` (`paybench.decide.payroll`) and report on it (`pay_gap_report`):
+    `Paybench.paygap` with the engine's market cells, and the CLI itself when no role
+    column asks for them (no store then). `market`: the cells, or a function giving them,
+    loaded only when the payroll has a role column; a role column without it is an
+    InputError (field 'role_column'). Other InputErrors name the option at fault."""
+    check_min_group(min_group)
+    if profile not in ("eu", "uk"):
+        raise InputError(f"unknown profile {profile!r}; expected eu or uk", field="profile")
+    options: dict[str, Any] = {
+        "profile": profile, "mapping": parse_mapping(mapping), "factors": list(factors),
+        "role_column": role_column, "level_column": level_column, "full_time_hours": full_time_hours}
+    if isinstance(payroll, Path):
+        read = read_payroll(user_file(payroll, "payroll"), **options)
+    elif isinstance(payroll, str):
+        read = payroll_from_text(payroll, **options)
+    else:
+        read = payroll_from_rows(list(payroll), **options)
+    if read.level is not None and read.role is None:
+        raise InputError("a level column needs a role column too", field="level_column")
+    cells: Market | None = None
+    if read.role is not None:
+        if market is None:
+            raise InputError("comparing the ranges with market cells needs a store (Paybench.paygap)",
+                             field="role_column")
+        cells = market() if callable(market) else market
+    return pay_gap_report(read, profile="eu" if profile == "eu" else "uk", min_group=min_group,
+                          currency=currency.strip().upper() if currency else None, market=cells,
+                          place=place)
 
 
 # --------------------------------------------------------------------------- flat rows

@@ -430,9 +430,9 @@ def _payroll(table: _Table, *, profile: Profile, mapping: dict[str, str], factor
     ids_text = _stripped(table.columns[columns["employee_id"]])
     ids = np.array(ids_text.to_pylist(), dtype=object)
     problems.add(rows, ids, ids == "", lambda i: "no employee_id")
-    codes, _labels_seen = _labels(ids_text)
-    _unique, first_index = np.unique(codes, return_index=True)
-    first = first_index[np.searchsorted(_unique, codes)]
+    codes = pc.dictionary_encode(ids_text).indices.to_numpy(zero_copy_only=False)
+    _unique, first_index = np.unique(codes, return_index=True)  # codes number ids in first-seen order
+    first = first_index[codes]
     later = (np.arange(n) != first) & (ids != "")
     problems.add(rows, ids, later, lambda i: f"employee_id repeats row {rows[first[i]]}")
 

@@ -59,7 +59,7 @@ def test_cli_json_csv_html_and_tables(tmp_path: Path, payroll: Path) -> None:
         assert f'<section id="{section}"' in html
     assert "--ink: #1f2a44" in html  # the guide's own stylesheet
     assert "http://" not in html and "https://" not in html and "<script" not in html
-    assert "26.3%" in html and "too small: 1 women and 3 men" in html
+    assert "26.3%" in html and "too small: 1 woman and 3 men" in html
     table = cli(tmp_path, "--payroll", str(payroll), "--full-time-hours", "2000")
     assert table.returncode == 0, table.stderr
     for words in ("Article 9(1) indicators", "26.3%", "(f) Quartile pay bands", "72.2%",

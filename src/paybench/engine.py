@@ -50,9 +50,11 @@ from pydantic import BaseModel, Field
 from paybench.bench import NATIONAL, PARAMS, BenchmarkCell, BenchmarkModel, CellPlace, MethodParams
 from paybench.bench.engines import DUCKDB, CellEngine
 from paybench.bench.model import as_date, natural_level
+from paybench.decide.payroll import DEFAULT_MIN_GROUP
 from paybench.errors import InputError, StoreError, validated
 from paybench.guide.tables import GuideRow
 from paybench.normalize.levels import IC_LEVELS, LEVEL_NAMES, LEVELS
+from paybench.normalize.money import HOURS_PER_YEAR
 from paybench.normalize.places import Place
 from paybench.normalize.roles import AREAS, ML_ROLE_IDS, Role, roles
 from paybench.normalize.titles import TitleMatch
@@ -66,6 +68,7 @@ if TYPE_CHECKING:
     from paybench.decide.contract import ContractAssumptions, ContractResult
     from paybench.decide.market import Market
     from paybench.decide.offer import Offer, OfferReport
+    from paybench.decide.paygap import PayGapReport
     from paybench.decide.posting import PostingRange
     from paybench.decide.roster import Employee, RosterReport
     from paybench.estimate import BatchResult, Estimate, EvaluationReport, ModelInfo
@@ -1185,6 +1188,29 @@ class Paybench:
             resolve_place(place)
         with self.locked() as store:
             return skill_premiums(store, role_id, place, min_n=min_n)
+
+    # ------------------------------------------------------------------ pay gap
+    def paygap(self, payroll: str | Path | Sequence[dict[str, Any]], *, profile: str = "eu",
+               mapping: dict[str, str] | Sequence[str] | None = None, factors: Sequence[str] = (),
+               min_group: int = DEFAULT_MIN_GROUP, full_time_hours: float = HOURS_PER_YEAR,
+               currency: str | None = None, role_column: str | None = None,
+               level_column: str | None = None, place: str = "US") -> PayGapReport:
+        """The gender pay-gap report of a payroll (a file: CSV or xlsx, a Path; CSV text, a str;
+        or rows, a list of dicts): the indicators of Directive (EU) 2023/970 Art. 9 on annual
+        and hourly pay with the Art. 10 trigger per category (`profile` "eu"), or those of the
+        UK's SI 2017/172 ("uk"); the part of each gap the declared `factors` (columns) explain;
+        and the pay range of each category, beside its market cell when `role_column` (and
+        `level_column`) name each worker's role and level (`currency`: the payroll's, needed
+        then; `place`: the market's). `mapping`: field -> column ({"gender": "sex"}).
+        `min_group`: fewest women and men a group needs for its figures. Nothing is stored;
+        the store is read only for the market cells. `paybench.decide.paygap` defines it all."""
+        from paybench.decide.paygap import paygap_of
+
+        if role_column is not None and role_column.strip():
+            resolve_place(place)
+        return paygap_of(payroll, profile=profile, mapping=mapping, factors=factors, min_group=min_group,
+                         full_time_hours=full_time_hours, currency=currency, role_column=role_column,
+                         level_column=level_column, place=place, market=self.market)
 
     # ------------------------------------------------------------------ submissions
     def submit(self, submission: Submission, *, client: str | None = None) -> SubmissionResult:

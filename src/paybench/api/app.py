@@ -83,16 +83,28 @@ def create_app(db_path: Path | str | None = None, settings: Settings | None = No
                                               settings.submission_per_minute)
     install_error_handlers(app)
 
-    from paybench.api.routes import admin, cells, charts, decide, estimate, meta, normalize, submissions, web
+    from paybench.api.routes import (
+        admin,
+        cells,
+        charts,
+        decide,
+        estimate,
+        meta,
+        normalize,
+        paygap,
+        submissions,
+        web,
+    )
 
-    for module in (meta, normalize, cells, estimate, charts, submissions, admin, decide):
+    for module in (meta, normalize, cells, estimate, charts, submissions, admin, decide, paygap):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(web.router)
     static = resources.files("paybench.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     app.add_middleware(
         BodySizeLimit, default_bytes=settings.max_body_bytes,
-        by_path={f"{API_PREFIX}/estimate/batch": settings.max_batch_body_bytes})
+        by_path={f"{API_PREFIX}/estimate/batch": settings.max_batch_body_bytes,
+                 f"{API_PREFIX}/paygap": settings.max_payroll_body_bytes})
     app.add_middleware(BodyTimeout, seconds=settings.body_timeout_seconds)
     return app
 

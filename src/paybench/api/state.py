@@ -23,6 +23,8 @@ class Settings:
     max_body_bytes: int = 64 * 1024
     max_batch_body_bytes: int = 1024 * 1024
     batch_max_rows: int = 1000
+    max_payroll_body_bytes: int = 16 * 1024 * 1024
+    """A payroll POSTed to /paygap (CSV or JSON rows): about 150,000 workers as CSV."""
     warm: bool = True
     # --- added for issue 14 (server hardening; privacy14 branch) ---
     body_timeout_seconds: float = 30.0

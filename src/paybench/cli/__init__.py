@@ -12,11 +12,20 @@ import sys
 
 import typer
 
-from paybench.cli import bench, decide, estimate, insights, normalize, serve, store  # register commands
+from paybench.cli import (  # register commands
+    bench,
+    decide,
+    estimate,
+    insights,
+    normalize,
+    paygap,
+    serve,
+    store,
+)
 from paybench.cli.common import CliError, app, err
 from paybench.errors import PaybenchError
 
-__all__ = ["app", "bench", "decide", "estimate", "insights", "main", "normalize", "serve", "store"]
+__all__ = ["app", "bench", "decide", "estimate", "insights", "main", "normalize", "paygap", "serve", "store"]
 
 
 def main() -> None:

@@ -122,8 +122,10 @@ def _svg_inline(svg: str) -> Markup:
 
 
 @functools.cache
-def _template(for_print: bool) -> Any:
-    """The guide's Jinja template (compiled once per process), with its filters."""
+def environment(for_print: bool = False) -> Any:
+    """The Jinja environment of paybench's reports (the guide, `paybench.guide.paygap`): its
+    templates share the guide's look (`templates/_style.css.j2`) and block layout
+    (`templates/_blocks.html.j2`); filters `parts` (for print: `parts_print_html`) and `svg`."""
     from jinja2 import Environment, PackageLoader, select_autoescape
 
     env = Environment(loader=PackageLoader("paybench.guide", "templates"),
@@ -131,7 +133,13 @@ def _template(for_print: bool) -> Any:
                       lstrip_blocks=True)
     env.filters["parts"] = parts_print_html if for_print else parts_html
     env.filters["svg"] = _svg_inline
-    return env.get_template("guide.html.j2")
+    return env
+
+
+@functools.cache
+def _template(for_print: bool) -> Any:
+    """The guide's Jinja template (compiled once per process), with its filters."""
+    return environment(for_print).get_template("guide.html.j2")
 
 
 def render_html(report: GuideReport, *, for_print: bool = False) -> str:

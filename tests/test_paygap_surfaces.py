@@ -1,0 +1,225 @@
+"""`paybench paygap` on every surface: the CLI as a subprocess (tables, --json, --csv, --html,
+one-line errors with a non-zero exit and no traceback), the Python API with the market cells
+beside the pay ranges, and POST /api/v1/paygap on a real `paybench serve` (CSV body and JSON
+rows), all giving the Python API's figures."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from paybench import InputError, Paybench
+from test_api import Server, assert_error, served
+from test_paygap import HEADER, WORKED, worked_csv
+
+API = "/api/v1/paygap"
+
+
+def cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "paybench", "paygap", "--db", str(tmp_path / "cli.duckdb"),
+                           *args], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PAYBENCH_HOME": str(tmp_path / "home")})
+
+
+@pytest.fixture()
+def payroll(tmp_path: Path) -> Path:
+    path = tmp_path / "payroll.csv"
+    path.write_text(worked_csv(), encoding="utf-8")
+    return path
+
+
+# ----------------------------------------------------------------------------- CLI
+def test_cli_json_csv_html_and_tables(tmp_path: Path, payroll: Path) -> None:
+    with Paybench(tmp_path / "py.duckdb", load_defaults=False) as pb:
+        expected = pb.paygap(payroll, full_time_hours=2000).model_dump(mode="json")
+    proc = cli(tmp_path, "--payroll", str(payroll), "--full-time-hours", "2000", "--json",
+               "--csv", str(tmp_path / "out" / "gap.csv"), "--html", str(tmp_path / "out" / "gap.html"))
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == expected
+    assert not (tmp_path / "cli.duckdb").exists()  # no market asked for: the store is not even created
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "out" / "gap.csv").read_text(encoding="utf-8"))))
+    first = rows[0]
+    assert (first["id"], first["basis"], first["statistic"]) == ("a", "annual", "mean")
+    mean_annual = expected["indicators"][0]["figures"][0]["gap_pct"]
+    assert float(first["gap_pct"]) == pytest.approx(mean_annual, abs=1e-4)
+    html = (tmp_path / "out" / "gap.html").read_text(encoding="utf-8")
+    for section in ("summary", "indicators", "quartiles", "categories", "ranges", "notes"):
+        assert f'<section id="{section}"' in html
+    assert "--ink: #1f2a44" in html  # the guide's own stylesheet
+    assert "http://" not in html and "https://" not in html and "<script" not in html
+    assert "26.3%" in html and "too small: 1 woman and 3 men" in html
+    table = cli(tmp_path, "--payroll", str(payroll), "--full-time-hours", "2000")
+    assert table.returncode == 0, table.stderr
+    for words in ("Article 9(1) indicators", "26.3%", "(f) Quartile pay bands", "72.2%",
+                  "Article 10, A: mean gap of 5% or more and no factor declared",
+                  "Pay ranges per category", "1 worker(s) whose gender is neither woman nor man"):
+        assert words in table.stdout, words
+
+
+def test_cli_uk_profile_and_factors(tmp_path: Path, payroll: Path) -> None:
+    proc = cli(tmp_path, "--payroll", str(payroll), "--profile", "UK", "--json")
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["profile"] == "uk" and report["indicators"][0]["id"] == "2(1)(a)"
+    factors = tmp_path / "factors.csv"
+    factors.write_text(worked_csv([(*r, i % 3) for i, r in enumerate(WORKED)], HEADER + ",Tenure"),
+                       encoding="utf-8")
+    proc = cli(tmp_path, "--payroll", str(factors), "--factor", "tenure", "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["factors"] == ["tenure"]
+
+
+def _bad(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("name", "text", "extra", "message"), [
+    ("nogender.csv", "employee_id,category,annual_base,variable_pay,annual_hours\n1,a,100,0,2000\n", [],
+     "error: --payroll: nogender.csv: missing column(s) gender; name another column through mapping, "
+     "FIELD=COLUMN"),
+    ("hours.csv", worked_csv([*WORKED[:3], ("W4", "w", "A", 30000, 1000, 0), *WORKED[4:]]), [],
+     "error: --payroll: hours.csv: row 4 (employee 'W4'): annual_hours 0 is not positive"),
+    ("negative.csv", worked_csv([*WORKED[:3], ("W4", "w", "A", 30000, 1000, -1000), *WORKED[4:]]), [],
+     "error: --payroll: negative.csv: row 4 (employee 'W4'): annual_hours -1000 is not positive"),
+    ("men.csv", HEADER + "\n1,M,a,100,0,2000\n2,,a,100,0,2000\n", [],
+     "error: --payroll: men.csv: no women in the gender column (read: f, female, m, male, man, men, w, "
+     "woman, women, any case); the gaps compare women and men"),
+    ("ok.csv", worked_csv(), ["--profile", "us"],
+     "error: --profile: unknown profile 'us'; expected eu or uk"),
+    ("ok.csv", worked_csv(), ["--map", "sex"], "error: --map: 'sex' is not FIELD=COLUMN (e.g. gender=sex)"),
+    ("ok.csv", worked_csv(), ["--min-group", "0"], "error: --min-group: min_group must be a whole number of "
+     "at least 1, got 0"),
+    ("ok.csv", worked_csv(), ["--factor", "shoe size"],
+     "error: --factor: ok.csv: no factor column 'shoe size' "
+     "(column names are matched ignoring case)"),
+])
+def test_cli_refuses_in_one_line(tmp_path: Path, name: str, text: str, extra: list[str],
+                                 message: str) -> None:
+    proc = cli(tmp_path, "--payroll", str(_bad(tmp_path, name, text)), *extra)
+    assert proc.returncode == 1, proc.stdout
+    assert proc.stderr.strip() == message
+    assert "Traceback" not in proc.stderr and proc.stdout == ""
+
+
+def test_cli_missing_file_and_directory(tmp_path: Path) -> None:
+    proc = cli(tmp_path, "--payroll", str(tmp_path / "nope.csv"))
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == f"error: --payroll: no such file: {tmp_path / 'nope.csv'}"
+    proc = cli(tmp_path, "--payroll", str(tmp_path))
+    assert proc.returncode == 1 and "is a directory" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+# ----------------------------------------------------------------------------- market beside the ranges
+MARKET_ROWS = [dict(zip(HEADER.split(","), r, strict=True)) | {
+    "role": {"A": "Machine Learning Engineer", "B": "data-analyst", "C": "Chief Llama Whisperer"}[str(r[2])],
+    "level": {"A": "senior", "B": "mid", "C": "director"}[str(r[2])]} for r in WORKED]
+
+
+def test_ranges_beside_the_market_cell(tmp_path: Path, reference_db: Path) -> None:
+    from paybench.normalize.money import usd_per_unit
+
+    db = tmp_path / "market.duckdb"
+    shutil.copy(reference_db, db)
+    with Paybench(db) as pb:
+        report = pb.paygap(MARKET_ROWS, full_time_hours=2000, currency="eur", role_column="role",
+                           level_column="level", place="Seattle, WA")
+        cell = pb.cell("machine-learning-engineer", "senior", "Seattle, WA")
+        rate = usd_per_unit("EUR", pb.market().model.params.effective_date)
+        with pytest.raises(InputError) as caught:
+            pb.paygap(MARKET_ROWS, role_column="role")
+        assert caught.value.field == "currency" and "give the payroll's currency" in caught.value.message
+        with pytest.raises(InputError) as caught:
+            pb.paygap(MARKET_ROWS, role_column="job", currency="EUR")
+        assert caught.value.field == "role_column"
+    ranges = {r.category: r for r in report.pay_ranges}
+    market = ranges["A"].market
+    assert market is not None and report.currency == "EUR"
+    assert (market.role, market.level) == ("machine-learning-engineer", "senior")
+    assert market.place == "Seattle-Tacoma-Bellevue, WA"
+    assert market.p50 == pytest.approx(cell.p50 / rate, rel=1e-9)
+    assert market.p25 == pytest.approx(cell.p25 / rate, rel=1e-9)
+    women_fte = [60000, 62000, 64000, 60000, 70000]  # full-time base, W4 doubled
+    assert market.compa_women == pytest.approx(statistics.mean(women_fte) / (cell.p50 / rate), rel=1e-9)
+    assert market.cell_n == cell.n and str(cell.n) in market.provenance
+    assert ranges["B"].market is not None and ranges["B"].market.role == "data-analyst"
+    assert ranges["C"].withheld and ranges["C"].market is None  # too small: never compared
+
+
+# ----------------------------------------------------------------------------- HTTP
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, reference_db: Path) -> Iterator[Server]:
+    with served(reference_db, tmp_path_factory.mktemp("paygap"), "paygap") as srv:
+        yield srv
+    log = srv.log.read_text()
+    assert "Traceback" not in log, log[-3000:]
+
+
+@pytest.fixture()
+def client(server: Server) -> Iterator[httpx.Client]:
+    with server.client() as c:
+        yield c
+
+
+def _python(tmp_path: Path, **options: Any) -> dict[str, Any]:
+    with Paybench(tmp_path / "py.duckdb", load_defaults=False) as pb:
+        return pb.paygap(worked_csv(), **options).model_dump(mode="json")
+
+
+def test_http_csv_body_and_json_rows(client: httpx.Client, tmp_path: Path) -> None:
+    expected = _python(tmp_path, full_time_hours=2000)
+    r = client.post(API, content=worked_csv().encode(), params={"full_time_hours": 2000},
+                    headers={"Content-Type": "text/csv; charset=utf-8"})
+    assert r.status_code == 200, r.text
+    assert r.json() == expected
+    rows = [dict(zip(HEADER.split(","), row, strict=True)) for row in WORKED]
+    r = client.post(API, json={"rows": rows}, params={"full_time_hours": 2000})
+    assert r.status_code == 200, r.text
+    got = r.json()
+    assert got["payroll"] == "rows"
+    assert {k: v for k, v in got.items() if k not in ("payroll", "notes")} == \
+        {k: v for k, v in expected.items() if k not in ("payroll", "notes")}
+    uk = client.post(API, content=worked_csv().encode(), params={"profile": "uk", "min_group": 3},
+                     headers={"Content-Type": "text/csv"})
+    assert uk.status_code == 200 and uk.json()["min_group"] == 3 and uk.json()["profile"] == "uk"
+
+
+def test_http_market_comparison(client: httpx.Client) -> None:
+    r = client.post(API, json={"rows": MARKET_ROWS},
+                    params={"role_column": "role", "level_column": "level", "currency": "EUR",
+                            "place": "Seattle, WA"})
+    assert r.status_code == 200, r.text
+    a = next(x for x in r.json()["pay_ranges"] if x["category"] == "A")
+    assert a["market"]["role"] == "machine-learning-engineer"
+    assert a["market"]["place"] == "Seattle-Tacoma-Bellevue, WA"
+
+
+def test_http_errors_name_the_field(client: httpx.Client) -> None:
+    text = worked_csv([*WORKED[:3], ("W4", "w", "A", 30000, 1000, 0), *WORKED[4:]])
+    r = client.post(API, content=text.encode(), headers={"Content-Type": "text/csv"})
+    message = assert_error(r, 422, "payroll")
+    assert "row 4 (employee 'W4'): annual_hours 0 is not positive" in message
+    assert "paybench-payroll" not in message  # the temporary file's name is not shown
+    assert_error(client.post(API, content=b"x", headers={"Content-Type": "text/plain"}), 422, "payroll")
+    assert_error(client.post(API, content=b"{", headers={"Content-Type": "application/json"}), 422, "payroll")
+    assert_error(client.post(API, json={"rows": []}), 422)
+    assert_error(client.post(API, json={"rows": [{"employee_id": 1}]}), 422, "payroll")
+    assert_error(client.post(API, content=b"\xff\xfe", headers={"Content-Type": "text/csv"}), 422, "payroll")
+    assert_error(client.post(API, content=worked_csv().encode(), params={"min_group": 0},
+                             headers={"Content-Type": "text/csv"}), 422, "min_group")
+    r = client.post(API, json={"rows": MARKET_ROWS}, params={"role_column": "role"})
+    assert "currency" in assert_error(r, 422, "currency")

@@ -474,38 +474,47 @@ def posting_check(
 
 
 def _print_one_check(r: PostingCheck) -> None:
+    from rich.markup import escape
+
     from paybench.decide.posting_check import pay_text
 
+    def say(text: str) -> None:
+        out.print(text, markup=False, highlight=False)
+
     head = " - ".join(x for x in (r.title, r.company) if x) or "posting"
-    out.print(f"[bold]{head}[/bold]: {r.place or 'no worksite'}, {r.remote}, posted {r.posted_on}")
+    out.print(f"[bold]{escape(head)}[/bold]: {escape(r.place or 'no worksite')}, {r.remote}, "
+              f"posted {r.posted_on}")
     if r.pay is not None:
         where = "the job board's salary field" if r.pay.source == "board" else f"text: {r.pay.matched!r}"
         usd = (f" = {_usd(r.pay.annual_usd_min)}-{_usd(r.pay.annual_usd_max)} a year"
                if r.pay.currency != "USD" or r.pay.period != "year" else "")
-        out.print(f"pay: {pay_text(r.pay)}{usd} ({where})")
+        say(f"pay: {pay_text(r.pay)}{usd} ({where})")
     else:
-        out.print(f"pay: none ({r.pay_note})")
+        say(f"pay: none ({r.pay_note})")
     out.print(f"[bold]verdict: {r.verdict.upper()}[/bold]")
     for law in r.laws:
-        out.print(f"{law.verdict.upper()}: {law.jurisdiction} ({law.citation}) [{law.status}] - {law.reason}")
+        say(f"{law.verdict.upper()}: {law.jurisdiction} ({law.citation}), {law.status}: {law.reason}")
         for e in law.elements:
-            out.print(f"    {e.status:<16} {e.label} (required {e.required}, since {e.since}): {e.detail}")
+            say(f"    {e.status:<16} {e.label} ({e.required}, since {e.since}): {e.detail}")
         if law.kind == "on_request" and law.on_request:
-            out.print(f"    on request: {law.on_request}")
+            say(f"    on request: {law.on_request}")
     if r.market is not None:
         m = r.market
-        out.print(f"market: {m.role_name}, {m.level}, {m.place}: P10 {_usd(m.p10)}, P25 {_usd(m.p25)}, "
-                  f"P50 {_usd(m.p50)}, P75 {_usd(m.p75)}, P90 {_usd(m.p90)} ({m.basis})")
-        for flag in m.flags or ["within the market's spread: no flag"]:
-            out.print(f"  flag: {flag}" if m.flags else f"  {flag}")
-        out.print(f"  good-faith evidence: {m.evidence}")
+        say(f"market: {m.role_name}, {m.level}, {m.place}: P10 {_usd(m.p10)}, P25 {_usd(m.p25)}, "
+            f"P50 {_usd(m.p50)}, P75 {_usd(m.p75)}, P90 {_usd(m.p90)} ({m.basis})")
+        for flag in m.flags:
+            say(f"  flag: {flag}")
+        if not m.flags and m.posted_low is not None and m.posted_high is not None:
+            say("  no flag: not wider than P10-P90, overlaps P25-P75, top within twice the bottom")
+        say(f"  good-faith evidence: {m.evidence}")
     if r.market_note:
-        out.print(f"market: {r.market_note}")
+        say(f"market: {r.market_note}")
     for note in r.notes:
-        out.print(f"note: {note}")
+        say(f"note: {note}")
 
 
 def _print_checks(report: PostingCheckReport) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     from paybench.decide.posting_check import pay_text
@@ -513,13 +522,43 @@ def _print_checks(report: PostingCheckReport) -> None:
     table = Table("row", "title", "worksite", "pay", "laws", "verdict", "missing", "market flags",
                   title=f"Posting check: {report.source}, {report.postings:,} postings")
     for r in report.rows:
-        laws = ", ".join(f"{law.jurisdiction} ({law.verdict})" for law in r.laws) or "-"
+        laws = _laws_cell(r)
         flags = "; ".join(r.market.flags) if r.market and r.market.flags else (
             "-" if r.market else (r.market_note or "-"))
-        where = f"{r.place or r.location or '?'}" + (f" [{r.remote}]" if r.remote != "on site" else "")
-        table.add_row(str(r.row or ""), r.title or "", where, pay_text(r.pay) if r.pay else "none",
-                      laws, r.verdict, "; ".join(r.missing) or "-", flags)
+        where = r.place or r.location or "?"
+        if r.remote != "on site":
+            where = r.remote if where == "Remote" else f"{where}, {r.remote}"
+        cells = (str(r.row or ""), r.title or "", where, pay_text(r.pay) if r.pay else "none",
+                 laws, r.verdict, _missing_cell(r), flags)
+        table.add_row(*(escape(c) for c in cells))
     out.print(table)
     out.print("verdicts: " + ", ".join(f"{k} {v:,}" for k, v in report.summary.items()))
     for rej in report.rejected:
-        out.print(f"row {rej.row}: not checked: {rej.reason}")
+        out.print(f"row {rej.row}: not checked: {rej.reason}", markup=False)
+
+
+def _laws_cell(r: PostingCheck) -> str:
+    """The laws of one posting in a table cell: each with its verdict, or counts when many."""
+    if not r.laws:
+        return "-"
+    if len(r.laws) <= 3:
+        return ", ".join(f"{law.short} ({law.verdict})" for law in r.laws)
+    from collections import Counter
+
+    counts = Counter(law.verdict for law in r.laws)
+    return f"{len(r.laws)} laws: " + ", ".join(f"{v} {n}" for v, n in counts.most_common())
+
+
+def _missing_cell(r: PostingCheck) -> str:
+    """What is missing, by element, with the laws that require it ('benefits (CO, WA)')."""
+    by_element: dict[str, list[str]] = {}
+    for law in r.laws:
+        if law.verdict != "fails":
+            continue
+        for e in law.elements:
+            if e.status == "missing":
+                tag = law.short + ("?" if law.status == "may apply" else "")
+                by_element.setdefault(e.element, []).append(tag)
+    names = {"pay_range": "range", "application_deadline": "deadline", "other_compensation": "other pay"}
+    return "; ".join(f"{names.get(k, k.replace('_', ' '))} ({', '.join(v)})"
+                     for k, v in by_element.items()) or "-"

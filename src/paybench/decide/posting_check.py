@@ -140,6 +140,7 @@ class LawResult(BaseModel):
 
     law_id: str
     jurisdiction: str
+    short: str = Field(description="the state's code, or the city or county's name")
     citation: str
     kind: str
     status: str = Field(description="as `paybench laws` says: applies, may apply, size unchecked, "
@@ -388,7 +389,9 @@ def _law_result(check: LawCheck, pay: PostingPay | None, found: PostingElements,
         verdict = "check"
     else:
         verdict = "meets"
-    return LawResult(law_id=law.id, jurisdiction=law.jurisdiction, citation=law.citation, kind=law.kind,
+    short = law.state if law.level == "state" else law.jurisdiction
+    return LawResult(law_id=law.id, jurisdiction=law.jurisdiction, short=short, citation=law.citation,
+                     kind=law.kind,
                      status=check.status, reason=check.reason, verdict=verdict, elements=elements,
                      missing=missing, on_request=law.on_request, checked_on=law.checked_on)
 

@@ -225,15 +225,19 @@ def read_posting_file(path: Path) -> Iterator[tuple[int, PostingRecord | str]]:
     by the postings adapter's reader (every layout it reads; the reasons are its own). A file
     holding one JSON object (over several lines) is read as that one posting. InputError when
     the file is not a postings file."""
-    from paybench.sources import postings  # the adapter's reader; see the module docstring
-
     one = _single_json_object(path)
     if one is not None:
         with tempfile.TemporaryDirectory() as tmp:
             line = Path(tmp) / f"{path.stem}.jsonl"
             line.write_text(json.dumps(one, ensure_ascii=False) + "\n", encoding="utf-8")
-            yield from read_posting_file(line)
+            yield from _adapter_rows(line)
         return
+    yield from _adapter_rows(path)
+
+
+def _adapter_rows(path: Path) -> Iterator[tuple[int, PostingRecord | str]]:
+    from paybench.sources import postings  # the adapter's reader; see the module docstring
+
     for number, row, _raw in postings._rows(path):
         if isinstance(row, str):
             yield number, row

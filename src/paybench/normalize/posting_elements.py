@@ -82,7 +82,7 @@ class PostingElements(BaseModel):
 _I = re.IGNORECASE
 _HEALTH_WORD = r"(?:medical|dental|vision|health(?:\s?care)?)"
 _HEALTH = re.compile(
-    rf"\b{_HEALTH_WORD}(?:\s*(?:,|/|&|\+|and|\band\b)\s*{_HEALTH_WORD})*(?:,)?\s*"
+    rf"\b{_HEALTH_WORD}(?:\s*(?:,|/|&|\+|\band\b)\s*{_HEALTH_WORD})*,?\s+"
     r"(?:and\s+)?(?:insurance|coverage|benefits?|plans?|care)\b"
     rf"|\bmedical\s*(?:,|/|&|and)\s*dental\b|\bdental\s*(?:,|/|&|and)\s*vision\b", _I)
 _BENEFIT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (

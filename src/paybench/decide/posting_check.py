@@ -369,7 +369,7 @@ def _element(item: RequiredElement, law: PayLaw, pay: PostingPay | None, found: 
             detail = repr(mention.evidence)
         return ElementResult(**base, status="present", detail=detail)
     if item.required == "always":
-        return ElementResult(**base, status="missing", detail=mention.note or f"no {label} found")
+        return ElementResult(**base, status="missing", detail=mention.note or "not found in the posting")
     why = {"if applicable": "required only if the job has one",
            "before the first interview": "may instead be given before the first interview"}[item.required]
     return ElementResult(**base, status="not stated", detail=f"not in the posting; {why}")

@@ -545,7 +545,7 @@ function showPostingCheck(row) {
   const flags = m ? m.flags : [];
   const compared = m && m.posted_low !== null && m.posted_high !== null;
   $("#posting-flags").replaceChildren(...(flags.length ? flags.map((f) => el("li", { class: "flag", text: f }))
-    : compared ? [el("li", { text: "No flag: within the market's P10–P90 spread, overlapping P25–P75." })] : []));
+    : compared ? [el("li", { text: "No flag: not wider than the market's P10–P90, overlapping P25–P75, top within twice the bottom." })] : []));
   $("#posting-evidence").textContent = m ? `Good-faith evidence: ${m.evidence}` : "";
   const notes = [...row.notes, ...(m && row.market_note ? [row.market_note] : [])];
   $("#posting-notes").replaceChildren(...notes.map((n) => el("li", { class: "muted", text: n })));

@@ -263,8 +263,9 @@ def test_posting_range_denver_colorado_law(client: httpx.Client) -> None:
                                                           if k != "employer_size"}).json()
     assert unsized["laws"][0]["status"] == "size unchecked"
     remote = client.get(f"{API}/posting-range", params={**params, "place": "Remote"}).json()
-    assert {c["status"] for c in remote["laws"]} <= {"may apply", "not required"}
-    assert len(remote["laws"]) == 6
+    assert {c["status"] for c in remote["laws"]} <= {"may apply", "not required", "not yet in effect"}
+    assert len(remote["laws"]) == 21  # all but the three laws that reach only a worksite in their city
+    assert any("Colorado" in line and "application window" in line for line in remote["must_state"])
 
 
 @pytest.mark.parametrize(("params", "field"), [
@@ -281,15 +282,77 @@ def test_posting_range_errors(client: httpx.Client, params: dict[str, object], f
     assert_error(client.get(f"{API}/posting-range", params={**base, **params}), 422, field)
 
 
+# --------------------------------------------------------------------------- laws, posting check
+def test_laws(client: httpx.Client) -> None:
+    every = client.get(f"{API}/laws", params={"date": "2026-06-01"})
+    assert every.status_code == 200, every.text
+    data = every.json()
+    assert len(data["laws"]) >= 15 and data["checked_on"] and "not legal advice" in data["disclaimer"]
+    assert all(c["law"]["citation"] and c["law"]["effective"] for c in data["laws"])
+    nyc = client.get(f"{API}/laws", params={"place": "Brooklyn, NY", "employer_size": 10}).json()
+    assert [(c["law"]["id"], c["status"]) for c in nyc["laws"]] == [("ny-194b", "applies"),
+                                                                    ("nyc-ll32", "applies")]
+    remote = client.get(f"{API}/laws", params={"remote": "CO,WA"}).json()
+    assert {c["law"]["id"] for c in remote["laws"]} == {"co-epewa", "wa-49.58.110"}
+    assert_error(client.get(f"{API}/laws", params={"place": "Narnia"}), 422, "place")
+    assert_error(client.get(f"{API}/laws", params={"remote": "London"}), 422, "remote")
+    assert_error(client.get(f"{API}/laws", params={"date": "soon"}), 422, "date")
+
+
+POSTING = ("Senior Machine Learning Engineer\n**Responsibilities**\nShip ranking models.\n"
+           "Salary: $150,000 - $180,000 a year.\nMedical, dental and vision insurance; 401(k).")
+
+
+def test_posting_check_text_and_records(client: httpx.Client) -> None:
+    r = client.post(f"{API}/posting-check", json={"text": POSTING, "place": "Denver, CO",
+                                                  "employer_size": 40, "date": "2026-06-01"})
+    assert r.status_code == 200, r.text
+    row = r.json()["rows"][0]
+    assert row["verdict"] == "fails" and row["pay"]["min"] == 150000 and row["pay"]["source"] == "text"
+    colorado = row["laws"][0]
+    assert colorado["law_id"] == "co-epewa" and colorado["verdict"] == "fails"
+    assert {e["element"]: e["status"] for e in colorado["elements"]} == {
+        "pay_range": "present", "benefits": "present", "other_compensation": "not stated",
+        "application_deadline": "missing"}
+    assert row["market"]["role"] == "machine-learning-engineer" and row["market"]["level"] == "senior"
+    cell = client.get(f"{API}/cells", params={"role": ROLE, "level": "senior",
+                                               "place": "Denver, CO"}).json()["cells"][0]
+    assert row["market"]["p50"] == cell["p50"] and row["market"]["n"] == cell["n"]
+    many = client.post(f"{API}/posting-check", json={"postings": [
+        {"title": "Data Scientist", "location": "London, UK", "description": "Salary £60,000 - £70,000"},
+        {"title": "Data Scientist", "location": "Remote", "is_remote": True, "description": POSTING}]})
+    assert many.status_code == 200, many.text
+    assert [x["verdict"] for x in many.json()["rows"]] == ["no US law", "at risk"]
+    assert many.json()["summary"] == {"at risk": 1, "no US law": 1}
+
+
+@pytest.mark.parametrize(("body", "status", "field"), [
+    ({"text": POSTING}, 422, "place"),
+    ({"text": POSTING, "place": "Narnia"}, 422, "place"),
+    ({"text": POSTING, "remote": "Mars"}, 422, "remote"),
+    ({"text": POSTING, "place": "Denver, CO", "employer_size": 0}, 422, "employer_size"),
+    ({"text": POSTING, "place": "Denver, CO", "date": "2026-13-01"}, 422, "date"),
+    ({"text": POSTING, "posting": {"description": "x"}, "place": "Denver, CO"}, 422, "text"),
+    ({"posting": {"title": "no description"}, "place": "Denver, CO"}, 422, None),
+    ({"postings": []}, 422, None),
+    ({"text": "x" * 70_000, "place": "Denver, CO"}, 413, None),
+])
+def test_posting_check_errors(client: httpx.Client, body: dict[str, object], status: int,
+                              field: str | None) -> None:
+    assert_error(client.post(f"{API}/posting-check", json=body), status, field)
+
+
 def test_openapi_describes_the_decision_tools(client: httpx.Client) -> None:
     spec = client.get(f"{API}/openapi.json").json()
     for path, method in (("/offers/evaluate", "post"), ("/contract", "post"), ("/bands", "get"),
-                         ("/bands", "post"), ("/roster", "post"), ("/posting-range", "get")):
+                         ("/bands", "post"), ("/roster", "post"), ("/posting-range", "get"),
+                         ("/laws", "get"), ("/posting-check", "post")):
         op = spec["paths"][f"{API}{path}"][method]
         schema = op["responses"]["200"]["content"]["application/json"]["schema"]
         assert "$ref" in schema, (path, schema)
         assert "422" in op["responses"]
-    assert {"OfferReport", "ContractResult", "BandTable", "RosterReport", "PostingRange"} <= set(
+    assert {"OfferReport", "ContractResult", "BandTable", "RosterReport", "PostingRange", "LawList",
+            "PostingCheckReport"} <= set(
         spec["components"]["schemas"])
 
 

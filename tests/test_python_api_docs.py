@@ -26,8 +26,8 @@ def test_the_page_has_an_example_for_each_method() -> None:
     text = "\n".join(blocks())
     for method in ("ingest", "status", "cell", "cells", "compare", "estimate", "estimate_file",
                    "train", "evaluate", "guide", "guide_table", "offer", "contract", "bands",
-                   "roster", "posting_range", "paygap", "skills", "title", "place", "roles", "levels",
-                   "metros", "check"):
+                   "roster", "posting_range", "paygap", "laws", "posting_check", "skills", "title",
+                   "place", "roles", "levels", "metros", "check"):
         assert re.search(rf"\bpb\.{method}\(", text), method
 
 

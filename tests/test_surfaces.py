@@ -135,9 +135,15 @@ ERRORS = [
      ["posting-range", "--role", MLE, "--level", "senior", "--place", "Denver, CO", "--band-min", "150000"],
      ("GET", "/api/v1/posting-range", {"role": MLE, "level": "senior", "place": "Denver, CO",
                                        "band_min": 150000}), "band_max", "give both band_min and band_max"),
+    (lambda pb: pb.laws("Atlantis"), ["laws", "--place", "Atlantis"],
+     ("GET", "/api/v1/laws", {"place": "Atlantis"}), "place", "cannot place 'Atlantis'"),
+    (lambda pb: pb.posting_check("Data Scientist\nSalary: $100,000 - $120,000 a year.", remote="Atlantis"),
+     ["posting-check", "Data Scientist\nSalary: $100,000 - $120,000 a year.", "--remote", "Atlantis"],
+     ("POST", "/api/v1/posting-check", {"text": "Data Scientist\nSalary: $100,000 - $120,000 a year.",
+                                        "remote": "Atlantis"}), "remote", "remote scope: cannot place"),
 ]
 CLI_OPTION = {"role": "--role", "level": "--level", "place": "--place", "company_size": "--company-size",
-              "band_max": "--band-max"}
+              "band_max": "--band-max", "remote": "--remote"}
 
 
 @pytest.mark.parametrize(("call", "args", "http", "field", "words"), ERRORS,

@@ -247,3 +247,52 @@ def test_page_runs_under_its_content_security_policy(browser: object, web: Serve
     search(page, "data engin", "Austin, TX")
     assert page.locator("#search-chart svg").count() >= 1  # type: ignore[attr-defined]
     assert csp_violations(page) == []
+
+
+POSTING = """Senior Machine Learning Engineer
+**Responsibilities**
+Build ranking models for our marketplace.
+Salary: $150,000 - $180,000 a year, plus an annual bonus.
+Benefits: medical, dental and vision insurance, 401(k) match, 20 days PTO."""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_posting_check_form(browser: object, web: Server, shots: Path, width: int) -> None:
+    """The form sends the posting to POST /api/v1/posting-check and shows, per law, what is
+    present and what is missing since when, and the market cell it compared the range with."""
+    from playwright.sync_api import expect
+
+    page = open_page(browser, web, width, 900 if width > 500 else 844)
+    page.fill("#posting-text", POSTING)  # type: ignore[attr-defined]
+    page.fill("#posting-place", "Denver, CO")  # type: ignore[attr-defined]
+    page.fill("#posting-size", "40")  # type: ignore[attr-defined]
+    page.click("#posting-form button")  # type: ignore[attr-defined]
+    page.wait_for_selector("#posting-result:not([hidden])", timeout=60_000)  # type: ignore[attr-defined]
+    assert page.get_attribute("#posting-verdict", "data-verdict") == "fails"  # type: ignore[attr-defined]
+    deadline = page.locator('#posting-laws tr[data-law="co-epewa"][data-element="application_deadline"]')  # type: ignore[attr-defined]
+    assert deadline.locator("td.missing").text_content() == "missing"
+    assert "2024-01-01" in deadline.text_content()
+    benefits = page.locator('#posting-laws tr[data-law="co-epewa"][data-element="benefits"]')  # type: ignore[attr-defined]
+    assert benefits.locator("td.present").count() == 1
+    assert "$150,000–$180,000 a year" in page.text_content("#posting-pay")  # type: ignore[attr-defined]
+    assert "Colorado" in page.text_content("#posting-missing")  # type: ignore[attr-defined]
+    market = page.text_content("#posting-market")  # type: ignore[attr-defined]
+    assert "Machine Learning Engineer" in market and "Denver" in market
+    evidence = page.text_content("#posting-evidence")  # type: ignore[attr-defined]
+    assert evidence.startswith("Good-faith evidence: market cell") and "n=" in evidence
+    page.locator("#decide").screenshot(path=str(shots / f"posting_check_{width}.png"))  # type: ignore[attr-defined]
+    # a remote job that may be filled anywhere in the US: Colorado's law may apply
+    page.fill("#posting-place", "")  # type: ignore[attr-defined]
+    page.select_option("#posting-remote", "US")  # type: ignore[attr-defined]
+    page.click("#posting-form button")  # type: ignore[attr-defined]
+    expect(page.locator("#posting-verdict")).to_have_attribute("data-verdict", "at risk", timeout=60_000)  # type: ignore[attr-defined]
+    assert page.locator("#posting-laws tr[data-law]").count() > 20  # type: ignore[attr-defined]
+    # an error names the field and leaves the page usable
+    page.select_option("#posting-remote", "")  # type: ignore[attr-defined]
+    page.click("#posting-form button")  # type: ignore[attr-defined]
+    page.wait_for_selector("#posting-error:not([hidden])")  # type: ignore[attr-defined]
+    assert "worksite" in page.text_content("#posting-error")  # type: ignore[attr-defined]
+    width_now = page.evaluate("document.documentElement.scrollWidth")  # type: ignore[attr-defined]
+    assert width_now <= width, f"page is {width_now}px wide on a {width}px screen"
+    assert page.outside_requests == []  # type: ignore[attr-defined]
+    assert csp_violations(page) == []

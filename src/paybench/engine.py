@@ -69,7 +69,8 @@ if TYPE_CHECKING:
     from paybench.decide.market import Market
     from paybench.decide.offer import Offer, OfferReport
     from paybench.decide.paygap import PayGapReport
-    from paybench.decide.posting import PostingRange
+    from paybench.decide.posting import LawList, PostingRange
+    from paybench.decide.posting_check import PostingCheckReport, PostingRecord
     from paybench.decide.roster import Employee, RosterReport
     from paybench.estimate import BatchResult, Estimate, EvaluationReport, ModelInfo
     from paybench.estimate.anchor import CellLookup
@@ -1176,6 +1177,76 @@ class Paybench:
         return posting_range(self.market(), role, level, place, employer_size=employer_size,
                              remote=remote, band=band, low_pct=low_pct, high_pct=high_pct,
                              posting_date=parse_date(posting_date, "posting_date"))
+
+    @staticmethod
+    def laws(place: str | None = None, *, remote: bool | str | Sequence[str] | None = None,
+             employer_size: int | None = None, posting_date: str | dt.date | None = None) -> LawList:
+        """The US pay-transparency laws (states, counties, cities), each with its citation,
+        effective date, employer-size threshold, what a posting must state since when, how it
+        treats remote jobs and the date it was checked: all of them, or those that reach a
+        worksite `place` and/or a remote scope (`remote`: 'US' or the states a remote job may
+        be filled from, 'CO,NY'). Needs no store. Not legal advice."""
+        from paybench.decide.posting import list_laws
+
+        if employer_size is not None and employer_size < 1:
+            raise InputError(f"employer size {employer_size} must be at least 1 employee",
+                             field="employer_size")
+        if place is not None and not place.strip():
+            raise InputError("no place given", field="place")
+        return list_laws(place, remote=remote or False, employer_size=employer_size,
+                         posting_date=parse_date(posting_date, "posting_date"))
+
+    def posting_check(self, posting: str | Path | dict[str, Any] | PostingRecord
+                      | Sequence[dict[str, Any] | PostingRecord], *, place: str | None = None,
+                      remote: bool | str | Sequence[str] | None = None, employer_size: int | None = None,
+                      posting_date: str | dt.date | None = None, title: str | None = None
+                      ) -> PostingCheckReport:
+        """Check postings already written against the pay-transparency laws of their worksite
+        (or remote scope) and their range against the market cell
+        (`paybench.decide.posting_check`): a posting's text (`str`; `place` or `remote` needed;
+        `title` for the market cell, default its first line when that is a job title), a
+        `Path` to a postings file in any layout the postings adapter reads (one row per posting;
+        `place`/`remote` override the rows'), or one record or a list of records with the
+        adapter's field names. Not legal advice."""
+        from paybench.decide.posting_check import (
+            PostingRecord,
+            check_postings,
+            guess_title,
+            read_posting_file,
+        )
+
+        if isinstance(posting, Path):
+            path = user_file(posting, "posting")
+            try:
+                records: list[tuple[int | None, PostingRecord | str]] = list(read_posting_file(path))
+            except InputError as exc:
+                raise exc.with_field("posting") from None
+            source = path.name
+        elif isinstance(posting, str):
+            if not posting.strip():
+                raise InputError("empty posting: give its text or a file", field="posting")
+            if place is None and not remote:
+                raise InputError("give the worksite (place) or a remote scope (remote, e.g. 'US')",
+                                 field="place")
+            record = validated(PostingRecord, {"description": posting,
+                                               "title": title or guess_title(posting),
+                                               "location": place}, "posting")
+            records, source = [(None, record)], "text"
+        else:
+            items = [posting] if isinstance(posting, (dict, PostingRecord)) else list(posting)
+            if not items:
+                raise InputError("no postings given", field="posting")
+            records = []
+            for i, item in enumerate(items):
+                record = item if isinstance(item, PostingRecord) else validated(
+                    PostingRecord, item, f"posting.{i}" if len(items) > 1 else "posting")
+                if title:
+                    record = record.model_copy(update={"title": title})
+                records.append((i + 1 if len(items) > 1 else None, record))
+            source = "records"
+        return check_postings(records, self.market(), source=source, place=place, remote=remote,
+                              employer_size=employer_size,
+                              on=parse_date(posting_date, "posting_date"))
 
     def skills(self, role: str, place: str | None = None, *, min_n: int = 20) -> SkillReport:
         """Skills asked for in a role's job postings and the posted-pay premium of each."""

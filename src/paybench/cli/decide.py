@@ -1,4 +1,4 @@
-"""Decision commands: offer, contract, bands, roster, posting-range.
+"""Decision commands: offer, contract, bands, roster, posting-range, laws, posting-check.
 
 Thin layers over `paybench.Paybench`: each reads its inputs, calls the engine and prints a
 rich table for people or JSON for machines (--json).
@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from paybench.decide.bands import BandTable
     from paybench.decide.contract import ContractConversion, ContractMarket
     from paybench.decide.offer import OfferReport
-    from paybench.decide.posting import PostingRange
+    from paybench.decide.posting import LawList, PostingRange
+    from paybench.decide.posting_check import PostingCheck, PostingCheckReport
     from paybench.decide.roster import RosterReport
 
 
@@ -356,6 +357,208 @@ def _print_posting(p: PostingRange) -> None:
         out.print("the posting must state:")
         for line in p.must_state:
             out.print(f"  - {line}")
+    if p.on_request:
+        out.print("on request, at interview or offer:")
+        for line in p.on_request:
+            out.print(f"  - {line}")
     if p.not_modelled:
         out.print(f"note: {p.not_modelled}")
     out.print(p.disclaimer)
+
+
+# ------------------------------------------------------------------ laws
+RemoteOption = Annotated[str | None, typer.Option(
+    "--remote", help="remote job: 'US' (may be filled anywhere in the US) or the states, 'CO,NY'")]
+
+
+@command("laws")
+def laws(
+    place: Annotated[str | None, typer.Option("--place", help="worksite: city, county, state or ZIP")] = None,
+    remote: RemoteOption = None,
+    employer_size: Annotated[int | None, typer.Option("--employer-size", help="employees")] = None,
+    posting_date: Annotated[str | None, typer.Option(
+        "--date", help="posting date YYYY-MM-DD (today)")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """US pay-transparency laws (states, counties, cities): citation, effective date, employer
+    size, what a posting must state since when, remote coverage; all, or those of a place."""
+    from paybench.engine import Paybench
+
+    result = Paybench.laws(place, remote=remote, employer_size=employer_size, posting_date=posting_date)
+    if as_json:
+        emit_model(result)
+        return
+    _print_laws(result)
+
+
+def _print_laws(result: LawList) -> None:
+    from rich.table import Table
+
+    where = result.place or ("US" if result.remote != "on site" else "all jurisdictions")
+    table = Table("jurisdiction", "status", "kind", "citation", "effective", "employees", "must state",
+                  "remote jobs", "checked", title=f"Pay-transparency laws: {where}, {result.remote}, "
+                  f"{result.posting_date}")
+    for check in result.laws:
+        law = check.law
+        must = "; ".join(f"{item.element}" + (f" ({item.required})" if item.required != "always" else "")
+                         + (f" from {item.since}" if item.since > law.effective else "")
+                         for item in law.must_state) or "-"
+        table.add_row(law.jurisdiction, check.status, law.kind.replace("_", " "), law.citation,
+                      str(law.effective), f"{law.min_employees}+", must, law.remote.replace("_", " "),
+                      str(law.checked_on))
+    out.print(table)
+    if result.place is not None or result.remote != "on site":
+        for check in result.laws:
+            out.print(f"{check.law.jurisdiction}: {check.reason}")
+            if check.law.on_request:
+                out.print(f"  on request: {check.law.on_request}")
+    if result.note:
+        out.print(result.note)
+    out.print(result.disclaimer)
+
+
+# ------------------------------------------------------------------ posting check
+@command("posting-check")
+def posting_check(
+    posting: Annotated[str, typer.Argument(help="the posting's text, a postings file (CSV, JSON Lines, "
+                                                "JSON; '-' reads the text from stdin)")],
+    place: Annotated[str | None, typer.Option(
+        "--place", help="worksite (overrides a file's locations)")] = None,
+    remote: RemoteOption = None,
+    employer_size: Annotated[int | None, typer.Option("--employer-size", help="employees")] = None,
+    title: Annotated[str | None, typer.Option("--title", help="job title, for the market cell "
+                                                             "(default: the text's first line)")] = None,
+    posting_date: Annotated[str | None, typer.Option(
+        "--date", help="posting date YYYY-MM-DD (default: the row's, else today)")] = None,
+    as_csv: Annotated[bool, typer.Option("--csv", help="print CSV, one row per posting")] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Check a posting already written (or a file of them) against the pay-transparency laws
+    of its worksite or remote scope, and its range against the market cell."""
+    import sys
+
+    if as_csv and as_json:
+        raise InputError("give --csv or --json, not both", field="as_json")
+    given: Path | str
+    path = Path(posting)
+    if posting == "-":
+        given = sys.stdin.read()
+    elif "\n" not in posting and len(posting) < 4096 and path.suffix.lower() in (
+            ".csv", ".json", ".jsonl", ".ndjson", ".txt", ".tsv") and " " not in path.name:
+        given = path  # a file name: the engine says so if it does not exist
+    elif "\n" not in posting and len(posting) < 4096 and path.exists():
+        given = path
+    else:
+        given = posting
+    if isinstance(given, Path) and given.suffix.lower() == ".txt":
+        from paybench.paths import user_file
+
+        given = user_file(given, "posting").read_text(encoding="utf-8", errors="replace")
+    with engine(db) as pb:
+        report = pb.posting_check(given, place=place, remote=remote, employer_size=employer_size,
+                                  posting_date=posting_date, title=title)
+    if as_json:
+        emit_model(report)
+        return
+    if as_csv:
+        from paybench.decide.posting_check import report_csv
+
+        sys.stdout.write(report_csv(report))
+        return
+    if len(report.rows) == 1 and not report.rejected:
+        _print_one_check(report.rows[0])
+    else:
+        _print_checks(report)
+    out.print(report.disclaimer)
+
+
+def _print_one_check(r: PostingCheck) -> None:
+    from rich.markup import escape
+
+    from paybench.decide.posting_check import pay_text
+
+    def say(text: str) -> None:
+        out.print(text, markup=False, highlight=False)
+
+    head = " - ".join(x for x in (r.title, r.company) if x) or "posting"
+    out.print(f"[bold]{escape(head)}[/bold]: {escape(r.place or 'no worksite')}, {r.remote}, "
+              f"posted {r.posted_on}")
+    if r.pay is not None:
+        where = "the job board's salary field" if r.pay.source == "board" else f"text: {r.pay.matched!r}"
+        usd = (f" = {_usd(r.pay.annual_usd_min)}-{_usd(r.pay.annual_usd_max)} a year"
+               if r.pay.currency != "USD" or r.pay.period != "year" else "")
+        say(f"pay: {pay_text(r.pay)}{usd} ({where})")
+    else:
+        say(f"pay: none ({r.pay_note})")
+    out.print(f"[bold]verdict: {r.verdict.upper()}[/bold]")
+    for law in r.laws:
+        say(f"{law.verdict.upper()}: {law.jurisdiction} ({law.citation}), {law.status}: {law.reason}")
+        for e in law.elements:
+            say(f"    {e.status:<16} {e.label} ({e.required}, since {e.since}): {e.detail}")
+        if law.kind == "on_request" and law.on_request:
+            say(f"    on request: {law.on_request}")
+    if r.market is not None:
+        m = r.market
+        say(f"market: {m.role_name}, {m.level}, {m.place}: P10 {_usd(m.p10)}, P25 {_usd(m.p25)}, "
+            f"P50 {_usd(m.p50)}, P75 {_usd(m.p75)}, P90 {_usd(m.p90)} ({m.basis})")
+        for flag in m.flags:
+            say(f"  flag: {flag}")
+        if not m.flags and m.posted_low is not None and m.posted_high is not None:
+            say("  no flag: not wider than P10-P90, overlaps P25-P75, top within twice the bottom")
+        say(f"  good-faith evidence: {m.evidence}")
+    if r.market_note:
+        say(f"market: {r.market_note}")
+    for note in r.notes:
+        say(f"note: {note}")
+
+
+def _print_checks(report: PostingCheckReport) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from paybench.decide.posting_check import pay_text
+
+    table = Table("row", "title", "worksite", "pay", "laws", "verdict", "missing", "market flags",
+                  title=f"Posting check: {report.source}, {report.postings:,} postings")
+    for r in report.rows:
+        laws = _laws_cell(r)
+        flags = "; ".join(r.market.flags) if r.market and r.market.flags else (
+            "-" if r.market else (r.market_note or "-"))
+        where = r.place or r.location or "?"
+        if r.remote != "on site":
+            where = r.remote if where == "Remote" else f"{where}, {r.remote}"
+        cells = (str(r.row or ""), r.title or "", where, pay_text(r.pay) if r.pay else "none",
+                 laws, r.verdict, _missing_cell(r), flags)
+        table.add_row(*(escape(c) for c in cells))
+    out.print(table)
+    out.print("verdicts: " + ", ".join(f"{k} {v:,}" for k, v in report.summary.items()))
+    for rej in report.rejected:
+        out.print(f"row {rej.row}: not checked: {rej.reason}", markup=False)
+
+
+def _laws_cell(r: PostingCheck) -> str:
+    """The laws of one posting in a table cell: each with its verdict, or counts when many."""
+    if not r.laws:
+        return "-"
+    if len(r.laws) <= 3:
+        return ", ".join(f"{law.short} ({law.verdict})" for law in r.laws)
+    from collections import Counter
+
+    counts = Counter(law.verdict for law in r.laws)
+    return f"{len(r.laws)} laws: " + ", ".join(f"{v} {n}" for v, n in counts.most_common())
+
+
+def _missing_cell(r: PostingCheck) -> str:
+    """What is missing, by element, with the laws that require it ('benefits (CO, WA)')."""
+    by_element: dict[str, list[str]] = {}
+    for law in r.laws:
+        if law.verdict != "fails":
+            continue
+        for e in law.elements:
+            if e.status == "missing":
+                tag = law.short + ("?" if law.status == "may apply" else "")
+                by_element.setdefault(e.element, []).append(tag)
+    names = {"pay_range": "range", "application_deadline": "deadline", "other_compensation": "other pay"}
+    return "; ".join(f"{names.get(k, k.replace('_', ' '))} ({', '.join(v)})"
+                     for k, v in by_element.items()) or "-"

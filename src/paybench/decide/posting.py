@@ -1,16 +1,33 @@
-"""The range to post for a role x level x place, and the pay-transparency law it must meet.
+"""The range to post for a role x level x place, and the US pay-transparency laws a posting
+must meet: the one home of those laws' rules (`paybench/data/pay_transparency.json`).
 
 The range: by default the market cell's P25-P75 (annual base, USD), or a band's min-max
 when one is given (`band=(min, max)`), or other percentiles (`low_pct`, `high_pct`).
 
-The law: the worksite's state (and New York City) is looked up in
-`paybench/data/pay_transparency.json` (California, Colorado, New York State, New York
-City, Washington, Illinois), each with its citation, effective date, employer-size
-threshold, what the range must be and what else the posting must state, and the date it
-was checked. A law applies when the worksite is in its jurisdiction, it is in effect on
-the posting date and the employer meets its size threshold (without an employer size the
-threshold is reported as unchecked). A remote job that could be filled from anywhere in
-the US may fall under every listed law: they are reported as "may apply". Not legal advice.
+The laws: every state, county and city rule in the data file (24 jurisdictions as checked on
+2026-12-02: California, Colorado, Connecticut, D.C., Hawaii, Illinois, Maryland,
+Massachusetts, Minnesota, Nevada, New Jersey, New York State, New York City, Rhode Island,
+Vermont, Washington, Delaware (enacted, from 2027-09-26), Jersey City, Ithaca, Westchester
+County, Cleveland, Columbus, Toledo, Cincinnati), each with its citation, effective date,
+employer-size threshold, kind (a *posting* rule, or an *on-request* rule that gives the range
+to an applicant who asks, is interviewed or gets an offer), what a posting must state
+(`must_state`: each element with the date since which it is required), how remote jobs are
+covered (`remote`, one of :data:`REMOTE_SCOPES`), its sources and the date it was checked.
+
+Which laws reach a posting (:func:`check_laws`):
+- a state law when the worksite is in its state (on site, or remote from there); a city or
+  county law when the worksite is in its city or county (the place's first part, or its ZIP
+  code, looked up in the `zipcodes` package for its county);
+- a remote job (a 'Remote' place, or `remote` given as 'US' or as the states it may be
+  filled from) may fall under the laws of every state it may be filled from: "applies" when
+  the law covers remote jobs that could be performed there and the state was named, "may
+  apply" when the job may be filled anywhere in the US or the law covers remote jobs only
+  under a condition (an office or an employer there) or does not say; laws that reach only a
+  worksite in their city are left out;
+- a law not in effect on the posting date is "not yet in effect"; one whose threshold the
+  employer's size is below is "not required"; without a size, "size unchecked" (an employee
+  band such as "51 to 200" decides when it lies wholly above or below the threshold).
+Not legal advice.
 """
 
 from __future__ import annotations
@@ -19,10 +36,12 @@ import datetime as dt
 import functools
 import json
 import re
+from collections import Counter
+from collections.abc import Sequence
 from importlib import resources
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 from paybench.bench import BenchmarkCell
 from paybench.decide.market import (
@@ -32,12 +51,33 @@ from paybench.decide.market import (
     value_at_percentile,
 )
 from paybench.errors import InputError
-from paybench.normalize.places import normalize_place
+from paybench.normalize.places import Place, normalize_place
 from paybench.resolve import resolve_level, resolve_place, resolve_role
 
-_NYC = re.compile(
-    r"\b(new york city|nyc|manhattan|brooklyn|queens|bronx|staten island)\b"
-    r"|^\s*new york\s*,\s*(ny|new york)\b", re.IGNORECASE)
+Element = Literal["pay_range", "benefits", "other_compensation", "application_deadline",
+                  "job_description", "healthcare_benefits"]
+RemoteRule = Literal["could_be_performed_there", "office_there", "employer_based_there",
+                     "worksite_only", "not_addressed"]
+REMOTE_SCOPES: tuple[str, ...] = ("could_be_performed_there", "office_there", "employer_based_there",
+                                  "worksite_only", "not_addressed")
+"""How a law treats remote jobs (described in the data file's `remote_scopes`)."""
+
+STATUSES = ("applies", "may apply", "size unchecked", "not required", "not yet in effect",
+            "in effect")
+"""A law's status for a posting ("in effect" / "not yet in effect" when no place is given)."""
+
+
+class RequiredElement(BaseModel):
+    """One thing a law requires a posting to state, since when."""
+
+    element: Element
+    since: dt.date
+    required: Literal["always", "if applicable", "before the first interview"] = Field(
+        description="'if applicable': only when the job has it (other compensation, a job "
+                    "description); 'before the first interview': in the posting or before then")
+    text: str = Field(description="what the law asks for, in its words")
+    hyperlink_ok: bool = Field(default=False, description="a hyperlink to a public page with the "
+                                                          "pay scale and benefits may stand in")
 
 
 class PayLaw(BaseModel):
@@ -45,40 +85,89 @@ class PayLaw(BaseModel):
 
     id: str
     jurisdiction: str
-    state: str
+    level: Literal["state", "city", "county"]
+    state: str = Field(description="two-letter state (or DC) code")
     city: str | None
+    county: str | None
+    localities: list[str] = Field(description="lower-case names of the city or county a worksite's "
+                                              "text may give (city and county laws)")
     name: str
     citation: str
+    kind: Literal["posting", "on_request"] = Field(
+        description="posting: what a posting must state; on_request: the range is given to an "
+                    "applicant who asks, is interviewed or gets an offer, not in the posting")
     effective: dt.date
+    enforced_from: dt.date | None = Field(description="when enforcement starts, if later")
     amended: list[dict[str, str]]
     min_employees: int
+    employees_counted: str
     covers: str
+    remote: RemoteRule
+    remote_rule: str
     range_rule: str
-    must_also_state: list[str]
+    commission_statement_ok: bool = Field(description="a commission-paid job may say so instead of "
+                                                      "giving a range")
+    must_state: list[RequiredElement]
+    on_request: str | None = Field(description="what must be given on request, at interview or offer")
     notes: str
     sources: list[str]
     checked_on: dt.date
 
-
-@functools.cache
-def _table() -> dict[str, Any]:
-    text = resources.files("paybench.data").joinpath("pay_transparency.json").read_text("utf-8")
-    data: dict[str, Any] = json.loads(text)
-    return data
-
-
-def pay_laws() -> list[PayLaw]:
-    """Every modelled law."""
-    return [PayLaw(**law) for law in _table()["laws"]]
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def must_also_state(self) -> list[str]:
+        """What a posting must state beyond the range, one line each (with the date since
+        which it is required when later than the law, and 'if applicable')."""
+        lines = []
+        for item in self.must_state:
+            if item.element == "pay_range":
+                continue
+            line = item.text
+            if item.required != "always":
+                line += f" ({item.required})"
+            if item.since > self.effective:
+                line += f" (since {item.since})"
+            lines.append(line)
+        return lines
 
 
 class LawCheck(BaseModel):
     """One law against one posting."""
 
     law: PayLaw
-    status: str = Field(description="applies, may apply, not required, not yet in effect, "
-                                    "size unchecked")
+    status: str = Field(description="applies, may apply, size unchecked, not required, not yet in "
+                                    "effect (or, when no place is given, in effect)")
     reason: str
+
+
+class RemoteScope(BaseModel):
+    """Where a remote job may be filled from: nowhere (on site), anywhere in the US (`states`
+    empty), or the states named."""
+
+    remote: bool
+    states: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """'on site', 'remote (US)' or 'remote (CO, NY)'."""
+        if not self.remote:
+            return "on site"
+        return f"remote ({', '.join(self.states) if self.states else 'US'})"
+
+
+class LawList(BaseModel):
+    """The laws of a place (or all of them), as `paybench laws` lists them."""
+
+    place: str | None
+    remote: str
+    posting_date: dt.date
+    employer_size: int | None
+    country: str | None = Field(description="the place's country (None: no place given)")
+    laws: list[LawCheck]
+    checked_on: dt.date
+    checked_how: str
+    note: str | None
+    disclaimer: str = "A summary of the statutes as checked on the dates shown; not legal advice."
 
 
 class PostingRange(BaseModel):
@@ -100,52 +189,282 @@ class PostingRange(BaseModel):
     posting_date: dt.date
     laws: list[LawCheck]
     must_state: list[str] = Field(description="everything the posting must state under the laws that apply")
+    on_request: list[str] = Field(default_factory=list,
+                                  description="what must be given on request, at interview or offer")
     not_modelled: str | None = Field(description="a posting law exists there but is not modelled")
     disclaimer: str = "A summary of the statutes as checked on the dates shown; not legal advice."
 
 
+@functools.cache
+def _table() -> dict[str, Any]:
+    text = resources.files("paybench.data").joinpath("pay_transparency.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+@functools.cache
+def _laws() -> tuple[PayLaw, ...]:
+    return tuple(PayLaw(**law) for law in _table()["laws"])
+
+
+def pay_laws() -> list[PayLaw]:
+    """Every modelled law, in the data file's order."""
+    return list(_laws())
+
+
+def element_names() -> dict[str, str]:
+    """Each element a law may require, with its description (from the data file)."""
+    names: dict[str, str] = _table()["elements"]
+    return dict(names)
+
+
+# --------------------------------------------------------------------------- places
+_PLACE_NOISE = re.compile(r"\b(?:remote|hybrid|on-?site|in[- ]office|united states|usa|us)\b|[()\[\]]",
+                          re.IGNORECASE)
+_ZIP = re.compile(r"\b(\d{5})(?:-\d{4})?\b")
+
+
+@functools.cache
+def _county_index() -> dict[tuple[str, str], Counter[str]]:
+    """(lower-case city, state) -> the counties of its ZIP codes, from the `zipcodes` package
+    (USPS ZIP data with each ZIP's county)."""
+    import zipcodes
+
+    index: dict[tuple[str, str], Counter[str]] = {}
+    for row in zipcodes.list_all():
+        city, state, county = row.get("city"), row.get("state"), row.get("county")
+        if city and state and county:
+            index.setdefault((city.lower(), state), Counter())[county.lower()] += 1
+    return index
+
+
+@functools.cache
+def place_localities(place: str, state: str) -> frozenset[str]:
+    """Lower-case names of the city and county a worksite text names in `state`: its first
+    part ('Brooklyn, NY' -> brooklyn) or the city of its ZIP code, and that city's county
+    (its ZIP codes' most common county in the `zipcodes` package)."""
+    import zipcodes
+
+    names: set[str] = set()
+    city = None
+    zip_match = _ZIP.search(place)
+    if zip_match:
+        try:
+            rows = zipcodes.matching(zip_match.group(1))
+        except (TypeError, ValueError):
+            rows = []
+        if rows:
+            city = str(rows[0]["city"]).lower()
+            if rows[0].get("county"):
+                names.add(str(rows[0]["county"]).lower())
+    if city is None:
+        parts = [p.strip(" .-–") for p in re.split(r",| - | – ", _PLACE_NOISE.sub(" ", place))]
+        parts = [re.sub(r"\s+", " ", p).lower() for p in parts if p.strip(" .-–")]
+        city = parts[0] if parts else None
+    if city:
+        names.add(city)
+        counties = _county_index().get((city, state))
+        if counties:
+            names.add(counties.most_common(1)[0][0])
+    return frozenset(names)
+
+
+def in_locality(law: PayLaw, place: str, where: Place | None = None) -> bool:
+    """Whether a worksite text lies in a city or county law's locality (False for a state law)."""
+    if law.level == "state":
+        return False
+    where = where or normalize_place(place)
+    if where.state != law.state:
+        return False
+    return bool(place_localities(place, law.state) & set(law.localities))
+
+
 def is_new_york_city(place: str) -> bool:
-    """Whether a worksite text names New York City or one of its boroughs."""
-    return bool(_NYC.search(place))
+    """Whether a worksite text names New York City, one of its boroughs or their counties."""
+    nyc = next(law for law in _laws() if law.id == "nyc-ll32")
+    try:
+        return in_locality(nyc, place)
+    except InputError:
+        return False
+
+
+_YES = {"us", "usa", "united states", "anywhere", "yes", "true", "1", "remote", "nationwide", "all"}
+_NO = {"", "no", "none", "false", "0", "onsite", "on-site", "on site"}
+
+
+def parse_remote(value: bool | str | Sequence[str] | RemoteScope | None) -> RemoteScope:
+    """A remote scope from what a user gives: True or 'US' (anywhere in the US), False, None,
+    'no' or 'onsite' (on site), or the states a remote job may be filled from ('CO,NY',
+    ['Colorado', 'WA']). InputError (field 'remote') for a name that is not a US state."""
+    if isinstance(value, RemoteScope):
+        return value
+    if value is None or value is False:
+        return RemoteScope(remote=False)
+    if value is True:
+        return RemoteScope(remote=True)
+    items = [value] if isinstance(value, str) else list(value)
+    tokens = [t.strip() for item in items for t in re.split(r"[,;/]", str(item)) if t.strip()]
+    if not tokens or all(t.lower() in _NO for t in tokens):
+        return RemoteScope(remote=False)
+    if any(t.lower() in _YES for t in tokens):
+        if len(tokens) > 1:
+            raise InputError(f"remote scope {', '.join(tokens)!r}: give 'US' or the states, not both",
+                             field="remote")
+        return RemoteScope(remote=True)
+    states: list[str] = []
+    for token in tokens:
+        try:
+            where = normalize_place(token)
+        except InputError as exc:
+            raise InputError(f"remote scope: {exc.message}", field="remote") from None
+        if where.country not in (None, "US") or where.state is None:
+            raise InputError(f"remote scope: {token!r} is not a US state; give 'US' or states such as "
+                             "'CO,NY'", field="remote")
+        if where.state not in states:
+            states.append(where.state)
+    return RemoteScope(remote=True, states=tuple(states))
+
+
+# --------------------------------------------------------------------------- which laws
+def _size_status(law: PayLaw, size: int | None, band: tuple[int, int | None] | None
+                 ) -> tuple[str | None, str]:
+    """(status override or None, reason text) from the employer's size or its band."""
+    if size is not None:
+        if size < law.min_employees:
+            return "not required", f"{size} employees is below the threshold of {law.min_employees}"
+        return None, ""
+    if band is not None:
+        lo, hi = band
+        shown = f"{lo:,}-{hi:,}" if hi is not None else f"{lo:,}+"
+        if lo >= law.min_employees:
+            return None, f"; the employer has {shown} employees (threshold {law.min_employees})"
+        if hi is not None and hi < law.min_employees:
+            return "not required", (f"the employer has {shown} employees, below the threshold of "
+                                    f"{law.min_employees}")
+        return "size unchecked", (f"; the employer has {shown} employees and the law applies from "
+                                  f"{law.min_employees}")
+    return "size unchecked", f"; applies to employers with {law.min_employees}+ employees (size not given)"
+
+
+def _reach(law: PayLaw, place: str, where: Place, scope: RemoteScope) -> tuple[str, str] | None:
+    """(status, reason) when a law reaches the worksite or the remote scope, before dates and
+    size; None when it does not."""
+    if law.level == "state":
+        if where.state == law.state:
+            how = "remote from" if where.remote else "worksite in"
+            return "applies", f"{how} {law.jurisdiction}"
+    elif where.state == law.state and in_locality(law, place, where):
+        how = "remote from" if where.remote else "worksite in"
+        return "applies", f"{how} {law.jurisdiction}"
+    if not scope.remote or law.remote == "worksite_only":
+        return None
+    named = law.state in scope.states
+    anywhere = not scope.states and where.state is None
+    local_in_state = law.level != "state" and where.state == law.state
+    if not (named or anywhere or local_in_state):
+        return None
+    if named and law.level == "state" and law.remote == "could_be_performed_there":
+        return "applies", f"remote job that may be filled from {law.jurisdiction}: {law.remote_rule}"
+    where_from = (f"from {law.state}" if named or local_in_state else "anywhere in the US")
+    return "may apply", f"remote job that may be filled {where_from}: {law.remote_rule}"
 
 
 def check_laws(
-    place: str, *, employer_size: int | None = None, remote: bool = False,
-    posting_date: dt.date | None = None,
+    place: str, *, employer_size: int | None = None, remote: bool | str | Sequence[str] | RemoteScope = False,
+    posting_date: dt.date | None = None, employer_size_band: tuple[int, int | None] | None = None,
+    where: Place | None = None,
 ) -> list[LawCheck]:
-    """The modelled laws that apply, may apply, or do not apply to a posting (see module doc)."""
+    """The laws that apply, may apply, or do not apply to a posting at `place` (see the
+    module docstring); `remote`: see :func:`parse_remote`; `employer_size_band`: the
+    employer's head count as a band (low, high or None) when no exact size is known;
+    `where`: the place already normalized. Laws that do not reach the place are left out;
+    a worksite outside the US gives an empty list. InputError for a size below 1."""
     if employer_size is not None and employer_size < 1:
         raise InputError(f"employer size {employer_size} must be at least 1 employee",
                          field="employer_size")
     on = posting_date or dt.date.today()
-    where = normalize_place(place)
-    remote = remote or where.remote
-    nyc = is_new_york_city(place)
+    where = where or normalize_place(place)
+    scope = parse_remote(remote)
+    if where.remote and not scope.remote:
+        scope = RemoteScope(remote=True)
     if where.country not in (None, "US"):
         return []
     out = []
-    for law in pay_laws():
-        in_state = where.state == law.state
-        in_place = in_state and (law.city is None or nyc)
-        if in_place:
-            status, reason = "applies", f"worksite in {law.jurisdiction}"
-        elif remote and where.state is None:
-            status, reason = "may apply", (
-                f"remote job: covered if it could be performed in {law.jurisdiction} "
-                "(or, for some laws, reports to a supervisor or office there)")
-        else:
+    for law in _laws():
+        reach = _reach(law, place, where, scope)
+        if reach is None:
             continue
+        status, reason = reach
         if on < law.effective:
-            status, reason = "not yet in effect", f"in effect from {law.effective}"
-        elif employer_size is None:
-            reason += f"; applies to employers with {law.min_employees}+ employees (size not given)"
-            if status == "applies":
-                status = "size unchecked"
-        elif employer_size < law.min_employees:
-            status, reason = "not required", (
-                f"{employer_size} employees is below the threshold of {law.min_employees}")
+            status, reason = "not yet in effect", f"{reason}; in effect from {law.effective}"
+        else:
+            override, extra = _size_status(law, employer_size, employer_size_band)
+            if override == "not required":
+                status, reason = override, extra
+            else:
+                reason += extra
+                if override == "size unchecked" and status == "applies":
+                    status = override
+            if law.enforced_from is not None and on < law.enforced_from:
+                reason += f"; enforced from {law.enforced_from}"
         out.append(LawCheck(law=law, status=status, reason=reason))
     return out
+
+
+def list_laws(place: str | None = None, *, remote: bool | str | Sequence[str] | RemoteScope = False,
+              employer_size: int | None = None, posting_date: dt.date | None = None) -> LawList:
+    """The laws of a place (as :func:`check_laws` finds them), or, without a place or a
+    remote scope, every law with whether it is in effect on `posting_date` (default today).
+    InputError (field 'place') for a place that cannot be placed."""
+    on = posting_date or dt.date.today()
+    scope = parse_remote(remote)
+    table = _table()
+    country = None
+    note = None
+    if place is None and not scope.remote:
+        checks = [LawCheck(law=law, status="in effect" if on >= law.effective else "not yet in effect",
+                           reason=(f"in effect since {law.effective}" if on >= law.effective
+                                   else f"in effect from {law.effective}"))
+                  for law in _laws()]
+    else:
+        text = place if place is not None else "Remote"
+        try:
+            where = normalize_place(text)
+        except InputError as exc:
+            raise exc.with_field("place") from None
+        country = where.country
+        checks = check_laws(text, employer_size=employer_size, remote=scope, posting_date=on, where=where)
+        if where.country not in (None, "US"):
+            note = f"no US pay-transparency law applies: the place is outside the US ({where.country})"
+        elif not checks:
+            note = "no modelled pay-transparency law reaches this place"
+    return LawList(place=place, remote=scope.label, posting_date=on, employer_size=employer_size,
+                   country=country, laws=checks, checked_on=dt.date.fromisoformat(table["checked_on"]),
+                   checked_how=table["checked_how"], note=note)
+
+
+def must_state_lines(checks: Sequence[LawCheck]) -> tuple[list[str], list[str]]:
+    """(what a posting must state, what must be given on request) under the laws that apply,
+    may apply or whose size is unchecked: one line per law and element."""
+    must: list[str] = []
+    on_request: list[str] = []
+    for check in checks:
+        if check.status not in ("applies", "size unchecked", "may apply"):
+            continue
+        law = check.law
+        lead = f"{law.jurisdiction} ({law.citation})"
+        if law.on_request:
+            on_request.append(f"{lead}: {law.on_request}")
+        for item in law.must_state:
+            text = f"range: {law.range_rule}" if item.element == "pay_range" else item.text
+            if item.element != "pay_range" and item.required != "always":
+                text += f" ({item.required})"
+            if item.since > law.effective:
+                text += f" (since {item.since})"
+            line = f"{lead}: {text}"
+            if line not in must:
+                must.append(line)
+    return must, on_request
 
 
 def posting_range(
@@ -174,21 +493,15 @@ def posting_range(
         basis = f"market P{low_pct:g}-P{high_pct:g} of {cell.role_name}, {level}, {cell.place.label}"
     on = posting_date or dt.date.today()
     laws = check_laws(place, employer_size=employer_size, remote=remote, posting_date=on)
-    must: list[str] = []
-    for check in laws:
-        if check.status in ("applies", "size unchecked", "may apply"):
-            for item in [f"range: {check.law.range_rule}", *check.law.must_also_state]:
-                line = f"{check.law.jurisdiction} ({check.law.citation}): {item}"
-                if line not in must:
-                    must.append(line)
+    must, on_request = must_state_lines(laws)
     where = normalize_place(place)
-    modelled_states = {law.state for law in pay_laws()}
+    modelled_states = {law.state for law in _laws()}
     others: dict[str, str] = _table()["not_modelled"]["states"]
     not_modelled = None
     if where.state and where.state not in modelled_states and where.state in others:
         not_modelled = (f"{where.state} has a posting law not modelled here "
                         f"({others[where.state]}); check it")
-    elif (remote or where.remote) and where.state is None:
+    elif (remote or where.remote) and where.state is None and others:
         not_modelled = ("a remote job may also fall under laws not modelled here: "
                         + "; ".join(f"{k}: {v}" for k, v in others.items()))
     return PostingRange(
@@ -196,4 +509,4 @@ def posting_range(
         remote=remote or where.remote, low=low, high=high, low_hourly=round(low / 2080, 2),
         high_hourly=round(high / 2080, 2), range_basis=basis, cell=cell,
         cell_provenance=cell_summary(cell), employer_size=employer_size, posting_date=on,
-        laws=laws, must_state=must, not_modelled=not_modelled)
+        laws=laws, must_state=must, on_request=on_request, not_modelled=not_modelled)

@@ -1,9 +1,10 @@
 """Decision tools over HTTP: evaluate and compare offers, convert a contract rate to a
-salary (or back), build pay bands, check a roster and pick a posting range with the
-pay-transparency law it must meet. Each route calls the same engine method as the CLI
-(`paybench.Paybench`), with the core's own records as bodies and responses, so the numbers
-and the errors are the CLI's. Money is annual US dollars unless a name says otherwise
-(`*_hourly`, `hourly_rate`: USD per hour). Nothing a request sends is written to the store.
+salary (or back), build pay bands, check a roster, pick a posting range with the
+pay-transparency law it must meet, list those laws and check a posting already written.
+Each route calls the same engine method as the CLI (`paybench.Paybench`), with the core's
+own records as bodies and responses, so the numbers and the errors are the CLI's. Money is
+annual US dollars unless a name says otherwise (`*_hourly`, `hourly_rate`: USD per hour).
+Nothing a request sends is written to the store.
 """
 
 from __future__ import annotations
@@ -18,11 +19,15 @@ from paybench.decide.bands import BandTable
 from paybench.decide.contract import ContractAssumptions, ContractResult
 from paybench.decide.market import PERCENTILE_MAX, PERCENTILE_MIN
 from paybench.decide.offer import MAX_OFFERS, MAX_PAY, Offer, OfferReport
-from paybench.decide.posting import PostingRange
+from paybench.decide.posting import LawList, PostingRange
+from paybench.decide.posting_check import PostingCheckReport, PostingRecord
 from paybench.decide.roster import MAX_ROSTER_ROWS, Employee, RosterReport
 from paybench.records import Number
 
 router = APIRouter(responses=ERRORS, tags=["decide"])
+
+MAX_API_POSTINGS = 50
+"""Most postings one request may check (the body is limited to 64 KiB anyway)."""
 
 
 # ------------------------------------------------------------------ offers
@@ -171,8 +176,8 @@ def posting_range_get(
     date: Annotated[str | None, Query(max_length=20, description="posting date YYYY-MM-DD (today)")] = None,
 ) -> PostingRange:
     """The range to post for a role x level x place (the market P25-P75 by default) and
-    the pay-transparency laws it must meet (California, Colorado, New York State and City,
-    Washington, Illinois), with citations. Not legal advice."""
+    the pay-transparency laws it must meet (states, counties and cities; GET /laws lists
+    them), with citations. Not legal advice."""
     from paybench.errors import InputError
 
     try:
@@ -182,4 +187,76 @@ def posting_range_get(
     except InputError as exc:  # the engine's 'posting_date' is this route's 'date'
         if exc.field == "posting_date":
             raise InputError(exc.message, field="date") from None
+        raise
+
+
+# ------------------------------------------------------------------ laws and posting check
+@router.get("/laws", response_model=LawList)
+def laws(
+    request: Request,
+    place: Annotated[str | None, Query(min_length=1, max_length=200,
+                                       description="worksite: city, county, state or ZIP")] = None,
+    remote: Annotated[str | None, Query(max_length=200, description="remote job: 'US' or the states "
+                                                                    "it may be filled from, 'CO,NY'")] = None,
+    employer_size: Annotated[int | None, Query(le=10_000_000, description="employees (1 or more)")] = None,
+    date: Annotated[str | None, Query(max_length=20, description="posting date YYYY-MM-DD (today)")] = None,
+) -> LawList:
+    """The US pay-transparency laws (states, counties, cities): citation, effective date,
+    employer-size threshold, what a posting must state since when, on-request duties, how
+    remote jobs are covered, sources and the date checked. All of them, or those reaching a
+    worksite or a remote scope, with their status. Not legal advice."""
+    from paybench.engine import Paybench
+    from paybench.errors import InputError
+
+    try:
+        return Paybench.laws(place, remote=remote, employer_size=employer_size, posting_date=date)
+    except InputError as exc:  # the engine's 'posting_date' is this route's 'date'
+        if exc.field == "posting_date":
+            raise InputError(exc.message, field="date") from None
+        raise
+
+
+class PostingCheckRequest(BaseModel):
+    """One posting as text (`text`, with `place` or `remote`), one record (`posting`) or up to
+    50 records (`postings`), with the postings adapter's field names; exactly one of the three.
+    `place`, `remote`, `employer_size` and `date` apply to every posting."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str | None = Field(default=None, min_length=1, max_length=60_000,
+                             description="the posting's text")
+    posting: PostingRecord | None = None
+    postings: list[PostingRecord] | None = Field(default=None, min_length=1, max_length=MAX_API_POSTINGS)
+    title: str | None = Field(default=None, max_length=300,
+                              description="job title for the market cell (text: default its first line)")
+    place: str | None = Field(default=None, min_length=1, max_length=200, description="worksite")
+    remote: str | None = Field(default=None, max_length=200,
+                               description="remote job: 'US' or the states it may be filled from, 'CO,NY'")
+    employer_size: int | None = Field(default=None, le=10_000_000, description="employees (1 or more)")
+    date: str | None = Field(default=None, max_length=20, description="posting date YYYY-MM-DD "
+                                                                      "(default: the posting's, else today)")
+
+
+@router.post("/posting-check", response_model=PostingCheckReport)
+def posting_check(request: Request, body: PostingCheckRequest) -> PostingCheckReport:
+    """Check postings already written against the pay-transparency laws of their worksite or
+    remote scope (per law: each required element present, missing or not stated, since when)
+    and their range against the market cell (flags: wider than P10-P90, no overlap with
+    P25-P75, top over twice the bottom), stating the cell, n and sources used. Nothing is
+    stored. Not legal advice."""
+    from paybench.errors import InputError
+
+    given = [x for x in (body.text, body.posting, body.postings) if x is not None]
+    if len(given) != 1:
+        raise InputError("give exactly one of text, posting or postings", field="text")
+    item = given[0]
+    try:
+        return engine(request).posting_check(
+            item, place=body.place, remote=body.remote, employer_size=body.employer_size,
+            posting_date=body.date, title=body.title)
+    except InputError as exc:
+        if exc.field == "posting_date":
+            raise InputError(exc.message, field="date") from None
+        if exc.field == "posting" and body.text is not None:
+            raise InputError(exc.message, field="text") from None
         raise

@@ -489,6 +489,96 @@ async function runContract(event) {
   }
 }
 
+// ------------------------------------------------------------------ decide: posting check
+const VERDICT_TEXT = {
+  "meets": "Meets every law that applies",
+  "fails": "Fails a law that applies",
+  "at risk": "Fails a law that may apply",
+  "check": "Check: elements required only if the job has them are not stated",
+  "on request only": "Only on-request rules apply: no posting duty",
+  "not required": "No law requires this employer to post pay here",
+  "no US law": "No US pay-transparency law applies",
+  "no law": "No modelled pay-transparency law reaches this worksite",
+  "not placed": "The worksite could not be placed",
+};
+
+function payLine(pay) {
+  const per = { hour: "an hour", day: "a day", week: "a week", month: "a month", year: "a year" }[pay.period] || pay.period;
+  const money = (v) => (pay.currency === "USD" ? usd(v) : `${Math.round(v).toLocaleString("en-US")} ${pay.currency}`);
+  const body = { range: `${money(pay.min)}–${money(pay.max)}`, single: money(pay.max),
+    up_to: `up to ${money(pay.max)}`, from: `from ${money(pay.min)}` }[pay.bound];
+  const where = pay.source === "board" ? "the job board's salary field" : `read from “${pay.matched}”`;
+  return `${body} ${per} (${where})`;
+}
+
+function showPostingCheck(row) {
+  const verdict = $("#posting-verdict");
+  verdict.className = "range verdict-" + row.verdict.replace(/ /g, "-");
+  verdict.dataset.verdict = row.verdict;
+  verdict.textContent = VERDICT_TEXT[row.verdict] || row.verdict;
+  $("#posting-pay").textContent = row.pay ? `Pay: ${payLine(row.pay)}` : `Pay: none (${row.pay_note})`;
+  $("#posting-missing").replaceChildren(...row.missing.map((m) => el("li", { text: `Missing: ${m}` })));
+  const rows = [];
+  for (const law of row.laws) {
+    const head = el("td", { rowspan: String(Math.max(1, law.elements.length)) },
+      el("strong", { text: law.jurisdiction }), el("br"), el("span", { class: "muted cite", text: law.citation }));
+    const status = el("td", { rowspan: String(Math.max(1, law.elements.length)),
+      text: `${law.status}: ${law.verdict}` });
+    if (!law.elements.length) {
+      rows.push(el("tr", { "data-law": law.law_id }, head, status,
+        el("td", { colspan: "4", text: law.on_request ? `On request: ${law.on_request}` : law.reason })));
+      continue;
+    }
+    law.elements.forEach((e, i) => {
+      const cells = [el("td", { text: e.label }), el("td", { class: "since", text: e.since }),
+        el("td", { class: e.status.replace(/ /g, "-"), text: e.status }), el("td", { text: e.detail })];
+      rows.push(el("tr", { "data-law": law.law_id, "data-element": e.element }, ...(i === 0 ? [head, status] : []), ...cells));
+    });
+  }
+  $("#posting-laws tbody").replaceChildren(...rows);
+  $("#posting-laws").hidden = rows.length === 0;
+  const m = row.market;
+  $("#posting-market").textContent = m
+    ? `${m.role_name}, ${LEVEL_NAMES[m.level] || m.level}, ${m.place}: P10 ${usd(m.p10)} · P25 ${usd(m.p25)} · ` +
+      `median ${usd(m.p50)} · P75 ${usd(m.p75)} · P90 ${usd(m.p90)}`
+    : (row.market_note || "no market cell");
+  const flags = m ? m.flags : [];
+  const compared = m && m.posted_low !== null && m.posted_high !== null;
+  $("#posting-flags").replaceChildren(...(flags.length ? flags.map((f) => el("li", { class: "flag", text: f }))
+    : compared ? [el("li", { text: "No flag: not wider than the market's P10–P90, overlapping P25–P75, top within twice the bottom." })] : []));
+  $("#posting-evidence").textContent = m ? `Good-faith evidence: ${m.evidence}` : "";
+  const notes = [...row.notes, ...(m && row.market_note ? [row.market_note] : [])];
+  $("#posting-notes").replaceChildren(...notes.map((n) => el("li", { class: "muted", text: n })));
+  $("#posting-result").hidden = false;
+}
+
+async function runPostingCheck(event) {
+  event.preventDefault();
+  showError("#posting-error", null);
+  const body = { text: $("#posting-text").value };
+  const title = $("#posting-title").value.trim();
+  if (title) body.title = title;
+  const place = $("#posting-place").value.trim();
+  if (place) body.place = place;
+  const mode = $("#posting-remote").value;
+  if (mode === "US") body.remote = "US";
+  else if (mode === "states") body.remote = $("#posting-states").value.trim() || "US";
+  const size = $("#posting-size").value.trim();
+  if (size !== "") body.employer_size = Number(size);
+  const button = $("#posting-form button");
+  button.disabled = true;
+  try {
+    const report = await api("/posting-check", {
+      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body),
+    });
+    showPostingCheck(report.rows[0]);
+  } catch (error) {
+    showError("#posting-error", error);
+  } finally {
+    button.disabled = false;
+  }
+}
+
 // ------------------------------------------------------------------ start
 async function start() {
   typeahead($("#search-title"), $("#search-title-list"));
@@ -502,6 +592,7 @@ async function start() {
   $("#offer-add").addEventListener("click", () => addOffer());
   $("#contract-form").addEventListener("submit", runContract);
   $("#contract-direction").addEventListener("change", setContractDirection);
+  $("#posting-form").addEventListener("submit", runPostingCheck);
   setCompareMode();
   try {
     const [levels, metros] = await Promise.all([api("/levels"), api("/metros?limit=60")]);

@@ -278,7 +278,7 @@ def _pay(record: PostingRecord, site: tuple[str, str] | None, on: dt.date
 
     values = tuple("" if v is None else str(v) for v in (
         record.min_amount, record.max_amount, record.interval, record.currency, record.salary_source,
-        record.salary_is_predicted, record.description))
+        record.salary_is_predicted, "", record.description))  # no pay-text column: the text
     plan = postings._pay_plan(values, site, on)
     notes = {"estimated": "the board's own salary estimate is not posted pay; left out"}
     extra = "; ".join(notes[c] for c in plan.counts if c in notes) or None
@@ -295,10 +295,10 @@ def _pay(record: PostingRecord, site: tuple[str, str] | None, on: dt.date
             annual_usd_min=p["annual_usd_min"], annual_usd_max=p["annual_usd_max"],
             matched=f"{record.min_amount or ''}-{record.max_amount or ''} {record.currency or ''} "
                     f"{record.interval or ''}".strip()), extra
-    if plan.text_job is None:
+    if not plan.texts:
         return None, extra or "no pay in the posting"
-    text, day, currency = plan.text_job
-    return _text_pay(text, day, currency, extra)
+    text = plan.texts[-1][0]  # the description (a posting here has no separate pay-text column)
+    return _text_pay(text, plan.on, plan.currency, extra)
 
 
 def _text_pay(text: str, on: dt.date, currency: str, extra: str | None = None

@@ -1215,13 +1215,10 @@ class Paybench:
             read_posting_file,
         )
 
+        records: Iterable[tuple[int | None, PostingRecord | str]]
         if isinstance(posting, Path):
             path = user_file(posting, "posting")
-            try:
-                records: list[tuple[int | None, PostingRecord | str]] = list(read_posting_file(path))
-            except InputError as exc:
-                raise exc.with_field("posting") from None
-            source = path.name
+            records, source = read_posting_file(path), path.name  # read lazily, up to MAX_POSTINGS
         elif isinstance(posting, str):
             if not posting.strip():
                 raise InputError("empty posting: give its text or a file", field="posting")
@@ -1244,9 +1241,12 @@ class Paybench:
                     record = record.model_copy(update={"title": title})
                 records.append((i + 1 if len(items) > 1 else None, record))
             source = "records"
-        return check_postings(records, self.market(), source=source, place=place, remote=remote,
-                              employer_size=employer_size,
-                              on=parse_date(posting_date, "posting_date"))
+        day = parse_date(posting_date, "posting_date")
+        try:
+            return check_postings(records, self.market(), source=source, place=place, remote=remote,
+                                  employer_size=employer_size, on=day)
+        except InputError as exc:  # the file's own errors (not a postings file ...) name no field
+            raise (exc if exc.field is not None else exc.with_field("posting")) from None
 
     def skills(self, role: str, place: str | None = None, *, min_n: int = 20) -> SkillReport:
         """Skills asked for in a role's job postings and the posted-pay premium of each."""

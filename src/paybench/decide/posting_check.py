@@ -544,7 +544,10 @@ def check_posting(
     where: Place | None = None
     if where_text:
         try:
-            where = normalize_place(where_text, min_confidence=0.0 if place is None else 0.7)
+            # a file's own location is read as the postings adapter reads it (any confidence);
+            # a place the user gave, as every other command reads one
+            where = (normalize_place(where_text, min_confidence=0.0) if place is None
+                     else normalize_place(place))
         except InputError as exc:
             if site is None and not scope.remote:
                 return PostingCheck(**base, place=where_text, country=None, state=None, remote=scope.label,

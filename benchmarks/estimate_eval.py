@@ -166,17 +166,52 @@ def summarize(db: Path, test_csv: Path) -> None:
                                 test_csv, BenchmarkModel.load(store))
     by = {(m.group, m.method): m for m in report.metrics}
     print(f"\ncalibration per level (target {LEVEL_TARGET[0]:.0f}-{LEVEL_TARGET[1]:.0f}%) and "
-          "interval score at alpha = 0.2 (Gneiting & Raftery 2007), model vs lookup:")
-    print(f"{'group':<18} {'n':>6} {'coverage':>9} {'in target':>9} {'IS model':>10} "
-          f"{'IS lookup':>10} {'ratio':>6}")
+          "interval score at alpha = 0.2 (Gneiting & Raftery 2007), model vs lookup;\n"
+          "calibration rows of the level (distinct, in the calibration slice) and the correction "
+          "it takes, for the quantile models and the cell-anchored estimates:")
+    print(f"{'group':<18} {'n':>6} {'coverage':>9} {'95% interval':>13} {'in target':>9} "
+          f"{'IS model':>10} {'IS lookup':>10} {'ratio':>6}  {'models':<16} {'anchored':<16}")
     for (group, method), row in by.items():
         if method != "model" or not (group == "all" or group.startswith("level=")):
             continue
         look = by[(group, "lookup")]
         inside = "yes" if LEVEL_TARGET[0] <= row.coverage <= LEVEL_TARGET[1] else "NO"
-        print(f"{group:<18} {row.n:>6,} {row.coverage:>8.1f}% {inside:>9} "
+        level = group.removeprefix("level=")
+        low, high = wilson(row.coverage / 100, row.n)
+        band = f"{100 * low:.1f}-{100 * high:.1f}%"
+        print(f"{group:<18} {row.n:>6,} {row.coverage:>8.1f}% {band:>13} "
+              f"{inside:>9} "
               f"{row.interval_score:>10,.0f} {look.interval_score:>10,.0f} "
-              f"{row.interval_score / look.interval_score:>6.3f}")
+              f"{row.interval_score / look.interval_score:>6.3f}  "
+              f"{calibration_source(model.conformal, level):<16} "
+              f"{calibration_source(model.anchor_conformal, level):<16}")
+
+
+def wilson(share: float, n: int, z: float = 1.959964) -> tuple[float, float]:
+    """The Wilson score interval (Wilson 1927, JASA 22:209) of a share observed on n rows, at
+    95% by default: how far a level's coverage could stray from its true value by the draw of
+    the test rows alone (shown beside the coverage; the target test uses the coverage itself)."""
+    if n <= 0:
+        return 0.0, 1.0
+    centre = (share + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * (share * (1 - share) / n + z * z / (4 * n * n)) ** 0.5
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def calibration_source(cqr: Any, level: str) -> str:
+    """'<distinct calibration rows> -> <own level | pooled>' for one level of a fitted
+    `MondrianCQR` (all rows for 'all'); '-' when there is none."""
+    if cqr is None:
+        return "-"
+    if level == "all":
+        return f"{cqr.n:,} -> pooled"
+    rows = cqr.counts.get((level,), 0)
+    return f"{rows:,} -> {'own' if (level,) in cqr.by_group else 'pooled'}"
+
+
+def ratio(by: dict[tuple[str, str], Any], group: str) -> float:
+    """The model's mean interval score over the lookup's on one group."""
+    return float(by[(group, "model")].interval_score / by[(group, "lookup")].interval_score)
 
 
 def seed_robustness(db: Path, test_csv: Path, count: int) -> None:
@@ -189,9 +224,11 @@ def seed_robustness(db: Path, test_csv: Path, count: int) -> None:
     from paybench.store import Store
 
     evaluate = importlib.import_module("paybench.estimate.evaluate")
-    print(f"\nother seeds (default {SEED}): coverage % per level; model vs lookup, % difference")
-    levels = ["all", "level=entry", "level=mid", "level=senior", "level=executive"]
-    print(f"{'seed':>6} " + " ".join(f"{g.removeprefix('level='):>9}" for g in levels)
+    print(f"\nother seeds (default {SEED}): per level, coverage % / interval score over the "
+          "lookup's; then MAPE and pinball losses, model vs lookup, % difference")
+    levels = ["all", *(f"level={lv}" for lv in
+                       ("entry", "mid", "senior", "manager", "director", "executive"))]
+    print(f"{'seed':>6} " + " ".join(f"{g.removeprefix('level='):>13}" for g in levels)
           + "   all: MAPE  pin10  pin50  pin90 | thin: MAPE  pin10  pin50  pin90")
     for seed in range(1, count + 1):
         with Store(db) as store:
@@ -205,7 +242,8 @@ def seed_robustness(db: Path, test_csv: Path, count: int) -> None:
             return " ".join(f"{100 * (getattr(mo, k) / getattr(lk, k) - 1):+5.1f}"
                             for k in ("mape", "pinball_10", "pinball_50", "pinball_90"))
 
-        print(f"{seed:>6} " + " ".join(f"{by[(g, 'model')].coverage:>9.1f}" for g in levels)
+        print(f"{seed:>6} " + " ".join(
+            f"{by[(g, 'model')].coverage:>6.1f}/{ratio(by, g):<6.3f}" for g in levels if (g, "model") in by)
               + f"   all: {gap('all')} | thin: {gap('thin (<20 rows)')}", flush=True)
 
 

@@ -7,7 +7,7 @@ shared and noisy); then `paybench paygap --payroll F --json` end to end in a chi
 
     .venv/bin/python benchmarks/paygap_scale.py [--rows 100000] [--repeat 3] [--dir DIR]
 
-The payroll: `--rows` workers, 50 categories, genders F/M with 2% other or blank, pay
+The payroll: `--rows` workers, 50 categories, genders F/M with 2% other or not stated, pay
 lognormal around a category level with a 6% gap for women, a quarter part-time (fte column
 instead of hours for a tenth), variable pay for 40%, factors tenure (number) and grade (5
 labels). Seeded: the same file every run. Times are the best of `--repeat` runs; CPU
@@ -31,7 +31,7 @@ import numpy as np
 def make_payroll(path: Path, rows: int, seed: int = 18) -> Path:
     """Write a payroll CSV of `rows` workers (the layout `paybench paygap` reads)."""
     rng = np.random.default_rng(seed)
-    gender = rng.choice(np.array(["F", "M", "female", "male", "X", ""]), size=rows,
+    gender = rng.choice(np.array(["F", "M", "female", "male", "X", "not stated"]), size=rows,
                         p=[0.40, 0.44, 0.06, 0.08, 0.01, 0.01])
     category = rng.integers(0, 50, size=rows)
     tenure = rng.integers(0, 30, size=rows)

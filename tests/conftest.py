@@ -16,6 +16,15 @@ if os.environ.get("PYTEST_XDIST_WORKER") and not os.environ.get("PAYBENCH_THREAD
     # and CLIs they start), or LightGBM's spinning OpenMP threads slow everything to a crawl
     os.environ["PAYBENCH_THREADS"] = "1"
 
+LONGEST_FIRST = ("test_spark.py",)
+"""Test files that take longest, run first: `--dist loadfile` hands whole files to the workers
+in collection order, so a long file collected last runs alone at the end of the suite."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Put the files of `LONGEST_FIRST` at the front (stable otherwise)."""
+    items.sort(key=lambda item: item.path.name not in LONGEST_FIRST)
+
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
@@ -68,6 +77,24 @@ def survey_db(tmp_path_factory: pytest.TempPathFactory, reference_db: Path, shar
         # the estimator is trained once here and saved beside the store; servers started on
         # copies (tests/test_api.py copy_store) reuse it instead of training on first use
         train(store)
+    return path
+
+
+@pytest.fixture(scope="session")
+def totals_db(tmp_path_factory: pytest.TempPathFactory, reference_db: Path) -> Path:
+    """The embedded defaults (reference + the ai-jobs.net survey snapshot) with the Levels.fyi
+    export fixture (tests/data/levelsfyi_sample.csv) ingested on top: a store that holds
+    total-compensation records. Built once per session, no estimator; copy it to write."""
+    import shutil
+
+    from paybench.ingest import ingest_defaults, ingest_file
+    from paybench.store import Store
+
+    path = tmp_path_factory.mktemp("totals") / "totals.duckdb"
+    shutil.copy(reference_db, path)
+    with Store(path) as store:
+        ingest_defaults(store)
+        ingest_file(store, REPO / "tests" / "data" / "levelsfyi_sample.csv")
     return path
 
 

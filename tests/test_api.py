@@ -91,13 +91,16 @@ def stop_server(server: Server) -> None:
 @contextlib.contextmanager
 def served(store: Path, folder: Path, name: str, *args: str, **env: str) -> Iterator[Server]:
     """`paybench serve` over a copy of `store` (model included) at folder/name.duckdb, with
-    more options in `args`, its log at folder/server.log; stopped on exit."""
+    more options in `args`, its log at folder/server.log; stopped on exit, and its log then
+    holds no traceback (a server's traceback is a bug whatever the request was)."""
     srv = start_server(copy_store(store, folder / f"{name}.duckdb"), folder / "server.log",
                        *args, **env)
     try:
         yield srv
     finally:
         stop_server(srv)
+    log = srv.log.read_text()
+    assert "Traceback" not in log, log[-3000:]
 
 
 @pytest.fixture(scope="module")
@@ -217,6 +220,21 @@ def test_compare_and_charts(client: httpx.Client) -> None:
     assert svg.text.count("<line") > 10 and "Seattle" in svg.text and "national" in svg.text
     cmp_svg = client.get("/api/v1/charts/compare.svg", params={"role": ROLE, "place": places[:2]})
     assert cmp_svg.status_code == 200 and "Austin" in cmp_svg.text
+
+
+def test_trend_is_the_python_apis(client: httpx.Client, survey_db: Path) -> None:
+    """GET /api/v1/trend answers what `Paybench.trend` (and `paybench trend --json`) does, and
+    refuses bad input naming the field."""
+    from paybench import Paybench
+
+    data = client.get("/api/v1/trend", params={"role": ROLE, "level": "mid"}).json()
+    with Paybench(survey_db, read_only=True) as pb:
+        assert data == pb.trend(ROLE, "mid").model_dump(mode="json")
+    obs = next(s for s in data["series"] if s["id"] == "observations")
+    assert any(y["status"] == "indexed" for y in obs["years"])
+    assert_error(client.get("/api/v1/trend", params={"role": ROLE, "source": "nope"}), 422, "source")
+    assert_error(client.get("/api/v1/trend", params={"role": ROLE, "level": "wizard"}), 422, "level")
+    assert_error(client.get("/api/v1/trend", params={"role": ROLE, "place": "Atlantis"}), 422, "place")
 
 
 def test_guide_tables(client: httpx.Client) -> None:

@@ -54,7 +54,8 @@ def test_schema_valid_but_bad_values_are_422_naming_the_field(
 @pytest.mark.parametrize(("args", "message"), [
     (("bands", "--role", "llm-engineer", "--percentile", "5e-324"),
      "error: --percentile: percentile 4.94066e-324 must be between 1 and 99"),
-    (("offer", "--file", "{offer}"), "error: --vesting: vesting schedule must be a list of numbers"),
+    (("offer", "--file", "{offer}"),
+     "error: offer.json: vesting: vesting schedule must be a list of numbers"),
     (("bench", "--role", "y" * 5000), "error: --role: unknown role 'yyyyyyyyy"),
 ])
 def test_cli_bad_values_are_one_line(args: tuple[str, ...], message: str, tmp_path: Path,

@@ -38,7 +38,40 @@ def test_title_file_to_csv(tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(run("title", "--file", str(f)).stdout)))
     assert [r["role"] for r in rows][:2] == ["software-engineer", "machine-learning-engineer"]
     assert [r["level"] for r in rows][:3] == ["senior", "mid", "director"]
-    assert rows[3]["role"] == "" and list(rows[0]) == ["title", "role", "level", "confidence"]
+    assert rows[3]["role"] == "" and list(rows[0]) == ["title", "role", "level", "confidence", "reason"]
+
+
+# one title of each kind of reading: a role, and each reason for none (issue 16)
+TITLE_KINDS = ["Power BI Developer (Power Apps experience required)", "シニアソフトウェアエンジニア",
+               "Sviluppatore Software", "1234 !!", "#42", "Truck Driver", "Senior Data Engineer"]
+
+
+def test_title_file_says_why_a_title_has_no_role(tmp_path: Path) -> None:
+    """`paybench title --file`: every row without a role carries the reason the one-title
+    command gives for it, in CSV and in --json; rows with a role have none."""
+    from paybench.normalize.titles import normalize_title
+
+    f = tmp_path / "titles.txt"
+    f.write_text("\n".join(TITLE_KINDS) + "\n", encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(run("title", "--file", str(f)).stdout)))
+    listed = json.loads(run("title", "--file", str(f), "--json").stdout)
+    assert [r["title"] for r in rows] == [r["title"] for r in listed] == TITLE_KINDS
+    for row, item, title in zip(rows, listed, TITLE_KINDS, strict=True):
+        want = normalize_title(title)  # what the one-title command prints
+        assert (item["role"], item["level"]) == (want.role, want.level)
+        assert row["role"] == (want.role or "")
+        if want.role is None:
+            assert want.reason and row["reason"] == item["reason"] == want.reason
+        else:
+            assert row["reason"] == "" and item["reason"] is None
+    reasons = {r["title"]: r["reason"] for r in rows}
+    assert json.loads(run("title", TITLE_KINDS[1], "--json").stdout)["reason"] == reasons[TITLE_KINDS[1]]
+    assert f"({reasons['1234 !!']})" in run("title", "1234 !!").stdout
+    assert reasons["シニアソフトウェアエンジニア"] == "language not covered: Japanese"
+    assert reasons["Sviluppatore Software"].startswith("language not covered")
+    assert reasons["1234 !!"].startswith("no words in the title")
+    assert reasons["Truck Driver"].startswith("no tech role matches")
+    assert rows[0]["role"] == "bi-developer" and rows[-1]["role"] == "data-engineer"
 
 
 def test_place_json() -> None:
@@ -46,6 +79,20 @@ def test_place_json() -> None:
     assert {k: data[k] for k in ("country", "state", "metro", "metro_name", "remote")} == {
         "country": "US", "state": "CA", "metro": "41940",
         "metro_name": "San Jose-Sunnyvale-Santa Clara, CA", "remote": False}
+
+
+def test_place_says_micropolitan_and_lists_candidates() -> None:
+    """`paybench place`: a place in a micropolitan CBSA says so where the metro name would be
+    (not None); an ambiguous bare city name lists its candidates, in text and --json."""
+    text = run("place", "Paris, TX").stdout
+    assert "metro_name=CBSA 37580 (micropolitan area, no OEWS metro)" in text
+    assert "metro_name=None" not in text
+    data = json.loads(run("place", "Paris, TX", "--json").stdout)
+    assert data["metro_name"] is None and data["metro_label"].startswith("CBSA 37580")
+    text = run("place", "Cambridge").stdout
+    assert "candidates: Cambridge, MA; Cambridge, GB" in text
+    york = json.loads(run("place", "York", "--json").stdout)
+    assert york["candidates"][0] == "York, PA" and {"York, GB", "New York, NY"} <= set(york["candidates"])
 
 
 def test_issue16_title_and_place_json() -> None:
@@ -153,6 +200,9 @@ def test_guide_from_defaults_alone(tmp_path: Path, reference_db: Path) -> None:
         (("posting-range", "--role", "data-scientist", "--level", "mid", "--place", "Denver, CO",
           "--employer-size", "-5"), "--employer-size: employer size -5"),
         (("skills", "--role", "data-scientist", "--place", "Atlantis"), "--place: cannot place"),
+        (("employers", "--segment", "faang"), "--segment: unknown segment 'faang'; expected one of big-tech"),
+        (("employers", "--role", "astronaut"), "--role: unknown role"),
+        (("employers", "--limit", "-1"), "--limit: limit must be 0 or more"),
         (("bench", "--role", "data-scientist", "--db", "{csv}"), "not a DuckDB database file"),
         (("bench", "--role", "Chief Llama Whisperer"), "--role: unknown role 'Chief Llama Whisperer'"),
         (("bench", "--role", "data-scientist", "--engine", "sparkle"),
@@ -184,3 +234,22 @@ def test_bare_command_shows_help_without_an_empty_error() -> None:
     proc = run(check=False)
     assert "Usage" in proc.stdout and "bench" in proc.stdout
     assert "error" not in proc.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ("posting-check", "Senior ML Engineer\nSalary: $150,000 - $180,000 a year.", "--place", "Denver, CO"),
+    ("posting-check", "{fixture}"),
+    ("bench", "--role", "machine-learning-engineer", "--level", "senior"),
+])
+def test_a_store_that_does_not_exist_is_one_line(args: tuple[str, ...], tmp_path: Path) -> None:
+    """PAYBENCH_DB naming a file that is not there: posting-check (a text or a file of postings)
+    says what bench says, one line naming the path and how to build a store (it printed DuckDB's
+    'IO Error ... database does not exist'); no file is left behind."""
+    missing = tmp_path / "nowhere" / "store.duckdb"
+    fixture = Path(__file__).resolve().parent / "data" / "postings_jobspy_transparency.csv"
+    proc = run(*[a.format(fixture=fixture) for a in args], db=missing, check=False)
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert proc.stderr.strip().splitlines() == [
+        f"error: no store at {missing}: build one with `paybench ingest --defaults` (and your files), "
+        "or point PAYBENCH_DB or --db at an existing store"]
+    assert not missing.exists()

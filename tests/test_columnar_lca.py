@@ -241,9 +241,13 @@ FIELD_TEXTS = {
     "WAGE_RATE_OF_PAY_TO": st.sampled_from(["", "0", "250000", "9e9", "N/A", "$90.5"]),
     "WAGE_UNIT_OF_PAY": st.sampled_from(["Year", "Hour", "Week", "Bi-Weekly", "Month", "Day", "", "Piece"]),
     "PW_WAGE_LEVEL": st.sampled_from(["I", "II", "III", "IV", "V", "", "Level II"]),
-    "WORKSITE_CITY": st.sampled_from(["Seattle", "NEW YORK", "", "Nowhere"]),
-    "WORKSITE_STATE": st.sampled_from(["WA", "NY", "Texas", "", "ZZ"]),
-    "WORKSITE_POSTAL_CODE": st.sampled_from(["98103", "8830", "", "10011-1234", "abc"]),
+    "WORKSITE_CITY": st.sampled_from(["Seattle", "NEW YORK", "", "Nowhere", "Dallas", "Budd Lake"]),
+    "WORKSITE_STATE": st.sampled_from(["WA", "NY", "Texas", "", "ZZ", "NJ", "OR"]),
+    # ZIPs in and out of the filed state, and counties, for the vote that settles them (issue 16):
+    # 97338 Dallas, OR; '7828' 07828 NJ; 75202 Dallas, TX
+    "WORKSITE_POSTAL_CODE": st.sampled_from(["98103", "8830", "", "10011-1234", "abc", "97338", "7828",
+                                             "75202"]),
+    "WORKSITE_COUNTY": st.sampled_from(["", "Dallas", "KING", "Polk", "Morris", "St. Louis (city)"]),
     "EMPLOYER_NAME": st.sampled_from(["GOOGLE LLC", "Google, L.L.C.", "", "Tiny Shop Inc"]),
     "NAICS_CODE": st.sampled_from(["541511", "519290.0", "", "x"]),
     "FULL_TIME_POSITION": st.sampled_from(["Y", "N", "", "yes"]),

@@ -2,7 +2,7 @@
 (tests/rowwise/aijobs.py, the adapter as it was, kept only here): the same stored
 observations and quarantine, row for row and column for column (all but ingest ids and
 timestamps), and the same counts, on the real survey, on small files with bad rows in the
-real layout, and on random rows (hypothesis). Also the columnar CSV reader against
+real layout, and on random rows (hypothesis). Also the CSV reader (`DelimitedBatches`) against
 `tabular.iter_rows` on random text (quotes, CR, blank lines, bad UTF-8, tiny blocks)."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from conftest import SURVEY_HEADER, write_survey
 from paybench.errors import InputError
 from paybench.ingest import _ingest_once
-from paybench.sources import aijobs, columnar, tabular
+from paybench.sources import aijobs, delimited, tabular
 from paybench.store import IngestResult, Store, file_sha256
 from rowwise import aijobs as rowwise_aijobs
 
@@ -139,12 +139,12 @@ BAD_ROWS = [
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
-@pytest.mark.parametrize("block_bytes", [64, columnar.BLOCK_BYTES])
+@pytest.mark.parametrize("block_bytes", [64, delimited.BLOCK_BYTES])
 def test_bad_rows_identical_to_row_by_row(tmp_path: Path, newline: str, block_bytes: int,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """Every reason the survey gives, plain and quoted rows, blank rows, a stray quote, in
     blocks of 64 bytes (the fast path and the record reader taking turns) and whole."""
-    monkeypatch.setattr(columnar, "BLOCK_BYTES", block_bytes)
+    monkeypatch.setattr(delimited, "BLOCK_BYTES", block_bytes)
     path = tmp_path / "bad.csv"
     path.write_bytes((SURVEY_HEADER + newline + newline.join(BAD_ROWS) + newline).encode("utf-8"))
     reference, got = both(tmp_path, path)
@@ -234,18 +234,18 @@ def memory_stores() -> Iterator[tuple[Store, Store]]:
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(SURVEY_ROW, min_size=1, max_size=25), st.sampled_from([48, 256, columnar.BLOCK_BYTES]))
+@given(st.lists(SURVEY_ROW, min_size=1, max_size=25), st.sampled_from([48, 256, delimited.BLOCK_BYTES]))
 def test_random_rows_identical_to_row_by_row(tmp_path_factory: pytest.TempPathFactory,
                                              memory_stores: tuple[Store, Store],
                                              rows: list[tuple[str, ...]], block_bytes: int) -> None:
     tmp = tmp_path_factory.mktemp("random")
     path = write_survey(tmp / "random.csv", [",".join(_field(f) for f in row) for row in rows])
-    original = columnar.BLOCK_BYTES
-    columnar.BLOCK_BYTES = block_bytes
+    original = delimited.BLOCK_BYTES
+    delimited.BLOCK_BYTES = block_bytes
     try:
         reference, got = both(tmp, path, stores=memory_stores)
     finally:
-        columnar.BLOCK_BYTES = original
+        delimited.BLOCK_BYTES = original
     assert_same(reference, got)
 
 
@@ -255,7 +255,8 @@ def read_rows(path: Path, columns: list[str],
     """Rows as (number, error, raw cut to 1,000, fields) by the columnar reader."""
     rows: list[tuple[object, ...]] = []
     try:
-        for batch in columnar.CsvBatches(path, columns, source="test", block_bytes=block_bytes):
+        for batch in delimited.DelimitedBatches(path, columns, source="test", raw_text=True,
+                                                 block_bytes=block_bytes):
             data = batch.to_pydict()
             for i in range(batch.num_rows):
                 error = data["error"][i]
@@ -314,8 +315,8 @@ def test_reader_matches_row_reader_on_random_text(tmp_path: Path, seed: int,
 
 
 def test_reader_counts_what_a_block_holds(shared_data: Path) -> None:
-    reader = columnar.CsvBatches(shared_data / "aijobs" / "salaries.csv", aijobs.COLUMNS, source="survey",
-                                 block_bytes=1 << 20)
+    reader = delimited.DelimitedBatches(shared_data / "aijobs" / "salaries.csv", aijobs.COLUMNS,
+                                        source="survey", raw_text=True, block_bytes=1 << 20, batch_rows=1)
     sizes = [batch.num_rows for batch in reader]
     assert sum(sizes) == 72_426 == reader.rows and len(sizes) >= 4
     assert reader.bytes_done == reader.bytes_total

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -81,3 +82,62 @@ def test_scaled_scores_give_uncertain_rows_more_room() -> None:
         inside = (yt >= a) & (yt <= b)
         halves = [inside[gt == g].mean() for g in ("a", "b")]
         assert (max(halves) - min(halves) <= spread) == (model is cqr)
+
+
+def _levels(rng: np.random.Generator, n: int) -> tuple[np.ndarray, ...]:
+    """Two levels under one quantile model: 'mid' (most rows) is as the model says, 'manager'
+    (a tenth of the rows) twice as spread, so its band is too narrow. Returns y, lo, hi, level."""
+    level = np.where(rng.random(n) < 0.1, "manager", "mid")
+    sigma = np.where(level == "manager", 0.6, 0.3)
+    y = sigma * rng.standard_normal(n)
+    lo, hi = np.full(n, -Z90 * 0.3), np.full(n, Z90 * 0.3)
+    return y, lo, hi, level
+
+
+def test_per_level_correction_covers_a_level_the_pooled_one_does_not() -> None:
+    """Mondrian calibration: the pooled correction, dominated by 'mid', leaves 'manager'
+    under-covered; the per-level one covers both levels at 80%."""
+    rng = np.random.default_rng(11)
+    y, lo, hi, level = _levels(rng, 6000)
+    pooled = MondrianCQR(alpha=0.2, min_group=10**9).fit(y, lo, hi, [(lv,) for lv in level])
+    mondrian = MondrianCQR(alpha=0.2, min_group=100).fit(y, lo, hi, [(lv,) for lv in level])
+    assert mondrian.counts[("manager",)] >= 100
+    assert mondrian.correction(("manager",))[1] == "manager"
+    yt, lot, hit, lt = _levels(rng, 60_000)
+    for cqr, manager_ok in ((pooled, False), (mondrian, True)):
+        a, b = cqr.apply(lot, hit, [(lv,) for lv in lt])
+        inside = (yt >= a) & (yt <= b)
+        manager = inside[lt == "manager"].mean()
+        assert (0.77 <= manager <= 0.83) == manager_ok, manager
+        assert 0.77 <= inside[lt == "mid"].mean() <= 0.83
+
+
+def test_copies_of_a_row_count_once_toward_the_minimum() -> None:
+    """A row scored twice (as it is and as if its title were new) is one calibration row: a
+    level of 60 rows scored twice (120 scores) stays below a minimum of 100 and takes the
+    pooled correction; the counts report distinct rows."""
+    rng = np.random.default_rng(5)
+    y, lo, hi, _ = _data(rng, 600, 0.8)
+    groups = [("senior", "known")] * 540 + [("manager", "novel")] * 60
+    ids = np.arange(600)
+    both = dict(y=np.concatenate([y, y]), lo=np.concatenate([lo, lo - 0.1]),
+                hi=np.concatenate([hi, hi + 0.1]), groups=groups + [(g[0], "novel") for g in groups])
+    as_scores = MondrianCQR(min_group=100).fit(**both)
+    as_rows = MondrianCQR(min_group=100).fit(**both, rows=np.concatenate([ids, ids]))
+    assert as_scores.counts[("manager",)] == 120 and as_rows.counts[("manager",)] == 60
+    assert as_rows.counts[("senior", "novel")] == 540 and as_rows.n == 600
+    assert as_scores.correction(("manager", "novel"))[1] == "manager/novel"
+    assert as_rows.correction(("manager", "novel")) == (as_rows.pooled, "pooled")
+    assert as_rows.correction(("senior", "known"))[1] == "senior/known"
+
+
+def test_thin_level_falls_back_to_the_pool_and_lengths_must_agree() -> None:
+    rng = np.random.default_rng(2)
+    y, lo, hi, _ = _data(rng, 400, 0.7)
+    groups = [("senior",)] * 380 + [("director",)] * 20
+    cqr = MondrianCQR(min_group=100).fit(y, lo, hi, groups)
+    assert cqr.counts[("director",)] == 20
+    assert cqr.correction(("director",)) == (cqr.pooled, "pooled")
+    assert cqr.correction(("senior",))[1] == "senior"
+    with pytest.raises(ValueError, match="one entry per score"):
+        MondrianCQR().fit(y, lo, hi, groups, rows=np.arange(10))

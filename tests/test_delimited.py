@@ -144,3 +144,105 @@ def test_crlf_inside_quotes_split_by_a_block_boundary(tmp_path: Path, pad: int) 
     got, _ = columnar(path, block_bytes=256)
     assert got == reference(path)
     assert isinstance(got, list) and got[1][3] == ["x\r\ny", "b", "c"]
+
+
+# --------------------------------------------------------------------------- raw text, hand-overs
+def reference_raw(path: Path) -> list[tuple[Any, ...]] | str:
+    """What the record reader reads, with its raw text on every row: (row number, reason,
+    raw text, fields)."""
+    try:
+        header, records = tabular.csv_records(path)
+        out: list[tuple[Any, ...]] = []
+        for number, (_line, fields, raw) in enumerate(records, start=1):
+            if isinstance(fields, str):
+                out.append((number, fields, raw, None))
+            elif len(fields) != len(header):
+                out.append((number, tabular.field_count_reason(len(header), len(fields)), raw, None))
+            else:
+                out.append((number, None, raw, fields))
+        return out or "error: no data rows"
+    except InputError as exc:
+        return f"error: {exc}"
+
+
+def with_raw(path: Path, block_bytes: int = 1 << 20) -> tuple[list[tuple[Any, ...]] | str, int]:
+    """What DelimitedBatches(raw_text=True) reads, and how many rows Arrow read."""
+    try:
+        reader = DelimitedBatches(path, raw_text=True, block_bytes=block_bytes)
+        rows: list[tuple[Any, ...]] = []
+        for batch in reader:
+            for row in batch.to_pylist():
+                fields = None if row["error"] else [row[field_name(i)] for i in range(reader.width)]
+                rows.append((row["row_number"], row["error"], row["raw"], fields))
+        return rows, reader.arrow_rows
+    except InputError as exc:
+        return ("error: no data rows" if "no data rows" in exc.message else f"error: {exc}"), 0
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(PIECES), max_size=40),
+       st.sampled_from(["x,y,z\n", "x;y;z\n", "x,y\r\n", '"x","y"\n', "x\n"]),
+       st.sampled_from([16, 64, 1 << 20]))
+def test_raw_text_is_the_record_readers(pieces: list[str], header: str, block_bytes: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "f.csv"
+        path.write_text(header + "".join(pieces), encoding="utf-8", newline="")
+        assert with_raw(path, block_bytes)[0] == reference_raw(path)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(st.sampled_from(["a", "b c", "1,5", 'say "hi"', "", " ", "x\ny", "é", "x\r\ny",
+                                          "z" * 600]),
+                         min_size=3, max_size=3), min_size=1, max_size=40),
+       st.sampled_from([",", ";"]), st.sampled_from(["\n", "\r\n"]),
+       st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]))
+def test_raw_text_of_quoted_records_read_by_arrow(rows: list[list[str]], delimiter: str, newline: str,
+                                                  quoting: int) -> None:
+    """Well-formed files (every field quoted, or only where needed; records over 1,000
+    characters): Arrow reads them, and the raw text is still the record reader's."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "f.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, delimiter=delimiter, lineterminator=newline, quoting=quoting)
+            writer.writerow(["x", "y", "z"])
+            writer.writerows(rows)
+        got, by_arrow = with_raw(path)
+        assert got == reference_raw(path)
+        if any(any(f.strip() for f in row) for row in rows) and "x\r\ny" not in str(rows):
+            assert by_arrow == len(got)
+
+
+@pytest.mark.parametrize("raw_text", [False, True])
+def test_a_bad_record_early_hands_back_to_arrow(tmp_path: Path, raw_text: bool) -> None:
+    """A ragged record and a stray quote near the start: the record reader reads about a block
+    around each, Arrow the rest (not the rest of the file by the record reader)."""
+    path = tmp_path / "f.csv"
+    lines = ["x,y,z"] + [f"{i},b,c" for i in range(30_000)]
+    lines[10] = "1,2,3,4"
+    lines[20_000] = 'a"b,c,d'
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    reader = DelimitedBatches(path, raw_text=raw_text, block_bytes=4096)
+    rows = [row for batch in reader for row in batch.to_pylist()]
+    assert len(rows) == 30_000 == reader.rows and rows[9]["error"] == "expected 3 fields, found 4"
+    assert rows[19_999][field_name(0)] == 'a"b' and rows[19_999]["error"] is None
+    assert reader.arrow_rows > 29_000
+    expected = reference_raw(path) if raw_text else reference(path)
+    assert isinstance(expected, list)
+    if raw_text:
+        assert [(r["row_number"], r["error"], r["raw"]) for r in rows] == [e[:3] for e in expected]
+    else:
+        assert got_fields(rows, reader.width) == [e[3] for e in expected]
+
+
+def got_fields(rows: list[dict[str, Any]], width: int) -> list[list[str] | None]:
+    return [None if r["error"] else [r[field_name(i)] for i in range(width)] for r in rows]
+
+
+def test_named_columns_and_a_missing_one(tmp_path: Path) -> None:
+    path = tmp_path / "f.csv"
+    path.write_text("A,b,c,a\n1,2,3,4\n", encoding="utf-8")
+    batch = next(iter(DelimitedBatches(path, ["a", "C"], source="test")))
+    assert batch.schema.names == ["row_number", "error", "raw", "a", "C"]
+    assert batch.to_pylist()[0] == {"row_number": 1, "error": None, "raw": None, "a": "4", "C": "3"}
+    with pytest.raises(InputError, match=r"f\.csv: not a test file: missing column\(s\) d"):
+        DelimitedBatches(path, ["a", "d"], source="test")

@@ -1,13 +1,22 @@
-"""Employer-name normalization: spellings of one employer share a key; the key is stable."""
+"""Employer-name normalization: spellings of one employer share a key; the key is stable;
+the alias list makes a parent and its entities one employer; every source stores the same
+normalized employer (the real Adzuna postings export, read at test time)."""
 
 from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from paybench.normalize.employers import (
+    INITIALISMS,
     LEGAL_SUFFIXES,
+    alias_table,
+    canonical_key,
     employer_display,
     employer_key,
     normalize_employer,
@@ -31,9 +40,51 @@ from paybench.normalize.industries import industry_for_naics
     (["IBM INDIA PRIVATE LIMITED", "IBM India Pvt. Ltd."], "IBM INDIA", "IBM India"),
 ])
 def test_spellings_share_a_key(names: list[str], key: str, display: str) -> None:
-    for name in names:
+    for name in names:  # the key of the name as written, before aliases
+        assert (employer_key(name), employer_display(employer_key(name))) == (key, display), name
         found = normalize_employer(name)
-        assert found is not None and (found.key, found.display) == (key, display), name
+        assert found is not None and found.name_key == key and found.key == canonical_key(key), name
+
+
+@pytest.mark.parametrize(("names", "display"), [
+    (["GOOGLE LLC", "Google", "google", "Alphabet Inc.", "ALPHABET INC"], "Google"),
+    (["FACEBOOK, INC.", "Facebook", "Meta Platforms, Inc.", "META PLATFORMS INC", "meta"], "Meta"),
+    (["AMAZON.COM SERVICES, INC.", "Amazon.com Services LLC", "AMAZON COM SERVICES LLC",
+      "Amazon Web Services, Inc.", "AMAZON WEB SERVICES INC", "Amazon"], "Amazon"),
+    (["MICROSOFT CORPORATION", "Microsoft Corp.", "microsoft"], "Microsoft"),
+    (["International Business Machines Corporation", "INTERNATIONAL BUSINESS MACHINES CORP",
+      "IBM Corporation", "IBM"], "IBM"),
+    (["COGNIZANT TECHNOLOGY SOLUTIONS US CORP", "Cognizant Technology Solutions U.S. Corporation"],
+     "Cognizant"),
+    (["JPMORGAN CHASE & CO.", "JPMORGAN CHASE &AMP; CO.", "JPMorganChase", "JP Morgan Chase & Co"],
+     "JPMorgan Chase"),
+    (["ERNST & YOUNG U.S. LLP", "Ernst and Young U.S. LLP", "ERNST &AMP; YOUNG U.S. LLP"], "EY"),
+])
+def test_aliases_are_one_employer(names: list[str], display: str) -> None:
+    found = {normalize_employer(name) for name in names}
+    assert {(f.key, f.display) for f in found if f is not None} == {(employer_key(display), display)}
+
+
+def test_aliases_never_match_by_prefix() -> None:
+    assert normalize_employer("AMAZON RESTAURANT & BAR").display == "Amazon Restaurant & Bar"  # type: ignore[union-attr]
+    assert normalize_employer("JOHN TESLA INC").key == "JOHN TESLA"  # type: ignore[union-attr]
+    assert normalize_employer("IBM INDIA PRIVATE LIMITED").key == "IBM INDIA"  # type: ignore[union-attr]
+    assert normalize_employer("TATA TECHNOLOGIES INC").key == "TATA TECHNOLOGIES"  # type: ignore[union-attr]
+
+
+def test_html_entities_as_some_filings_were_exported() -> None:
+    assert employer_key("JPMORGAN CHASE &AMP; CO.") == "JPMORGAN CHASE"
+    assert employer_key("JPMORGAN CHASE & CO.") == "JPMORGAN CHASE"
+    assert employer_key("DELOITTE &amp; TOUCHE LLP") == "DELOITTE & TOUCHE"
+    assert employer_key("AT&T SERVICES INC") == "AT&T SERVICES"  # a bare '&' in a word stays
+
+
+def test_alias_list_has_one_group_per_key() -> None:
+    table = alias_table()
+    assert len(table) > 100
+    for alias_key, (group_key, display) in table.items():
+        assert employer_key(display) == group_key and canonical_key(alias_key) == group_key
+        assert canonical_key(group_key) == group_key  # idempotent
 
 
 def test_distinct_entities_stay_apart() -> None:
@@ -55,6 +106,10 @@ def test_key_is_idempotent_and_case_insensitive(name: str) -> None:
     assert employer_key(name.upper()) == key == employer_key(name.lower())
     if key:
         assert employer_key(employer_display(key)) == key
+        found = normalize_employer(name)
+        assert found is not None
+        again = normalize_employer(found.display)  # what a store holds normalizes to itself
+        assert again is not None and (again.key, again.display) == (found.key, found.display)
 
 
 @settings(max_examples=300, deadline=None)
@@ -70,6 +125,46 @@ def test_suffix_and_punctuation_insensitive(words: list[str], suffix: str, sep: 
     assert employer_key(f"The {core}") == employer_key(core)
     dotted = ".".join(suffix) + "."  # "L.L.C."
     assert employer_key(f"{core}, {dotted}") == employer_key(core)
+
+
+@pytest.mark.parametrize(("names", "key", "display"), [
+    (["Foo Corp", "FOO CORP", "foo corp.", "Foo", "Foo, Inc."], "FOO", "Foo"),
+    (["Box, Inc.", "BOX INC"], "BOX", "Box"),
+    (["Capital One, N.A.", "CAPITAL ONE NA"], "CAPITAL ONE", "Capital One"),
+    (["HCL America Inc", "HCL AMERICA INC"], "HCL AMERICA", "HCL America"),  # no vowel: an initialism
+    (["SAP America, Inc."], "SAP AMERICA", "SAP America"),  # a listed initialism
+    (["Corp"], "CORP", "Corp"), (["LLC"], "LLC", "LLC"), (["Inc."], "INC", "Inc"),  # never emptied
+])
+def test_display_is_readable(names: list[str], key: str, display: str) -> None:
+    """The key strips legal forms; the display is a readable name, not a bare upper-case token
+    ("Foo Corp" -> "Foo", not "FOO"), and one per key."""
+    for name in names:
+        found = normalize_employer(name)
+        assert found is not None and (found.key, found.display) == (key, display), name
+
+
+WORD = st.text(alphabet=st.sampled_from(list("abcdefghijklmnopqrstuvwxyz")), min_size=3, max_size=10)
+
+
+@settings(max_examples=300, deadline=None)
+@given(WORD, st.sampled_from(sorted(LEGAL_SUFFIXES)), st.sampled_from([" ", ", "]),
+       st.sampled_from(["", "."]), st.sampled_from([str.title, str.upper, str.lower]))
+def test_suffix_variants_are_one_employer_with_a_readable_name(
+        word: str, suffix: str, sep: str, end: str, case: Any) -> None:
+    """Any spelling of "<Word> <legal form>" and "<Word>" is one employer (one key, one
+    display); the display is the word title-cased unless it reads as an initialism (no vowel
+    or listed); a name that is only a legal-form word is not emptied."""
+    upper = word.upper()
+    if upper in LEGAL_SUFFIXES or upper in ("THE", "AND", "DBA", "AKA", "FKA") or upper in alias_table():
+        return  # a legal form, a word the key reads otherwise, or a listed name ("xAI")
+    variants = [word, case(word), f"{case(word)}{sep}{case(suffix)}{end}", f"{word.upper()} {suffix}"]
+    found = {normalize_employer(v) for v in variants}
+    assert len({(f.key, f.display) for f in found if f is not None}) == 1 and None not in found
+    (one,) = {(f.key, f.display) for f in found if f is not None}
+    initialism = len(word) == 3 and (not set("AEIOU") & set(upper) or upper in INITIALISMS)
+    assert one == (upper, upper if initialism else word.title())
+    alone = normalize_employer(f"{case(suffix)}{end}")
+    assert alone is not None and alone.key == suffix and alone.display
 
 
 @pytest.mark.parametrize(("code", "label", "sector"), [
@@ -89,3 +184,30 @@ def test_naics_labels(code: str | int, label: str, sector: str) -> None:
 def test_naics_unknown() -> None:
     assert industry_for_naics("") is None and industry_for_naics("99") is None
     assert industry_for_naics("abc") is None and industry_for_naics(None) is None
+
+
+def test_postings_store_the_normalized_employer(fresh_db: Path, shared_data: Path) -> None:
+    """The real Adzuna UK export: every stored posting and posted-pay observation names its
+    employer as the normalizer writes it (the raw employer_name of the same row of the file)."""
+    from paybench.ingest import ingest_file
+    from paybench.store import Store
+
+    path = shared_data / "postings" / "adzuna_uk_data_jobs_2026.csv"
+    with path.open(newline="", encoding="utf-8") as handle:
+        raw = {n: row["employer_name"] for n, row in enumerate(csv.DictReader(handle), 1)}
+    with Store(fresh_db) as store:
+        ingest_file(store, path)
+        rows = store.con.execute(
+            "SELECT 'postings', row_number, employer FROM postings WHERE source = 'postings' UNION ALL "
+            "SELECT 'observations', row_number, employer FROM observations WHERE source = 'postings'"
+        ).fetchall()
+    assert len({r for t, r, _ in rows if t == "postings"}) > 900
+    changed = 0
+    for _table, number, employer in rows:
+        named = normalize_employer(raw[number])
+        assert employer == (named.display if named is not None else None), (number, raw[number])
+        changed += employer != raw[number]
+    assert changed > 0  # spellings were folded ("Hays Specialist Recruitment Limited", ...)
+    stored = {e for _t, _n, e in rows}
+    assert "JPMorgan Chase" in stored and "JPMorganChase" not in stored
+    assert "Hays Specialist Recruitment" in stored and "Hays Specialist Recruitment Limited" not in stored

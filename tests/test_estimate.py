@@ -430,3 +430,25 @@ def test_a_batch_file_answers_as_the_reference_path(small_db: Path, shared_data:
                    for r in csv.DictReader(handle)]
     assert result.estimated == len(rows) == len(written)
     assert written == expected
+
+
+def test_training_before_an_estimate_is_announced_on_a_terminal_or_when_asked(
+        tmp_path: Path, small_db: Path) -> None:
+    """The first estimate after an ingest trains the estimator (minutes on a large store):
+    with PAYBENCH_PROGRESS=1 (as on a terminal) stderr says so before and after, never a
+    silent wait; without it and not on a terminal, stderr stays empty."""
+    import re
+
+    db = tmp_path / "s.duckdb"
+    shutil.copyfile(small_db, db)  # the store alone: no saved model beside it
+    args = [sys.executable, "-m", "paybench", "estimate", "--title", "ML engineer", "--place",
+            "Boston, MA", "--level", "mid"]
+    told = subprocess.run(args, capture_output=True, text=True, timeout=1200,
+                          env={**os.environ, "PAYBENCH_DB": str(db), "PAYBENCH_PROGRESS": "1"})
+    assert told.returncode == 0, told.stderr
+    lines = told.stderr.strip().splitlines()
+    assert lines[0].startswith("paybench: training the estimator on ") and "observations" in lines[0]
+    assert re.fullmatch(r"paybench: estimator trained in \d+ s", lines[-1])
+    quiet = subprocess.run(args, capture_output=True, text=True, timeout=1200,
+                           env={**os.environ, "PAYBENCH_DB": str(db), "PAYBENCH_PROGRESS": ""})
+    assert quiet.returncode == 0 and quiet.stderr == "" and quiet.stdout == told.stdout

@@ -1,4 +1,4 @@
-"""`paybench guide` end to end: the nine sections in order, none empty, every figure in the
+"""`paybench guide` end to end: the twelve sections in order, none empty, every figure in the
 HTML and the PDF traceable to guide.json, charts inline without outside links, the
 published-versus-measured table complete, and the --roles filter."""
 
@@ -172,7 +172,8 @@ def check_pdf(out: Path, page: Page, doc: dict[str, Any]) -> str:
     assert len(printed) > 100
     strange = sorted(t for t in printed if t not in allowed)
     assert not strange, f"PDF figures not in guide.json: {strange[:20]}"
-    for section in ("Headline figures", "Ranges by role", "City variance", "Published versus measured"):
+    for section in ("Headline figures", "Ranges by role", "City variance", "Pay over time",
+                    "Who pays", "Total compensation", "Published versus measured"):
         assert section in text
     return text
 
@@ -184,9 +185,23 @@ def test_guide_from_defaults(reference_guide: Path) -> None:
     cells = cell_index(doc)
     mle = cells["machine-learning-engineer|mid|US"]
     assert format_usd(mle["p50"]) in text  # the headline figure is printed in the PDF
-    # without observations, the missing parts say so in one line
+    # without observations, the missing parts say so in one line, naming what to ingest
     html = (reference_guide / "guide.html").read_text(encoding="utf-8")
     assert "No postings ingested" in html and "No change over a year" in html
+    assert "No index for the ML roles" in html and "paybench ingest --defaults" in html
+    assert "No OEWS series over years" in html and "national_M2024_dl.xlsx" in html
+    assert "No H-1B filings in the store" in html and "LCA_Disclosure_Data" in html
+    assert not any(f["id"].startswith(("trend-", "who-pays-", "total-comp-")) for f in doc["figures"])
+    # no total-compensation records in the defaults: the section is that one line
+    section = re.search(r'<section id="total-comp".*?</section>', html, re.S)
+    assert section is not None
+    assert re.findall(r'<p class="empty">(.*?)</p>', section.group(0)) == [
+        "No total-compensation data in this store (base pay only): ingest a Levels.fyi export "
+        "(paybench ingest FILE.csv) for base, bonus and equity by level and segment."]
+    assert "<table" not in section.group(0)
+    assert "No total-compensation data" in text  # and in the PDF
+    compare = {r["figure_id"]: r for r in doc["published_vs_measured"]}
+    assert "holds no total-compensation data" in compare["cvmaker-2026-mle-total-top-firms-low"]["note"]
     assert doc["year"] == 2026 and doc["effective_date"] == "2026-01-01"
 
 
@@ -195,7 +210,12 @@ def test_guide_with_survey(survey_guide: Path) -> None:
     check_traceable(page, doc)
     check_pdf(survey_guide, page, doc)
     ids = {f["id"] for f in doc["figures"]}
-    assert any(i.startswith("ml-mid-change-") for i in ids), "year-over-year change missing"
+    # the change over a year: the survey's mix-adjusted index; the store as scripts/run builds
+    # it (the embedded defaults) holds one OEWS release and no filings, and says so
+    assert {"trend-machine-learning-engineer-mid-change", "trend-machine-learning-engineer-mid-low",
+            "trend-machine-learning-engineer-mid-raw"} <= ids, "year-over-year change missing"
+    html = (survey_guide / "guide.html").read_text(encoding="utf-8")
+    assert "No OEWS series over years" in html and "No H-1B filings in the store" in html
     assert {"ml-company_size-M-p50", "ml-work_mode-remote-p50", "contract-hourly-ml"} <= ids
     cells = cell_index(doc)
     assert cells["machine-learning-engineer|senior|US"]["method"] == "direct"
@@ -204,13 +224,18 @@ def test_guide_with_survey(survey_guide: Path) -> None:
 
 def test_the_9_percent_rise_beside_the_measured_change(survey_guide: Path) -> None:
     """The seeds' "9% rise" of mid-level ML engineer pay beside the change the store measures
-    for the same population (machine-learning-engineer, mid, US), with its n and method."""
+    for the same population (machine-learning-engineer, mid, US): the mix-adjusted index with
+    its interval and n, the raw median change named beside it
+    (tests/test_guide_sections17.py: equal to `Paybench.trend`)."""
     _, doc = parse(survey_guide)
     row = {r["figure_id"]: r for r in doc["published_vs_measured"]}["motion-2026-mle-mid-us-raise"]
     assert row["published"] == 9 and row["unit"] == "percent"
     assert row["measured"] is not None and row["diff"] == pytest.approx(row["measured"] - 9, abs=0.05)
-    assert "machine-learning-engineer mid, US" in row["note"] and "(n " in row["note"]
-    assert "raw change of medians" in row["note"]
+    figures = {f["id"]: f for f in doc["figures"]}
+    assert row["measured"] == figures["trend-machine-learning-engineer-mid-change"]["value"]
+    assert "mix-adjusted index of machine-learning-engineer mid, US" in row["note"]
+    assert "(n " in row["note"] and "95% interval" in row["note"]
+    assert "raw median moved" in row["note"]
 
 
 def test_charts_inline_and_no_outside_links(survey_guide: Path) -> None:
@@ -349,6 +374,51 @@ def test_second_guide_reads_the_caches_and_writes_the_same_files(
     assert not again.cells_cached
 
 
+def test_cells_cache_drops_what_no_report_reads(tmp_path: Path, reference_db: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the guide's cells cache holds that a report no longer reads (a section result kept
+    under an older version of the section's code, a cell it no longer shows) is dropped when
+    the next report writes the cache; what the report reads stays, and it is read, not
+    computed again."""
+    import pickle
+
+    from paybench.guide.report import build_report
+    from paybench.guide.tables import build_guide, cells_cache_path
+    from paybench.store import Store
+
+    db = tmp_path / "store.duckdb"
+    shutil.copy(reference_db, db)
+    monkeypatch.setenv("PAYBENCH_HOME", str(tmp_path / "home"))
+    with Store(db) as store:
+        data = build_guide(store, metros=2)
+        build_report(store, data)
+        data.save_extra_cells()
+        path = cells_cache_path(store)
+    assert path is not None
+    key, cached = pickle.loads(path.read_bytes())
+    kept_computed, kept_extra = set(cached.computed), set(cached.extra)
+    assert kept_computed and kept_extra
+    cached.computed[("trends", ("machine-learning-engineer",), "an-older-code-digest")] = "stale"
+    old_cell = ("software-engineer", "entry", "metro", "99999", "Nowhere, ZZ")
+    cached.extra[old_cell] = next(iter(cached.extra.values()))
+    path.write_bytes(pickle.dumps((key, cached)))
+    with Store(db) as store:
+        data = build_guide(store, metros=2)
+        assert data.cells_cached
+        build_report(store, data)
+        data.save_extra_cells()
+    key_after, after = pickle.loads(path.read_bytes())
+    assert key_after == key
+    assert set(after.computed) == kept_computed and set(after.extra) == kept_extra
+    # a third report reads everything from the cache: nothing new, nothing to write
+    mtime = path.stat().st_mtime_ns
+    with Store(db) as store:
+        data = build_guide(store, metros=2)
+        build_report(store, data)
+        data.save_extra_cells()
+    assert path.stat().st_mtime_ns == mtime
+
+
 def test_pdf_printer_child_and_fallback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The PDF printer's child process writes the PDF whole (no partial file left), reports a
     path it cannot write as one InputError, and without a child the page is printed here."""
@@ -369,6 +439,34 @@ def test_pdf_printer_child_and_fallback(tmp_path: Path, monkeypatch: pytest.Monk
     printer = PdfPrinter()
     path = printer.write(page, tmp_path / "b" / "guide.pdf")
     assert path.read_bytes().startswith(b"%PDF") and printer.print_seconds > 0
+
+
+def test_pdf_printer_keeps_a_speculative_page_only_when_it_is_the_page(tmp_path: Path) -> None:
+    """A page printed early (`speculate`) is kept when the page handed over is the same;
+    another page is printed anew (the PDF holds its text, not the guess's); no early or
+    partial file is left behind; a printer closed after speculating leaves nothing either."""
+    from paybench.guide.pdf import PdfPrinter
+
+    def text(path: Path) -> str:
+        return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                              check=True).stdout
+
+    page = "<html><body><p>paybench guide, same page</p></body></html>"
+    printer = PdfPrinter()
+    printer.speculate(page, tmp_path / "a" / "guide.pdf")
+    path = printer.write(page, tmp_path / "a" / "guide.pdf")
+    assert printer.speculated is True and "same page" in text(path)
+    assert sorted(p.name for p in path.parent.iterdir()) == ["guide.pdf"]
+    printer = PdfPrinter()
+    printer.speculate(page, tmp_path / "b" / "guide.pdf")
+    path = printer.write(page.replace("same page", "another page"), tmp_path / "b" / "guide.pdf")
+    assert printer.speculated is False
+    assert "another page" in text(path) and "same page" not in text(path)
+    assert sorted(p.name for p in path.parent.iterdir()) == ["guide.pdf"]
+    printer = PdfPrinter()
+    printer.speculate(page, tmp_path / "c" / "guide.pdf")
+    printer.close()
+    assert not (tmp_path / "c").exists() or not any((tmp_path / "c").iterdir())
 
 
 def test_unwritable_out_is_one_line(tmp_path: Path, reference_db: Path) -> None:
@@ -403,3 +501,67 @@ def test_remembered_rate_is_the_ecb_rate(tmp_path: Path, monkeypatch: pytest.Mon
     with pytest.raises(InputError, match="VND"):
         remembered_usd_per_unit("VND", on)
     assert json.loads(kept.read_text()) == {"CAD|2023-01-01": first}
+
+
+def test_ingest_keeps_the_cells_cache_the_next_guide_reads(
+        tmp_path: Path, reference_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`paybench ingest --prepare` leaves the store ready for a guide: after its transaction commits it
+    keeps the benchmark model and the guide's cells beside the store (the guide's own cache,
+    keyed by the store's content), and the next `paybench guide` reads them (it says so) and
+    writes what a guide computing every cell writes. Without --prepare it keeps nothing."""
+    from paybench.bench.cache import cache_path
+    from paybench.guide.tables import cells_cache_path
+    from paybench.store import Store
+
+    db = tmp_path / "store.duckdb"
+    shutil.copy(reference_db, db)
+    monkeypatch.setenv("PAYBENCH_HOME", str(tmp_path / "home"))
+    with Store(db, read_only=True) as store:
+        model_file, cells_file = cache_path(store), cells_cache_path(store)
+    assert model_file is not None and cells_file is not None
+    skipped = run("ingest", str(REPO_DATA / "postings_jobspy.csv"), db=db)
+    assert "guide prepared" not in skipped.stdout + skipped.stderr
+    assert not model_file.exists() and not cells_file.exists()
+
+    prepared = run("ingest", "--prepare", str(REPO_DATA / "postings_adzuna.json"), db=db)
+    assert "guide prepared: benchmark model and guide cells kept beside the store" in prepared.stdout
+    assert model_file.is_file() and cells_file.is_file()
+    first = run("guide", "--format", "csv,json", "--out", str(tmp_path / "after-ingest"), db=db)
+    assert "cells: read from the cache beside the store" in first.stdout
+
+    model_file.unlink()
+    cells_file.unlink()
+    cold = run("guide", "--format", "csv,json", "--out", str(tmp_path / "cold"), db=db)
+    assert "cells: computed, and kept beside the store" in cold.stdout
+    assert ((tmp_path / "after-ingest" / "guide.csv").read_bytes()
+            == (tmp_path / "cold" / "guide.csv").read_bytes())
+    again = run("ingest", "--prepare", str(REPO_DATA / "postings_adzuna.json"), db=db)  # nothing new
+    assert "already ingested" in again.stdout and "guide cells already kept" in again.stdout
+
+
+def test_a_failed_prepare_leaves_the_ingest_whole(
+        tmp_path: Path, reference_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Preparing the guide after an ingest is best effort: when it fails the ingest stands,
+    the command exits 0 and says in one line that the next guide computes the cells."""
+    from typer.testing import CliRunner
+
+    import paybench.guide.report as report
+    from paybench.cli import app
+    from paybench.store import Store
+
+    db = tmp_path / "store.duckdb"
+    shutil.copy(reference_db, db)
+    monkeypatch.setenv("PAYBENCH_HOME", str(tmp_path / "home"))
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(report, "prepare", broken)
+    result = CliRunner().invoke(app, ["ingest", "--prepare", "--db", str(db),
+                                      str(REPO_DATA / "postings_jobspy.csv")])
+    assert result.exit_code == 0, result.output
+    assert "preparing the guide failed (RuntimeError: disk on fire)" in result.output
+    assert "Traceback" not in result.output
+    with Store(db, read_only=True) as store:
+        assert store.scalar("SELECT count(*) FROM ingests WHERE source = 'postings'") == 1
+        assert store.scalar("SELECT count(*) FROM observations WHERE source = 'postings'") > 0

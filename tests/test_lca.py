@@ -468,7 +468,7 @@ def test_real_fy2020_rows_a_spreadsheet_touched(shared_data: Path, tmp_path: Pat
     # RECEIVED_DATE '9/25/2019'; 'JO-ANN STORES, INC.' at Hudson, OH 44224 (Akron metro), 100000 Year, IV
     first = _observation(db, "I-200-19268-393467")
     assert (first["observed_on"].date(), first["employer"], first["metro"]) == (
-        dt.date(2019, 9, 25), "JO ANN Stores", "10420")
+        dt.date(2019, 9, 25), "JO Ann Stores", "10420")
     assert (first["annual_usd"], first["level"], first["level_basis"]) == (100_000, "staff", "wage_level")
     # ZIP '7981' (Whippany, NJ 07981): New York-Newark-Jersey City
     whippany = _observation(db, "I-200-19268-363404")

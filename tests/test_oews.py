@@ -113,3 +113,17 @@ def test_flat_file_not_utf8(tmp_path: Path) -> None:
         ingest_file(store, data, source="oews")
     with Store(tmp_path / "s.duckdb") as store:
         assert store.scalar("SELECT count(*) FROM oews") == 0
+
+
+def test_another_file_named_oews_is_refused_not_quarantined(tmp_path: Path) -> None:
+    """`ingest FILE --source oews` on a file of another layout (a new-user trial: the survey,
+    72,426 rows all quarantined, exit 0) is one line naming the header; nothing is stored."""
+    survey = tmp_path / "salaries.csv"
+    survey.write_text("work_year,experience_level,employment_type,job_title,salary\n"
+                      "2024,SE,FT,Data Scientist,150000\n", encoding="utf-8")
+    with Store(tmp_path / "s.duckdb") as store, pytest.raises(
+            InputError, match=r"not a BLS OEWS flat file .*work_year, experience_level"):
+        ingest_file(store, survey, source="oews")
+    with Store(tmp_path / "s.duckdb") as store:
+        assert store.scalar("SELECT count(*) FROM quarantine") == 0
+        assert store.scalar("SELECT count(*) FROM ingests") == 0

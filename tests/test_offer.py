@@ -107,13 +107,16 @@ def test_evaluate_against_cell_and_total_figures(market: Market) -> None:
     # as the cell's market: the store holds no total-pay distribution, so it is not ranked
     ev = evaluate_offer(make(base=185_000, place="Boston, MA", level="mid"), market)
     assert not ev.total_market.available and ev.total_market.percentile is None
-    assert ev.total_market.label.startswith("n/a: the store has no total-pay distribution")
+    assert ev.total_market.label.startswith("n/a: this store has no total-compensation data; the "
+                                            "total is not ranked")
     assert "cvmaker-2026-mle-total-top-firms" in ev.total_market.label
     assert "not a market for the cell" in ev.total_market.label
 
 
 def test_total_ranked_against_the_cells_total_pay(reference_db: Path, tmp_path: Path) -> None:
-    """With 40 US total-pay observations for the cell, the total is ranked among them."""
+    """With 40 US total-pay observations for the cell, the total is ranked in the total-pay cell
+    (`paybench.bench.views`): here direct, and with no record carrying a base beside its total
+    there is no prior, so the cell is the 40 totals' own quantiles."""
     import datetime as dt
 
     from paybench.records import Observation, Provenance
@@ -131,12 +134,17 @@ def test_total_ranked_against_the_cells_total_pay(reference_db: Path, tmp_path: 
                     level="senior", country="US", component="total", currency="USD",
                     period="year", amount_raw=total, annual_usd=total, dedup_key=f"t{i}"))
         totals = Market.load(store)
-    assert len(totals.total_distribution(MLE, "senior")) == 40
+    cell = totals.total_cell(MLE, "senior", "US")
+    assert cell is not None and (cell.n, cell.method, cell.component) == (40, "direct", "total")
+    # the median of 200,000 ... 395,000: between the 20th and 21st values (mid-ranks 0.4875 and
+    # 0.5125), half-way in log pay: sqrt(295,000 x 300,000) = 297,489 -> $297,500
+    assert cell.p50 == 297_500
     ev = evaluate_offer(make(base=300_000, start_date=market_day.isoformat()), totals)
-    assert ev.total_market.available
-    # 300,000 has 20 of the 40 totals (200,000 ... 295,000) below it: P50
-    assert ev.total_market.percentile == pytest.approx(50)
-    assert "40 US total-pay observations" in ev.total_market.label
+    assert ev.total_market.available and ev.total_market.cell == cell
+    assert ev.total_market.percentile == pytest.approx(percentile_of(300_000, cell).percentile)
+    assert 50 < ev.total_market.percentile < 52
+    assert "of the total-pay cell machine-learning-engineer senior, United States (n=40" in \
+        ev.total_market.label
 
 
 def test_total_percentile_not_invented(market: Market) -> None:
@@ -226,3 +234,9 @@ def test_cli_offer_comparison(fresh_db: Path, tmp_path: Path) -> None:
               "--vesting", "25/25/25")
     assert bad.returncode == 1 and "sums to 75%, not 100%" in bad.stderr
     assert "Traceback" not in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+    # a bad value in the file is named as the file's field, not as the option "--base"
+    path.write_text(json.dumps({"base": -5, "role": MLE, "level": "mid"}), encoding="utf-8")
+    negative = run(fresh_db, "offer", "--file", str(path))
+    assert negative.returncode == 1 and "--base" not in negative.stderr
+    assert negative.stderr.strip() == ("error: offers.json: base: base must be a "
+                                       "positive annual amount, got -5")

@@ -385,3 +385,22 @@ def test_mask_prefilters_on_the_corpus() -> None:
 
     for row in load_corpus():
         assert pt._mask(row["text"]) == _mask_every_pattern(row["text"])
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("$450", None), ("Rate: £450", None), ("Up to £600", None), ("€300 - €400", None),
+    ("$85", ("hour", 85.0)), ("Pay: $45-$60", ("hour", 60.0)), ("£450 per day", ("day", 450.0)),
+    ("Hourly: $120", ("hour", 120.0)), ("₹500", ("hour", 500.0)),
+])
+def test_a_bare_figure_between_250_and_1000_is_not_annualized_as_hourly(
+        text: str, reading: tuple[str, float] | None) -> None:
+    """A trial on the real Adzuna file: "Rate: £450" (a contractor's day rate) and "£200 for WFH
+    setup" were read as hourly and annualized x 2,080 into posted salaries of $0.5-1.7M. With no
+    period word, 250-1,000 is an hour or a day: refused, naming both; below 250 stays hourly,
+    a written period wins, and low-wage currencies keep the 1,000 bound."""
+    got = extract_pay(text, on=dt.date(2025, 6, 2))
+    if reading is None:
+        assert isinstance(got, NotPay) and "could be an hourly or a day rate" in got.reason
+    else:
+        assert isinstance(got, ExtractedPay), got
+        assert (got.period, got.max) == reading

@@ -352,3 +352,16 @@ def test_a_range_without_ecb_rate_keeps_both_ends() -> None:
     result = extract_pay("NGN 450,000 - 600,000 monthly", on=ON)
     assert reading(result) == (450_000, 600_000, "NGN", "month", "base", "range")
     assert isinstance(result, ExtractedPay) and result.annual_usd is None
+
+
+@pytest.mark.parametrize("text", [
+    "Position code 12L; salary not disclosed", "Requisition 2024-3L", "Building 4L, floor 2",
+    "Data Engineer - Denver, CO\nPosition code 12L. Benefits: health, 401k."])
+def test_a_glued_l_without_a_pay_label_is_a_code_not_lakhs(text: str) -> None:
+    """A figure whose only sign of money is a glued "L" counts as lakhs only after a pay label
+    ("Base Salary: 63L", "CTC 12-18L"); a new-user trial found "Position code 12L" read as
+    1,200,000 INR and a posting passing Colorado's pay-range rule on it."""
+    assert isinstance(extract_pay(text, on=ON), NotPay)
+    for labelled, low in (("CTC 12-18L", 1_200_000), ("Base Salary: 63L", 6_300_000), ("Rs 12L", 1_200_000)):
+        found = extract_pay(labelled, on=ON)
+        assert isinstance(found, ExtractedPay) and found.min == low and found.currency == "INR"

@@ -16,8 +16,15 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from paybench.decide.paygap import PayGapReport, pay_gap_report, quartile_bands, report_csv, report_rows
-from paybench.decide.payroll import payroll_from_rows, payroll_from_text, read_payroll
+from paybench.decide.paygap import (
+    PayGapReport,
+    pay_gap_report,
+    paygap_of,
+    quartile_bands,
+    report_csv,
+    report_rows,
+)
+from paybench.decide.payroll import MAX_ANNUAL_AMOUNT, payroll_from_rows, payroll_from_text, read_payroll
 from paybench.errors import InputError
 
 PP = 0.01  # percentage points
@@ -133,18 +140,51 @@ def test_categories_basic_and_variable_by_hand(worked: PayGapReport) -> None:
     got = {(f.measure, f.basis): f.gap_pct for f in a.figures}
     assert got[("pay", "annual")] == pytest.approx(gap(370000 / 5, 295000 / 5), abs=PP)  # 20.27
     assert got[("basic", "annual")] == pytest.approx(gap(350000 / 5, 286000 / 5), abs=PP)  # 18.29
-    assert got[("variable", "annual")] == pytest.approx(gap(20000 / 5, 9000 / 5), abs=PP)  # 55.00
     assert got[("pay", "hourly")] == pytest.approx(gap(185 / 5, 163 / 5), abs=PP)  # 11.89
     assert got[("basic", "hourly")] == pytest.approx(gap(175 / 5, 158 / 5), abs=PP)  # 9.71
-    assert got[("variable", "hourly")] == pytest.approx(gap(10 / 5, 5 / 5), abs=PP)  # 50.00
+    # variable pay over its recipients, as (b) and (d): A has 3 women and 3 men receiving some
+    variable = next(f for f in a.figures if f.measure == "variable" and f.basis == "annual")
+    assert (variable.n_women, variable.n_men, variable.gap_pct) == (3, 3, None)
+    assert variable.withheld == "too small: 3 women and 3 men receiving variable pay (fewer than 5); no " \
+                                "figures shown"
     got = {(f.measure, f.basis): f.gap_pct for f in b.figures}
     assert got[("pay", "annual")] == pytest.approx(gap(246000 / 5, 226000 / 5), abs=PP)  # 8.13
     assert got[("basic", "annual")] == pytest.approx(gap(240000 / 5, 220000 / 5), abs=PP)  # 8.33
-    assert got[("variable", "annual")] == pytest.approx(0.0, abs=PP)
     assert got[("pay", "hourly")] == pytest.approx(gap(24.6, 22.6), abs=PP)
     # category C has one woman: its size only, never a figure
     assert (c.n_women, c.n_men) == (1, 3) and c.withheld and "fewer than 5" in c.withheld
     assert c.figures == [] and c.decomposition is None and c.article10 is None
+
+
+def test_variable_pay_is_compared_over_its_recipients_everywhere() -> None:
+    """(b), (d) and (g)'s variable part compare the same workers: those who received variable
+    pay (Directive (EU) 2023/970, Art. 9(1)(b), (d), with (e) their share)."""
+    report = pay_gap_report(payroll_from_text(worked_csv(), full_time_hours=2000), min_group=2)
+    cats = {c.category: {(f.measure, f.basis): f for f in c.figures} for c in report.categories}
+    # A: women W2 3000, W4 1000, W5 5000 (1.5, 1.0, 2.5 an hour); men M1 4000, M3 6000, M5 10000
+    a = cats["A"][("variable", "annual")]
+    assert (a.n_women, a.n_men) == (3, 3)
+    assert (a.women, a.men) == (pytest.approx(9000 / 3), pytest.approx(20000 / 3))
+    assert a.gap_pct == pytest.approx(gap(20000 / 3, 9000 / 3), abs=PP)  # 55.00
+    assert cats["A"][("variable", "hourly")].gap_pct == pytest.approx(gap(10 / 3, 5 / 3), abs=PP)  # 50.00
+    # B: women W7, W9, W10 2000 each; men M7 2000, M9 4000: 33.33% (over every worker it was 0%)
+    b = cats["B"][("variable", "annual")]
+    assert (b.n_women, b.n_men) == (3, 2)
+    assert b.gap_pct == pytest.approx(gap(3000, 2000), abs=PP)
+    # one category: its variable gap is the payroll's (b), the same workers
+    one = [(*r[:2], "all", *r[3:]) for r in WORKED]
+    whole = pay_gap_report(payroll_from_text(worked_csv(one), full_time_hours=2000))
+    for basis in ("annual", "hourly"):
+        category = next(f for f in whole.categories[0].figures
+                        if f.measure == "variable" and f.basis == basis)
+        overall = figure(whole, "b", basis)
+        assert (category.n_women, category.n_men) == (overall.n_women, overall.n_men) == (7, 7)
+        assert category.gap_pct == pytest.approx(overall.gap_pct, abs=1e-9)
+    from paybench.guide.paygap import category_table, indicator_table
+
+    note = category_table(report).note
+    assert "variable pay over its women and men who received variable pay (> 0)" in note
+    assert "(b): women and men who received variable pay (> 0)" in indicator_table(report).note
 
 
 def test_unexplained_without_factors_is_the_log_gap_and_article_10(worked: PayGapReport) -> None:
@@ -208,7 +248,16 @@ def test_uk_profile_by_hand() -> None:
     assert figure(report, "2(1)(c)", "annual").gap_pct == pytest.approx(gap(76000 / 7, 25000 / 7), abs=PP)
     assert figure(report, "2(1)(d)", "annual").gap_pct == pytest.approx(gap(6000, 2000), abs=PP)
     assert [q.basis for q in report.quartiles] == ["hourly"] and report.quartiles[0].n == 23
-    assert report.categories and report.article10_categories == []  # no Article 10 in the UK
+    # the UK's six figures only: no categories, Article 10, decomposition or pay ranges
+    assert report.categories == [] and report.article10_categories == []
+    assert report.decomposition is None and report.pay_ranges == []
+    assert report.gap_formula.endswith("(SI 2017/172, reg. 8-11)") and "Directive" not in report.gap_formula
+    assert not any("Directive" in n or "factor" in n for n in report.notes)
+    # what the UK profile does not report is refused, not silently dropped
+    for options, field in (({"factors": ["grade"]}, "factors"), ({"role_column": "role"}, "role_column")):
+        with pytest.raises(InputError) as caught:
+            paygap_of(text, profile="uk", **options)  # type: ignore[arg-type]
+        assert caught.value.field == field and "use profile eu" in caught.value.message
 
 
 def test_factors_can_justify_a_gap() -> None:
@@ -370,7 +419,18 @@ def test_invariant_to_a_common_scaling_of_pay(rows: list[tuple[Any, ...]], scale
     ({"employee_id": "W1"}, "employee_id repeats row 1"),
     ({"category": ""}, "no category"),
     ({"annual_hours": "9000"}, "more hours than a year has"),
+    ({"annual_hours": "0.5"}, "annual_hours 0.5 is less than 1 hour a year"),
+    ({"annual_hours": "1e-9"}, "annual_hours 1e-09 is less than 1 hour a year"),
     ({"annual_base": "0", "variable_pay": "0"}, "no pay"),
+    ({"gender": ""}, "row 3 (employee 'W3'): no gender (a blank cell"),
+    ({"gender": "  "}, "no gender"),
+    ({"annual_base": "1e300"},
+     "annual_base 1e+300 is not a plausible annual amount (more than 1e+12 a year)"),
+    ({"variable_pay": "5e12"}, "variable_pay 5e+12 is not a plausible annual amount"),
+    ({"annual_base": "inf"}, "annual_base 'inf' is not a finite number"),
+    ({"annual_base": "-Infinity"}, "annual_base '-Infinity' is not a finite number"),
+    ({"variable_pay": "nan"}, "variable_pay 'nan' is not a finite number"),
+    ({"annual_base": "€-52.000"}, "annual_base '€-52.000' is not an amount (negative amount"),
 ])
 def test_bad_rows_refuse_the_payroll_in_one_line(change: dict[str, str], words: str) -> None:
     columns = HEADER.split(",")
@@ -398,7 +458,7 @@ def test_errors_count_the_other_rows_at_fault() -> None:
      "missing column(s) gender"),
     ("employee_id,gender,category,annual_base,variable_pay\n1,F,a,100,0\n", "annual_hours (or fte)"),
     (HEADER + "\n1,F,a,100,0,2000\n2,F,a,100,0,2000\n", "no men in the gender column"),
-    (HEADER + "\n1,X,a,100,0,2000\n2,,a,100,0,2000\n", "no women in the gender column"),
+    (HEADER + "\n1,X,a,100,0,2000\n2,not stated,a,100,0,2000\n", "no women in the gender column"),
     (HEADER + "\n", "no data rows"),
 ])
 def test_payrolls_that_cannot_be_compared(text: str, words: str) -> None:
@@ -407,13 +467,142 @@ def test_payrolls_that_cannot_be_compared(text: str, words: str) -> None:
     assert words in caught.value.message and "\n" not in caught.value.message
 
 
-def test_blank_and_other_genders_are_counted_not_compared() -> None:
+def test_other_genders_are_counted_not_compared_and_blank_ones_refused() -> None:
     rows = [list(map(str, r)) for r in WORKED]
-    rows[0][1] = ""  # W1 without a gender
+    rows[0][1] = "not stated"  # W1 gave none
     rows[1][1] = "D"
     report = pay_gap_report(payroll_from_text(worked_csv([tuple(r) for r in rows])))
     assert (report.workers.women, report.workers.other) == (9, 3)
     assert report.categories[0].n_other == 3
+    # a blank is a missing gender, not a stated one: refused, naming the first row and counting the rest
+    for i in (4, 0, 12):
+        rows[i][1] = ""
+    with pytest.raises(InputError) as caught:
+        payroll_from_text(worked_csv([tuple(r) for r in rows]))
+    assert caught.value.message == ("payroll: row 1 (employee 'W1'): no gender (a blank cell: give F or M, "
+                                    "or a value such as X or 'not stated') (2 more rows with errors)")
+    with pytest.raises(InputError, match=r"row 2 .*no gender"):
+        payroll_from_rows([{**dict(zip(HEADER.split(","), r, strict=True)), "gender": g}
+                           for r, g in zip(WORKED[:3], ["F", None, "M"], strict=True)])
+
+
+@pytest.mark.parametrize("hours", ["0", "-0.5", "0.0"])
+def test_non_positive_fte_is_refused(hours: str) -> None:
+    """fte 0 or below is refused (and one too small to be an hour: 0.0001 x 2,000 = 0.2 h)."""
+    header = HEADER.replace("annual_hours", "fte")
+    rows = [(*r[:5], r[5] / 2000) for r in WORKED]
+    rows[6] = (*rows[6][:5], hours)
+    with pytest.raises(InputError) as caught:
+        payroll_from_text(worked_csv(rows, header), full_time_hours=2000)
+    assert caught.value.message == f"payroll: row 7 (employee 'M2'): fte {float(hours):g} is not positive"
+    rows[6] = (*rows[6][:5], "0.0001")
+    with pytest.raises(InputError, match=r"row 7 \(employee 'M2'\): fte 0\.0001 is less than 1 hour a year"):
+        payroll_from_text(worked_csv(rows, header), full_time_hours=2000)
+
+
+def test_an_fte_above_one_is_refused() -> None:
+    """fte is a share of a full-time year, in (0, 1]: 1.5 is refused naming its row; 1 is kept."""
+    header = HEADER.replace("annual_hours", "fte")
+    rows = [(*r[:5], r[5] / 2000) for r in WORKED]
+    rows[6] = (*rows[6][:5], "1.5")
+    with pytest.raises(InputError) as caught:
+        payroll_from_text(worked_csv(rows, header), full_time_hours=2000)
+    assert caught.value.message.startswith("payroll: row 7 (employee 'M2'): fte 1.5 is more than 1 (a "
+                                           "full-time year)")
+    assert "\n" not in caught.value.message and caught.value.field == "payroll"
+    rows[6] = (*rows[6][:5], "1")
+    assert payroll_from_text(worked_csv(rows, header), full_time_hours=2000).hours[6] == 2000
+    both = [(*r, "") for r in WORKED]  # annual_hours and fte: an fte is still at most 1
+    both[0] = (*WORKED[0][:5], "", "1.01")
+    with pytest.raises(InputError, match=r"row 1 \(employee 'W1'\): fte 1\.01 is more than 1"):
+        payroll_from_text(worked_csv(both, HEADER + ",fte"), full_time_hours=2000)
+
+
+def _euro(amount: float) -> str:
+    """€45.000 (European thousands)."""
+    return "€" + f"{amount:,.0f}".replace(",", ".")
+
+
+def test_amounts_written_with_signs_and_european_thousands(worked: PayGapReport) -> None:
+    """'€45.000' is 45,000 EUR (paybench's amount reader, `normalize.money.parse_money`), not 45
+    and not a lost sign; a plain '45.000' column too; the sign sets the payroll's currency."""
+    rows = [(i, g, c, _euro(b), _euro(v) if v else "", h) for i, g, c, b, v, h in WORKED]
+    payroll = payroll_from_text(worked_csv(rows), full_time_hours=2000)
+    assert payroll.annual_base[0] == 60000 and payroll.currency == "EUR"
+    signed = pay_gap_report(payroll)
+    assert signed.currency == "EUR"
+    assert "currency EUR, as the payroll's amounts' currency signs write it" in signed.notes
+    skip = {"currency", "notes"}
+    _same(worked.model_dump(exclude=skip), signed.model_dump(exclude=skip))
+    plain = [(i, g, c, f"{b:,.0f}".replace(",", "."), v, h) for i, g, c, b, v, h in WORKED]
+    assert payroll_from_text(worked_csv(plain)).annual_base[0] == 60000  # '60.000': thousands
+    assert payroll_from_text(worked_csv(plain)).currency is None
+    # a number kept as a number (xlsx, JSON) is not misread: 100.125 stays 100.125
+    records = [dict(zip(HEADER.split(","), r, strict=True)) for r in WORKED]
+    records[1]["variable_pay"] = 100.125
+    assert payroll_from_rows(records).variable_pay[1] == 100.125
+    # the currency given must be the one written
+    with pytest.raises(InputError) as caught:
+        paygap_of(worked_csv(rows), currency="GBP", full_time_hours=2000)
+    message = caught.value.message
+    assert message.startswith("payroll: pay in 2 currencies: EUR (rows 1, 2, 3 and 22 more), GBP (the "
+                              "currency given)") and "\n" not in message
+    assert paygap_of(worked_csv(rows), currency="EUR", full_time_hours=2000).currency == "EUR"
+
+
+def test_a_payroll_in_several_currencies_is_refused() -> None:
+    """Amounts written with different signs, or a currency column with several codes, or one
+    disagreeing with the signs: refused in one line naming the currencies and their rows."""
+    rows = [(i, g, c, _euro(b), v, h) for i, g, c, b, v, h in WORKED]
+    rows[4] = (*rows[4][:3], "$70000", *rows[4][4:])
+    rows[9] = (*rows[9][:3], "$74000", *rows[9][4:])
+    with pytest.raises(InputError) as caught:
+        payroll_from_text(worked_csv(rows))
+    assert caught.value.message == (
+        "payroll: pay in 2 currencies: EUR (rows 1, 2, 3 and 20 more), USD (rows 5, 10) (read from the "
+        "signs in annual_base); a pay gap compares pay in one currency: give one payroll per currency, or "
+        "convert its amounts first")
+    assert caught.value.field == "payroll"
+    column = [(*r, "USD" if r[0] == "M13" else "eur") for r in WORKED]
+    with pytest.raises(InputError) as caught:
+        payroll_from_text(worked_csv(column, HEADER + ",currency"))
+    assert caught.value.message.startswith("payroll: pay in 2 currencies: EUR (rows 1, 2, 3 and 21 more), "
+                                           "USD (row 25) (read from the currency column)")
+    one = [(*r, "EUR") for r in WORKED]
+    assert payroll_from_text(worked_csv(one, HEADER + ",currency")).currency == "EUR"
+    disagree = [(*r[:3], "£" + str(r[3]), *r[4:], "EUR") for r in WORKED]
+    with pytest.raises(InputError, match=r"EUR \(rows 1, 2, 3 and 22 more\), GBP \(rows 1, 2, 3 and 22 mo"):
+        payroll_from_text(worked_csv(disagree, HEADER + ",currency"))
+    bad = [(*r, "Euros?") for r in WORKED]
+    with pytest.raises(InputError, match=r"row 1 \(employee 'W1'\): currency 'Euros\?' is not a currency"):
+        payroll_from_text(worked_csv(bad, HEADER + ",currency"))
+
+
+def test_the_amount_bound_is_inclusive() -> None:
+    rows = [list(map(str, r)) for r in WORKED]
+    rows[21][3] = f"{MAX_ANNUAL_AMOUNT:.0f}"  # W11 at the bound itself: read
+    report = pay_gap_report(payroll_from_text(worked_csv([tuple(r) for r in rows])))
+    assert report.workers.total == 25
+    rows[21][3] = f"{MAX_ANNUAL_AMOUNT * 1.000001:.0f}"
+    with pytest.raises(InputError, match=r"row 22 \(employee 'W11'\): annual_base .* is not a plausible"):
+        payroll_from_text(worked_csv([tuple(r) for r in rows]))
+
+
+@pytest.mark.parametrize(("given", "code"), [("EUR", "EUR"), ("eur", "EUR"), (" gbp ", "GBP"), ("€", "EUR"),
+                                             ("£", "GBP"), (None, None), ("", None)])
+def test_currency_is_an_iso_4217_code(given: str | None, code: str | None) -> None:
+    assert paygap_of(worked_csv(), currency=given).currency == code
+    assert pay_gap_report(payroll_from_text(worked_csv()), currency=given).currency == code
+
+
+@pytest.mark.parametrize("given", ["XXX", "ABC", "EURO2", "US", "kr", "12"])
+def test_a_currency_that_is_not_one_is_refused(given: str) -> None:
+    for call in (lambda: paygap_of(worked_csv(), currency=given),
+                 lambda: pay_gap_report(payroll_from_text(worked_csv()), currency=given)):
+        with pytest.raises(InputError) as caught:
+            call()
+        assert caught.value.field == "currency" and "\n" not in caught.value.message
+        assert "give an ISO 4217 code" in caught.value.message
 
 
 def test_mapping_fte_amount_formats_and_xlsx(tmp_path: Path, worked: PayGapReport) -> None:
@@ -443,3 +632,21 @@ def test_mapping_fte_amount_formats_and_xlsx(tmp_path: Path, worked: PayGapRepor
         payroll_from_text(worked_csv(), mapping={"gender": "Geschlecht"})
     with pytest.raises(InputError, match="the gender column, not a gender-neutral factor"):
         payroll_from_text(worked_csv(), factors=["gender"])
+
+
+def test_an_implausible_numeric_factor_is_refused_in_one_line() -> None:
+    """A numeric factor of 1e300 overflowed the decomposition (an 'explained' share of a gap
+    that meant nothing): refused naming the row, the employee and the factor; 1e12 is kept."""
+    rows = [{"employee_id": f"E{i}", "gender": "F" if i % 2 else "M", "category": "all",
+             "annual_base": 50_000 + 1_000 * i, "variable_pay": 0, "annual_hours": 2000,
+             "tenure": float(i)} for i in range(20)]
+    kept = payroll_from_rows(rows, factors=["tenure"])
+    assert kept.factors[0].values is not None and kept.factors[0].values[3] == 3.0
+    rows[3]["tenure"] = 1e300
+    with pytest.raises(InputError) as caught:
+        payroll_from_rows(rows, factors=["tenure"])
+    message = caught.value.message
+    assert "row 4 (employee 'E3'): factor 'tenure' 1e+300 is not a plausible value" in message
+    assert "\n" not in message and caught.value.field == "factors"
+    rows[3]["tenure"] = -1e12
+    assert payroll_from_rows(rows, factors=["tenure"]).factors[0].values is not None

@@ -76,6 +76,10 @@ def test_law_table() -> None:
         else:
             assert law.must_state == [] and law.on_request, law.id
         assert (law.level == "state") == (not law.localities), law.id
+    # the remote rules the data file describes are the ones the code knows
+    assert set(json.loads((Path(__file__).resolve().parent.parent / "src" / "paybench" / "data" /
+                           "pay_transparency.json").read_text(encoding="utf-8"))["remote_scopes"]) == \
+        set(REMOTE_SCOPES)
     # the element vocabulary of the data file is the one the laws use
     used = {m.element for law in laws.values() for m in law.must_state}
     assert used == set(element_names())
@@ -108,6 +112,12 @@ def test_who_must_post() -> None:
     ("White Plains, NY", {"ny-194b", "westchester-700.03"}),  # its county, from the zipcodes package
     ("Yonkers, New York", {"ny-194b", "westchester-700.03"}),
     ("10601", {"ny-194b", "westchester-700.03"}),  # a White Plains ZIP code
+    # the city read as the places normalizer reads it ('Mt.' is 'Mount', hyphens are spaces):
+    # the county comes from its one lookup (places.city_county), not a second copy
+    ("Mt. Kisco, NY", {"ny-194b", "westchester-700.03"}),
+    ("Hastings-on-Hudson, NY", {"ny-194b", "westchester-700.03"}),
+    ("Rye, NY 10580", {"ny-194b", "westchester-700.03"}),
+    ("Carmel, NY", {"ny-194b"}),  # Putnam County, next to Westchester
     ("Ithaca, NY", {"ny-194b", "ithaca-2022-03"}),
     ("Albany, NY", {"ny-194b"}),
     ("Jersey City, NJ", {"nj-pl2024c91", "jc-148-4.1"}),
@@ -124,20 +134,41 @@ def test_city_and_county_laws(place: str, expected: set[str]) -> None:
     assert set(statuses(place)) == expected
 
 
+def test_the_county_lookup_is_the_places_one() -> None:
+    """posting.py finds a worksite's county through the places normalizer's zipcodes index."""
+    from paybench.normalize.places import city_county, zip_city_county
+
+    assert city_county("White Plains", "NY") == "Westchester County"
+    assert city_county("Mt. Kisco", "NY") == "Westchester County"
+    assert city_county("Brooklyn", "NY") == "Kings County"
+    assert city_county("Atlantis", "NY") is None
+    assert zip_city_county("10601") == ("White Plains", "Westchester County")
+    assert zip_city_county("10601-1234") == zip_city_county("10601")
+    assert zip_city_county("00000") is None and zip_city_county("White Plains") is None
+
+
 def test_remote() -> None:
     remote = statuses("Remote", size=10)
-    assert remote["co-epewa"] == "may apply" and remote["ny-194b"] == "may apply"
+    # open anywhere in the US: the laws that cover remote jobs that *could* be performed in their
+    # state apply; those of jobs that *will* be performed there (Illinois, Maryland, New York
+    # State: the employer foresees it) and those that do not say, may
+    assert remote["co-epewa"] == "applies" and remote["ny-194b"] == "may apply"
+    assert {i for i, s in statuses("Remote").items() if s == "applies"} == {
+        "ca-sb1162", "co-epewa", "nj-pl2024c91", "nyc-ll32", "wa-49.58.110"}
     assert remote["ca-sb1162"] == "not required"  # 10 < 15
     assert "ithaca-2022-03" not in remote and "toledo-768" not in remote  # worksite-only laws
     assert remote["vt-495p"] == "may apply"  # only a remote job working for a Vermont office
     assert statuses("Remote (California)") == {"ca-sb1162": "applies"}
     assert is_new_york_city("New York, NY") and not is_new_york_city("Albany, NY")
     # a remote job that may be filled from named states: their laws apply (Colorado covers
-    # remote jobs that could be performed there); Vermont's only may (an office there)
-    named = statuses("Remote", remote="CO, Vermont")
-    assert named == {"co-epewa": "applies", "vt-495p": "may apply"}
-    # remote within New York State: the state law applies, New York City's and Westchester's may
-    assert statuses("Remote - NY") == {"ny-194b": "applies", "nyc-ll32": "may apply",
+    # remote jobs that could be performed there, Illinois and Maryland those that will be);
+    # Vermont's only may (an office there)
+    named = statuses("Remote", remote="CO, Vermont, IL, MD")
+    assert named == {"co-epewa": "applies", "vt-495p": "may apply", "il-epa-b25": "applies",
+                     "md-3-304.2": "applies"}
+    # remote within New York State: the state law applies, and New York City's (a job that could
+    # be done from the city); Westchester's may (positions to be performed in the county)
+    assert statuses("Remote - NY") == {"ny-194b": "applies", "nyc-ll32": "applies",
                                        "westchester-700.03": "may apply"}
     # an employer-size band decides when it lies wholly above or below a threshold
     banded = {c.law.id: c.status for c in check_laws("Los Angeles, CA", employer_size_band=(11, 50),
@@ -181,6 +212,10 @@ def test_list_laws() -> None:
     assert len(everything.laws) == len(IDS)
     assert {c.status for c in everything.laws} == {"in effect", "not yet in effect"}
     assert [c.law.id for c in everything.laws if c.status == "not yet in effect"] == ["de-hb105"]
+    # a 'Remote' place is a remote scope, and says so (it said 'on site')
+    remote = list_laws("Remote", posting_date=ON)
+    assert remote.remote == "remote (US)" and remote.laws == list_laws(remote="US", posting_date=ON).laws
+    assert list_laws("Remote - CO", posting_date=ON).remote == "remote (CO)"
     uk = list_laws("London, UK", posting_date=ON)
     assert uk.laws == [] and uk.country == "GB" and "outside the US" in (uk.note or "")
     assert [c.law.id for c in list_laws("Jersey City, NJ", posting_date=ON).laws] == [
@@ -188,6 +223,22 @@ def test_list_laws() -> None:
     with pytest.raises(InputError) as info:
         list_laws("Atlantis", posting_date=ON)
     assert info.value.field == "place"
+
+
+def test_laws_of_an_ambiguous_city_say_which_was_assumed() -> None:
+    """"Columbus" alone is read as Columbus, OH, whose city ordinance applies; Columbus, GA and
+    Columbus, IN have none: the answer says which Columbus it assumed and names the others.
+    Written with its state, there is no guess to report."""
+    bare = list_laws("Columbus", posting_date=ON)
+    ohio = list_laws("Columbus, OH", posting_date=ON)
+    assert [c.law.id for c in bare.laws] == [c.law.id for c in ohio.laws]
+    assert "columbus-2335" in {c.law.id for c in bare.laws}
+    assert bare.note is not None and "place read as Columbus, OH" in bare.note
+    assert "Columbus, GA" in bare.note and "Columbus, IN" in bare.note
+    assert ohio.note is None
+    georgia = list_laws("Columbus, GA", posting_date=ON)
+    assert "columbus-2335" not in {c.law.id for c in georgia.laws}
+    assert "place read as" not in (georgia.note or "")
 
 
 def test_posting_range_default_and_band(market: Market) -> None:

@@ -155,22 +155,31 @@ def test_local_laws(market: Market) -> None:
 # --------------------------------------------------------------------------- remote, size, dates
 def test_remote_scope(market: Market) -> None:
     text = "\n".join([DUTIES, RANGE, BENEFITS])  # no application deadline
+    # open anywhere in the US: Colorado's law covers remote jobs that could be performed there,
+    # so it applies (not only may): the missing deadline fails the posting
     anywhere = check(market, text, "Remote")
     colorado = next(r for r in anywhere.laws if r.law_id == "co-epewa")
-    assert colorado.status == "may apply" and colorado.verdict == "fails"
-    assert anywhere.verdict == "at risk" and anywhere.remote == "remote (US)"
-    assert anywhere.missing == ["Colorado (if it applies): the date the application window is "
-                                "anticipated to close"]
+    assert colorado.status == "applies" and colorado.verdict == "fails"
+    assert anywhere.verdict == "fails" and anywhere.remote == "remote (US)"
+    assert anywhere.missing == ["Colorado: the date the application window is anticipated to close"]
+    # a law that covers jobs that *will* be performed there (Illinois) may apply to it, and fails
+    # only 'if it applies' when its elements are missing
+    no_benefits = check(market, "\n".join([DUTIES, RANGE, DEADLINE]), "Remote")
+    assert {r.law_id: r.status for r in no_benefits.laws if r.verdict == "fails"} == {
+        "co-epewa": "applies", "wa-49.58.110": "applies", "nj-pl2024c91": "applies",
+        "il-epa-b25": "may apply", "md-3-304.2": "may apply", "mn-181.173": "may apply",
+        "jc-148-4.1": "may apply"}
+    assert "Illinois (if it applies): a general description of the benefits" in no_benefits.missing
     named = check(market, text, "Remote", remote="CO,NY")
     assert {r.law_id: r.status for r in named.laws} == {"co-epewa": "applies", "ny-194b": "applies",
-                                                         "nyc-ll32": "may apply",
+                                                         "nyc-ll32": "applies",
                                                          "westchester-700.03": "may apply"}
     assert named.verdict == "fails"
     elsewhere = check(market, f"{text}\n{DEADLINE}", "Remote", remote="TX")
     assert elsewhere.laws == [] and elsewhere.verdict == "no law"
     full = check(market, f"{text}\n{DEADLINE}\n{BONUS}\nHealth insurance from day one.", "Remote")
     assert full.verdict == "meets"
-    assert full.market is not None and full.market.place == "Remote (US)"
+    assert full.market is not None and full.market.cell.place.label == "Remote (US)"
 
 
 def test_size_and_dates(market: Market) -> None:
@@ -203,24 +212,50 @@ def test_market_flags_and_evidence(market: Market) -> None:
     def flags(low: float, high: float) -> list[str]:
         text = f"{DUTIES}\nSalary: ${low:,.0f} - ${high:,.0f} a year."
         result = check(market, text, "Denver, CO")
-        assert result.market is not None and result.market.p50 == cell.p50
+        assert result.market is not None and result.market.cell == cell
         return result.market.flags
 
     assert flags(cell.p25, cell.p75) == []
     wide = flags(cell.p10 * 0.8, cell.p90 * 1.2)
     assert any(f.startswith("wider than the market's P10-P90") for f in wide)
-    assert any(f.startswith("top more than twice the bottom") for f in wide)
+    assert not any(f.startswith("top more than twice") for f in wide)  # the range's own flag
     low = flags(cell.p10 * 0.5, cell.p10 * 0.6)
     assert len(low) == 1 and "does not overlap the market's P25-P75" in low[0] and "below" in low[0]
     assert any("above" in f for f in flags(cell.p75 * 1.1, cell.p75 * 1.2))
     result = check(market, f"{DUTIES}\n{RANGE}", "Denver, CO")
     assert result.market is not None
     m = result.market
-    assert (m.role, m.level, m.n, m.method) == ("machine-learning-engineer", "senior", cell.n, cell.method)
-    assert m.evidence.startswith("market cell Machine Learning Engineer, senior") and m.sources
+    assert (m.cell.role, m.cell.level, m.cell.n, m.cell.method) == (
+        "machine-learning-engineer", "senior", cell.n, cell.method)
+    assert m.evidence.startswith("market cell Machine Learning Engineer, senior") and m.cell.sources
     assert "level from the title" in m.basis
     untitled = check(market, RANGE, "Denver, CO", title="")
     assert untitled.market is None and "no title" in (untitled.market_note or "")
+
+
+def test_range_flags_need_no_market_cell(market: Market) -> None:
+    """A top more than twice the bottom depends on the range alone: raised with a cell, without
+    one (no title, a title paybench cannot read, a worksite it cannot place), and in a currency
+    without an exchange rate; the market's flags need the cell, and its absence is said."""
+    wide = f"{DUTIES}\nSalary: $60,000 - $150,000 a year."
+    ratio = ["top more than twice the bottom (x2.50)"]
+    with_cell = check(market, wide, "Denver, CO")
+    assert with_cell.range_flags == ratio and with_cell.market is not None
+    for title in ("", "Chief Vibes Wrangler"):
+        no_cell = check(market, wide, "Denver, CO", title=title)
+        assert no_cell.market is None and no_cell.range_flags == ratio
+        assert "not compared with the market (P10-P90, P25-P75)" in (no_cell.market_note or "")
+    lost = check_posting(PostingRecord(description=wide, title="Data Engineer", location="Atlantis"),
+                         market, on=ON)
+    assert lost.verdict == "not placed" and lost.range_flags == ratio
+    assert "no market cell" in (lost.market_note or "")
+    rupees = check(market, f"{DUTIES}\nSalary: PKR 100,000 - 300,000 per month.", "Denver, CO")
+    assert rupees.range_flags == ["top more than twice the bottom (x3.00)"]
+    assert check(market, f"{DUTIES}\n{RANGE}", "Denver, CO", title="").range_flags == []
+    assert check(market, f"{DUTIES}\nPay: up to $180,000 a year.", "Denver, CO").range_flags == []
+    rows = list(csv.DictReader(io.StringIO(report_csv(check_postings(
+        [(1, PostingRecord(description=wide))], market, source="x", place="Denver, CO", on=ON)))))
+    assert rows[0]["range_flags"] == ratio[0] and rows[0]["market_cell"] == ""
 
 
 # --------------------------------------------------------------------------- files
@@ -230,17 +265,18 @@ def test_jobspy_fixture_of_us_postings(market: Market) -> None:
     by_row = {r.row: r for r in report.rows}
     assert report.postings == 10 and report.rejected == []
     assert {n: r.verdict for n, r in by_row.items()} == {
-        1: "meets", 2: "fails", 3: "fails", 4: "fails", 5: "at risk", 6: "check", 7: "meets", 8: "meets",
+        1: "meets", 2: "fails", 3: "fails", 4: "fails", 5: "fails", 6: "check", 7: "meets", 8: "meets",
         9: "meets", 10: "not required"}
     assert by_row[1].pay is not None and by_row[1].pay.source == "board"  # JobSpy's direct_data
     assert by_row[2].missing == ["Colorado: the date the application window is anticipated to close"]
     assert by_row[3].missing == ["Washington: a general description of the benefits"]
     assert by_row[4].pay is not None and by_row[4].pay.bound == "up_to"  # salary_source description
-    assert by_row[5].remote == "remote (US)"
+    assert by_row[5].remote == "remote (US)"  # open anywhere: Colorado's law applies, its deadline missing
+    assert by_row[5].missing == ["Colorado: the date the application window is anticipated to close"]
     assert [r.law_id for r in by_row[8].laws] == ["ny-194b", "westchester-700.03"]
     assert by_row[8].pay is not None and by_row[8].pay.period == "hour"
     assert by_row[10].employer_size == "2 to 10"
-    assert report.summary == {"fails": 3, "at risk": 1, "check": 1, "meets": 4, "not required": 1}
+    assert report.summary == {"fails": 4, "check": 1, "meets": 4, "not required": 1}
 
 
 def test_the_adapters_own_fixture(market: Market) -> None:
@@ -253,6 +289,10 @@ def test_the_adapters_own_fixture(market: Market) -> None:
     assert by_row[26].missing == ["Colorado: a general description of the benefits",
                                   "Colorado: the date the application window is anticipated to close"]
     assert by_row[33].pay is None and "not a number" in (by_row[33].pay_note or "")
+    rows = list(csv.DictReader(io.StringIO(report_csv(report))))  # every input row, the bad one too
+    assert len(rows) == 37 and sorted(int(r["row"]) for r in rows) == list(range(1, 38))
+    assert (rows[-1]["row"], rows[-1]["verdict"], rows[-1]["notes"]) == (
+        "37", "not checked", "expected 34 fields, found 35")
 
 
 def test_one_json_record(tmp_path: Path, market: Market) -> None:
@@ -264,6 +304,45 @@ def test_one_json_record(tmp_path: Path, market: Market) -> None:
     report = check_postings(read_posting_file(path), market, source=path.name)
     assert report.postings == 1 and report.rows[0].verdict == "meets"
     assert report.rows[0].title == "Data Scientist" and report.rows[0].posted_on == dt.date(2026, 5, 1)
+
+
+def test_json_records_need_only_a_text(tmp_path: Path, market: Market) -> None:
+    """A JSON record (one object, over one line or several; or JSON Lines) with a title and a
+    pay text or a description is checked: no company or location needed (the place given);
+    one without a text is refused naming the file as given and no option the check lacks."""
+    pay_only = {"title": "Senior Data Scientist", "pay": "$150,000 - $180,000 per year"}
+    described = {"title": "Data Engineer", "description": "\n".join([DUTIES, RANGE, BENEFITS])}
+    for name, text in (("rec.json", json.dumps(pay_only, indent=2)), ("line.json", json.dumps(pay_only)),
+                       ("recs.jsonl", json.dumps(pay_only) + "\n" + json.dumps(described) + "\n")):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        report = check_postings(read_posting_file(path), market, source=name, place="Denver, CO", on=ON)
+        assert report.rejected == [] and report.rows[0].company is None
+        first = report.rows[0]
+        assert first.pay is not None and (first.pay.min, first.pay.max) == (150000, 180000)
+        assert first.title == "Senior Data Scientist" and first.market is not None
+        assert law(first, "co-epewa")["pay_range"] == "present"
+        assert law(first, "co-epewa")["benefits"] == "missing"
+    assert [r.title for r in report.rows] == ["Senior Data Scientist", "Data Engineer"]
+    assert law(report.rows[1], "co-epewa")["benefits"] == "present"
+    # the pay text is read before the description, as the postings adapter reads it
+    both = PostingRecord(pay_text="$100,000 - $120,000 a year", description=RANGE)
+    assert (b := check_postings([(1, both)], market, source="x", place="Denver, CO", on=ON).rows[0].pay)
+    assert (b.min, b.max) == (100000, 120000)
+    with pytest.raises(ValueError, match="description"):
+        PostingRecord(title="x")
+    bare = tmp_path / "bare.json"
+    bare.write_text(json.dumps({"title": "Data Engineer", "company": "Acme"}, indent=2), encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        list(read_posting_file(bare))
+    assert info.value.message.startswith("bare.json: ") and "--map" not in info.value.message
+    assert "description" in info.value.message and "pay_text" in info.value.message
+    lines = tmp_path / "mixed.jsonl"
+    lines.write_text(json.dumps(pay_only) + "\n" + json.dumps({"title": "x", "pay": ""}) + "\n",
+                     encoding="utf-8")
+    report = check_postings(read_posting_file(lines), market, source=lines.name, place="Denver, CO", on=ON)
+    assert report.postings == 1 and [r.row for r in report.rejected] == [2]
+    assert "no text" in report.rejected[0].reason
 
 
 def test_csv_report(market: Market) -> None:
@@ -306,11 +385,22 @@ def test_cli_laws(fresh_db: Path) -> None:
     denver = run(["laws", "--place", "Denver, CO", "--employer-size", "20"], fresh_db)
     assert denver.returncode == 0 and "C.R.S. § 8-5-201" in denver.stdout
     assert "not legal advice" in denver.stdout
+    # the header names the place and the scope the laws were found for ('Remote' said 'on site')
+    remote = run(["laws", "--place", "Remote", "--date", "2026-06-01"], fresh_db)
+    assert remote.returncode == 0, remote.stderr
+    assert remote.stdout.splitlines()[0].strip() == (
+        "Pay-transparency laws: Remote; remote (US); posting date 2026-06-01")
+    anywhere = run(["laws", "--remote", "US", "--date", "2026-06-01", "--json"], fresh_db)
+    applies = {e["law"]["id"] for e in json.loads(anywhere.stdout)["laws"]
+               if e["status"] in ("applies", "size unchecked")}
+    assert {"ca-sb1162", "co-epewa", "wa-49.58.110", "nj-pl2024c91", "nyc-ll32"} <= applies
+    assert "Colorado: remote job that may be filled anywhere in the US" in run(
+        ["laws", "--remote", "US"], fresh_db).stdout
     bad = run(["laws", "--remote", "London"], fresh_db)
     assert bad.returncode == 1 and bad.stderr.startswith("error: --remote:") and "Traceback" not in bad.stderr
 
 
-def test_cli_posting_check(fresh_db: Path) -> None:
+def test_cli_posting_check(fresh_db: Path, tmp_path: Path) -> None:
     text = "\n".join(["Senior Machine Learning Engineer", DUTIES, RANGE, BENEFITS])
     one = run(["posting-check", text, "--place", "Denver, CO", "--date", "2026-06-01"], fresh_db)
     assert one.returncode == 0, one.stderr
@@ -318,11 +408,24 @@ def test_cli_posting_check(fresh_db: Path) -> None:
     assert "good-faith evidence: market cell Machine Learning Engineer, senior" in one.stdout
     piped = run(["posting-check", "-", "--remote", "US", "--json"], fresh_db, stdin=text)
     assert piped.returncode == 0, piped.stderr
-    assert json.loads(piped.stdout)["rows"][0]["verdict"] == "at risk"
+    assert json.loads(piped.stdout)["rows"][0]["verdict"] == "fails"  # Colorado's deadline
     table = run(["posting-check", str(DATA / "postings_jobspy_transparency.csv")], fresh_db)
-    assert table.returncode == 0 and "verdicts: fails 3, at risk 1, check 1, meets 4" in table.stdout
+    assert table.returncode == 0 and "verdicts: fails 4, check 1, meets 4" in table.stdout
     as_csv = run(["posting-check", str(DATA / "postings_jobspy_transparency.csv"), "--csv"], fresh_db)
     assert as_csv.returncode == 0 and len(list(csv.DictReader(io.StringIO(as_csv.stdout)))) == 10
+    record = tmp_path / "rec.json"  # one JSON record: a title and a pay text, no company
+    record.write_text(json.dumps({"title": "Senior Data Scientist", "pay": "$120,000 - $300,000 per year"},
+                                 indent=2), encoding="utf-8")
+    one_record = run(["posting-check", str(record), "--place", "Denver, CO", "--date", "2026-06-01"],
+                     fresh_db)
+    assert one_record.returncode == 0, one_record.stderr
+    assert "Senior Data Scientist: Denver, CO" in one_record.stdout
+    assert "flag: top more than twice the bottom (x2.50)" in one_record.stdout
+    as_json = run(["posting-check", str(record), "--place", "Denver, CO", "--json"], fresh_db)
+    assert json.loads(as_json.stdout)["source"] == "rec.json"
+    bare = run(["posting-check", str(DATA / "labelled_titles.csv"), "--place", "Denver, CO"], fresh_db)
+    assert bare.returncode == 1 and "labelled_titles.csv: not a job postings file" in bare.stderr
+    assert "--map" not in bare.stderr  # posting-check has no --map: nothing suggests one
     for args, message in ((["posting-check", "a posting"], "--place"),
                           (["posting-check", "missing.csv"], "no such file"),
                           (["posting-check", str(DATA / "labelled_titles.csv")], "not a job postings file"),

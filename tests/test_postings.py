@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from paybench.errors import InputError
 from paybench.ingest import detect_source, ingest_file
+from paybench.normalize.employers import normalize_employer
 from paybench.sources import postings
 from paybench.sources.postings import (
     JOBSPY_COLUMNS,
@@ -35,7 +36,12 @@ def store(fresh_db: Path) -> Store:
 
 
 def _posting(store: Store, company: str, title: str) -> dict:
-    rows = store.query("SELECT * FROM postings WHERE employer = ? AND raw_title = ?", [company, title])
+    """The one stored posting of `company` (as the file names it: stored in the employer
+    normalizer's display form, "Acme Corp" as "Acme") with this title."""
+    employer = normalize_employer(company)
+    assert employer is not None
+    rows = store.query("SELECT * FROM postings WHERE employer = ? AND raw_title = ?",
+                       [employer.display, title])
     assert len(rows) == 1, rows
     return rows.iloc[0].to_dict()
 
@@ -120,7 +126,7 @@ def test_duplicates_stored_once_within_and_across_files(store: Store) -> None:
     result = ingest_file(store, JSONL)
     assert "2 duplicate postings" in "; ".join(result.notes)  # Northwind (from the CSV) and Helix
     assert store.scalar("SELECT count(*) FROM postings WHERE employer = 'Northwind Robotics'") == 1
-    assert store.scalar("SELECT count(*) FROM postings WHERE employer = 'Helix Bio'") == 1
+    assert store.scalar("SELECT count(*) FROM postings WHERE employer = 'Helix Bio'") == 1  # as normalized
     keys = store.query("SELECT dedup_key FROM postings")["dedup_key"]
     assert keys.is_unique
     assert dedup_key("Acme", "ML  Engineer", "Austin, TX", "Python\n") == dedup_key(
@@ -224,17 +230,20 @@ def test_adzuna_export_real_file(store: Store, shared_data: Path) -> None:
     assert result.notes[0] == "layout: Adzuna API export"
     notes = "; ".join(result.notes)
     assert "576 pay figures the job board estimated" in notes
-    assert "468 postings whose only pay is such an estimate stored as kind 'estimated'" in notes
+    assert "469 postings whose only pay is such an estimate stored as kind 'estimated'" in notes
     assert "253 duplicate postings" in notes and "1 postings without posted pay" in notes
     postings = store.query("SELECT * FROM postings WHERE source = 'postings'")
     assert set(postings["country"]) == {"GB"} and postings["metro"].isna().all()
     assert postings["dedup_key"].is_unique
     obs = store.query("SELECT * FROM observations WHERE source = 'postings'")
     assert len(obs) == result.rows_kept
-    assert obs["kind"].value_counts().to_dict() == {"posted": 516, "estimated": 468}
+    assert obs["kind"].value_counts().to_dict() == {"posted": 515, "estimated": 469}
+    # "Rate: £450" (rows 848, 850: a contractor's day rate) was read as hourly pay of $0.9-1.7M a
+    # year: no longer posted pay
+    assert not (obs.loc[obs["kind"] == "posted", "annual_usd"] > 900_000).any()
     posted_keys = obs.loc[obs["kind"] == "posted", "dedup_key"]
     assert (postings["has_pay"] == postings["dedup_key"].isin(posted_keys)).all()
-    assert int(postings["pay_estimated"].sum()) == 468
+    assert int(postings["pay_estimated"].sum()) == 469
     structured = obs[obs["dedup_key"].isin(postings.loc[postings["pay_source"] == "structured", "dedup_key"])]
     assert set(structured["currency"]) == {"GBP"} and set(structured["period"]) == {"year"}
     # every observation is dated by the posting (job_posted_date, else Adzuna's created time)
@@ -252,11 +261,16 @@ def test_adzuna_export_real_file(store: Store, shared_data: Path) -> None:
     assert (modeller["amount_raw"], modeller["currency"]) == (64143.45, "GBP")
     # row 302: 43734.27 = 43734.27 with no banner in its text: estimated by its pence
     intern = row(302)
-    assert (intern["employer"], intern["kind"], intern["amount_raw"]) == ("TikTok", "estimated", 43734.27)
+    # employers as the normalizer writes them (paybench.normalize.employers): "TikTok" -> "Tiktok"
+    assert (intern["employer"], intern["kind"], intern["amount_raw"]) == ("Tiktok", "estimated", 43734.27)
     # row 2: a posted range, "Grade 7, £37,694 - £47,389"
     crm = row(2)
     assert (crm["employer"], crm["kind"], crm["amount_raw"], crm["amount_raw_max"]) == (
-        "Heriot-Watt University", "posted", 37694, 47389)
+        "Heriot Watt University", "posted", 37694, 47389)
+    # row 389: "Rate: Up to £600 p/dThe Role" (issue 16: a period abbreviation glued to the next
+    # word) is a posted day rate with only its ceiling known
+    day_rate = row(389)
+    assert (day_rate["kind"], day_rate["period"], day_rate["amount_raw_max"]) == ("posted", "day", 600)
     # row 124: 80000 = 80000, whole pounds, shown as "£80,000 per annum" on the page: posted
     single = row(124)
     assert (single["kind"], single["amount_raw"], single["amount_raw_max"]) == ("posted", 80000, 80000)
@@ -340,8 +354,9 @@ GLASSDOOR_HEADER = ("Job Title,Salary Estimate,Job Description,Rating,Company Na
 
 def test_glassdoor_scrape_layout(store: Store) -> None:
     """The Kaggle 'Glassdoor jobs' scrape, header as published: pay from 'Salary Estimate'
-    text; '(Glassdoor est.)' and '(Employer est.)' are estimates, kept as kind 'estimated'
-    only when the description posts no pay; 'Employer Provided Salary:' is posted; '-1' is no
+    text; '(Glassdoor est.)' is the board's estimate, kept as kind 'estimated' only when the
+    description posts no pay; '(Employer est.)' (the employer's range) and 'Employer Provided
+    Salary:' are posted; '-1' is no
     value; the company's rating line is not its name."""
     assert GLASSDOOR.read_text(encoding="utf-8").split("\n", 1)[0] == GLASSDOOR_HEADER
     assert detect_source(GLASSDOOR) == "postings"
@@ -349,7 +364,7 @@ def test_glassdoor_scrape_layout(store: Store) -> None:
     assert (result.rows_read, result.rows_kept, result.rows_quarantined, result.rows_skipped) == (8, 5, 1, 2)
     assert result.notes[0] == "layout: Glassdoor scrape"
     notes = "; ".join(result.notes)
-    assert "3 pay figures the job board estimated" in notes
+    assert "2 pay figures the job board estimated" in notes
     assert "2 postings whose only pay is such an estimate" in notes
     assert store.query("SELECT reason FROM quarantine")["reason"].tolist() == ["title is empty"]
     tecolote = _posting(store, "Tecolote Research", "Data Scientist")
@@ -369,10 +384,13 @@ def test_glassdoor_scrape_layout(store: Store) -> None:
     remote = _posting(store, "Tessellate AI", "Machine Learning Engineer")
     assert remote["has_pay"] and remote["work_mode"] == "remote"
     assert _observation(store, remote["dedup_key"])["annual_usd"] == 150000
-    # an employer's estimate beside posted pay in the description: the posted pay
+    # '(Employer est.)': the employer gave the range, so it is posted pay (read before the
+    # description's own figure), never marked as the board's estimate
     helix = _posting(store, "Helix Bio", "Data Scientist")
     assert helix["has_pay"] and not helix["pay_estimated"]
-    assert (_observation(store, helix["dedup_key"])["amount_raw"], "posted") == (95000, "posted")
+    helix_obs = _observation(store, helix["dedup_key"])
+    assert (helix_obs["kind"], helix_obs["amount_raw"], helix_obs["amount_raw_max"]) == (
+        "posted", 79000, 131000)
     acme = _posting(store, "Acme Analytics", "Data Engineer")
     assert not acme["has_pay"] and acme["company_size"] is None and acme["industry"] is None
 
@@ -449,7 +467,8 @@ def test_min_max_period_under_other_names(tmp_path: Path, store: Store, low: str
 
 @pytest.mark.parametrize("text, marked", [
     ("$53K-$91K (Glassdoor est.)", True), ("$17-$24 Per Hour(Glassdoor est.)", True),
-    ("$79K-$131K (Employer est.)", True), ("Estimated $84.6K - $107K a year", True),
+    ("$79K-$131K (Employer est.)", False), ("$79K-$131K (employer est.)", False),
+    ("$110K-$150K (Glassdoor Est.)", True), ("Estimated $84.6K - $107K a year", True),
     ("Employer Provided Salary:$120K-$140K", False), ("$132,596 - $141,294 a year", False),
     ("$25 - $30 an hour", False), ("Salary estimated at interview", False),
 ])
@@ -459,14 +478,18 @@ def test_estimate_marker(text: str, marked: bool) -> None:
     assert (ESTIMATE_MARKER.search(text) is not None) == marked
 
 
-@given(st.integers(10, 400), st.integers(0, 200), st.sampled_from(["Glassdoor", "Employer", "glassdoor"]))
-def test_estimate_marker_property(low: int, spread: int, who: str) -> None:
-    """Any Glassdoor range with its '(... est.)' suffix is an estimate; the same range as
-    'Employer Provided Salary:' never is."""
+@given(st.integers(10, 400), st.integers(0, 200), st.sampled_from(["Glassdoor", "glassdoor", "GLASSDOOR"]),
+       st.sampled_from(["Employer", "employer", "EMPLOYER"]), st.sampled_from([" ", ""]),
+       st.sampled_from(["est.", "est", "estimate"]))
+def test_estimate_marker_property(low: int, spread: int, board: str, employer: str, gap: str,
+                                  est: str) -> None:
+    """Any Glassdoor range with its '(Glassdoor est.)' suffix is the board's estimate; the same
+    range as '(Employer est.)' or 'Employer Provided Salary:' (the employer's) never is."""
     from paybench.sources.postings import ESTIMATE_MARKER
 
     text = f"${low}K-${low + spread}K"
-    assert ESTIMATE_MARKER.search(f"{text} ({who} est.)")
+    assert ESTIMATE_MARKER.search(f"{text}{gap}({board} {est})")
+    assert ESTIMATE_MARKER.search(f"{text}{gap}({employer} {est})") is None
     assert ESTIMATE_MARKER.search(f"Employer Provided Salary:{text}") is None
 
 

@@ -26,8 +26,8 @@ def test_the_page_has_an_example_for_each_method() -> None:
     text = "\n".join(blocks())
     for method in ("ingest", "status", "cell", "cells", "compare", "estimate", "estimate_file",
                    "train", "evaluate", "guide", "guide_table", "offer", "contract", "bands",
-                   "roster", "posting_range", "paygap", "laws", "posting_check", "skills", "title",
-                   "place", "roles", "levels", "metros", "check"):
+                   "roster", "posting_range", "paygap", "laws", "posting_check", "skills", "employers",
+                   "title", "place", "roles", "levels", "metros", "check", "trend"):
         assert re.search(rf"\bpb\.{method}\(", text), method
 
 
@@ -51,7 +51,7 @@ def test_every_block_of_the_python_api_page_runs(tmp_path: Path, reference_db: P
                       encoding="utf-8")
     files = {'"salaries.csv"': survey, '"people.csv"': people, '"test.csv"': test_csv,
              '"estimates.csv"': tmp_path / "estimates.csv", '"jobs.csv"': DATA / "postings_jobspy.csv",
-             '"guide-out"': tmp_path / "guide-out"}
+             '"guide-out"': tmp_path / "guide-out", '"levelsfyi.csv"': DATA / "levelsfyi_sample.csv"}
     namespace: dict[str, object] = {}
     for number, block in enumerate(blocks(), 1):
         for name, path in files.items():

@@ -175,3 +175,33 @@ def test_errors_never_echo_the_file(tmp_path: Path) -> None:
     assert "is not the header row of a known layout" in messages[0]
     assert messages[1] == "tool.bin: not a CSV, JSON or xlsx file (a program)"
     assert messages[2] == "blob.dat: not a CSV, JSON or xlsx file (binary data)"
+
+
+def test_a_workbook_with_another_name_is_named_as_one(tmp_path: Path, shared_data: Path) -> None:
+    """A real OEWS workbook saved as .csv is named as an xlsx workbook to rename, not as 'a zip
+    archive'; a zip that is not a workbook stays a zip archive; a header of no known layout
+    points at --map."""
+    import shutil
+    import zipfile
+
+    from paybench.errors import InputError
+    from paybench.ingest import ingest_file
+    from paybench.store import Store
+
+    workbook = shared_data / "oews" / "national_M2020_dl.xlsx"
+    renamed = tmp_path / "national.csv"
+    shutil.copyfile(workbook, renamed)
+    other = tmp_path / "bundle.csv"
+    with zipfile.ZipFile(other, "w") as archive:
+        archive.writestr("a.txt", "x")
+    unknown = tmp_path / "weird.csv"
+    unknown.write_text("foo,bar,baz\n1,2,3\n", encoding="utf-8")
+    with Store(tmp_path / "s.duckdb") as store:
+        messages = []
+        for path in (renamed, other, unknown):
+            with pytest.raises(InputError) as caught:
+                ingest_file(store, path)
+            messages.append(caught.value.message)
+    assert messages[0] == "national.csv: an xlsx workbook named .csv; rename it to .xlsx"
+    assert messages[1] == "bundle.csv: not a CSV, JSON or xlsx file (a zip archive)"
+    assert messages[2].endswith("or for job postings in another layout name their columns with --map")

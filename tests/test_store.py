@@ -15,7 +15,7 @@ import pytest
 from conftest import write_survey
 from paybench.errors import InputError
 from paybench.ingest import ingest_file
-from paybench.store import FAULT_ENV, Store
+from paybench.store import FAULT_ENV, Store, StoreError
 
 ROWS = [
     "2024,SE,FT,Machine Learning Engineer,200000,USD,200000,US,0,US,M",
@@ -181,3 +181,147 @@ def test_a_file_layout_is_named_once_per_ingest(tmp_path: Path) -> None:
                          "skipped 2: reasons"]
         assert store.file_layouts().to_dict("records") == [
             {"source": "oews", "path": "a.xlsx", "layout": "BLS OEWS workbook (metro, May 2024)"}]
+
+
+def test_reading_a_store_that_does_not_exist_says_how_to_build_one(tmp_path: Path) -> None:
+    """A read-only open of a missing file (offer, posting-check on a PAYBENCH_DB that is not
+    there) is one line naming the path and the command that builds a store, not DuckDB's
+    'IO Error ... database does not exist'."""
+    missing = tmp_path / "nowhere" / "store.duckdb"
+    with pytest.raises(StoreError, match=r"^no store at .*store\.duckdb: build one with "
+                                         r"`paybench ingest --defaults`") as raised:
+        Store(missing, read_only=True)
+    assert "IO Error" not in str(raised.value) and not missing.exists()
+    proc = subprocess.run([sys.executable, "-m", "paybench", "offer", "--base", "150000",
+                           "--role", "software-engineer", "--level", "mid"],
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PAYBENCH_DB": str(missing)})
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines() == [f"error: no store at {missing}: build one with "
+                                                "`paybench ingest --defaults` (and your files), "
+                                                "or point PAYBENCH_DB or --db at an existing store"]
+
+
+# --------------------------------------------------------------------------- a changed file
+DATA = Path(__file__).parent / "data"
+
+
+def _csv_version(source: Path, target: Path, drop: int | None = None, extra: list[str] | None = None) -> Path:
+    """A copy of a CSV fixture (records parsed, so multi-line fields stay whole) without its
+    data record `drop` (0-based) and with `extra` records appended."""
+    import csv
+
+    with source.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    body = [r for i, r in enumerate(rows[1:]) if i != drop]
+    body += [next(csv.reader([line])) for line in extra or []]
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows([rows[0], *body])
+    return target
+
+
+def _contents(store: Store, source: str) -> dict[str, list[tuple[object, ...]]]:
+    """What a source's rows hold, without ingest ids (which differ between stores)."""
+    return {
+        "observations": store.con.execute(
+            "SELECT row_number, component, kind, role, level, annual_usd, dedup_key FROM observations "
+            "WHERE source = ? ORDER BY ALL", [source]).fetchall(),
+        "quarantine": store.con.execute(
+            "SELECT row_number, reason, raw FROM quarantine WHERE source = ? ORDER BY ALL",
+            [source]).fetchall(),
+        "postings": store.con.execute(
+            "SELECT row_number, dedup_key FROM postings WHERE source = ? ORDER BY ALL", [source]).fetchall(),
+        "skills": store.con.execute(
+            "SELECT dedup_key, skill FROM observation_skills WHERE source = ? ORDER BY ALL",
+            [source]).fetchall(),
+    }
+
+
+LEVELS_BAD = ("8/20/2021 8:20:20,Google,L4,Software Engineer,90000,\"Mountain View, CA\",3,1,NA,120000,0,0,"
+              "NA,NA,7322,807,99,0,0,0,0,0,0,0,0,0,0,NA,NA")  # total below base: quarantined
+
+
+@pytest.mark.parametrize("source", ["aijobs", "levelsfyi", "postings"])
+def test_a_changed_file_replaces_its_earlier_version(tmp_path: Path, fresh_db: Path, source: str) -> None:
+    """Re-ingesting a file changed at the same path replaces its earlier version in one
+    transaction (store.py, every adapter): the store then holds exactly what the new version
+    alone gives (each of its bad rows quarantined once, none of the old version's), one file
+    per path, and the status counts equal the rows in the tables."""
+    first, second = tmp_path / "one", tmp_path / "two"
+    first.mkdir()
+    second.mkdir()
+    name = {"aijobs": "salaries.csv", "levelsfyi": "levels.csv", "postings": "postings.csv"}[source]
+
+    def write(folder: Path, version: int) -> Path:
+        target = folder / name
+        if source == "aijobs":  # a bad row in both versions (salary 0)
+            bad = "2024,SE,FT,Machine Learning Engineer,0,USD,0,US,0,US,M"
+            return write_survey(target, [*ROWS[version:], bad])
+        if source == "levelsfyi":  # version 2: a row dropped, a new bad row
+            return _csv_version(DATA / "levelsfyi_sample.csv", target, drop=None if version == 0 else 1,
+                                extra=[] if version == 0 else [LEVELS_BAD])
+        return _csv_version(DATA / "postings_adzuna_bad.csv", target, drop=None if version == 0 else 0)
+
+    path = write(first, 0)
+    alone = tmp_path / "alone.duckdb"
+    alone.write_bytes(fresh_db.read_bytes())
+    with Store(fresh_db) as store:
+        one = ingest_file(store, path, source=source)
+        assert one.rows_quarantined > 0 and one.rows_kept > 0
+        write(second, 1).replace(path)  # the same path, changed content
+        two = ingest_file(store, path, source=source)
+        assert not two.already_ingested
+        assert any(n.startswith("replaces an earlier version of this file") for n in two.notes)
+        got = _contents(store, source)
+        status = store.status().set_index("source").loc[source]
+        assert (status["files"], status["rows_kept"], status["rows_quarantined"]) == (
+            1, two.rows_kept, two.rows_quarantined)
+        assert status["rows_quarantined"] == len(got["quarantine"]) == store.scalar(
+            "SELECT count(*) FROM quarantine WHERE source = ?", [source])
+        assert store.scalar("SELECT count(*) FROM ingests WHERE source = ?", [source]) == 1
+        again = ingest_file(store, path, source=source)  # the current version: nothing changes
+        assert again.already_ingested and _contents(store, source) == got
+    with Store(alone) as store:
+        only = ingest_file(store, path, source=source)
+        assert (only.rows_kept, only.rows_quarantined, only.rows_skipped) == (
+            two.rows_kept, two.rows_quarantined, two.rows_skipped)
+        assert _contents(store, source) == got
+    assert len(set(got["quarantine"])) == len(got["quarantine"])  # each bad row once
+
+
+def test_kill_while_preparing_the_guide_leaves_the_ingest_whole(tmp_path: Path, fresh_db: Path) -> None:
+    """`paybench ingest --prepare` SIGKILLed while it prepares the guide (after its transaction
+    committed): the file is stored whole, the store opens, a cache file the kill cut short
+    is never read (every cache is written to a temporary file and renamed, and keyed by the
+    store's content), and the next ingest of the same file adds nothing and prepares."""
+    from paybench.bench.cache import cache_key, cache_path, read_cached
+    from paybench.guide.tables import cells_cache_path
+
+    f = write_survey(tmp_path / "survey.csv", ROWS)
+    env = {**os.environ, "PAYBENCH_DB": str(fresh_db), "PAYBENCH_HOME": str(tmp_path / "home"),
+           "PAYBENCH_PROGRESS": "1"}  # the notice "preparing the guide" is shown as progress is
+    proc = subprocess.Popen([sys.executable, "-m", "paybench", "ingest", "--prepare", str(f)],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stderr is not None
+    seen = ""
+    while "preparing the guide" not in seen:  # the ingest's progress bar comes first
+        ready, _, _ = select.select([proc.stderr], [], [], 300)
+        line = proc.stderr.readline().decode() if ready else ""
+        assert line, seen
+        seen += line
+    assert proc.poll() is None
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    with Store(fresh_db, read_only=True) as store:
+        assert store.scalar("SELECT count(*) FROM observations WHERE source = 'aijobs'") == 3
+        model_file = cache_path(store)
+        assert model_file is not None
+        if model_file.exists():  # written whole before the kill, under this store's key
+            assert read_cached(model_file, cache_key(store)) is not None
+    again = subprocess.run([sys.executable, "-m", "paybench", "ingest", "--prepare", str(f)], env=env,
+                           capture_output=True, text=True, timeout=900)
+    assert again.returncode == 0, again.stderr
+    assert "already ingested" in again.stdout and "guide prepared" in again.stdout
+    with Store(fresh_db, read_only=True) as store:
+        cells_file = cells_cache_path(store)
+    assert cells_file is not None and cells_file.is_file()

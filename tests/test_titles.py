@@ -397,6 +397,47 @@ def test_language_not_covered(title: str, language: str) -> None:
 
 def test_empty_title_is_still_empty_and_a_mixed_title_still_matches() -> None:
     assert normalize_title("").reason == "empty title"
-    assert normalize_title("!!!").reason == "empty title"
+    # text with no word in it is not empty: a trial's "12345" was told "empty title"
+    assert normalize_title("!!!").reason == "no words in the title: only digits or symbols"
+    assert normalize_title("12345").reason == "no words in the title: only digits or symbols"
+    assert normalize_title("   ").reason == "empty title"
     assert normalize_title("Senior Software Engineer (シニアソフトウェアエンジニア)").role == (
         "software-engineer")
+
+
+# ------------------------------------------------------------------ issue 16: trailing clauses
+_CLAUSES = [
+    "Power Apps experience required", "Python experience preferred", "SC clearance required",
+    "5+ years experience", "Remote, US", "Remote", "Hybrid - London", "Onsite", "based in Austin, TX",
+    "Visa sponsorship available", "Contract", "12 month FTC", "6-Month Contract", "Outside IR35",
+    "Fixed-Term", "Part-Time", "Maternity Cover", "W2 only", "Temp to Perm", "Permanent",
+    "Contract, Remote", "Hourly", "Immediate start, ASAP",
+]
+"""Bracketed clauses about the job (requirements, place or work mode, terms), never its name."""
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from([row["title"] for row in _MATCHED if "(" not in row["title"]]),
+       st.sampled_from(_CLAUSES), st.sampled_from(["({})", "[{}]", " - ({})", "({}) (m/w/d)"]))
+def test_kind_a_trailing_clause_never_changes_the_reading(title: str, clause: str, form: str) -> None:
+    """Any labelled title with a role, followed by a bracketed clause of requirements, place,
+    work mode or terms, reads as the title alone (issue 16: "Power BI Developer (Power Apps
+    experience required)" lost its role)."""
+    alone = normalize_title(title)
+    both = normalize_title(f"{title} " + form.format(clause))
+    assert (both.role, both.level) == (alone.role, alone.level), both
+
+
+@pytest.mark.parametrize(("title", "role", "level"), [
+    ("Power BI Developer (Power Apps experience required)", "bi-developer", None),
+    ("Data Analyst (Amplitude Experience required)", "data-analyst", None),
+    ("Software Engineer (Python experience required)", "software-engineer", None),
+    ("BI Analyst (12 Month FTC)", "bi-analyst", None),
+    ("Data Engineer (Senior, Remote)", "data-engineer", "senior"),
+    ("Senior Full Stack Engineer (Node / Typescript / React)", "full-stack-developer", "senior"),
+    ("SOFTWARE DEVELOPER (JAVA)", "java-developer", None),  # a technology in brackets still reads
+    ("Gas Technician (Gas Tech)", None, None),  # no sure role outside the brackets: no guess
+])
+def test_trailing_clauses(title: str, role: str | None, level: str | None) -> None:
+    match = normalize_title(title)
+    assert (match.role, match.level) == (role, level), match

@@ -281,11 +281,13 @@ def test_posting_check_form(browser: object, web: Server, shots: Path, width: in
     evidence = page.text_content("#posting-evidence")  # type: ignore[attr-defined]
     assert evidence.startswith("Good-faith evidence: market cell") and "n=" in evidence
     page.locator("#decide").screenshot(path=str(shots / f"posting_check_{width}.png"))  # type: ignore[attr-defined]
-    # a remote job that may be filled anywhere in the US: Colorado's law may apply
+    # a remote job that may be filled anywhere in the US: Colorado's law applies to it (it covers
+    # remote jobs that could be performed there), so the missing deadline still fails it
     page.fill("#posting-place", "")  # type: ignore[attr-defined]
     page.select_option("#posting-remote", "US")  # type: ignore[attr-defined]
     page.click("#posting-form button")  # type: ignore[attr-defined]
-    expect(page.locator("#posting-verdict")).to_have_attribute("data-verdict", "at risk", timeout=60_000)  # type: ignore[attr-defined]
+    expect(page.locator('#posting-laws tr[data-law="wa-49.58.110"]').first).to_be_attached(timeout=60_000)  # type: ignore[attr-defined]
+    assert page.get_attribute("#posting-verdict", "data-verdict") == "fails"  # type: ignore[attr-defined]
     assert page.locator("#posting-laws tr[data-law]").count() > 20  # type: ignore[attr-defined]
     # an error names the field and leaves the page usable
     page.select_option("#posting-remote", "")  # type: ignore[attr-defined]
@@ -295,4 +297,65 @@ def test_posting_check_form(browser: object, web: Server, shots: Path, width: in
     width_now = page.evaluate("document.documentElement.scrollWidth")  # type: ignore[attr-defined]
     assert width_now <= width, f"page is {width_now}px wide on a {width}px screen"
     assert page.outside_requests == []  # type: ignore[attr-defined]
+    assert csp_violations(page) == []
+
+
+@pytest.fixture(scope="module")
+def web_totals(tmp_path_factory: pytest.TempPathFactory, totals_db: Path) -> Iterator[Server]:
+    """A server over the defaults + the Levels.fyi export fixture (total-compensation records)."""
+    with served(totals_db, tmp_path_factory.mktemp("web-totals"), "web-totals") as srv:
+        yield srv
+
+
+def test_search_total_pay_by_segment(browser: object, web_totals: Server, shots: Path) -> None:
+    """The Pay and Employers selectors beside the ranges form: total pay at big-tech employers,
+    the table, chart and components as /api/v1/cells gives them; then the one-line message for a
+    segment the store holds nothing of."""
+    import httpx
+
+    page = open_page(browser, web_totals)
+    page.fill("#search-title", "machine learn")
+    page.wait_for_selector("#search-title-list li")
+    page.locator("#search-title-list li").first.click()
+    page.select_option("#search-level", "senior")
+    page.select_option("#search-component", "total")
+    page.select_option("#search-segment", "big-tech")
+    page.fill("#search-place", "United States")
+    page.click("#search-form button")
+    page.wait_for_selector("#search-chart svg", timeout=60_000)
+    expected = httpx.get(f"{web_totals.url}/api/v1/cells", timeout=120, params={
+        "role": "machine-learning-engineer", "place": "United States", "level": "senior",
+        "component": "total", "segment": "big-tech"}).json()["cells"][0]
+    assert page.text_content("#search-heading") == (
+        "Machine Learning Engineer · United States · Total compensation, big tech")
+    assert page.text_content("#search-caption") == (
+        "Percentiles of annual total compensation (USD), big tech")
+    row = page.locator("#search-cells tr[data-level=senior][data-scope=national]")
+    assert row.locator("td.n").text_content() == str(expected["n"]) == "4"
+    assert f"${expected['p50']:,}" in row.text_content()
+    assert not page.locator("#search-components-box").is_hidden()
+    shares = page.text_content("#search-components li[data-level=senior] .shares")
+    parts = expected["components"]
+    assert shares == (f"bonus {100 * parts['bonus_share']:.1f}% and equity "
+                      f"{100 * parts['equity_share']:.1f}% of total pay")
+    assert "n per component: base 4, bonus 4, equity 4, total 4" in page.text_content("#search-components")
+    sources = page.text_content("#search-sources")
+    assert "levelsfyi (paid): 4" in sources and "all-employer cell" in sources
+    assert "big-tech employers" in page.text_content("#search-chart svg")
+    page.screenshot(path=str(shots / "search_total_big_tech.png"), full_page=True)
+    page.select_option("#search-segment", "ai-lab")
+    page.click("#search-form button")
+    page.wait_for_selector("#search-error:not([hidden])")
+    assert "no total compensation observations from ai-lab employers" in page.text_content("#search-error")
+    page.select_option("#search-component", "")
+    page.select_option("#search-segment", "")
+    page.click("#search-form button")
+    page.wait_for_selector("#search-error", state="hidden")
+    # a locator wait, not wait_for_function: that evaluates a string, which the CSP forbids
+    from playwright.sync_api import expect
+
+    expect(page.locator("#search-caption")).to_have_text("Percentiles of annual base pay (USD)",
+                                                         timeout=30_000)
+    assert page.locator("#search-components-box").is_hidden()
+    assert page.outside_requests == []
     assert csp_violations(page) == []

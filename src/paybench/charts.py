@@ -19,11 +19,9 @@ names which field is the label (``label="role_name"`` / ``label="place_label"``)
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import json
-import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -32,6 +30,7 @@ import altair as alt
 import pandas as pd
 
 from paybench.normalize.levels import LEVEL_NAMES, LEVELS
+from paybench.paths import keep_text, read_kept
 
 MONEY_FORMAT = "$.3~s"
 """d3 format of annual USD on axes: 148000 -> "$148k", 1200000 -> "$1.2M"."""
@@ -89,10 +88,11 @@ def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
 
 
 def range_chart(cells: Sequence[Any], label: Label = "label", *, title: str | None = None,
-                sort: str = "p50") -> alt.TopLevelMixin:
+                sort: str = "p50", pay: str = "annual base pay") -> alt.TopLevelMixin:
     """Ranked range chart: one row per cell, a thin rule P10-P90 (when present), a thick
     bar P25-P75 and a dot at the median, sorted by `sort` (highest first).
-    Fields: label, p25, p50, p75, optional p10/p90 (annual USD)."""
+    Fields: label, p25, p50, p75, optional p10/p90 (annual USD); `pay` names what the axis
+    measures ("annual total compensation")."""
     frame = records(cells, label)
     order = frame.sort_values(sort, ascending=False)["label"].tolist()
     height = max(60, 18 * len(frame))
@@ -107,10 +107,10 @@ def range_chart(cells: Sequence[Any], label: Label = "label", *, title: str | No
     if "p10" in frame and "p90" in frame:
         layers.append(base.mark_rule(color=MUTED, strokeWidth=1).encode(
             y=y, x=alt.X("p10:Q", scale=x_scale, axis=alt.Axis(format=MONEY_FORMAT),
-                         title="annual base pay (USD): P10-P90 line, P25-P75 bar, median dot"),
+                         title=f"{pay} (USD): P10-P90 line, P25-P75 bar, median dot"),
             x2="p90:Q"))
-    x_title = ("annual base pay (USD): P10-P90 line, P25-P75 bar, median dot"
-               if layers else "annual base pay (USD): P25-P75 bar, median dot")
+    x_title = (f"{pay} (USD): P10-P90 line, P25-P75 bar, median dot"
+               if layers else f"{pay} (USD): P25-P75 bar, median dot")
     layers.append(base.mark_bar(color=LIGHT, height=9).encode(
         y=y, x=alt.X("p25:Q", scale=x_scale, axis=alt.Axis(format=MONEY_FORMAT),
                      title=x_title), x2="p75:Q", tooltip=tooltip))
@@ -245,32 +245,15 @@ def to_svg(chart: alt.TopLevelMixin | dict[str, Any], *, cache: Path | None = No
         version = str(getattr(vlc, "__version__", ""))
         digest = hashlib.sha256(f"{version}\0{text}".encode()).hexdigest()
         path = cache / f"{digest}.svg"
-        with contextlib.suppress(OSError):
-            found = path.read_text(encoding="utf-8")
-            os.utime(path)  # most recently used
+        found = read_kept(path)
+        if found is not None:
             return found
     svg = vlc.vegalite_to_svg(spec)
     assert isinstance(svg, str)
     if path is not None:
-        _keep(path, svg)
+        keep_text(path, svg, CACHE_FILES)
     return svg
 
 
 CACHE_FILES = 200
 """How many drawings a chart cache folder keeps (about 20 KB each)."""
-
-
-def _keep(path: Path, svg: str) -> None:
-    """Write `svg` to `path` atomically and drop the least recently used drawings beyond
-    `CACHE_FILES`; an error of the file system only loses the cache."""
-    tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(svg, encoding="utf-8")
-        tmp.replace(path)
-        drawings = sorted(path.parent.glob("*.svg"), key=lambda p: p.stat().st_mtime)
-        for old in drawings[:-CACHE_FILES]:
-            old.unlink(missing_ok=True)
-    except OSError:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)

@@ -1,6 +1,6 @@
-"""`paybench check`: audit every cell the guide would print, the guide's rankings and a fixed
-list of estimates against the invariants a reader checks, and list each violation with the
-cell and the numbers.
+"""`paybench check`: audit every cell the guide would print, the guide's rankings, its changes
+of pay over time and employer counts, and a fixed list of estimates against the invariants a
+reader checks, and list each violation with the cell and the numbers.
 
 Invariants (`INVARIANTS`):
 
@@ -12,12 +12,24 @@ Invariants (`INVARIANTS`):
   so in their notes;
 - metro-order: for one role x level, metros whose cells hold fewer than `direct_min_n`
   observations of their own follow the order of their OEWS differentials (a cell with
-  enough local data may break it: that is evidence);
+  enough local data may break it: that is evidence): no such cell is more than $100 (the
+  rounding of a printed figure) below one of a strictly lower printed differential, the
+  method's "ordered places" (`paybench.bench.model.BenchmarkModel.place_order_bounds`);
 - estimate-vs-cell: a title + place + level estimate with nothing else given has the cell's
   P50 within 2% and a P10-P90 that contains the cell's P25-P75 (`ESTIMATES`);
 - no-data-high-confidence: no cell without observations of its own is high confidence;
 - thin-ranked: every ranked list or chart marks the cells with fewer than `direct_min_n`
-  observations of their own.
+  observations of their own;
+- index-interval: every change of pay over time the guide prints with an interval (the
+  mix-adjusted index, `paybench.guide.trend`) lies within it;
+- employer-n: every employer's and segment's count of filings the guide prints ("Who pays",
+  `paybench.guide.who_pays`) equals the store's: usable observations of the kinds counted,
+  by their stored `employer`, `segment` and `segment_sector` columns (not through the
+  report's own query).
+
+When the store holds total-compensation data, the total-pay cells of the same role x level x
+place (`paybench.bench.views`) are audited too, for percentile-order, ladder and
+no-data-high-confidence (`total_cells`).
 """
 
 from __future__ import annotations
@@ -34,9 +46,10 @@ from paybench.errors import InputError
 from paybench.normalize.roles import get_role
 
 if TYPE_CHECKING:
-    from paybench.bench import BenchmarkCell, BenchmarkModel, CellPlace
+    from paybench.bench import BenchmarkCell, BenchmarkModel, CellPlace, MethodParams
     from paybench.engine import Paybench
     from paybench.guide.tables import GuideData
+    from paybench.store import Store
 
 INVARIANTS: dict[str, str] = {
     "percentile-order": "P10 <= P25 <= P50 <= P75 <= P90 in every cell",
@@ -46,6 +59,8 @@ INVARIANTS: dict[str, str] = {
                         "interval containing its P25-P75",
     "no-data-high-confidence": "no cell without observations of its own is high confidence",
     "thin-ranked": "ranked lists and charts mark every thin cell",
+    "index-interval": "every change of pay over time the guide prints lies within its interval",
+    "employer-n": "every employer and segment count the guide prints equals the store's",
 }
 """Each invariant's name and what it says."""
 
@@ -82,6 +97,8 @@ class CheckReport(BaseModel):
     cells: int = Field(description="guide cells audited")
     rankings: int = Field(description="ranked lists and charts audited")
     estimates: int = Field(description="estimates compared with their cells")
+    indexes: int = Field(default=0, description="changes of pay over time audited")
+    employer_counts: int = Field(default=0, description="employer and segment counts audited")
     invariants: dict[str, str]
     violations: list[Violation]
 
@@ -92,7 +109,9 @@ class CheckReport(BaseModel):
 
 
 def _key(cell: BenchmarkCell) -> str:
-    return f"{cell.role}|{cell.level}|{cell.place.guide_key}"
+    view = "" if cell.component == "base" and cell.segment is None else \
+        f"|{cell.component}" + (f"|{cell.segment}" if cell.segment else "")
+    return f"{cell.role}|{cell.level}|{cell.place.guide_key}{view}"
 
 
 def percentile_order(cells: Sequence[BenchmarkCell]) -> list[Violation]:
@@ -137,9 +156,14 @@ def ladders(model: BenchmarkModel, pairs: set[tuple[str, str]],
     return out
 
 
-def metro_order(cells: Sequence[BenchmarkCell], least_n: int) -> list[Violation]:
-    """For each role x level: metro cells without direct local data out of their OEWS order
-    (a lower differential with a median more than $100 higher)."""
+def metro_order(cells: Sequence[BenchmarkCell], least_n: int,
+                tolerance: int = 100) -> list[Violation]:
+    """For each role x level, the metro cells without direct local data (fewer than `least_n`
+    observations of their own) out of the order of their OEWS differentials: a cell whose
+    median is more than `tolerance` dollars (the rounding of a published figure) below that of
+    a cell with a strictly lower differential, as printed (`place_differential`, to 0.01%). One
+    violation per such cell, naming the lower-differential cell with the highest median;
+    cells of equal differentials are not ordered."""
     out = []
     groups: dict[tuple[str, str], list[BenchmarkCell]] = {}
     for cell in cells:
@@ -147,12 +171,19 @@ def metro_order(cells: Sequence[BenchmarkCell], least_n: int) -> list[Violation]
             groups.setdefault((cell.role, cell.level), []).append(cell)
     for group in groups.values():
         group.sort(key=lambda c: (c.place_differential or 0.0, c.place.key))
-        for a, b in itertools.pairwise(group):
-            if (a.place_differential or 0) < (b.place_differential or 0) and a.p50 > b.p50 + 100:
-                out.append(Violation(
-                    invariant="metro-order", cell=f"{_key(a)} vs {_key(b)}",
-                    detail=f"differential {a.place_differential:+.1%} < {b.place_differential:+.1%} "
-                           f"but P50 {a.p50:,} > {b.p50:,}"))
+        highest: BenchmarkCell | None = None  # of the cells with a strictly lower differential
+        for _diff, same in itertools.groupby(group, key=lambda c: c.place_differential or 0.0):
+            tied = list(same)
+            for b in tied:
+                if highest is not None and highest.p50 > b.p50 + tolerance:
+                    out.append(Violation(
+                        invariant="metro-order", cell=f"{_key(highest)} vs {_key(b)}",
+                        detail=f"differential {highest.place_differential:+.2%} < "
+                               f"{b.place_differential:+.2%} but P50 {highest.p50:,} > {b.p50:,} "
+                               f"(n {highest.n} and {b.n})"))
+            top = max(tied, key=lambda c: c.p50)
+            if highest is None or top.p50 > highest.p50:
+                highest = top
     return out
 
 
@@ -169,6 +200,55 @@ def thin_ranked(data: GuideData, least_n: int) -> list[Violation]:
                       detail=f"ranked in {ranking.name} with n {n}, not marked thin")
             for ranking in data.rankings for key, n, marked in ranking.items
             if n < least_n and not marked]
+
+
+def index_intervals(data: GuideData) -> list[Violation]:
+    """Changes of pay over time printed outside their interval (or with an interval that is
+    not finite); one printed as 'not estimable' (no interval) is not audited."""
+    import math
+
+    out = []
+    for shown in data.indexes:
+        if shown.low is None or shown.high is None:
+            continue
+        ends = (shown.low, shown.point, shown.high)
+        if not all(math.isfinite(v) for v in ends) or not shown.low <= shown.point <= shown.high:
+            out.append(Violation(invariant="index-interval", cell=shown.name,
+                                 detail=f"change {shown.point:+.2f}% outside its interval "
+                                        f"{shown.low:+.2f}% to {shown.high:+.2f}%"))
+    return out
+
+
+def employer_counts(store: Store, data: GuideData, params: MethodParams) -> list[Violation]:
+    """Employer and segment counts the guide prints that differ from the store's: usable
+    observations (`paybench.bench.observations`) of the kinds counted and the roles pooled,
+    by their stored employer, segment and sector."""
+    from paybench.bench.observations import usable_frame
+
+    if not data.employer_counts:
+        return []
+    kinds = sorted({k for shown in data.employer_counts for k in shown.kinds})
+    frame = usable_frame(store, params, kinds=kinds or None,
+                         columns=("kind", "role", "employer", "segment", "segment_sector"))
+    frame = frame[frame["employer"].notna()]
+    out = []
+    for shown in data.employer_counts:
+        sub = frame[frame["segment"].eq(shown.segment)]
+        if shown.kinds:
+            sub = sub[sub["kind"].isin(list(shown.kinds))]
+        if shown.roles is not None:
+            sub = sub[sub["role"].isin(list(shown.roles))]
+        if shown.employer is not None:
+            sector = sub["segment_sector"]
+            sub = sub[sub["employer"].eq(shown.employer)
+                      & (sector.eq(shown.sector) if shown.sector is not None else sector.isna())]
+        if len(sub) != shown.n:
+            what = shown.employer or f"segment {shown.segment}"
+            scope = "every role" if shown.roles is None else f"{len(shown.roles)} roles pooled"
+            out.append(Violation(invariant="employer-n", cell=f"{what} ({shown.segment}, {scope})",
+                                 detail=f"the guide prints {shown.n:,}; the store holds {len(sub):,} "
+                                        f"usable observations of kind {', '.join(shown.kinds) or 'any'}"))
+    return out
 
 
 def estimates_vs_cells(pb: Paybench, cases: Sequence[tuple[str, str, str]] = ESTIMATES) -> list[Violation]:
@@ -204,7 +284,8 @@ def run_check(pb: Paybench, *, metros: int = 25,
 
     with pb.locked() as store:
         data = build_guide(store, metros=metros, params=pb.params)
-        build_report(store, data)  # the rankings as the report shows them
+        build_report(store, data)  # the rankings, indexes and employer counts as the report shows them
+        counted = employer_counts(store, data, pb.params)
     model = data.model
     assert model is not None
     places: dict[str, CellPlace] = {"US": NATIONAL, "remote": REMOTE}
@@ -212,9 +293,37 @@ def run_check(pb: Paybench, *, metros: int = 25,
     places.update({r.place: scope_for(r.place) for r in data.rows if r.scope == "country"})
     cells = [model.cell(r.role, r.level, places[r.place]) for r in data.rows if r.place in places]
     least = model.params.direct_min_n
+    pairs = {(r.role, r.place) for r in data.rows if r.place in places}
     violations = (percentile_order(cells)
-                  + ladders(model, {(r.role, r.place) for r in data.rows if r.place in places}, places)
+                  + ladders(model, pairs, places)
                   + metro_order(cells, least) + no_data_high_confidence(cells)
-                  + thin_ranked(data, least) + estimates_vs_cells(pb, cases))
-    return CheckReport(cells=len(cells), rankings=len(data.rankings), estimates=len(cases),
-                       invariants=INVARIANTS, violations=violations)
+                  + thin_ranked(data, least) + index_intervals(data) + counted
+                  + estimates_vs_cells(pb, cases))
+    totals, total_violations = total_cells(pb, data, places, pairs)
+    return CheckReport(cells=len(cells) + len(totals), rankings=len(data.rankings),
+                       estimates=len(cases), indexes=len(data.indexes),
+                       employer_counts=len(data.employer_counts), invariants=INVARIANTS,
+                       violations=violations + total_violations)
+
+
+def total_cells(pb: Paybench, data: GuideData, places: dict[str, CellPlace],
+                pairs: set[tuple[str, str]]) -> tuple[list[BenchmarkCell], list[Violation]]:
+    """The total-pay cells (`paybench.bench.views`) of the guide's role x level x place cells
+    when the store holds total-compensation data (none otherwise), and their violations of
+    percentile-order, ladder and no-data-high-confidence: the same invariants as base cells."""
+    from paybench.bench.views import has_component_data, view_params
+
+    with pb.locked() as store:
+        if not has_component_data(store, "total", pb.params):
+            return [], []
+    model = pb.model(view_params(pb.params, "total"))
+    cells: list[BenchmarkCell] = []
+    for row in data.rows:
+        if row.place not in places:
+            continue
+        try:
+            cells.append(model.cell(row.role, row.level, places[row.place]))
+        except InputError:
+            continue  # a total cell the data cannot price (no base cell, no record): not printed
+    return cells, (percentile_order(cells) + ladders(model, pairs, places)
+                   + no_data_high_confidence(cells))

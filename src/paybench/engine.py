@@ -50,6 +50,7 @@ from pydantic import BaseModel, Field
 from paybench.bench import NATIONAL, PARAMS, BenchmarkCell, BenchmarkModel, CellPlace, MethodParams
 from paybench.bench.engines import DUCKDB, CellEngine
 from paybench.bench.model import as_date, natural_level
+from paybench.bench.params import is_default_view
 from paybench.decide.payroll import DEFAULT_MIN_GROUP
 from paybench.errors import InputError, StoreError, validated
 from paybench.guide.tables import GuideRow
@@ -63,6 +64,7 @@ from paybench.resolve import resolve_level, resolve_place, resolve_role, role_le
 from paybench.store import IngestResult, Store
 
 if TYPE_CHECKING:
+    from paybench.bench.trend import TrendReport
     from paybench.check import CheckReport
     from paybench.decide.bands import BandTable
     from paybench.decide.contract import ContractAssumptions, ContractResult
@@ -78,6 +80,7 @@ if TYPE_CHECKING:
     from paybench.export import ExportReport
     from paybench.guide.report import GuideReport
     from paybench.guide.tables import GuideData
+    from paybench.insights.employers import EmployerReport
     from paybench.insights.skills import SkillReport
     from paybench.normalize.pay_text import ExtractedPay, NotPay
     from paybench.submissions import PendingReview, Submission, SubmissionResult
@@ -346,12 +349,14 @@ class Paybench:
                 pass
 
     def _ensure_defaults(self, progress: Any = None) -> None:
-        """Load the embedded defaults when the store lacks them (a write only then)."""
+        """Load the embedded defaults when the store lacks them, and fill the employers and
+        segments of rows stored under older rules (a write only then)."""
         from paybench.ingest import ensure_defaults
 
         with self.locked() as store:
             present = store.has_source("oews") and store.has_source("published")
-        if not present:
+            current = store.segments_current()
+        if not present or not current:  # a writable open refills segments of older rows (Store)
             with self.locked(write=True) as store:
                 ensure_defaults(store, progress)
 
@@ -753,30 +758,56 @@ class Paybench:
     def model(self, params: MethodParams | None = None) -> BenchmarkModel:
         """The benchmark model of the store as it is now (built once per store content)."""
         chosen = params or self.params
+        if not is_default_view(chosen):  # a derived view stands on its parent's model (as held)
+            from paybench.bench.views import ViewModel, parent_params, require_duckdb
+
+            require_duckdb(self.cell_engine)
+            parent = self.model(parent_params(chosen))
+            return self.cached(f"model:{hash(chosen.key())}", lambda store: ViewModel.load(
+                store, chosen, self.cell_engine, parent=parent))
         return self.cached(f"model:{hash(chosen.key())}",
                            lambda store: BenchmarkModel.load(store, chosen, self.cell_engine))
 
+    def view_params(self, params: MethodParams | None = None, component: str | None = None,
+                    segment: str | None = None) -> MethodParams:
+        """`params` (default: the engine's) for cells of `component` (base, bonus, equity,
+        total; None: base) and employer `segment` (big-tech, ai-lab, startup, enterprise,
+        government, consultancy, unclassified; None: every employer). InputError naming
+        'component' or 'segment' for an unknown one (`paybench.bench.views.view_params`)."""
+        from paybench.bench.views import view_params
+
+        return view_params(params or self.params, component, segment)
+
     def cell(self, role: str, level: str | None = None, place: str = "US", *,
              as_of: str | dt.date | None = None, growth: float | None = None,
-             any_year: bool = False) -> BenchmarkCell:
-        """Percentiles of annual base pay for a role (id, name or title) x level x place, with
-        n, method, confidence and sources. Without a level: the one the title states, else the
-        role's own (mid for individual contributors)."""
+             any_year: bool = False, component: str | None = None,
+             segment: str | None = None) -> BenchmarkCell:
+        """Percentiles of annual pay for a role (id, name or title) x level x place, with n,
+        method, confidence and sources. Without a level: the one the title states, else the
+        role's own (mid for individual contributors). `component`: base (default), bonus,
+        equity (stock per year) or total; `segment`: one employer segment (default: every
+        employer); such a cell also reports n per component and the bonus and equity shares of
+        total pay (`paybench.bench.views`, docs/method.md). InputError (one line, naming the
+        field) for an unknown component or segment, or one the store holds no data of
+        ("this store has no total-compensation data ...")."""
         found, lvl, _ = role_level(role, level)
         where = resolve_place(place)
-        model = self.model(self.params_for(as_of, growth, any_year=any_year))
+        chosen = self.view_params(self.params_for(as_of, growth, any_year=any_year), component,
+                                  segment)
+        model = self.model(chosen)
         return _cell(model, found.id, lvl, where)
 
     def cells(self, role: str, place: str = "US", level: str | None = None, *,
-              as_of: str | dt.date | None = None, growth: float | None = None) -> CellsView:
+              as_of: str | dt.date | None = None, growth: float | None = None,
+              component: str | None = None, segment: str | None = None) -> CellsView:
         """A role's cells in a place, one per level (without a level: the one a title states,
         else all the role's levels), the national cells beside them and the published figures
-        that match."""
+        that match. `component` and `segment` as in `cell`."""
         choice = resolve_role(role)
         levels: list[str] = ([resolve_level(level)] if level else
                              [choice.title_level] if choice.title_level else role_levels(choice.role))
         where = resolve_place(place)
-        model = self.model(self.params_for(as_of, growth))
+        model = self.model(self.view_params(self.params_for(as_of, growth), component, segment))
         local = [_cell(model, choice.role.id, lv, where) for lv in levels]
         national = [] if where.scope == "national" else [
             _cell(model, choice.role.id, lv, NATIONAL) for lv in levels]
@@ -823,6 +854,20 @@ class Paybench:
                                      engine=self.cell_engine)
         report.paths = paths
         return report
+
+    def prepare(self, *, metros: int = 25) -> bool:
+        """Build and keep beside the store what the guide reads from its caches (the benchmark
+        model and its views, the guide's cells, sections' values and printed page, the drawn
+        charts: `paybench.guide.report.prepare`), so that the next `guide` (default options,
+        `metros` metros) computes none of it; what later writes make stale is never read. Cheap
+        when they are kept already. `paybench ingest --prepare` calls it after its ingests commit,
+        as a step of its own whose failure leaves the ingest as it is. Returns
+        whether the guide's cells were computed (False: they were kept already)."""
+        from paybench.guide.report import prepare
+
+        with self.locked() as store:  # a read: other processes may read the store meanwhile
+            data = prepare(store, metros=metros, params=self.params, engine=self.cell_engine)
+        return not data.cells_cached
 
     def export(self, out_dir: str | Path, *, format: str = "parquet", cells: bool = True) -> ExportReport:
         """Write the store's observations (and, with `cells`, the guide's cells) to `out_dir`
@@ -1248,6 +1293,26 @@ class Paybench:
         except InputError as exc:  # the file's own errors (not a postings file ...) name no field
             raise (exc if exc.field is not None else exc.with_field("posting")) from None
 
+    def trend(self, role: str, level: str | None = None, place: str | None = None, *,
+              source: str | None = None) -> TrendReport:
+        """Pay over time for a role (id, name or title) x level x place: a mix-adjusted index
+        of annual base pay by year (role x level x place held fixed; base year = 100) with its
+        interval, beside the raw median and its change, n per year and per source, from the
+        store's dated observations and its OEWS releases (`paybench.bench.trend`; pay is not
+        aged). Without a level: the one a title states, else every level, each held fixed;
+        without a place: every place, each held fixed ('US': the nation). `source`: one source
+        id ('aijobs', 'lca', 'oews', ...). InputError for an unknown role, level, place or
+        source, a store with no dated pay for the question, or one year only."""
+        from paybench.bench.trend import pay_trend
+
+        choice = resolve_role(role)
+        chosen = resolve_level(level) if level is not None and level.strip() else choice.title_level
+        where = resolve_place(place) if place is not None and place.strip() else None
+        with self.locked() as store:
+            return pay_trend(store, choice.role, level=chosen, place=where,
+                             source=source if source is not None and source.strip() else None,
+                             params=self.params)
+
     def skills(self, role: str, place: str | None = None, *, min_n: int = 20) -> SkillReport:
         """Skills asked for in a role's job postings and the posted-pay premium of each."""
         from paybench.insights.skills import skill_premiums
@@ -1259,6 +1324,29 @@ class Paybench:
             resolve_place(place)
         with self.locked() as store:
             return skill_premiums(store, role_id, place, min_n=min_n)
+
+    def employers(self, *, segment: str | None = None, role: str | Sequence[str] | None = None,
+                  kind: str | Sequence[str] | None = None, limit: int | None = None) -> EmployerReport:
+        """Employers in the store with their segment (big-tech, ai-lab, startup, enterprise,
+        government, consultancy, unclassified), the basis of the segment (list entry, NAICS
+        sector, unclassified), usable base-pay observations by source and their median (annual
+        USD): `paybench.insights.employers`. `segment`: keep one segment (InputError naming the
+        ids for another); `role`: a role id, name or title to keep, or several (a list: pooled);
+        `kind`: keep one kind of observation or several ('filed': H-1B filings; InputError
+        naming the kinds for another); `limit`: the most observed employers to list (the segment
+        summary covers all)."""
+        from paybench.insights.employers import employer_report, parse_kinds, parse_segment
+
+        wanted = parse_segment(segment)
+        kinds = parse_kinds([kind] if isinstance(kind, str) else kind, self.params)
+        if role is None or isinstance(role, str):
+            role_id = resolve_role(role).role.id if role else None
+            pooled = None
+        else:
+            role_id, pooled = None, [resolve_role(r).role.id for r in role]
+        with self.locked() as store:
+            return employer_report(store, role=role_id, roles=pooled, kinds=kinds, segment=wanted,
+                                   limit=limit, params=self.params)
 
     # ------------------------------------------------------------------ pay gap
     def paygap(self, payroll: str | Path | Sequence[dict[str, Any]], *, profile: str = "eu",
@@ -1353,9 +1441,14 @@ def _cell(model: BenchmarkModel, role_id: str, level: str, place: CellPlace) -> 
 def _published(model: BenchmarkModel, role: str, levels: list[str],
                places: list[CellPlace]) -> list[PublishedCellFigure]:
     out: list[PublishedCellFigure] = []
+    seen: set[tuple[Any, str]] = set()
     for place in places:
         for level in levels:
             for row in model.published_for(role, level, place):
+                if row.get("level") is None:  # a figure for the role at no level: listed once
+                    if (row.get("figure_id"), place.label) in seen:
+                        continue
+                    seen.add((row.get("figure_id"), place.label))
                 day = row.get("published_on")
                 out.append(PublishedCellFigure(
                     figure_id=row.get("figure_id"), level=row.get("level"), stat=row["stat"],

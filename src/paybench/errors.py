@@ -23,7 +23,9 @@ def echo(value: object, limit: int = MAX_ECHO_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-_LONG_QUOTED = re.compile(rf"'[^'\n]{{{MAX_ECHO_CHARS},}}'|\"[^\"\n]{{{MAX_ECHO_CHARS},}}\"")
+_QUOTED = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"")
+"""A quoted value, of any length: matched in turn from the left, so the text between two
+short quoted values is never read as one long quoted value."""
 
 
 def shorten_quoted(message: str) -> str:
@@ -31,9 +33,11 @@ def shorten_quoted(message: str) -> str:
     one home of the rule, so a value quoted with a plain `!r` anywhere is cut too."""
     def cut(found: re.Match[str]) -> str:
         text = found.group(0)
+        if len(text) - 2 < MAX_ECHO_CHARS:
+            return text
         return text[: MAX_ECHO_CHARS - 2] + "…" + text[-1]
 
-    return _LONG_QUOTED.sub(cut, message) if len(message) > MAX_ECHO_CHARS else message
+    return _QUOTED.sub(cut, message) if len(message) > MAX_ECHO_CHARS else message
 
 
 class PaybenchError(Exception):

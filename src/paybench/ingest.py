@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import lzma
 import tempfile
 import time
@@ -19,6 +20,9 @@ from paybench.errors import InputError
 from paybench.sources import file_sources, oews
 from paybench.sources.tabular import read_header
 from paybench.store import IngestResult, IngestWriter, Store, file_sha256
+
+log = logging.getLogger(__name__)
+"""Notices (shown by the CLI on a terminal: `paybench.cli.common.NOTICE_LOGGERS`)."""
 
 Reader = Callable[[Path, IngestWriter, Any], None]
 
@@ -56,7 +60,8 @@ def detect_source(path: Path) -> str:
     columns = f"{len(header)} column{'s' if len(header) != 1 else ''}"
     raise InputError(
         f"{path.name}: cannot tell the format: its first line ({columns}) is not the header row "
-        f"of a known layout; name its source ({known})", field="source"
+        f"of a known layout; name its source ({known}), or for job postings in another "
+        "layout name their columns with --map", field="source"
     )
 
 
@@ -65,7 +70,10 @@ def ingest_file(
     columns: str | Mapping[str, str] | None = None,
 ) -> IngestResult:
     """Ingest one file as one transaction. A file already stored for the same source
-    (same SHA-256) adds nothing; rows that cannot be used are quarantined.
+    (same SHA-256) adds nothing; rows that cannot be used are quarantined. A changed file at
+    a path ingested before (same source, another SHA-256) replaces that earlier version: its
+    observations, quarantined rows and ingest record are removed in the same transaction
+    (`Store.ingest_transaction`), so the store holds each file's current rows once.
 
     ``columns``: field=column pairs naming the columns of a job-postings file whose layout
     the header does not tell (``paybench ingest --map``; :func:`paybench.sources.postings.column_map`);
@@ -90,23 +98,27 @@ def ingest_file(
     return _ingest_once(
         store, source, str(path), file_sha256(path), path.stat().st_size,
         lambda writer: module.ingest(path, writer, progress, **options),
-        bulk=getattr(module, "COLUMNAR", False),
+        bulk=getattr(module, "COLUMNAR", False), replaces=store.earlier_versions(source, path),
     )
 
 
 def _ingest_once(
     store: Store, source: str, label: str, sha: str, size: int,
-    fill: Callable[[IngestWriter], None], *, bulk: bool = False,
+    fill: Callable[[IngestWriter], None], *, bulk: bool = False, replaces: list[int] | None = None,
 ) -> IngestResult:
     """Run `fill` inside one ingest transaction unless this exact file is stored already
-    (`bulk`: a columnar adapter's, written straight into the store, `Store.ingest_transaction`)."""
+    (`bulk`: a columnar adapter's, written straight into the store, `Store.ingest_transaction`).
+    `replaces`: ingests of earlier versions of the same file (`Store.earlier_versions`), whose
+    rows, quarantined ones included, the new version replaces in the same transaction; a
+    content stored already adds nothing and replaces nothing."""
     result = IngestResult(source=source, path=label, file_sha256=sha)
     existing = store.find_ingest(source, sha)
     if existing is not None:
         result.already_ingested, result.ingest_id = True, existing
         return result
     started = time.perf_counter()
-    with store.ingest_transaction(source, label, sha, size, bulk=bulk) as writer:
+    with store.ingest_transaction(source, label, sha, size, bulk=bulk,
+                                  replaces=replaces or ()) as writer:
         fill(writer)
         result.ingest_id = writer.ingest_id
     result.rows_read, result.rows_kept = writer.rows_read, writer.rows_kept
@@ -185,4 +197,6 @@ def ingest_defaults(store: Store, progress: Any = None, *, survey: bool = True) 
 def ensure_defaults(store: Store, progress: Any = None) -> None:
     """Load the embedded defaults when the store lacks them (first use)."""
     if not store.has_source("oews") or not store.has_source("published"):
+        log.info("the store %s has no OEWS or published figures yet: loading the embedded "
+                 "defaults (paybench ingest --defaults) first", store.path)
         ingest_defaults(store, progress)

@@ -96,7 +96,9 @@ class Observation(BaseModel):
     role: str | None
     role_confidence: float | None = None
     level: str | None
-    level_basis: str | None = Field(default=None, description="title, survey_code, years, wage_level")
+    level_basis: str | None = Field(
+        default=None,
+        description="title, survey_code, years, wage_level, job_level, company_level, level_words")
     country: str | None
     state: str | None = None
     metro: str | None = None

@@ -67,6 +67,10 @@ OBSERVATION_COLUMNS: dict[str, str] = {
     "weight": "DOUBLE",
     "dedup_key": "VARCHAR",
     "years_experience": "DOUBLE",
+    # filled by the writer at ingest from employer + industry (paybench.normalize.segments);
+    # new columns go last: a store written by an older paybench gets them appended
+    "segment": "VARCHAR",
+    "segment_sector": "VARCHAR",
 }
 
 SKILL_COLUMNS: dict[str, str] = {
@@ -103,6 +107,8 @@ POSTING_COLUMNS: dict[str, str] = {
     "has_pay": "BOOLEAN",
     "pay_source": "VARCHAR",  # structured (the file's pay columns) or text (a pay text or the description)
     "pay_estimated": "BOOLEAN",  # its pay is the board's estimate (observation kind 'estimated'), not posted
+    "segment": "VARCHAR",  # as in observations
+    "segment_sector": "VARCHAR",
 }
 
 STATISTIC_COLUMNS: dict[str, str] = {
@@ -219,6 +225,13 @@ RAM). Beyond it a query spills to `cache_dir()/duckdb-spill`; measured: building
 cell from 10,000,000 survey rows then peaks near 1.3 GiB RSS instead of growing with the
 store (docs/measurements.md, "Issue 15 — columnar ingest (survey)")."""
 
+SEGMENT_TABLES: tuple[str, ...] = ("observations", "postings")
+"""The tables whose rows carry an employer, an industry and the segment they decide."""
+
+SEGMENT_RULES_KEY = "segment_rules"
+"""The meta key holding the version of the segment rules the stored rows were filled under
+(`paybench.normalize.segments.rules_version`)."""
+
 FAULT_ENV = "PAYBENCH_FAULT_AFTER_ROWS"
 """Test hook: an ingest stalls (sleeps) once this many rows are written inside its
 transaction, so a test can kill the process midway and check the store is unchanged."""
@@ -285,6 +298,7 @@ class Store:
         self.con = _connect(self.path, read_only, wait_seconds)
         if not read_only:
             self._create_schema()
+            self._refresh_segments()
             self._remove_stale_stages()
 
     def close(self) -> None:
@@ -316,6 +330,48 @@ class Store:
             "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
         )
 
+    # ------------------------------------------------------------------ segments
+    def segments_current(self) -> bool:
+        """True when the stored employers and segments were filled under the rules of this
+        paybench (`paybench.normalize.segments.rules_version`). A writable open makes them
+        so; a store opened read-only keeps what it has (rows of an older paybench: segment
+        NULL) until then."""
+        from paybench.normalize.segments import rules_version
+
+        return self._segment_version() == rules_version()
+
+    def segment_rules_version(self) -> str | None:
+        """The version of the segment rules the stored rows' employers and segments were filled
+        under (`paybench.normalize.segments.rules_version`; None: never filled)."""
+        return self._segment_version()
+
+    def _segment_version(self) -> str | None:
+        try:
+            found = self.scalar("SELECT value FROM meta WHERE key = ?", [SEGMENT_RULES_KEY])
+        except duckdb.CatalogException:  # a store older than the meta table
+            return None
+        return str(found) if found is not None else None
+
+    def _refresh_segments(self) -> None:
+        """Fill the employer (canonical display form) and segment of every stored row when
+        the rules changed since they were filled, or were never filled (rows ingested before
+        segments existed): one transaction, per distinct (employer, industry) pair."""
+        from paybench.normalize.segments import rules_version
+
+        version = rules_version()
+        if self._segment_version() == version:
+            return
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for table in SEGMENT_TABLES:
+                fill_segments(self.con, table, "TRUE")
+            self.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [SEGMENT_RULES_KEY, version])
+            self.con.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(duckdb.Error):
+                self.con.execute("ROLLBACK")
+            raise
+
     # ------------------------------------------------------------------ queries
     def query(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
         """Run a read query and return a DataFrame."""
@@ -336,6 +392,30 @@ class Store:
             "SELECT ingest_id FROM ingests WHERE source = ? AND file_sha256 = ?", [source, sha256]
         )
         return int(found) if found is not None else None
+
+    def earlier_versions(self, source: str, path: Path) -> list[int]:
+        """The ingest ids of earlier versions of the file at `path` for this source: ingests
+        of another content (SHA-256) whose recorded path names the same file (compared
+        resolved; a relative path recorded earlier is resolved against the current
+        directory). Only files a user ingested by path: labels of embedded data
+        ("paybench:...") and API submissions ("api:...") are never versions of a file."""
+        try:
+            target = path.resolve()
+        except OSError:
+            return []
+        found = []
+        for ingest_id, recorded in self.con.execute(
+                "SELECT ingest_id, path FROM ingests WHERE source = ? AND path IS NOT NULL "
+                "ORDER BY ingest_id", [source]).fetchall():
+            if re.match(r"^[a-z]+:(?![\\/])", str(recorded)):  # "paybench:data/...", "api:submission"
+                continue
+            try:
+                same = Path(str(recorded)).resolve() == target
+            except OSError:
+                continue
+            if same:
+                found.append(int(ingest_id))
+        return found
 
     def status(self) -> pd.DataFrame:
         """Per source: files, rows kept and quarantined, and the last ingest time."""
@@ -363,9 +443,18 @@ class Store:
     @contextmanager
     def ingest_transaction(
         self, source: str, path: str, sha256: str, file_bytes: int, *, staged: bool = True,
-        bulk: bool = False,
+        bulk: bool = False, replaces: Iterable[int] = (),
     ) -> Iterator[IngestWriter]:
         """One ingest of one file: it lands whole (commit) or not at all (any error).
+
+        `replaces`: the ingest ids of earlier versions of this file (`earlier_versions`): in
+        the same transaction, every row they stored (observations, their skills, postings,
+        statistics, OEWS cells, quarantined rows) and their ingest records are removed
+        (`remove_ingests`), so the store holds the current version of a file once, its bad
+        rows quarantined once. While the file is read (outside the transaction when staged)
+        those rows are still in the store: an adapter that reads stored rows (to skip repeats)
+        reads them through `IngestWriter.kept` so that rows of the version being replaced do
+        not count.
 
         staged=True (files read row by row): rows are written in batches to a staging database
         beside the store, outside any transaction, and copied into the store in one
@@ -374,7 +463,7 @@ class Store:
         of rows, e.g. one submission): everything happens inside one transaction.
 
         bulk=True (a columnar adapter, `COLUMNAR = True`, writing a batch at a time with
-        `IngestWriter.add_arrow` / `add_select`): no staging copy; the batches go straight into
+        `IngestWriter.add_arrow`): no staging copy; the batches go straight into
         the store inside the one transaction, which is opened first. DuckDB writes a large
         transaction's rows to the database file as row groups fill ("optimistic writes"), so
         memory stays bounded by INGEST_MEMORY_LIMIT, not by the file (measured with DuckDB
@@ -387,15 +476,23 @@ class Store:
         if staged or bulk:  # DuckDB caches pages up to its memory limit: cap it while streaming
             self.con.execute(f"SET memory_limit = '{INGEST_MEMORY_LIMIT}'")
         stage = self._attach_stage() if staged and not bulk else None
+        replaced = sorted({int(i) for i in replaces})
         if stage is None:
             self.con.execute("BEGIN TRANSACTION")
         try:
-            writer = IngestWriter(self, ingest_id, source, sha256, stage=stage)
+            writer = IngestWriter(self, ingest_id, source, sha256, stage=stage, replaces=replaced)
+            if stage is None and replaced:  # one transaction from the start: gone at once
+                writer.notes.append(self.remove_ingests(replaced))
             started = dt.datetime.now()
             yield writer
             writer.flush()
+            for table in SEGMENT_TABLES:  # every adapter's employers and segments, in one place
+                fill_segments(self.con, f"{stage}.{table}" if stage else table,
+                              f"ingest_id = {int(ingest_id)}")
             if stage is not None:
                 self.con.execute("BEGIN TRANSACTION")
+                if replaced:
+                    writer.notes.append(self.remove_ingests(replaced))
             for statement, params in writer.on_commit:
                 self.con.execute(statement, params)
             if stage is not None:
@@ -417,6 +514,26 @@ class Store:
             if stage is not None:
                 self._detach_stage(stage)
             self.con.execute(f"SET memory_limit = '{limit}'")
+
+    def remove_ingests(self, ingest_ids: Iterable[int]) -> str:
+        """Delete every row the given ingests stored (each table's rows with their ingest_id)
+        and their ingest records; the caller holds the transaction. Returns the note an
+        ingest that replaces them adds ("replaces an earlier version of this file (ingest 3:
+        47 rows kept, 5 quarantined): its rows removed")."""
+        ids = sorted({int(i) for i in ingest_ids})
+        if not ids:
+            return ""
+        marks = ", ".join("?" for _ in ids)
+        gone = self.con.execute(
+            f"SELECT ingest_id, rows_kept, rows_quarantined FROM ingests WHERE ingest_id IN ({marks}) "
+            "ORDER BY ingest_id", ids).fetchall()
+        for table, columns in TABLES.items():
+            if "ingest_id" in columns:
+                self.con.execute(f"DELETE FROM {table} WHERE ingest_id IN ({marks})", ids)
+        what = "; ".join(f"ingest {i}: {kept or 0:,} rows kept, {bad or 0:,} quarantined"
+                         for i, kept, bad in gone)
+        versions = "an earlier version" if len(gone) == 1 else f"{len(gone)} earlier versions"
+        return f"replaces {versions} of this file ({what}): its rows removed"
 
     def _land(self, stage: str, table: str, writer: IngestWriter) -> None:
         """Copy a staged table into the store. With unique_dedup, observations (and their
@@ -491,6 +608,29 @@ BATCH = "batch"
 """The name the SQL of `IngestWriter.add_arrow` reads its Arrow data by."""
 
 
+def fill_segments(con: duckdb.DuckDBPyConnection, table: str, where: str) -> int:
+    """Set `employer` (its canonical display form, aliases resolved) and `segment`,
+    `segment_sector` of the rows of `table` (a table of SEGMENT_TABLES, possibly qualified by
+    a schema) that match the SQL condition `where`, from their employer and industry, through
+    `paybench.normalize.segments.segment_frame` (once per distinct pair). The one place where
+    stored rows get their segment: every adapter's rows pass here at ingest. Returns the
+    number of distinct pairs."""
+    from paybench.normalize.segments import segment_frame
+
+    pairs = con.execute(f"SELECT DISTINCT employer, industry FROM {table} WHERE {where}").fetchall()
+    if not pairs:
+        return 0
+    frame = segment_frame((e, i) for e, i in pairs)
+    columns = ["employer", "industry", "employer_new", "segment", "segment_sector"]
+    data = pa.table({c: pa.array([v if isinstance(v, str) else None for v in frame[c]], pa.string())
+                     for c in columns})
+    _run(con.from_arrow(data).query("pb_segments", (
+        f"UPDATE {table} AS t SET employer = m.employer_new, segment = m.segment, "
+        f"segment_sector = m.segment_sector FROM pb_segments AS m WHERE ({where}) "
+        "AND t.employer IS NOT DISTINCT FROM m.employer AND t.industry IS NOT DISTINCT FROM m.industry")))
+    return len(frame)
+
+
 def _run(relation: duckdb.DuckDBPyRelation | None) -> list[Any]:
     """The rows of a statement run through `DuckDBPyRelation.query` (an INSERT: its count)."""
     if relation is None:
@@ -514,21 +654,25 @@ class IngestWriter:
 
     Two ways in: record by record (`add`: an Observation, Statistic or Rejected; `add_rows`;
     for a handful of rows, e.g. published figures, submissions), or in bulk (`add_frame` for a
-    DataFrame, `add_arrow` for an Arrow table or batch, `add_select` for the rows of a DuckDB
-    query over registered Arrow data): a columnar adapter normalizes a batch of rows at once
-    and lands its observations and its quarantined rows (ingest_id, source, row_number, reason,
-    raw) with one bulk insert each; `add_arrow`/`add_select` count quarantined rows as
-    rows_quarantined and the others as rows_kept, and the adapter adds what it read to
+    DataFrame, `add_arrow` for the rows of a DuckDB query over an Arrow table or batch): a
+    columnar adapter normalizes a batch of rows at once and lands its observations and its
+    quarantined rows (ingest_id, source, row_number, reason, raw) with one bulk insert each;
+    `add_arrow` counts quarantined rows as rows_quarantined and the others as rows_kept, and
+    the adapter adds what it read to
     `rows_read` (and what it skipped to `rows_skipped`). Every way of writing counts towards
     the kill-midway test hook (`FAULT_ENV`)."""
 
     batch_rows = 50_000
 
     def __init__(
-        self, store: Store, ingest_id: int, source: str, sha256: str, *, stage: str | None = None
+        self, store: Store, ingest_id: int, source: str, sha256: str, *, stage: str | None = None,
+        replaces: Iterable[int] = (),
     ) -> None:
         self.store = store
         self.stage = stage
+        self.replaces: tuple[int, ...] = tuple(sorted({int(i) for i in replaces}))
+        """The ingests this one replaces (earlier versions of the same file): their rows are
+        removed when this one lands (`Store.ingest_transaction`)."""
         self.on_commit: list[tuple[str, list[Any]]] = []
         """SQL statements (with parameters) run inside the final transaction, before the
         rows land: e.g. removing the rows a new version of a file replaces."""
@@ -550,6 +694,18 @@ class IngestWriter:
         count), added when the staged rows land and some are dropped (LCA: repeated cases)."""
         fault = os.environ.get(FAULT_ENV)
         self._fault_after = int(fault) if fault and fault.isdigit() else None
+
+    def kept(self, table: str) -> str:
+        """SQL naming the stored rows of `table` (a store table) that stay when this ingest
+        lands: the table itself, or, when it replaces earlier versions of its file, a subquery
+        without their rows. For an adapter that reads stored rows, e.g. the keys already
+        stored, to skip repeats: a row of the version being replaced is no repeat."""
+        if table not in TABLES:
+            raise ValueError(f"not a store table: {table!r}")
+        if not self.replaces or "ingest_id" not in TABLES[table]:
+            return table
+        ids = ", ".join(str(i) for i in self.replaces)
+        return f"(SELECT * FROM {table} WHERE ingest_id NOT IN ({ids}))"
 
     def read_as(self, layout: str) -> None:
         """Name the layout the file is read as (one line, no ';'), as the ingest's first note
@@ -600,45 +756,34 @@ class IngestWriter:
         self._check_fault()
 
     def add_arrow(self, table: str, data: pa.Table | pa.RecordBatch,
-                  select_sql: str = f"SELECT * FROM {BATCH}", params: list[Any] | None = None) -> int:
+                  select_sql: str = f"SELECT * FROM {BATCH}") -> int:
         """Bulk-insert the rows of `select_sql`, a query reading the Arrow table or batch `data`
-        as `batch` (default: all of it), into `table`, as `add_select` does (columns matched by
-        name, `ingest_id` filled in, rows counted); `params` fill its `?` placeholders (str,
-        int, float, bool or None; written into the SQL as literals). Returns the rows written.
+        as `batch` (default: all of it), into `table` (`INSERT ... BY NAME`: the query's columns
+        are named as the table's, any subset) and count them: quarantine rows as
+        rows_quarantined, observation_skills not at all, any other table's as rows_kept. The
+        writer fills `ingest_id` (the query must not name it), and `file_sha256` (this ingest's
+        file) when the table has that column and the query gives none. Returns the rows
+        written. Raises ValueError for a table an ingest does not write, duckdb.Error for a query
+        the table cannot take (a bug).
         The columnar adapters' way in (`docs/architecture.md`).
 
         The data is read through a DuckDB relation, never registered by name: a name registered
         inside a transaction keeps its Arrow data alive until the transaction ends (measured:
         20 batches of 1,000,000 rows in one transaction, 1,742 MiB peak RSS registered vs 534 MiB
         through a relation), which made a 10,000,000-row ingest peak at 4.3 GiB."""
-        for value in params or []:
-            select_sql = select_sql.replace("?", _sql_literal(value), 1)
-        return self._insert(table, select_sql, [], data)
-
-    def add_select(self, table: str, select_sql: str, params: list[Any] | None = None) -> int:
-        """Bulk-insert the rows of a query into `table` (`INSERT ... BY NAME`: the query's
-        columns are named as the table's, any subset, without `ingest_id`) and count them:
-        quarantine rows as rows_quarantined, observation_skills not at all, any other table's
-        as rows_kept. Returns the rows written. Raises duckdb.Error for a query the table
-        cannot take (a bug)."""
-        return self._insert(table, select_sql, params or [], None)
-
-    def _insert(self, table: str, select_sql: str, params: list[Any],
-                data: pa.Table | pa.RecordBatch | None) -> int:
         if table not in TABLES or table == "ingests":
             raise ValueError(f"not a table an ingest writes: {table!r}")
         self.flush()
         target = f"{self.stage}.{table}" if self.stage else table
         if self.unique_dedup and self.stage is None and table in DEDUP_KEYS:
             raise ValueError("unique_dedup without staging: use add() or add_frame()")
-        if data is None:
-            result = self.store.con.execute(
-                f"INSERT INTO {target} BY NAME SELECT ? AS ingest_id, * FROM ({select_sql})",
-                [self.ingest_id, *params]).fetchall()
-        else:
-            insert = (f"INSERT INTO {target} BY NAME SELECT {int(self.ingest_id)} AS ingest_id, "
-                      f"* FROM ({select_sql})")
-            result = _run(self.store.con.from_arrow(data).query(BATCH, insert))
+        relation = self.store.con.from_arrow(data)
+        filled = f"{int(self.ingest_id)} AS ingest_id"
+        given = relation.query(BATCH, f"SELECT * FROM ({select_sql}) LIMIT 0")
+        if "file_sha256" in TABLES[table] and (given is None or "file_sha256" not in given.columns):
+            filled += f", {_sql_literal(self.sha256)} AS file_sha256"
+        insert = f"INSERT INTO {target} BY NAME SELECT {filled}, * FROM ({select_sql})"
+        result = _run(relation.query(BATCH, insert))
         written = int(result[0][0])
         if table == "quarantine":
             self.rows_quarantined += written
@@ -700,6 +845,9 @@ LOCK_RETRY_SECONDS = 0.05
 
 def _connect(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection to the store, retried while another process holds its lock."""
+    if read_only and str(path) != ":memory:" and not path.exists():
+        raise StoreError(f"no store at {path}: build one with `paybench ingest --defaults` (and "
+                         "your files), or point PAYBENCH_DB or --db at an existing store")
     deadline = time.monotonic() + wait_seconds
     pause = LOCK_RETRY_SECONDS
     while True:

@@ -56,6 +56,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from paybench.bench import BenchmarkModel, CellPlace, cell_place
 from paybench.errors import InputError, MoneyError
+from paybench.normalize.employers import normalize_employer
 from paybench.normalize.levels import level_from_years, parse_level, reconcile_level
 from paybench.normalize.money import currency_code, normalize_pay, parse_period
 from paybench.normalize.places import normalize_place
@@ -181,6 +182,7 @@ def prepare_submission(sub: Submission, on: dt.date | None = None) -> PreparedSu
     if sub.equity_per_year:
         amounts.append(("equity_per_year", "equity", sub.equity_per_year))
     employer = " ".join(sub.employer.split()) if sub.employer else None
+    named = normalize_employer(employer) if employer else None  # stored as every source stores it
     content = json.dumps({**sub.model_dump(), "employer": employer, "on": on.isoformat()},
                          sort_keys=True)
     sha = ""  # keyed by the store's secret when it is stored (store_submission)
@@ -200,7 +202,8 @@ def prepare_submission(sub: Submission, on: dt.date | None = None) -> PreparedSu
             kind="submitted", observed_on=on, raw_title=sub.title, role=role.id,
             role_confidence=match.confidence, level=level, level_basis=level_basis,
             country=place.country, state=place.state, metro=place.metro,
-            work_mode=place.work_mode, employment_type="full_time", employer=employer,
+            work_mode=place.work_mode, employment_type="full_time",
+            employer=named.display if named is not None else None,
             component=component, currency=currency, period=per,
             amount_raw=amount, annual_usd=pay.annual_usd, dedup_key=sha,
             years_experience=sub.years_experience,

@@ -1,7 +1,9 @@
 """REFERENCE ONLY (tests): the LCA adapter's row-by-row path as it was before the columnar
-ingest (issue 15), kept verbatim so that tests/test_columnar_lca.py can check that the
-columnar adapter (paybench.sources.lca) stores the same rows, reasons and counts. Not used by
-the product. Its module docstring follows.
+ingest (issue 15), kept verbatim (but for later rule changes made in both paths: issue 16,
+a worksite ZIP in another state than the filed one is settled by the vote of state, ZIP, city
+and county, paybench.sources.lca.zip_vote) so that
+tests/test_columnar_lca.py can check that the columnar adapter (paybench.sources.lca) stores
+the same rows, reasons and counts. Not used by the product. Its module docstring follows.
 
 H-1B Labor Condition Application (LCA) disclosure files from the US Department of
 Labor (OFLC), in the current yearly layout (FY2020 onwards: ``LCA_Disclosure_Data_FY2024_Q4.xlsx``
@@ -37,8 +39,10 @@ naming every missing column):
   naming no role falls back to ``SOC_CODE`` (:data:`SOC_DEFAULT_ROLE`, a documented
   default per SOC code among the roles whose primary SOC it is; 2010 SOC codes of older
   files are mapped first) with ``role_confidence`` :data:`SOC_ROLE_CONFIDENCE`.
-* Place: ``WORKSITE_POSTAL_CODE`` -> metro first, then ``WORKSITE_CITY`` +
-  ``WORKSITE_STATE``; state from ``WORKSITE_STATE``; country US.
+* Place: ``WORKSITE_POSTAL_CODE`` -> metro first when the ZIP lies in ``WORKSITE_STATE``
+  (issue 16), then ``WORKSITE_CITY`` + ``WORKSITE_STATE``; state from ``WORKSITE_STATE``;
+  country US. A ZIP in another state: the vote of state, ZIP, city and ``WORKSITE_COUNTY``
+  (``zip_vote``) picks the state, and the ZIP's metro when the ZIP's state wins.
 * ``NAICS_CODE`` -> industry label (:mod:`paybench.normalize.industries`);
   ``EMPLOYER_NAME`` -> normalized employer display form
   (:mod:`paybench.normalize.employers`).
@@ -76,7 +80,7 @@ from paybench.normalize.money import (
     parse_amount,
     parse_period,
 )
-from paybench.normalize.places import metro_for_city, metro_for_zip, state_code
+from paybench.normalize.places import metro_for_city, metro_for_zip, state_code, state_for_zip
 from paybench.normalize.titles import normalize_title
 from paybench.records import Observation, Period, Provenance, Rejected, SourceInfo
 from paybench.sources.lca import (
@@ -87,6 +91,8 @@ from paybench.sources.lca import (
     soc_cell,
     spreadsheet_note,
     zip_padded,
+    zip_state_note,
+    zip_vote,
 )
 from paybench.sources.tabular import csv_records, is_xlsx, read_xlsx_header, xlsx_rows
 from paybench.store import IngestWriter
@@ -140,7 +146,7 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
 
 OPTIONAL_COLUMNS: tuple[str, ...] = (
     "DECISION_DATE", "BEGIN_DATE", "WAGE_RATE_OF_PAY_TO", "PW_WAGE_LEVEL", "NAICS_CODE",
-    "WORKSITE_POSTAL_CODE", "SOC_TITLE",
+    "WORKSITE_POSTAL_CODE", "SOC_TITLE", "WORKSITE_COUNTY",
 )
 """Columns read when present (every current DOL file has them)."""
 
@@ -428,16 +434,27 @@ def _title(title: str) -> tuple[str | None, Level | None, float]:
 
 
 @functools.lru_cache(maxsize=1 << 17)
-def _place(zip_text: str, city: str, state_text: str) -> tuple[str | None, str | None]:
-    """(state code, CBSA metro) of a worksite: ZIP first, then city and state."""
+def _place(zip_text: str, city: str, county: str,
+           state_text: str) -> tuple[str | None, str | None, tuple[bool, str] | None]:
+    """(state code, CBSA metro, (whether the ZIP's state won, the vote's line) when the ZIP
+    lies in another state than the filed one) of a worksite: the ZIP first when it lies in
+    the filed state; a ZIP elsewhere settled by zip_vote; then city and state."""
     state = state_code(state_text) if state_text else None
     metro = None
+    vote = None
     zip5 = zip_text.split("-", 1)[0].strip()
-    if zip5.isdigit() and 3 <= len(zip5) <= 5:
-        metro = metro_for_zip(zip5.zfill(5))
+    if zip5.isdigit() and 3 <= len(zip5) <= 5 and state is not None:
+        zip_state = state_for_zip(zip5.zfill(5))
+        if zip_state == state:
+            metro = metro_for_zip(zip5.zfill(5))
+        elif zip_state is not None:
+            found = zip_vote(zip_text, state, city, county)
+            assert found is not None
+            state, metro, moved, line = found
+            vote = (moved, line)
     if metro is None and city and state:
         metro = metro_for_city(city, state)
-    return state, metro
+    return state, metro, vote
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -460,6 +477,9 @@ class _Parser:
         self.soc_roles = 0
         self.no_metro = 0
         self.no_role = 0
+        self.zip_moved = 0
+        self.zip_kept = 0
+        self.zip_examples: list[tuple[int, str]] = []
         self.spreadsheet: Counter[str] = Counter()
 
     def get(self, row: tuple[Any, ...], column: str) -> Any:
@@ -514,10 +534,18 @@ class _Parser:
         wage_level = level_from_wage_level(_text(self.get(row, "PW_WAGE_LEVEL")))
         level, basis = reconcile_level(title_level, wage_level, "wage_level")
 
-        state, metro = _place(_text(self.get(row, "WORKSITE_POSTAL_CODE")),
-                              _text(row[slot["WORKSITE_CITY"]]), _text(row[slot["WORKSITE_STATE"]]))
+        zip_text = _text(self.get(row, "WORKSITE_POSTAL_CODE"))
+        state, metro, vote = _place(zip_text, _text(row[slot["WORKSITE_CITY"]]),
+                                    _text(self.get(row, "WORKSITE_COUNTY")),
+                                    _text(row[slot["WORKSITE_STATE"]]))
         if metro is None:
             self.no_metro += 1
+        if vote is not None:
+            if vote[0]:
+                self.zip_moved += 1
+            else:
+                self.zip_kept += 1
+            self.zip_examples.append((number, vote[1]))
         if zip_padded(_text(self.get(row, "WORKSITE_POSTAL_CODE"))):
             self.spreadsheet["zip_padded"] += 1
         industry = industry_for_naics(_text(self.get(row, "NAICS_CODE")))
@@ -618,6 +646,9 @@ def ingest(path: Path, writer: IngestWriter, progress: Any = None) -> None:
     writer.notes.append(
         f"role from SOC_CODE for {parser.soc_roles:,} titles; no role for {parser.no_role:,}; "
         f"no metro for {parser.no_metro:,} worksites")
+    elsewhere = zip_state_note(parser.zip_moved, parser.zip_kept, parser.zip_examples, parser.label)
+    if elsewhere:
+        writer.notes.append(elsewhere)
     spreadsheet = spreadsheet_note(parser.spreadsheet)
     if spreadsheet:
         writer.notes.append(spreadsheet)

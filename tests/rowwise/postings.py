@@ -63,6 +63,7 @@ from pathlib import Path
 from typing import Any
 
 from paybench.errors import InputError, MoneyError, NoExchangeRate
+from paybench.normalize.employers import normalize_employer
 from paybench.normalize.levels import Level, level_from_years
 from paybench.normalize.money import normalize_pay, parse_amount, parse_period
 from paybench.normalize.pay_text import ExtractedPay, extract_pay
@@ -404,6 +405,8 @@ class _Reader:
     def _store(self, number: int, row: dict[str, str], key: str, day: dt.date, title: str,
                company: str, location: str, description: str, pay: dict[str, Any] | None) -> None:
         match = normalize_title(title)
+        found_employer = normalize_employer(company)
+        employer = found_employer.display if found_employer is not None else None
         country = state = metro = None
         mode: WorkMode | None = None
         site = site_country(row.get("job_url", ""))
@@ -449,7 +452,7 @@ class _Reader:
                 role_confidence=match.confidence if match.role else None, level=level,
                 level_basis=basis, country=country, state=state, metro=metro, work_mode=mode,
                 employment_type=employment, company_size=size, industry=industry,
-                employer=company or None, weight=1.0, dedup_key=key, years_experience=years,
+                employer=employer, weight=1.0, dedup_key=key, years_experience=years,
                 skills=skills, **pay))
         else:
             source_of_pay = None
@@ -464,7 +467,7 @@ class _Reader:
             "source": SOURCE_ID, "file_sha256": self.sha, "row_number": number, "dedup_key": key,
             "observed_on": day, "site": row.get("site", "").strip() or None,
             "job_url": row.get("job_url", "").strip() or None, "raw_title": title, "role": match.role,
-            "level": level, "employer": company or None, "industry": industry, "company_size": size,
+            "level": level, "employer": employer, "industry": industry, "company_size": size,
             "country": country, "state": state, "metro": metro, "work_mode": mode,
             "employment_type": employment, "years_experience": years,
             "has_pay": pay is not None and pay["kind"] == "posted",

@@ -6,7 +6,9 @@
 - `scopes`: the places a cell covers and how any place maps to one;
 - `summary`: the cell summaries as Ibis expressions (the backend is a parameter);
 - `model`: `BenchmarkModel` (priors, shrinkage, blending) and `BenchmarkCell`;
-- `cache`: the model cached beside its store, keyed by content, code and parameters.
+- `cache`: the model cached beside its store, keyed by content, code and parameters;
+- `trend`: pay over time, the mix-adjusted (time-dummy) index by year with its interval
+  (`pay_trend`, `TrendReport`).
 
 The estimator, the guide, insights and the decision tools import these rules; none restates
 them. Money is annual US dollars.

@@ -3,8 +3,10 @@
 The cache holds one model and the key it was built under (`cache_key`): the store's ingests
 (every write of data goes through one) and its tables' row counts (so a write that bypassed
 them still shows), a hash of every file of the method (the `paybench.bench` package, the
-level and role modules and the role taxonomy), and the method's parameters. Any change of
-these rebuilds the model; a damaged or foreign file is rebuilt too.
+level and role modules and the role taxonomy), and the method's parameters (the component and
+segment of a derived view among them; a segment view also keys on the version of the segment
+rules the stored rows were filled under). Any change of these rebuilds the model; a damaged or
+foreign file is rebuilt too. Each view has its own file (`cache_path`).
 """
 
 from __future__ import annotations
@@ -17,18 +19,21 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from paybench.bench.params import PARAMS, MethodParams
+from paybench.bench.params import PARAMS, MethodParams, is_default_view
 from paybench.store import Store
 
 METHOD_MODULES = ("paybench.normalize.levels", "paybench.normalize.roles")
 """Modules outside `paybench.bench` whose rules the method uses (levels, role taxonomy)."""
 
 
-def cache_path(store: Store) -> Path | None:
-    """Where a store's benchmark model is cached: beside the store file (none in memory)."""
+def cache_path(store: Store, params: MethodParams = PARAMS) -> Path | None:
+    """Where a store's benchmark model is cached: beside the store file (none in memory);
+    a view of another component or a segment in a file of its own
+    (`<store>.bench.total.big-tech.pkl`), so that asking for one never evicts the base cells."""
     if str(store.path) == ":memory:":
         return None
-    return store.path.with_name(store.path.name + ".bench.pkl")
+    view = "" if is_default_view(params) else f".{params.component}.{params.segment or 'all'}"
+    return store.path.with_name(f"{store.path.name}.bench{view}.pkl")
 
 
 def method_digest() -> str:
@@ -54,8 +59,10 @@ def cache_key(store: Store, params: MethodParams = PARAMS) -> tuple[Any, ...]:
     counts = store.con.execute(
         "SELECT (SELECT count(*) FROM observations), (SELECT count(*) FROM statistics), "
         "(SELECT count(*) FROM oews)").fetchone()
+    # a segment view also depends on the rules the stored rows' segments were filled under
+    segments = None if params.segment is None else store.segment_rules_version()
     return (method_digest(), [tuple(r) for r in ingests.itertuples(index=False)],
-            tuple(counts or ()), params.key())
+            tuple(counts or ()), params.key(), segments)
 
 
 def read_cached(path: Path, key: tuple[Any, ...]) -> object | None:

@@ -23,6 +23,10 @@ Parquet that is not there) is an `EngineError`: one line, no traceback.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import decimal
+import functools
+import hashlib
 import os
 import re
 import shutil
@@ -35,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from paybench.bench.params import PARAMS, MethodParams
 from paybench.errors import PaybenchError
+from paybench.paths import keep_text, read_kept
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -100,6 +105,115 @@ DUCKDB = CellEngine()
 """The default engine: DuckDB, on the store itself."""
 
 
+SQL_CACHE_FILES = 500
+"""How many compiled queries the SQL cache folder keeps (`sql` in the cache directory; a few
+KB to ~40 KB each)."""
+_SQL_MEMO: dict[str, str] = {}
+"""Compiled SQL by expression key, in this process (`duckdb_backend`)."""
+_PLAIN = (str, int, float, bool, type(None), dt.date, dt.datetime, dt.time, dt.timedelta,
+          decimal.Decimal, bytes)
+
+
+def expression_key(expr: ir.Expr, limit: Any = None) -> str | None:
+    """A SHA-256 of an Ibis expression's whole structure (every operation, in topological
+    order, with its arguments: names, literal values, data types, schemas) and the row
+    `limit`, stable across processes, under the Ibis and sqlglot versions; two expressions
+    with the same key compile to the same SQL. None when an argument is of a kind whose text
+    is not known to identify it (the query is then compiled as usual)."""
+    import ibis
+    import ibis.expr.datatypes as dtypes
+    import sqlglot
+    from ibis.common.graph import Graph, Node
+    from ibis.expr.operations.relations import Namespace
+
+    order: dict[Node, int] = {}
+
+    def joined(values: Any, *, sort: bool = False) -> str | None:
+        parts = [token(v) for v in values]
+        if any(part is None for part in parts):
+            return None
+        texts = [str(part) for part in parts]
+        return ",".join(sorted(texts) if sort else texts)
+
+    def token(value: Any) -> str | None:
+        if isinstance(value, Node):
+            return f"#{order[value]}"
+        if isinstance(value, _PLAIN):
+            return f"{type(value).__name__}:{value!r}"
+        if isinstance(value, dtypes.DataType | Namespace):  # reprs naming every field
+            return repr(value)
+        if isinstance(value, tuple | list):
+            inner = joined(value)
+            return None if inner is None else f"({inner})"
+        if isinstance(value, frozenset | set):  # no order of its own: sorted
+            inner = joined(value, sort=True)
+            return None if inner is None else f"{{{inner}}}"
+        if hasattr(value, "items"):  # the ordered mappings of Ibis (a schema's columns...)
+            inner = joined(value.items())
+            return None if inner is None else f"{type(value).__name__}{{{inner}}}"
+        if isinstance(value, ibis.BaseBackend):  # the SQL names tables, not connections
+            return f"backend:{value.name}"
+        return None
+
+    lines = [ibis.__version__, sqlglot.__version__, repr(limit)]
+    sorted_graph, _ = Graph.from_bfs(expr.op()).toposort()
+    for node in sorted_graph:
+        order[node] = len(order)
+        args = [token(arg) for arg in node.__args__]
+        if None in args:
+            return None
+        lines.append(f"{type(node).__module__}.{type(node).__qualname__}"
+                     f"({';'.join(f'{n}={a}' for n, a in zip(node.__argnames__, args, strict=True))})")
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+@functools.cache
+def _sql_memo_backend() -> Any:
+    """The Ibis DuckDB backend class whose `compile` remembers its SQL (`duckdb_backend`)."""
+    from ibis.backends.duckdb import Backend
+
+    class SqlMemoBackend(Backend):  # type: ignore[misc]
+        """Ibis's DuckDB backend; a query compiled before is read back (`duckdb_backend`)."""
+
+        def compile(self, expr: Any, /, *, limit: Any = None, params: Any = None,
+                    pretty: bool = False) -> str:
+            key = None if params or pretty else expression_key(expr, limit)
+            if key is None:
+                return str(super().compile(expr, limit=limit, params=params, pretty=pretty))
+            found = _SQL_MEMO.get(key)
+            folder = _sql_cache_folder()
+            if found is None and folder is not None:
+                found = read_kept(folder / f"{key}.sql")
+            if found is None:
+                found = str(super().compile(expr, limit=limit))
+                if folder is not None:
+                    keep_text(folder / f"{key}.sql", found, SQL_CACHE_FILES)
+            _SQL_MEMO[key] = found
+            return found
+
+    return SqlMemoBackend
+
+
+def _sql_cache_folder() -> Path | None:
+    """`sql` in the cache directory, None when that cannot be made."""
+    from paybench.paths import cache_dir
+
+    try:
+        return cache_dir() / "sql"
+    except OSError:
+        return None
+
+
+def duckdb_backend(store: Store) -> Any:
+    """Ibis's DuckDB backend on the store's connection, compiling each query once: Ibis takes
+    about a second to compile the method's larger expressions (the cell summaries, a view's
+    records) to SQL, the same SQL for the same expression, so the SQL is kept in this process
+    and in the cache directory (`sql/<expression_key>.sql`, the `SQL_CACHE_FILES` most recently
+    used) and read back for an expression of the same structure (same operations, columns,
+    literals and versions of Ibis and sqlglot). Results are Ibis's own (`execute` as usual)."""
+    return _sql_memo_backend().from_connection(store.con)
+
+
 @contextlib.contextmanager
 def cell_backend(store: Store, engine: CellEngine = DUCKDB,
                  params: MethodParams = PARAMS) -> Iterator[Any]:
@@ -110,7 +224,7 @@ def cell_backend(store: Store, engine: CellEngine = DUCKDB,
     import ibis
 
     if not engine.is_spark:
-        yield ibis.duckdb.from_connection(store.con)
+        yield duckdb_backend(store)
         return
     check_parquet_reachable(engine)  # before a session is started on the cluster
     with spark_session(engine.spark_master) as session, \

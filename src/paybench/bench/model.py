@@ -16,6 +16,9 @@ How a cell is computed (all in log pay, every figure aged to one effective date)
 4. Ordered levels: the medians of every level of the role's family at the place are fitted
    to the ladders by weighted isotonic regression (`paybench.bench.ladder`), and each cell
    is moved by its fit; a sub-national cell's prior is the fitted national cell.
+5. Ordered places: at a metro or state where the family has local observations, the same
+   fit holds each cell without direct data within its place in the OEWS order of the
+   scope's areas (`place_order_bounds`), so thin local data cannot reorder metros.
 
 Method: `direct` when the cell has at least `direct_min_n` observations, `shrunk` when it has
 fewer or published figures, `modelled` when it has neither and stands on its prior. Every
@@ -28,16 +31,25 @@ import datetime as dt
 import itertools
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 from pydantic import BaseModel, Field
 
 from paybench.bench.cache import cache_key, cache_path, read_cached, write_cached
+from paybench.bench.components import ComponentSummary
 from paybench.bench.engines import DUCKDB, CellEngine, cell_backend, held
-from paybench.bench.ladder import LadderFit, Node, constraints, family_members, family_of, fit_ladder
+from paybench.bench.ladder import (
+    Bound,
+    LadderFit,
+    Node,
+    constraints,
+    family_members,
+    family_of,
+    fit_ladder,
+)
 from paybench.bench.oews import OewsPriors, reference_level
-from paybench.bench.params import PARAMS, PERCENTILES, MethodParams, Z
+from paybench.bench.params import PARAMS, PERCENTILES, MethodParams, Z, is_default_view
 from paybench.bench.scopes import NATIONAL as NATIONAL_PLACE
 from paybench.bench.scopes import CellPlace, area_key, cell_place, published_place_matches
 from paybench.errors import InputError
@@ -57,7 +69,8 @@ class Evidence(BaseModel):
 
 
 class BenchmarkCell(BaseModel):
-    """Percentiles of annual base pay (US dollars) for one role x level x place."""
+    """Percentiles of annual pay (US dollars) for one role x level x place: base pay over every
+    employer unless `component` or `segment` says otherwise."""
 
     role: str
     role_name: str
@@ -69,7 +82,8 @@ class BenchmarkCell(BaseModel):
     p75: int
     p90: int
     n: int = Field(description="distinct observations in the cell itself")
-    n_parent: int = Field(description="observations in the parent (role x level, national)")
+    n_parent: int = Field(description="observations in the parent: the role x level national "
+                          "cell (for a segment cell, the all-employer cell of the same place)")
     sources: list[Evidence]
     method: str = Field(description="direct, shrunk or modelled")
     confidence: str = Field(description="high, medium or low")
@@ -86,6 +100,14 @@ class BenchmarkCell(BaseModel):
     notes: list[str] = Field(
         default_factory=list, description="what moved the cell, and ladder orders the direct "
         "data keep broken")
+    component: str = Field(default="base", description="the pay component measured: base, "
+                           "bonus, equity (stock per year) or total")
+    segment: str | None = Field(default=None, description="the employer segment (big-tech, "
+                                "ai-lab, ...); null: every employer")
+    components: ComponentSummary | None = Field(
+        default=None, description="n per component and the shares of total pay that are bonus "
+        "and equity, from the cell's total-compensation records (cells of a component other "
+        "than base, or of a segment; null for base pay over every employer)")
 
     def quantiles(self) -> dict[str, int]:
         """The five percentiles as a dict {'p10': ..., 'p90': ...} (annual USD)."""
@@ -163,7 +185,8 @@ class BenchmarkModel:
     _obs_index: dict[tuple[str, str, str, str], dict[str, Any]] = field(default_factory=dict)
     _evidence_index: dict[tuple[str, str, str, str], list[dict[str, Any]]] = field(
         default_factory=dict)
-    _published_index: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
+    _published_index: dict[tuple[str, str | None], list[dict[str, Any]]] = field(
+        default_factory=dict)
     _raw_cache: dict[tuple[str, str, str, str], _RawCell] = field(default_factory=dict)
     _fit_cache: dict[tuple[str, str, str], LadderFit] = field(default_factory=dict)
     # memos of pure functions of the fitted model (filled on first use, never invalidated: a
@@ -175,6 +198,18 @@ class BenchmarkModel:
     _national_shift_cache: dict[tuple[str, str], float] = field(default_factory=dict)
     _observed_diff_cache: dict[tuple[str, str, str], tuple[float, str] | InputError] = field(
         default_factory=dict)
+    _fitted_cache: dict[tuple[str, str, str, str], LogDist] = field(default_factory=dict)
+    _template_cache: dict[str, dict[Node, float]] = field(default_factory=dict)
+    _area_order_cache: dict[tuple[tuple[str, ...], str], list[tuple[float, str]]] = field(
+        default_factory=dict)
+    _local_families: set[tuple[str, str, str]] | None = None
+
+    blends_published: ClassVar[bool] = True
+    """National cells blend the published figures of their cell (base pay); a derived view
+    shows its component's figures beside its cells instead."""
+    parent_lends_confidence: ClassVar[bool] = True
+    """A local cell without data of its own is medium confidence when its national parent is
+    direct (a strong national cell moved by an OEWS differential)."""
 
     @property
     def effective(self) -> dt.date:
@@ -198,8 +233,14 @@ class BenchmarkModel:
         """The model of a store: read from the cache file beside the store when it was built
         from the same content, code and parameters (`paybench.bench.cache`), else built (and
         cached when the store's folder is writable). On Spark (`engine`) the model is always
-        built there and never cached: the cells may come from Parquet the store does not hold."""
-        path = cache_path(store)
+        built there and never cached: the cells may come from Parquet the store does not hold.
+        Parameters naming another component than base, or a segment, give the derived model of
+        that view (`paybench.bench.views.ViewModel`), cached in a file of its own."""
+        if not is_default_view(params) and cls is BenchmarkModel:
+            from paybench.bench.views import ViewModel
+
+            return ViewModel.load(store, params, engine)
+        path = cache_path(store, params)
         if path is None or engine.is_spark:
             return cls.build(store, params, engine)
         key = cache_key(store, params)
@@ -280,7 +321,8 @@ class BenchmarkModel:
 
     def _shrinkage_from(self, nat: pd.DataFrame) -> float:
         """Empirical Bayes: k = within-cell variance / between-cell variance of cell means
-        around their OEWS-based priors (method of moments), clipped to `shrinkage_k_bounds`."""
+        around their priors (`_national_prior`: OEWS-based for base pay), by the method of
+        moments, clipped to `shrinkage_k_bounds`."""
         low, high = self.params.shrinkage_k_bounds
         resid, sampling = [], []
         for row in nat.to_dict("records"):
@@ -288,7 +330,7 @@ class BenchmarkModel:
                 role = get_role(row["role"])
             except InputError:
                 continue
-            prior = self._oews_prior(role, row["level"])
+            prior = self._national_prior(role, row["level"])
             if prior is None:
                 continue
             resid.append(row["mean"] - prior[0].median)
@@ -323,6 +365,16 @@ class BenchmarkModel:
         if level in self.level_offsets_ and reference == "mid":
             return self.level_offsets_[level]
         return (self.params.anchor_z(level) - self.params.anchor_z(reference)) * sigma_total
+
+    def _national_prior(self, role: Role, level: str) -> tuple[LogDist, str] | None:
+        """The prior of a national cell and its label: for base pay the role's OEWS occupation
+        moved by the level offset (`_oews_prior`); a derived view's own (`ViewModel`)."""
+        found = self._oews_prior(role, level)
+        return None if found is None else (found[0], f"OEWS {found[1]} prior")
+
+    def _no_prior(self, role: Role, level: str) -> InputError:
+        """The error for a national cell with neither a prior nor observations."""
+        return InputError(f"no OEWS occupation and no observations for role {role.id}", field="role")
 
     def _oews_prior(self, role: Role, level: str) -> tuple[LogDist, str] | None:
         found = self.oews_distribution(role)
@@ -401,11 +453,10 @@ class BenchmarkModel:
         return found
 
     def _national(self, role: Role, level: str) -> tuple[LogDist, int, float, str]:
-        prior = self._oews_prior(role, level)
+        prior = self._national_prior(role, level)
         obs = self._obs_index.get((role.id, level, "national", "US"))
         if prior is None and obs is None:
-            raise InputError(f"no OEWS occupation and no observations for role {role.id}",
-                             field="role")
+            raise self._no_prior(role, level)
         parts: list[tuple[LogDist, float]] = []
         n = int(obs["n"]) if obs is not None else 0
         basis = []
@@ -414,7 +465,7 @@ class BenchmarkModel:
             basis.append(f"{n} observations")
         if prior is not None:
             parts.append((prior[0], self.shrinkage_k_))
-            basis.append(f"OEWS {prior[1]} prior (k={self.shrinkage_k_:.0f})")
+            basis.append(f"{prior[1]} (k={self.shrinkage_k_:.0f})")
         return blend(parts), n, sum(w for _, w in parts), "; ".join(basis)
 
     def published_for(self, role: str, level: str, place: CellPlace) -> list[dict[str, Any]]:
@@ -432,7 +483,7 @@ class BenchmarkModel:
             return found
         p = self.params
         nat_dist, n_nat, nat_weight, nat_basis = self.national(role, level)
-        published_ok = place.scope == "national"
+        published_ok = place.scope == "national" and self.blends_published
         if place.scope == "national":
             diff, diff_basis = 0.0, "national"
             prior, n = nat_dist, n_nat
@@ -492,9 +543,105 @@ class BenchmarkModel:
                 weights[(member.id, level)] = raw.weight
                 direct[(member.id, level)] = raw.n >= self.params.direct_min_n
         fit = fit_ladder(medians, weights, direct, constraints(members),
-                         self.params.ladder_min_step)
+                         self.params.ladder_min_step,
+                         self.place_order_bounds(members, place, medians, direct))
         self._fit_cache[key] = fit
         return fit
+
+    # ---------------------------------------------------------------- ordered places
+    def place_order_bounds(self, members: list[Role], place: CellPlace,
+                           medians: dict[Node, float], direct: dict[Node, bool]) -> dict[Node, Bound]:
+        """Ordered places (docs/method.md): at a metro or state where the family has local
+        observations, each cell without direct data of its own (fewer than `direct_min_n`) is
+        held within its place in the OEWS order of the scope's areas: at most halfway from the
+        median it would have without local data (the family's clean template, `place_template`,
+        moved by the place's differential) to the one it would have at the area with the next
+        lower, or next higher, differential for the family's occupations. The halves of
+        neighbouring areas meet, so every such cell keeps the order of the differentials
+        whatever the data in the other areas; a cell with direct data is not held. None at
+        other scopes and where the family has no local observations (its cells are then the
+        template moved by the differential, already in order). Log annual USD."""
+        if place.scope not in ("metro", "state") or not medians:
+            return {}
+        family = members[0]
+        if not self._family_has_local_data(family.id, place):
+            return {}
+        own = area_key(place)
+        d = self._raw(*self._any_node(members, medians), place).diff
+        below = above = None
+        for value, area in self._area_order(family, place.scope):
+            if area == own:
+                continue
+            if value < d and (below is None or value > below):
+                below = value
+            elif value > d and (above is None or value < above):
+                above = value
+        template = self.place_template(family)
+        words = "metros'" if place.scope == "metro" else "states'"
+        shown = ", ".join(f"{math.expm1(v):+.2%}" for v in (below, above) if v is not None)
+        why = (f"{place.scope} order: held within halfway to the neighbouring {words} OEWS "
+               f"differentials ({shown}; here {math.expm1(d):+.2%})")
+        out: dict[Node, Bound] = {}
+        for node in medians:
+            if direct.get(node) or node not in template:
+                continue
+            centre = template[node] + d
+            out[node] = Bound(-math.inf if below is None else centre + (below - d) / 2,
+                              math.inf if above is None else centre + (above - d) / 2, why)
+        return out
+
+    def _any_node(self, members: list[Role], medians: dict[Node, float]) -> tuple[Role, str]:
+        """One (role, level) of the family that has a cell (the family shares a differential)."""
+        role_id, level = next(iter(medians))
+        return next(r for r in members if r.id == role_id), level
+
+    def _family_has_local_data(self, family: str, place: CellPlace) -> bool:
+        """Whether any role of the family has observations of its own at this metro or state."""
+        if self._local_families is None:
+            self._local_families = {
+                (family_of(get_role(role)), scope, key)
+                for (role, _level, scope, key) in self._obs_index if scope in ("metro", "state")}
+        return (family, place.scope, place.key) in self._local_families
+
+    def _area_order(self, family: Role, scope: str) -> list[tuple[float, str]]:
+        """(log differential, area key) of every area of a scope (metros: CBSAs; states) for
+        which OEWS gives the family's occupations a differential (`paybench.bench.oews`)."""
+        memo = (family.soc_codes, scope)
+        found = self._area_order_cache.get(memo)
+        if found is None:
+            found = []
+            for area in self.oews_.area_keys(scope):
+                diff = self.oews_.differential(family.soc_codes, area)
+                if diff is not None:
+                    found.append((diff.log_value, area))
+            self._area_order_cache[memo] = found
+        return found
+
+    def place_template(self, family: Role) -> dict[Node, float]:
+        """The log medians of the family's cells at a place of differential 0 without local
+        data: each cell's prior there (`_place_anchor`) after the ordered-levels fit. A metro or
+        state cell without local data in its family is this plus the place's differential."""
+        found = self._template_cache.get(family.id)
+        if found is None:
+            members = family_members(family.id)
+            anchors: dict[Node, float] = {}
+            for member in members:
+                for level in LEVELS:
+                    try:
+                        anchors[(member.id, level)] = self._place_anchor(member, level)
+                    except InputError:
+                        continue
+            # every cell of a place without local data weighs the same (its prior's weight)
+            fit = fit_ladder(anchors, {node: 1.0 for node in anchors}, {}, constraints(members),
+                             self.params.ladder_min_step)
+            found = {node: value + fit.shift[node] for node, value in anchors.items()}
+            self._template_cache[family.id] = found
+        return found
+
+    def _place_anchor(self, role: Role, level: str) -> float:
+        """The log median of a cell's prior at a place of differential 0 (`_raw`: the national
+        cell moved by its ladder shift). InputError when the national cell cannot be priced."""
+        return self.national(role, level)[0].median + math.log1p(self._national_ladder_shift(role, level))
 
     def cell(self, role_id: str, level: str, place: CellPlace) -> BenchmarkCell:
         """Compute one cell: its raw blend moved by the ordered-levels fit of its family at
@@ -511,24 +658,44 @@ class BenchmarkModel:
         self._cell_cache[(role_id, level, place.scope, place.key)] = cell
         return cell
 
+    def fitted(self, role: Role, level: str, place: CellPlace) -> LogDist:
+        """A cell's distribution after the ordered-levels fit, unrounded (log annual USD): what
+        `cell` publishes, and what a derived view's cell takes as its prior. InputError as
+        `cell`."""
+        memo = (role.id, level, place.scope, place.key)
+        found = self._fitted_cache.get(memo)
+        if found is None:
+            raw = self._raw(role, level, place)
+            shift = self.ladder_fit(role, place).shift.get((role.id, level), 0.0)
+            found = self._fitted_cache[memo] = raw.dist.shift(shift)
+        return found
+
+    def _basis(self, raw: _RawCell, place: CellPlace) -> str:
+        """The first part of a cell's `basis`: its prior and observations."""
+        if place.scope == "national":
+            return raw.nat_basis
+        basis = f"national cell ({raw.nat_basis}) x {raw.diff_basis}"
+        return basis + (f"; {raw.n} local observations" if raw.n else "")
+
+    def _view_fields(self, role: Role, level: str, place: CellPlace) -> dict[str, Any]:
+        """Fields of a derived view's cell (component, segment, components); none for base pay
+        over every employer, whose cells keep their defaults."""
+        return {}
+
     def _cell(self, role: Role, level: str, place: CellPlace) -> BenchmarkCell:
         p = self.params
         raw = self._raw(role, level, place)
         fit = self.ladder_fit(role, place)
         node = (role.id, level)
         shift = fit.shift.get(node, 0.0)
-        dist = raw.dist.shift(shift)
+        dist = self.fitted(role, level, place)
         n, n_nat = raw.n, raw.n_parent
         method = "direct" if n >= p.direct_min_n else (
             "shrunk" if n > 0 or raw.blended else "modelled")
         unit = p.round_to_usd
         quant = {f"p{q}": int(round(math.exp(dist.q[q]) / unit) * unit) for q in PERCENTILES}
         ensure_monotone(quant)
-        if place.scope == "national":
-            basis = raw.nat_basis
-        else:
-            basis = f"national cell ({raw.nat_basis}) x {raw.diff_basis}"
-            basis += f"; {n} local observations" if n else ""
+        basis = self._basis(raw, place)
         if raw.blended:
             basis += f"; {len(raw.pub_used)} published figure(s) blended"
         notes: list[str] = []
@@ -542,7 +709,8 @@ class BenchmarkModel:
                 notes.append(f"{rule.why} is broken by direct data in both cells "
                              f"({rule.low[0]} {rule.low[1]}, {rule.high[0]} {rule.high[1]})")
         confidence = self.confidence(n, raw.data_weight, bool(raw.blended))
-        if place.scope != "national" and confidence == "low" and n_nat >= p.direct_min_n:
+        if place.scope != "national" and confidence == "low" and n_nat >= p.direct_min_n \
+                and self.parent_lends_confidence:
             confidence = "medium"  # a strong national cell moved by an OEWS differential
         return BenchmarkCell(
             role=role.id, role_name=role.name, level=level, place=place, **quant,
@@ -554,6 +722,7 @@ class BenchmarkModel:
             published=raw.pub_used,
             effective_date=p.effective_date, annual_growth=p.annual_growth, basis=basis,
             ladder_shift=round(math.expm1(shift), 4), notes=notes,
+            **self._view_fields(role, level, place),
         )
 
     def confidence(self, n: int, data_weight: float, published: bool) -> str:

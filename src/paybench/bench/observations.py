@@ -1,7 +1,9 @@
 """Which observations count, and how pay is aged to the effective date: the one
 definition of each, used by benchmark cells, the estimator and the guide.
 
-Usable observations: full-time (or unstated) base pay, of a kind in `MethodParams.kinds_used`
+Usable observations: full-time (or unstated) pay of one component (base pay unless
+`MethodParams.component` says otherwise; of one employer segment when `MethodParams.segment`
+is set), of a kind in `MethodParams.kinds_used`
 (or a narrower set a caller asks for), with positive annual USD, dated before
 `observed_before` when that is set, counted once per `dedup_key`
 (a hash of the raw row: about half of the ai-jobs.net survey repeats another row exactly);
@@ -42,31 +44,41 @@ CONTRACT_TYPES: tuple[str, ...] = ("contract", "freelance")
 def usable_observations(
     backend: Any, params: MethodParams = PARAMS, *, kinds: Sequence[str] | None = None,
     columns: Sequence[str] = USABLE_COLUMNS, contract: bool = False,
+    components: Sequence[str] | None = None, zeros: bool = False,
 ) -> ir.Table:
     """The usable observations as an Ibis table on any backend (DuckDB, PySpark): columns
     `dedup_key`, `columns` and `weight` (the largest weight of the row's copies).
     `kinds` narrows `params.kinds_used` (e.g. the guide leaves submissions out);
-    `contract` takes contract and freelance pay instead of full-time pay (same other rules)."""
+    `contract` takes contract and freelance pay instead of full-time pay (same other rules).
+    The component is `params.component` (base pay by default) and only employers of
+    `params.segment` count when it is set. `components`: several components at once, one row
+    per dedup_key and component (column `component` added); `zeros`: amounts of 0 count too
+    (a bonus or equity of 0 stated in a total-compensation record)."""
     t = backend.table("observations")
     full_time = t.employment_type.isnull() | (t.employment_type == "full_time")
+    wanted = [params.component] if components is None else list(components)
     t = t.filter(
         t.kind.isin(list(kinds if kinds is not None else params.kinds_used)),
-        t.component == "base",
-        t.annual_usd > 0,
+        t.component == wanted[0] if len(wanted) == 1 else t.component.isin(wanted),
+        t.annual_usd >= 0 if zeros else t.annual_usd > 0,
         t.employment_type.isin(list(CONTRACT_TYPES)) if contract else full_time,
     )
+    if params.segment is not None:
+        t = t.filter(t.segment == params.segment)
     if params.observed_before is not None:
         t = t.filter(t.observed_on < params.observed_before)
     t = coarsened(t, params)  # a submission counts at its bin's midpoint, never its own value
-    return t.group_by("dedup_key").aggregate(
-        **{c: t[c].arbitrary() for c in columns}, weight=t.weight.max())
+    keys = ["dedup_key"] if components is None else ["dedup_key", "component"]
+    return t.group_by(keys).aggregate(
+        **{c: t[c].arbitrary() for c in columns if c not in keys}, weight=t.weight.max())
 
 
 OBSERVATION_ROW_COLUMNS: tuple[str, ...] = (
     "source", "file_sha256", "row_number", "kind", "observed_on", "raw_title", "role",
     "role_confidence", "level", "level_basis", "years_experience", "country", "state", "metro",
-    "work_mode", "employment_type", "company_size", "industry", "employer", "component",
-    "currency", "period", "annual_usd", "top_coded", "weight", "dedup_key")
+    "work_mode", "employment_type", "company_size", "industry", "employer", "segment",
+    "segment_sector", "component", "currency", "period", "annual_usd", "top_coded", "weight",
+    "dedup_key")
 """The columns of an observation row as exported for another engine (`observation_rows`):
 every column the method reads, with the row's provenance; never a raw amount (a submission's
 figure is only ever seen coarsened)."""
@@ -129,8 +141,10 @@ def usable_frame(
     needed = list(dict.fromkeys([
         *columns, *(["country"] if us_only else []), *(["role"] if roles is not None or any_role else []),
         *(["raw_title"] if with_title else []), *(["annual_usd", "observed_on"] if aged else [])]))
-    t = usable_observations(ibis.duckdb.from_connection(store.con), params, kinds=kinds,
-                            columns=needed, contract=contract)
+    from paybench.bench.engines import duckdb_backend
+
+    t = usable_observations(duckdb_backend(store), params, kinds=kinds, columns=needed,
+                            contract=contract)
     if us_only:
         t = t.filter(t.country == "US")
     if roles is not None:

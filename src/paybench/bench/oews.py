@@ -80,6 +80,7 @@ class OewsPriors:
     reference_date: dt.date
     params: MethodParams = PARAMS
     _diff_cache: dict[tuple[tuple[str, ...], str], Differential | None] = field(default_factory=dict)
+    _areas_cache: set[str] | None = None
 
     @classmethod
     def load(cls, store: Store, params: MethodParams = PARAMS) -> OewsPriors:
@@ -147,6 +148,17 @@ class OewsPriors:
         return {p: math.log(v) + age for p, v in zip(PERCENTILES, found, strict=True)}
 
     # ------------------------------------------------------------------ places
+    def area_keys(self, scope: str) -> list[str]:
+        """The keys of the areas of a scope OEWS publishes wages for: 'metro', the CBSAs
+        (nonmetropolitan areas have none and are no metro cell's place); 'state', 'S' + FIPS."""
+        areas = self._areas_cache or {area for area, _soc in self.cells}
+        self._areas_cache = areas
+        if scope == "state":
+            return sorted(a for a in areas if a.startswith("S"))
+        if scope == "metro":
+            return sorted(a for a in areas if len(a) == 5 and a.isdigit())
+        return []
+
     def differential(self, socs: tuple[str, ...], area_key: str) -> Differential | None:
         """The log pay differential of an area ('S' + FIPS or a CBSA) for occupations `socs`
         (a role's SOC codes, primary first; empty for a title with no role), by the rule in

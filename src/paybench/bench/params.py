@@ -50,6 +50,15 @@ class MethodParams:
     estimator's time-forward calibration, `benchmarks/estimate_eval.py`)."""
     kinds_used: tuple[str, ...] = ("paid", "filed", "posted", "submitted")
     """Observation kinds that count in a cell (statistics and published figures enter apart)."""
+    component: str = "base"
+    """The pay component cells measure: base, bonus, equity or total (per year; bonus, equity
+    and total come from total-compensation records, `paybench.bench.components`). A cell of
+    another component than base, or of one segment, is derived from a parent cell
+    (`paybench.bench.views`)."""
+    segment: str | None = None
+    """Only observations of employers in this segment count (`paybench.normalize.segments`:
+    big-tech, ai-lab, startup, enterprise, government, consultancy, unclassified); None:
+    every employer."""
     direct_min_n: int = 30
     """A cell with at least this many observations of its own is `direct`."""
     published_weight: float = 10.0
@@ -101,6 +110,26 @@ class MethodParams:
     """... or the cell holds at least this many observations."""
     round_to_usd: int = 100
     """Published percentiles are rounded to this many dollars."""
+    trend_cell_columns: tuple[str, ...] = (
+        "source", "kind", "level", "country", "state", "metro", "work_mode")
+    """Pay over time (`paybench.bench.trend`): the columns whose values make one cell of the
+    role, held fixed across years (the level and the place, down to metro and work mode, and
+    the source and kind of figure, so that no comparison crosses sources)."""
+    trend_min_year_n: int = 30
+    """A year enters the pay-over-time index only with at least this many observations in
+    cells also seen in another indexed year (observations; the `direct_min_n` of a cell);
+    with fewer it is listed with its n and raw median and said to be too few."""
+    trend_min_year_occupations: int = 1
+    """OEWS in the index: a year enters with at least this many of the role's occupations
+    published there (each an official estimate that already meets BLS's publication rules)."""
+    trend_confidence: float = 0.95
+    """Coverage of the index's interval (fraction)."""
+    trend_median_rse_factor: float = 1.2533141373155003
+    """OEWS publishes the relative standard error of an occupation's mean wage (MEAN_PRSE),
+    none of its median; the median's is taken as this factor x the mean's standard error over
+    the median: sqrt(pi / 2), the large-sample ratio of the standard error of a median to
+    that of a mean for normal data (e.g. Kendall and Stuart, The Advanced Theory of
+    Statistics, vol. 1, "standard error of the median")."""
 
     def replace(self, **changes: Any) -> MethodParams:
         """A copy with some constants changed (`dataclasses.replace`)."""
@@ -117,3 +146,9 @@ class MethodParams:
 
 PARAMS = MethodParams()
 """The method as paybench publishes it."""
+
+
+def is_default_view(params: MethodParams) -> bool:
+    """True for cells of base pay over every employer (the cells every other view derives
+    from); False when `params` names another component or a segment."""
+    return params.component == "base" and params.segment is None

@@ -54,9 +54,10 @@ REMOTE = CellPlace(scope="remote", country="US", label="Remote (US)")
 
 
 def metro_place(cbsa: str, name: str | None, state: str | None = None) -> CellPlace:
-    """The cell place of a metro (CBSA code and its OEWS name)."""
+    """The cell place of a metro (CBSA code and its OEWS name; a CBSA without one, a
+    micropolitan area, is labelled so: `paybench.normalize.places.Place.metro_label`)."""
     return CellPlace(scope="metro", country="US", state=state, metro=cbsa, metro_name=name,
-                     label=name or cbsa)
+                     label=name or f"CBSA {cbsa} (micropolitan area, no OEWS metro)")
 
 
 def scope_for(country: str | None, state: str | None = None, metro: str | None = None,

@@ -58,6 +58,7 @@ def command(name: str | None = None) -> Callable[[F], F]:
     def register(func: F) -> F:
         @functools.wraps(func)
         def run(*args: Any, **kwargs: Any) -> None:
+            _show_notices()
             try:
                 func(*args, **kwargs)
             except PaybenchError as exc:
@@ -127,6 +128,30 @@ def usd(value: float | None) -> str:
     if value is None:
         return "n/a"
     return f"${value:,.0f}" if value >= 0 else f"-${-value:,.0f}"
+
+
+NOTICE_LOGGERS = ("paybench.estimate", "paybench.ingest")
+"""Loggers whose INFO records are shown on stderr the way progress bars are (on a terminal,
+or with PAYBENCH_PROGRESS=1): notices of slow work the user did not ask for by name, such as
+training the estimator before the first estimate after an ingest, or loading the embedded
+defaults into an empty store."""
+
+
+def _show_notices() -> None:
+    """Attach one stderr handler ("paybench: message") to the NOTICE_LOGGERS when progress
+    is shown (see `progress`); else leave them silent."""
+    import logging
+
+    if not err.is_terminal and not os.environ.get("PAYBENCH_PROGRESS", "").strip():
+        return
+    for name in NOTICE_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(getattr(h, "paybench_notice", False) for h in logger.handlers):
+            handler = logging.StreamHandler(sys.stderr)
+            handler.setFormatter(logging.Formatter("paybench: %(message)s"))
+            handler.paybench_notice = True  # type: ignore[attr-defined]
+            logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
 
 
 def progress() -> Progress:

@@ -73,7 +73,15 @@ def offer(
         }
         offers = [{k: v for k, v in data.items() if v is not None}]
     with engine(db) as pb:
-        report = pb.offer(offers)
+        try:
+            report = pb.offer(offers)
+        except InputError as exc:
+            if file is None or exc.field is None:
+                raise
+            # a field of the file, not the option of the same name ("--base"); a file of one
+            # offer has no "offers.0." to point into
+            field = exc.field.removeprefix("offers.0.") if len(offers) == 1 else exc.field
+            raise InputError(f"{file.name}: {field}: {exc.message}") from None
     if as_json:
         emit_model(report)
         return
@@ -112,6 +120,10 @@ def _print_offers(report: OfferReport) -> None:
     row("market base P25-P50-P75", [f"{_usd(e.cell.p25)}-{_usd(e.cell.p50)}-{_usd(e.cell.p75)}"
                                     for e in evals])
     row("base percentile", [e.base_position.label for e in evals])
+    if any(e.total_market.cell is not None for e in evals):
+        row("market total P25-P50-P75", [
+            "n/a" if (c := e.total_market.cell) is None else f"{_usd(c.p25)}-{_usd(c.p50)}-{_usd(c.p75)}"
+            for e in evals])
     row("total percentile", [
         (f"P{round(e.total_market.percentile)}" if e.total_market.percentile is not None else "n/a")
         for e in evals])
@@ -127,6 +139,8 @@ def _print_offers(report: OfferReport) -> None:
     for e in evals:
         out.print(f"{e.offer.name}: market cell {e.cell_provenance}")
         out.print(f"  total: {e.total_market.label}")
+        if e.total_market.cell_provenance:
+            out.print(f"  total-pay cell {e.total_market.cell_provenance}")
         out.print(f"  steady state: {e.steady_state_basis}; {e.cliff_note}")
         if e.role_basis != "given":
             out.print(f"  {e.role_basis}")
@@ -394,10 +408,13 @@ def laws(
 def _print_laws(result: LawList) -> None:
     from rich.table import Table
 
-    where = result.place or ("US" if result.remote != "on site" else "all jurisdictions")
+    if result.place is None and result.remote == "on site":
+        where = "all jurisdictions"  # every law, whatever its reach
+    else:  # the worksite (a 'Remote' place is remote (US)) and the remote scope the laws were found for
+        where = f"{result.place or 'a job in the US'}; {result.remote}"
     table = Table("jurisdiction", "status", "kind", "citation", "effective", "employees", "must state",
-                  "remote jobs", "checked", title=f"Pay-transparency laws: {where}, {result.remote}, "
-                  f"{result.posting_date}")
+                  "remote jobs", "checked",
+                  title=f"Pay-transparency laws: {where}; posting date {result.posting_date}")
     for check in result.laws:
         law = check.law
         must = "; ".join(f"{item.element}" + (f" ({item.required})" if item.required != "always" else "")
@@ -491,6 +508,8 @@ def _print_one_check(r: PostingCheck) -> None:
         say(f"pay: {pay_text(r.pay)}{usd} ({where})")
     else:
         say(f"pay: none ({r.pay_note})")
+    for flag in r.range_flags:  # the range's own flags, with or without a market cell
+        say(f"  flag: {flag}")
     out.print(f"[bold]verdict: {r.verdict.upper()}[/bold]")
     for law in r.laws:
         say(f"{law.verdict.upper()}: {law.jurisdiction} ({law.citation}), {law.status}: {law.reason}")
@@ -500,11 +519,12 @@ def _print_one_check(r: PostingCheck) -> None:
             say(f"    on request: {law.on_request}")
     if r.market is not None:
         m = r.market
-        say(f"market: {m.role_name}, {m.level}, {m.place}: P10 {_usd(m.p10)}, P25 {_usd(m.p25)}, "
-            f"P50 {_usd(m.p50)}, P75 {_usd(m.p75)}, P90 {_usd(m.p90)} ({m.basis})")
+        c = m.cell
+        say(f"market: {c.role_name}, {c.level}, {c.place.label}: P10 {_usd(c.p10)}, P25 {_usd(c.p25)}, "
+            f"P50 {_usd(c.p50)}, P75 {_usd(c.p75)}, P90 {_usd(c.p90)} ({m.basis})")
         for flag in m.flags:
             say(f"  flag: {flag}")
-        if not m.flags and m.posted_low is not None and m.posted_high is not None:
+        if not m.flags and not r.range_flags and m.posted_low is not None and m.posted_high is not None:
             say("  no flag: not wider than P10-P90, overlaps P25-P75, top within twice the bottom")
         say(f"  good-faith evidence: {m.evidence}")
     if r.market_note:
@@ -519,12 +539,12 @@ def _print_checks(report: PostingCheckReport) -> None:
 
     from paybench.decide.posting_check import pay_text
 
-    table = Table("row", "title", "worksite", "pay", "laws", "verdict", "missing", "market flags",
+    table = Table("row", "title", "worksite", "pay", "laws", "verdict", "missing", "flags",
                   title=f"Posting check: {report.source}, {report.postings:,} postings")
     for r in report.rows:
         laws = _laws_cell(r)
-        flags = "; ".join(r.market.flags) if r.market and r.market.flags else (
-            "-" if r.market else (r.market_note or "-"))
+        raised = [*r.range_flags, *(r.market.flags if r.market else [r.market_note or "no market cell"])]
+        flags = "; ".join(raised) or "-"
         where = r.place or r.location or "?"
         if r.remote != "on site":
             where = r.remote if where == "Remote" else f"{where}, {r.remote}"

@@ -18,10 +18,17 @@ from paybench.paths import user_file
 @command()
 def title(
     text: Annotated[str | None, typer.Argument(help="a job title")] = None,
-    file: Annotated[Path | None, typer.Option("--file", help="one title per line; CSV to stdout")] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="one title per line; CSV to stdout "
+                                                         "(a JSON list with --json)")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Normalize a job title to a role and a level."""
+    """Normalize a job title to a role and a level.
+
+    With ``--file``, one row per non-blank line: title, role, level, confidence and reason (why
+    a title got no role, as the one-title command prints it: "language not covered: Japanese",
+    "no words in the title: only digits or symbols", "no tech role matches ..."; empty when a
+    role was found), as CSV, or with ``--json`` a list of objects with the same keys (reason
+    null when a role was found)."""
     from paybench.engine import Paybench
 
     if file is not None:
@@ -30,12 +37,15 @@ def title(
             lines = file.read_text(encoding="utf-8-sig").splitlines()
         except UnicodeDecodeError as exc:
             raise InputError(f"{file.name}: not UTF-8 text (byte {exc.start})", field="file") from None
+        matches = [Paybench.title(line.strip()) for line in lines if line.strip()]
+        if as_json:
+            emit_json([{"title": m.title, "role": m.role, "level": m.level,
+                        "confidence": round(m.confidence, 2), "reason": m.reason} for m in matches])
+            return
         writer = csv.writer(sys.stdout)
-        writer.writerow(["title", "role", "level", "confidence"])
-        for line in lines:
-            if line.strip():
-                m = Paybench.title(line.strip())
-                writer.writerow([m.title, m.role or "", m.level or "", f"{m.confidence:.2f}"])
+        writer.writerow(["title", "role", "level", "confidence", "reason"])
+        for m in matches:
+            writer.writerow([m.title, m.role or "", m.level or "", f"{m.confidence:.2f}", m.reason or ""])
         return
     if text is None:
         raise InputError("give a title, or --file F", field="text")
@@ -58,14 +68,19 @@ def place(text: Annotated[str, typer.Argument(help="a place: city, ZIP, metro, r
     from paybench.engine import Paybench
 
     found = Paybench.place(text)
-    reading = {"note": found.note, "confidence": found.confidence,
-               "alternatives": list(found.alternatives)}
+    reading = {"metro_label": found.metro_label, "note": found.note, "confidence": found.confidence,
+               "candidates": list(found.candidates), "alternatives": list(found.alternatives)}
     if as_json:
         emit_json({**found.as_dict(), **reading})
     else:
-        out.print(", ".join(f"{k}={v}" for k, v in found.as_dict().items()), markup=False)
+        fields = found.as_dict()
+        if fields["metro_name"] is None and found.metro_label:  # say what no metro name means
+            fields["metro_name"] = found.metro_label
+        out.print(", ".join(f"{k}={v}" for k, v in fields.items()), markup=False)
         if found.note:
             out.print(f"read: {found.note} (confidence {found.confidence:.1f})", markup=False)
+        if found.note and len(found.candidates) > 1:  # a guess among places of one name
+            out.print("candidates: " + "; ".join(found.candidates), markup=False)
         if found.alternatives:
             out.print("also: " + "; ".join(found.alternatives), markup=False)
 

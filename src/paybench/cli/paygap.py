@@ -38,8 +38,11 @@ def paygap(
         "--role-column", help="column with each worker's paybench role (or job title)")] = None,
     level_column: Annotated[str | None, typer.Option("--level-column", help="column with the level")] = None,
     place: Annotated[str, typer.Option("--place", help="the market's place for the ranges")] = "US",
-    csv_file: Annotated[Path | None, typer.Option("--csv", help="write the figures as flat CSV")] = None,
-    html_file: Annotated[Path | None, typer.Option("--html", help="write the HTML report")] = None,
+    csv_file: Annotated[Path | None, typer.Option(
+        "--csv", help="write the figures as flat CSV (missing folders are created, as by guide --out)"
+    )] = None,
+    html_file: Annotated[Path | None, typer.Option(
+        "--html", help="write the HTML report (missing folders are created, as for guide --out)")] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -61,21 +64,25 @@ def paygap(
     else:
         with engine(db) as pb:
             report = pb.paygap(payroll, **options)
-    written: list[Path] = []
+    from paybench.paths import write_output
+
+    written: list[tuple[Path, Path | None]] = []
     if csv_file is not None:
-        csv_file.parent.mkdir(parents=True, exist_ok=True)
-        csv_file.write_text(report_csv(report), encoding="utf-8")
-        written.append(csv_file)
+        written.append((csv_file, write_output(csv_file, report_csv(report), "csv_file")))
     if html_file is not None:
         from paybench.guide.paygap import write_paygap_html
 
-        written.append(write_paygap_html(report, html_file))
+        written.append((html_file, write_paygap_html(report, html_file)))
     if as_json:
         emit_model(report)
+        for path, created in written:  # stdout is the JSON: a folder created is said on stderr
+            if created is not None:
+                typer.echo(f"wrote {path} (created the folder {created})", err=True)
         return
     _print(report)
-    for path in written:
-        out.print(f"wrote {path}", markup=False, highlight=False)
+    for path, created in written:
+        made = f" (created the folder {created})" if created is not None else ""
+        out.print(f"wrote {path}{made}", markup=False, highlight=False)
 
 
 def _rich(t: TextTable) -> None:

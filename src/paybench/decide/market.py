@@ -19,6 +19,7 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from paybench.bench import PERCENTILES, BenchmarkCell, BenchmarkModel
+from paybench.bench.views import ViewModel, has_component_data, view_params
 from paybench.errors import InputError
 from paybench.resolve import resolve_level, resolve_place, resolve_role
 from paybench.store import Store
@@ -138,9 +139,9 @@ class Market:
     model: BenchmarkModel
     figures: list[PublishedFigure] = field(default_factory=list)
     contract_rows: pd.DataFrame = field(default_factory=pd.DataFrame)
-    total_rows: pd.DataFrame = field(default_factory=pd.DataFrame)
-    """US observations of total pay (component 'total'), one per dedup_key: role, level,
-    annual_usd and observed_on."""
+    totals: BenchmarkModel | None = None
+    """The cells of total pay (`paybench.bench.views`: component 'total', every employer), when
+    the store holds total-compensation records; None otherwise."""
 
     @classmethod
     def load(cls, store: Store, model: BenchmarkModel | None = None) -> Market:
@@ -168,17 +169,10 @@ class Market:
             GROUP BY ALL
             """
         )
-        totals = store.query(
-            """
-            SELECT dedup_key, any_value(role) AS role, any_value(level) AS level,
-                   any_value(annual_usd) AS annual_usd, any_value(observed_on) AS observed_on
-            FROM observations
-            WHERE component = 'total' AND annual_usd > 0 AND coalesce(country, 'US') = 'US'
-              AND coalesce(employment_type, 'full_time') = 'full_time' AND role IS NOT NULL
-            GROUP BY dedup_key
-            """
-        )
-        return cls(model=model, figures=figures, contract_rows=rows, total_rows=totals)
+        totals = None
+        if has_component_data(store, "total", model.params):
+            totals = ViewModel.load(store, view_params(model.params, "total"), parent=model)
+        return cls(model=model, figures=figures, contract_rows=rows, totals=totals)
 
     def cell(self, role: str, level: str, place: str) -> BenchmarkCell:
         """The benchmark cell for a role (id, name or title), a level name and a place text;
@@ -194,18 +188,20 @@ class Market:
         return [f for f in self.figures if f.component == "total" and f.role == role
                 and f.period == "year"]
 
-    def total_distribution(self, role: str, level: str) -> list[float]:
-        """National total pay (annual USD aged to the effective date) of the role x level's
-        observations, sorted; empty when the store holds none."""
-        from paybench.bench.observations import age_log
-
-        rows = self.total_rows
-        if rows.empty:
-            return []
-        sub = rows[(rows["role"] == role) & (rows["level"] == level)]
-        params = self.model.params
-        return sorted(float(v) * math.exp(age_log(pd.Timestamp(d).date(), params))
-                      for v, d in zip(sub["annual_usd"], sub["observed_on"], strict=True))
+    def total_cell(self, role: str, level: str, place: str) -> BenchmarkCell | None:
+        """The total-pay cell (annual USD, every employer) for a role (id, name or title) x level
+        x place when the store holds total-compensation records for it at the place or
+        nationally (the cell's n or its national parent's n is positive); None otherwise, or
+        when the store holds no total-compensation data at all. InputError naming the field
+        at fault for a role, level or place that cannot be read."""
+        if self.totals is None:
+            return None
+        cell_role = resolve_role(role).role.id
+        try:
+            cell = self.totals.cell(cell_role, resolve_level(level), resolve_place(place))
+        except InputError:
+            return None  # neither data nor a prior for it: no total-pay distribution
+        return cell if cell.n > 0 or cell.n_parent > 0 else None
 
     def hourly_figures(self, role: str | None) -> list[PublishedFigure]:
         """Published hourly contract/freelance figures for a role (None: role-less ones)."""

@@ -18,18 +18,18 @@ Definitions (money is annual US dollars; percentages are written as percents, 15
   + its bonus + `refresher_value`. Without refreshers this shows the drop once the
   initial grant is gone.
 - Percentile of base: the year-1 base within the market cell role x level x place.
-- Percentile of total: only against a total-pay distribution for the cell (US observations
-  of total pay for the role x level, at least `direct_min_n` of them); the annualized total is
-  turned into its national equivalent (divided by 1 + the cell's place differential) and
-  ranked among them. Without one the total is not ranked, and the published total-comp
-  figures for the role are shown beside it (a seed's "$200k-$300k at top firms" is not the
-  market of a cell).
+- Percentile of total: only against a total-pay distribution for the cell: the total-pay
+  cell of the role x level x place (`paybench.bench.views`: component total, every employer,
+  with its provenance), when the store holds total-compensation records for that role x level
+  at the place or nationally; the annualized total is placed in it as the base is placed in
+  the base cell. Otherwise the total is not ranked, the offer says so plainly, and the
+  published total-comp figures for the role are shown beside it (a seed's "$200k-$300k at top
+  firms" is not the market of a cell).
 - Metro comparison: national-equivalent value = value / (1 + place differential).
 """
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import json
 import math
@@ -245,13 +245,18 @@ class OfferYear(BaseModel):
 
 
 class TotalMarket(BaseModel):
-    """The offer's total against published total-compensation figures, or why it cannot be."""
+    """The offer's annualized total in the total-pay cell of its role x level x place, or why it
+    cannot be ranked (with the published total-compensation figures shown beside)."""
 
     available: bool
     percentile: float | None = None
     label: str
     national_equivalent_total: float | None = None
     figures: list[PublishedFigure] = Field(default_factory=list)
+    cell: BenchmarkCell | None = Field(default=None, description="the total-pay cell the total "
+                                       "is ranked in (null when not ranked)")
+    cell_provenance: str | None = Field(default=None, description="one line: the cell's n, "
+                                        "method, confidence and sources")
 
 
 class OfferEvaluation(BaseModel):
@@ -347,27 +352,30 @@ def _add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def _total_market(market: Market, role: str, level: str, total: float,
+def _total_market(market: Market, role: str, level: str, place: str, total: float,
                   differential: float) -> TotalMarket:
-    """The offer's national-equivalent total against the total-pay distribution of its cell
-    (role x level, US observations of total pay), when the store holds at least `direct_min_n`
-    of them; otherwise not ranked, with the published total-comp figures shown beside (a
-    range such as "$200k-$300k at top firms" is not the market of a cell)."""
+    """The offer's annualized total placed in the total-pay cell of its role x level x place
+    (`Market.total_cell`: the store holds total-compensation records for it there or
+    nationally); otherwise not ranked, said plainly, with the published total-comp figures
+    shown beside (a range such as "$200k-$300k at top firms" is not the market of a cell)."""
     national = total / (1 + differential)
-    least = market.model.params.direct_min_n
-    values = market.total_distribution(role, level)
-    if len(values) >= least:
-        pct = 100 * bisect.bisect_left(values, national) / len(values)
+    cell = market.total_cell(role, level, place)
+    if cell is not None:
+        position = percentile_of(total, cell)
         return TotalMarket(
-            available=True, percentile=pct, national_equivalent_total=national,
-            label=f"P{round(pct)} of {len(values):,} US total-pay observations for {role} {level} "
-                  "(national equivalent)")
+            available=True, percentile=position.percentile, national_equivalent_total=national,
+            cell=cell, cell_provenance=cell_summary(cell),
+            label=f"{position.label} of the total-pay cell {role} {level}, {cell.place.label} "
+                  f"(n={cell.n}, national {cell.n_parent}, {cell.method}, {cell.confidence} "
+                  "confidence)")
     figures = market.total_figures(role)
     shown = "; ".join(_figure_text(f) for f in figures)
+    where = resolve_place(place).label
+    held = "no total-compensation data" if market.totals is None else (
+        f"no total-pay records for {role} {level} in {where} or nationally")
     return TotalMarket(
         available=False, national_equivalent_total=national, figures=figures,
-        label=(f"n/a: the store has no total-pay distribution for {role} {level} "
-               f"({len(values)} observations, fewer than {least}); not ranked"
+        label=(f"n/a: this store has {held}; the total is not ranked"
                + (f". Published total-comp figures, shown beside, not a market for the cell: "
                   f"{shown}" if figures else "")))
 
@@ -409,7 +417,7 @@ def evaluate_offer(offer: Offer, market: Market, where: str = "offer") -> OfferE
         place_differential=diff, national_equivalent_base=offer.base / (1 + diff),
         national_equivalent_total=annualized / (1 + diff),
         base_position=percentile_of(offer.base, cell),
-        total_market=_total_market(market, role, level, annualized, diff),
+        total_market=_total_market(market, role, level, offer.place, annualized, diff),
     )
 
 

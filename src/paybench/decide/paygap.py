@@ -13,19 +13,25 @@ Definitions (the payroll: `paybench.decide.payroll`; women and men only, see `GE
   difference of average pay levels as a percentage of the male workers' average; (e) the same
   for medians; UK reg. 8-11: (A - B) / A x 100 with A the men's figure). Positive: women are
   paid less. Median: the middle value, the mean of the two middle values for an even count.
-* variable-pay gaps (EU (b), (d); UK bonus gaps, reg. 10-11) compare the workers who received
-  variable pay (> 0), as the UK's reg. 10-11 ("bonus pay paid to ... relevant employees" who
-  were paid one); the share receiving it is (e) / reg. 12.
+* variable-pay gaps compare the workers who received variable pay (> 0): `VARIABLE_POPULATION`,
+  one definition for every figure of variable pay: EU (b) and (d), the variable breakdown of
+  (g), and the UK's bonus gaps (reg. 10-11). Directive (EU) 2023/970, Art. 9(1)(b) and (d),
+  asks for "the gender pay gap in complementary or variable components" (mean and median)
+  without naming its population, and (e) reports separately "the proportion of female and male
+  workers receiving complementary or variable components": averaging the non-recipients' zeros
+  into (b) would count (e) a second time, mixed with the amounts, so (b)/(d) compare what
+  recipients receive, as the UK's reg. 10-11 do ("bonus pay paid to ... relevant employees" who
+  were paid one). The share receiving it is (e) / reg. 12.
 * quartile pay bands (EU (f) / reg. 13): the workers ranked by pay, divided into four bands of
   n/4 workers each; a worker whose rank straddles a boundary, and workers with the same pay
   where a boundary falls among them, count in each band in proportion to the part of them it
   holds, so that each band holds exactly n/4 workers and men and women of one rate are in the
   same proportion on both sides (reg. 13(2)). Rates equal to `TIE_BITS` bits are one rate.
-* by category (EU (g)): per category of workers, the mean gap of pay, of basic pay and of
-  variable pay (over all the category's workers, zeros included, so that basic + variable =
-  pay), annual and hourly. A category with fewer than `min_group` women or men
-  (`DEFAULT_MIN_GROUP`) gets no figures, only its size; so does the whole payroll, and a
-  variable-pay gap whose recipients are fewer.
+* by category (EU (g)): per category of workers, the mean gap of pay and of basic pay over all
+  its workers, and of variable pay over its workers who received some (as (b): so basic and
+  variable gaps do not add up to the pay gap), annual and hourly. A category with fewer than
+  `min_group` women or men (`DEFAULT_MIN_GROUP`) gets no figures, only its size; so does the
+  whole payroll, and a variable-pay gap whose recipients are fewer.
 * Article 10(1): a joint pay assessment follows where a category's gap in average pay level is
   at least 5% (`ARTICLE_10_THRESHOLD_PCT`; on annual or hourly pay, either direction), it is
   not justified by objective, gender-neutral criteria, and it is not remedied within six
@@ -48,6 +54,12 @@ b is fitted on all workers (small categories included) by least squares after su
 group means (Frisch-Waugh-Lovell), with numpy; statsmodels is not a dependency. A log gap g
 is shown as the percentage 100 x (1 - e^-g): how much less women are paid than men (geometric
 means) with the same category and factors. Money: the payroll's currency; nothing is stored.
+
+The UK profile is the UK's six figures only (reg. 2(1)(a)-(f): mean and median hourly gap,
+mean and median bonus gap, the proportions paid a bonus, the hourly quartile bands): no gaps
+by category, no Article 10, no explained/unexplained split and no pay ranges, which are the
+Directive's (Art. 5, 7, 9(1)(g), 10) and not the Regulations'; declared factors and a role
+column (for the market beside the ranges) are refused with it.
 """
 
 from __future__ import annotations
@@ -71,6 +83,7 @@ from paybench.decide.payroll import (
     WOMAN,
     Payroll,
     Profile,
+    check_currency,
     check_min_group,
     parse_mapping,
     payroll_from_rows,
@@ -95,8 +108,14 @@ digits): the same pay computed in another order (or scaled) is one rate, as pay 
 
 CITATION_EU = "Directive (EU) 2023/970, Art. 9(1)"
 CITATION_UK = "Equality Act 2010 (Gender Pay Gap Information) Regulations 2017 (SI 2017/172), reg. 2(1)"
-GAP_FORMULA = ("gap = (men - women) / men x 100 (Directive (EU) 2023/970, Art. 3(1)(c); "
-               "SI 2017/172, reg. 8-11)")
+GAP_FORMULA = "gap = (men - women) / men x 100 (Directive (EU) 2023/970, Art. 3(1)(c))"
+GAP_FORMULA_UK = "gap = (men - women) / men x 100 (SI 2017/172, reg. 8-11)"
+
+VARIABLE_POPULATION = "women and men who received variable pay (> 0)"
+"""The workers every variable-pay gap compares (EU Art. 9(1)(b), (d) and (g)'s variable part;
+the module doc says why)."""
+VARIABLE_WHO = " receiving variable pay"
+"""How a withheld variable-pay figure names its too few workers."""
 
 Measure = Literal["pay", "basic", "variable"]
 Basis = Literal["annual", "hourly"]
@@ -196,8 +215,10 @@ class Article10Check(BaseModel):
 
 
 class CategoryGap(BaseModel):
-    """(g): one category of workers: its size and, unless too small, its mean gaps of pay,
-    basic and variable pay (annual and hourly), the explained split and the Article 10 check."""
+    """(g): one category of workers: its size and, unless too small, its mean gaps of pay and
+    basic pay over its workers, of variable pay over its workers who received some
+    (`VARIABLE_POPULATION`; the figure's n_women, n_men count them), annual and hourly, the
+    explained split and the Article 10 check."""
 
     category: str
     n_women: int
@@ -226,7 +247,8 @@ class PayGapReport(BaseModel):
 
     profile: Profile
     law: str
-    gap_formula: str = GAP_FORMULA
+    gap_formula: str = Field(default=GAP_FORMULA, description="how a gap is computed, and the law's "
+                                                             "article or regulation that says so")
     payroll: str = Field(description="the file (or 'rows', 'payroll') read")
     currency: str | None = Field(description="the payroll's currency, when given")
     workers: WorkerCounts
@@ -440,6 +462,7 @@ def _article10(figures: list[GroupFigure], split: Decomposition | None, has_fact
 def _category_gaps(payroll: Payroll, keep: np.ndarray, min_group: int,
                    splits: dict[int, Decomposition]) -> list[CategoryGap]:
     annual = {"pay": payroll.annual_pay, "basic": payroll.annual_base, "variable": payroll.variable_pay}
+    receiving = payroll.variable_pay > 0
     out: list[CategoryGap] = []
     has_factors = bool(payroll.factors)
     for c, label in enumerate(payroll.categories):
@@ -454,7 +477,11 @@ def _category_gaps(payroll: Payroll, keep: np.ndarray, min_group: int,
             for basis in ("annual", "hourly"):
                 for measure, values in annual.items():
                     v = values if basis == "annual" else values / payroll.hours
-                    row.figures.append(_figure(measure, basis, "mean", v[w], v[m], min_group))  # type: ignore[arg-type]
+                    if measure == "variable":  # its recipients, as (b) and (d): VARIABLE_POPULATION
+                        row.figures.append(_figure("variable", basis, "mean", v[w & receiving],
+                                                   v[m & receiving], min_group, VARIABLE_WHO))
+                    else:
+                        row.figures.append(_figure(measure, basis, "mean", v[w], v[m], min_group))  # type: ignore[arg-type]
             row.decomposition = splits.get(c)
             row.article10 = _article10(row.figures, row.decomposition, has_factors)
         out.append(row)
@@ -468,10 +495,20 @@ def pay_gap_report(payroll: Payroll, *, profile: Profile = "eu", min_group: int 
     and 10; "uk": SI 2017/172, reg. 2(1)). `min_group`: fewest women and men a group needs for
     its figures (>= 1). `market` (a `paybench.decide.market.Market`) and `place`: compare each
     category's pay range with the market cell of its role and level (payroll with role and
-    level columns; `currency` needed). InputError for a bad option."""
+    level columns; `currency` needed). The UK profile reports SI 2017/172's figures only (module
+    doc): no categories, Article 10, decomposition or pay ranges. InputError for a bad option
+    (a currency that is not an ISO 4217 code: field 'currency'; factors or a market with the UK
+    profile: 'factors', 'role_column')."""
     check_min_group(min_group)
     if profile not in ("eu", "uk"):
         raise InputError(f"unknown profile {profile!r}; expected eu or uk", field="profile")
+    currency = check_currency(currency)
+    if currency is not None and payroll.currency not in (None, currency):
+        raise InputError(f"{payroll.source}: the payroll is in {payroll.currency}, not {currency}: a pay "
+                         "gap compares pay in one currency", field="currency")
+    currency = currency or payroll.currency
+    if profile == "uk":
+        _check_uk_options(bool(payroll.factors), payroll.role is not None or market is not None)
     notes = list(payroll.notes)
     gender = payroll.gender
     compared = gender != OTHER
@@ -479,9 +516,11 @@ def pay_gap_report(payroll: Payroll, *, profile: Profile = "eu", min_group: int 
     counts = WorkerCounts(total=payroll.size, women=int(women.sum()), men=int(men.sum()),
                           other=int(np.count_nonzero(gender == OTHER)))
     if counts.other:
+        law_of = ("Directive (EU) 2023/970, Art. 3(1)(c), 9(1)" if profile == "eu"
+                  else "SI 2017/172, reg. 2(1)")
         notes.append(f"{counts.other:,} worker(s) whose gender is neither woman nor man, or not stated, are "
                      "counted here and left out of every gap: the indicators compare women and men "
-                     "(Directive (EU) 2023/970, Art. 3(1)(c), 9(1); SI 2017/172, reg. 2(1))")
+                     f"({law_of})")
     hourly_pay = payroll.annual_pay / payroll.hours
     variable = payroll.variable_pay
     receiving = variable > 0
@@ -525,12 +564,12 @@ def pay_gap_report(payroll: Payroll, *, profile: Profile = "eu", min_group: int 
             else:
                 values = variable if basis == "annual" else variable / payroll.hours
                 w, m = values[women & receiving], values[men & receiving]
-                who = " receiving variable pay" if profile == "eu" else " paid bonus pay"
+                who = VARIABLE_WHO if profile == "eu" else " paid bonus pay"
             figures.append(_figure(measure, basis, statistic, w, m, min_group, who))  # type: ignore[arg-type]
         indicators.append(Indicator(
             id=ids[key], name=names[key], source=source[key], figures=figures,
             population=(population if measure == "pay" else
-                        "women and men who received variable pay (> 0)" if profile == "eu" else
+                        VARIABLE_POPULATION if profile == "eu" else
                         "relevant employees paid bonus pay")))
     indicators.sort(key=lambda ind: ind.id)
     share = VariableShare(
@@ -552,25 +591,28 @@ def pay_gap_report(payroll: Payroll, *, profile: Profile = "eu", min_group: int 
             q.bands = quartile_bands(values[in_bands], gender[in_bands] == WOMAN)
         quartiles.append(q)
 
-    keep = compared if profile == "eu" else compared & payroll.full_pay
-    overall, splits, split_notes = decompose(payroll, keep)
-    notes.extend(split_notes)
-    if overall_held:
-        overall = None
+    overall: Decomposition | None = None
     category_rows: list[CategoryGap] = []
-    if categories and payroll.has_categories:
-        category_rows = _category_gaps(payroll, keep, min_group, splits)
-    elif profile == "eu":
-        notes.append("no category column: no gaps by category of workers (Art. 9(1)(g)) and no "
-                     "Article 10 check")
-    if not payroll.factors:
-        notes.append("no gender-neutral factor declared: the unexplained part is the whole gap within a "
-                     "category (declare the factor columns that justify pay differences)")
-    ranges, range_notes = pay_ranges(payroll, min_group=min_group, market=market, place=place,
-                                     currency=currency)
-    notes.extend(range_notes)
+    ranges: list[PayRange] = []
+    if profile == "eu":  # the Directive's own parts (Art. 5, 7, 9(1)(g), 10): not the UK's
+        overall, splits, split_notes = decompose(payroll, compared)
+        notes.extend(split_notes)
+        if overall_held:
+            overall = None
+        if categories and payroll.has_categories:
+            category_rows = _category_gaps(payroll, compared, min_group, splits)
+        else:
+            notes.append("no category column: no gaps by category of workers (Art. 9(1)(g)) and no "
+                         "Article 10 check")
+        if not payroll.factors:
+            notes.append("no gender-neutral factor declared: the unexplained part is the whole gap within "
+                         "a category (declare the factor columns that justify pay differences)")
+        ranges, range_notes = pay_ranges(payroll, min_group=min_group, market=market, place=place,
+                                         currency=currency)
+        notes.extend(range_notes)
     return PayGapReport(
-        profile=profile, law=law, payroll=payroll.source, currency=currency, workers=counts,
+        profile=profile, law=law, gap_formula=GAP_FORMULA if profile == "eu" else GAP_FORMULA_UK,
+        payroll=payroll.source, currency=currency, workers=counts,
         min_group=min_group, factors=[f.name for f in payroll.factors],
         hours_from=(payroll.hours_column if payroll.hours_column == "annual_hours"
                     else f"{payroll.hours_column} (fte x {payroll.full_time_hours:,.0f} hours)"),
@@ -579,6 +621,19 @@ def pay_gap_report(payroll: Payroll, *, profile: Profile = "eu", min_group: int 
         article10_categories=[c.category for c in category_rows
                               if profile == "eu" and c.article10 and c.article10.assessment_indicated],
         pay_ranges=ranges, notes=notes)
+
+
+def _check_uk_options(factors: bool, role: bool) -> None:
+    """InputError for what the UK profile does not report: declared `factors` (the
+    explained/unexplained split) or a `role` column for the market beside the pay ranges."""
+    what = ("factors", "gender-neutral factors explain gaps in the EU profile (Directive (EU) 2023/970, "
+            "Art. 10)", "drop the factors") if factors else (
+            "role_column", "pay ranges beside the market are part of the EU profile (Directive (EU) "
+            "2023/970, Art. 5 and 7)", "drop the role column") if role else None
+    if what is not None:
+        field, why, fix = what
+        raise InputError(f"{why}; the UK profile reports SI 2017/172's figures only: {fix} or use profile eu",
+                         field=field)
 
 
 PayrollInput = str | Path | Sequence[Mapping[str, Any]]
@@ -598,9 +653,13 @@ def paygap_of(payroll: PayrollInput, *, profile: str = "eu",
     check_min_group(min_group)
     if profile not in ("eu", "uk"):
         raise InputError(f"unknown profile {profile!r}; expected eu or uk", field="profile")
+    currency = check_currency(currency)
+    if profile == "uk":
+        _check_uk_options(any(str(f).strip() for f in factors), bool(role_column and role_column.strip()))
     options: dict[str, Any] = {
         "profile": profile, "mapping": parse_mapping(mapping), "factors": list(factors),
-        "role_column": role_column, "level_column": level_column, "full_time_hours": full_time_hours}
+        "role_column": role_column, "level_column": level_column, "full_time_hours": full_time_hours,
+        "currency": currency}
     if isinstance(payroll, Path):
         read = read_payroll(user_file(payroll, "payroll"), **options)
     elif isinstance(payroll, str):
@@ -616,7 +675,7 @@ def paygap_of(payroll: PayrollInput, *, profile: str = "eu",
                              field="role_column")
         cells = market() if callable(market) else market
     return pay_gap_report(read, profile="eu" if profile == "eu" else "uk", min_group=min_group,
-                          currency=currency.strip().upper() if currency else None, market=cells,
+                          currency=currency, market=cells,
                           place=place)
 
 

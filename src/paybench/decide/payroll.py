@@ -6,15 +6,20 @@ CLI's ``--map FIELD=COLUMN``):
 
 =================  =========================================================================
 employee_id        required; unique
-gender             required; see `GENDER_CODES` (women and men); anything else, blank
-                   included, is counted as "other or not stated" and left out of the gaps
+gender             required; see `GENDER_CODES` (women and men); any other value is counted
+                   as "other or not stated" and left out of the gaps; a blank is refused
 category           category of workers (Directive (EU) 2023/970, Art. 3(1)(g): workers doing
                    the same work or work of equal value); required by the EU profile
-annual_base        gross ordinary basic pay for the year (Art. 3(1)(a)), in the payroll's currency
+annual_base        gross ordinary basic pay for the year (Art. 3(1)(a)), in the payroll's currency;
+                   0 to `MAX_ANNUAL_AMOUNT`; a plain number, or an amount as people write it,
+                   read by `paybench.normalize.money.parse_money` (the rules of every amount
+                   paybench reads: "52,000", "€45.000" = 45,000 EUR, "45.000,50", "52 000 €")
 variable_pay       gross complementary or variable components for the year (bonus, commission,
-                   allowances); blank = 0
-annual_hours       hours paid in the year; or ``fte`` (a share of a full-time year, hours =
-                   fte x ``full_time_hours``)
+                   allowances); blank = 0; 0 to `MAX_ANNUAL_AMOUNT`; read as annual_base
+annual_hours       hours paid in the year; or ``fte`` (a share of a full-time year, above 0 and at
+                   most 1, hours = fte x ``full_time_hours``); from `MIN_HOURS_PER_YEAR` to every
+                   hour of a year
+currency           optional: each row's currency (ISO 4217 code or symbol)
 full_pay           optional (UK profile): "no" for a worker paid at a reduced rate or nil for
                    leave in the pay period (reg. 1(2), "full-pay relevant employee")
 =================  =========================================================================
@@ -23,6 +28,12 @@ Declared factor columns (``factors``: objective, gender-neutral criteria such as
 years of service) are numbers, or else labels (at most `MAX_FACTOR_LEVELS` distinct values).
 An optional role and level column (``role_column``, ``level_column``) map a category to a
 paybench market cell (`paybench.decide.payranges`).
+
+One currency: the payroll's (the `currency` option, else the one its currency column or its
+amounts' signs write). A payroll whose rows are in several currencies (its currency column,
+or amounts written with different signs, or a sign other than the currency given) is refused
+naming the currencies and their rows: a pay gap compares amounts in one currency, and a
+payroll states no date to convert at (`check_currencies`).
 
 The payroll is refused, never partly read: a wrong pay figure silently dropped would change
 the figures an employer must publish. Every problem is an `InputError` of one line naming the
@@ -39,6 +50,7 @@ import dataclasses
 import functools
 import math
 import os
+import re
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -50,13 +62,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from paybench.errors import InputError, PaybenchError, echo
-from paybench.normalize.money import HOURS_PER_YEAR, MAX_HOURS_PER_YEAR, parse_amount
+from paybench.normalize.money import HOURS_PER_YEAR, MAX_HOURS_PER_YEAR, parse_money
 
 Profile = Literal["eu", "uk"]
 PROFILES: tuple[str, ...] = ("eu", "uk")
 
 FIELDS: tuple[str, ...] = ("employee_id", "gender", "category", "annual_base", "variable_pay",
-                           "annual_hours", "fte", "full_pay")
+                           "annual_hours", "fte", "full_pay", "currency")
 """The columns paybench reads by name (others only when declared as factors, role or level)."""
 
 WOMAN, MAN, OTHER = 0, 1, 2
@@ -69,15 +81,38 @@ GENDER_CODES: dict[str, int] = {
 """Gender values read as a woman or a man (case and surrounding spaces ignored): the common
 payroll codings F/M, female/male, woman/man and W/M. The Directive's indicators compare
 female and male workers (Art. 3(1)(c), 9(1)); every other value (non-binary, X, D, blank...)
-is counted as "other or not stated" and excluded from the gaps, and the report says so."""
+is counted as "other or not stated" and excluded from the gaps, and the report says so. A
+blank gender is refused (a missing value, not a stated one: write "not stated" or "X" for a
+worker who gave none), so that no woman or man drops out of the gaps unseen."""
 
 MAX_FACTOR_LEVELS = 100
 """Distinct values a factor given as labels may have: each becomes a column of the
 regression (`paybench.decide.paygap`); a column with more is almost always a number with a
 typo, or an identifier, which is no pay criterion."""
 
-MAX_FTE = MAX_HOURS_PER_YEAR / HOURS_PER_YEAR
-"""The largest fte read with the default full-time year (every hour of a leap year)."""
+MAX_ANNUAL_AMOUNT = 1e12
+"""Largest `annual_base` or `variable_pay` read, in the payroll's currency a year: a figure above
+it is refused. It catches garbage (1e300, a row number or a date read as pay, a figure off by
+many orders of magnitude), not pay that merely looks high, and it holds in any currency, since
+a payroll's currency is optional: in the weakest currencies of ISO 4217 it is still millions
+of US dollars (about $60 million in rupiah at IDR 16,000 per USD; some $24 million in rials at
+the official IRR 42,000), and no payroll pays a worker a trillion units of anything a year.
+It also keeps every sum and square of a 100,000-row payroll far inside float64. Limit: in
+euros, pounds or dollars it is far above any pay, so a figure entered in cents is not caught."""
+MAX_FACTOR_MAGNITUDE = 1e12
+"""A numeric factor (years of service, grade, hours ...) larger than this in absolute value is
+refused: squared in the decomposition's least squares it overflows float64 (1e300 gave an
+"explained" share of a gap that meant nothing). A bound this far above any real factor catches
+garbage only, as `MAX_ANNUAL_AMOUNT` does for pay."""
+
+MIN_HOURS_PER_YEAR = 1.0
+"""Fewest hours (annual_hours, or fte x full_time_hours) a worker's row may give: less than an
+hour paid in a year is a typo or a unit slip (hours given as a share, fte as a tiny fraction),
+and it would turn hourly pay into an absurd or infinite figure."""
+
+MAX_FTE = 1.0
+"""The largest fte read: a full-time year (fte is a share of it, in (0, 1]); a worker paid
+for more hours gives annual_hours."""
 
 FALSE_WORDS = frozenset({"no", "n", "false", "0", "reduced", "nil"})
 """`full_pay` values that mark a worker not on full pay (anything else, blank included, is full pay)."""
@@ -124,6 +159,9 @@ class Payroll:
     has_full_pay: bool = False
     full_time_hours: float = float(HOURS_PER_YEAR)
     notes: tuple[str, ...] = field(default_factory=tuple)
+    currency: str | None = None
+    """The payroll's currency: the one given, else the one its currency column or its amounts'
+    signs write (None: none said)."""
 
     @property
     def size(self) -> int:
@@ -204,6 +242,22 @@ def parse_mapping(items: Sequence[str] | Mapping[str, str] | None) -> dict[str, 
     return out
 
 
+def check_currency(currency: str | None) -> str | None:
+    """The payroll's currency as its ISO 4217 code ("eur" and "€" -> "EUR"), or None when none
+    is given. InputError (field 'currency') for a code or symbol that is not a currency (the
+    ISO 4217 list of `paybench.normalize.money.currency_code`: "XXX", "ABC" and "EURO2" are
+    refused)."""
+    if currency is None or not str(currency).strip():
+        return None
+    from paybench.normalize.money import currency_code
+
+    try:
+        return currency_code(str(currency))
+    except PaybenchError as exc:
+        raise InputError(f"{exc.message}; give an ISO 4217 code such as EUR, GBP or USD",
+                         field="currency") from None
+
+
 def check_full_time_hours(hours: float) -> float:
     """Hours of a full-time year, 1-8,784 (`paybench.normalize.money.MAX_HOURS_PER_YEAR`)."""
     if not (math.isfinite(hours) and 0 < hours <= MAX_HOURS_PER_YEAR):
@@ -255,7 +309,10 @@ def _cell_text(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
-    return str(value)
+    text = str(value)
+    if isinstance(value, float) and re.match(_EUROPEAN_THOUSANDS, text):
+        return text + "0"  # 100.125 stays 100.125: "100.125" as text is 100,125 (European thousands)
+    return text
 
 
 def _lists_table(name: str, header: list[str], records: list[tuple[int, list[Any]]]) -> _Table:
@@ -328,22 +385,37 @@ def _stripped(array: pa.Array) -> pa.Array:
     return strip(pc.fill_null(array, ""))
 
 
+_EUROPEAN_THOUSANDS = r"^(?:[1-9]\d{0,2}\.\d{3}|\d{1,3}(?:\.\d{3}){2,})$"
+"""Text a number reader takes for a decimal but paybench's amount reader for thousands
+("45.000" = 45,000; `paybench.normalize.money.parse_amount`): an amount column holding one is
+read by that reader."""
+
+
 def _numbers(text: pa.Array, column: str, problems: _Problems, rows: np.ndarray, ids: np.ndarray,
-             *, blank: float | None = None, optional: bool = False) -> np.ndarray:
-    """A column of amounts as float64: plain numbers read by Arrow, anything else once per
-    distinct value by `paybench.normalize.money.parse_amount` ("52,000", "€52.000"). A blank
-    is `blank`, or NaN when `optional`, else an error. A value that is no finite amount is
-    recorded in `problems` (and NaN here)."""
+             *, blank: float | None = None, optional: bool = False,
+             money: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
+    """A column as float64 and, for an amount (`money`), the currency each row's amount writes
+    (an object array of ISO codes, "" for none; None when no row writes one). Plain numbers are
+    read by Arrow; anything else once per distinct value, an amount by
+    `paybench.normalize.money.parse_money` ("52,000", "€45.000" = 45,000 EUR, "45.000,50"),
+    the rules of every amount paybench reads: an amount column with a number such as "45.000"
+    goes that way too (European thousands, not 45). A blank is `blank`, or NaN when
+    `optional`, else an error. A value that is no finite amount is recorded in `problems` (and
+    NaN here)."""
     clean = _stripped(text)
     reported = np.zeros(len(clean), dtype=bool)
     if optional:
         reported = np.asarray(pc.equal(clean, "").to_numpy(zero_copy_only=False), dtype=bool)
+    written: np.ndarray | None = None
     try:
+        if money and pc.any(pc.match_substring_regex(clean, _EUROPEAN_THOUSANDS)).as_py():
+            raise pa.ArrowInvalid("an amount in European thousands")
         values = pc.cast(clean, pa.float64()).to_numpy(zero_copy_only=False)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         encoded = pc.dictionary_encode(clean)
         distinct = encoded.dictionary.to_pylist()
         parsed = np.empty(len(distinct), dtype=np.float64)
+        signs = np.full(len(distinct), "", dtype=object)
         reasons: dict[int, str] = {}
         for k, value in enumerate(distinct):
             parsed[k] = np.nan
@@ -356,23 +428,50 @@ def _numbers(text: pa.Array, column: str, problems: _Problems, rows: np.ndarray,
                     parsed[k] = blank
                 continue
             try:
-                parsed[k] = float(value)
+                parsed[k], signs[k] = _number(value, money)
+            except PaybenchError as exc:
+                reasons[k] = f"{column} {echo(value, 30)} is not an amount ({exc.message})"
             except ValueError:
-                try:
-                    parsed[k] = parse_amount(value)
-                except PaybenchError as exc:
-                    reasons[k] = f"{column} {echo(value, 30)} is not an amount ({exc.message})"
-                except ValueError:
-                    reasons[k] = f"{column} {echo(value, 30)} is not a number"
+                reasons[k] = f"{column} {echo(value, 30)} is not a number"
         indices = encoded.indices.to_numpy(zero_copy_only=False)
         values = parsed[indices]
+        if (signs != "").any():
+            written = signs[indices]
         if reasons:
             said = np.isin(indices, np.array(list(reasons), dtype=indices.dtype))
             problems.add(rows, ids, said, lambda i: reasons[int(indices[i])])
             reported |= said
     odd = ~np.isfinite(values) & ~reported
     problems.add(rows, ids, odd, lambda i: f"{column} {echo(clean[i].as_py(), 30)} is not a finite number")
-    return np.where(np.isfinite(values), values, np.nan)
+    return np.where(np.isfinite(values), values, np.nan), written
+
+
+def _is_plain(value: str) -> bool:
+    """A number as a program writes it ("52000", "52000.5", "-3", "1e5"): Python reads it."""
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _number(value: str, money: bool) -> tuple[float, str]:
+    """One cell's value and the currency it writes ("" for none): an amount (`money`) by
+    paybench's amount reader unless it is a plain number with no European thousands
+    ("45.000"); else a plain number. MoneyError or ValueError when it is neither."""
+    if money and (not _is_plain(value) or re.match(_EUROPEAN_THOUSANDS, value)):
+        amount, currency = parse_money(value)
+        return amount, currency or ""
+    return float(value), ""
+
+
+def _negative(name: str, amounts: np.ndarray, i: int) -> str:
+    return f"{name} {amounts[i]:g} is negative"
+
+
+def _implausible(name: str, amounts: np.ndarray, i: int) -> str:
+    return (f"{name} {amounts[i]:g} is not a plausible annual amount (more than {MAX_ANNUAL_AMOUNT:g} a "
+            "year)")
 
 
 def _blank(text: pa.Array) -> np.ndarray:
@@ -411,7 +510,8 @@ def _resolve(table: _Table, mapping: dict[str, str]) -> dict[str, str]:
 
 
 def _payroll(table: _Table, *, profile: Profile, mapping: dict[str, str], factors: Sequence[str],
-             role_column: str | None, level_column: str | None, full_time_hours: float) -> Payroll:
+             role_column: str | None, level_column: str | None, full_time_hours: float,
+             currency: str | None = None) -> Payroll:
     _check_header(table)
     columns = _resolve(table, mapping)
     required = ["employee_id", "gender", "annual_base", "variable_pay"]
@@ -438,17 +538,22 @@ def _payroll(table: _Table, *, profile: Profile, mapping: dict[str, str], factor
     problems.add(rows, ids, later, lambda i: f"employee_id repeats row {rows[first[i]]}")
 
     gender = _genders(table.columns[columns["gender"]])
-    base = _numbers(table.columns[columns["annual_base"]], "annual_base", problems, rows, ids)
-    variable = _numbers(table.columns[columns["variable_pay"]], "variable_pay", problems, rows, ids,
-                        blank=0.0)
-    problems.add(rows, ids, base < 0, lambda i: f"annual_base {base[i]:g} is negative")
-    problems.add(rows, ids, variable < 0, lambda i: f"variable_pay {variable[i]:g} is negative")
+    base, base_signs = _numbers(table.columns[columns["annual_base"]], "annual_base", problems, rows, ids,
+                                money=True)
+    variable, variable_signs = _numbers(table.columns[columns["variable_pay"]], "variable_pay", problems,
+                                        rows, ids, blank=0.0, money=True)
+    gender_blank = _blank(table.columns[columns["gender"]])
+    problems.add(rows, ids, gender_blank,
+                 lambda i: "no gender (a blank cell: give F or M, or a value such as X or 'not stated')")
+    for name, amounts in (("annual_base", base), ("variable_pay", variable)):
+        problems.add(rows, ids, amounts < 0, functools.partial(_negative, name, amounts))
+        problems.add(rows, ids, amounts > MAX_ANNUAL_AMOUNT, functools.partial(_implausible, name, amounts))
     full_time = float(full_time_hours)
     if "annual_hours" in columns and "fte" in columns:  # a row's hours, else its fte
         hours_column = "annual_hours, else fte"
-        given_hours = _numbers(table.columns[columns["annual_hours"]], "annual_hours", problems, rows, ids,
-                               optional=True)
-        fte = _numbers(table.columns[columns["fte"]], "fte", problems, rows, ids, optional=True)
+        given_hours, _ = _numbers(table.columns[columns["annual_hours"]], "annual_hours", problems, rows,
+                                  ids, optional=True)
+        fte, _ = _numbers(table.columns[columns["fte"]], "fte", problems, rows, ids, optional=True)
         from_fte = np.isnan(given_hours) & ~np.isnan(fte)
         hours = np.where(from_fte, fte * full_time, given_hours)
         neither = _blank(table.columns[columns["annual_hours"]]) & _blank(table.columns[columns["fte"]])
@@ -460,11 +565,16 @@ def _payroll(table: _Table, *, profile: Profile, mapping: dict[str, str], factor
                          f"{full_time:,.0f} hours")
     else:
         hours_column = "annual_hours" if "annual_hours" in columns else "fte"
-        given = _numbers(table.columns[columns[hours_column]], hours_column, problems, rows, ids)
+        given, _ = _numbers(table.columns[columns[hours_column]], hours_column, problems, rows, ids)
         hours = given if hours_column == "annual_hours" else given * full_time
         named = np.full(n, hours_column, dtype=object)
     problems.add(rows, ids, given <= 0, lambda i: f"{named[i]} {given[i]:g} is not positive")
-    problems.add(rows, ids, hours > MAX_HOURS_PER_YEAR,
+    problems.add(rows, ids, (named == "fte") & (given > MAX_FTE),
+                 lambda i: f"fte {given[i]:g} is more than {MAX_FTE:g} (a full-time year); fte is a share "
+                           "of it, above 0 and at most 1: give annual_hours for a worker paid more hours")
+    problems.add(rows, ids, (given > 0) & (hours < MIN_HOURS_PER_YEAR),
+                 lambda i: f"{named[i]} {given[i]:g} is less than {MIN_HOURS_PER_YEAR:g} hour a year")
+    problems.add(rows, ids, (named != "fte") & (hours > MAX_HOURS_PER_YEAR),
                  lambda i: f"{named[i]} {given[i]:g} is more hours than a year has "
                            f"({MAX_HOURS_PER_YEAR:,})")
     problems.add(rows, ids, (base + variable <= 0) & (base >= 0) & (variable >= 0),
@@ -517,7 +627,14 @@ def _payroll(table: _Table, *, profile: Profile, mapping: dict[str, str], factor
         else:
             level = values
 
+    column_currency = _currency_column(table.columns[columns["currency"]], problems, rows, ids) \
+        if "currency" in columns else None
     problems.raise_first(table.name)
+    found_currency = check_currencies(table.name, rows, currency, column_currency,
+                                      {"annual_base": base_signs, "variable_pay": variable_signs})
+    if found_currency is not None and currency is None:
+        said = "currency column" if column_currency is not None else "amounts' currency signs"
+        notes.append(f"currency {found_currency}, as the payroll's {said} write it")
     if not (gender == WOMAN).any() or not (gender == MAN).any():
         missing_group = "women" if not (gender == WOMAN).any() else "men"
         raise InputError(f"{table.name}: no {missing_group} in the gender column (read: "
@@ -528,7 +645,67 @@ def _payroll(table: _Table, *, profile: Profile, mapping: dict[str, str], factor
                    full_pay=full_pay, factors=tuple(factor_list), role=role, level=level,
                    hours_column=hours_column, has_categories=has_categories,
                    has_full_pay="full_pay" in columns, full_time_hours=full_time_hours,
-                   notes=tuple(notes))
+                   notes=tuple(notes), currency=found_currency)
+
+
+def _currency_column(text: pa.Array, problems: _Problems, rows: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Each row's currency from a currency column, as ISO codes ("" for a blank): codes and
+    symbols read by `paybench.normalize.money.currency_code`; one that is not a currency is
+    recorded in `problems`."""
+    from paybench.normalize.money import currency_code
+
+    encoded = pc.dictionary_encode(_stripped(text))
+    distinct = encoded.dictionary.to_pylist()
+    codes = np.full(len(distinct), "", dtype=object)
+    reasons: dict[int, str] = {}
+    for k, value in enumerate(distinct):
+        if value:
+            try:
+                codes[k] = currency_code(value)
+            except PaybenchError as exc:
+                reasons[k] = f"currency {echo(value, 30)} is not a currency ({exc.message})"
+    indices = encoded.indices.to_numpy(zero_copy_only=False)
+    if reasons:
+        bad = np.isin(indices, np.array(list(reasons), dtype=indices.dtype))
+        problems.add(rows, ids, bad, lambda i: reasons[int(indices[i])])
+    return codes[indices] if len(distinct) else np.full(len(indices), "", dtype=object)
+
+
+def _rows_text(numbers: np.ndarray, shown: int = 3) -> str:
+    """'row 7', 'rows 2, 3, 5' or 'rows 2, 3, 5 and 12 more'."""
+    head = ", ".join(str(int(n)) for n in numbers[:shown])
+    more = f" and {len(numbers) - shown:,} more" if len(numbers) > shown else ""
+    return f"row{'s' if len(numbers) > 1 else ''} {head}{more}"
+
+
+def check_currencies(name: str, rows: np.ndarray, given: str | None, column: np.ndarray | None,
+                     signs: Mapping[str, np.ndarray | None]) -> str | None:
+    """The payroll's one currency: `given` (the currency option), else the one its currency
+    `column` (each row's ISO code, "" for a blank) and the currency signs of its amounts
+    (`signs`: column name -> each row's code or "", or None when no amount writes one) write;
+    None when nothing says one. InputError (field 'payroll'; one line) naming each currency
+    with its rows when they are several, or any but the one given: a pay gap compares pay in
+    one currency, and a payroll states no date to convert at."""
+    where: dict[str, list[int]] = {}
+    said: list[tuple[np.ndarray, str]] = []
+    if column is not None:
+        said.append((column, "the currency column"))
+    said += [(codes, f"the signs in {col}") for col, codes in signs.items() if codes is not None]
+    for codes, _what in said:
+        for code in np.unique(codes[codes != ""]):
+            where.setdefault(str(code), []).extend(np.flatnonzero(codes == code).tolist())
+    if given is not None:
+        where.setdefault(given, [])
+    if len(where) <= 1:
+        return given if given is not None else next(iter(where), None)
+    parts = []
+    for code, at in where.items():
+        numbers = np.unique(rows[np.array(at, dtype=np.int64)]) if at else np.zeros(0, np.int64)
+        parts.append(f"{code} ({_rows_text(numbers)})" if len(numbers) else f"{code} (the currency given)")
+    what = " and ".join(w for _c, w in said)
+    raise InputError(f"{name}: pay in {len(where)} currencies: {', '.join(parts)} (read from {what}); "
+                     "a pay gap compares pay in one currency: give one payroll per currency, or convert "
+                     "its amounts first", field="payroll")
 
 
 def _factor(table: _Table, name: str, text: pa.Array, problems: _Problems, rows: np.ndarray,
@@ -537,6 +714,12 @@ def _factor(table: _Table, name: str, text: pa.Array, problems: _Problems, rows:
     try:
         values = pc.cast(clean, pa.float64()).to_numpy(zero_copy_only=False)
         if np.isfinite(values).all():
+            huge = np.flatnonzero(np.abs(values) > MAX_FACTOR_MAGNITUDE)
+            if len(huge):
+                at = int(huge[0])
+                raise InputError(f"{table.name}: row {rows[at]} (employee {echo(str(ids[at]), 30)}): factor "
+                                 f"{echo(name)} {values[at]:g} is not a plausible value (more than "
+                                 f"{MAX_FACTOR_MAGNITUDE:g} in size)", field="factors")
             return Factor(name=name, values=values.astype(np.float64))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pass
@@ -561,15 +744,18 @@ def _is_number(text: str) -> bool:
 def read_payroll(path: Path, *, profile: Profile = "eu", mapping: Mapping[str, str] | None = None,
                  factors: Sequence[str] = (), role_column: str | None = None,
                  level_column: str | None = None,
-                 full_time_hours: float = HOURS_PER_YEAR) -> Payroll:
-    """Read a payroll file: xlsx (first sheet) when it is one, else delimited text. InputError
-    (field 'payroll') for a file that is not a usable payroll (see the module doc)."""
+                 full_time_hours: float = HOURS_PER_YEAR, currency: str | None = None) -> Payroll:
+    """Read a payroll file: xlsx (first sheet) when it is one, else delimited text; `currency`
+    the payroll's (ISO code; see `check_currencies`). InputError (field 'payroll') for a file
+    that is not a usable payroll (see the module doc)."""
     from paybench.sources.tabular import is_xlsx
 
     check_full_time_hours(full_time_hours)
+    currency = check_currency(currency)
     table = _xlsx_table(path) if is_xlsx(path) else _csv_table(path)
     return _payroll(table, profile=_profile(profile), mapping=dict(mapping or {}), factors=factors,
-                    role_column=role_column, level_column=level_column, full_time_hours=full_time_hours)
+                    role_column=role_column, level_column=level_column, full_time_hours=full_time_hours,
+                    currency=currency)
 
 
 def payroll_from_text(text: str, *, name: str = "payroll", **options: Any) -> Payroll:
@@ -592,10 +778,11 @@ def payroll_from_text(text: str, *, name: str = "payroll", **options: Any) -> Pa
 def payroll_from_rows(rows: Sequence[Mapping[str, Any]], *, name: str = "rows", profile: Profile = "eu",
                       mapping: Mapping[str, str] | None = None, factors: Sequence[str] = (),
                       role_column: str | None = None, level_column: str | None = None,
-                      full_time_hours: float = HOURS_PER_YEAR) -> Payroll:
+                      full_time_hours: float = HOURS_PER_YEAR, currency: str | None = None) -> Payroll:
     """A payroll from records (JSON rows: one mapping of column to value per worker; the
-    columns are every key of any row, in the order first seen)."""
+    columns are every key of any row, in the order first seen); `currency` as `read_payroll`."""
     check_full_time_hours(full_time_hours)
+    currency = check_currency(currency)
     if not rows:
         raise InputError("the payroll has no rows", field="payroll")
     header: dict[str, None] = {}
@@ -607,7 +794,8 @@ def payroll_from_rows(rows: Sequence[Mapping[str, Any]], *, name: str = "rows", 
     records = [(i, [row.get(k) for k in names]) for i, row in enumerate(rows, 1)]
     table = _lists_table(name, [k.strip() for k in names], records)
     return _payroll(table, profile=_profile(profile), mapping=dict(mapping or {}), factors=factors,
-                    role_column=role_column, level_column=level_column, full_time_hours=full_time_hours)
+                    role_column=role_column, level_column=level_column, full_time_hours=full_time_hours,
+                    currency=currency)
 
 
 def _profile(profile: str) -> Profile:

@@ -19,11 +19,15 @@ Which laws reach a posting (:func:`check_laws`):
   county law when the worksite is in its city or county (the place's first part, or its ZIP
   code, looked up in the `zipcodes` package for its county);
 - a remote job (a 'Remote' place, or `remote` given as 'US' or as the states it may be
-  filled from) may fall under the laws of every state it may be filled from: "applies" when
-  the law covers remote jobs that could be performed there and the state was named, "may
-  apply" when the job may be filled anywhere in the US or the law covers remote jobs only
-  under a condition (an office or an employer there) or does not say; laws that reach only a
-  worksite in their city are left out;
+  filled from) may fall under the laws of every state it may be filled from. "Applies" when
+  the law covers remote jobs that *could* be performed there (California, Colorado, New
+  Jersey, Washington, New York City: a job open anywhere in the US could be, so a nationwide
+  remote posting is covered), or jobs that *will* be performed there (Illinois, Maryland, New
+  York State) and its state was named as one the job may be filled from; "may apply" for
+  those when the job is open anywhere (the agencies: covered when the employer foresees it
+  will be done there), for a county law of that kind, and for laws that cover remote jobs only
+  under another condition (an office or an employer there) or do not say; laws that reach
+  only a worksite in their city are left out;
 - a law not in effect on the posting date is "not yet in effect"; one whose threshold the
   employer's size is below is "not required"; without a size, "size unchecked" (an employee
   band such as "51 to 200" decides when it lies wholly above or below the threshold).
@@ -36,7 +40,6 @@ import datetime as dt
 import functools
 import json
 import re
-from collections import Counter
 from collections.abc import Sequence
 from importlib import resources
 from typing import Any, Literal
@@ -51,15 +54,15 @@ from paybench.decide.market import (
     value_at_percentile,
 )
 from paybench.errors import InputError
-from paybench.normalize.places import Place, normalize_place
+from paybench.normalize.places import Place, city_county, normalize_place, zip_city_county
 from paybench.resolve import resolve_level, resolve_place, resolve_role
 
 Element = Literal["pay_range", "benefits", "other_compensation", "application_deadline",
                   "job_description", "healthcare_benefits"]
-RemoteRule = Literal["could_be_performed_there", "office_there", "employer_based_there",
+RemoteRule = Literal["could_be_performed_there", "performed_there", "office_there", "employer_based_there",
                      "worksite_only", "not_addressed"]
-REMOTE_SCOPES: tuple[str, ...] = ("could_be_performed_there", "office_there", "employer_based_there",
-                                  "worksite_only", "not_addressed")
+REMOTE_SCOPES: tuple[str, ...] = ("could_be_performed_there", "performed_there", "office_there",
+                                  "employer_based_there", "worksite_only", "not_addressed")
 """How a law treats remote jobs (described in the data file's `remote_scopes`)."""
 
 STATUSES = ("applies", "may apply", "size unchecked", "not required", "not yet in effect",
@@ -225,47 +228,28 @@ _ZIP = re.compile(r"\b(\d{5})(?:-\d{4})?\b")
 
 
 @functools.cache
-def _county_index() -> dict[tuple[str, str], Counter[str]]:
-    """(lower-case city, state) -> the counties of its ZIP codes, from the `zipcodes` package
-    (USPS ZIP data with each ZIP's county)."""
-    import zipcodes
-
-    index: dict[tuple[str, str], Counter[str]] = {}
-    for row in zipcodes.list_all():
-        city, state, county = row.get("city"), row.get("state"), row.get("county")
-        if city and state and county:
-            index.setdefault((city.lower(), state), Counter())[county.lower()] += 1
-    return index
-
-
-@functools.cache
 def place_localities(place: str, state: str) -> frozenset[str]:
     """Lower-case names of the city and county a worksite text names in `state`: its first
     part ('Brooklyn, NY' -> brooklyn) or the city of its ZIP code, and that city's county
-    (its ZIP codes' most common county in the `zipcodes` package)."""
-    import zipcodes
-
+    (the ZIP's own county, or the county most of the city's ZIP codes lie in), both from the
+    places normalizer's ``zipcodes`` index (`places.zip_city_county`, `places.city_county`)."""
     names: set[str] = set()
     city = None
     zip_match = _ZIP.search(place)
-    if zip_match:
-        try:
-            rows = zipcodes.matching(zip_match.group(1))
-        except (TypeError, ValueError):
-            rows = []
-        if rows:
-            city = str(rows[0]["city"]).lower()
-            if rows[0].get("county"):
-                names.add(str(rows[0]["county"]).lower())
+    found = zip_city_county(zip_match.group(1)) if zip_match else None
+    if found is not None:
+        city = found[0].lower()
+        if found[1]:
+            names.add(found[1].lower())
     if city is None:
         parts = [p.strip(" .-–") for p in re.split(r",| - | – ", _PLACE_NOISE.sub(" ", place))]
         parts = [re.sub(r"\s+", " ", p).lower() for p in parts if p.strip(" .-–")]
         city = parts[0] if parts else None
     if city:
         names.add(city)
-        counties = _county_index().get((city, state))
-        if counties:
-            names.add(counties.most_common(1)[0][0])
+        county = city_county(city, state)
+        if county:
+            names.add(county.lower())
     return frozenset(names)
 
 
@@ -363,10 +347,22 @@ def _reach(law: PayLaw, place: str, where: Place, scope: RemoteScope) -> tuple[s
     local_in_state = law.level != "state" and where.state == law.state
     if not (named or anywhere or local_in_state):
         return None
-    if named and law.level == "state" and law.remote == "could_be_performed_there":
-        return "applies", f"remote job that may be filled from {law.jurisdiction}: {law.remote_rule}"
-    where_from = (f"from {law.state}" if named or local_in_state else "anywhere in the US")
-    return "may apply", f"remote job that may be filled {where_from}: {law.remote_rule}"
+    where_from = (law.jurisdiction if named and law.level == "state" else law.state if named or local_in_state
+                  else "anywhere in the US")
+    reason = f"remote job that may be filled {'from ' if where_from != 'anywhere in the US' else ''}" \
+             f"{where_from}: {law.remote_rule}"
+    if law.remote == "could_be_performed_there" or (
+            law.remote == "performed_there" and named and law.level == "state"):
+        return "applies", reason
+    return "may apply", reason
+
+
+def _place_scope(scope: RemoteScope, where: Place) -> RemoteScope:
+    """The remote scope a place implies when none was given: 'Remote' is a job that may be
+    filled anywhere in the US, 'Remote - CO' one filled from Colorado."""
+    if where.remote and not scope.remote:
+        return RemoteScope(remote=True, states=(where.state,) if where.state else ())
+    return scope
 
 
 def check_laws(
@@ -384,9 +380,7 @@ def check_laws(
                          field="employer_size")
     on = posting_date or dt.date.today()
     where = where or normalize_place(place)
-    scope = parse_remote(remote)
-    if where.remote and not scope.remote:
-        scope = RemoteScope(remote=True)
+    scope = _place_scope(parse_remote(remote), where)
     if where.country not in (None, "US"):
         return []
     out = []
@@ -411,6 +405,20 @@ def check_laws(
     return out
 
 
+def place_guess(where: Place) -> str | None:
+    """When a worksite was a guess among places of one name ("Columbus": Ohio, Georgia or
+    Indiana; city ordinances reach one of them only), the sentence saying which was assumed
+    and the others: "place read as Columbus, OH (ambiguous city name ...); for another, give
+    it with its state: Columbus, GA; Columbus, IN". None for a sure reading. The guess is the
+    place normalizer's (`Place.confidence`, `Place.candidates`)."""
+    if where.confidence >= 1.0 or len(where.candidates) < 2:
+        return None
+    chosen, *others = where.candidates
+    why = f" ({where.note})" if where.note else ""
+    return (f"place read as {chosen}{why}; the laws listed are that place's: for another, give it "
+            f"with its state or country: {'; '.join(others)}")
+
+
 def list_laws(place: str | None = None, *, remote: bool | str | Sequence[str] | RemoteScope = False,
               employer_size: int | None = None, posting_date: dt.date | None = None) -> LawList:
     """The laws of a place (as :func:`check_laws` finds them), or, without a place or a
@@ -433,11 +441,15 @@ def list_laws(place: str | None = None, *, remote: bool | str | Sequence[str] | 
         except InputError as exc:
             raise exc.with_field("place") from None
         country = where.country
+        scope = _place_scope(scope, where)  # 'Remote' says remote (US), as the laws are found
         checks = check_laws(text, employer_size=employer_size, remote=scope, posting_date=on, where=where)
         if where.country not in (None, "US"):
             note = f"no US pay-transparency law applies: the place is outside the US ({where.country})"
         elif not checks:
             note = "no modelled pay-transparency law reaches this place"
+        guess = place_guess(where)
+        if guess is not None:
+            note = guess if note is None else f"{guess}; {note}"
     return LawList(place=place, remote=scope.label, posting_date=on, employer_size=employer_size,
                    country=country, laws=checks, checked_on=dt.date.fromisoformat(table["checked_on"]),
                    checked_how=table["checked_how"], note=note)

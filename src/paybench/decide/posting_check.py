@@ -28,8 +28,10 @@ required* (the posting predates the element's date). A law's verdict is *meets*,
 The market comparison (the good-faith evidence): the posting's title gives the role and the
 level (`paybench.resolve.role_level`; no seniority word: the role's own level), its place the
 market cell (`Market.cell`: the same cell `paybench bench` shows), and the posted range in
-annual US dollars is flagged when it is wider than the cell's P10-P90 spread, does not overlap
-its P25-P75, or its top is more than twice its bottom (:data:`MAX_TOP_TO_BOTTOM`). The cell,
+annual US dollars is flagged when it is wider than the cell's P10-P90 spread or does not
+overlap its P25-P75; without a cell (no title, a role or place paybench cannot read) it says
+so and compares nothing. A range whose top is more than twice its bottom
+(:data:`MAX_TOP_TO_BOTTOM`) is flagged whatever the market (:func:`range_flags`). The cell,
 its n, method and sources are stated as the evidence used. Not legal advice.
 """
 
@@ -38,15 +40,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from paybench.bench import BenchmarkCell
 from paybench.decide.market import Market, cell_summary
@@ -88,9 +88,14 @@ _VERDICT_ORDER = ("fails", "at risk", "check", "meets", "on request only", "not 
 
 class PostingRecord(BaseModel):
     """One posting, with the postings adapter's field names (`paybench.sources.postings.FIELDS`);
-    every field optional but the text."""
+    every field optional but a text: the description, the pay text, or both (ValueError,
+    through pydantic, when both are empty)."""
 
-    description: str = Field(min_length=1, max_length=MAX_TEXT_CHARS, description="the posting's text")
+    description: str = Field(default="", max_length=MAX_TEXT_CHARS, description="the posting's text")
+    pay_text: str | None = Field(default=None, max_length=MAX_TEXT_CHARS,
+                                 description="pay written as text ('$132,596 - $141,294 a year'; a "
+                                             "file's salary/pay/compensation column), read before "
+                                             "the description")
     title: str | None = Field(default=None, max_length=500)
     company: str | None = Field(default=None, max_length=500)
     location: str | None = Field(default=None, max_length=500, description="the worksite as written")
@@ -107,6 +112,17 @@ class PostingRecord(BaseModel):
     company_num_employees: str | None = Field(default=None, max_length=100,
                                               description="head count or band, '51 to 200'")
     created: str | None = Field(default=None, max_length=40)
+
+    @model_validator(mode="after")
+    def _has_text(self) -> PostingRecord:
+        if not self.description.strip() and not (self.pay_text or "").strip():
+            raise ValueError("give the posting's text (description) or its pay (pay_text)")
+        return self
+
+    @property
+    def text(self) -> str:
+        """Everything the posting says: its pay text, then its description."""
+        return "\n".join(t for t in (self.pay_text, self.description) if t and t.strip())
 
 
 class PostingPay(BaseModel):
@@ -154,27 +170,17 @@ class LawResult(BaseModel):
 
 
 class MarketCheck(BaseModel):
-    """The posted range against its market cell: the good-faith evidence."""
+    """The posted range against its market cell (the benchmark's own cell, whole): the
+    good-faith evidence."""
 
-    role: str
-    role_name: str
-    level: str
+    cell: BenchmarkCell
     basis: str = Field(description="how the role and level were read from the title")
-    place: str
-    p10: int
-    p25: int
-    p50: int
-    p75: int
-    p90: int
-    n: int
-    n_parent: int
-    method: str
-    confidence: str
-    sources: list[str]
     evidence: str = Field(description="the cell, n, method and sources in one line")
     posted_low: float | None = Field(description="annual USD")
     posted_high: float | None = Field(description="annual USD")
-    flags: list[str]
+    flags: list[str] = Field(description="the range against the cell: wider than its P10-P90, not "
+                                         "overlapping its P25-P75 (the range's own flags: "
+                                         "`PostingCheck.range_flags`)")
 
 
 class PostingCheck(BaseModel):
@@ -196,6 +202,9 @@ class PostingCheck(BaseModel):
     laws: list[LawResult]
     verdict: PostingVerdict
     missing: list[str] = Field(description="'jurisdiction: element' for each required element missing")
+    range_flags: list[str] = Field(default_factory=list, description=(
+        "flags that depend on the posted range alone, raised with or without a market cell: its "
+        "top more than twice its bottom"))
     market: MarketCheck | None
     market_note: str | None
     notes: list[str]
@@ -220,53 +229,36 @@ class PostingCheckReport(BaseModel):
 
 
 # --------------------------------------------------------------------------- reading
+REQUIRED_FIELDS = (("description", "pay_text"),)
+"""What a postings file must have for a check: a text (the description or a pay text); the
+title (for the market cell), company, location (or `--place`) and the rest are optional."""
+
+
 def read_posting_file(path: Path) -> Iterator[tuple[int, PostingRecord | str]]:
     """(row number, posting or the reason it is unusable) for each row of a postings file, read
-    by the postings adapter's reader (every layout it reads; the reasons are its own). A file
-    holding one JSON object (over several lines) is read as that one posting. InputError when
-    the file is not a postings file."""
-    one = _single_json_object(path)
-    if one is not None:
-        with tempfile.TemporaryDirectory() as tmp:
-            line = Path(tmp) / f"{path.stem}.jsonl"
-            line.write_text(json.dumps(one, ensure_ascii=False) + "\n", encoding="utf-8")
-            yield from _adapter_rows(line)
-        return
-    yield from _adapter_rows(path)
-
-
-def _adapter_rows(path: Path) -> Iterator[tuple[int, PostingRecord | str]]:
+    by the postings adapter's reader (every layout it reads, a file holding one JSON object
+    included; the reasons are its own), needing only :data:`REQUIRED_FIELDS`. InputError when
+    the file is not a postings file (naming what it lacks; no option is suggested: the check
+    has no `--map`)."""
     from paybench.sources import postings  # the adapter's reader; see the module docstring
 
-    for number, row, _raw in postings._rows(path):
+    for number, row, _raw in postings.open_rows(path, required=REQUIRED_FIELDS, map_option=None)[1]:
         if isinstance(row, str):
             yield number, row
             continue
         yield number, _record(row)
 
 
-def _single_json_object(path: Path) -> dict[str, Any] | None:
-    """The object of a file holding one JSON object (not JSON Lines, not an array), else None."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(1 << 12).decode("utf-8-sig", errors="replace").lstrip()
-        if not head.startswith("{") or path.stat().st_size > MAX_TEXT_CHARS * 4:
-            return None
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
 def _record(row: dict[str, str]) -> PostingRecord | str:
     """A posting from a row of the adapter's fields, or why it is not one."""
-    text = row.get("description", "") or ""
-    if not text.strip():
-        return "description is empty"
-    if len(text) > MAX_TEXT_CHARS:
-        return f"description longer than {MAX_TEXT_CHARS:,} characters"
+    texts = {k: row.get(k, "") or "" for k in ("description", "pay_text")}
+    if not any(t.strip() for t in texts.values()):
+        return "no text: the description and the pay are empty"
+    for name, text in texts.items():
+        if len(text) > MAX_TEXT_CHARS:
+            return f"{name} longer than {MAX_TEXT_CHARS:,} characters"
     fields = {k: (v if v != "" else None) for k, v in row.items() if k in PostingRecord.model_fields}
-    return PostingRecord(**{**fields, "description": text})
+    return PostingRecord(**{**fields, "description": texts["description"]})
 
 
 # --------------------------------------------------------------------------- pay
@@ -276,10 +268,10 @@ def _pay(record: PostingRecord, site: tuple[str, str] | None, on: dt.date
     text), or None with the reason."""
     from paybench.sources import postings
 
-    values = tuple("" if v is None else str(v) for v in (
+    values = postings.PayFields(*("" if v is None else str(v) for v in (
         record.min_amount, record.max_amount, record.interval, record.currency, record.salary_source,
-        record.salary_is_predicted, "", record.description))  # no pay-text column: the text
-    plan = postings._pay_plan(values, site, on)
+        record.salary_is_predicted, record.pay_text, record.description)))
+    plan = postings.pay_plan(values, site, on)
     notes = {"estimated": "the board's own salary estimate is not posted pay; left out"}
     extra = "; ".join(notes[c] for c in plan.counts if c in notes) or None
     if plan.problem is not None:
@@ -297,15 +289,23 @@ def _pay(record: PostingRecord, site: tuple[str, str] | None, on: dt.date
                     f"{record.interval or ''}".strip()), extra
     if not plan.texts:
         return None, extra or "no pay in the posting"
-    text = plan.texts[-1][0]  # the description (a posting here has no separate pay-text column)
-    return _text_pay(text, plan.on, plan.currency, extra)
+    return _text_pay(plan.texts, plan.on, plan.currency, extra)
 
 
-def _text_pay(text: str, on: dt.date, currency: str, extra: str | None = None
+def _text_pay(texts: Sequence[tuple[str, str, bool]], on: dt.date, currency: str, extra: str | None = None
               ) -> tuple[PostingPay | None, str | None]:
-    found = extract_pay(text, on=on, default_currency=currency)
-    if not isinstance(found, ExtractedPay):
-        reason = f"no pay read from the text ({found.reason})"
+    """The pay of the first of the plan's texts (the pay text, then the description) that
+    states posted pay, as the adapter reads them (`postings.pay_plan`; a text marked as the
+    board's estimate is not posted pay)."""
+    reasons = []
+    for text, what, marked in texts:
+        found = extract_pay(text, on=on, default_currency=currency)
+        if isinstance(found, ExtractedPay) and not marked:
+            break
+        reason = "an estimate, not posted pay" if isinstance(found, ExtractedPay) else found.reason
+        reasons.append(f"{what}: {reason}" if len(texts) > 1 else reason)
+    else:
+        reason = f"no pay read from the text ({'; '.join(reasons)})"
         return None, f"{extra}; {reason}" if extra else reason
     return PostingPay(source="text", min=found.min, max=found.max, currency=found.currency,
                       period=found.period, bound=found.bound, annual_usd_min=found.annual_usd_min,
@@ -422,15 +422,31 @@ def _posting_verdict(laws: list[LawResult]) -> tuple[PostingVerdict, list[str]]:
     return "no law", missing
 
 
-# --------------------------------------------------------------------------- market
+# --------------------------------------------------------------------------- range and market
+def range_flags(pay: PostingPay | None) -> list[str]:
+    """The flags a posted range raises on its own, whatever the market: its top more than
+    :data:`MAX_TOP_TO_BOTTOM` times its bottom (read in the posting's own currency and period:
+    the ratio does not depend on them, so pay without an exchange rate is flagged too). Empty
+    without a two-sided range."""
+    if pay is None or pay.bound != "range" or pay.min is None or pay.max is None or pay.min <= 0:
+        return []
+    if pay.max > MAX_TOP_TO_BOTTOM * pay.min:
+        return [f"top more than twice the bottom (x{pay.max / pay.min:.2f})"]
+    return []
+
+
+NOT_COMPARED = "the range is not compared with the market (P10-P90, P25-P75)"
+"""What a posting without a market cell is told, after the reason there is none."""
+
+
 def _market(market: Market, title: str | None, cell_place: str, pay: PostingPay | None,
             cache: dict[tuple[str, str, str], BenchmarkCell | str]) -> tuple[MarketCheck | None, str | None]:
     if not title or not title.strip():
-        return None, "no title: the market cell needs a role (give a title)"
+        return None, f"no market cell: no title to read a role from (give a title); {NOT_COMPARED}"
     try:
         role, level, basis = role_level(title, None, default_level=True, role_field="title")
     except InputError as exc:
-        return None, f"no market cell: {exc.message}"
+        return None, f"no market cell: {exc.message}; {NOT_COMPARED}"
     key = (role.id, level, cell_place)
     if key not in cache:
         try:
@@ -439,7 +455,7 @@ def _market(market: Market, title: str | None, cell_place: str, pay: PostingPay 
             cache[key] = f"no market cell for {cell_place!r}: {exc.message}"
     cell = cache[key]
     if isinstance(cell, str):
-        return None, cell
+        return None, f"{cell}; {NOT_COMPARED}"
     flags: list[str] = []
     low = pay.annual_usd_min if pay is not None else None
     high = pay.annual_usd_max if pay is not None else None
@@ -453,21 +469,14 @@ def _market(market: Market, title: str | None, cell_place: str, pay: PostingPay 
             side = "below" if high < cell.p25 else "above"
             flags.append(f"does not overlap the market's P25-P75 (${cell.p25:,}-${cell.p75:,}): "
                          f"${low:,.0f}-${high:,.0f} lies {side} it")
-        if low > 0 and high > MAX_TOP_TO_BOTTOM * low:
-            flags.append(f"top more than twice the bottom (x{high / low:.2f})")
     market_note = None
     if pay is None:
         market_note = "no posted pay to compare"
     elif low is None or high is None:
         market_note = ("the range is open-ended or in a currency without an exchange rate: "
                        "not compared")
-    sources = [f"{e.source} {e.kind} n={e.n}" + (f" ({e.detail})" if e.detail else "") for e in cell.sources]
-    return MarketCheck(
-        role=role.id, role_name=cell.role_name, level=level, basis=basis, place=cell.place.label,
-        p10=cell.p10, p25=cell.p25, p50=cell.p50, p75=cell.p75, p90=cell.p90, n=cell.n,
-        n_parent=cell.n_parent, method=cell.method, confidence=cell.confidence, sources=sources,
-        evidence=f"market cell {cell_summary(cell)}", posted_low=low, posted_high=high,
-        flags=flags), market_note
+    return MarketCheck(cell=cell, basis=basis, evidence=f"market cell {cell_summary(cell)}",
+                       posted_low=low, posted_high=high, flags=flags), market_note
 
 
 # --------------------------------------------------------------------------- one posting
@@ -527,7 +536,7 @@ def check_posting(
                 break
     day = day or dt.date.today()
     site = site_country(record.job_url or "")
-    elements = read_elements(record.description, on=day)
+    elements = read_elements(record.text, on=day)
     pay, pay_note = _pay(record, site, day)
     band = None if employer_size is not None else employee_band(record.company_num_employees)
     size_text = (str(employer_size) if employer_size is not None
@@ -540,7 +549,8 @@ def check_posting(
     where_text = place if place is not None else (record.location or "").strip()
     base: dict[str, Any] = {"row": row, "title": record.title, "company": record.company,
                             "location": record.location, "posted_on": day, "employer_size": size_text,
-                            "pay": pay, "pay_note": pay_note, "elements": elements}
+                            "pay": pay, "pay_note": pay_note, "elements": elements,
+                            "range_flags": range_flags(pay)}
     where: Place | None = None
     if where_text:
         try:
@@ -552,10 +562,12 @@ def check_posting(
             if site is None and not scope.remote:
                 return PostingCheck(**base, place=where_text, country=None, state=None, remote=scope.label,
                                     laws=[], verdict="not placed", missing=[], market=None,
-                                    market_note=None, notes=[*notes, f"worksite not placed: {exc.message}"])
+                                    market_note=f"no market cell: the worksite is not placed; {NOT_COMPARED}",
+                                    notes=[*notes, f"worksite not placed: {exc.message}"])
     elif not scope.remote and site is None:
         return PostingCheck(**base, place=None, country=None, state=None, remote=scope.label, laws=[],
-                            verdict="not placed", missing=[], market=None, market_note=None,
+                            verdict="not placed", missing=[], market=None,
+                            market_note=f"no market cell: no worksite; {NOT_COMPARED}",
                             notes=[*notes, "no worksite: give a place (or a remote scope)"])
     if site is not None and (where is None or where.country != site[0]):
         notes.append(f"a posting on the {site[0]} job site: placed in {country_name(site[0])}")
@@ -625,13 +637,15 @@ def check_postings(
 # --------------------------------------------------------------------------- CSV
 CSV_COLUMNS = ("row", "title", "company", "location", "place", "country", "state", "remote", "posted_on",
                "employer_size", "pay", "pay_source", "pay_period", "annual_usd_min", "annual_usd_max",
-               "laws", "verdict", "missing", "market_cell", "market_n", "market_method", "market_p10",
-               "market_p25", "market_p50", "market_p75", "market_p90", "market_flags", "notes")
+               "laws", "verdict", "missing", "range_flags", "market_cell", "market_n", "market_method",
+               "market_p10", "market_p25", "market_p50", "market_p75", "market_p90", "market_flags", "notes")
 """The columns of `paybench posting-check --csv`, one row per posting."""
 
 
 def report_csv(report: PostingCheckReport) -> str:
-    """The report as CSV text (:data:`CSV_COLUMNS`; lists joined with ' | ')."""
+    """The report as CSV text (:data:`CSV_COLUMNS`; lists joined with ' | '): one row per
+    posting checked, then one per row of the file that is not a posting (verdict "not checked",
+    its reason in notes), so that every row of the input is accounted for."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -643,12 +657,17 @@ def report_csv(report: PostingCheckReport) -> str:
             r.pay.period if r.pay else "", _num(r.pay.annual_usd_min if r.pay else None),
             _num(r.pay.annual_usd_max if r.pay else None),
             " | ".join(f"{law.law_id}: {law.status}, {law.verdict}" for law in r.laws), r.verdict,
-            " | ".join(r.missing), f"{m.role_name}, {m.level}, {m.place}" if m else "",
-            m.n if m else "", m.method if m else "",
-            *((m.p10, m.p25, m.p50, m.p75, m.p90) if m else ("",) * 5),
+            " | ".join(r.missing), " | ".join(r.range_flags),
+            f"{m.cell.role_name}, {m.cell.level}, {m.cell.place.label}" if m else "",
+            m.cell.n if m else "", m.cell.method if m else "",
+            *((m.cell.p10, m.cell.p25, m.cell.p50, m.cell.p75, m.cell.p90) if m else ("",) * 5),
             " | ".join(m.flags) if m else "",
             " | ".join([*r.notes, *([r.market_note] if r.market_note else [])]),
         ])
+    for bad in report.rejected:  # a row that is not a posting is a row too, with its reason
+        cells: dict[str, object] = dict.fromkeys(CSV_COLUMNS, "")
+        cells.update(row=bad.row, verdict="not checked", notes=bad.reason)
+        writer.writerow([cells[c] for c in CSV_COLUMNS])
     return out.getvalue()
 
 

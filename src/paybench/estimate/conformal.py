@@ -17,9 +17,13 @@ Q times that width, so rows the quantile models already call uncertain (a new ti
 rare country) get proportionally more room. The coverage argument is unchanged (the
 scores stay exchangeable).
 
-Mondrian calibration does this separately for each group (here: level x
-how familiar the title is), so the guarantee holds within each group; a group with fewer than
-`min_group` calibration rows falls back to its parent group, then to the pooled scores.
+Mondrian calibration (per-group split conformal; Vovk, Gammerman and Shafer 2005) does this
+separately for each group (here: level x how familiar the title is), so the guarantee holds
+within each group; a group with fewer than `min_group` distinct calibration rows falls back
+to its parent group, then to the pooled scores. Distinct rows, not scores: a caller that
+scores one row more than once (the estimator scores each calibration row as it is and as if
+its title were new) says which scores belong to one row (`rows`), and such copies count once,
+so that a group's tail quantile never rests on fewer rows than `min_group` promises.
 Everything here works in whatever units the caller uses (the estimator uses log pay).
 """
 
@@ -70,7 +74,9 @@ class MondrianCQR:
     pooled: tuple[float, float] = (0.0, 0.0)
     by_group: dict[Hashable, tuple[float, float]] = field(default_factory=dict)
     counts: dict[Hashable, int] = field(default_factory=dict)
+    """Distinct calibration rows per group (every prefix of every group)."""
     n: int = 0
+    """Distinct calibration rows in all."""
 
     def _width(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray | float:
         """The unit of scores and corrections: each row's band width when scaled, else 1."""
@@ -85,18 +91,26 @@ class MondrianCQR:
         return q, q
 
     def fit(self, y: np.ndarray, lo: np.ndarray, hi: np.ndarray,
-            groups: Sequence[tuple[Hashable, ...]]) -> MondrianCQR:
-        """Compute the corrections from calibration rows."""
+            groups: Sequence[tuple[Hashable, ...]],
+            rows: Sequence[Hashable] | np.ndarray | None = None) -> MondrianCQR:
+        """Compute the corrections from calibration scores: `y`, `lo`, `hi` of equal length n
+        (one score each), `groups` one tuple per score. `rows` (length n): which calibration
+        row each score belongs to, when a row is scored more than once; `counts` and the
+        `min_group` rule then count distinct rows (default: every score its own row).
+        Raises ValueError when the lengths differ."""
         y, lo, hi = (np.asarray(a, dtype=float) for a in (y, lo, hi))
-        self.n = len(y)
-        self.pooled = self._corrections(y, lo, hi) if self.n else (0.0, 0.0)
+        row_ids = np.arange(len(y)) if rows is None else np.asarray(rows)
+        if not len(lo) == len(hi) == len(groups) == len(row_ids) == len(y):
+            raise ValueError("y, lo, hi, groups and rows must have one entry per score")
+        self.n = len(set(row_ids.tolist()))
+        self.pooled = self._corrections(y, lo, hi) if len(y) else (0.0, 0.0)
         keys: dict[Hashable, list[int]] = {}
         for i, g in enumerate(groups):
             for size in range(len(g), 0, -1):
                 keys.setdefault(tuple(g[:size]), []).append(i)
         for key, idx in keys.items():
-            self.counts[key] = len(idx)
-            if len(idx) >= self.min_group:
+            self.counts[key] = len(set(row_ids[idx].tolist()))
+            if self.counts[key] >= self.min_group:
                 self.by_group[key] = self._corrections(y[idx], lo[idx], hi[idx])
         return self
 

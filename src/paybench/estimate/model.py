@@ -25,7 +25,8 @@ Training (`train_model`):
    predict the slice twice: as it is (each row grouped by level x familiarity: 'known'
    title x level, 'thin', or 'novel' title), and as if every title were new (encoders fitted
    without the row's title, `features.held_out_title_encodings`; group level x 'novel').
-   Corrections are computed per group, falling back to the level, then pooled. The scores
+   Corrections are computed per group of at least MONDRIAN_MIN_GROUP distinct calibration
+   rows (a row's two predictions count once), falling back to the level, then pooled. The scores
    so measure how far a model fitted on the past misses the next period, for titles it knew
    and for titles it never saw, which is what an estimate for today does.
 5. Refit: the models and encodings are refitted on all observations (the calibration slice
@@ -44,6 +45,7 @@ differ or no model exists.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 import operator
 import pickle
@@ -86,11 +88,15 @@ FIT_MIN_ROWS = 300
 """... and the fit slice at least this many; otherwise no calibration."""
 
 MONDRIAN_MIN_GROUP = 100
-"""A calibration group needs this many rows for its own correction (each end's 10% quantile
-then rests on at least 10 scores); smaller groups use their parent's."""
+"""A calibration group needs this many distinct calibration rows for its own correction (each
+end's 10% quantile then rests on at least 10 rows); smaller groups use their parent's (level x
+familiarity -> level -> all rows). A row scored twice (as it is and as if its title were new)
+counts once. Pooling earlier years for a thin level would need a model fitted before them,
+and on the ai-jobs.net survey's time-forward split (train before 2024, calibrate on 2023)
+2022 holds 16 managers and 6 directors: it could not fill a thin level (docs/measurements.md)."""
 
 SEED = 20260101
-MODEL_VERSION = 4
+MODEL_VERSION = 5
 
 ENSEMBLE_MEMBERS = 5
 """Models per quantile. Each member has its own out-of-fold encodings and bagging seed; their
@@ -98,6 +104,9 @@ log predictions are averaged. One model's intervals moved by 3-4 points of cover
 from one seed to another (mostly through the calibration model, fitted on the older, smaller
 slice); with five, mid-level coverage moved by about one point over four seeds (executive,
 with 185 calibration rows, still by four: benchmarks/estimate_eval.py --seeds)."""
+
+log = logging.getLogger(__name__)
+"""Notices of training (shown by the CLI on a terminal: `paybench.cli.common.NOTICE_LOGGERS`)."""
 
 
 def _params(alpha: float, n_rows: int, seed: int = SEED) -> dict[str, Any]:
@@ -548,6 +557,8 @@ def train_model(store: Store, num_rounds: int = NUM_ROUNDS, seed: int = SEED) ->
     started = time.perf_counter()
     priors = F.OewsPriors.load(store)
     obs_all = F.load_observations(store)
+    log.info("training the estimator on %s observations (once after each change of the store; "
+             "minutes on a large store)", f"{len(obs_all):,}")
     without_level = int(store.scalar(
         "SELECT count(DISTINCT dedup_key) FROM observations WHERE level IS NULL "
         "AND years_experience IS NULL AND component = 'base'") or 0)
@@ -573,9 +584,11 @@ def train_model(store: Store, num_rounds: int = NUM_ROUNDS, seed: int = SEED) ->
             fit_obs, y_fit, cal_obs, folds=NOVEL_FOLDS, seed=seed % 1000 + i, role_prior=role_prior),
             priors, member=i) for i in range(len(first.boosters[0.5]))]
         novel = {q: np.mean([d[q] for d in draws], axis=0) for q in QUANTILES}
+        ids = np.arange(len(cal_obs))  # a row and its 'novel' copy are one calibration row
         conformal = MondrianCQR(alpha=ALPHA, min_group=MONDRIAN_MIN_GROUP, scaled=True).fit(
             np.concatenate([y, y]), np.concatenate([pred[0.1], novel[0.1]]),
-            np.concatenate([pred[0.9], novel[0.9]]), groups + [(g[0], "novel") for g in groups])
+            np.concatenate([pred[0.9], novel[0.9]]), groups + [(g[0], "novel") for g in groups],
+            rows=np.concatenate([ids, ids]))
         rows_fit, rows_cal = len(fit_obs), len(cal_obs)
     anchored, anchored_raw = _calibrate_anchored(store, obs, split[0] if split else None)
     models = fit_quantile_models(obs, pseudo, priors, num_rounds, seed=seed)
@@ -607,8 +620,10 @@ def train_model(store: Store, num_rounds: int = NUM_ROUNDS, seed: int = SEED) ->
         oews_release=priors.release, effective_date=PARAMS.effective_date,
         features=models.space.columns,
     )
-    return EstimatorModel(models=models, conformal=conformal, info=info,
-                          factors=FactorEffects.fit(obs, PARAMS), anchor_conformal=anchored)
+    trained = EstimatorModel(models=models, conformal=conformal, info=info,
+                             factors=FactorEffects.fit(obs, PARAMS), anchor_conformal=anchored)
+    log.info("estimator trained in %.0f s", time.perf_counter() - started)
+    return trained
 
 
 def _calibrate_anchored(store: Store, obs: pd.DataFrame,

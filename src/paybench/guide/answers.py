@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from paybench.bench import NATIONAL
-from paybench.bench.observations import usable_frame
 from paybench.guide.figures import Block, CellValue, Figure, Part, Section, rng
 from paybench.guide.sections import (
     MIN_CONTRACT_N,
@@ -317,9 +316,9 @@ ANSWERS: tuple[Callable[[Context, Lead], Answer], ...] = (
 
 def _years_note(ctx: Context, role: str) -> list[Part]:
     """Observations with 4-6 years of experience, when the store records years."""
-    frame = usable_frame(ctx.store, ctx.params, kinds=("paid", "filed", "posted"),
-                         columns=("annual_usd", "source", "years_experience"), us_only=True,
-                         roles=[role])
+    frame = ctx.usable(("years-experience", role), kinds=("paid", "filed", "posted"),
+                       columns=("annual_usd", "source", "years_experience"), us_only=True,
+                       roles=[role])
     frame = frame[frame["years_experience"].between(4, 6)]
     if len(frame) < MIN_GROUP_N:
         return [f"The store has {len(frame)} observations of this role that record 4–6 years "

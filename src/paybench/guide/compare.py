@@ -2,17 +2,22 @@
 cell, with the difference.
 
 Figures that are not pay are compared where the store can measure them: a change of pay
-over a year against the nominal change of the median of the same role (and level) in the US
-between its last two years with enough observations; bonus shares and employment or demand
-growth are listed with their citation and why the store cannot measure them.
+over a year against the mix-adjusted index of the same role (and level) in the US, its latest
+change with its interval and n, the raw change of the median named beside it
+(`paybench.guide.trend.measured_change`; OEWS's national medians when the store has no dated
+observations of the role over years); employment or demand growth, and bonus shares when
+the store holds no total-compensation data, are listed with their citation and why the store
+cannot measure them.
 
 A published range's low end is compared with the cell's P25, its high end with P75; a
 median or single value with P50; a mean with P50 (cells have no mean: said in the row).
 A figure without a level is compared with the mid cell (said in the row). Hourly
 contract and freelance rates are compared with the store's contract observations of the
 same role (P25/P50/P75 of annual pay / 2,080) when there are at least 5. Figures paybench
-cannot price (total compensation, a city outside the US, no single role) are listed with
-the reason. Published amounts are as printed, converted to annual USD at the document
+cannot price (a city outside the US, no single role) are listed with the reason; total
+compensation and bonus shares are set beside their cells in section Total compensation
+(`paybench.guide.total_comp`), or listed as not measured when the store holds no
+total-compensation data. Published amounts are as printed, converted to annual USD at the document
 date (hourly x 2,080), not aged; paybench's are at the guide's effective date.
 """
 
@@ -31,12 +36,12 @@ from paybench.errors import InputError
 from paybench.guide.figures import Block, CellValue, Part, Section, table
 from paybench.guide.sections import (
     MIN_CONTRACT_N,
-    MIN_GROUP_N,
     Context,
     contract_frame,
-    median_change,
     metro_label,
 )
+from paybench.guide.total_comp import store_has_total
+from paybench.guide.trend import measured_change
 from paybench.normalize.levels import LEVEL_NAMES
 from paybench.normalize.money import HOURS_PER_YEAR, format_hourly, format_usd, usd_per_unit
 from paybench.normalize.roles import roles
@@ -143,8 +148,11 @@ def compare_rows(ctx: Context) -> list[CompareRow]:
             row.note = "; ".join([*notes, "spans several roles: no single cell"])
             continue
         if fig.component != "base":
-            row.note = "; ".join([*notes, f"{fig.component} compensation: paybench's cells "
-                                       "are base pay"])
+            beside = (f"{fig.component} compensation: set beside the total-compensation cells in "
+                      "section Total compensation" if store_has_total(ctx) else
+                      f"{fig.component} compensation: paybench's cells are base pay (the store "
+                      "holds no total-compensation data)")
+            row.note = "; ".join([*notes, beside])
             continue
         if place is None:
             row.note = "; ".join([*notes, reason])
@@ -202,28 +210,36 @@ def _non_pay_row(ctx: Context, fig: PublishedFigure) -> CompareRow:
         figure_id=fig.id, document=fig.document.publisher or fig.document.title, role=fig.role,
         level=fig.level, place=place_text, statistic=fig.statistic, qualifier=fig.qualifier,
         published=float(fig.amount), published_text=f"{fig.amount:g}%", unit="percent")
+    if fig.statistic == "bonus_pct" and store_has_total(ctx):
+        row.note = ("set beside the bonus cells' share of total pay and bonus/base ratio in "
+                    f"section Total compensation; {fig.note or ''}").rstrip("; ")
+        return row
     if fig.statistic != "pct_change":
         what = "bonus observations (cells are base pay)" if fig.statistic == "bonus_pct" else \
             "employment or demand over time (pay data only)"
         row.note = f"not measured: the store holds no {what}; {fig.note or ''}".rstrip("; ")
         return row
-    if fig.role is None or place is None or place.scope != "national":
+    if fig.role is None or place is None or place.scope != "national" or fig.role not in roles():
         row.note = "not measured: no single role in the US"
         return row
-    obs = ctx.observations([fig.role])
-    found = median_change(obs, fig.level)
+    found = measured_change(ctx, fig.role, fig.level)
     who = f"{fig.role} {fig.level or 'all levels'}, US"
     if found is None:
-        row.note = (f"not measured: the store has no two years with {MIN_GROUP_N}+ observations "
-                    f"of {who}")
+        row.note = (f"not measured: the store has no two years with {ctx.params.trend_min_year_n}+ "
+                    f"dated observations of {who}, and no OEWS releases of its occupations over "
+                    "years")
         return row
-    y0, y1, m0, m1, counts, srcs = found
-    row.cell, row.cell_stat = f"change:{fig.role}|{fig.level or 'all'}|US", "median change"
-    row.measured = round((m1 / m0 - 1) * 100, 1)
+    figs, what = found
+    row.cell, row.cell_stat = f"change:{fig.role}|{fig.level or 'all'}|US", "index change"
+    row.measured = float(figs.change.value)
     row.diff = round(row.measured - row.published, 1)
-    row.note = (f"nominal change of the median of {who}, {y0} (n {counts[y0]:,}) to {y1} "
-                f"(n {counts[y1]:,}); {srcs}; a raw change of medians (the mix of titles and "
-                "places moves it too)")
+    interval = (f"{figs.low.text} to {figs.high.text}" if figs.low is not None and figs.high is not None
+                else "not estimable")
+    raw = f"; the raw median moved {figs.raw.text} (the mix of titles and places moves it too)" \
+        if figs.raw is not None else ""
+    unit = "occupations" if "OEWS" in what else "observations"
+    row.note = (f"mix-adjusted index of {what}, {figs.since} (n {figs.n_before:,} {unit}) to "
+                f"{figs.year} (n {figs.n:,}): 95% interval {interval}{raw}; section Pay over time")
     return row
 
 
@@ -259,7 +275,7 @@ def compare_section(ctx: Context, rows: list[CompareRow]) -> Section:
         diff: Part | list[Part] = "–"
         if r.measured is not None and r.cell is not None and r.unit == "percent":
             shown = ctx.book.add(f"compare-{r.figure_id}-measured", r.measured, "pct_change",
-                                 f"measured change for {r.figure_id}", r.note)
+                                 f"measured change for {r.figure_id}", r.note, exact=True)
             assert r.diff is not None
             diff = [f"{r.diff:+.1f} points"]
         elif r.measured is not None and r.cell is not None:

@@ -23,8 +23,8 @@ UNITS = ("usd", "usd_hour", "usd_change", "usd_hour_change", "pct_change", "shar
          "ratio")
 """usd: annual US dollars; usd_hour: US dollars per hour; usd_change / usd_hour_change: a
 signed difference of those (+$12,300, -$5/h); pct_change: a signed percent
-(+9%); share: a percent of a whole (36%); count: people, postings or filings; ratio: a
-plain number such as a location quotient (1.85)."""
+(+9%; exact: to a tenth, +3.6%); share: a percent of a whole (36%; exact: 36.4%); count: people, postings
+or filings; ratio: a plain number such as a location quotient (1.85)."""
 
 
 def _clean(value: float) -> float | int:
@@ -94,10 +94,13 @@ class Figure:
                 return sign + format_usd(abs(v), exact=self.exact)
             return sign + format_hourly(round(abs(v), 2))
         if self.unit == "pct_change":
+            if self.exact and not v.is_integer():  # one decimal: "+3.6%"
+                tenths = round(v, 1)
+                return f"{tenths:+.1f}%" if tenths else "0.0%"
             whole = round(v)
             return f"{whole:+d}%" if whole else "0%"  # never "-0%"
-        if self.unit == "share":
-            return f"{v:.1f}%" if 0 < v < 1 else f"{v:.0f}%"
+        if self.unit == "share":  # exact: to a tenth, as a table whose shares add up to 100.0%
+            return f"{v:.1f}%" if self.exact or 0 < v < 1 else f"{v:.0f}%"
         if self.unit == "count":
             return f"{v:,.0f}"
         return f"{v:.2f}"

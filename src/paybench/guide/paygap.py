@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from paybench.decide.paygap import ARTICLE_10_THRESHOLD_PCT, GAP_FORMULA, GroupFigure, PayGapReport
+from paybench.decide.paygap import ARTICLE_10_THRESHOLD_PCT, VARIABLE_POPULATION, GroupFigure, PayGapReport
 from paybench.guide.figures import Block, Section, empty, p, table
 
 
@@ -64,8 +64,9 @@ def indicator_table(report: PayGapReport) -> TextTable:
                  f"{s.women_receiving:,} of {s.n_women:,} / {s.men_receiving:,} of {s.n_men:,}"])
     title = ("Article 9(1) indicators" if report.profile == "eu"
              else "Gender pay gap information, SI 2017/172 reg. 2(1)")
+    who = "; ".join(f"({ind.id}): {ind.population}" for ind in report.indicators)
     return TextTable(title, ["", "indicator", "basis", "statistic", "women", "men", "gap", "n women / men"],
-                     rows, [4, 5, 6, 7], note=GAP_FORMULA)
+                     rows, [4, 5, 6, 7], note=f"{report.gap_formula}. Workers compared: {who}.")
 
 
 def quartile_table(report: PayGapReport) -> TextTable:
@@ -95,15 +96,22 @@ def category_table(report: PayGapReport) -> TextTable:
             rows.append([*size, "-", "-", "-", "-", "-", c.withheld])
             continue
         gap = {(f.measure, f.basis): f.gap_pct for f in c.figures}
+        variable = next((f for f in c.figures if f.measure == "variable" and f.basis == "hourly"), None)
         a10 = c.article10
         rows.append([*size, pct_text(gap.get(("pay", "annual"))), pct_text(gap.get(("pay", "hourly"))),
-                     pct_text(gap.get(("basic", "hourly"))), pct_text(gap.get(("variable", "hourly"))),
+                     pct_text(gap.get(("basic", "hourly"))),
+                     "too few" if variable is not None and variable.withheld else
+                     pct_text(gap.get(("variable", "hourly"))),
                      pct_text(c.decomposition.unexplained_gap_pct if c.decomposition else None),
                      ("assessment indicated" if a10.assessment_indicated else "no") if a10 else ""])
     return TextTable("(g) Gender pay gap by category of workers",
                      ["category", "women", "men", "other", "pay, annual", "pay, hourly", "basic, hourly",
                       "variable, hourly", "unexplained", "Article 10"], rows, [1, 2, 3, 4, 5, 6, 7, 8],
-                     note=(f"Mean gaps. Article 10(1): a joint pay assessment where a category's gap "
+                     note=(f"Mean gaps: pay and basic pay over the category's women and men; variable pay "
+                           f"over its {VARIABLE_POPULATION}, as (b) and (d) ('too few': fewer than "
+                           f"{report.min_group} women or men received some), so the basic and variable "
+                           "gaps do not add up to the pay gap. Article 10(1): a joint pay assessment where "
+                           "a category's gap "
                            f"is {ARTICLE_10_THRESHOLD_PCT:g}% or more, not justified by objective, "
                            "gender-neutral criteria and not remedied within six months; 'unexplained' is "
                            "what the declared factors leave of the hourly gap (log decomposition)."))
@@ -167,7 +175,8 @@ def summary_lines(report: PayGapReport) -> list[str]:
         lines.append(f"full-pay relevant employees: {w.full_pay_women:,} women, {w.full_pay_men:,} men")
     lines.append(f"hours from {report.hours_from}; currency {report.currency or 'as in the payroll'}; "
                  f"no figures for a group of fewer than {report.min_group} women or men")
-    lines.append("declared gender-neutral factors: " + (", ".join(report.factors) or "none"))
+    if report.profile == "eu":  # the UK profile has no explained/unexplained split
+        lines.append("declared gender-neutral factors: " + (", ".join(report.factors) or "none"))
     d = report.decomposition
     if d is not None:
         lines.append(
@@ -191,7 +200,7 @@ def sections(report: PayGapReport) -> list[Section]:
     """The report's sections, as the guide's (`paybench.guide.figures.Section`)."""
     out = [Section("summary", "Summary", blocks=[p(line) for line in summary_lines(report)])]
     ind = indicator_table(report)
-    out.append(Section("indicators", ind.title, lead=f"{GAP_FORMULA}. Positive: women are paid less.",
+    out.append(Section("indicators", ind.title, lead=f"{report.gap_formula}. Positive: women are paid less.",
                        blocks=_block(ind)))
     out.append(Section("quartiles", quartile_table(report).title, blocks=_block(quartile_table(report))))
     if report.categories:
@@ -225,8 +234,10 @@ def render_paygap_html(report: PayGapReport) -> str:
         page_footer=f"{report.payroll} · {report.workers.total:,} workers"))
 
 
-def write_paygap_html(report: PayGapReport, path: Path) -> Path:
-    """Write `render_paygap_html` to `path` (its folder created)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_paygap_html(report), encoding="utf-8")
-    return path
+def write_paygap_html(report: PayGapReport, path: Path) -> Path | None:
+    """Write `render_paygap_html` to `path`, its missing folders created as every command that
+    writes files creates them (`paybench.paths.write_output`: the outermost folder created, or
+    None; InputError (field 'html_file', the CLI's --html) when it cannot be written)."""
+    from paybench.paths import write_output
+
+    return write_output(path, render_paygap_html(report), "html_file")

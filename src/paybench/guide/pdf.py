@@ -6,10 +6,17 @@
 WeasyPrint and sets up its fonts while the cells and sections are computed, and prints while
 this process writes guide.csv, guide.json and guide.html (on two cores, the PDF, the longest
 stage, overlaps the rest; `paybench.guide.report.generate` uses it).
+
+A guide of an unchanged store can start printing sooner: `PdfPrinter.speculate` hands the child
+the page the previous guide of the same store printed (kept with the guide's cells), which it
+prints while this process computes the sections; `start` then hands the page as computed, and
+the child's PDF is kept only when the two pages are the same text, else the page is printed
+anew. What is printed is always the page `start` was given.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import gc
 import json
@@ -17,8 +24,10 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from paybench.errors import InputError
 
@@ -51,6 +60,12 @@ def partial_file(path: Path, pid: int) -> Path:
     return path.with_name(f".{path.name}.{pid}.tmp")
 
 
+def early_file(path: Path, pid: int) -> Path:
+    """Where process `pid` keeps the PDF of a speculative page (`PdfPrinter.speculate`) until
+    it is told to keep it as `path`."""
+    return path.with_name(f".{path.name}.{pid}.early")
+
+
 def _quiet() -> None:
     # WeasyPrint logs each CSS property it does not support; the guide's screen-only
     # rules are expected to be skipped in print.
@@ -62,7 +77,8 @@ class PdfPrinter:
     """WeasyPrint in a child process: start it early, hand it the page with `write`, which
     waits for the file. If the child cannot be started or fails for any reason but an
     `InputError`, the page is printed in this process instead (same output, no overlap).
-    `close` ends a child that was never given a page (the guide failed before)."""
+    `close` ends a child that was never given a page (the guide failed before).
+    `speculate` (module doc) has the child print a likely page before the page is known."""
 
     def __init__(self) -> None:
         self._proc: subprocess.Popen[bytes] | None = None
@@ -70,28 +86,70 @@ class PdfPrinter:
         """How long printing took (in the child, or here), seconds."""
         self.wait_seconds = 0.0
         """How long `finish` waited for the PDF, seconds."""
+        self.speculated: bool | None = None
+        """None: no page was speculated; True: the child's early PDF was kept (the page was
+        the same); False: it was not (the page was printed anew)."""
         self._html, self._path = "", Path("guide.pdf")
+        self._guess: tuple[str, Path] | None = None
+        self._sending: threading.Thread | None = None
+        self._proc = self._spawn()
+
+    @staticmethod
+    def _spawn() -> subprocess.Popen[bytes] | None:
+        """The child process (None when it cannot be started)."""
         # the child imports the same paybench as this process, whatever put it on sys.path
         boot = (f"import sys; sys.path[:0] = {json.dumps([p for p in sys.path if p])}; "
                 "from paybench.guide.pdf import main; main()")
         with contextlib.suppress(OSError, ValueError):
             if sys.executable:
-                self._proc = subprocess.Popen(
+                return subprocess.Popen(
                     [sys.executable, "-c", boot], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                     stderr=subprocess.PIPE)
+        return None
+
+    def _send(self, header: dict[str, object], html: str = "", *, last: bool) -> bool:
+        """One message to the child: a JSON line, then the page's UTF-8 bytes (`size` in the
+        header); `last` closes the pipe. False when the child is gone."""
+        if self._proc is None or self._proc.stdin is None:
+            return False
+        data = html.encode()
+        try:
+            self._proc.stdin.write(json.dumps({**header, "size": len(data)}).encode() + b"\n" + data)
+            self._proc.stdin.flush()
+            if last:
+                self._proc.stdin.close()
+                self._proc.stdin = None  # handed over (`communicate` must not flush it)
+        except OSError:
+            return False
+        return True
+
+    def speculate(self, html: str, path: Path) -> None:
+        """Have the child print `html` to `path` now, before the page is known (module doc).
+        The page is written to the child's pipe by a thread (the child reads it once it has
+        loaded WeasyPrint), so this returns at once."""
+        if self._guess is not None or self._proc is None:
+            return
+        self._guess = (html, Path(path))
+        self._sending = threading.Thread(
+            target=self._send, args=({"path": str(path), "speculative": True}, html),
+            kwargs={"last": False}, daemon=True)
+        self._sending.start()
 
     def start(self, html: str, path: Path) -> None:
         """Hand the page to the child (which prints it while this process goes on)."""
         self._html, self._path = html, Path(path)
-        if self._proc is None:
-            return
-        assert self._proc.stdin is not None
-        try:
-            self._proc.stdin.write(json.dumps(str(self._path)).encode() + b"\n" + html.encode())
-            self._proc.stdin.close()
-            self._proc.stdin = None  # handed over (`communicate` must not flush it)
-        except OSError:  # the child is gone: print here in `finish`
-            self.close()
+        if self._sending is not None:
+            self._sending.join()
+        if self._guess is not None:
+            self.speculated = self._guess == (html, self._path)
+            if self.speculated:  # the child's early PDF is this page's
+                if not self._send({"keep": True}, last=True):
+                    self.close()
+                return
+            self.close()  # it prints another page: print this one in a new child
+            self._proc = self._spawn()
+        if not self._send({"path": str(self._path)}, html, last=True):
+            self.close()  # the child is gone: print here in `finish`
 
     def finish(self) -> Path:
         """Wait for the PDF handed over with `start` and return its path (InputError when it
@@ -112,6 +170,14 @@ class PdfPrinter:
         self.print_seconds = self.wait_seconds = time.perf_counter() - start
         return path
 
+    @classmethod
+    def claim(cls) -> PdfPrinter:
+        """The printer `start_early` started in this process (its child has been loading
+        WeasyPrint since), else a new one."""
+        global _EARLY
+        found, _EARLY = _EARLY, None
+        return found if found is not None else cls()
+
     def write(self, html: str, path: Path) -> Path:
         """`start` then `finish`."""
         self.start(html, path)
@@ -124,15 +190,47 @@ class PdfPrinter:
             return
         if proc.poll() is None:
             proc.kill()
+        if self._sending is not None:
+            self._sending.join()  # the pipe breaks: the thread ends
         proc.communicate()
-        with contextlib.suppress(OSError):  # a PDF the child had begun
-            partial_file(self._path, proc.pid).unlink(missing_ok=True)
+        begun = [partial_file(self._path, proc.pid)]
+        if self._guess is not None:
+            early = early_file(self._guess[1], proc.pid)
+            begun += [early, partial_file(early, proc.pid)]
+        for path in begun:  # PDFs the child had begun
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
+
+
+def _message() -> tuple[dict[str, Any], str]:
+    """The next message from the parent: a JSON header line, then `size` bytes of page."""
+    header = json.loads(sys.stdin.buffer.readline() or b"{}")
+    size = int(header.get("size", 0))
+    return header, sys.stdin.buffer.read(size).decode() if size else ""
+
+
+_EARLY: PdfPrinter | None = None
+"""The printer `start_early` started, until a guide claims it (`PdfPrinter.claim`)."""
+
+
+def start_early() -> None:
+    """Start the PDF printer's child process now: a command that is about to write a guide
+    with its PDF calls this before it imports the data stack, so that the child has loaded
+    WeasyPrint by the time the guide's page can be printed (`generate` claims it). A printer
+    never claimed is ended when this process exits."""
+    global _EARLY
+    if _EARLY is None:
+        _EARLY = PdfPrinter()
+        atexit.register(_EARLY.close)
 
 
 def main() -> None:
     """The child: import WeasyPrint and lay out a tiny page (fonts set up) before reading
-    stdin (a JSON line with the PDF's path, then the HTML), print, and write the seconds the
-    printing took on stdout. An InputError exits with `INPUT_ERROR_EXIT`, its message on stderr."""
+    stdin (messages: a JSON line with the PDF's path and the page's size, then the HTML),
+    print, and write the seconds the printing took on stdout. A speculative page
+    (`PdfPrinter.speculate`) is printed to a partial file and kept only when the next message
+    says so ('keep'); else that message's page is printed. An InputError exits with
+    `INPUT_ERROR_EXIT`, its message on stderr."""
     from weasyprint import HTML
 
     _quiet()
@@ -141,11 +239,23 @@ def main() -> None:
     # layout 7.5 s with it, 3.4 s without, same PDF); this short-lived child never needs it
     gc.disable()
     HTML(string="<p>paybench</p>").render()
-    path = json.loads(sys.stdin.buffer.readline())
-    html = sys.stdin.buffer.read().decode()
+    header, html = _message()
+    if not header:  # the parent ended without a page
+        return
     start = time.perf_counter()
     try:
-        write_pdf(html, Path(path))
+        if header.get("speculative"):
+            path = Path(header["path"])
+            early = write_pdf(html, early_file(path, os.getpid()))
+            seconds = time.perf_counter() - start
+            header, html = _message()
+            if header.get("keep"):
+                early.replace(path)
+                print(f"{seconds:.3f}")
+                return
+            early.unlink(missing_ok=True)
+            start = time.perf_counter()
+        write_pdf(html, Path(header["path"]))
     except InputError as exc:
         print(exc.message, file=sys.stderr)
         sys.exit(INPUT_ERROR_EXIT)

@@ -1,4 +1,4 @@
-"""The guide report: nine sections computed from the store, rendered to one self-contained
+"""The guide report: twelve sections computed from the store, rendered to one self-contained
 HTML page (charts inline as SVG, CSS inline, system fonts; no outside links needed), from
 which `paybench.guide.pdf` prints the PDF.
 
@@ -33,16 +33,19 @@ from paybench.guide.sections import (
     top_paying,
     where,
 )
-from paybench.guide.tables import GuideData, write_guide
+from paybench.guide.tables import GuideData, build_guide, write_guide
+from paybench.guide.total_comp import total_comp_section
+from paybench.guide.trend import trend_section
+from paybench.guide.who_pays import who_pays
 from paybench.store import Store
 
 if TYPE_CHECKING:
     from paybench.guide.pdf import PdfPrinter
 
 FORMATS = ("html", "pdf", "csv", "json")
-SECTION_ORDER = ("headline", "ranges", "city", "top-paying", "factors", "where", "answers",
-                 "sources", "compare")
-"""The nine sections, in the order the guide prints them."""
+SECTION_ORDER = ("headline", "ranges", "city", "top-paying", "factors", "trend", "where",
+                 "who-pays", "total-comp", "answers", "sources", "compare")
+"""The twelve sections, in the order the guide prints them."""
 
 
 @dataclass
@@ -70,11 +73,15 @@ class GuideReport:
 
 
 def build_report(store: Store, data: GuideData) -> GuideReport:
-    """Compute the nine sections from the store and the guide's cells (adds to
+    """Compute the twelve sections from the store and the guide's cells (adds to
     `data.rows` the few cells the sections need beyond the tables)."""
     ctx = Context(store=store, data=data, book=FigureBook(), charts_svg={}, chart_specs={})
+    data.rankings.clear()
+    data.indexes.clear()
+    data.employer_counts.clear()
     sections = [headline(ctx), ranges(ctx), city(ctx), top_paying(ctx), factors(ctx),
-                where(ctx), answers(ctx), sources_and_method(ctx)]
+                trend_section(ctx), where(ctx), who_pays(ctx), total_comp_section(ctx), answers(ctx),
+                sources_and_method(ctx)]
     rows = compare_rows(ctx)
     sections.append(compare_section(ctx, rows))
     return GuideReport(data=data, sections=sections, book=ctx.book, compare=rows,
@@ -154,19 +161,20 @@ def render_html(report: GuideReport, *, for_print: bool = False) -> str:
     return template.render(
         data=data, sections=sections, year=data.year, sources=sources,
         effective=data.effective_date.strftime("%-d %B %Y"),
-        generated=data.generated_at.replace("T", " "),
+        generated=_stamp(data),
         n_cells=len(data.rows), n_figures=len(report.book.figures),
         oews_release=data.parameters.get("oews_release"),
     )
 
 
 def write_report(report: GuideReport, out_dir: Path, formats: tuple[str, ...] = FORMATS, *,
-                 printer: PdfPrinter | None = None) -> list[Path]:
+                 printer: PdfPrinter | None = None, print_html: str | None = None) -> list[Path]:
     """Write the requested formats (html, pdf, csv, json) into `out_dir`; csv and json are
     written together. The PDF is printed by `printer` (a `PdfPrinter`, started early by
     `generate`; one is started here when none is given) while guide.csv, guide.json and
-    guide.html are written. Stage times (seconds) land in `report.timings`: 'pdf' is the
-    printing, 'pdf_wait' what was left of it once the other files were written."""
+    guide.html are written, from `print_html` (`render_html(report, for_print=True)`,
+    rendered here when not given). Stage times (seconds) land in `report.timings`: 'pdf' is
+    the printing, 'pdf_wait' what was left of it once the other files were written."""
     from paybench.guide.pdf import PdfPrinter
 
     bad = [f for f in formats if f not in FORMATS]
@@ -182,9 +190,11 @@ def write_report(report: GuideReport, out_dir: Path, formats: tuple[str, ...] = 
     try:
         if "pdf" in formats:
             assert printer is not None
-            start = time.perf_counter()
-            printer.start(render_html(report, for_print=True), out_dir / "guide.pdf")
-            report.timings["print_html"] = time.perf_counter() - start
+            if print_html is None:
+                start = time.perf_counter()
+                print_html = render_html(report, for_print=True)
+                report.timings["print_html"] = time.perf_counter() - start
+            printer.start(print_html, out_dir / "guide.pdf")
         if "csv" in formats or "json" in formats:
             start = time.perf_counter()
             written = write_guide(report.data, out_dir, extra=report.extra_json())
@@ -220,15 +230,15 @@ def generate(store: Store, out_dir: Path, *, metros: int = 25, year: int | None 
     files (`Paybench.guide` calls it)."""
     from paybench.errors import InputError
     from paybench.guide.pdf import PdfPrinter
-    from paybench.guide.tables import build_guide
 
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
         raise InputError(f"unknown format {', '.join(bad) or '(none)'}; expected "
                          f"{', '.join(FORMATS)}", field="formats")
     timings: dict[str, float] = {}
-    # the PDF's child process starts now: WeasyPrint loads while the cells are computed
-    printer = PdfPrinter() if "pdf" in formats else None
+    # the PDF's child process starts now (or started with the command, `start_early`):
+    # WeasyPrint loads while the cells are computed
+    printer = PdfPrinter.claim() if "pdf" in formats else None
     try:
         start = time.perf_counter()
         data = build_guide(store, metros=metros, effective=effective, year=year,
@@ -236,14 +246,76 @@ def generate(store: Store, out_dir: Path, *, metros: int = 25, year: int | None 
         cells_seconds = time.perf_counter() - start
         timings["model"] = data.timings.get("model", 0.0)
         timings["cells"] = cells_seconds - timings["model"]
+        page_key, stamp = _page_key(), _stamp(data)
+        if printer is not None:
+            # the page the last guide of the same cells printed: printed while the sections
+            # are computed, and kept if the page comes out the same (`PdfPrinter.speculate`)
+            page = data.recall(page_key)
+            if isinstance(page, str):
+                printer.speculate(page.replace(STAMP_MARK, stamp), Path(out_dir) / "guide.pdf")
         start = time.perf_counter()
         report = build_report(store, data)
-        data.save_extra_cells()
         timings["sections"] = time.perf_counter() - start
-        paths = write_report(report, out_dir, formats, printer=printer)
+        print_html = None
+        if printer is not None:
+            start = time.perf_counter()
+            print_html = render_html(report, for_print=True)
+            data.keep(page_key, print_html.replace(stamp, STAMP_MARK))
+            timings["print_html"] = time.perf_counter() - start
+        start = time.perf_counter()
+        data.save_extra_cells()
+        timings["sections"] += time.perf_counter() - start
+        paths = write_report(report, out_dir, formats, printer=printer, print_html=print_html)
     finally:
         if printer is not None:
             printer.close()
     report.timings = {**timings, **report.timings}
+    if printer is not None and printer.speculated is not None:
+        report.timings["pdf_early"] = float(printer.speculated)
     report.paths = paths
     return report, paths
+
+
+def prepare(store: Store, *, metros: int = 25, params: MethodParams = PARAMS,
+            engine: CellEngine = DUCKDB) -> GuideData:
+    """Compute and keep beside the store what `paybench guide` with these options reads from
+    its caches, writing no guide file: the benchmark model (`<store>.bench.pkl`) and its
+    derived views' (the Total compensation section's), the guide's cells with the cells and
+    values its sections computed and the page its PDF prints (`<store>.guide.pkl`), and the
+    drawn charts and compiled SQL in the cache directory. Every cache is the one `generate`
+    reads, keyed by the store's content (`paybench.bench.cache.cache_key`), so what a later
+    write makes stale is never read. `paybench ingest` calls it after its transactions commit
+    (`Paybench.prepare`); errors are the guide's own."""
+    data = build_guide(store, metros=metros, params=params, engine=engine)
+    if not data.cells_cached or not isinstance(data.recall(_page_key()), str):
+        report = build_report(store, data)
+        page = render_html(report, for_print=True)
+        data.keep(_page_key(), page.replace(_stamp(data), STAMP_MARK))
+        data.save_extra_cells()
+    return data
+
+
+def _page_key() -> tuple[str, str]:
+    """The key of the page the last guide printed in the guide's cells cache (`GuideData.keep`)."""
+    return ("print-html", _guide_code_digest())
+
+
+STAMP_MARK = "\ue000generated\ue000"
+"""What stands for the time a guide was written in the page kept for the next guide."""
+
+
+def _stamp(data: GuideData) -> str:
+    """The time the guide was written, as its page prints it."""
+    return data.generated_at.replace("T", " ")
+
+
+@functools.cache
+def _guide_code_digest() -> str:
+    """A short hash of the guide's code and templates (what the printed page is made by)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted([*package.glob("*.py"), *package.glob("templates/*")]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]

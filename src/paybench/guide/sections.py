@@ -1,4 +1,4 @@
-"""The guide's sections 1-6 and 8, computed from the store and the guide's cells.
+"""The guide's sections 1-5, 7 and 10, computed from the store and the guide's cells.
 
 Each builder takes a `Context` (the store, the cells, the figure book) and returns a
 `Section`. A section, or a part of one, that the store has no data for says so in one
@@ -64,6 +64,8 @@ class Context:
     chart_specs: dict[str, dict[str, Any]]
     _frames: dict[tuple[Any, ...], pd.DataFrame] = field(default_factory=dict, repr=False)
     """Usable observations read once per report (`observations`, `contract_frame`)."""
+    memo: dict[str, Any] = field(default_factory=dict, repr=False)
+    """What several sections read, computed once per report (`paybench.guide.trend`, ...)."""
 
     @property
     def effective(self) -> dt.date:
@@ -90,6 +92,14 @@ class Context:
         """The method's parameters the guide's cells were built under."""
         return self.data.model.params if self.data.model is not None else PARAMS
 
+    def usable(self, key: tuple[Any, ...], **options: Any) -> pd.DataFrame:
+        """`usable_frame(store, params, **options)`, remembered with the guide's cells under
+        `key` (`GuideData.computed`: the cells' cache key covers the store's content, the
+        method's code, where usable observations are defined, and the parameters), so a second
+        guide of an unchanged store reads it instead of querying again."""
+        return self.data.computed(("usable", *key),
+                                  lambda: usable_frame(self.store, self.params, **options))
+
     def observations(self, roles_in: list[str] | None = None, kinds: tuple[str, ...] = (
             "paid", "filed", "posted"), us_only: bool = True) -> pd.DataFrame:
         """The method's usable observations (`paybench.bench.observations`) of the given kinds
@@ -100,8 +110,8 @@ class Context:
         memo = (frozenset(kinds), us_only)
         frame = self._frames.get(memo)
         if frame is None:  # one query for every role; each call takes its roles' rows
-            frame = self._frames[memo] = usable_frame(
-                self.store, self.params, kinds=sorted(kinds), columns=GUIDE_COLUMNS,
+            frame = self._frames[memo] = self.usable(
+                ("observations", *memo), kinds=sorted(kinds), columns=GUIDE_COLUMNS,
                 us_only=us_only, aged=True)
         if roles_in is None:
             return frame.copy()
@@ -198,8 +208,9 @@ def _n_text(row: GuideRow) -> str:
 
 # --------------------------------------------------------------------------- 1 headline
 def headline(ctx: Context) -> Section:
-    """National medians and P25-P75 of the ML roles, their change over a year, and the
-    premium of ML engineering over software engineering and data science."""
+    """National medians and P25-P75 of the ML roles, their change over a year (the
+    mix-adjusted index, `paybench.guide.trend`), and the premium of ML engineering over
+    software engineering and data science."""
     sec = Section("headline", "Headline figures",
                   f"Annual base pay in the United States, {ctx.data.year}.")
     lead = ctx.lead_ml_role()
@@ -231,7 +242,9 @@ def headline(ctx: Context) -> Section:
                           ") the premium is ", fig, "."]
     if premium_parts:
         sec.blocks.append(p(*premium_parts))
-    sec.blocks.append(_year_change(ctx))
+    from paybench.guide.trend import year_change  # the trend module builds on this one
+
+    sec.blocks.append(year_change(ctx))
     rows = []
     classes = []
     same: dict[tuple[Any, ...], list[Any]] = {}  # one modelled range -> its row
@@ -274,55 +287,6 @@ def headline(ctx: Context) -> Section:
                                 "their own: " + "; ".join(" / ".join(r.role_name for r in g)
                                                           for g in merged) + "."))
     return sec
-
-
-def median_change(obs: pd.DataFrame, level: str | None
-                  ) -> tuple[int, int, float, float, dict[int, int], str] | None:
-    """The nominal change of median pay between the last two years that each hold at least
-    `MIN_GROUP_N` observations (of one level, or all when `level` is None): (year before,
-    year, median before, median, counts by year, sources); None without two such years.
-    A raw change of medians: the mix of titles and places moves it as much as pay does."""
-    if obs.empty:
-        return None
-    sub = obs if level is None else obs[obs["level"] == level]
-    years_of = pd.to_datetime(sub["observed_on"]).dt.year
-    counts = {int(y): int(n) for y, n in years_of.value_counts().items()}
-    years = sorted(y for y, n in counts.items() if n >= MIN_GROUP_N)
-    if len(years) < 2:
-        return None
-    y0, y1 = years[-2], years[-1]
-    m0 = float(sub[years_of == y0]["annual_usd"].median())
-    m1 = float(sub[years_of == y1]["annual_usd"].median())
-    return y0, y1, m0, m1, counts, ", ".join(sorted(sub["source"].unique()))
-
-
-def _year_change(ctx: Context) -> Block:
-    obs = ctx.observations(ctx.data.ml_roles(), kinds=("paid", "posted", "filed"))
-    if obs.empty:
-        return empty("No change over a year: the store holds no pay observations with "
-                     "dates for the ML roles (OEWS has one release, May 2025); ingest a "
-                     "salary survey or postings from two years.")
-    parts: list[Part] = []
-    for level in ("mid", "senior"):
-        found = median_change(obs, level)
-        if found is None:
-            continue
-        y0, y1, m0, m1, counts, srcs = found
-        f0 = ctx.book.add(f"ml-{level}-median-{y0}", m0, "usd",
-                          f"median base pay of {level} ML roles, US, {y0} (nominal)",
-                          f"{srcs}: {int(counts[y0])} observations")
-        f1 = ctx.book.add(f"ml-{level}-median-{y1}", m1, "usd",
-                          f"median base pay of {level} ML roles, US, {y1} (nominal)",
-                          f"{srcs}: {int(counts[y1])} observations")
-        ch = ctx.book.add(f"ml-{level}-change-{y0}-{y1}", _pct(m1, m0), "pct_change",
-                          f"change of the {level} ML median from {y0} to {y1}",
-                          f"{srcs}: {int(counts[y0])} and {int(counts[y1])} observations")
-        parts += [f" {LEVEL_NAMES[level]}-level ML pay moved ", ch, f" from {y0} (median ",
-                  f0, f", n {int(counts[y0]):,}) to {y1} (", f1, f", n {int(counts[y1]):,})."]
-    if not parts:
-        return empty("No change over a year: fewer than two work years have 30 or more ML "
-                     "observations at one level.")
-    return p("Change over a year, in nominal pay as reported (not aged):", *parts)
 
 
 # --------------------------------------------------------------------------- 2 ranges
@@ -539,8 +503,8 @@ def contract_frame(ctx: Context) -> pd.DataFrame:
     memo = ("contract",)
     frame = ctx._frames.get(memo)
     if frame is None:
-        frame = ctx._frames[memo] = usable_frame(
-            ctx.store, ctx.params, kinds=("paid", "filed", "posted"), contract=True,
+        frame = ctx._frames[memo] = ctx.usable(
+            memo, kinds=("paid", "filed", "posted"), contract=True,
             columns=("role", "source", "annual_usd"), us_only=True, any_role=True)
     return frame.copy()
 
@@ -667,17 +631,50 @@ def _industry(ctx: Context) -> list[Block]:
     return blocks or [empty("OEWS has no sector detail for the ML occupations.")]
 
 
+NOT_STATED = "not stated"
+"""The row of a share table that counts the records that do not state the column (LCA filings
+and total-compensation records state no company size or work mode)."""
+
+
+def shares_of(counts: dict[str, int]) -> dict[str, float]:
+    """Percent shares (one decimal) of counts that add up to exactly 100.0: each share
+    rounded down to 0.1, the tenths left over given to the largest remainders (the largest
+    remainder method; ties by order of the counts). Empty for a zero total."""
+    total = sum(counts.values())
+    if total <= 0:
+        return {}
+    exact = {k: 1000 * n / total for k, n in counts.items()}
+    tenths = {k: math.floor(v) for k, v in exact.items()}
+    left = 1000 - sum(tenths.values())
+    for k in sorted(exact, key=lambda k: tenths[k] - exact[k])[:left]:
+        tenths[k] += 1
+    return {k: t / 10 for k, t in tenths.items()}
+
+
 def _group_medians(ctx: Context, column: str, names: dict[str, str], missing: str) -> Block:
     obs = ctx.observations(ctx.data.ml_roles())
     if obs.empty or obs[column].isna().all():
         return empty(f"No observations with {column.replace('_', ' ')}: {missing}.")
+    # every observation is in one row: a named value, any other value, or not stated, so
+    # the shares are over all of them and add up to 100%
+    groups = {key: obs[obs[column] == key] for key in names}
+    other = obs[obs[column].notna() & ~obs[column].isin(list(names))]
+    if not other.empty:
+        groups["other"], names = other, {**names, "other": "other"}
+    groups["not-stated"], names = obs[obs[column].isna()], {**names, "not-stated": NOT_STATED}
+    shares = shares_of({key: len(sub) for key, sub in groups.items()})
     rows: list[list[Any]] = []
     for key, name in names.items():
-        sub = obs[obs[column] == key]
-        if len(sub) < MIN_GROUP_N:
-            rows.append([name, f"fewer than {MIN_GROUP_N} observations ({len(sub)})", "", ""])
+        sub = groups[key]
+        srcs = ", ".join(sorted(sub["source"].unique())) or "none"
+        share = ctx.book.add(f"ml-{column}-{key}-share", shares[key],
+                             "share", f"share of ML observations that are {name}",
+                             f"{srcs}: {len(sub)} of {len(obs)} observations", exact=True)
+        if len(sub) < MIN_GROUP_N or key == "not-stated":
+            text = (f"{len(sub):,} observations (no median: the size or mode is unknown)"
+                    if key == "not-stated" else f"fewer than {MIN_GROUP_N} observations ({len(sub)})")
+            rows.append([name, text, "", share])
             continue
-        srcs = ", ".join(sorted(sub["source"].unique()))
         med = ctx.book.add(f"ml-{column}-{key}-p50", round(float(sub["aged_usd"].median())),
                            "usd", f"median base pay of ML roles, {name}, US (aged)",
                            f"{srcs}: {len(sub)} observations")
@@ -687,24 +684,26 @@ def _group_medians(ctx: Context, column: str, names: dict[str, str], missing: st
         hi = ctx.book.add(f"ml-{column}-{key}-p75", round(float(sub["aged_usd"].quantile(0.75))),
                           "usd", f"P75 base pay of ML roles, {name}, US (aged)",
                           f"{srcs}: {len(sub)} observations")
-        share = ctx.book.add(f"ml-{column}-{key}-share", round(100 * len(sub) / len(obs), 1),
-                             "share", f"share of ML observations that are {name}",
-                             f"{srcs}: {len(sub)} of {len(obs)} observations")
         rows.append([name, [med, f" (n {len(sub):,})"], [lo, "–", hi], share])
     return table([column.replace("_", " "), "median", "P25–P75", "share of observations"],
                  rows, numeric=[1, 2, 3],
-                 note="All ML roles and levels pooled, US, full-time base pay aged to the "
-                      "effective date; the level mix differs between groups.")
+                 note=f"All ML roles and levels pooled, US, full-time base pay aged to the "
+                      f"effective date; the level mix differs between groups. Shares are of all "
+                      f"{len(obs):,} ML observations, those that do not state it included "
+                      f"({NOT_STATED}), and add up to 100%.")
 
 
 def _skills(ctx: Context) -> Block:
-    posted = usable_frame(ctx.store, ctx.params, kinds=("posted",), columns=("source", "annual_usd"),
-                          roles=ctx.data.ml_roles())
+    missing = empty("No postings ingested: skills in demand need job postings with skills "
+                    "(paybench ingest postings.csv).")
     skills = ctx.store.query("SELECT DISTINCT dedup_key, skill FROM observation_skills")
+    if skills.empty:  # no posting states a skill: nothing to read the postings for
+        return missing
+    posted = ctx.usable(("posted", tuple(ctx.data.ml_roles())), kinds=("posted",),
+                        columns=("source", "annual_usd"), roles=ctx.data.ml_roles())
     frame = posted.merge(skills, on="dedup_key", how="left")
     if frame.empty or frame["skill"].isna().all():
-        return empty("No postings ingested: skills in demand need job postings with skills "
-                     "(paybench ingest postings.csv).")
+        return missing
     total = frame["dedup_key"].nunique()
     overall = float(frame.drop_duplicates("dedup_key")["annual_usd"].median())
     rows = []
@@ -826,19 +825,32 @@ def _activity(ctx: Context, kind: str, noun: str, missing: str) -> list[Block]:
     for column, title, limit in (("metro", "metro", 10), ("work_mode", "work mode", 5),
                                  ("industry", "industry", 8), ("company_size", "company size", 5),
                                  ("employer", "employer", 10)):
-        counts = obs[column].dropna().value_counts().head(limit)
-        if counts.empty:
+        stated = obs[column].dropna().value_counts()
+        if stated.empty:
             blocks.append(empty(f"No {noun} state their {title}."))
             continue
+        # the top values, the rest in one row, and those that do not state it: shares of all
+        # `total` records that add up to 100%
+        counts = {str(value): int(n) for value, n in stated.head(limit).items()}
+        rest = int(stated.iloc[limit:].sum())
+        labels = {value: str(names.get(value, value)) if column == "metro" else value for value in counts}
+        if rest:
+            counts["all-others"] = rest
+            labels["all-others"] = f"all other {title}s ({len(stated) - limit:,})"
+        counts["not-stated"] = total - int(stated.sum())
+        labels["not-stated"] = NOT_STATED
+        shares = shares_of(counts)
         rows = []
         for value, n in counts.items():
-            label = str(names.get(str(value), value)) if column == "metro" else str(value)
-            cnt = ctx.book.add(f"{kind}-{column}-{value}-count", int(n), "count",
+            label = labels[value]
+            cnt = ctx.book.add(f"{kind}-{column}-{value}-count", n, "count",
                                f"ML-role {noun} by {title}: {label}", srcs)
-            share = ctx.book.add(f"{kind}-{column}-{value}-share", round(100 * n / total, 1),
-                                 "share", f"share of ML-role {noun}: {label}", srcs)
+            share = ctx.book.add(f"{kind}-{column}-{value}-share", shares[value],
+                                 "share", f"share of ML-role {noun}: {label}", srcs, exact=True)
             rows.append([label, cnt, share])
-        blocks.append(table([title, noun, "share"], rows, numeric=[1, 2]))
+        blocks.append(table([title, noun, "share"], rows, numeric=[1, 2],
+                            note=f"Shares of all {total:,} ML-role {noun}, those that do not state "
+                                 f"the {title} included; they add up to 100%."))
     return blocks
 
 

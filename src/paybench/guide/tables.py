@@ -12,9 +12,10 @@ import datetime as dt
 import hashlib
 import json
 import time
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -105,13 +106,43 @@ ExtraKey = tuple[str, str, str, str, str]
 """A cell beyond the guide's tables: (role, level, place scope, place key, place label)."""
 
 
+T = TypeVar("T")
+
+
 @dataclass
 class CachedCells:
     """What the cache beside the store keeps of a guide (`cells_cache_path`): the rows
-    `build_guide` computed, as computed, and the cells its report added (`GuideData.cell`)."""
+    `build_guide` computed, as computed, the cells its report added (`GuideData.cell`) and
+    what its sections computed from the store (`GuideData.computed`)."""
 
     rows: list[GuideRow]
     extra: dict[ExtraKey, GuideRow] = field(default_factory=dict)
+    computed: dict[Hashable, Any] = field(default_factory=dict)
+
+
+@dataclass
+class IndexShown:
+    """A change of pay over time as the guide prints it: the point and its interval (percent),
+    audited by `paybench check` (the interval holds the point)."""
+
+    name: str
+    point: float
+    low: float | None
+    high: float | None
+
+
+@dataclass
+class EmployerShown:
+    """An employer's (or a segment's, `employer` None) count of observations as the guide
+    prints it, with what it counts: the roles pooled (None: every role) and the kinds of
+    observation; audited by `paybench check` against the store's stored columns."""
+
+    employer: str | None
+    segment: str
+    sector: str | None
+    roles: tuple[str, ...] | None
+    kinds: tuple[str, ...]
+    n: int
 
 
 @dataclass
@@ -139,6 +170,10 @@ class GuideData:
     model: BenchmarkModel | None = field(default=None, repr=False, compare=False)
     rankings: list[Ranking] = field(default_factory=list, repr=False, compare=False)
     """The ranked lists and charts of the report, once built (`paybench.guide.report`)."""
+    indexes: list[IndexShown] = field(default_factory=list, repr=False, compare=False)
+    """The changes of pay over time the report prints with an interval (for `paybench check`)."""
+    employer_counts: list[EmployerShown] = field(default_factory=list, repr=False, compare=False)
+    """The employer and segment counts the report prints (for `paybench check`)."""
     _index: dict[str, GuideRow] = field(default_factory=dict, repr=False, compare=False)
     cells_cached: bool = field(default=False, repr=False, compare=False)
     """Whether the cells were read from the cache beside the store (`cells_cache_path`)."""
@@ -148,6 +183,13 @@ class GuideData:
     """Cells beyond `build_guide`'s that a report of the same guide computed before (cached)."""
     _extra_new: dict[ExtraKey, GuideRow] = field(default_factory=dict, repr=False, compare=False)
     """Cells beyond `build_guide`'s computed in this run, as computed (for the cache)."""
+    _computed_known: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
+    """What a report of the same guide computed before (`computed`; cached)."""
+    _computed_new: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
+    """What the sections computed in this run (`computed`; for the cache)."""
+    _used: set[Hashable] = field(default_factory=set, repr=False, compare=False)
+    """The keys of cached extra cells and computed values this run read (`save_extra_cells`
+    keeps only those)."""
     timings: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
     """Seconds spent building the data, by step ('model': loading or building the benchmark
     model), for `paybench.guide.report.generate`'s stage times."""
@@ -177,6 +219,7 @@ class GuideData:
         extra: ExtraKey = (role, level, place.scope, place.key, place.label)
         known = self._extra_known.get(extra)
         if known is not None:  # computed by an earlier report of this guide: the same row
+            self._used.add(("extra", extra))
             row = replace(known, tables=tables)
         else:
             if self.model is None:
@@ -187,19 +230,68 @@ class GuideData:
         self._index[row.key] = row
         return row
 
+    def computed(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """What `compute()` returns, remembered under `key` with the guide's cells: a later
+        report of the same guide (the same store content, method code and parameters: the
+        cells' cache key) reads it from the cache beside the store instead of computing it
+        again. `key` must name everything else the value depends on (e.g. a rules version);
+        the value must pickle."""
+        if key in self._computed_new:
+            return self._computed_new[key]
+        if key in self._computed_known:
+            self._used.add(("computed", key))
+            return self._computed_known[key]
+        value = compute()
+        self._computed_new[key] = value
+        return value
+
+    def recall(self, key: Hashable) -> Any:
+        """What an earlier report of the same guide kept under `key` (`keep`), or None."""
+        if key not in self._computed_known:
+            return None
+        self._used.add(("computed", key))
+        return self._computed_known[key]
+
+    def keep(self, key: Hashable, value: Any) -> None:
+        """Keep `value` under `key` with the guide's cells for the next report of the same
+        guide (`recall`; written by `save_extra_cells`), in place of what was kept before."""
+        if key in self._computed_known and self._computed_known[key] == value:
+            self._used.add(("computed", key))
+        else:
+            self._computed_new[key] = value
+
     def save_extra_cells(self) -> None:
-        """Add the cells computed beyond `build_guide`'s (by the report's sections) to the
-        cache beside the store, so the next report of the same guide reads them too."""
-        if self._cache is None or not self._extra_new:
+        """Add the cells computed beyond `build_guide`'s (by the report's sections), and what
+        the sections computed (`computed`), to the cache beside the store, so the next report
+        of the same guide reads them too. What the cache held that this report did not read
+        is dropped: every report of the same guide (the cache's key) asks for the same cells
+        and values, so an entry left unread is one an earlier version of a section asked for
+        (its key names that section's code; it would never be read again)."""
+        if self._cache is None:
+            return
+        unread = ({("extra", k) for k in self._extra_known}
+                  | {("computed", k) for k in self._computed_known}) - self._used
+        if not (self._extra_new or self._computed_new or unread):
             return
         path, key = self._cache
         cached = read_cached(path, key)
         if not isinstance(cached, CachedCells):
             return  # the cache was removed or replaced meanwhile: nothing to add to
+        cached.extra = {k: v for k, v in cached.extra.items() if ("extra", k) in self._used}
         cached.extra.update(self._extra_new)
+        cached.computed = {k: v for k, v in getattr(cached, "computed", {}).items()
+                           if ("computed", k) in self._used}
+        cached.computed.update(self._computed_new)
         write_cached(path, key, cached)
+        self._extra_known = {k: v for k, v in self._extra_known.items() if ("extra", k) in self._used}
+        self._computed_known = {k: v for k, v in self._computed_known.items()
+                                if ("computed", k) in self._used}
+        self._used |= {("extra", k) for k in self._extra_new}
+        self._used |= {("computed", k) for k in self._computed_new}
         self._extra_known.update(self._extra_new)
         self._extra_new.clear()
+        self._computed_known.update(self._computed_new)
+        self._computed_new.clear()
 
     def ml_roles(self) -> list[str]:
         """The selected ML roles, in taxonomy order."""
@@ -312,6 +404,7 @@ def build_guide(
         if isinstance(cached, CachedCells):
             data.rows = cached.rows
             data._extra_known = cached.extra
+            data._computed_known = dict(getattr(cached, "computed", {}))
             data.cells_cached = True
             return data
     for role in selected:
@@ -329,6 +422,7 @@ def build_guide(
                 data.cell(role.id, level, NATIONAL, "ladder")
     if data._cache is not None:
         write_cached(*data._cache, CachedCells(list(data.rows)))
+    data._extra_new.clear()  # these are the rows themselves: cells beyond them are the extra
     return data
 
 

@@ -3,7 +3,8 @@
 Filings spell the same employer many ways ("GOOGLE LLC", "Google LLC.", "Google, L.L.C.";
 "COGNIZANT TECHNOLOGY SOLUTIONS US CORP" and "... U.S. CORPORATION"). The key folds:
 
-1. Unicode to ASCII (accents dropped), upper case;
+1. HTML entities decoded ("JPMORGAN CHASE &AMP; CO." as some filings were exported is
+   "JPMORGAN CHASE & CO."), Unicode to ASCII (accents dropped), upper case;
 2. a trading name after "D/B/A" / "DBA" / "A/K/A" is cut off (the legal name comes first);
 3. dots and apostrophes are deleted ("L.L.C." -> "LLC", "U.S." -> "US", "Macy's" ->
    "MACYS"); "&" stands apart as its own word and "AND" is written "&" ("Ernst and
@@ -17,18 +18,38 @@ Filings spell the same employer many ways ("GOOGLE LLC", "Google LLC.", "Google,
 
 Distinct legal entities stay distinct ("IBM INDIA PRIVATE LIMITED" -> "IBM INDIA",
 "IBM CORPORATION" -> "IBM"). The display form is a function of the key (so it groups
-exactly like the key): words title-cased, words of up to three letters kept upper case
-("IBM", "HCL", "US"), small words ("of", "and", "for") lower case inside the name.
+exactly like the key: one display per key, whichever spelling came first): words
+title-cased; small words ("of", "and", "for") lower case inside the name; words of one or two
+letters kept upper case ("US", "HP", "EY"); a word of three letters kept upper case only when
+it reads as an initialism: it has no vowel ("HCL", "TCS", "BNY") or it is a listed one
+(`INITIALISMS`: "IBM", "AMD", "SAP" ...), else title-cased like any word ("Foo Corp" ->
+key "FOO", display "Foo"; "Capital One", "New York Life"). A name that is only a
+legal-form word keeps it ("Corp" -> "Corp"): the key is never emptied.
+
+What a key cannot know, a documented alias list adds (``paybench/data/employer_aliases.json``):
+a parent and its renamed or subsidiary entities are one employer ("Alphabet Inc." and
+"GOOGLE LLC" -> Google; "Facebook, Inc." -> Meta; "AMAZON WEB SERVICES, INC." and
+"Amazon.com Services LLC" -> Amazon; "International Business Machines Corporation" -> IBM).
+An alias matches by exact key, never by prefix or similarity ("AMAZON RESTAURANT & BAR" is
+not Amazon). :func:`normalize_employer` resolves aliases: its key is the group's key and its
+display the group's name as the list writes it ("Meta", "JPMorgan Chase"); every adapter that
+stores an employer stores that display form, and the store's writer passes every stored
+employer through it once more (``paybench.store``), so sources agree.
 """
 
 from __future__ import annotations
 
 import functools
+import html
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
+from importlib import resources
+from typing import Any, cast
 
-__all__ = ["Employer", "employer_display", "employer_key", "normalize_employer"]
+__all__ = ["INITIALISMS", "Employer", "alias_table", "canonical_key", "employer_display", "employer_key",
+           "normalize_employer"]
 
 LEGAL_SUFFIXES: frozenset[str] = frozenset({
     "LLC", "INC", "INCORPORATED", "CORP", "CORPORATION", "LTD", "LIMITED", "CO", "COMPANY",
@@ -38,6 +59,16 @@ LEGAL_SUFFIXES: frozenset[str] = frozenset({
 """Words naming a legal form, dropped from the end of a name (after punctuation is gone,
 so "L.L.C." is "LLC" and "N.A." is "NA")."""
 
+INITIALISMS: frozenset[str] = frozenset({
+    "ABB", "ADP", "AES", "AIG", "AMD", "AOL", "ASM", "AWS", "BAE", "EDS", "EMC", "EOG", "ICF",
+    "IBM", "IHS", "ING", "NEC", "SAP", "SAS", "SEI", "UBS", "UPS", "USA", "AI", "EY", "US", "UK",
+})
+"""Three-letter words with a vowel that are initialisms in employer names, kept upper case
+in a display (hand-written from the names of large US employers and filers; a word without a
+vowel is read as an initialism without being listed). The alias list's display names add
+their own upper-case words (`_initialisms`)."""
+
+_VOWELS = frozenset("AEIOU")
 _SMALL_WORDS = frozenset({"OF", "AND", "FOR", "THE", "IN", "AT", "ON", "DE", "LA", "DU", "Y"})
 _DBA = re.compile(r"(?<=\S)[\s,]+(?:D\s*/\s*B\s*/\s*A|DBA|A\s*/\s*K\s*/\s*A|AKA|F\s*/\s*K\s*/\s*A|FKA)\b.*$")
 _DELETE = str.maketrans("", "", ".'’`")
@@ -47,14 +78,16 @@ _SEPARATORS = re.compile(r"[^A-Z0-9&\x00]+")
 
 @dataclass(frozen=True)
 class Employer:
-    """A normalized employer: `key` groups spellings; `display` is for people."""
+    """A normalized employer: `key` groups spellings (after aliases); `display` is for people;
+    `name_key` is the key of the name as written, before aliases ("FACEBOOK" for Meta)."""
 
     key: str
     display: str
+    name_key: str = ""
 
 
 def _ascii_upper(name: str) -> str:
-    folded = unicodedata.normalize("NFKD", name)
+    folded = unicodedata.normalize("NFKD", html.unescape(name) if "&" in name else name)
     return "".join(c for c in folded if not unicodedata.combining(c)).upper()
 
 
@@ -80,24 +113,85 @@ def employer_key(name: str) -> str:
     return " ".join(words)
 
 
+@functools.cache
+def _initialisms() -> frozenset[str]:
+    """`INITIALISMS` and the upper-case words of three letters or fewer in the alias list's
+    display names ("RTX", "BAE")."""
+    text = resources.files("paybench.data").joinpath(ALIASES_FILE).read_text("utf-8")
+    names = [str(g["name"]) for g in json.loads(text)["employers"]]
+    listed = {w for n in names for w in re.split(r"[^A-Za-z0-9]+", n)
+              if w.isalpha() and w.isupper() and len(w) <= 3}
+    return INITIALISMS | listed
+
+
+def _initialism(word: str) -> bool:
+    """True when a short word of a key reads as an initialism (this module's docstring)."""
+    if len(word) <= 2:
+        return True
+    return len(word) == 3 and (not _VOWELS & set(word) or word in _initialisms())
+
+
 def employer_display(key: str) -> str:
     """A readable form of a key: "JPMORGAN CHASE" -> "Jpmorgan Chase", "IBM INDIA" ->
-    "IBM India", "BANK OF AMERICA" -> "Bank of America"."""
+    "IBM India", "BANK OF AMERICA" -> "Bank of America", "FOO" -> "Foo" (rules in this
+    module's docstring). A function of the key alone, so displays group as keys do."""
     out = []
     for i, word in enumerate(key.split(" ")):
         if i > 0 and word in _SMALL_WORDS:
             out.append(word.lower())
-        elif word.isalpha() and len(word) > 3:
+        elif word.isalpha() and not _initialism(word):
             out.append(word.title())
-        else:  # short words are mostly acronyms (IBM, HCL, US); "3M", "AT&T" as written
+        else:  # initialisms (IBM, HCL, US); "3M", "AT&T" as written
             out.append(word)
     return " ".join(out)
 
 
+ALIASES_FILE = "employer_aliases.json"
+"""The alias list in ``paybench/data``: groups of names of one employer, each with the name
+shown for it."""
+
+
+@functools.cache
+def alias_table() -> dict[str, tuple[str, str]]:
+    """Key of every listed name and alias -> (the group's key, the group's display name).
+    ValueError when the list is malformed: a name without letters, or one key in two groups
+    (each would make grouping depend on the order of the list)."""
+    text = resources.files("paybench.data").joinpath(ALIASES_FILE).read_text("utf-8")
+    groups = cast(list[dict[str, Any]], json.loads(text)["employers"])
+    table: dict[str, tuple[str, str]] = {}
+    for group in groups:
+        name = str(group["name"])
+        key = employer_key(name)
+        if not key:
+            raise ValueError(f"{ALIASES_FILE}: {name!r} has no letters or digits")
+        for alias in [name, *map(str, group.get("aliases", []))]:
+            alias_key = employer_key(alias)
+            if not alias_key:
+                raise ValueError(f"{ALIASES_FILE}: alias {alias!r} of {name!r} has no letters or digits")
+            found = table.get(alias_key)
+            if found is not None and found[0] != key:
+                raise ValueError(f"{ALIASES_FILE}: {alias!r} ({alias_key}) is an alias of both "
+                                 f"{found[1]!r} and {name!r}")
+            table[alias_key] = (key, name)
+    return table
+
+
+def canonical_key(key: str) -> str:
+    """The employer a key stands for after aliases ("FACEBOOK" -> "META"); the key itself
+    when it is no listed alias. Idempotent."""
+    found = alias_table().get(key)
+    return found[0] if found is not None else key
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def normalize_employer(name: str) -> Employer | None:
-    """Key and display form of an employer name; None for an empty name."""
-    key = employer_key(name)
-    if not key:
+    """Key and display form of an employer name, aliases resolved ("FACEBOOK, INC." ->
+    Employer("META", "Meta", name_key="FACEBOOK")); None for an empty name. Idempotent on
+    its display form: normalize_employer(e.display) has the same key and display."""
+    name_key = employer_key(name)
+    if not name_key:
         return None
-    return Employer(key=key, display=employer_display(key))
+    found = alias_table().get(name_key)
+    if found is not None:
+        return Employer(key=found[0], display=found[1], name_key=name_key)
+    return Employer(key=name_key, display=employer_display(name_key), name_key=name_key)

@@ -24,7 +24,9 @@ How it reads
    Indian way ("9,36,000"), is in rupees (INR), whatever the default currency; a written
    currency always wins.
 3. **Pair figures into ranges** joined by "-", "–", "—", "to", "and" (after
-   "between"). One end's currency or multiplier is shared with the other when it lacks
+   "between"), or "/" when both ends are money-like and in order ("120k/150k", "$120k/$150k":
+   `_slash_range`; "$25/hr" is a figure and its period, "24/7" and dates are masked).
+   One end's currency or multiplier is shared with the other when it lacks
    one ("$150-200k", "USD 180K-240K", "between 120 and 150 thousand"); a multiplier is
    shared only when the bare end is below 1,000. **Bounds written apart** join too: a floor
    ("starting at", "from", "minimum", "at least" ...) and a ceiling ("up to", "maximum",
@@ -36,18 +38,29 @@ How it reads
    figure such as users, employees, stipend, budget, gift card, bonus (unless joined
    by "+"/"plus"/"and"/"with", which means "base with more on top"), valuation,
    funding, Series A; words before such as raised, funding, valuation, revenue,
-   bonus of, stipend. A figure with no written currency and no multiplier needs a pay word
+   bonus of, stipend. **One-off and fringe money** is never pay, whatever its size: what it
+   is for written right after it (`_NON_SALARY_AFTER`: "£200 for WFH Setup", "$5,000
+   relocation", "$2,000 referral bonus", "$1,200 gym membership", "$100 per month for
+   internet") or before it ("Relocation package up to $10,000", "Sign on: $20k", "One-time
+   $2,000 ..."). A figure with no written currency and no multiplier needs a pay word
    before it (salary, pay, compensation, rate, wage, base, OTE, ...) or a period word
    after it.
 5. **Period**: a period word after the figure wins ("a year", "/yr", "per hour",
-   "hourly", "monthly", "p.a.", "annually", "brutto/Jahr", "LPA"); then one in the same
-   clause before it ("Hourly rate: $85", "monthly salary"); then ``default_period``;
-   otherwise magnitude: values below 1,000 are hourly, values of 20,000 and more are
-   yearly, and anything in between is refused as ambiguous (a month? a year?).
+   "hourly", "monthly", "p.a.", "p/d", "per diem", "annually", "brutto/Jahr", "LPA"), also
+   glued to the next word as scraped text has it ("£600 p/dThe": `_END`), and the period
+   words of German, French, Spanish, Portuguese, Italian, Dutch and Swedish
+   (:data:`PERIOD_WORDS_ABROAD`: "mensuales", "/mån", "pro Monat", "par an", "por hora" ...);
+   then one in the same clause before it ("Hourly rate: $85", "monthly salary",
+   "Monatsgehalt:", "Salaire annuel :"); then ``default_period``;
+   otherwise magnitude: values below 250 are hourly (below 1,000 in low-wage currencies),
+   250-1,000 refused (an hour or a day?), 20,000 and more yearly, and anything in between is
+   refused as ambiguous (a month? a year?).
 6. **Component**: decided by the label that governs the figures (`_component`): a label
    written on the figure itself ("38L Base", "$120k OTE"), else the nearest label before it
    in its clause ("Base Salary: ...", "OTE compensation: ...", "Total Compensation:", "TC",
-   "CTC" (India's cost to company), "on-target earnings of"), else, when that label is
+   "CTC" (India's cost to company), "on-target earnings of"; a label in a parenthesis that
+   holds a figure of its own labels that figure: "$250k TC (base $180k)" is 250,000 total),
+   else, when that label is
    neutral ("Salary:") or missing, a note after it: a composition in parentheses
    ("(base + variable)") or "including bonus" -> ``total``, "+ bonus", "plus equity" ->
    ``base``; default ``base``. A label that opens the next figure group ("... Total
@@ -106,6 +119,7 @@ __all__ = [
     "MAX_ANNUAL_USD",
     "MIN_ANNUAL_USD",
     "MIN_ANNUAL_USD_LOW_WAGE",
+    "PERIOD_WORDS_ABROAD",
     "ExtractedPay",
     "NotPay",
     "extract_pay",
@@ -115,6 +129,13 @@ __all__ = [
 MIN_ANNUAL_USD = 15_000.0
 """Lowest plausible full-time salary in a posting, in USD per year (about the US federal
 minimum wage x 2,080 hours)."""
+
+MAX_BARE_HOURLY = 250.0
+"""A figure with no period word and no default period is read as hourly only below this (in
+its currency; below 1,000 for LOW_WAGE_CURRENCIES): from 250 to 1,000 it may as well be a
+contractor's day rate (UK day rates run about £300-£800: "Rate: £450"), so it is refused as
+ambiguous rather than annualized x 2,080 into a salary of a million. US hourly pay above $250
+is rare: BLS OEWS May 2024 top-codes hourly wages at $115.00 ("#" in its workbooks)."""
 
 MIN_ANNUAL_USD_LOW_WAGE = 2_500.0
 """Lowest plausible full-time salary, in USD per year, for currencies of economies where
@@ -233,14 +254,14 @@ _NUM = (
 )
 _MULT = (
     r"(?:\s?(?i:thousand|lakhs?|lacs?|LPA|crores?|million|millions|billion|mn|bn|mm|cr)"
-    rf"|\s?[kK]|[MBL]|\s[MBL]){_NOT_LETTER}"
+    rf"|\s?[kK]|[MBL]|\s[MBL]){_NOT_LETTER}(?!\s?&)"
 )
 _FIGURE = (
     rf"(?:(?P<{{p}}cur1>{_CUR_PRE})\s?(?<![\d.,])|(?<![A-Za-z\d.,_]))(?P<{{p}}num>{_NUM})(?P<{{p}}mult>{_MULT})?"
     rf"(?:\s?(?P<{{p}}cur2>{_CUR_POST}))?(?P<{{p}}plus>\+)?"
     r"(?P<{p}per>\s?/\s?(?i:yr|year|hr|hour|h|mo|month|annum|day|wk|week)\b)?"
 )
-_SEP = (r"\s*(?:-{1,2}|–|—|~|\bto\b|\band\b|\bthrough\b|\bupto\b|\bund\b|\bbis\b|\bet\b|à|\ba\b|\by\b)"
+_SEP = (r"\s*(?:-{1,2}|–|—|~|/|\bto\b|\band\b|\bthrough\b|\bupto\b|\bund\b|\bbis\b|\bet\b|à|\ba\b|\by\b)"
         r"\s*(?:up\s+to\s+)?")
 _CANDIDATE = re.compile(
     rf"(?P<a>{_FIGURE.replace('{p}', 'a_')})(?:(?P<sep>{_SEP})(?P<b>{_FIGURE.replace('{p}', 'b_')}))?",
@@ -257,31 +278,108 @@ _WORD_CURRENCY = {"euro": "EUR", "euros": "EUR", "dollar": "USD", "dollars": "US
                   "pounds": "GBP", "rupee": "INR", "rupees": "INR", "kč": "CZK", "ft": "HUF", "lei": "RON",
                   "zł": "PLN", "zloty": "PLN"}
 
+_END = r"(?:(?!\w)|(?-i:(?<=[a-zäöüåéêèóí.])(?=[A-ZÄÖÜÅÉ])))"
+"""The end of a period word or abbreviation: no letter or digit next, or a lower-case letter or a dot
+glued to the capital that opens the next word, as text scraped without its spaces has it ("£600
+p/dThe", "$40/hrRemote", "€55k p.a.Apply"): issue 16. A lower-case letter after it is another word
+("pdf", "pay", "phone"), never a period."""
+_PER_PREFIX = r"(?:/|\bper\b|\ban?\b|\beach\b|(?:\b|(?<=\d))p\s?/?)\s*\.?\s*"
+"""What introduces an English period word or its abbreviation: "/", "per", "a", "an", "each",
+or the "p" of "p/d", "p.h.", "pd", "ph", "p/a" ("per")."""
+
+PERIOD_WORDS_ABROAD: dict[Period, dict[str, tuple[str, ...]]] = {
+    "hour": {
+        "de": (r"pro\s+stunde", r"je\s+stunde", r"die\s+stunde", r"/\s*std\.?", r"stündlich"),
+        "fr": (r"de\s+l'heure", r"par\s+heure", r"/\s*heure", r"l'heure"),
+        "es": (r"por\s+hora", r"la\s+hora", r"/\s*hora"),
+        "pt": (r"por\s+hora", r"/\s*hora"),
+        "it": (r"all'ora", r"l'ora", r"/\s*ora", r"orari[oe]"),
+        "nl": (r"per\s+uur", r"/\s*uur"),
+        "sv": (r"per\s+timme", r"i\s+timmen", r"/\s*tim(?:me)?"),
+    },
+    "day": {
+        "la": (r"per\s+diem",),
+        "de": (r"pro\s+tag", r"/\s*tag", r"am\s+tag", r"täglich"),
+        "fr": (r"par\s+jour", r"/\s*jour", r"TJM"),
+        "es": (r"por\s+d[íi]a", r"al\s+d[íi]a", r"/\s*d[íi]a"),
+        "pt": (r"por\s+dia", r"/\s*dia"),
+        "it": (r"al\s+giorno", r"/\s*giorno"),
+        "nl": (r"per\s+dag", r"/\s*dag"),
+        "sv": (r"per\s+dag", r"/\s*dag"),
+    },
+    "week": {
+        "de": (r"pro\s+woche", r"/\s*woche", r"wöchentlich"),
+        "fr": (r"par\s+semaine", r"/\s*semaine", r"hebdomadaire"),
+        "es": (r"por\s+semana", r"a\s+la\s+semana", r"/\s*semana", r"semanal(?:es)?"),
+        "pt": (r"por\s+semana", r"semanais", r"semanal"),
+        "it": (r"a(?:lla)?\s+settimana", r"settimanal[ei]"),
+        "sv": (r"per\s+vecka", r"/\s*vecka", r"i\s+veckan"),
+    },
+    "month": {
+        "de": (r"pro\s+monat", r"/\s*monat", r"im\s+monat", r"monatlich", r"mtl\.?"),
+        "fr": (r"par\s+mois", r"/\s*mois", r"mensuel(?:le)?s?"),
+        "es": (r"al\s+mes", r"por\s+mes", r"/\s*mes", r"mensual(?:es)?"),
+        "pt": (r"por\s+m[êe]s", r"ao\s+m[êe]s", r"/\s*m[êe]s", r"mensal", r"mensais"),
+        "it": (r"al\s+mese", r"/\s*mese", r"mensil[ei]"),
+        "nl": (r"per\s+maand", r"/\s*maand", r"maandelijks"),
+        "sv": (r"per\s+månad", r"/\s*mån(?:ad)?", r"i\s+månaden", r"om\s+månaden"),
+    },
+    "year": {
+        "de": (r"pro\s+jahr", r"/\s*jahr", r"im\s+jahr", r"j(?:ä|ae)hrlich"),
+        "fr": (r"par\s+an", r"/\s*an", r"par\s+ann[ée]e", r"/\s*ann[ée]e", r"annuel(?:le)?s?"),
+        "es": (r"al\s+año", r"por\s+año", r"/\s*año", r"anual(?:es)?"),
+        "pt": (r"por\s+ano", r"ao\s+ano", r"/\s*ano", r"anual", r"anuais"),
+        "it": (r"all'anno", r"l'anno", r"/\s*anno", r"annu[oi]", r"annual[ei]"),
+        "nl": (r"per\s+jaar", r"/\s*jaar", r"jaarlijks"),
+        "sv": (r"per\s+år", r"/\s*år", r"om\s+året", r"i\s+året", r"årlig(?:en)?"),
+    },
+}
+"""Period words of the languages postings in Europe and Latin America are written in, after a
+figure ("3.000 € mensuales", "45 000 SEK/mån", "4.500 € brutto pro Monat", "R$ 8.000 por mês",
+"€ 4.000 per maand", "2.500 € al mese", "€55k brutto/Jahr", "60.000 € par an", "R$ 50 por
+hora"): language -> regular expressions (case is ignored; a word that begins with a letter
+begins a word): each language's ordinary words for "per hour/day/week/month/year" and their
+adjectives ("mensual", "jährlich", "annuel"), as issue 16's trial listed them; gross/net words
+("brutto", "bruto", "brut", "lordi") between the figure and the period word are allowed by
+`_period_after`. tests/test_pay_text_trial.py holds a written form of every expression."""
+
+
+def _abroad(period: Period) -> str:
+    """One alternation of a period's words abroad (`PERIOD_WORDS_ABROAD`), each bounded."""
+    words = dict.fromkeys(w for forms in PERIOD_WORDS_ABROAD[period].values() for w in forms)
+    return "|".join((r"\b" if w[0].isalpha() else "") + f"(?:{w}){_END}" for w in words)
+
+
 _PERIOD_PATTERNS: list[tuple[Period, str]] = [
     ("biweek", r"bi-?weekly|every\s+(?:two|2)\s+weeks|per\s+fortnight|fortnightly|/\s*biweekly"),
-    ("hour", r"(?:/|\bper\b|\ban?\b|\beach\b|\bp\s?/?)\s*\.?\s*(?:hours?|hrs?|h)\b|\bhourly\b|\bph\b"
-             r"|\b(?:pro|je)\s+stunde\b|/\s*std\b|\bstündlich\b|\bde\s+l'heure\b|\bpar\s+heure\b"
-             r"|\bpor\s+hora\b|/\s*heure\b|\bw-?2\s+hourly\b"),
-    ("day", r"(?:/|\bper\b|\ban?\b|\beach\b|\bp\s?/?)\s*\.?\s*(?:days?|d)\b|\bdaily\b|\bday\s+rate\b"
-            r"|\bpro\s+tag\b|/\s*tag\b|\bpar\s+jour\b|\bTJM\b"),
-    ("week", r"(?:/|\bper\b|\ban?\b|\beach\b|\bp\s?/?)\s*\.?\s*(?:weeks?|wk|w)\b|\bweekly\b"),
-    ("month", r"(?:/|\bper\b|\ban?\b|\beach\b|\bp\s?/?)\s*\.?\s*(?:months?|mo|mth|m)\b|\bmonthly\b"
-              r"|\bpcm\b|\bp\.\s?m\.|\bpro\s+monat\b|/\s*monat\b|\bmonatlich\b|\bpar\s+mois\b"
-              r"|/\s*mois\b|\bmensuel(?:le)?\b|\bmensual\b|\bal\s+mes\b|\bpor\s+m[êe]s\b|/\s*m[êe]s\b|\bmensal\b"),
-    ("year", r"(?:/|\bper\b|\ban?\b|\beach\b|\bp\s?/?)\s*\.?\s*(?:years?|yrs?|y|annum|anum)\b"
-             r"|\bannual(?:ly)?\b|\byearly\b|\bp\.?\s?a\.?(?![a-z])|\bLPA\b|\bper\s+annum\b"
-             r"|\bpro\s+jahr\b|/\s*jahr\b|\bj(?:ä|ae)hrlich\b|\bp\.\s?a\b|\bpar\s+an\b|/\s*an\b"
-             r"|\bannuel(?:le)?\b|\bbrut\s+annuel\b|\bpar\s+ann[ée]e\b|/\s*ann[ée]e\b|\bpor\s+ano\b|\bal\s+año\b|\banual\b|\bper\s+year\b|\bsalary\s+band\b(?!x)"),
+    ("hour", rf"{_PER_PREFIX}(?:hours?|hrs?|h){_END}|\bhourly\b|(?:\b|(?<=\d))ph{_END}"
+             rf"|\bw-?2\s+hourly\b|{_abroad('hour')}"),
+    ("day", rf"{_PER_PREFIX}(?:days?|d){_END}|\bdaily\b|\bday\s+rate\b|{_abroad('day')}"),
+    ("week", rf"{_PER_PREFIX}(?:weeks?|wk|w){_END}|\bweekly\b|{_abroad('week')}"),
+    ("month", rf"{_PER_PREFIX}(?:months?|mo|mth|m){_END}|\bmonthly\b"
+              rf"|\bpcm{_END}|\bp\.\s?m\.|{_abroad('month')}"),
+    ("year", rf"{_PER_PREFIX}(?:years?|yrs?|y|annum|anum){_END}"
+             r"|\bannual(?:ly)?\b|\byearly\b|(?:\b|(?<=\d))p\.?\s?a\.?(?:(?![a-z])|(?-i:(?<=[a.])(?=[A-Z])))"
+             rf"|(?:\b|(?<=\d))p\s?/\s?a{_END}|\bLPA\b|\bper\s+annum\b|\bp\.\s?a\b|\bbrut\s+annuel\b|\bper\s+year\b|\bsalary\s+band\b(?!x)"
+             rf"|{_abroad('year')}"),
 ]
 _PERIOD_RES = [(p, re.compile(rx, re.IGNORECASE)) for p, rx in _PERIOD_PATTERNS]
 _PERIOD_BEFORE = [
-    ("hour", re.compile(r"\bhourly\b|\bper\s+hour\b|\bhour(?:ly)?\s+rate\b|\brate\s+per\s+hour\b", re.I)),
-    ("day", re.compile(r"\bday\s+rate\b|\bdaily\s+rate\b|\bper\s+day\b|\brate\s+per\s+day\b", re.I)),
+    ("hour", re.compile(r"\bhourly\b|\bper\s+hour\b|\bhour(?:ly)?\s+rate\b|\brate\s+per\s+hour\b"
+                        r"|\bstundenlohn\b|\bstundensatz\b|\b(?:taux|salaire)\s+horaire\b|\bpor\s+hora\b"
+                        r"|\btariffa\s+oraria\b|\buurloon\b|\btimlön\b", re.I)),
+    ("day", re.compile(r"\bday\s+rate\b|\bdaily\s+rate\b|\bper\s+day\b|\brate\s+per\s+day\b|\btagessatz\b"
+                       r"|\bTJM\b|\btaux\s+journalier\b|\bdagtarief\b", re.I)),
     ("week", re.compile(r"\bweekly\b|\bper\s+week\b", re.I)),
-    ("month", re.compile(r"\bmonthly\b|\bper\s+month\b|\bmonatlich\b|\bmensuel\b|\bmensual\b", re.I)),
-    ("year", re.compile(r"\bannual(?:ly)?\b|\byearly\b|\bper\s+(?:year|annum)\b|\bjahresgehalt\b"
-                        r"|\bannuel\b|\bCTC\b|\bper\s+year\b", re.I)),
+    ("month", re.compile(r"\bmonthly\b|\bper\s+month\b|\bmonatlich\b|\b(?:brutto)?monatsgehalt\b"
+                         r"|\bmensuel\b|\bmensual\b|\bmensal\b|\bmensil[ei]\b|\bmånadslön\b"
+                         r"|\bmaand(?:salaris|loon)\b", re.I)),
+    ("year", re.compile(r"\bannual(?:ly)?\b|\byearly\b|\bper\s+(?:year|annum)\b|\b(?:brutto)?jahresgehalt\b"
+                        r"|\bannuel\b|\banual\b|\bannu[oa]\b|\bårslön\b|\bjaar(?:salaris|loon)\b"
+                        r"|\bCTC\b|\bper\s+year\b", re.I)),
 ]
+"""Period words written before a figure in its clause ("Hourly rate: $85", "Monatsgehalt: 4.500
+€", "Salaire annuel : 55 000 €", "Sueldo mensual: $30.000 MXN", "Månadslön: 45 000 SEK")."""
 
 _TOTAL_LABEL = (
     r"\bOTE\b|\bon[- ]target(?:\s+earnings?|\s+comp(?:ensation)?)?\b|\btotal\s+(?:target\s+|annual\s+)?"
@@ -345,6 +443,30 @@ _NOT_PAY_AFTER = re.compile(
     r"revenue|sales|ARR|seed|venture|capital|investment)|worth\s+of|per\s+seat|per\s+user|sales)\b",
     re.IGNORECASE,
 )
+_NON_SALARY_PURPOSE = (
+    r"relocation|relo|moving|set[- ]?up|equipment|laptops?|monitors?|home[- ]?office|WFH|"
+    r"work[- ]from[- ]home|internet|broadband|phones?|wellness|wellbeing|gym|memberships?|conferences?|"
+    r"referrals?|sign[- ]?on|"
+    r"signing|joining|welcome|one[- ]time|one[- ]off|lump[- ]sum|meals?|lunch(?:es)?|commut\w*|transit|"
+    r"expenses?|perks?|pauschale|stipends?|allowances?|budgets?|reimburse\w*|"
+    r"learning\s+(?:and|&)\s+development|L\s?&\s?D"
+)
+"""What one-off or fringe money is for, written right after its figure ("£200 for WFH Setup",
+"$5,000 relocation", "$1,200 gym membership", "$2,000 referral bonus", "$5,000 sign-on",
+"€300 Home-Office-Pauschale"): never the job's pay (issue 16)."""
+_NON_SALARY_FOR = r"learning|training|education|tuition|courses?|certifications?|hardware|travel|books"
+"""Purposes read only after "for"/"towards" ("$500 for training"): alone right after a figure
+they may begin a job title ("$90k Training Specialist", "$150k Hardware Engineer")."""
+_NON_SALARY_AFTER = re.compile(
+    rf"^\s*(?:(?:for|towards?|to\s+cover|on)\s+(?:[\w'-]+\s+){{0,3}}?(?:{_NON_SALARY_PURPOSE}|{_NON_SALARY_FOR})"
+    rf"|(?:{_NON_SALARY_PURPOSE}))(?!\w)",
+    re.IGNORECASE,
+)
+"""Non-salary money after a figure, with nothing but spaces between (a comma ends the figure's
+phrase: "$120k, relocation available" is pay with relocation on top): one of
+`_NON_SALARY_PURPOSE`, or "for"/"towards"/"to cover"/"on" and within three words a purpose of
+either list ("£300 for home office equipment", "$100 per month for internet", "$500 for
+training")."""
 _PAY_GAP = re.compile(r"\b(?:base|basic|salary|pay|plus|and|with|including|incl|inclusive|total|ote|comp|"
                       r"compensation|doe|depending)\b|[+&(]", re.IGNORECASE)
 _NOT_PAY_BEFORE = re.compile(
@@ -353,8 +475,10 @@ _NOT_PAY_BEFORE = re.compile(
     r"grant|invested|investment|sales\s+of|quota|customers|users|serving|manage[sd]?|managing|"
     r"portfolio|AUM|deals|GMV|fund|contracts?\s+worth|worth|prize|award|donat\w+|insurance|"
     r"life\s+insurance|coverage|learning|education|training|wellness|relocation|referral|equity|RSUs?|"
-    r"stock|options|phone|internet|wifi|commuter|transit|meal|lunch|parking)"
+    r"stock|options|phone|internet|wifi|commuter|transit|meal|lunch|parking|sign[- ]?on|signing|joining|"
+    r"welcome|one[- ]time|one[- ]off|lump[- ]sum|set[- ]?up|equipment|home[- ]?office|WFH|moving)"
     r"(?:\s+(?:of|up\s+to|worth|at|to|is|:|over|nearly|almost|about|around|approximately|by|from|"
+    r"assistance|package|support|payments?|allowance|stipend|budget|bonus|fee|reimbursement|amount|"
     r"more\s+than|totaling|totalling|exceeding|in|a|an|the|our|per\s+\w+|for|each|every|year|annual|"
     r"annually|yearly))*[\s:]*(?:up\s+to\s+|of\s+)?\W{0,3}$",
     re.IGNORECASE,
@@ -512,6 +636,10 @@ def _figure(m: re.Match[str], p: str) -> _Figure | None:
     if cur1 and cur2 and cur1.strip() == "$":  # "$140,000 CAD": the code names the dollar
         cur = _currency(re.sub(r"^\$\s?", "", cur2.strip())) or cur
     implied = False
+    before = m.string[max(0, m.start() - 40):m.start()]
+    if cur is None and (mult_word or "").strip() in ("L", "l") and before.strip() \
+            and not _PAY_LABEL_BEFORE.search(before):
+        return None  # "Position code 12L", "Requisition 2024-3L": a code, not lakhs
     if cur is None and _indian(raw, mult):
         cur, implied = "INR", True
     per_text = m.group(f"{p}per")
@@ -520,6 +648,13 @@ def _figure(m: re.Match[str], p: str) -> _Figure | None:
         period, _ = _period_after(per_text)
     return _Figure(_times(value, mult), raw, mult, cur, bool(m.group(f"{p}plus")), period, bare, implied)
 
+
+_PAY_LABEL_BEFORE = re.compile(
+    r"(?i)\b(?:salary|ctc|pay|package|compensation|base|stipend|offer(?:ed)?|expected|"
+    r"current|fixed|gross|annual)\b[^\d\n]{0,15}$")
+"""What must stand just before a figure whose only sign of money is a glued "L" (lakh) and no
+currency ("Base Salary: 63L", "CTC 12L"), unless the figure opens the text (a pay field holding
+"12L"): otherwise "12L" is a code ("Position code 12L")."""
 
 _LAKH_GROUPING = re.compile(r"\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?")
 """Indian digit grouping: the last three digits, then groups of two (9,36,000; 1,20,00,000)."""
@@ -582,6 +717,16 @@ def _period_before(before: str) -> Period | None:
     return None if best is None else best[1]
 
 
+def _opens_own_figure(text: str, gap_start: int, label_end: int, hi: int) -> bool:
+    """Whether a label that follows an opening parenthesis labels a figure of its own inside it
+    ("$250k TC (base $180k)": "base" names the $180k, not the $250k), so that it does not join
+    the label before the parenthesis into one run."""
+    if "(" not in text[gap_start:label_end]:
+        return False
+    close = text.find(")", label_end, hi)
+    return _NEXT_FIGURE.search(text, label_end, close if close >= 0 else hi) is not None
+
+
 def _label_runs(text: str, lo: int, hi: int) -> list[tuple[int, int, Literal["base", "total"] | None]]:
     """The pay labels in ``text[lo:hi]``: runs of label words (`_LABELS`) written next to each
     other ("OTE compensation", "Base Salary", "Compensation (including bonus)", "base pay
@@ -593,7 +738,8 @@ def _label_runs(text: str, lo: int, hi: int) -> list[tuple[int, int, Literal["ba
     for m in _LABELS.finditer(text, lo, hi):
         kind: Literal["base", "total"] | None = (
             "total" if m.lastgroup in ("total", "incl") else "base" if m.lastgroup == "base" else None)
-        joins = runs and not after_incl and _RUN_GAP.fullmatch(text, runs[-1][1], m.start())
+        joins = runs and not after_incl and _RUN_GAP.fullmatch(text, runs[-1][1], m.start()) \
+            and not _opens_own_figure(text, runs[-1][1], m.end(), hi)
         after_incl = m.lastgroup == "incl"
         if joins:
             s0, _, k0 = runs[-1]
@@ -697,6 +843,19 @@ def _pair(a: _Figure, b: _Figure, *, copy: bool = True) -> tuple[_Figure, _Figur
     return a, b
 
 
+def _slash_range(a: _Figure, b: _Figure) -> bool:
+    """Whether two figures joined by a slash are one range ("120k/150k", "$120k/$150k",
+    "£45/£55"): both money-like (each end writes a currency or a multiplier itself) and in
+    order (the first below the second, once a multiplier written only on the second is
+    shared: "$90/120k"). Otherwise the slash is something else ("$25/hr" never gets here: a
+    period word is no figure; "24/7", "50/50" and dates are masked), and the first figure is
+    read alone (issue 16)."""
+    if not ((a.currency is not None or a.mult != 1) and (b.currency is not None or b.mult != 1)):
+        return False
+    low = _times(a.value, b.mult) if a.mult == 1 and b.mult != 1 and a.value < 1000 else a.value
+    return low < b.value
+
+
 def _candidates(text: str, masked: str) -> list[_Candidate]:
     out: list[_Candidate] = []
     pos = 0
@@ -711,11 +870,12 @@ def _candidates(text: str, masked: str) -> list[_Candidate]:
         b = _figure(m, "b_") if m.group("b") else None
         sep = (m.group("sep") or "").strip().lower()
         start, end = m.start(), m.end()
-        paired = _pair(a, b, copy=False) if b is not None else None
+        bad_slash = sep == "/" and b is not None and not _slash_range(a, b)
+        paired = _pair(a, b, copy=False) if b is not None and not bad_slash else None
         if b is not None:
             before_text = masked[max(0, start - 12):start].lower()
             between = re.search(r"between|zwischen|entre", before_text)
-            bad_and = (sep in ("and", "und", "et", "y") and not between) or (
+            bad_and = bad_slash or (sep in ("and", "und", "et", "y") and not between) or (
                 sep == "a" and not re.search(r"\bde(?:sde)?\b", before_text))
             if bad_and or paired is None:
                 # not one range: read the first figure alone, then look again after it
@@ -826,16 +986,19 @@ def _assess(text: str, masked: str, c: _Candidate, default_period: Period | None
     if not (_written(c) or has_mult or pay_word or (c.period_explicit and period is not None)):
         c.reasons.append(f"{matched!r}: no currency, multiplier or pay word")
         return
-    # not-pay context: what follows the figure, then what precedes it
-    after = masked[c.end:hi]
-    count = _COUNT_AFTER.search(after[:40])
-    thing = _NOT_PAY_AFTER.search(after[:45])
-    if thing and _PAY_GAP.search(thing.group("gap") + after[:thing.start("gap")]):
-        thing = None  # "+ bonus", "base plus bonus", "including bonus": more pay on top
-    if count or thing:
-        word = (count or thing).group(0)  # type: ignore[union-attr]
-        c.reasons.append(f"{matched!r} is not pay ({word.strip(' ,:')!r} follows)")
-        return
+    # not-pay context: what follows the figure (after its period phrase, and right after the
+    # figure when the period phrase took words in: "£1,000 training budget per year"), then
+    # what precedes it
+    for after in dict.fromkeys((masked[c.end:hi], masked[c.fig_end:hi])):
+        count = _COUNT_AFTER.search(after[:40])
+        thing = _NOT_PAY_AFTER.search(after[:45])
+        if thing and _PAY_GAP.search(thing.group("gap") + after[:thing.start("gap")]):
+            thing = None  # "+ bonus", "base plus bonus", "including bonus": more pay on top
+        purpose = _NON_SALARY_AFTER.match(after[:60])
+        if count or thing or purpose:
+            word = (count or thing or purpose).group(0)  # type: ignore[union-attr]
+            c.reasons.append(f"{matched!r} is not pay ({word.strip(' ,:')!r} follows)")
+            return
     window = before[-45:]
     for tm in _TOTAL_WORDS.finditer(window):  # "(including bonus): $210k" names pay, not a bonus
         window = window[:tm.start()] + " " * (tm.end() - tm.start()) + window[tm.end():]
@@ -843,7 +1006,8 @@ def _assess(text: str, masked: str, c: _Candidate, default_period: Period | None
     pay_follows = re.match(r"^\W{0,3}(?:\w+\s+){0,2}?(?:base\s+)?(?:salary|pay|compensation)\b", after,
                            re.IGNORECASE)
     if nb and not pay_follows:
-        last_pay = list(_PAY_WORDS.finditer(window))
+        # a pay word inside the non-pay phrase ("relocation package up to") does not make it pay
+        last_pay = [p for p in _PAY_WORDS.finditer(window) if not nb.start() <= p.start() < nb.end()]
         if not last_pay or last_pay[-1].start() < nb.start():
             c.reasons.append(f"{matched!r} is not pay ({nb.group(0).strip(' ,:')!r} precedes)")
             return
@@ -858,8 +1022,13 @@ def _assess(text: str, masked: str, c: _Candidate, default_period: Period | None
             c.period = default_period
         else:
             top = c.high.value if c.high is not None else c.low.value
-            if top < 1000:
+            hourly_max = 1000 if c.currency in LOW_WAGE_CURRENCIES else MAX_BARE_HOURLY
+            if top < hourly_max:
                 c.period = "hour"
+            elif top < 1000:
+                c.reasons.append(
+                    f"{matched!r}: no pay period given and {top:,.0f} could be an hourly or a day rate"
+                )
             elif c.low.value >= 20_000:
                 c.period = "year"
             else:
@@ -882,7 +1051,8 @@ def extract_pay(
     ``annual_usd_note``, for a currency without an ECB rate) or a :class:`NotPay` with the
     reason. ``default_currency`` applies to figures written
     without one; ``default_period`` to figures without a period word (otherwise the
-    magnitude rule: below 1,000 hourly, 20,000 and more yearly, in between refused).
+    magnitude rule: below 250 hourly (`MAX_BARE_HOURLY`), 20,000 and more yearly, in between
+    refused).
     Never raises on any text; a bad ``default_currency`` raises :class:`MoneyError`.
     """
     if not isinstance(text, str):

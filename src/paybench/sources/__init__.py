@@ -9,7 +9,8 @@ the guide's sources section prints them. A file adapter also defines
 - `ingest(path, writer, progress) -> None` (read the file, add records to the
   `IngestWriter`; raise `InputError` for a file that cannot be read at all),
 - optionally `COLUMNAR = True` when `ingest` writes in bulk only (`IngestWriter.add_arrow`,
-  `add_select`, `add_frame`: `paybench.sources.columnar`): its batches then go straight into
+  `add_frame`; delimited text read in Arrow batches by `paybench.sources.delimited`, normalized
+  once per distinct value with `paybench.sources.columnar`): its batches then go straight into
   the store inside the ingest's transaction instead of through a staging database.
 `file_sources()` finds them; nothing else needs to list them. To add a source, add a module
 here: nothing else changes.

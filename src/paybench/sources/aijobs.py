@@ -7,7 +7,8 @@ Each row is a paid base salary for a year of work; it is dated 1 July of work_ye
 is the experience code's, except that a leadership title ("Engineering Manager", "Head of AI")
 sets the level (`paybench.normalize.levels.reconcile_level`).
 
-Read column by column (`paybench.sources.columnar`): each batch of rows is checked and
+Read column by column (`paybench.sources.delimited`, with each row's raw text for the quarantine;
+`paybench.sources.columnar` runs the normalizers once per distinct value): each batch of rows is checked and
 normalized with one call per distinct value (a title, a code, a currency in a year), pay is
 converted with vector arithmetic where the salary is a plain number, and the batch lands with
 one bulk insert of observations and one of quarantined rows. A row is checked in this order,
@@ -39,7 +40,8 @@ from paybench.normalize.money import (
 )
 from paybench.normalize.titles import normalize_title
 from paybench.records import SourceInfo, WorkMode
-from paybench.sources.columnar import ERROR, RAW, ROW_NUMBER, CsvBatches, map_rows, map_values
+from paybench.sources.columnar import map_rows, map_values
+from paybench.sources.delimited import ERROR, RAW, ROW_NUMBER, DelimitedBatches
 from paybench.store import IngestWriter
 
 SOURCE = SourceInfo(
@@ -57,6 +59,9 @@ COLUMNS = [
 EMPLOYMENT_TYPES = {"FT": "full_time", "PT": "part_time", "CT": "contract", "FL": "freelance"}
 WORK_MODES: dict[str, WorkMode] = {"0": "onsite", "50": "hybrid", "100": "remote"}
 COMPANY_SIZES = {"S", "M", "L"}
+BATCH_ROWS = 200_000
+"""Rows normalized and inserted at once (about 11 MB of survey text): fewer, larger batches
+cut the per-batch cost of the normalizers and of the two bulk inserts."""
 _ISO2 = re.compile(r"^[A-Z]{2}$")
 _PLAIN_NUMBER = r"^[0-9]{1,15}(\.[0-9]{1,15})?$"
 """A salary (commas removed) that Arrow's cast and Python's float() read alike: plain digits,
@@ -194,7 +199,8 @@ class _Seen:
 
 
 def normalize_batch(batch: pa.RecordBatch, seen: _Seen | None = None) -> pa.Table:
-    """Check and normalize a `CsvBatches` batch of survey rows. Returns a table with, per row,
+    """Check and normalize a batch of survey rows (`DelimitedBatches` with the survey's `COLUMNS`
+    and raw text). Returns a table with, per row,
     `reason` (NULL for a usable row) and the observation's columns (`observed_on` as
     `year`), beside the batch's own columns (the raw fields feed the dedup key)."""
     seen = seen or _Seen()
@@ -266,7 +272,7 @@ def _pay(batch: pa.RecordBatch, currency: pa.Array, year: pa.Array, rows: pa.Arr
 
 
 OBSERVATIONS_SQL = f"""
-SELECT '{SOURCE_ID}' AS source, ? AS file_sha256, row_number, 'paid' AS kind,
+SELECT '{SOURCE_ID}' AS source, row_number, 'paid' AS kind,
        make_date(year, 7, 1) AS observed_on, raw_title, role, role_confidence, level, level_basis,
        country, work_mode, employment_type, company_size, 'base' AS component, currency,
        'year' AS period, amount_raw, annual_usd, false AS top_coded, 1.0 AS weight,
@@ -283,15 +289,17 @@ FROM batch WHERE reason IS NOT NULL
 
 
 def ingest(path: Path, writer: IngestWriter, progress: Any = None) -> None:
-    """Read a survey file into the store, a batch at a time (`paybench.sources.columnar`);
-    unusable rows are quarantined with reasons. InputError for a file that cannot be read."""
-    reader = CsvBatches(path, COLUMNS, source="ai-jobs.net survey")
+    """Read a survey file into the store, a batch of `BATCH_ROWS` at a time
+    (`paybench.sources.delimited`); unusable rows are quarantined with reasons and their raw
+    text. InputError for a file that cannot be read."""
+    reader = DelimitedBatches(path, COLUMNS, source="ai-jobs.net survey", raw_text=True,
+                              batch_rows=BATCH_ROWS)
     task = progress.add_task(f"survey {path.name}", total=reader.bytes_total) if progress else None
     seen = _Seen()
     for batch in reader:
         table = normalize_batch(batch, seen)
         writer.rows_read += batch.num_rows
-        writer.add_arrow("observations", table, OBSERVATIONS_SQL, [writer.sha256])
+        writer.add_arrow("observations", table, OBSERVATIONS_SQL)
         writer.add_arrow("quarantine", table, QUARANTINE_SQL)
         if progress and task is not None:
             progress.update(task, completed=reader.bytes_done)

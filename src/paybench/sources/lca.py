@@ -32,8 +32,25 @@ naming every missing column):
   naming no role falls back to ``SOC_CODE`` (:data:`SOC_DEFAULT_ROLE`, a documented
   default per SOC code among the roles whose primary SOC it is; 2010 SOC codes of older
   files are mapped first) with ``role_confidence`` :data:`SOC_ROLE_CONFIDENCE`.
-* Place: ``WORKSITE_POSTAL_CODE`` -> metro first, then ``WORKSITE_CITY`` +
-  ``WORKSITE_STATE``; state from ``WORKSITE_STATE``; country US.
+* Place: country US; state from ``WORKSITE_STATE``; metro the CBSA of
+  ``WORKSITE_POSTAL_CODE`` when that ZIP lies in the filed state (the ZIP's state from the
+  HUD-USPS crosswalk, :func:`~paybench.normalize.places.state_for_zip`), else the CBSA of
+  ``WORKSITE_CITY`` in the state. A ZIP in another state than the filed one is a
+  contradiction between two fields, one of them mistyped, and either can be the one:
+  "Englewood, Arapahoe, CO" with ZIP 07631 (Englewood, NJ) has a wrong ZIP; "Dallas, Dallas,
+  AR" with ZIP 75202 (Dallas, TX) a wrong state. It is settled by a field-agreement vote
+  (:func:`zip_vote`, the rule of :func:`~paybench.normalize.places.vote_state`): the filed
+  state gets 1 for the state field, +1 when a city named ``WORKSITE_CITY`` exists in it, +1
+  when a county named ``WORKSITE_COUNTY`` does ("COOK COUNTY", "St. Louis city", "Doña Ana"
+  read as county names); the ZIP's state 1 for the ZIP and the same +1s; the higher count
+  wins. A tie goes to the state where the city lies in the county when
+  that holds in one of them only (Boston, Suffolk: MA, not Boston, NY in Erie County), else
+  to the filed state. When the ZIP's state wins, the row's state becomes it and its metro the
+  ZIP's (the city's there, for a ZIP outside any CBSA); otherwise the row stays in the filed
+  state with the city's metro there. A note counts the rows each way and names the first
+  with the field that lost
+  (:func:`zip_state_note`). Files without a worksite ZIP (before FY2015) use the city; files
+  without ``WORKSITE_COUNTY`` vote without it.
 * ``NAICS_CODE`` -> industry label (:mod:`paybench.normalize.industries`);
   ``EMPLOYER_NAME`` -> normalized employer display form
   (:mod:`paybench.normalize.employers`).
@@ -85,7 +102,7 @@ from paybench.normalize.money import (
     parse_amount,
     parse_period,
 )
-from paybench.normalize.places import metro_for_city, metro_for_zip, state_code
+from paybench.normalize.places import metro_for_city, metro_for_zip, state_code, state_for_zip, vote_state
 from paybench.normalize.titles import normalize_title
 from paybench.records import Period, SourceInfo
 from paybench.reference.soc import is_spreadsheet_date, soc_2018
@@ -149,7 +166,7 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
 
 OPTIONAL_COLUMNS: tuple[str, ...] = (
     "DECISION_DATE", "BEGIN_DATE", "WAGE_RATE_OF_PAY_TO", "PW_WAGE_LEVEL", "NAICS_CODE",
-    "WORKSITE_POSTAL_CODE", "SOC_TITLE",
+    "WORKSITE_POSTAL_CODE", "SOC_TITLE", "WORKSITE_COUNTY",
 )
 """Columns read when present (every current DOL file has them)."""
 
@@ -448,7 +465,7 @@ def soc_cell(pair: str) -> tuple[str | None, int]:
 
 def zip_padded(zip_text: str) -> bool:
     """True for a ZIP code a spreadsheet stripped of its leading zero(s) ('8830' for 08830:
-    three or four digits, read zero-padded by :func:`_zip_metro`)."""
+    three or four digits, read zero-padded by :func:`zip5`)."""
     zip5 = zip_text.split("-", 1)[0].strip()
     return zip5.isdigit() and 3 <= len(zip5) <= 4
 
@@ -468,14 +485,75 @@ def _state(state_text: str) -> str | None:
     return state_code(state_text) if state_text else None
 
 
+def zip5(zip_text: str) -> str | None:
+    """The five-digit ZIP a worksite's postal code is read as ('98103', '98103-1234' ->
+    '98103'; '8830' -> '08830', a ZIP whose leading zero a spreadsheet dropped), or None
+    for text that is no ZIP."""
+    head = zip_text.split("-", 1)[0].strip()
+    return head.zfill(5) if head.isdigit() and 3 <= len(head) <= 5 else None
+
+
 @functools.lru_cache(maxsize=1 << 17)
-def _zip_metro(zip_text: str) -> str | None:
-    """The CBSA metro of a worksite's ZIP code ('98103', '98103-1234', '8830' for a ZIP
-    whose leading zero a spreadsheet dropped), or None."""
-    zip5 = zip_text.split("-", 1)[0].strip()
-    if zip5.isdigit() and 3 <= len(zip5) <= 5:
-        return metro_for_zip(zip5.zfill(5))
-    return None
+def _zip_metro(zip_state: str) -> tuple[str | None, str | None]:
+    """(metro, other state) of 'ZIP text U+001F filed state code' ('' for none): the ZIP's
+    CBSA metro when the ZIP lies in the filed state; else no metro (the city's is used), and
+    the ZIP's own state when it lies in another one. A ZIP is not used when the filed state
+    is unknown (a metro needs a state, and nothing confirms the ZIP)."""
+    zip_text, state = zip_state.split("\x1f")
+    code = zip5(zip_text)
+    if code is None or not state:
+        return None, None
+    zip_state_code = state_for_zip(code)
+    if zip_state_code is None:
+        return None, None
+    if zip_state_code != state:
+        return None, zip_state_code
+    return metro_for_zip(code), None
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def zip_vote(zip_text: str, state: str, city: str, county: str) -> tuple[str, str | None, bool, str] | None:
+    """The vote on a worksite whose ZIP lies in another state than its filed state code
+    `state` (:func:`~paybench.normalize.places.vote_state`: the state field, the ZIP, and the
+    city and county each for the state where a place of that name exists): (the state chosen,
+    the ZIP's metro when the ZIP's state won, whether it won, the line saying which field lost:
+    "state AR overruled by ZIP 75202, city Dallas and county Dallas (3 to 2): TX"). None when
+    there is nothing to settle (no ZIP, an unknown one, or one in the filed state)."""
+    code = zip5(zip_text)
+    if code is None or not state:
+        return None
+    vote = vote_state(state, code, city, county)
+    if vote is None:
+        return None
+    shown = zip_text if zip_text == code else f"{zip_text} (read {code})"
+    metro = metro_for_zip(code) if vote.moved else None
+    return vote.state, metro, vote.moved, vote.describe(shown)
+
+
+ZIP_STATE_EXAMPLES = 10
+"""Rows :func:`zip_state_note` names (the counts cover them all)."""
+
+
+def zip_state_note(moved: int, kept: int, examples: Sequence[tuple[int, str]],
+                   label: dict[str, str]) -> str | None:
+    """One line on the kept rows whose worksite ZIP lies in another state than the filed
+    one, settled by :func:`zip_vote`: how many went each way, and the first
+    :data:`ZIP_STATE_EXAMPLES` as 'row 427: state AR overruled by ZIP 75202, city Dallas and
+    county Dallas (3 to 2): TX'. `examples` are (row number, the vote's line); `label` the
+    file's column names. None when there were none."""
+    if not moved + kept:
+        return None
+    zip_label = label.get("WORKSITE_POSTAL_CODE", "WORKSITE_POSTAL_CODE")
+    state_label, city_label = label["WORKSITE_STATE"], label["WORKSITE_CITY"]
+    county_label = label.get("WORKSITE_COUNTY")
+    voters = [state_label, zip_label, city_label, *([county_label] if county_label else [])]
+    voters_text = ", ".join(voters[:-1]) + " and " + voters[-1]
+    named = [f"row {number}: {line}" for number, line in examples[:ZIP_STATE_EXAMPLES]]
+    more = ", ..." if moved + kept > len(named) else ""
+    return (f"{moved + kept:,} worksites with {zip_label} in another state than {state_label}, "
+            f"settled by a vote of {voters_text}: {moved:,} placed in the ZIP's state and metro, "
+            f"{kept:,} kept in {state_label} with the metro of {city_label} "
+            f"({'; '.join(named)}{more})")
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -669,6 +747,13 @@ class _Normalizer:
         self.soc_roles = 0
         self.no_metro = 0
         self.no_role = 0
+        self.zip_moved = 0
+        """Rows whose worksite ZIP lies in another state than the filed one, and whose ZIP's
+        state won the vote (:func:`zip_vote`)."""
+        self.zip_kept = 0
+        """Those whose filed state won or tied."""
+        self.zip_examples: list[tuple[int, str]] = []
+        """The first of both: (row number, the vote's line)."""
         self.spreadsheet: Counter[str] = Counter()
         """Values a spreadsheet program changed, among the stored rows: ZIP codes without
         their leading zero, SOC codes turned into dates (restored or not), dates written as
@@ -856,11 +941,18 @@ class _Normalizer:
         pair = pc.binary_join_element_wise(pc.fill_null(level_t, ""), pc.fill_null(wage_level, ""), "\x1f")
         level, basis = _each_distinct(pair, _levels, [pa.string(), pa.string()])
         # place: the ZIP's metro first, then the city's in its state (each once per distinct value)
+        # (the ZIP's only when it lies in the filed state: _zip_metro; a ZIP in another state is
+        # settled by the vote of state, ZIP, city and county: zip_vote)
         (state,) = _each_distinct(kept("WORKSITE_STATE"), lambda s: (_state(s),), [pa.string()])
-        metro, padded = _each_distinct(kept("WORKSITE_POSTAL_CODE"), lambda z: (_zip_metro(z), zip_padded(z)),
-                                       [pa.string(), pa.bool_()])
+        zips = kept("WORKSITE_POSTAL_CODE")
+        (padded,) = _each_distinct(zips, lambda z: (zip_padded(z),), [pa.bool_()])
         self.spreadsheet["zip_padded"] += int(pc.sum(padded).as_py() or 0)
+        zip_state = pc.binary_join_element_wise(zips, pc.fill_null(state, ""), "\x1f")
+        metro, other_state = _each_distinct(zip_state, _zip_metro, [pa.string(), pa.string()])
         city = kept("WORKSITE_CITY")
+        if pc.any(pc.is_valid(other_state)).as_py():
+            state, metro = self._zip_votes(pc.take(batch.row_number, rows), zips, state, city,
+                                           kept("WORKSITE_COUNTY"), other_state, metro)
         by_city = pc.and_(pc.and_(pc.is_null(metro), pc.not_equal(city, "")), pc.is_valid(state))
         if pc.any(by_city).as_py():
             city_state = pc.if_else(by_city, pc.binary_join_element_wise(city, state, "\x1f"),
@@ -894,6 +986,34 @@ class _Normalizer:
             "dedup_key": self._dedup_keys(kept("CASE_NUMBER")),
             "years_experience": pa.nulls(n, pa.float64()),
         })
+
+    def _zip_votes(self, numbers: pa.Array, zips: pa.Array, state: pa.Array, city: pa.Array,
+                   county: pa.Array, other_state: pa.Array,
+                   metro: pa.Array) -> tuple[pa.Array, pa.Array]:
+        """(state, metro) of the rows once the rows whose ZIP lies in another state (where
+        `other_state` is set) are settled by :func:`zip_vote`, once per distinct (ZIP, state,
+        city, county); counts them each way and keeps the first for :func:`zip_state_note`."""
+        voted = pc.is_valid(other_state)
+        key = pc.if_else(voted, pc.binary_join_element_wise(
+            zips, state, pc.fill_null(city, ""), pc.fill_null(county, ""), "\x1f"),
+            pa.scalar(None, pa.string()))
+
+        def vote(text: str) -> tuple[str | None, str | None, bool | None, str | None]:
+            zip_text, filed, city_text, county_text = text.split("\x1f")
+            found = zip_vote(zip_text, filed, city_text, county_text)
+            return (None, None, None, None) if found is None else found
+
+        chosen, zip_metro, moved, line = _each_distinct(
+            key, vote, [pa.string(), pa.string(), pa.bool_(), pa.string()])
+        moves = int(pc.sum(pc.fill_null(moved, False)).as_py() or 0)
+        self.zip_moved += moves
+        self.zip_kept += int(pc.sum(pc.is_valid(line)).as_py() or 0) - moves
+        room = ZIP_STATE_EXAMPLES - len(self.zip_examples)
+        if room > 0:
+            at = pc.indices_nonzero(pc.is_valid(line))[:room]
+            self.zip_examples += zip(pc.take(numbers, at).to_pylist(), pc.take(line, at).to_pylist(),
+                                     strict=True)
+        return pc.coalesce(chosen, state), pc.coalesce(metro, zip_metro)
 
     def _dedup_keys(self, cases: pa.Array) -> pa.Array:
         """SHA-1 of 'lca' + U+001F + the upper-cased case number, as the row path's hashlib:
@@ -973,6 +1093,10 @@ def ingest(path: Path, writer: IngestWriter, progress: Any = None) -> None:
     writer.notes.append(
         f"role from SOC_CODE for {normalizer.soc_roles:,} titles; no role for {normalizer.no_role:,}; "
         f"no metro for {normalizer.no_metro:,} worksites")
+    elsewhere = zip_state_note(normalizer.zip_moved, normalizer.zip_kept, normalizer.zip_examples,
+                               normalizer.label)
+    if elsewhere:
+        writer.notes.append(elsewhere)
     spreadsheet = spreadsheet_note(normalizer.spreadsheet)
     if spreadsheet:
         writer.notes.append(spreadsheet)

@@ -52,6 +52,7 @@ from paybench.sources.tabular import (
     BoundedLines,
     OverlongLine,
     is_xlsx,
+    read_header,
     read_xlsx_header,
     text_lines,
     xlsx_rows,
@@ -539,6 +540,14 @@ def ingest_flat_file(path: Path, writer: IngestWriter, progress: Any = None) -> 
     Rows whose series id or year cannot be read are quarantined with the reason.
     Columnar: blocks of lines are split and checked by Arrow, cells gathered with numpy, and
     each block lands by one bulk insert per table."""
+    try:
+        header: list[str] | None = read_header(path)
+    except InputError:
+        header = None  # unreadable text: the flat-file reader below names what is wrong
+    if header is not None and not sniff(header):  # `--source oews` on another file: refused
+        raise InputError(f"{path.name}: not a BLS OEWS flat file (oe.data.*) nor workbook: its "
+                         f"header starts {', '.join(header[:4])!r}; expected "
+                         f"{', '.join(FLAT_HEADER[:4])}")
     area_file = path.parent / "oe.area"
     areas = read_area_file(area_file) if area_file.exists() else {
         a.code: (a.name, a.state_fips, a.kind) for a in oews_bundle.areas()
@@ -936,7 +945,7 @@ def _stored_before(writer: IngestWriter, frame: pd.DataFrame) -> tuple[np.ndarra
     con.register("_pb_oews_keys", keys)
     try:
         found = []
-        for table in ("oews", f"{writer.stage}.oews" if writer.stage else None):
+        for table in (writer.kept("oews"), f"{writer.stage}.oews" if writer.stage else None):
             if table is None:
                 found.append(np.zeros(len(frame), dtype=bool))
                 continue

@@ -49,8 +49,9 @@ How a posting is read:
   (:func:`paybench.normalize.skills.extract_skills`).
 - A figure the job board estimated is not posted pay: Adzuna's ``salary_is_predicted``, its
   banner "per year - estimated" in the text, an Adzuna single figure with pence
-  (:func:`board_estimate`), or pay text marked as an estimate (:data:`ESTIMATE_MARKER`:
-  "(Glassdoor est.)", "(Employer est.)", "Estimated $X - $Y a year"). The texts (pay text,
+  (:func:`board_estimate`), or pay text marked as the board's estimate (:data:`ESTIMATE_MARKER`:
+  "(Glassdoor est.)", "Estimated $X - $Y a year"; Glassdoor's "(Employer est.)" is the
+  employer's own range, so posted pay). The texts (pay text,
   then the description without the banner) are read for posted pay first; a posting with
   none keeps the estimate as an observation of kind 'estimated' (``postings.pay_estimated``
   true, ``has_pay`` false), which no benchmark uses (``MethodParams.kinds_used``). Both are
@@ -93,14 +94,15 @@ import itertools
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
 from paybench.errors import InputError, MoneyError, NoExchangeRate
+from paybench.normalize.employers import normalize_employer
 from paybench.normalize.experience import extract_years_experience, years_from_range
 from paybench.normalize.levels import Level, level_from_years
 from paybench.normalize.money import normalize_pay, parse_amount, parse_period
@@ -309,6 +311,14 @@ _TRUE = {"true", "1", "yes", "y", "t"}
 _WFH: dict[str, WorkMode] = {"remote": "remote", "hybrid": "hybrid", "work from office": "onsite",
                              "onsite": "onsite", "on-site": "onsite"}
 _SPACE = re.compile(r"\s+")
+def employer_display(company: str) -> str | None:
+    """The employer a posting names, as every source stores it: the display form of
+    :func:`paybench.normalize.employers.normalize_employer` ("Google LLC" -> "Google",
+    "JPMorganChase" -> "JPMorgan Chase"); None for a blank name."""
+    found = normalize_employer(company)
+    return found.display if found is not None else None
+
+
 def company_size(text: str) -> str | None:
     """S (under 50 employees), M (50-250) or L (over 250) from a head count or band as
     job boards write it ("11 to 50", "1,001 to 5,000", "10,000+", "501-1000 employees");
@@ -399,12 +409,19 @@ def column_map(spec: str | Mapping[str, str]) -> dict[str, str]:
     return found
 
 
-def layout_for(header: list[str], columns: Mapping[str, str] | None, name: str) -> tuple[
+Required = Sequence[str | tuple[str, ...]]
+"""Fields a file must have: each item a field, or a tuple of fields of which one will do."""
+
+
+def layout_for(header: list[str], columns: Mapping[str, str] | None, name: str, *,
+               required: Required = REQUIRED_FIELDS, map_option: str | None = "--map") -> tuple[
         PostingLayout, dict[str, str]]:
     """The layout and field -> column (lower case) a file is read with: the detected layout
     (:func:`detect_layout`), each field of ``columns`` (a :func:`column_map`) read from the
     column named instead. InputError (field 'columns') for a mapped column the header lacks;
-    InputError naming every required field without a column."""
+    InputError naming every `required` field (default :data:`REQUIRED_FIELDS`; a tuple: one of
+    its fields) without a column, suggesting `map_option` (the caller's option that names
+    columns; None: the caller has none, nothing is suggested)."""
     layout, found = detect_layout(header)
     if columns:
         present = {str(h).strip().lower(): str(h).strip() for h in header}
@@ -419,10 +436,12 @@ def layout_for(header: list[str], columns: Mapping[str, str] | None, name: str) 
         layout = PostingLayout(name=f"columns mapped by --map ({described}) over {layout.name}",
                                source="the user's --map", columns=layout.columns,
                                signature=(), missing=layout.missing)
-    missing = [f"{f} ({'/'.join(FIELDS[f])})" for f in REQUIRED_FIELDS if f not in found]
+    groups = [(item,) if isinstance(item, str) else item for item in required]
+    missing = [" or ".join(f"{f} ({'/'.join(FIELDS[f])})" for f in group) for group in groups
+               if not any(f in found for f in group)]
     if missing:
-        how = ("; name the file's columns with --map, e.g. --map 'title=Job Title,company=Employer'"
-               if not columns else "")
+        how = (f"; name the file's columns with {map_option}, e.g. {map_option} "
+               "'title=Job Title,company=Employer'" if map_option and not columns else "")
         raise InputError(f"{name}: not a job postings file: missing column(s) {', '.join(missing)}{how}")
     return layout, found
 
@@ -447,14 +466,43 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _one_object(path: Path, encoding: str) -> dict[str, Any] | None:
+    """The object of a file holding one JSON object written over several lines (its first
+    line is not a whole JSON value, as a JSON Lines file's is), else None."""
+    if path.stat().st_size > MAX_JSON_ARRAY_BYTES:
+        return None
+    first = ""
+    with path.open(encoding=encoding, errors="strict") as handle:
+        for first in handle:
+            if first.strip():
+                break
+        try:
+            json.loads(first)
+            return None  # a whole value on the first line: JSON Lines
+        except ValueError:
+            pass
+        try:
+            data = json.loads(first + handle.read())
+        except ValueError:
+            return None  # read as JSON Lines, each bad line with its reason
+    return data if isinstance(data, dict) else None
+
+
 def _iter_json(path: Path) -> Iterator[tuple[int, dict[str, str] | str, str]]:
     """(row number, row with lower-case keys or the reason it is unusable, raw text), read
     in bounded memory: JSON Lines stream one line at a time (a line longer than
     `tabular.MAX_LINE_CHARS` is an unusable row); a JSON array is parsed whole, so a file
-    holding one is refused beyond `tabular.MAX_JSON_ARRAY_BYTES`."""
+    holding one is refused beyond `tabular.MAX_JSON_ARRAY_BYTES`. A file whose first line is
+    not a whole JSON value but whose whole text is one JSON object (a record written over
+    several lines) is that one row."""
     encoding = detect_encoding(path)
     with path.open(encoding=encoding, errors="strict") as handle:
         head = handle.read(1 << 12).lstrip()
+    one = _one_object(path, encoding) if head.startswith("{") else None
+    if one is not None:
+        raw = json.dumps(one, ensure_ascii=False)[:1000]
+        yield 1, {str(k).lower(): _cell(v) for k, v in one.items()}, raw
+        return
     if head.startswith("["):
         if path.stat().st_size > MAX_JSON_ARRAY_BYTES:
             raise InputError(f"{path.name}: a JSON array larger than {MAX_JSON_ARRAY_BYTES >> 20} MiB; "
@@ -506,10 +554,12 @@ def _fields(row: dict[str, str], columns: dict[str, str], missing: frozenset[str
     return out
 
 
-def open_rows(path: Path, columns: Mapping[str, str] | None = None) -> tuple[PostingLayout, Iterator[_Row]]:
+def open_rows(path: Path, columns: Mapping[str, str] | None = None, *, required: Required = REQUIRED_FIELDS,
+              map_option: str | None = "--map") -> tuple[PostingLayout, Iterator[_Row]]:
     """The layout a CSV or JSON file is read in (:func:`layout_for`; ``columns`` from
-    ``--map``) and its rows as (number, {field: value} or the reason it is unusable, raw).
-    InputError at once for a file that is not a postings file."""
+    ``--map``; `required` and `map_option` as there) and its rows as (number, {field: value}
+    or the reason it is unusable, raw). InputError at once for a file that is not a postings
+    file."""
     if sniff_path(path) or path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
         items = _iter_json(path)
         head: list[_Row] = []
@@ -521,7 +571,8 @@ def open_rows(path: Path, columns: Mapping[str, str] | None = None) -> tuple[Pos
                 break
         if first is None:
             raise InputError(f"{path.name}: no JSON object with posting fields")
-        layout, _ = layout_for(list(first), columns, path.name)  # the first object decides
+        layout, _ = layout_for(list(first), columns, path.name, required=required,
+                               map_option=map_option)  # the first object decides
 
         def json_rows() -> Iterator[_Row]:
             resolved: dict[frozenset[str], dict[str, str]] = {}
@@ -538,7 +589,7 @@ def open_rows(path: Path, columns: Mapping[str, str] | None = None) -> tuple[Pos
 
         return layout, json_rows()
     header = read_header(path)
-    layout, found = layout_for(header, columns, path.name)
+    layout, found = layout_for(header, columns, path.name, required=required, map_option=map_option)
 
     def csv_rows() -> Iterator[_Row]:
         for number, row, raw in iter_rows(path, list(found.values()), source="job postings"):
@@ -549,11 +600,6 @@ def open_rows(path: Path, columns: Mapping[str, str] | None = None) -> tuple[Pos
                 yield number, _fields(row, found, layout.missing), raw
 
     return layout, csv_rows()
-
-
-def _rows(path: Path, columns: Mapping[str, str] | None = None) -> Iterator[_Row]:
-    """Rows of a CSV or JSON file as (number, {field: value} or reason, raw)."""
-    return open_rows(path, columns)[1]
 
 
 def _date(text: str, name: str = "date_posted") -> dt.date | str:
@@ -613,11 +659,14 @@ _Pay = tuple["dict[str, Any] | None", "str | None", tuple[str, ...]]
 
 
 ESTIMATE_MARKER = re.compile(
-    r"\(\s*(?:glassdoor|employer)\s+est(?:\.|imate[sd]?)?\s*\)|^\s*estimated\b", re.IGNORECASE)
-"""How scraped pay text says its figure is an estimate, not pay the employer posted:
-Glassdoor's "$53K-$91K (Glassdoor est.)" and "(Employer est.)" (its Salary Estimate column;
-"Employer Provided Salary:$120K-$140K" is posted pay), Indeed's "Estimated $84.6K - $107K a
-year"."""
+    r"\(\s*glassdoor\s+est(?:\.|imate[sd]?)?\s*\)|^\s*estimated\b", re.IGNORECASE)
+"""How scraped pay text says its figure is the job board's estimate, not pay the employer
+gave: Glassdoor's "$53K-$91K (Glassdoor est.)" (its Salary Estimate column), Indeed's
+"Estimated $84.6K - $107K a year". Glassdoor's "(Employer est.)" is not one: Glassdoor marks
+with it a range the employer gave (Glassdoor's help page "What Salary Information is on
+Glassdoor?": pay ranges on open jobs are "provided by the employer or derived from our
+predictive salary estimates tool"; the same as "Employer Provided Salary:$120K-$140K"), so
+it is read as posted pay."""
 
 
 def board_estimate(low: float | None, high: float | None, site: tuple[str, str] | None) -> bool:
@@ -635,7 +684,7 @@ def board_estimate(low: float | None, high: float | None, site: tuple[str, str] 
             and not float(low).is_integer())
 
 
-class _PayPlan:
+class PayPlan:
     """What one distinct pay input gives: structured pay, a reason to quarantine, or texts to
     read in order (``texts``: (text, what it is, whether it says it is an estimate), read on
     ``on`` with ``currency`` where they write none), and an estimate kept for when no text
@@ -653,17 +702,28 @@ class _PayPlan:
         self.currency = currency
 
 
-_PAY_FIELDS = ("min_amount", "max_amount", "interval", "currency", "salary_source",
-               "salary_is_predicted", "pay_text", "description")
+class PayFields(NamedTuple):
+    """A posting's pay inputs as the adapter's fields give them (text; "" when absent)."""
+
+    min_amount: str = ""
+    max_amount: str = ""
+    interval: str = ""
+    currency: str = ""
+    salary_source: str = ""
+    salary_is_predicted: str = ""
+    pay_text: str = ""
+    description: str = ""
 
 
-def _pay_plan(values: tuple[str, ...], site: tuple[str, str] | None, on: dt.date) -> _PayPlan:
-    """The pay of one posting from its pay fields (:data:`_PAY_FIELDS`, in order), the job
-    site it is from (:func:`site_country`) and its date, up to reading its texts: the file's
-    own figures when usable and posted, else the texts to read (the pay text column, then the
-    description), keeping the board's estimate for when they give no posted pay."""
+def pay_plan(values: PayFields, site: tuple[str, str] | None, on: dt.date) -> PayPlan:
+    """The pay of one posting from its pay fields, the job site it is from
+    (:func:`site_country`: (site, currency) or None) and its date, up to reading its texts:
+    the file's own figures when usable and posted, else the texts to read (the pay text
+    column, then the description), keeping the board's estimate for when they give no posted
+    pay. The one reading of a posting's pay fields: the adapter and `paybench posting-check`
+    both use it. Raises nothing: an unusable field is the plan's `problem`."""
     min_text, max_text, interval_text, currency, salary_source, predicted, pay_text, description = values
-    plan = _PayPlan(on, site[1] if site else "USD")
+    plan = PayPlan(on, site[1] if site else "USD")
     counts: list[str] = []
     low, high = _amount(min_text), _amount(max_text)
     if isinstance(low, str) or isinstance(high, str):
@@ -748,7 +808,7 @@ def _text_fields(found: ExtractedPay, kind: str) -> dict[str, Any]:
     }
 
 
-def _read_pays(plans: list[_PayPlan], pool: WorkerPool) -> list[_Pay]:
+def _read_pays(plans: list[PayPlan], pool: WorkerPool) -> list[_Pay]:
     """Each plan's pay, reading its texts in turn (each pass once per distinct text, over
     ``pool``): the first posted pay a text gives; else the estimate (the file's figures, or a
     text marked as one); else none. A text whose reading failed quarantines its row."""
@@ -831,7 +891,7 @@ class _Ingest:
         self.writer = writer
         self.sha = writer.sha256
         stored = writer.store.con.execute(
-            "SELECT dedup_key FROM postings WHERE source = ?", [SOURCE_ID]).fetchall()
+            f"SELECT dedup_key FROM {writer.kept('postings')} WHERE source = ?", [SOURCE_ID]).fetchall()
         self.seen: set[str] = {row[0] for row in stored}
         self.file_date = dt.date.fromtimestamp(path.stat().st_mtime)
         self.counts: Counter[str] = Counter()
@@ -901,9 +961,9 @@ class _Ingest:
         # 3. pay, once per distinct pay input, for postings not stored before this batch
         fresh = [i for i in cand if keys[i] not in self.seen]
         sites = _distinct([fields[i].get("job_url", "") for i in fresh], site_country)
-        pay_inputs = [(tuple(fields[i].get(f, "") for f in _PAY_FIELDS), site, days[i])
+        pay_inputs = [(PayFields(*(fields[i].get(f, "") for f in PayFields._fields)), site, days[i])
                       for i, site in zip(fresh, sites, strict=True)]
-        plans = _distinct(pay_inputs, lambda v: _pay_plan(*v))
+        plans = _distinct(pay_inputs, lambda v: pay_plan(*v))
         pays: dict[int, _Pay] = dict(zip(fresh, _read_pays(plans, self.pool), strict=True))
         # 4. skills and years of experience, once per distinct text, for postings that may be stored
         maybe = [i for i in fresh if pays[i][1] is None]
@@ -956,6 +1016,7 @@ class _Ingest:
         places = _distinct([(r.get("location", "").strip(), s) for r, s in zip(rows_of, sites, strict=True)],
                            lambda v: _place(*v))
         sizes = _distinct([r.get("company_num_employees", "") for r in rows_of], company_size)
+        employers = _distinct([r.get("company", "").strip() for r in rows_of], employer_display)
         observations: list[dict[str, Any]] = []
         skill_rows: list[dict[str, Any]] = []
         posting_rows: list[dict[str, Any]] = []
@@ -981,7 +1042,7 @@ class _Ingest:
                 level, basis = level_from_years(years), "years"
             employment = EMPLOYMENT_TYPES.get(row.get("job_type", "").split(",")[0].strip().lower())
             industry = row.get("company_industry", "").strip() or None
-            company = row.get("company", "").strip()
+            employer = employers[n]
             pay = pays[i][0]
             mentions: list[SkillMention] = found_skills[i]
             skill_rows.extend({"source": SOURCE_ID, "dedup_key": key, "skill": s.skill,
@@ -995,7 +1056,7 @@ class _Ingest:
                     "role_confidence": match.confidence if match.role else None, "level": level,
                     "level_basis": basis, "country": country, "state": state, "metro": metro,
                     "work_mode": mode, "employment_type": employment, "company_size": sizes[n],
-                    "industry": industry, "employer": company or None,
+                    "industry": industry, "employer": employer,
                     **{k: v for k, v in pay.items() if k != "pay_source"},
                     "top_coded": False, "weight": 1.0, "dedup_key": key, "years_experience": years})
             else:
@@ -1005,7 +1066,7 @@ class _Ingest:
                 "source": SOURCE_ID, "file_sha256": self.sha, "row_number": number, "dedup_key": key,
                 "observed_on": day, "site": row.get("site", "").strip() or None,
                 "job_url": row.get("job_url", "").strip() or None, "raw_title": title, "role": match.role,
-                "level": level, "employer": company or None, "industry": industry,
+                "level": level, "employer": employer, "industry": industry,
                 "company_size": sizes[n], "country": country, "state": state, "metro": metro,
                 "work_mode": mode, "employment_type": employment, "years_experience": years,
                 "has_pay": pay is not None and pay["kind"] == "posted",

@@ -79,6 +79,9 @@ def detect_encoding(path: Path) -> str:
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     kind = next((what for magic, what in _BINARY_MAGIC.items() if head.startswith(magic)), None)
+    if kind == "a zip archive" and _is_xlsx(path):
+        raise InputError(f"{path.name}: an xlsx workbook named {path.suffix or 'without .xlsx'}; "
+                         "rename it to .xlsx")
     if kind is not None or b"\x00" in head:
         raise InputError(f"{path.name}: not a CSV, JSON or xlsx file ({kind or 'binary data'})")
     try:
@@ -90,6 +93,18 @@ def detect_encoding(path: Path) -> str:
                 "re-save the file as UTF-8"
             ) from None
     return "utf-8"
+
+
+def _is_xlsx(path: Path) -> bool:
+    """Whether a zip archive is an Office Open XML workbook (it holds xl/workbook.xml;
+    ECMA-376 Part 2's package layout)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False
 
 
 # --------------------------------------------------------------------------- lines
@@ -260,7 +275,7 @@ def _raw(lines: list[tuple[int, str]]) -> str:
 def _records(path: Path, handle: IO[str], delimiter: str, width: int,
              lines: BoundedLines | None = None) -> Generator[CsvRecord, None, None]:
     """The records after the header (`csv_records`); `lines`: the handle's lines when the
-    caller starts them elsewhere than after line 1 or watches them (`columnar.CsvBatches`)."""
+    caller starts them elsewhere than after line 1 or watches them (`delimited.DelimitedBatches`)."""
     lines = lines or BoundedLines(handle, number=1)
     lines.record_limit = MAX_RECORD_CHARS
     reader = csv.reader(lines, delimiter=delimiter)

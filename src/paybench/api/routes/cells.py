@@ -1,4 +1,5 @@
-"""Benchmark cells (with provenance), side-by-side comparison and the guide tables."""
+"""Benchmark cells (with provenance), side-by-side comparison, pay over time and the guide
+tables."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from paybench.api.deps import ERRORS, answer, engine
+from paybench.bench.trend import TrendReport
 from paybench.engine import MAX_COMPARE, CellsView, Comparison, GuideTable
+from paybench.normalize.segments import SegmentId
+from paybench.records import Component
 
 router = APIRouter(responses=ERRORS)
 
@@ -24,18 +28,27 @@ async def cells(
                                        "one a title states, else all the role's levels")] = None,
     as_of: Annotated[str | None, Query(max_length=20, description="effective date YYYY-MM-DD")] = None,
     growth: Annotated[float | None, Query(description="annual pay growth for aging, e.g. 0.03")] = None,
+    component: Annotated[Component | None, Query(
+        description="base (default), bonus, equity (stock per year) or total; all but base need "
+        "total-compensation data in the store (a Levels.fyi export)")] = None,
+    segment: Annotated[SegmentId | None, Query(
+        description="one employer segment; default every employer")] = None,
 ) -> Response:
-    """Percentiles of annual base pay (USD) for a role in a place, per level, with n,
-    method, confidence and sources; the national cells and published figures beside them."""
+    """Percentiles of annual pay (USD) for a role in a place, per level, with n, method,
+    confidence and sources; the national cells and published figures beside them. Base pay
+    over every employer unless `component` or `segment` says otherwise; such cells also carry
+    n per component and the shares of total pay that are bonus and equity (`components`)."""
     pb = engine(request)
 
     def work() -> bytes:
-        params = pb.params_for(as_of, growth)
+        params = pb.view_params(pb.params_for(as_of, growth), component, segment)
         # the JSON of each lookup is kept for as long as the benchmark model stands
-        return pb.remembered(("cells", role, place, level), lambda: pb.cells(
-            role, place, level, as_of=as_of, growth=growth).model_dump_json().encode(), params)
+        return pb.remembered(("cells", role, place, level, component, segment), lambda: pb.cells(
+            role, place, level, as_of=as_of, growth=growth, component=component,
+            segment=segment).model_dump_json().encode(), params)
 
-    if as_of is None and growth is None:  # the published method: answered from memory
+    default_view = component in (None, "base") and segment is None
+    if as_of is None and growth is None and default_view:  # the published method: from memory
         return Response(await answer(pb, work), media_type="application/json")
     return Response(await run_in_threadpool(work), media_type="application/json")
 
@@ -51,6 +64,25 @@ def compare(
 ) -> Comparison:
     """One role in up to four places, or up to four roles in one place, side by side."""
     return engine(request).compare(role, place, level)
+
+
+@router.get("/trend", response_model=TrendReport, tags=["benchmarks"])
+def trend(
+    request: Request,
+    role: Annotated[str, Query(min_length=1, max_length=100,
+                               description="role id, name or a job title")],
+    level: Annotated[str | None, Query(max_length=40, description="one level; default the one a "
+                                       "title states, else every level, each held fixed")] = None,
+    place: Annotated[str | None, Query(max_length=200, description="a place, or 'US' for the "
+                                       "nation; default every place, each held fixed")] = None,
+    source: Annotated[str | None, Query(max_length=40, description="one source id: aijobs, lca, "
+                                        "postings, oews, ...")] = None,
+) -> TrendReport:
+    """Pay over time: a mix-adjusted index of annual base pay by year (role x level x place held
+    fixed; base year = 100) with its interval, beside the raw median and its change, n per
+    year and per source; from the store's dated observations and OEWS releases (as `paybench
+    trend --json`)."""
+    return engine(request).trend(role, level, place, source=source)
 
 
 @router.get("/guide", response_model=GuideTable, tags=["benchmarks"])

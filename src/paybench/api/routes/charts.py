@@ -12,8 +12,11 @@ from fastapi.responses import Response
 
 from paybench.api.deps import ERRORS, engine
 from paybench.bench import BenchmarkCell
+from paybench.bench.components import COMPONENT_NAMES, view_label
 from paybench.engine import MAX_COMPARE
 from paybench.normalize.levels import LEVEL_NAMES, LEVELS
+from paybench.normalize.segments import SegmentId
+from paybench.records import Component
 
 router = APIRouter(responses=ERRORS, tags=["charts"])
 
@@ -47,11 +50,16 @@ def ranges_svg(
     place: Annotated[str, Query(min_length=1, max_length=200)] = "US",
     level: Annotated[str | None, Query(max_length=40)] = None,
     width: Annotated[int, Query(ge=160, le=1200, description="plot width in pixels")] = 460,
+    component: Annotated[Component | None, Query(
+        description="base (default), bonus, equity or total, as in /cells")] = None,
+    segment: Annotated[SegmentId | None, Query(
+        description="one employer segment, as in /cells; default every employer")] = None,
 ) -> Response:
-    """P10-P90 (line), P25-P75 (bar) and median (dot) of annual base pay for each level of a
-    role in a place, each beside the national range (one row per level and place)."""
+    """P10-P90 (line), P25-P75 (bar) and median (dot) of annual pay for each level of a role in
+    a place, each beside the national range (one row per level and place): base pay over
+    every employer unless `component` or `segment` says otherwise (as in /cells)."""
     pb = engine(request)
-    view = pb.cells(role, place, level)
+    view = pb.cells(role, place, level, component=component, segment=segment)
     rows: list[dict[str, Any]] = []
     rank: dict[str, int] = {lv: i for i, lv in enumerate(LEVELS)}
     national: list[BenchmarkCell | None] = list(view.national) or [None] * len(view.cells)
@@ -63,9 +71,13 @@ def ranges_svg(
                          "order": 1000 - (rank[cell.level] * 2 + j)})
     where = view.place
     title = f"{view.role_name}: {where.label}" + ("" if where.scope == "national" else " vs national")
+    pay = "annual base pay"
+    if component not in (None, "base") or segment is not None:
+        title += f" ({view_label(component or 'base', segment)})"
+        pay = f"annual {COMPONENT_NAMES[component or 'base']}"
     key = ("ranges", pb.signature(), view.role, tuple(c.level for c in view.cells), where.key,
-           where.scope, width)
-    return _svg(key, lambda charts: charts.range_chart(rows, title=title, sort="order")
+           where.scope, width, component, segment)
+    return _svg(key, lambda charts: charts.range_chart(rows, title=title, sort="order", pay=pay)
                 .properties(width=width))
 
 

@@ -140,25 +140,46 @@ async function showRanges(event) {
   const role = input.dataset.role || input.value.trim();
   const place = $("#search-place").value.trim() || "US";
   const level = $("#search-level").value || input.dataset.level || "";
-  const params = query({ role, place, level });
+  const component = $("#search-component").value;
+  const segment = $("#search-segment").value;
+  const params = query({ role, place, level, component, segment });
   const button = $("#search-form button");
   button.disabled = true;
   try {
     const data = await api(`/cells?${params}`);
-    $("#search-heading").textContent = `${data.role_name} · ${data.place.label}`;
+    const pay = $("#search-component").selectedOptions[0].textContent;
+    const employers = $("#search-segment").selectedOptions[0].textContent;
+    const view = component || segment ? ` · ${pay}, ${employers.toLowerCase()}` : "";
+    $("#search-heading").textContent = `${data.role_name} · ${data.place.label}${view}`;
+    $("#search-caption").textContent = `Percentiles of annual ${pay.toLowerCase()} (USD)` +
+      (segment ? `, ${employers.toLowerCase()}` : "");
     const tbody = $("#search-cells tbody");
     tbody.replaceChildren();
     data.cells.forEach((cell, i) => {
       tbody.append(cellRow(cell, shortPlace(data.place.label)));
       if (data.national[i]) tbody.append(cellRow(data.national[i], "National"));
     });
+    const parts = $("#search-components");
+    parts.replaceChildren();
+    const withParts = data.cells.filter((cell) => cell.components);
+    $("#search-components-box").hidden = withParts.length === 0;
+    for (const cell of withParts) {
+      const c = cell.components;
+      const counts = Object.entries(c.n).map(([name, n]) => `${name} ${n}`).join(", ");
+      const shares = c.bonus_share === null ? "shares of total pay: n/a"
+        : `bonus ${(100 * c.bonus_share).toFixed(1)}% and equity ${(100 * c.equity_share).toFixed(1)}% of total pay`;
+      parts.append(el("li", { "data-level": cell.level },
+        el("strong", { text: `${LEVEL_NAMES[cell.level] || cell.level}: ` }),
+        el("span", { class: "shares", text: shares }), `; n per component: ${counts}. `,
+        el("span", { class: "muted", text: c.shares_basis })));
+    }
     const sources = $("#search-sources");
     sources.replaceChildren();
     const first = data.cells[0];
     for (const cell of data.cells) {
       sources.append(el("li", {},
         el("strong", { text: `${LEVEL_NAMES[cell.level] || cell.level}: ` }),
-        `n=${cell.n} (national ${cell.n_parent}), ${cell.method}, ${cell.confidence} confidence. `,
+        `n=${cell.n} (${cell.segment ? "all-employer cell" : "national"} ${cell.n_parent}), ${cell.method}, ${cell.confidence} confidence. `,
         el("span", { class: "muted", text: cell.basis }),
         el("ul", {}, ...cell.sources.map((s) =>
           el("li", { class: "source", text: `${s.source} (${s.kind}): ${s.n}${s.detail ? " – " + s.detail : ""}` })))));
@@ -171,7 +192,7 @@ async function showRanges(event) {
     for (const fig of data.published) {
       published.append(el("li", {},
         el("strong", { text: `${usd(fig.annual_usd)} ` }),
-        `${fig.stat.replace("_", " ")}, ${LEVEL_NAMES[fig.level] || fig.level || ""}, ${fig.place_label}`,
+        [fig.stat.replace("_", " "), LEVEL_NAMES[fig.level] || fig.level, fig.place_label].filter(Boolean).join(", "),
         el("br"), el("span", { class: "muted cite", text: fig.citation || fig.figure_id || "" })));
     }
     $("#search-result").hidden = false;
@@ -538,11 +559,12 @@ function showPostingCheck(row) {
   $("#posting-laws tbody").replaceChildren(...rows);
   $("#posting-laws").hidden = rows.length === 0;
   const m = row.market;
-  $("#posting-market").textContent = m
-    ? `${m.role_name}, ${LEVEL_NAMES[m.level] || m.level}, ${m.place}: P10 ${usd(m.p10)} · P25 ${usd(m.p25)} · ` +
-      `median ${usd(m.p50)} · P75 ${usd(m.p75)} · P90 ${usd(m.p90)}`
+  const c = m ? m.cell : null;
+  $("#posting-market").textContent = c
+    ? `${c.role_name}, ${LEVEL_NAMES[c.level] || c.level}, ${c.place.label}: P10 ${usd(c.p10)} · P25 ${usd(c.p25)} · ` +
+      `median ${usd(c.p50)} · P75 ${usd(c.p75)} · P90 ${usd(c.p90)}`
     : (row.market_note || "no market cell");
-  const flags = m ? m.flags : [];
+  const flags = [...(row.range_flags || []), ...(m ? m.flags : [])];
   const compared = m && m.posted_low !== null && m.posted_high !== null;
   $("#posting-flags").replaceChildren(...(flags.length ? flags.map((f) => el("li", { class: "flag", text: f }))
     : compared ? [el("li", { text: "No flag: not wider than the market's P10–P90, overlapping P25–P75, top within twice the bottom." })] : []));

@@ -1,0 +1,406 @@
+"""Cells of another pay component than base, or of one employer segment: derived views of the
+benchmark, each standing on a parent view (`docs/method.md`, "Cells by component and segment").
+
+A view is the pair (component, segment) of `MethodParams` (`component`: base, bonus, equity or
+total; `segment`: an employer segment, or None for every employer). Base pay over every
+employer is the model of `paybench.bench.model`; every other view is a `ViewModel` with a
+parent:
+
+- **a component over every employer** (total, bonus or equity): its observations are the
+  usable observations of that component (total-compensation records). A national cell blends
+  them (weight n) with a prior (weight k, fitted by empirical Bayes as for base cells, 10 when
+  it cannot be): the **base cell** of the same role x level (after its ordered-levels fit)
+  scaled by the component's ratio to base pay measured in the data (`paybench.bench.components.
+  component_ratios`: the geometric-mean ratio over US records carrying both, by level when the
+  level has 20+ such records, else pooled over every level; the spread around the median
+  scaled by the measured within-cell spread ratio). Never a constant, and never OEWS as such:
+  OEWS prices base pay only, and reaches such a cell only through the base cell, which says
+  so in the sources. A metro, state, remote or country cell borrows the national cell of the
+  same view moved by the base cells' place differential (OEWS for metros and states; the
+  observed gap for remote work and other countries), as base cells do, with its own
+  observations beside it.
+- **a segment** (of any component): its observations are the usable observations of the
+  component whose employer is in the segment. Every cell, at every place, blends them with a
+  prior (weight k, fitted by empirical Bayes from the national segment cells, 10 when it cannot
+  be): the **all-employer cell** of the same component, role x level x place (after its
+  ordered-levels fit), moved by the segment's pooled pay gap (the weighted mean log gap
+  between the segment's national cells and the all-employer ones, over cells with 20+
+  observations in both; 0 when no cell measures it, said so).
+
+Both keep the base cells' rules: the ordered-levels fit of the family at each place
+(`paybench.bench.ladder`), method (direct / shrunk / modelled), confidence, k-anonymity.
+Published figures of the component are shown beside a view's cells and never blended (a
+seed's "$200k-$300k at top firms" is no distribution of one role x level x place). Each cell
+also reports `components` (n per component and the bonus and equity shares of total pay,
+`paybench.bench.components`).
+
+Views are computed on DuckDB (the store); the Spark export holds base pay only.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from paybench.bench.cache import cache_key, cache_path, read_cached, write_cached
+from paybench.bench.components import (
+    COMPONENT_NAMES,
+    COMPONENTS,
+    RatioTable,
+    component_counts,
+    component_ratios,
+    component_records,
+    component_shares,
+    no_data_message,
+    parse_component,
+    parse_segment,
+    summaries,
+    summary_for,
+    view_label,
+)
+from paybench.bench.engines import DUCKDB, CellEngine, EngineError, cell_backend, duckdb_backend
+from paybench.bench.ladder import family_of
+from paybench.bench.model import BenchmarkModel, Evidence, LogDist, _RawCell, blend
+from paybench.bench.params import PARAMS, PERCENTILES, MethodParams, is_default_view
+from paybench.bench.scopes import NATIONAL, CellPlace, published_place_matches
+from paybench.errors import InputError
+from paybench.normalize.roles import Role, get_role
+from paybench.store import Store
+
+
+def view_params(params: MethodParams, component: str | None = None,
+                segment: str | None = None) -> MethodParams:
+    """`params` for the view a user names (`component`: base, bonus, equity, total or 'stock';
+    `segment`: a segment id, any case; None or blank: base pay, every employer). InputError
+    naming the field for an unknown one."""
+    chosen = parse_component(component)
+    where = parse_segment(segment)
+    if (chosen, where) == (params.component, params.segment):
+        return params
+    return params.replace(component=chosen, segment=where)
+
+
+def parent_params(params: MethodParams) -> MethodParams:
+    """The parameters of a view's parent: the all-employer view of the same component for a
+    segment view, base pay for a component view."""
+    if params.segment is not None:
+        return params.replace(segment=None)
+    return params.replace(component="base")
+
+
+@dataclass
+class ViewModel(BenchmarkModel):
+    """The model of a derived view (module doc). Fitted values end in an underscore."""
+
+    parent_: BenchmarkModel | None = None
+    """The parent view's model (base pay, or the all-employer cells of the component)."""
+    ratios_: RatioTable | None = None
+    """A component view's ratios to base pay (None in a segment view)."""
+    segment_gap_: tuple[float, str] = (0.0, "")
+    """A segment view's pooled log pay gap to the all-employer cells, and how it was measured."""
+    components_: dict[tuple[str, str, str, str], dict[str, Any]] = field(default_factory=dict)
+    """Per cell key: counts per component and the sums the shares are ratios of."""
+
+    blends_published: ClassVar[bool] = False
+    parent_lends_confidence: ClassVar[bool] = False
+
+    @property
+    def parent(self) -> BenchmarkModel:
+        """The parent view's model."""
+        assert self.parent_ is not None
+        return self.parent_
+
+    @property
+    def label(self) -> str:
+        """'total compensation, big-tech employers'."""
+        return view_label(self.params.component, self.params.segment)
+
+    # ---------------------------------------------------------------- building
+    @classmethod
+    def load(cls, store: Store, params: MethodParams = PARAMS, engine: CellEngine = DUCKDB,
+             parent: BenchmarkModel | None = None) -> ViewModel:
+        """The view's model: from its cache file beside the store when built from the same
+        content, code and parameters (`paybench.bench.cache`), else built (`build`; `parent`:
+        the parent view's model when the caller holds it) and cached."""
+        path = cache_path(store, params)
+        if path is None or engine.is_spark:
+            return cls.build(store, params, engine, parent=parent)
+        key = cache_key(store, params)
+        cached = read_cached(path, key)
+        if isinstance(cached, cls) and cached.parent_ is None:
+            if parent is None:
+                parent = BenchmarkModel.load(store, parent_params(params))
+            return cached.attach(parent)
+        model = cls.build(store, params, engine, parent=parent)
+        write_cached(path, key, model)
+        return model
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What the view's cache file keeps (`load`): its own fit, without its parent's model,
+        which has a cache file of its own (and, once cells were computed, the memos of
+        thousands of them), nor the OEWS priors it shares with that parent: `load` attaches
+        the parent again (`attach`)."""
+        state = dict(self.__dict__)
+        state["parent_"] = None
+        state["oews_"] = None
+        return state
+
+    def attach(self, parent: BenchmarkModel) -> ViewModel:
+        """Stand the view (read from its cache file) on `parent`, the parent view's model
+        (`parent_params`), and share its OEWS priors; returns the view. ValueError when
+        `parent` was built under other parameters."""
+        if parent.params != parent_params(self.params):
+            raise ValueError("the parent model was built under other parameters")
+        self.parent_ = parent
+        self.oews_ = parent.oews_
+        return self
+
+    @classmethod
+    def build(cls, store: Store, params: MethodParams = PARAMS, engine: CellEngine = DUCKDB,
+              parent: BenchmarkModel | None = None) -> ViewModel:
+        """Build the view `params` names from a store on its parent (`parent`, else loaded by
+        `BenchmarkModel.load`, cached). InputError naming 'component' or 'segment' for an
+        unknown one or one the store holds no observation of (one line: "this store has no
+        total-compensation data ..."); EngineError on Spark."""
+
+        from paybench.bench.engines import held
+        from paybench.bench.observations import usable_observations
+        from paybench.bench.summary import cell_observations, evidence_counts, observed_cells
+
+        if params.component not in COMPONENTS:
+            parse_component(params.component)  # raises, naming the components
+        if params.segment is not None:
+            parse_segment(params.segment)
+        if is_default_view(params):
+            raise ValueError("base pay over every employer is BenchmarkModel's")
+        require_duckdb(engine)
+        if not 0 <= params.annual_growth < 0.5:
+            raise InputError(f"annual growth {params.annual_growth} must be between 0 and 0.5",
+                             field="growth")
+        duck = duckdb_backend(store)
+        held_n = usable_observations(duck, params, columns=()).count().execute()
+        if not held_n:
+            every = params.replace(segment=None)
+            any_data = bool(usable_observations(duck, every, columns=()).count().execute())
+            field_name = "segment" if params.segment is not None and any_data else "component"
+            raise InputError(no_data_message(params.component, params.segment, any_data),
+                             field=field_name)
+        if parent is None:
+            parent = BenchmarkModel.load(store, parent_params(params))
+        elif parent.params != parent_params(params):
+            raise ValueError("the parent model was built under other parameters")
+        published = store.query(
+            """
+            SELECT * FROM statistics
+            WHERE kind = 'published' AND role IS NOT NULL
+              AND component = ? AND component <> 'base' AND period = 'year'
+              AND coalesce(employment_type, 'full_time') = 'full_time'
+              AND (CAST(? AS DATE) IS NULL OR published_on < CAST(? AS DATE))
+            """, [params.component, params.observed_before, params.observed_before])
+        with cell_backend(store, DUCKDB, params) as backend, \
+                held(cell_observations(backend, params), DUCKDB) as cells:
+            observed = observed_cells(backend, params, cells)
+            evidence = evidence_counts(backend, params, cells)
+            counts = component_counts(backend, params)
+            shares = component_shares(backend, params)
+            records = (None if params.segment is not None
+                       else component_records(backend, params).execute())
+        model = cls(params=params, observed=observed, evidence=evidence, oews_=parent.oews_,
+                    published=published, parent_=parent)
+        model._index()
+        model.components_ = summaries(counts, shares)
+        if records is not None:
+            model.ratios_ = component_ratios(records, params.component, params)
+        else:
+            model.segment_gap_ = model._segment_gap()
+        model._fit_hyperparameters()
+        return model
+
+    def _fit_hyperparameters(self) -> None:
+        """The within-cell spread and the shrinkage k from the view's national cells with
+        `min_obs_for_offset` observations (level offsets are the parent's business)."""
+        obs = self.observed
+        nat = obs[(obs["scope"] == "national") & (obs["n"] >= self.params.min_obs_for_offset)]
+        self.level_offsets_ = {}
+        self.level_offsets_basis_ = "the parent view's"
+        if not nat.empty:
+            var = (nat["sd"] ** 2 * (nat["n"] - 1)).sum() / max((nat["n"] - 1).sum(), 1)
+            self.within_sd_ = math.sqrt(var)
+        self.shrinkage_k_ = self._shrinkage_from(nat)
+
+    def _segment_gap(self) -> tuple[float, str]:
+        """The segment's pooled log pay gap to the all-employer cells (module doc)."""
+        least = self.params.min_obs_for_offset
+        num = den = 0.0
+        used = 0
+        for (role, level, scope, key), row in self._obs_index.items():
+            if scope != "national" or key != "US" or row["n"] < least:
+                continue
+            every = self.parent.observed_cell(role, level, "national", "US")
+            if every is None or every["n"] < least:
+                continue
+            weight = 1 / (1 / row["n"] + 1 / every["n"])
+            num += weight * (row["mean"] - every["mean"])
+            den += weight
+            used += 1
+        if den == 0:
+            return 0.0, (f"taken as it is: no segment pay gap measured (no national cell with "
+                         f"{least}+ observations both in the segment and over every employer)")
+        gap = num / den
+        return gap, (f"moved by the segment's pay gap {math.expm1(gap):+.1%}, measured over {used} "
+                     f"national cell(s) with {least}+ observations in both")
+
+    # ---------------------------------------------------------------- priors
+    def _national_prior(self, role: Role, level: str) -> tuple[LogDist, str] | None:
+        if self.params.segment is not None:
+            try:
+                dist = self.parent.fitted(role, level, NATIONAL)
+            except InputError:
+                return None
+            return dist.shift(self.segment_gap_[0]), "prior: the all-employer cell"
+        ratio = self.ratios_.for_level(level) if self.ratios_ is not None else None
+        if ratio is None:
+            return None
+        try:
+            base = self.parent.fitted(role, level, NATIONAL)
+        except InputError:
+            return None
+        mid = base.median
+        dist = LogDist({p: mid + ratio.log_ratio + (base.q[p] - mid) * ratio.spread
+                        for p in PERCENTILES})
+        where = ratio.level or "every level"
+        return dist, (f"prior: the base cell x {self.params.component}/base {ratio.ratio:.2f} "
+                      f"({ratio.n} records, {where})")
+
+    def _no_prior(self, role: Role, level: str) -> InputError:
+        component = self.params.component
+        return InputError(f"no {COMPONENT_NAMES[component]} observations for {role.id} {level} and "
+                          f"no base cell and record relating {component} to base pay to price it",
+                          field="role")
+
+    def place_differential(self, role: Role, place: CellPlace) -> tuple[float, str]:
+        """The base cells' place differential (`BenchmarkModel.place_differential` of the base
+        model): a component view moves between places as base pay does."""
+        model: BenchmarkModel = self.parent
+        while isinstance(model, ViewModel):
+            model = model.parent
+        return model.place_differential(role, place)
+
+    def _place_anchor(self, role: Role, level: str) -> float:
+        """A segment cell's prior at a place of differential 0 without local data: the
+        all-employer cell's there (the parent's place template) moved by the segment gap; a
+        component view's as base cells' (its national cell)."""
+        if self.params.segment is None:
+            return super()._place_anchor(role, level)
+        template = self.parent.place_template(get_role(family_of(role)))
+        if (role.id, level) not in template:
+            raise InputError(f"no all-employer cell for {role.id} {level}", field="role")
+        return template[(role.id, level)] + self.segment_gap_[0]
+
+    # ---------------------------------------------------------------- cells
+    def _raw(self, role: Role, level: str, place: CellPlace) -> _RawCell:
+        if self.params.segment is None:
+            return super()._raw(role, level, place)
+        memo = (role.id, level, place.scope, place.key)
+        found = self._raw_cache.get(memo)
+        if found is not None:
+            return found
+        gap, _gap_basis = self.segment_gap_
+        prior = self.parent.fitted(role, level, place).shift(gap)
+        parent_raw = self.parent._raw(role, level, place)
+        obs = self._obs_index.get(memo)
+        n = int(obs["n"]) if obs is not None else 0
+        k = self.shrinkage_k_
+        parts: list[tuple[LogDist, float]] = [(prior, k)]
+        if obs is not None:
+            parts.append((LogDist({q: obs[f"q{q}"] for q in PERCENTILES}), float(n)))
+        weight = k + n
+        basis = (f"{n} observations from {self.params.segment} employers; " if n else "") + (
+            f"prior: the all-employer cell, segment gap {math.expm1(gap):+.1%} (k={k:.0f})")
+        pubs = self.published_for(role.id, level, place)
+        raw = _RawCell(
+            dist=blend(parts), n=n, n_parent=parent_raw.n, weight=weight, data_weight=n / weight,
+            diff=parent_raw.diff, diff_basis=parent_raw.diff_basis, nat_basis=basis, blended=0,
+            pub_used=[], pub_unused=sorted(str(r.get("figure_id") or r["citation"]) for r in pubs))
+        self._raw_cache[memo] = raw
+        return raw
+
+    def published_for(self, role: str, level: str, place: CellPlace) -> list[dict[str, Any]]:
+        """Published figures of the view's component for this cell: those naming its level,
+        and those naming the role at no level (shown beside every level's cell)."""
+        rows = self._published_index.get((role, level), []) + self._published_index.get((role, None), [])
+        return [row for row in rows if published_place_matches(row, place)]
+
+    def _basis(self, raw: _RawCell, place: CellPlace) -> str:
+        if self.params.segment is not None:
+            return raw.nat_basis
+        return super()._basis(raw, place)
+
+    def _view_fields(self, role: Role, level: str, place: CellPlace) -> dict[str, Any]:
+        own = self.components_.get((role.id, level, place.scope, place.key))
+        national = None if place.scope == "national" else self.components_.get(
+            (role.id, level, "national", "US"))
+        summary = summary_for(own, national, "the national cell of the same view", "this cell")
+        return {"component": self.params.component, "segment": self.params.segment,
+                "components": summary}
+
+    def _sources(self, role: Role, level: str, place: CellPlace, used: list[str],
+                 unused: list[str]) -> list[Evidence]:
+        out: list[Evidence] = []
+        p = self.params
+        segment = p.segment
+        scopes = [((role.id, level, place.scope, place.key), "in this cell")]
+        if place.scope != "national" and segment is None:
+            scopes.append(((role.id, level, "national", "US"), "national parent"))
+        for key, where in scopes:
+            for row in self._evidence_index.get(key, []):
+                n = int(row["n"])
+                if row["kind"] == "submitted" and n < p.submission_min:
+                    continue  # k-anonymity, as in every cell
+                out.append(Evidence(source=row["source"], kind=row["kind"], n=n,
+                                    detail=f"{where} ({self.label})"))
+        if segment is not None:
+            what, parent_cell = "all-employer cell", self.parent.cell(role.id, level, place)
+            prior = f"prior: the {what} of the same place, {self.segment_gap_[1]}"
+        else:
+            what, parent_cell = "base-pay cell (national)", self.parent.cell(role.id, level, NATIONAL)
+            ratio = self.ratios_.for_level(level) if self.ratios_ is not None else None
+            prior = (f"prior of the national cell: the {what} x {ratio.describe(p.component)}"
+                     if ratio is not None else
+                     f"no prior: no record relates {p.component} to base pay")
+            if ratio is not None:
+                for source, n in ratio.sources.items():
+                    out.append(Evidence(source=source, kind="ratio", n=n,
+                                        detail=f"records of the {p.component}/base ratio"))
+        out.append(Evidence(source="paybench", kind="prior", n=parent_cell.n,
+                            detail=f"{prior}; that cell: {parent_cell.basis}"))
+        out.extend(Evidence(source=ev.source, kind=ev.kind, n=ev.n,
+                            detail=f"{what}: {ev.detail or ''}".rstrip(": "))
+                   for ev in parent_cell.sources)
+        if unused:
+            out.append(Evidence(source="published", kind="published", n=0,
+                                detail=f"{COMPONENT_NAMES[p.component]} figures shown beside the "
+                                "cell, not blended: " + ", ".join(unused)))
+        return out
+
+
+def require_duckdb(engine: CellEngine) -> None:
+    """EngineError on Spark: views are computed on DuckDB (the Spark export holds base pay)."""
+    if engine.is_spark:
+        raise EngineError("cells of a component other than base, or of a segment, are computed "
+                          "on DuckDB (the Spark export holds base pay only): drop --engine spark",
+                          field="engine")
+
+
+def has_component_data(store: Store, component: str = "total",
+                       params: MethodParams = PARAMS) -> bool:
+    """True when the store holds usable observations of `component` (over every employer)."""
+    from paybench.bench.observations import usable_observations
+
+    duck = duckdb_backend(store)
+    chosen = params.replace(component=component, segment=None)
+    return bool(usable_observations(duck, chosen, columns=()).count().execute())
+
+
+__all__ = ["ViewModel", "has_component_data", "parent_params", "require_duckdb", "view_params"]

@@ -1,0 +1,446 @@
+"""Cells by component and segment (`paybench.bench.views`, `paybench.bench.components`): the
+base cells left exactly as they were, a total-pay cell of big-tech employers checked against
+values computed here from the Levels.fyi fixture rows, the one-line no-data errors, the Python
+API and the HTTP API giving the same cell, the offer's total percentile from the total-pay
+cell, ordered levels for total cells, and the share invariants (hypothesis)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from paybench import Paybench
+from paybench.bench import PARAMS, BenchmarkModel, cell_place
+from paybench.bench.components import component_shares, shares_of
+from paybench.bench.engines import CellEngine
+from paybench.check import ladders, no_data_high_confidence, percentile_order
+from paybench.decide.market import Market, percentile_of
+from paybench.decide.offer import evaluate_offer, offer_from_dict
+from paybench.errors import InputError, PaybenchError
+from paybench.store import Store
+from test_api import Server, served
+from test_levelsfyi import EXPECTED, HEADER
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURE = REPO / "tests" / "data" / "levelsfyi_sample.csv"
+SNAPSHOT = REPO / "tests" / "data" / "base_cells_survey.json"
+MLE = "machine-learning-engineer"
+BIG_TECH = {"Google", "Meta", "Amazon", "Microsoft", "Apple", "NVIDIA", "Netflix", "Oracle", "Salesforce"}
+"""The fixture's employers that employer_segments.json lists as big-tech (Uber, Stripe, Intel,
+LinkedIn and Acme Robotics are not listed; IBM is a consultancy)."""
+EFFECTIVE = dt.date(2026, 1, 1)
+GROWTH = 0.03
+
+
+def run_cli(db: Path, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run([sys.executable, "-m", "paybench", *args, "--db", str(db)],
+                          capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "PAYBENCH_DB": str(db)})
+    if ok:
+        assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+@pytest.fixture(scope="module")
+def totals(tmp_path_factory: pytest.TempPathFactory, totals_db: Path) -> Path:
+    """A private copy of the defaults + Levels.fyi fixture store."""
+    return Path(shutil.copy(totals_db, tmp_path_factory.mktemp("views") / "totals.duckdb"))
+
+
+@pytest.fixture(scope="module")
+def pb(totals: Path) -> Iterator[Paybench]:
+    with Paybench(totals) as engine:
+        yield engine
+
+
+# --------------------------------------------------------------------------- expected values
+def fixture_rows() -> dict[int, dict[str, str]]:
+    with FIXTURE.open(encoding="utf-8", newline="") as handle:
+        return {int(r["rowNumber"]): r for r in csv.DictReader(handle)}
+
+
+def aged_log(usd: float, day: dt.date) -> float:
+    """docs/method.md: log pay + (E - d) / 365.25 x log(1 + g)."""
+    return math.log(usd) + (EFFECTIVE - day).days / 365.25 * math.log1p(GROWTH)
+
+
+def quantile(values: list[float], q: float) -> float:
+    """Equal-weight quantile, linear between mid-rank cumulative weights (i - 1/2) / n."""
+    xs = sorted(values)
+    fracs = [(i + 0.5) / len(xs) for i in range(len(xs))]
+    if q <= fracs[0]:
+        return xs[0]
+    if q >= fracs[-1]:
+        return xs[-1]
+    for (fa, xa), (fb, xb) in zip(zip(fracs, xs, strict=True), zip(fracs[1:], xs[1:], strict=True),
+                                  strict=False):
+        if fa <= q <= fb:
+            return xa + (xb - xa) * (q - fa) / (fb - fa)
+    raise AssertionError("unreachable")
+
+
+def big_tech_senior_mle() -> list[tuple[int, dt.date, tuple[Any, ...]]]:
+    """The fixture's US senior ML engineer records at big-tech employers: (row, day, (total,
+    base, equity, bonus)) from the per-row expectations of tests/test_levelsfyi.py."""
+    rows = fixture_rows()
+    out = []
+    for number, exp in sorted(EXPECTED.items()):
+        if exp[1] == MLE and exp[2] == "senior" and exp[4] == "US" and exp[7] in BIG_TECH:
+            day = dt.datetime.strptime(rows[number]["timestamp"], "%m/%d/%Y %H:%M:%S").date()
+            out.append((number, day, exp[-1]))
+    return out
+
+
+# --------------------------------------------------------------------------- base cells unchanged
+def test_base_cells_are_what_they_were(survey_db: Path) -> None:
+    """Base cells without a component or segment are exactly those of main before the views
+    (tests/data/base_cells_survey.json, written by scripts/base_cells_snapshot.py with main's
+    code at 32c5edc on the same store), on the model and through `Paybench.cell`."""
+    sys.path.insert(0, str(REPO / "scripts"))
+    try:
+        from base_cells_snapshot import FIELDS, snapshot
+    finally:
+        sys.path.pop(0)
+    before = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+    now = snapshot(survey_db)
+    assert len(now) == len(before) == 336
+    assert now == before
+    with Paybench(survey_db, read_only=True) as engine:
+        for entry in before[::7]:
+            role, level, place = entry["case"]
+            cell = engine.cell(role, level, place).model_dump(mode="json")
+            assert {f: cell[f] for f in FIELDS} == entry["cell"], entry["case"]
+            assert (cell["component"], cell["segment"], cell["components"]) == ("base", None, None)
+            explicit = engine.cell(role, level, place, component="base", segment="").model_dump(mode="json")
+            assert explicit == cell
+
+
+# --------------------------------------------------------------------------- the CLI cell
+def test_cli_total_big_tech_cell(totals: Path, pb: Paybench) -> None:
+    """`paybench bench --role machine-learning-engineer --level senior --component total
+    --segment big-tech`: its n, n per component, shares, sources and percentiles, each computed
+    here from the fixture rows (the percentiles: the rows' aged quantiles blended with the
+    all-employer total cell, weight 10, as docs/method.md states)."""
+    records = big_tech_senior_mle()
+    assert [r[0] for r in records] == [4, 20, 25, 41]  # Google, Microsoft, Apple, NVIDIA
+    args = ("bench", "--role", MLE, "--level", "senior", "--component", "total", "--segment", "big-tech")
+    cell = json.loads(run_cli(totals, *args, "--json").stdout)
+    assert (cell["component"], cell["segment"], cell["n"], cell["method"]) == (
+        "total", "big-tech", 4, "shrunk")
+    parts = cell["components"]
+    assert parts["n"] == {"base": 4, "bonus": 4, "equity": 4, "total": 4}
+    denominators = [max(t, b + e + bo) for _n, _d, (t, b, e, bo) in records]
+    assert parts["bonus_share"] == pytest.approx(sum(r[2][3] for r in records) / sum(denominators), abs=1e-4)
+    assert parts["equity_share"] == pytest.approx(sum(r[2][2] for r in records) / sum(denominators), abs=1e-4)
+    assert parts["n_shares"] == 4
+    assert {"source": "levelsfyi", "kind": "paid", "n": 4,
+            "detail": "in this cell (total compensation, big-tech employers)"} in cell["sources"]
+    assert any(s["kind"] == "statistic" and s["source"] == "oews" and s["detail"].startswith(
+        "all-employer cell: base-pay cell (national): OEWS") for s in cell["sources"])
+    # percentiles: observed quantiles of the four aged totals blended with the parent cell
+    assert "segment gap +0.0% (k=10)" in cell["basis"]
+    parent = pb.cell(MLE, "senior", "US", component="total")
+    assert cell["n_parent"] == parent.n == 6
+    logs = [aged_log(t, day) for _n, day, (t, *_rest) in records]
+    for p in (10, 25, 50, 75, 90):
+        blended = (4 * quantile(logs, p / 100) + 10 * math.log(getattr(parent, f"p{p}"))) / 14
+        expected = math.exp(blended) * (1 + cell["ladder_shift"])
+        assert cell[f"p{p}"] == pytest.approx(expected, rel=2e-3), p
+    text = run_cli(totals, *args).stdout
+    assert "pay: total compensation, big-tech employers (annual USD)" in text
+    assert "n=4 (all-employer cell 6)" in text
+    assert "n per component: base 4, bonus 4, equity 4, total 4" in text
+    assert (f"shares of total pay: bonus {parts['bonus_share']:.1%}, equity {parts['equity_share']:.1%}"
+            in text)
+    assert "source levelsfyi (paid): 4 in this cell (total compensation, big-tech employers)" in text
+    assert f"P50: ${cell['p50']:,}" in text
+
+
+def test_total_cell_prior_is_base_times_the_measured_ratio(pb: Paybench) -> None:
+    """A total cell without records of its own is the base cell scaled by the total/base ratio
+    measured on the fixture's US records carrying both (geometric mean; not a constant), its
+    spread by the measured spread ratio; OEWS reaches it only through the base cell."""
+    rows = [exp[-1] for exp in EXPECTED.values()  # US records with a level, a total and a base
+            if exp[4] == "US" and exp[2] is not None and exp[-1][1] and exp[-1][0]]
+    log_ratio = sum(math.log(t / b) for t, b, *_ in rows) / len(rows)
+    entry = pb.cell(MLE, "entry", "US", component="total")
+    base = pb.cell(MLE, "entry", "US")
+    assert entry.n == 0 and entry.method == "modelled" and entry.confidence == "low"
+    assert f"total/base {math.exp(log_ratio):.2f} ({len(rows)} records, every level)" in entry.basis
+    # the median moves by the ratio (up to rounding to $100 and the ordered-levels fit)
+    moved = entry.p50 / (1 + entry.ladder_shift) / (base.p50 / (1 + base.ladder_shift))
+    assert moved == pytest.approx(math.exp(log_ratio), rel=3e-3)
+    assert not any(s.source == "oews" and not s.detail.startswith("base-pay cell") for s in entry.sources
+                   if s.detail)
+
+
+def test_local_and_bonus_cells(pb: Paybench) -> None:
+    """A metro total cell borrows the national total cell moved by the base cells' place
+    differential; a bonus cell measures positive bonuses; shares come from the national cell
+    when the place has no record of its own."""
+    national = pb.cell(MLE, "senior", "US", component="total")
+    austin = pb.cell(MLE, "senior", "Austin, TX", component="total")
+    base_austin = pb.cell(MLE, "senior", "Austin, TX")
+    assert austin.place_differential == base_austin.place_differential
+    assert austin.n == 1 and austin.n_parent == national.n  # Acme Robotics, row 33
+    assert austin.components is not None and austin.components.n_shares == 1
+    bonus = pb.cell(MLE, "senior", "US", component="bonus")
+    assert bonus.component == "bonus" and bonus.n == 6 and bonus.p50 < national.p10
+    boston = pb.cell(MLE, "senior", "Boston, MA", component="total")
+    assert boston.n == 0 and boston.components is not None
+    assert boston.components.n_shares == 6 and "national cell" in boston.components.shares_basis
+
+
+# --------------------------------------------------------------------------- no data
+def test_no_total_data_is_one_line(fresh_db: Path, totals: Path) -> None:
+    base_args = ("bench", "--role", MLE, "--level", "senior")
+    proc = run_cli(fresh_db, *base_args, "--component", "total", ok=False)
+    assert proc.returncode == 1 and proc.stdout == ""
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in proc.stderr
+    assert "this store has no total-compensation data (ingest a Levels.fyi export" in lines[0]
+    proc = run_cli(totals, *base_args, "--component", "total", "--segment", "ai-lab", ok=False)
+    assert proc.returncode == 1 and len(proc.stderr.strip().splitlines()) == 1
+    assert "this store has no total compensation observations from ai-lab employers" in proc.stderr
+    proc = run_cli(fresh_db, *base_args, "--segment", "big-tech", ok=False)
+    assert proc.returncode == 1
+    assert "no base pay observations from big-tech employers" in proc.stderr
+    proc = run_cli(fresh_db, *base_args, "--component", "stock options", ok=False)
+    assert proc.returncode == 1 and proc.stderr.strip().splitlines() == [
+        "error: --component: unknown component 'stock options'; expected one of base, bonus, "
+        "equity, total"]
+    proc = run_cli(fresh_db, *base_args, "--segment", "faang", ok=False)
+    assert proc.returncode == 1 and "--segment: unknown segment 'faang'" in proc.stderr
+    with Paybench(fresh_db) as engine, pytest.raises(InputError) as info:
+        engine.cell(MLE, "senior", component="equity")
+    assert info.value.field == "component"
+
+
+def test_views_run_on_duckdb_only(totals: Path) -> None:
+    with Paybench(totals, cell_engine=CellEngine("spark")) as engine, \
+            pytest.raises(PaybenchError, match="computed on DuckDB"):
+        engine.cell(MLE, "senior", component="total")
+
+
+# --------------------------------------------------------------------------- the HTTP API
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, totals_db: Path) -> Iterator[Server]:
+    with served(totals_db, tmp_path_factory.mktemp("views-api"), "views") as srv:
+        yield srv
+
+
+def test_http_gives_the_python_api_cell(server: Server, pb: Paybench) -> None:
+    with server.client() as client:
+        got = client.get("/api/v1/cells", params={"role": MLE, "level": "senior", "component": "total",
+                                                  "segment": "big-tech"})
+        assert got.status_code == 200, got.text
+        view = got.json()
+        assert len(view["cells"]) == 1
+        expected = pb.cell(MLE, "senior", "US", component="total", segment="big-tech")
+        assert view["cells"][0] == json.loads(expected.model_dump_json())
+        assert sorted(f["figure_id"] for f in view["published"]) == [
+            "cvmaker-2026-mle-total-top-firms-high", "cvmaker-2026-mle-total-top-firms-low"]
+        austin = client.get("/api/v1/cells", params={"role": MLE, "place": "Austin, TX",
+                                                     "component": "total"}).json()
+        assert [c["level"] for c in austin["cells"]] == ["entry", "mid", "senior", "staff", "principal"]
+        assert austin["cells"][2] == json.loads(pb.cell(MLE, "senior", "Austin, TX",
+                                                        component="total").model_dump_json())
+        bad = client.get("/api/v1/cells", params={"role": MLE, "component": "total", "segment": "ai-lab"})
+        assert bad.status_code == 422
+        assert bad.json()["error"]["field"] == "segment"
+        assert "no total compensation observations from ai-lab employers" in bad.json()["error"]["message"]
+        svg = client.get("/api/v1/charts/ranges.svg", params={"role": MLE, "level": "senior",
+                                                               "component": "total", "segment": "big-tech"})
+        assert svg.status_code == 200 and "big-tech employers" in svg.text
+
+
+# --------------------------------------------------------------------------- offers
+def test_offer_ranks_total_pay_in_the_total_cell(totals: Path, pb: Paybench) -> None:
+    with Store(totals, read_only=True) as store:
+        market = Market.load(store)
+    report = pb.offer({"base": 200_000, "bonus_pct": 10, "equity_value": 400_000, "role": MLE,
+                       "level": "senior", "place": "Austin, TX"})
+    e = report.evaluations[0]
+    cell = pb.cell(MLE, "senior", "Austin, TX", component="total")
+    assert e.total_market.available and e.total_market.cell == cell
+    assert e.annualized_total == 320_000
+    assert e.total_market.percentile == pytest.approx(percentile_of(320_000, cell).percentile)
+    assert e.total_market.label.startswith(f"{percentile_of(320_000, cell).label} of the total-pay "
+                                           f"cell {MLE} senior, Austin-Round Rock-San Marcos, TX (n=1")
+    assert e.total_market.cell_provenance and "levelsfyi paid n=1" in e.total_market.cell_provenance
+    assert not report.notes
+    # a role with no total-pay record at the place or nationally: not ranked, said plainly
+    assert market.totals is not None and market.model.params == PARAMS
+    plain = evaluate_offer(offer_from_dict({"base": 150_000, "role": "data-architect", "level": "senior",
+                                            "place": "Boston, MA"}), market)
+    assert not plain.total_market.available and plain.total_market.percentile is None
+    assert plain.total_market.label == ("n/a: this store has no total-pay records for data-architect "
+                                        "senior in Boston-Cambridge-Newton, MA-NH or nationally; the "
+                                        "total is not ranked")
+
+
+def test_offer_without_total_data_says_so(reference_db: Path) -> None:
+    with Paybench(reference_db, read_only=True) as engine:
+        report = engine.offer({"base": 185_000, "role": MLE, "level": "mid", "place": "Boston, MA"})
+    e = report.evaluations[0]
+    assert not e.total_market.available and e.total_market.cell is None
+    assert e.total_market.label.startswith("n/a: this store has no total-compensation data; the total "
+                                           "is not ranked. Published total-comp figures")
+    assert "cvmaker-2026-mle-total-top-firms" in e.total_market.label
+
+
+# --------------------------------------------------------------------------- ordered levels
+def planted_export(path: Path) -> Path:
+    """Export-layout rows that invert the ladder at big tech: six Google L4 (mid) ML engineers
+    at $600,000 total, above the fixture's senior ones."""
+    lines = [HEADER]
+    for i in range(6):
+        lines.append(f'{i + 1}/{i + 3}/2021 10:00:00,Google,L4,Software Engineer,600000,"Mountain View, CA",'
+                     f"3,1,ML / AI,200000,350000,50000,NA,NA,7322,807,{900 + i},0,0,0,0,0,0,0,0,0,0,NA,NA")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_total_cells_keep_the_ladder(tmp_path: Path, totals_db: Path) -> None:
+    from paybench.ingest import ingest_file
+
+    db = Path(shutil.copy(totals_db, tmp_path / "planted.duckdb"))
+    with Store(db) as store:
+        assert ingest_file(store, planted_export(tmp_path / "planted.csv")).rows_kept == 6
+    with Store(db, read_only=True) as store:
+        model = BenchmarkModel.load(store, PARAMS.replace(component="total", segment="big-tech"))
+        mid = model.cell(MLE, "mid", cell_place("US"))
+        senior = model.cell(MLE, "senior", cell_place("US"))
+        fixture_mid = sum(1 for e in EXPECTED.values()
+                          if e[1:3] == (MLE, "mid") and e[4] == "US" and e[7] in BIG_TECH)
+        assert mid.n == fixture_mid + 6 == 11 and senior.n == 4
+        observed_mid = model.observed_cell(MLE, "mid", "national", "US")
+        observed_senior = model.observed_cell(MLE, "senior", "national", "US")
+        assert observed_mid is not None and observed_senior is not None
+        assert observed_mid["q50"] > observed_senior["q50"]  # the data invert it
+        assert mid.p50 < senior.p50  # the cells do not
+        assert any("ordered-levels fit moved the median" in n for n in senior.notes)
+        places = {"US": cell_place("US"), "41940": cell_place("San Jose, CA")}
+        cells = [model.cell(MLE, lv, where) for lv in ("entry", "mid", "senior", "staff", "principal")
+                 for where in places.values()]
+        pairs = {(MLE, "US"), (MLE, "41940")}
+        assert percentile_order(cells) == [] and ladders(model, pairs, places) == []
+        assert no_data_high_confidence(cells) == []
+
+
+def test_view_cache_file_holds_the_view_not_its_parent(tmp_path: Path, totals_db: Path) -> None:
+    """A view's cache file keeps the view's own fit, not its parent's model: written after
+    the parent computed thousands of cells (as the guide's Total compensation section does),
+    it is no bigger than when written beside a fresh parent, and much smaller than the parent's
+    own cache file; read back, the view stands on the parent it is given (or the parent's
+    cache) and gives the same cells as the view built anew."""
+    from paybench.bench.cache import cache_path
+    from paybench.bench.views import ViewModel, parent_params
+
+    db = Path(shutil.copy(totals_db, tmp_path / "views.duckdb"))
+    total, big_tech = PARAMS.replace(component="total"), PARAMS.replace(component="total",
+                                                                        segment="big-tech")
+    with Store(db, read_only=True) as store:
+        base = BenchmarkModel.load(store)
+        base_file = cache_path(store)
+        assert base_file is not None and base_file.is_file()
+        ViewModel.load(store, total, parent=base)  # beside a parent that computed nothing
+        view_file = cache_path(store, total)
+        assert view_file is not None
+        fresh_size = view_file.stat().st_size
+        view_file.unlink()
+        for role in (MLE, "data-scientist", "software-engineer"):  # the parent's memos fill
+            for level in ("entry", "mid", "senior", "staff"):
+                for where in ("US", "San Jose, CA", "Seattle, WA", "Austin, TX"):
+                    base.cell(role, level, cell_place(where))
+        built = ViewModel.load(store, total, parent=base)
+        assert view_file.stat().st_size == fresh_size < base_file.stat().st_size / 3
+        segment = ViewModel.load(store, big_tech, parent=built)
+    with Store(db, read_only=True) as store:  # another process: from the files
+        again = BenchmarkModel.load(store, total)
+        assert isinstance(again, ViewModel) and again.parent is not built
+        assert again.parent.params == parent_params(total) and again.oews_ is again.parent.oews_
+        alone = BenchmarkModel.load(store, big_tech)  # its parent, and theirs, from their files
+        assert isinstance(alone, ViewModel) and isinstance(alone.parent, ViewModel)
+        for level in ("mid", "senior"):
+            for where in ("US", "San Jose, CA"):
+                place = cell_place(where)
+                assert again.cell(MLE, level, place) == built.cell(MLE, level, place)
+                assert alone.cell(MLE, level, place) == segment.cell(MLE, level, place)
+        with pytest.raises(ValueError, match="other parameters"):
+            ViewModel.load(store, big_tech, parent=base)
+
+
+# --------------------------------------------------------------------------- share invariants
+RECORD = st.tuples(st.integers(5_000, 2_000_000), st.integers(0, 1_000_000), st.integers(0, 1_000_000),
+                   st.integers(0, 1_000_000), st.sampled_from([0.5, 1.0, 2.0]))
+
+
+@given(st.lists(RECORD, min_size=1, max_size=12))
+@settings(max_examples=300, deadline=None)
+def test_shares_are_fractions(records: list[tuple[int, int, int, int, float]]) -> None:
+    bonus = sum(w * b for _t, _ba, b, _e, w in records)
+    equity = sum(w * e for _t, _ba, _b, e, w in records)
+    split = sum(w * max(t, ba + b + e) for t, ba, b, e, w in records)
+    b_share, e_share = shares_of(bonus, equity, split)
+    assert 0 <= b_share <= 1 and 0 <= e_share <= 1 and b_share + e_share <= 1 + 1e-12
+    assert b_share == pytest.approx(bonus / split) and e_share == pytest.approx(equity / split)
+
+
+@given(st.lists(st.tuples(st.integers(20_000, 900_000), st.one_of(st.none(), st.integers(1, 500_000)),
+                          st.integers(0, 400_000), st.integers(0, 400_000)), min_size=1, max_size=6))
+@settings(max_examples=25, deadline=None)
+def test_stored_records_give_fraction_shares(rows: list[tuple[int, int | None, int, int]]) -> None:
+    """Records stored as the adapter stores them (one observation per component, one dedup_key):
+    the cell's shares, through the method's own expression, are in [0, 1], sum to at most 1 and
+    are the ratio of sums this test computes."""
+    import ibis
+
+    from paybench.records import Observation, Provenance
+
+    with Store(":memory:") as store:
+        with store.ingest_transaction("levelsfyi", "planted.csv", "e" * 64, 1) as writer:
+            for i, (total, base, bonus, equity) in enumerate(rows):
+                parts = {"total": total, "base": base, "bonus": bonus, "equity": equity}
+                for component, amount in parts.items():
+                    if amount is None:
+                        continue
+                    writer.add(Observation(
+                        provenance=Provenance(source="levelsfyi", file_sha256="e" * 64, row_number=i + 1),
+                        kind="paid", observed_on=dt.date(2025, 6, 1), raw_title="ML Engineer", role=MLE,
+                        level="senior", country="US", component=component, currency="USD",
+                        period="year", amount_raw=amount, annual_usd=amount, dedup_key=f"r{i}"))
+        sums = component_shares(ibis.duckdb.from_connection(store.con), PARAMS)
+    national = sums[(sums["scope"] == "national")].iloc[0]
+    assert int(national["n_split"]) == len(rows)
+    b_share, e_share = shares_of(national["bonus_usd"], national["equity_usd"], national["split_usd"])
+    split = sum(max(t, (b or 0) + bo + e) for t, b, bo, e in rows)
+    assert b_share == pytest.approx(sum(r[2] for r in rows) / split)
+    assert e_share == pytest.approx(sum(r[3] for r in rows) / split)
+    assert 0 <= b_share <= 1 and 0 <= e_share <= 1 and b_share + e_share <= 1 + 1e-12
+
+
+def test_offer_cli_prints_the_total_cell(totals: Path, tmp_path: Path, pb: Paybench) -> None:
+    offers = tmp_path / "offer.json"
+    offers.write_text(json.dumps({"base": 200_000, "bonus_pct": 10, "equity_value": 400_000, "role": MLE,
+                                  "level": "senior", "place": "Austin, TX"}), encoding="utf-8")
+    text = run_cli(totals, "offer", "--file", str(offers)).stdout
+    cell = pb.cell(MLE, "senior", "Austin, TX", component="total")
+    position = percentile_of(320_000, cell)
+    austin = "Austin-Round Rock-San Marcos, TX"
+    assert f"  total: {position.label} of the total-pay cell {MLE} senior, {austin}" in text
+    assert "  total-pay cell Machine Learning Engineer, senior, Austin-Round Rock-San Marcos, TX: n=1" in text
+    assert f"${cell.p25:,}-${cell.p50:,}-${cell.p75:,}" in text

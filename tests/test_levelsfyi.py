@@ -135,7 +135,7 @@ QUARANTINED = {
     31: "total below base: totalyearlycompensation 150,000 is less than basesalary 180,000",
     32: "no pay figure: totalyearlycompensation, basesalary, stockgrantvalue and bonus are all NA",
     44: "timestamp '2020-13-45' is not M/D/YYYY H:MM:SS",
-    45: "title is empty",
+    45: "title is missing ('NA' or empty)",
     51: ("totalyearlycompensation: annual pay $6,000,000 is above the plausible maximum $5,000,000 "
          "(6,000,000 USD per year)"),
 }
@@ -387,6 +387,13 @@ def test_the_component_rule(fields: tuple[str, ...], expected: tuple[Any, ...]) 
     assert (found.total, found.base, found.equity, found.bonus, found.reading) == expected
 
 
+def test_amounts_a_spreadsheet_wrote_with_a_dollar_sign_are_read() -> None:
+    """"$400,000" and "USD 250,000" are the numbers they show (the shared money reader)."""
+    found = read_components("$400,000", "USD 250,000", "$100,000", "50000")
+    assert isinstance(found, Components)
+    assert (found.total, found.base, found.equity, found.bonus) == (400_000, 250_000, 100_000, 50_000)
+
+
 @pytest.mark.parametrize(("fields", "reason"), [
     (("NA", "NA", "NA", "NA"), "no pay figure"),
     (("", "", "", ""), "no pay figure"),
@@ -395,6 +402,8 @@ def test_the_component_rule(fields: tuple[str, ...], expected: tuple[Any, ...]) 
     (("150000", "180000", "0", "0"),
      "total below base: totalyearlycompensation 150,000 is less than basesalary"),
     (("150000", "abc", "0", "0"), "basesalary 'abc' is not a number"),
+    (("150000", "€100,000", "0", "0"),
+     "basesalary '€100,000' is in EUR; the export's amounts are US dollars"),
     (("150000", "100000", "-5", "0"), "stockgrantvalue '-5' is not a non-negative number"),
     (("inf", "100000", "0", "0"), "totalyearlycompensation 'inf' is not a non-negative number"),
 ])
@@ -477,3 +486,21 @@ def test_the_tag_refines_the_role(title: str, tag: str | None, role: str, read_f
 ])
 def test_timestamps(text: str, expected: dt.date | str) -> None:
     assert observed_day(text) == expected
+
+
+def test_a_row_of_nothing_but_na_says_so(tmp_path: Path) -> None:
+    """A row whose title, company, level, pay and location are all NA is quarantined as such,
+    not as a row that only lacks its title; its neighbours are kept."""
+    with FIXTURE.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    empty = [rows[1][0]] + ["NA"] * 15 + [str(9001)] + ["0"] * 10 + ["NA", "NA"]
+    assert len(empty) == len(rows[0])
+    data = tmp_path / "levels.csv"
+    with data.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows([rows[0], rows[1], empty])
+    with Store(tmp_path / "s.duckdb") as store:
+        result = ingest_file(store, data)
+        reasons = [r for (r,) in store.con.execute(
+            "SELECT reason FROM quarantine WHERE source = 'levelsfyi'").fetchall()]
+    assert (result.rows_read, result.rows_kept, len(reasons)) == (2, 1, 1)
+    assert reasons == ["title, company, level, pay and location are all missing ('NA' or empty)"]

@@ -84,7 +84,9 @@ def bench(
     if view:
         from paybench.bench.components import view_label
 
-        out.print(f"pay: {view_label(cell.component, cell.segment)} (annual USD)", markup=False)
+        among = ("; percentiles among those receiving it, a stated 0 counted apart"
+                 if cell.component in ("bonus", "equity") else "")
+        out.print(f"pay: {view_label(cell.component, cell.segment)} (annual USD{among})", markup=False)
     if cell.place.note:
         out.print(f"place: {cell.place.note}", markup=False)
     out.print("  ".join(f"P{p[1:]}: ${v:,}" for p, v in cell.quantiles().items()))

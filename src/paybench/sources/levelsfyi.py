@@ -99,7 +99,7 @@ import pyarrow as pa
 from paybench.errors import InputError, MoneyError
 from paybench.normalize.company_levels import LevelReading, read_level
 from paybench.normalize.employers import normalize_employer
-from paybench.normalize.money import normalize_pay
+from paybench.normalize.money import normalize_pay, parse_money
 from paybench.normalize.places import Place, normalize_place
 from paybench.normalize.roles import ML_ROLE_IDS
 from paybench.normalize.titles import TitleMatch, normalize_title
@@ -213,8 +213,13 @@ def _amount(name: str, text: str | None) -> float | str | None:
     shown = str(text).strip()
     try:
         value = float(shown.replace(",", ""))
-    except ValueError:
-        return f"{name} {shown!r} is not a number"
+    except ValueError:  # "$400,000", "USD 400000" as a spreadsheet may write it: the shared reader
+        try:
+            value, currency = parse_money(shown)
+        except MoneyError:
+            return f"{name} {shown!r} is not a number"
+        if currency not in (None, "USD"):
+            return f"{name} {shown!r} is in {currency}; the export's amounts are US dollars"
     if not math.isfinite(value) or value < 0:
         return f"{name} {shown!r} is not a non-negative number"
     return value
@@ -416,7 +421,10 @@ class _Ingest:
             return
         title = " ".join((row.get("title") or "").split())
         if is_missing(title):
-            self.reject(number, "title is empty", raw_text(row))
+            fields = ("company", "level", "totalyearlycompensation", "basesalary", "location")
+            reason = ("title, company, level, pay and location are all missing ('NA' or empty)"
+                      if all(is_missing(row.get(f)) for f in fields) else "title is missing ('NA' or empty)")
+            self.reject(number, reason, raw_text(row))
             return
         pay = read_components(row.get("totalyearlycompensation"), row.get("basesalary"),
                               row.get("stockgrantvalue"), row.get("bonus"))

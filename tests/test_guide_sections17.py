@@ -139,6 +139,10 @@ def test_who_pays_figures_are_paybench_employers(real_store: Path, guide: dict[s
         every = pb.employers(kind="filed")
         ml = pb.employers(role=list(ML_ROLE_IDS), kind="filed")
     assert every.n_with_employer > 4000 and figures["who-pays-filings-n"]["value"] == every.n_with_employer
+    shares = [figures[f"who-pays-segment-{seg.segment}-share"] for seg in every.segments]
+    for seg, share in zip(every.segments, shares, strict=True):  # to a tenth, never rounded twice
+        assert share["text"] == f"{round(100 * seg.share, 1):.1f}%"
+    assert round(sum(float(s["text"].rstrip("%")) for s in shares), 1) == pytest.approx(100.0, abs=0.3)
     for seg in every.segments:
         assert figures[f"who-pays-segment-{seg.segment}-n"]["value"] == seg.n
         median = figures.get(f"who-pays-segment-{seg.segment}-median")

@@ -97,7 +97,7 @@ def segment_table(ctx: Context, report: EmployerReport, stem: str,
                          f"H-1B filings naming a {name} employer{', ' + whose if whose else ''}", srcs)
         share = ctx.book.add(f"{stem}-{seg.segment}-share", round(100 * seg.share, 1), "share",
                              f"share of the filings naming an employer{', ' + whose if whose else ''}: "
-                             f"{name}", srcs)
+                             f"{name}", srcs, exact=True)  # to a tenth: the column adds up
         median: Part | list[Part]
         if seg.median_base_usd is not None and seg.n >= MIN_GROUP_N:
             median = ctx.book.add(f"{stem}-{seg.segment}-median", seg.median_base_usd, "usd",

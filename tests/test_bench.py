@@ -210,3 +210,14 @@ def test_changing_any_parameter_of_the_method_rebuilds_the_cached_model(referenc
         assert a.p50 == b.p50 and (b.p90 - b.p10) > (a.p90 - a.p10)  # a defaults store: spread from OEWS
         # and back: the default parameters are not served the other model
         assert BenchmarkModel.load(store).cell(MLE, "senior", seattle) == a
+
+
+def test_a_country_with_too_few_observations_says_how_many(survey_model: BenchmarkModel) -> None:
+    """A country whose survey rows fill no role x level cell large enough to measure its pay
+    against the US is refused with the count of its rows, not as a place without data; a
+    country with no rows at all says that."""
+    with pytest.raises(InputError, match=r"^\d+ observations? for Pakistan, but no role x level with "
+                                         r"\d+\+ there and in the US"):
+        survey_model.cell(MLE, "senior", cell_place("Pakistan"))
+    with pytest.raises(InputError, match=r"^no observations for Greenland"):
+        survey_model.cell(MLE, "senior", cell_place("Greenland"))

@@ -14,6 +14,7 @@ from paybench.normalize.company_levels import (
     company_ladder,
     company_ladders,
     company_level,
+    is_corporate_title,
     level_key,
     level_keys,
     load_company_levels,
@@ -159,6 +160,34 @@ def test_the_order_a_level_is_read_in() -> None:
     # nothing to read
     assert _read(None, None, None, None) == (None, None)
     assert _read("Acme", "T3", None, -1) == (None, None)
+
+
+@pytest.mark.parametrize(("text", "title_level", "years", "expected"), [
+    # a bank's rank with an individual-contributor job title: years decide, said so
+    ("Vice President", None, 7, ("senior", "corporate_title")),
+    ("VP", None, 1, ("entry", "corporate_title")),
+    ("VP (Vice President)", None, 3, ("mid", "corporate_title")),
+    ("Managing Director", None, 4, ("mid", "corporate_title")),
+    ("Executive Director", None, 12, ("staff", "corporate_title")),
+    ("Associate", None, 3, ("mid", "corporate_title")),
+    ("Principal Associate", None, 5, ("senior", "corporate_title")),
+    ("AVP", None, None, (None, None)),
+    # the job title's own level before the years
+    ("Vice President", "senior", 1, ("senior", "title")),
+    # a leadership job title still wins
+    ("Vice President", "manager", 7, ("manager", "title")),
+    ("Managing Director", "director", 20, ("director", "title")),
+    # not corporate titles: read as before
+    ("Senior Vice President of Engineering", None, 3, ("executive", "level_words")),
+    ("Senior", None, 1, ("senior", "level_words")),
+])
+def test_a_corporate_title_is_a_rank_not_a_level(text: str, title_level: str | None, years: float | None,
+                                                 expected: tuple[str | None, str | None]) -> None:
+    """Goldman Sachs's 'Vice President' software engineer is not an executive (module doc):
+    the rank is not read as a level; the same holds at a company the table does not know."""
+    assert is_corporate_title(text) == (text not in ("Senior Vice President of Engineering", "Senior"))
+    assert _read("Goldman Sachs", text, title_level, years) == expected
+    assert _read("Acme Capital", text, title_level, years) == expected
 
 
 def _table(**company: object) -> str:

@@ -59,6 +59,19 @@ def test_spellings_share_a_key(names: list[str], key: str, display: str) -> None
     (["JPMORGAN CHASE & CO.", "JPMORGAN CHASE &AMP; CO.", "JPMorganChase", "JP Morgan Chase & Co"],
      "JPMorgan Chase"),
     (["ERNST & YOUNG U.S. LLP", "Ernst and Young U.S. LLP", "ERNST &AMP; YOUNG U.S. LLP"], "EY"),
+    # banks as the real LCA samples (FY2017, FY2020) spell their entities
+    (["GOLDMAN, SACHS & CO.", "GOLDMAN SACHS & CO. LLC", "GOLDMAN SACHS &AMP; CO. LLC",
+      "GOLDMAN SACHS SERVICES LLC", "GOLDMAN SACHS BANK USA"], "Goldman Sachs"),
+    (["CAPITAL ONE SERVICES, LLC", "CAPITAL ONE, NATIONAL ASSOCIATION", "CAPITAL ONE SERVICES II LLC",
+      "CAPITAL ONE SERVICES II, LLC"], "Capital One"),
+    (["JPMORGAN CHASE BANK, NATIONAL ASSOCIATION", "JPMorgan Chase Bank, N.A."], "JPMorgan Chase"),
+    (["CITIBANK, N.A.", "CITIGROUP TECHNOLOGY, INC.", "CITICORP CREDIT SERVICES, INC. (USA)"], "Citigroup"),
+    (["MORGAN STANLEY & CO. LLC", "MORGAN STANLEY SERVICES GROUP, INC.", "MORGAN STANLEY SERVICES GROUP INC"],
+     "Morgan Stanley"),
+    (["U.S. BANK NATIONAL ASSOCIATION", "U.S. Bancorp"], "U.S. Bancorp"),
+    (["MASTECH DIGITAL TECHNOLOGIES, INC., A MASTECH DIGITAL, INC. COMPANY",
+      "MASTECH DIGITAL ALLIANCES, INC., A MASTECH DIGITAL, INC. COMPANY", "MASTECH DIGITAL CONSULTING, INC.",
+      "MASTECH DIGITAL SERVICES, INC."], "Mastech Digital"),
 ])
 def test_aliases_are_one_employer(names: list[str], display: str) -> None:
     found = {normalize_employer(name) for name in names}
@@ -85,6 +98,29 @@ def test_alias_list_has_one_group_per_key() -> None:
     for alias_key, (group_key, display) in table.items():
         assert employer_key(display) == group_key and canonical_key(alias_key) == group_key
         assert canonical_key(group_key) == group_key  # idempotent
+
+
+@pytest.mark.parametrize(("name", "key"), [
+    # a clause naming the parent or the charter is not the filer's name (real LCA spellings)
+    ("VOLCANO CORPORATION (A SUBSIDIARY OF PHILIPS NORTH AMERICA LLC)", "VOLCANO"),
+    ("ULTA INC, WHOLLY OWNED SUBSIDIARY OF ULTA BEAUTY, INC.", "ULTA"),
+    ("SWIFT BEEF COMPANY, A JBS USA SUBSIDIARY", "SWIFT BEEF"),
+    ("FIFTH THIRD BANK, AN OHIO BANKING CORPORATION", "FIFTH THIRD BANK"),
+    ("SMITHGROUPJJR, INC. SUBSIDIARY OF SMITHGROUP CO., INC.", "SMITHGROUPJJR"),
+    ("FORESEE RESULTS INC. (SUBSID. OF ANSWERS CORP)", "FORESEE RESULTS"),
+    ("PRITCHARD INDUSTRIES INC. & SUBSIDIARIES", "PRITCHARD INDUSTRIES"),
+    ("TRIZETTO CORPORATION, A COGNIZANT COMPANY", "TRIZETTO"),  # its own employer, not Cognizant
+    # a national bank's charter words; an association's own name keeps them
+    ("KEYBANK NATIONAL ASSOCIATION", "KEYBANK"),
+    ("FLAGSTAR BANK, FSB", "FLAGSTAR BANK"),
+    ("AMERICAN NATIONAL ASSOCIATION", "AMERICAN NATIONAL ASSOCIATION"),
+    ("WORLD RELIEF CORPORATION OF THE NATIONAL ASSOCIATION OF EVANGELICALS",
+     "WORLD RELIEF CORPORATION OF THE NATIONAL ASSOCIATION OF EVANGELICALS"),
+    ("SUBSIDIARY OF FOO", "SUBSIDIARY OF FOO"),  # nothing before the clause: kept
+])
+def test_parent_clauses_and_charters(name: str, key: str) -> None:
+    assert employer_key(name) == key
+    assert employer_key(key) == key
 
 
 def test_distinct_entities_stay_apart() -> None:

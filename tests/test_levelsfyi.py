@@ -27,6 +27,7 @@ from paybench.ingest import detect_source, ingest_file
 from paybench.normalize.titles import normalize_title
 from paybench.sources import catalog, levelsfyi
 from paybench.sources.levelsfyi import (
+    LEVEL_BASES,
     Components,
     component_tolerance,
     observed_day,
@@ -504,3 +505,39 @@ def test_a_row_of_nothing_but_na_says_so(tmp_path: Path) -> None:
             "SELECT reason FROM quarantine WHERE source = 'levelsfyi'").fetchall()]
     assert (result.rows_read, result.rows_kept, len(reasons)) == (2, 1, 1)
     assert reasons == ["title, company, level, pay and location are all missing ('NA' or empty)"]
+
+
+def test_a_banks_corporate_title_is_read_from_years(tmp_path: Path) -> None:
+    """A software engineer who is a 'Vice President' at Goldman Sachs is not an executive: the
+    rank is read from years of experience, said so per row (level_basis corporate_title) and in
+    the notes; a manager job title with a rank stays a manager."""
+    with FIXTURE.open(encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle))
+
+    def row(number: int, company: str, level: str, title: str, years: str, tag: str) -> list[str]:
+        return ["3/1/2021 9:00:00", company, level, title, "250000", "New York, NY", years, "2", tag,
+                "180000", "20000", "50000", "NA", "NA", "10182", "501", str(number),
+                *["0"] * 10, "NA", "NA"]
+
+    data = tmp_path / "banks.csv"
+    with data.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows([
+            header,
+            row(1, "Goldman Sachs", "Vice President", "Software Engineer", "7", "ML / AI"),
+            row(2, "GOLDMAN SACHS SERVICES LLC", "Associate", "Software Engineer", "3", "NA"),
+            row(3, "JPMorgan Chase", "Executive Director", "Data Scientist", "12", "NA"),
+            row(4, "Capital One", "Vice President", "Software Engineering Manager", "11", "NA"),
+        ])
+    with Store(tmp_path / "s.duckdb") as store:
+        result = ingest_file(store, data)
+        got = store.con.execute(
+            "SELECT row_number, any_value(role), any_value(level), any_value(level_basis), "
+            "any_value(employer) FROM observations GROUP BY row_number ORDER BY row_number").fetchall()
+    assert got == [
+        (1, MLE, "senior", "corporate_title", "Goldman Sachs"),
+        (2, SWE, "mid", "corporate_title", "Goldman Sachs"),
+        (3, DS, "staff", "corporate_title", "JPMorgan Chase"),
+        (4, "engineering-manager", "manager", "title", "Capital One"),
+    ]
+    kept, per_basis = level_counts(result.notes)
+    assert kept == 4 and per_basis[LEVEL_BASES["corporate_title"]] == 3

@@ -345,6 +345,13 @@ def test_cli_employers_on_a_real_lca_file(fresh_db: Path, shared_data: Path) -> 
     text = run("employers", "--segment", "consultancy", "--limit", "5", db=fresh_db)
     assert text.returncode == 0 and "Cognizant" in text.stdout and "list entry" in text.stdout
 
+    # a segment with nothing to list says so plainly, with no empty tables (no postings stored)
+    empty = run("employers", "--segment", "big-tech", "--kind", "posted", db=fresh_db)
+    assert empty.returncode == 0, empty.stderr
+    assert empty.stdout.startswith("no usable observations from big-tech employers in the store "
+                                   "(kind posted): no employer")
+    assert "median base" not in empty.stdout
+
     bad = run("employers", "--segment", "faang", db=fresh_db)
     assert bad.returncode == 1 and bad.stdout == ""
     assert bad.stderr.strip().splitlines() == [

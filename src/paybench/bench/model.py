@@ -426,8 +426,12 @@ class BenchmarkModel:
         num = den = 0.0
         target_key = "US" if place.scope == "remote" else place.country
         least = self.params.min_obs_for_offset
+        seen = 0
         for (role, level, scope, key), row in self._obs_index.items():
-            if scope != place.scope or key != target_key or row["n"] < least:
+            if scope != place.scope or key != target_key:
+                continue
+            seen += int(row["n"])
+            if row["n"] < least:
                 continue
             base = self._obs_index.get((role, level, "national", "US"))
             if base is None or base["n"] < least:
@@ -438,7 +442,12 @@ class BenchmarkModel:
         if den == 0:
             if place.scope == "remote":
                 return 0.0, "no remote observations: remote taken at the national level"
-            raise InputError(f"no observations for {place.label}: cannot benchmark it", field="place")
+            if seen == 0:
+                raise InputError(f"no observations for {place.label}: cannot benchmark it", field="place")
+            raise InputError(
+                f"{seen:,} observation{'' if seen == 1 else 's'} for {place.label}, but no role x level "
+                f"with {least}+ there and in the US to measure its pay against the US: cannot "
+                f"benchmark it", field="place")
         return num / den, f"observed {place.label} vs US, pooled over roles and levels"
 
     # ---------------------------------------------------------------- cells

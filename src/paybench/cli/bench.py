@@ -61,7 +61,8 @@ def bench(
         "--any-year", help="allow an --as-of outside the years the data covers")] = False,
     component: Annotated[str | None, typer.Option(
         "--component", help="base (default), bonus, equity (stock per year) or total: the last "
-        "three need total-compensation data (a Levels.fyi export)")] = None,
+        "three need total-compensation data (a Levels.fyi export); also read: salary (base), "
+        "stock (equity), tc or total-comp (total)")] = None,
     segment: Annotated[str | None, typer.Option(
         "--segment", help="one employer segment: big-tech, ai-lab, startup, enterprise, "
         "government, consultancy, unclassified (default: every employer)")] = None,

@@ -76,6 +76,13 @@ def employers(
     scope = " ".join(p for p in (f"role {report.role}" if report.role else "",
                                  f"kind {', '.join(report.kinds)}" if report.kinds else "",
                                  f"segment {report.segment}" if report.segment else "") if p)
+    if report.segment and not report.employers:
+        within = scope.removesuffix(f"segment {report.segment}").strip()
+        out.print(f"no usable observations from {report.segment} employers in the store"
+                  f"{' (' + within + ')' if within else ''}: no employer of the segment's list and "
+                  f"no row whose industry decides it (`paybench employers` lists every segment)")
+        out.print(f"[dim]{report.basis}[/dim]")
+        return
     out.print(f"{report.n_with_employer:,} observations naming an employer"
               f"{' (' + scope + ')' if scope else ''}; {report.n_without_employer:,} name none")
     summary = Table("segment", "employers", "observations", "share", "median base")

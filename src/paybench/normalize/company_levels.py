@@ -28,6 +28,19 @@ The level of a record (`read_level`), in this order:
 4. else years of experience (`paybench.normalize.levels.level_from_years`) (basis ``years``);
 5. else no level (basis None).
 
+A **corporate title** is not a job level (`CORPORATE_TITLES`): banks and other financial firms
+give every employee a rank, Analyst, Associate, (Assistant) Vice President, Director or
+Executive Director, Managing Director, whatever the job (eFinancialCareers, "A Career in
+Investment Banking", 2006, and "Careers in Financial Markets", 2011: analysts and associates
+hold each rank about three years, "vice presidents are plentiful at any large investment
+bank"; Investopedia, "The Hierarchy of an Investment Bank": Analyst, Associate, Vice President,
+Senior Vice President, Managing Director). A software engineer who is a "Vice President" at
+Goldman Sachs is a senior individual contributor, not an executive. So when the company's
+table names no rung for such a string and the job title is not a leadership title, its words
+are not read as a level (step 2 is skipped): the level is the job title's, else the years of
+experience's (basis ``corporate_title``: read from years because the level string is a
+rank), else none. A leadership job title ("Software Engineering Manager", VP) still wins.
+
 The company's table comes first because a company's own titles mean its own rungs: "Software
 Engineer II" is E3 (entry) at Meta, where the generic reading of "II" would be mid.
 """
@@ -43,13 +56,13 @@ from importlib import resources
 from typing import Any
 
 from paybench.normalize.employers import canonical_key, employer_key
-from paybench.normalize.levels import LEVELS, level_from_years, reconcile_level
+from paybench.normalize.levels import LEADERSHIP_LEVELS, LEVELS, level_from_years, reconcile_level
 from paybench.normalize.titles import normalize_title
 from paybench.records import Level
 
 __all__ = [
-    "CompanyLadder", "CompanyLevel", "LevelReading", "company_ladder", "company_ladders",
-    "company_level", "level_key", "level_keys", "load_company_levels", "read_level",
+    "CORPORATE_TITLES", "CompanyLadder", "CompanyLevel", "LevelReading", "company_ladder", "company_ladders",
+    "company_level", "is_corporate_title", "level_key", "level_keys", "load_company_levels", "read_level",
 ]
 
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5"}
@@ -219,10 +232,31 @@ def _has_word(level_text: str) -> bool:
     return False
 
 
+CORPORATE_TITLES: frozenset[str] = frozenset({
+    "analyst", "associate", "senior associate", "principal associate", "associate director",
+    "vp", "vice president", "avp", "assistant vice president", "associate vice president",
+    "svp", "senior vice president", "evp", "executive vice president", "director",
+    "executive director", "ed", "managing director", "md",
+})
+"""Level keys (`level_key`) of the ranks financial firms give whatever the job (this module's
+docstring has the sources; "Senior Associate" and "Principal Associate" are Capital One's
+ranks, read by the same rule): read as a level only through a company's table."""
+
+
+def is_corporate_title(level_text: str) -> bool:
+    """True when a level string is a corporate title (`CORPORATE_TITLES`), alone or with its
+    abbreviation ("Vice President", "VP", "VP (Vice President)", "Managing Director - MD");
+    False for anything else ("Senior", "L5", "Senior Vice President of Engineering")."""
+    parts = [level_key(part) for part in _SEPARATORS.split(level_text)]
+    parts = [part for part in parts if part]
+    return bool(parts) and all(part in CORPORATE_TITLES for part in parts)
+
+
 @dataclass(frozen=True)
 class LevelReading:
-    """A record's level and how it was read: basis company_level, level_words, title, years
-    or None; `company_level` the rung when the table named one."""
+    """A record's level and how it was read: basis company_level, level_words, title, years,
+    corporate_title (years, the level string being a rank) or None; `company_level` the rung
+    when the table named one."""
 
     level: Level | None
     basis: str | None
@@ -232,11 +266,18 @@ class LevelReading:
 def read_level(company: str | None, level_text: str | None, title_level: Level | None,
                years: float | None) -> LevelReading:
     """The level of a record (a company, its level string, the level its job title states,
-    years of experience), in the order of this module's docstring. `years` negative is
-    treated as not given."""
+    years of experience), in the order of this module's docstring, a corporate title read as
+    that docstring says. `years` negative is treated as not given."""
     rung = company_level(company, level_text) if company and level_text else None
     source: Level | None = rung.level if rung else None
     basis = "company_level" if rung else None
+    if (rung is None and level_text and title_level not in LEADERSHIP_LEVELS
+            and is_corporate_title(level_text)):
+        if title_level in LEVELS:
+            return LevelReading(title_level, "title")
+        if years is not None and years >= 0:
+            return LevelReading(level_from_years(years), "corporate_title")
+        return LevelReading(None, None)
     if source is None and level_text and _has_word(level_text):
         source = normalize_title(level_text).level
         basis = "level_words" if source else None

@@ -5,15 +5,22 @@ Filings spell the same employer many ways ("GOOGLE LLC", "Google LLC.", "Google,
 
 1. HTML entities decoded ("JPMORGAN CHASE &AMP; CO." as some filings were exported is
    "JPMORGAN CHASE & CO."), Unicode to ASCII (accents dropped), upper case;
-2. a trading name after "D/B/A" / "DBA" / "A/K/A" is cut off (the legal name comes first);
+2. a trading name after "D/B/A" / "DBA" / "A/K/A" is cut off (the legal name comes first),
+   and so is a clause naming the filer's parent or charter at the end of the name (", A
+   MASTECH DIGITAL, INC. COMPANY", " (A SUBSIDIARY OF PHILIPS NORTH AMERICA LLC)", ", WHOLLY
+   OWNED SUBSIDIARY OF ULTA BEAUTY, INC.", ", AN OHIO BANKING CORPORATION": the filer is the
+   entity named before it; whether it is one employer with its parent is the alias list's
+   call);
 3. dots and apostrophes are deleted ("L.L.C." -> "LLC", "U.S." -> "US", "Macy's" ->
    "MACYS"); "&" stands apart as its own word and "AND" is written "&" ("Ernst and
    Young" = "Ernst & Young"), except inside a word ("AT&T"); every other punctuation
    mark separates words;
 4. legal-form suffixes are dropped from the end, repeatedly (LLC, INC, CORP,
    CORPORATION, LTD, LIMITED, CO, COMPANY, LP, LLP, PLC, GMBH, PVT, PRIVATE, PC, PLLC,
-   NA, AG, SA, SE, BV, NV, ...), with a dangling "&" ("JPMORGAN CHASE & CO." ->
-   "JPMORGAN CHASE"); a leading "THE" is dropped;
+   NA and, after a comma or the word BANK, NATIONAL ASSOCIATION (a US national bank's charter,
+   12 U.S.C. 22), FSB (a federal savings bank's), AG, SA, SE, BV, NV, ..., and
+   "& SUBSIDIARIES" / "& AFFILIATES"), with a dangling "&" ("JPMORGAN CHASE & CO." ->
+   "JPMORGAN CHASE"; "CAPITAL ONE, NATIONAL ASSOCIATION" -> "CAPITAL ONE"); a leading "THE" is dropped;
 5. a name that would become empty keeps its last word ("THE LLC" -> "THE").
 
 Distinct legal entities stay distinct ("IBM INDIA PRIVATE LIMITED" -> "IBM INDIA",
@@ -54,7 +61,8 @@ __all__ = ["INITIALISMS", "Employer", "alias_table", "canonical_key", "employer_
 LEGAL_SUFFIXES: frozenset[str] = frozenset({
     "LLC", "INC", "INCORPORATED", "CORP", "CORPORATION", "LTD", "LIMITED", "CO", "COMPANY",
     "LP", "LLP", "LLLP", "PLC", "GMBH", "PVT", "PRIVATE", "PC", "PLLC", "PA", "NA", "AG",
-    "SA", "SE", "BV", "NV", "SRL", "KG", "OY", "AB", "PTY", "ULC", "LC",
+    "SA", "SE", "BV", "NV", "SRL", "KG", "OY", "AB", "PTY", "ULC", "LC", "FSB",
+    "SUBSIDIARIES", "AFFILIATES",
 })
 """Words naming a legal form, dropped from the end of a name (after punctuation is gone,
 so "L.L.C." is "LLC" and "N.A." is "NA")."""
@@ -71,6 +79,17 @@ their own upper-case words (`_initialisms`)."""
 _VOWELS = frozenset("AEIOU")
 _SMALL_WORDS = frozenset({"OF", "AND", "FOR", "THE", "IN", "AT", "ON", "DE", "LA", "DU", "Y"})
 _DBA = re.compile(r"(?<=\S)[\s,]+(?:D\s*/\s*B\s*/\s*A|DBA|A\s*/\s*K\s*/\s*A|AKA|F\s*/\s*K\s*/\s*A|FKA)\b.*$")
+_PARENT_CLAUSE = re.compile(
+    r"(?<=\S)\s*(?:[,(]\s*(?:AN?\s+)?(?:WHOLLY[\s-]+OWNED\s+)?SUBSID(?:IARY)?\s+OF\b.*"
+    r"|\s+(?:AN?\s+)?(?:WHOLLY[\s-]+OWNED\s+)?SUBSID(?:IARY)?\s+OF\b.*"
+    r"|[,(]\s*AN?\s+[^()]*\b(?:COMPANY|SUBSIDIARY|CORPORATION)\s*\)?\s*)$")
+"""A clause naming a parent or a charter at the end of a name (module doc, step 2), after
+dots are deleted: ", A MASTECH DIGITAL, INC COMPANY", " (A SUBSIDIARY OF ...)", " SUBSIDIARY OF
+...", ", AN OHIO BANKING CORPORATION"."""
+_CHARTER = re.compile(r"(?<=\S)(?:\s*,\s*|(?<=BANK)\s+)NATIONAL\s+ASSOCIATION\s*$")
+"""A national bank's charter words at the end of a name, after a comma or the word BANK
+("CAPITAL ONE, NATIONAL ASSOCIATION", "U.S. BANK NATIONAL ASSOCIATION"), not an association's
+own name ("AMERICAN NATIONAL ASSOCIATION OF ...")."""
 _DELETE = str.maketrans("", "", ".'’`")
 _WORD_AMP = re.compile(r"(?<=[A-Z0-9])&(?=[A-Z0-9])")
 _SEPARATORS = re.compile(r"[^A-Z0-9&\x00]+")
@@ -93,7 +112,7 @@ def _ascii_upper(name: str) -> str:
 
 def _words(name: str) -> list[str]:
     text = _ascii_upper(name).translate(_DELETE)
-    text = _DBA.sub("", text)
+    text = _CHARTER.sub("", _PARENT_CLAUSE.sub("", _DBA.sub("", text)))
     text = _WORD_AMP.sub("\x00", text)  # keep "AT&T" one word
     text = text.replace("&", " & ")
     words = [w.replace("\x00", "&") for w in _SEPARATORS.split(text) if w]

@@ -396,6 +396,20 @@ def test_workbooks_that_cannot_be_read(tmp_path: Path) -> None:
             InputError, match=r"not a BLS OEWS workbook: missing column\(s\) A_PCT10, A_PCT25, A_MEDIAN, "
                               r"A_PCT75, A_PCT90"):
         ingest_file(store, lacking, source="oews")
+    # without --source too: the workbook's OCC_CODE column names the adapter, which says what
+    # it lacks (a new-user trial got "an xlsx workbook named .xlsx; rename it to .xlsx")
+    assert detect_source(lacking) == "oews"
+    with Store(tmp_path / "e.duckdb") as store, pytest.raises(
+            InputError, match=r"not a BLS OEWS workbook: missing column\(s\) A_PCT10"):
+        ingest_file(store, lacking)
+    other = tmp_path / "other.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["name", "pay"])  # type: ignore[union-attr]
+    book.active.append(["x", 1])  # type: ignore[union-attr]
+    book.save(other)
+    with pytest.raises(InputError, match=r"^other.xlsx: an xlsx workbook whose first sheet's header "
+                                         r"\(2 columns\) is neither a DOL LCA disclosure's nor a BLS OEWS"):
+        detect_source(other)
     empty = write_workbook(tmp_path / "state_M2024_dl.xlsx", [])
     with Store(tmp_path / "e.duckdb") as store, pytest.raises(InputError, match="no data rows"):
         ingest_file(store, empty)

@@ -365,3 +365,29 @@ def test_a_glued_l_without_a_pay_label_is_a_code_not_lakhs(text: str) -> None:
     for labelled, low in (("CTC 12-18L", 1_200_000), ("Base Salary: 63L", 6_300_000), ("Rs 12L", 1_200_000)):
         found = extract_pay(labelled, on=ON)
         assert isinstance(found, ExtractedPay) and found.min == low and found.currency == "INR"
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(NO_ECB), st.integers(20_000, 9_000_000),
+       st.sampled_from(["{c} {a}", "{a} {c}", "Salary: {c} {a}", "Pay {a} {c}"]))
+def test_no_rate_and_no_period_is_not_guessed(code: str, amount: int, form: str) -> None:
+    """The size rule that reads 60,000 as a year is a rule in dollars: with no exchange rate for
+    the currency and no period word, 60,000 UAH may be a month, so no period is guessed and the
+    reading says why (a new-user trial found 'UAH 60 000' read as 60,000 a year)."""
+    text = form.format(c=code, a=f"{amount:,}")
+    result = extract_pay(text, on=ON)
+    assert isinstance(result, NotPay), text
+    assert f"no pay period given, and with no exchange rate for {code}" in result.reason
+    # with the period written, it stands; with a default period, too
+    assert reading(extract_pay(text + " per month", on=ON))[3] == "month"
+    assert reading(extract_pay(text, on=ON, default_period="year"))[3] == "year"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("UAH 60 000 на месяц", (60_000, 60_000, "UAH", "month", "base", "single")),
+    ("PLN 15 000 - 20 000 brutto miesięcznie", (15_000, 20_000, "PLN", "month", "base", "range")),
+    ("15 000 - 20 000 zł/mies.", (15_000, 20_000, "PLN", "month", "base", "range")),
+    ("RUB 250 000 в месяц", (250_000, 250_000, "RUB", "month", "base", "single")),
+])
+def test_month_words_of_the_trial(text: str, expected: tuple[object, ...]) -> None:
+    assert reading(extract_pay(text, on=ON)) == expected

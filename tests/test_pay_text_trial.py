@@ -186,15 +186,19 @@ FORMS: dict[str, list[str]] = {
               "om månaden", "monatlich", "pro Monat", "/Monat", "im Monat", "brutto pro Monat", "mtl.",
               "par mois", "/mois", "mensuel", "mensuelle", "brut mensuel", "por mês", "ao mês", "/mês",
               "mensal", "mensais", "per maand", "/maand", "bruto per maand", "maandelijks", "al mese",
-              "/mese", "mensile", "mensili", "lordi al mese"],
+              "/mese", "mensile", "mensili", "lordi al mese", "miesięcznie", "brutto miesięcznie", "/mies.",
+              "/mies", "na miesiąc", "w miesiącu", "в месяц", "на месяц", "/мес.", "ежемесячно", "на місяць",
+              "/міс.", "щомісяця"],
     "year": ["anuales", "anual", "al año", "por año", "/año", "brutto/Jahr", "pro Jahr", "/Jahr", "im Jahr",
              "jährlich", "jaehrlich", "per år", "/år", "om året", "i året", "årlig", "årligen", "par an",
              "/an", "par année", "/année", "annuel", "annuelle", "brut annuel", "por ano", "ao ano", "/ano",
              "anuais", "per jaar", "/jaar", "jaarlijks", "all'anno", "l'anno", "/anno", "annui", "annuo",
-             "lordi annui", "annuale", "annuali"],
+             "lordi annui", "annuale", "annuali", "rocznie", "/rok", "na rok", "w skali roku", "в год",
+             "за год", "/год", "ежегодно", "на рік", "за рік", "/рік", "щороку"],
     "hour": ["por hora", "la hora", "/hora", "pro Stunde", "je Stunde", "die Stunde", "/Std", "/Std.",
              "stündlich", "de l'heure", "par heure", "/heure", "l'heure", "per uur", "/uur", "per timme",
-             "i timmen", "/tim", "/timme", "all'ora", "l'ora", "/ora", "orario", "orarie"],
+             "i timmen", "/tim", "/timme", "all'ora", "l'ora", "/ora", "orario", "orarie", "/godz.",
+             "na godzinę", "za godzinę", "в час", "за час", "/час", "на годину", "за годину"],
     "day": ["por día", "por dia", "al día", "/día", "/dia", "pro Tag", "/Tag", "am Tag", "täglich",
             "par jour", "/jour", "TJM", "per dag", "/dag", "al giorno", "/giorno", "per diem"],
     "week": ["por semana", "a la semana", "/semana", "semanal", "semanales", "semanais", "pro Woche",
@@ -220,8 +224,8 @@ def test_every_period_word_abroad_has_a_written_form_here() -> None:
        st.sampled_from(["€", "EUR", "SEK", "BRL", "MXN", "CHF"]), st.sampled_from(["before", "after"]),
        st.sampled_from(["", ". Remote", " (negotiable)", "\nApply now"]))
 def test_kind_period_words_of_other_languages(case: tuple[str, str], cur: str, where: str, tail: str) -> None:
-    """A figure followed by a period word of German, French, Spanish, Portuguese, Italian, Dutch
-    or Swedish reads in that period ("3.000 € mensuales", "45 000 SEK/mån")."""
+    """A figure followed by a period word of German, French, Spanish, Portuguese, Italian, Dutch,
+    Swedish, Polish, Russian or Ukrainian reads in that period ("3.000 € mensuales", "45 000 SEK/mån")."""
     period, form = case
     amount = AMOUNT_OF[period] * {"SEK": 10, "MXN": 20, "BRL": 5}.get(cur, 1)  # a plausible wage in each
     number = f"{amount:,}".replace(",", ".")

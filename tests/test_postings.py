@@ -187,6 +187,28 @@ def test_wrong_columns_refused_with_one_line_error(tmp_path: Path, store: Store)
     assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
 
 
+def test_a_scrape_without_descriptions_is_read_for_its_pay(tmp_path: Path, store: Store) -> None:
+    """title, company, location and salary: a common scrape layout with no description column
+    is a postings file (a new-user trial found it refused even with --source postings); its pay
+    is read from the salary text, it adds no skills."""
+    simple = tmp_path / "simple.csv"
+    simple.write_text('title,company,location,salary\n'
+                      'Data Engineer,Acme,"Denver, CO","$100,000 - $120,000 a year"\n'
+                      'ML Engineer,Beta,"San Francisco, CA","$180K-$220K"\n', encoding="utf-8")
+    assert detect_source(simple) == "postings"
+    result = ingest_file(store, simple)
+    assert (result.rows_read, result.rows_kept) == (2, 2)
+    got = store.query("SELECT employer, metro, annual_usd_min, annual_usd_max FROM observations "
+                      "WHERE source = 'postings' ORDER BY employer")
+    assert got.values.tolist() == [["Acme", "19740", 100_000, 120_000], ["Beta", "41860", 180_000, 220_000]]
+    # a JSON file of no known layout is described by its record's fields, not as CSV columns
+    other = tmp_path / "other.jsonl"
+    other.write_text('{"foo": 1, "bar": 2}\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"^other.jsonl: cannot tell the format: its first JSON record "
+                                         r"\(2 fields\) has not the fields of a known layout"):
+        detect_source(other)
+
+
 def test_skills_stored_per_observation(store: Store) -> None:
     ingest_file(store, CSV)
     key = _posting(store, "Northwind Robotics", "Senior Machine Learning Engineer")["dedup_key"]

@@ -18,7 +18,7 @@ from typing import Any
 
 from paybench.errors import InputError
 from paybench.sources import file_sources, oews
-from paybench.sources.tabular import read_header
+from paybench.sources.tabular import is_xlsx, read_header, read_xlsx_header
 from paybench.store import IngestResult, IngestWriter, Store, file_sha256
 
 log = logging.getLogger(__name__)
@@ -44,25 +44,57 @@ def resolve_path(path: Path) -> Path:
 
 def detect_source(path: Path) -> str:
     """The source id whose format this file has (by its name and header), asking each
-    file adapter's `sniff` in turn."""
+    file adapter's `sniff` in turn. An xlsx workbook no adapter takes goes to the adapter its
+    key column names (OCC_CODE: OEWS; CASE_NUMBER: LCA), which names the columns it lacks;
+    InputError (field 'source') for any other file of no known layout."""
     if path.stat().st_size == 0:
         raise InputError(f"{path.name}: file is empty", field="paths")
     sources = file_sources()
     for source_id, module in sources.items():
         if hasattr(module, "sniff_path") and module.sniff_path(path):
             return source_id
-    header = read_header(path)
-    for source_id, module in sources.items():
-        if module.sniff(header):
-            return source_id
     known = ", ".join(sorted(sources))
-    # the header is described, never printed: the file may be anything (an /etc/shadow)
-    columns = f"{len(header)} column{'s' if len(header) != 1 else ''}"
+    if is_xlsx(path):
+        # a workbook no adapter took: the one its key column names reports what it lacks
+        names = {str(h).strip().upper() for h in read_xlsx_header(path)}
+        if "OCC_CODE" in names:
+            return "oews"
+        if names & {"CASE_NUMBER", "LCA_CASE_NUMBER"}:
+            return "lca"
+        raise InputError(
+            f"{path.name}: an xlsx workbook whose first sheet's header ({len(names)} columns) is "
+            f"neither a DOL LCA disclosure's nor a BLS OEWS workbook's; name its source ({known})",
+            field="source")
+    fields = _json_fields(path)
+    if fields is not None:
+        what = (f"its first JSON record ({len(fields)} field{'s' if len(fields) != 1 else ''}) has "
+                "not the fields of a known layout")
+    else:
+        header = read_header(path)
+        for source_id, module in sources.items():
+            if module.sniff(header):
+                return source_id
+        # the header is described, never printed: the file may be anything (an /etc/shadow)
+        columns = f"{len(header)} column{'s' if len(header) != 1 else ''}"
+        what = f"its first line ({columns}) is not the header row of a known layout"
     raise InputError(
-        f"{path.name}: cannot tell the format: its first line ({columns}) is not the header row "
-        f"of a known layout; name its source ({known}), or for job postings in another "
-        "layout name their columns with --map", field="source"
+        f"{path.name}: cannot tell the format: {what}; name its source ({known}), or for job "
+        "postings in another layout name their columns with --map", field="source"
     )
+
+
+def _json_fields(path: Path) -> list[str] | None:
+    """The field names of the first record of a JSON Lines or JSON array file (the first
+    object in its first 64 KiB), or None when the file does not begin with one."""
+    try:
+        with path.open("rb") as handle:
+            text = handle.read(1 << 16).decode("utf-8-sig", errors="replace").lstrip()
+        if not text.startswith(("{", "[")):
+            return None
+        obj, _ = json.JSONDecoder().raw_decode(text[1:].lstrip() if text.startswith("[") else text)
+    except (OSError, ValueError):
+        return None
+    return [str(k) for k in obj] if isinstance(obj, dict) else None
 
 
 def ingest_file(

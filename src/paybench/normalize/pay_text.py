@@ -296,6 +296,9 @@ PERIOD_WORDS_ABROAD: dict[Period, dict[str, tuple[str, ...]]] = {
         "it": (r"all'ora", r"l'ora", r"/\s*ora", r"orari[oe]"),
         "nl": (r"per\s+uur", r"/\s*uur"),
         "sv": (r"per\s+timme", r"i\s+timmen", r"/\s*tim(?:me)?"),
+        "pl": (r"/\s*godz\.?", r"na\s+godzin[ęe]", r"za\s+godzin[ęe]"),
+        "ru": (r"в\s+час", r"за\s+час", r"/\s*час"),
+        "uk": (r"на\s+годину", r"за\s+годину"),
     },
     "day": {
         "la": (r"per\s+diem",),
@@ -323,6 +326,9 @@ PERIOD_WORDS_ABROAD: dict[Period, dict[str, tuple[str, ...]]] = {
         "it": (r"al\s+mese", r"/\s*mese", r"mensil[ei]"),
         "nl": (r"per\s+maand", r"/\s*maand", r"maandelijks"),
         "sv": (r"per\s+månad", r"/\s*mån(?:ad)?", r"i\s+månaden", r"om\s+månaden"),
+        "pl": (r"miesi[ęe]cznie", r"/\s*mies\.?", r"na\s+miesi[ąa]c", r"w\s+miesi[ąa]cu"),
+        "ru": (r"в\s+месяц", r"на\s+месяц", r"/\s*мес\.?", r"ежемесячно"),
+        "uk": (r"на\s+місяць", r"/\s*міс\.?", r"щомісяця"),
     },
     "year": {
         "de": (r"pro\s+jahr", r"/\s*jahr", r"im\s+jahr", r"j(?:ä|ae)hrlich"),
@@ -332,6 +338,9 @@ PERIOD_WORDS_ABROAD: dict[Period, dict[str, tuple[str, ...]]] = {
         "it": (r"all'anno", r"l'anno", r"/\s*anno", r"annu[oi]", r"annual[ei]"),
         "nl": (r"per\s+jaar", r"/\s*jaar", r"jaarlijks"),
         "sv": (r"per\s+år", r"/\s*år", r"om\s+året", r"i\s+året", r"årlig(?:en)?"),
+        "pl": (r"rocznie", r"/\s*rok", r"na\s+rok", r"w\s+skali\s+roku"),
+        "ru": (r"в\s+год", r"за\s+год", r"/\s*год", r"ежегодно"),
+        "uk": (r"на\s+рік", r"за\s+рік", r"/\s*рік", r"щороку"),
     },
 }
 """Period words of the languages postings in Europe and Latin America are written in, after a
@@ -339,7 +348,8 @@ figure ("3.000 € mensuales", "45 000 SEK/mån", "4.500 € brutto pro Monat", 
 "€ 4.000 per maand", "2.500 € al mese", "€55k brutto/Jahr", "60.000 € par an", "R$ 50 por
 hora"): language -> regular expressions (case is ignored; a word that begins with a letter
 begins a word): each language's ordinary words for "per hour/day/week/month/year" and their
-adjectives ("mensual", "jährlich", "annuel"), as issue 16's trial listed them; gross/net words
+adjectives ("mensual", "jährlich", "annuel"), as issue 16's trial listed them, and Polish,
+Russian and Ukrainian ones ("miesięcznie", "/mies.", "в месяц", "на місяць"); gross/net words
 ("brutto", "bruto", "brut", "lordi") between the figure and the period word are allowed by
 `_period_after`. tests/test_pay_text_trial.py holds a written form of every expression."""
 
@@ -520,6 +530,7 @@ class _Candidate:
     implied: bool = False  # the currency is implied by a convention, not written
     period: Period | None = None
     period_explicit: bool = False
+    period_by_size: bool = False  # the period read from the figure's size (no word, no default)
     bound: Literal["range", "single", "up_to", "from"] = "single"
     component: Literal["base", "total"] = "base"
     strong: bool = False
@@ -1024,13 +1035,13 @@ def _assess(text: str, masked: str, c: _Candidate, default_period: Period | None
             top = c.high.value if c.high is not None else c.low.value
             hourly_max = 1000 if c.currency in LOW_WAGE_CURRENCIES else MAX_BARE_HOURLY
             if top < hourly_max:
-                c.period = "hour"
+                c.period, c.period_by_size = "hour", True
             elif top < 1000:
                 c.reasons.append(
                     f"{matched!r}: no pay period given and {top:,.0f} could be an hourly or a day rate"
                 )
             elif c.low.value >= 20_000:
-                c.period = "year"
+                c.period, c.period_by_size = "year", True
             else:
                 c.reasons.append(
                     f"{matched!r}: no pay period given and {c.low.value:,.0f} could be monthly or yearly"
@@ -1104,6 +1115,11 @@ def _finish(text: str, c: _Candidate, day: dt.date, default_cur: str) -> Extract
         # the figure stands in its own currency; no offline rate gives its dollar value
         if not math.isfinite(annualize(high if high is not None else figure, c.period)):
             return NotPay(reason=f"{matched.strip()!r}: not a finite amount")
+        if c.period_by_size:
+            # the size rule's thresholds are dollars: without a rate, 60,000 UAH may be a month
+            return NotPay(reason=f"{matched.strip()!r}: no pay period given, and with no exchange "
+                                 f"rate for {currency} the size of {figure:,.0f} cannot tell an hourly, "
+                                 f"monthly or yearly figure apart")
         note = f"unknown: {exc}"
     except MoneyError as exc:
         return NotPay(reason=f"{matched.strip()!r}: {exc}")

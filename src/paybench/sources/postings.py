@@ -168,7 +168,11 @@ FIELDS: dict[str, tuple[str, ...]] = {
 layout (:data:`POSTING_LAYOUTS`; case-insensitive, first found wins). ``pay_text`` is pay
 written as text ("$132,596 - $141,294 a year"), read as the description's pay is."""
 
-REQUIRED_FIELDS = ("title", "company", "location", "description")
+REQUIRED_FIELDS: tuple[str | tuple[str, ...], ...] = (
+    "title", "company", "location", ("description", "pay_text", "min_amount", "max_amount"))
+"""What a postings file must have: a title, a company and a location, and a description or a
+pay column (a scrape of title, company, location and salary is a posting file without
+descriptions: its pay is read, it adds no skills)."""
 
 
 @dataclass(frozen=True)
@@ -353,10 +357,12 @@ def _resolve(names: list[str]) -> dict[str, str]:
 
 
 def sniff(header: list[str]) -> bool:
-    """True when a header has a title, a company, a location and a description column (in a
-    layout of :data:`POSTING_LAYOUTS` or by the names of :data:`FIELDS`)."""
+    """True when a header has a title, a company, a location and a description or pay column
+    (:data:`REQUIRED_FIELDS`; in a layout of :data:`POSTING_LAYOUTS` or by the names of
+    :data:`FIELDS`)."""
     found = _resolve(header)
-    return all(f in found for f in REQUIRED_FIELDS)
+    return all((f in found) if isinstance(f, str) else any(g in found for g in f)
+               for f in REQUIRED_FIELDS)
 
 
 def sniff_path(path: Path) -> bool:

@@ -159,6 +159,11 @@ def test_remote() -> None:
     assert "ithaca-2022-03" not in remote and "toledo-768" not in remote  # worksite-only laws
     assert remote["vt-495p"] == "may apply"  # only a remote job working for a Vermont office
     assert statuses("Remote (California)") == {"ca-sb1162": "applies"}
+    # a worksite with a remote scope of the whole US: the worksite's laws and every law a
+    # nationwide remote posting reaches (a new-user trial found only Colorado's)
+    denver = statuses("Denver, CO", remote="US")
+    assert denver["co-epewa"] == "applies" and {"ca-sb1162", "nyc-ll32", "wa-49.58.110"} <= {
+        i for i, s in denver.items() if s in ("applies", "size unchecked")}
     assert is_new_york_city("New York, NY") and not is_new_york_city("Albany, NY")
     # a remote job that may be filled from named states: their laws apply (Colorado covers
     # remote jobs that could be performed there, Illinois and Maryland those that will be);

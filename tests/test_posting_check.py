@@ -426,7 +426,14 @@ def test_cli_posting_check(fresh_db: Path, tmp_path: Path) -> None:
     bare = run(["posting-check", str(DATA / "labelled_titles.csv"), "--place", "Denver, CO"], fresh_db)
     assert bare.returncode == 1 and "labelled_titles.csv: not a job postings file" in bare.stderr
     assert "--map" not in bare.stderr  # posting-check has no --map: nothing suggests one
+    # a JSON record given inline reads as that record: its location is the worksite
+    record_text = json.dumps({"title": "Data Scientist", "company": "X", "location": "Boston, MA",
+                              "description": "Python. Salary $120,000-$150,000."})
+    inline = run(["posting-check", record_text, "--json"], fresh_db)
+    assert inline.returncode == 0, inline.stderr
+    assert json.loads(inline.stdout)["rows"][0]["place"] == "Boston, MA"
     for args, message in ((["posting-check", "a posting"], "--place"),
+                          (["posting-check", " ", "--place", "Denver, CO"], "the posting is empty"),
                           (["posting-check", "missing.csv"], "no such file"),
                           (["posting-check", str(DATA / "labelled_titles.csv")], "not a job postings file"),
                           (["posting-check", "x", "--place", "Denver, CO", "--csv", "--json"], "not both")):

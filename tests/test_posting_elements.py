@@ -22,6 +22,9 @@ ON = dt.date(2026, 3, 1)
     ("Benefits: 401(k) with 4% match.", "benefits", True, True),
     ("Unlimited PTO and paid parental leave.", "benefits", True, True),
     ("Tuition reimbursement and a wellness stipend.", "benefits", True, True),
+    ("Benefits: medical. Apply by 2026-12-31.", "benefits", True, True),  # one named after the label
+    ("Benefits include dental.", "benefits", True, True),
+    ("Benefits: competitive.", "benefits", True, False),
     ("Competitive benefits package.", "benefits", True, False),
     ("Great benefits!", "benefits", True, False),
     ("Build ML models for medical imaging.", "benefits", False, False),

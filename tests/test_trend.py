@@ -396,6 +396,11 @@ def test_a_store_without_dated_pay_or_with_one_year_is_refused(fresh_db: Path, t
     assert one.returncode == 1 and one.stderr.strip() == (
         "error: the store has pay for Machine Learning Engineer, every level, every place from "
         "2025 only: a trend needs two or more years (ingest older OEWS workbooks, filings or a survey)")
+    # for one level, older OEWS workbooks would not give that level's trend: said so
+    level = run("trend", "--role", ROLE, "--level", "principal", db=fresh_db, check=False)
+    assert level.returncode == 1 and level.stderr.strip().endswith(
+        "(ingest filings or a survey of other years; older OEWS workbooks would add a series of every "
+        "level, not principal alone)")
     # a place OEWS has no area for, and no observation there
     none = run("trend", "--role", ROLE, "--place", "London, UK", db=fresh_db, check=False)
     assert none.returncode == 1 and none.stderr.startswith(

@@ -564,7 +564,10 @@ def pay_trend(store: Store, role: Role, *, level: str | None = None, place: Cell
                          "filings or OEWS workbooks of several years (paybench ingest FILE)")
     years = sorted({y.year for s in series for y in s.years})
     if len(years) < 2:
+        more = ("ingest filings or a survey of other years; older OEWS workbooks would add a series "
+                f"of every level, not {level} alone" if level is not None and source != OEWS
+                else "ingest older OEWS workbooks, filings or a survey")
         raise InputError(f"the store has pay for {what} from {years[0]} only: a trend needs two "
-                         "or more years (ingest older OEWS workbooks, filings or a survey)")
+                         f"or more years ({more})")
     return TrendReport(role=role.id, role_name=role.name, level=level, place=place, source=source,
                        series=series, published=published_changes(role, level), notes=notes)

@@ -6,6 +6,7 @@ rich table for people or JSON for machines (--json).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -428,7 +429,7 @@ def _print_laws(result: LawList) -> None:
         for check in result.laws:
             out.print(f"{check.law.jurisdiction}: {check.reason}")
             if check.law.on_request:
-                out.print(f"  on request: {check.law.on_request}")
+                out.print(f"  on request ({check.law.jurisdiction}): {check.law.on_request}")
     if result.note:
         out.print(result.note)
     out.print(result.disclaimer)
@@ -457,7 +458,10 @@ def posting_check(
 
     if as_csv and as_json:
         raise InputError("give --csv or --json, not both", field="as_json")
-    given: Path | str
+    given: Path | str | dict[str, Any]
+    if not posting.strip():
+        raise InputError("the posting is empty: give its text, a postings file or '-' for stdin",
+                         field="posting")
     path = Path(posting)
     if posting == "-":
         given = sys.stdin.read()
@@ -468,6 +472,13 @@ def posting_check(
         given = path
     else:
         given = posting
+    if isinstance(given, str) and given.lstrip().startswith("{"):
+        try:  # a JSON record given inline reads as the record it is, location and all
+            record = json.loads(given)
+        except ValueError:
+            record = None
+        if isinstance(record, dict):
+            given = record
     if isinstance(given, Path) and given.suffix.lower() == ".txt":
         from paybench.paths import user_file
 

@@ -343,7 +343,7 @@ def _reach(law: PayLaw, place: str, where: Place, scope: RemoteScope) -> tuple[s
     if not scope.remote or law.remote == "worksite_only":
         return None
     named = law.state in scope.states
-    anywhere = not scope.states and where.state is None
+    anywhere = not scope.states  # a remote scope of the whole US, wherever the worksite is
     local_in_state = law.level != "state" and where.state == law.state
     if not (named or anywhere or local_in_state):
         return None

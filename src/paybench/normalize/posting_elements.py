@@ -84,7 +84,8 @@ _HEALTH_WORD = r"(?:medical|dental|vision|health(?:\s?care)?)"
 _HEALTH = re.compile(
     rf"\b{_HEALTH_WORD}(?:\s*(?:,|/|&|\+|\band\b)\s*{_HEALTH_WORD})*,?\s+"
     r"(?:and\s+)?(?:insurance|coverage|benefits?|plans?|care)\b"
-    rf"|\bmedical\s*(?:,|/|&|and)\s*dental\b|\bdental\s*(?:,|/|&|and)\s*vision\b", _I)
+    rf"|\bmedical\s*(?:,|/|&|and)\s*dental\b|\bdental\s*(?:,|/|&|and)\s*vision\b"
+    rf"|\bbenefits?\s*(?:includes?|:|-|–)\s*(?:full\s+|comprehensive\s+)?{_HEALTH_WORD}\b", _I)
 _BENEFIT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("health", _HEALTH),
     ("retirement", re.compile(r"\b401\s?\(?k\)?|\b403\s?\(?b\)?|\bretirement\s+(?:plans?|savings|"

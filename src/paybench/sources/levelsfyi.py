@@ -543,6 +543,8 @@ class _Ingest:
         if self.unread_levels:
             top = ", ".join(f"{company} {level!r} x{n:,}"
                             for (company, level), n in self.unread_levels.most_common(5))
+            if len(self.unread_levels) > 5:
+                top += f" and {len(self.unread_levels) - 5:,} more (company, level) pairs"
             split = [f"{c['unread:years']:,} read from years of experience"]
             if c["unread:None"]:
                 split.append(f"{c['unread:None']:,} without years either, so with no level")

@@ -103,6 +103,9 @@ def test_segments_without_a_ratio_take_a_stated_fallback() -> None:
     expected = 0.5 * math.log(ENTERPRISE) + 0.3 * math.log(ENTERPRISE) + 0.2 * lab.ratio.log_ratio
     assert found.log_ratio == pytest.approx(expected)
     assert f"government 30% x1.15 (no own ratio: 25 records {OUTSIDE})" in found.short()
+    assert (f"government 30.0% of the mix (30 observations) x 1.150 (geometric mean over 25 US "
+            f"senior records {OUTSIDE}), as a fallback: fewer than 20 government records: the "
+            f"ratio of the records {OUTSIDE}") in found.describe()
     assert found.caveat == ""
     # nothing measured outside the stock-heavy segments: every record's, and it says so
     thin = component_ratios(records([("big-tech", BIG, 30), ("enterprise", ENTERPRISE, 5)]),
@@ -110,7 +113,7 @@ def test_segments_without_a_ratio_take_a_stated_fallback() -> None:
     found = thin.for_cell(MLE, "senior")
     assert found is not None
     assert found.parts[0].fallback is not None and "may overstate" in found.parts[0].fallback
-    assert found.caveat.startswith("enterprise take(s) the ratio of every record (86% at big-tech or "
+    assert found.caveat.startswith("enterprise takes the ratio of every record (86% at big-tech or "
                                    "ai-lab employers): the total compensation may be overstated")
 
 
@@ -175,11 +178,12 @@ def test_a_store_cell_weighs_the_ratio_by_the_filings_mix(fresh_db: Path) -> Non
         assert prior is not None
         base = model.parent.fitted(get_role(MLE), "senior", cell_place("US"))
         assert prior[0].median - base.median == pytest.approx(math.log(MIXED), abs=1e-9)
-        assert prior[1] == ("prior: the base cell x total/base 1.26, segment ratios weighted by the "
-                "employer-segment mix of the 100 US base-pay observations of "
-                "machine-learning-engineer senior that name an employer (lca 100; "
-                "total-compensation records left out): enterprise 80% x1.15 (30 enterprise "
-                "records), big-tech 20% x1.80 (30 big-tech records)")
+        assert prior[1] == (
+            "prior: the base cell x total/base 1.26, segment ratios weighted by the "
+            "employer-segment mix of the 100 US base-pay observations of "
+            "machine-learning-engineer senior that name an employer (lca 100; "
+            "total-compensation records left out): enterprise 80% x1.15 (30 enterprise "
+            "records), big-tech 20% x1.80 (30 big-tech records)")
         cell = model.cell(MLE, "senior", cell_place("US"))
         assert "enterprise 80% x1.15 (30 enterprise records)" in cell.basis
         ratio_sources = [(s.source, s.kind, s.n, s.detail) for s in cell.sources

@@ -306,7 +306,7 @@ class CellRatio:
         parts = "; ".join(
             f"{p.segment} {p.share:.1%} of the mix ({p.n_base} observations) x {p.ratio.ratio:.3f}"
             f" (geometric mean over {p.ratio.n} US {p.ratio.records_label})"
-            + (f" [{p.fallback}]" if p.fallback else "") for p in self.parts)
+            + (f", as a fallback: {p.fallback}" if p.fallback else "") for p in self.parts)
         return (f"{c}/base ratio {self.ratio:.3f}: the geometric mean of the segments' ratios "
                 f"weighted by {self.mix.describe()}: {parts}; {spread}"
                 + (f"; {self.caveat}" if self.caveat else ""))
@@ -392,7 +392,8 @@ class RatioTable:
         log_ratio = sum(p.share * p.ratio.log_ratio for p in parts)
         caveat = ""
         if overstated:
-            caveat = (f"{', '.join(overstated)} take(s) the ratio of every record "
+            takes = "takes" if len(overstated) == 1 else "take"
+            caveat = (f"{', '.join(overstated)} {takes} the ratio of every record "
                       f"({_percent(every.share(STOCK_HEAVY_SEGMENTS))} at big-tech or ai-lab "
                       f"employers): the {COMPONENT_NAMES[self.component]} may be overstated there")
         return CellRatio(self.component, log_ratio, spread, spread_n, level, mix, tuple(parts),

@@ -180,6 +180,13 @@ def test_total_cell_prior_is_base_times_the_measured_ratio(pb: Paybench) -> None
     base = pb.cell(MLE, "entry", "US")
     assert entry.n == 0 and entry.method == "modelled" and entry.confidence == "low"
     assert f"total/base {math.exp(log_ratio):.2f} ({len(rows)} records, every level)" in entry.basis
+    # no base observation outside the records names an employer (the survey names none): the
+    # ratio is every record's, and the cell says how many of them are big tech (issue 17)
+    big = sum(1 for exp in EXPECTED.values() if exp[4] == "US" and exp[2] is not None
+              and exp[-1][1] and exp[-1][0] and exp[7] in BIG_TECH)
+    assert (f"measured on records of which {big / len(rows):.0%} are at big-tech and 0% at ai-lab "
+            "employers, not weighed by the employers of the base cell") in entry.basis
+    assert "the total compensation may be overstated for other employers" in entry.basis
     # the median moves by the ratio (up to rounding to $100 and the ordered-levels fit)
     moved = entry.p50 / (1 + entry.ladder_shift) / (base.p50 / (1 + base.ladder_shift))
     assert moved == pytest.approx(math.exp(log_ratio), rel=3e-3)

@@ -4,9 +4,11 @@ The cache holds one model and the key it was built under (`cache_key`): the stor
 (every write of data goes through one) and its tables' row counts (so a write that bypassed
 them still shows), a hash of every file of the method (the `paybench.bench` package, the
 level and role modules and the role taxonomy), and the method's parameters (the component and
-segment of a derived view among them; a segment view also keys on the version of the segment
-rules the stored rows were filled under). Any change of these rebuilds the model; a damaged or
-foreign file is rebuilt too. Each view has its own file (`cache_path`).
+segment of a derived view among them; every derived view also keys on the version of the
+segment rules the stored rows were filled under: a segment view counts the rows of its segment,
+and a component view's ratio to base pay is weighed by segment, `paybench.bench.components`).
+Any change of these rebuilds the model; a damaged or foreign file is rebuilt too.
+Each view has its own file (`cache_path`).
 """
 
 from __future__ import annotations
@@ -59,8 +61,9 @@ def cache_key(store: Store, params: MethodParams = PARAMS) -> tuple[Any, ...]:
     counts = store.con.execute(
         "SELECT (SELECT count(*) FROM observations), (SELECT count(*) FROM statistics), "
         "(SELECT count(*) FROM oews)").fetchone()
-    # a segment view also depends on the rules the stored rows' segments were filled under
-    segments = None if params.segment is None else store.segment_rules_version()
+    # a derived view depends on the rules the stored rows' segments were filled under (a
+    # segment view counts its segment's rows; a component view weighs its ratios by segment)
+    segments = None if is_default_view(params) else store.segment_rules_version()
     return (method_digest(), [tuple(r) for r in ingests.itertuples(index=False)],
             tuple(counts or ()), params.key(), segments)
 

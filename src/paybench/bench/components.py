@@ -15,9 +15,14 @@ Money is annual US dollars; shares are fractions of 1.
   total, unless the parts' rounding puts them above it, at most by the ingest's tolerance), so
   each share is in [0, 1] and bonus share + equity share <= 1. A ratio of sums: the share of
   the cell's pay dollars, which is what a bonus pool or a grant budget is;
-- `component_ratios`: the pooled ratio of a component to base pay, by level, measured on the
-  US records that carry both (`ComponentRatio`): the prior of a national cell of that
-  component is the base cell of the same role x level scaled by it (`paybench.bench.views`).
+- `component_ratios`: the ratio of a component to base pay measured on the US records that
+  carry both (`ComponentRatio`), by level and pooled, over every record and per employer
+  segment (`RatioTable`); `RatioTable.for_cell` gives a national cell's ratio (`CellRatio`):
+  the segment ratios weighted by the employer-segment mix of the base observations that name
+  an employer (`base_segment_mix`), so that an all-employer cell does not inherit the ratio of
+  the employers the total-compensation records over-represent (big tech). The prior of a
+  national cell of that component is the base cell of the same role x level scaled by it
+  (`paybench.bench.views`; docs/method.md, "Cells by component and segment").
 
 `parse_component` and `parse_segment` read the names a user gives.
 """
@@ -46,7 +51,7 @@ COMPONENT_NAMES: dict[str, str] = {
     "total": "total compensation"}
 """What each component is called in text."""
 RECORD_COLUMNS: tuple[str, ...] = ("role", "level", "country", "state", "metro", "work_mode",
-                                   "source", "kind")
+                                   "source", "kind", "segment")
 """The columns of a total-compensation record besides its components."""
 
 
@@ -157,12 +162,24 @@ def shares_of(bonus_usd: float, equity_usd: float, split_usd: float) -> tuple[fl
     return bonus, equity
 
 
+STOCK_HEAVY_SEGMENTS: tuple[str, ...] = ("big-tech", "ai-lab")
+"""The segments whose pay leans most on stock, and which total-compensation records (the
+Levels.fyi export) over-represent: a segment of the mix without a ratio of its own that is not
+one of these takes the ratio measured outside them (`RatioTable.for_cell`). Issue 17's user
+trial: an all-employer total cell scaled by a ratio measured mostly at big tech overstated the
+total of every other employer."""
+OUTSIDE = "outside big-tech and ai-lab"
+"""`ComponentRatio.segment` of the ratio measured on records outside `STOCK_HEAVY_SEGMENTS`."""
+
+
 @dataclass(frozen=True)
 class ComponentRatio:
     """How a component relates to base pay, measured on records that carry both: `log_ratio`,
     the weighted mean of log(component / base); `spread`, the component's within-cell spread
     of log pay over base pay's (1 when too few records measure it); `n`, records; `level`, the
-    level it was measured at (None: pooled over every level); `sources`, records per source."""
+    level it was measured at (None: pooled over every level); `sources`, records per source;
+    `segment`, the employer segment of the records (None: every record; `OUTSIDE`: records
+    outside `STOCK_HEAVY_SEGMENTS`); `segments`, records per segment."""
 
     log_ratio: float
     spread: float
@@ -170,65 +187,357 @@ class ComponentRatio:
     level: str | None
     spread_n: int
     sources: dict[str, int] = field(default_factory=dict)
+    segment: str | None = None
+    segments: dict[str, int] = field(default_factory=dict)
 
     @property
     def ratio(self) -> float:
         """The geometric-mean ratio component / base."""
         return math.exp(self.log_ratio)
 
+    @property
+    def records_label(self) -> str:
+        """Which records: 'senior records', 'big-tech records of every level', ..."""
+        who = "" if self.segment is None else (
+            "records " + OUTSIDE if self.segment == OUTSIDE else f"{self.segment} records")
+        if self.level:
+            return f"{self.level} {who or 'records'}"
+        return f"{who} of every level" if who else "records of every level (too few at one level)"
+
+    def share(self, segments: Sequence[str]) -> float:
+        """The share of the records (counted) whose employer is in one of `segments`, 0-1."""
+        return sum(self.segments.get(s, 0) for s in segments) / self.n if self.n else 0.0
+
     def describe(self, component: str) -> str:
         """One line: the ratio, on what it was measured, and the spread."""
-        where = f"{self.level} records" if self.level else "records of every level (too few at one level)"
         spread = (f"spread x{self.spread:.2f} (within-cell sd of log {component} / log base, "
                   f"{self.spread_n} records)" if self.spread_n else "spread as base pay's (too "
                   "few records to measure it)")
         return (f"{component}/base ratio {self.ratio:.3f} (geometric mean over {self.n} US "
-                f"{where} carrying both); {spread}")
+                f"{self.records_label} carrying both); {spread}")
+
+
+@dataclass(frozen=True)
+class SegmentMix:
+    """The employer-segment mix a base cell stands on (`base_segment_mix`): `shares`, each
+    segment's share of the weight of the US base observations of `role` (at `level`; None:
+    every level) that name an employer, outside total-compensation records, fractions summing
+    to 1, largest first; `n`, observations per segment; `sources`, observations per source."""
+
+    role: str
+    level: str | None
+    shares: dict[str, float]
+    n: dict[str, int]
+    sources: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        """Observations the mix is taken from."""
+        return sum(self.n.values())
+
+    def describe(self) -> str:
+        """'the segment mix of the 120 US base observations of machine-learning-engineer
+        senior that name an employer (lca 100, postings 20)'."""
+        where = f"{self.role} {self.level}" if self.level else f"{self.role} (every level)"
+        sources = ", ".join(f"{k} {v}" for k, v in self.sources.items())
+        return (f"the employer-segment mix of the {self.total} US base-pay observations of {where} "
+                f"that name an employer ({sources}; total-compensation records left out)")
+
+
+@dataclass(frozen=True)
+class RatioPart:
+    """One segment of a `CellRatio`: its `share` of the mix, the base observations `n_base` it
+    counts there, the `ratio` that stands for it and, when that is not the segment's own,
+    `fallback`, saying which ratio stands in and why."""
+
+    segment: str
+    share: float
+    n_base: int
+    ratio: ComponentRatio
+    fallback: str | None = None
+
+
+@dataclass(frozen=True)
+class CellRatio:
+    """The ratio of a component to base pay a national cell's prior uses (`RatioTable.
+    for_cell`): `log_ratio`, the mix-weighted mean of the segments' log ratios (`parts`), or,
+    with no `mix`, the ratio of every record (`pooled`) with `caveat` saying how many of those
+    records are at stock-heavy employers; `spread` as measured over every record."""
+
+    component: str
+    log_ratio: float
+    spread: float
+    spread_n: int
+    level: str
+    mix: SegmentMix | None
+    parts: tuple[RatioPart, ...]
+    pooled: ComponentRatio | None
+    caveat: str = ""
+
+    @property
+    def ratio(self) -> float:
+        """The ratio component / base (geometric)."""
+        return math.exp(self.log_ratio)
+
+    def short(self) -> str:
+        """The prior's label in a cell's basis: the ratio and how it was built, in one line."""
+        c = self.component
+        if self.mix is None:
+            assert self.pooled is not None
+            where = self.pooled.level or "every level"
+            return (f"{c}/base {self.ratio:.2f} ({self.pooled.n} records, {where}); {self.caveat}")
+        parts = ", ".join(
+            f"{p.segment} {p.share:.0%} x{p.ratio.ratio:.2f} "
+            + (f"({p.ratio.n} {p.segment} records)" if p.fallback is None
+               else f"(no own ratio: {p.ratio.n} records {_fallback_who(p.ratio)})")
+            for p in self.parts)
+        return (f"{c}/base {self.ratio:.2f}, segment ratios weighted by {self.mix.describe()}: "
+                f"{parts}" + (f"; {self.caveat}" if self.caveat else ""))
+
+    def describe(self) -> str:
+        """The ratio, each segment's share, ratio and records, the fallbacks and the spread."""
+        c = self.component
+        spread = (f"spread x{self.spread:.2f} (within-cell sd of log {c} / log base, "
+                  f"{self.spread_n} records)" if self.spread_n else "spread as base pay's (too "
+                  "few records to measure it)")
+        if self.mix is None:
+            assert self.pooled is not None
+            return f"{self.pooled.describe(c)}; {self.caveat}"
+        parts = "; ".join(
+            f"{p.segment} {p.share:.1%} of the mix ({p.n_base} observations) x {p.ratio.ratio:.3f}"
+            f" (geometric mean over {p.ratio.n} US {p.ratio.records_label})"
+            + (f", as a fallback: {p.fallback}" if p.fallback else "") for p in self.parts)
+        return (f"{c}/base ratio {self.ratio:.3f}: the geometric mean of the segments' ratios "
+                f"weighted by {self.mix.describe()}: {parts}; {spread}"
+                + (f"; {self.caveat}" if self.caveat else ""))
+
+    def ratios(self) -> list[tuple[ComponentRatio, list[str]]]:
+        """Each distinct ratio used, with the segments it stands for (in `parts` order)."""
+        out: dict[int, tuple[ComponentRatio, list[str]]] = {}
+        if self.mix is None and self.pooled is not None:
+            return [(self.pooled, [])]
+        for part in self.parts:
+            out.setdefault(id(part.ratio), (part.ratio, []))[1].append(part.segment)
+        return list(out.values())
+
+
+def _fallback_who(ratio: ComponentRatio) -> str:
+    if ratio.segment == OUTSIDE:
+        return OUTSIDE
+    return "of every employer"
+
+
+def _percent(share: float) -> str:
+    return f"{share:.0%}"
 
 
 @dataclass
 class RatioTable:
-    """The component ratios of a store: by level, and pooled over every level."""
+    """The component ratios of a store: by level, and pooled over every level, over every
+    record (`by_level`, `pooled`), per employer segment with `min_obs_for_offset` records
+    (`segments`), and outside the stock-heavy segments (`outside`); and the segment mixes of
+    the base observations that name an employer (`mixes`, by (role, level) and (role, None))."""
 
     component: str
     by_level: dict[str, ComponentRatio]
     pooled: ComponentRatio | None
+    segments: dict[str, RatioTable] = field(default_factory=dict)
+    outside: RatioTable | None = None
+    mixes: dict[tuple[str, str | None], SegmentMix] = field(default_factory=dict)
+    least: int = PARAMS.min_obs_for_offset
 
     def for_level(self, level: str) -> ComponentRatio | None:
         """The level's own ratio when measured on enough records, else the pooled one (None:
-        no record carries both)."""
+        no record carries both). Over the records of the table's employers, whatever their
+        mix: a cell's prior uses `for_cell`."""
         return self.by_level.get(level, self.pooled)
 
+    def mix_for(self, role: str, level: str) -> SegmentMix | None:
+        """The segment mix of the role x level's base observations that name an employer when
+        they are `least` or more, else the role's over every level when those are, else None."""
+        for key in ((role, level), (role, None)):
+            found = self.mixes.get(key)
+            if found is not None and found.total >= self.least:
+                return found
+        return None
 
-def component_ratios(records: pd.DataFrame, component: str,
-                     params: MethodParams = PARAMS) -> RatioTable:
+    def for_cell(self, role: str, level: str) -> CellRatio | None:
+        """The ratio of a national cell of `role` x `level` (module doc; docs/method.md):
+
+        - with a segment mix (`mix_for`): sum over the mix's segments of share x log ratio,
+          each segment's own ratio (at the level when the segment has `least` records there,
+          else over every level) when it has `least` records; else, for a stock-heavy
+          segment, the ratio of every record (`for_level`), and for another the ratio of
+          the records outside the stock-heavy segments (at the level, else over every level)
+          when those are `least`, else the ratio of every record, said to overstate;
+        - without one: the ratio of every record (`for_level`), with a caveat stating the
+          share of those records at stock-heavy employers.
+
+        None when no record carries both the component and base."""
+        every = self.for_level(level)
+        if every is None:
+            return None
+        spread, spread_n = every.spread, every.spread_n
+        mix = self.mix_for(role, level)
+        if mix is None:
+            return CellRatio(self.component, every.log_ratio, spread, spread_n, level, None, (),
+                             every, self._no_mix_caveat(every, role, level))
+        parts = []
+        overstated: list[str] = []
+        for segment, share in mix.shares.items():
+            ratio, fallback = self._segment_ratio(segment, level, every)
+            if fallback is not None and ratio is every and segment not in STOCK_HEAVY_SEGMENTS:
+                overstated.append(segment)
+            parts.append(RatioPart(segment, share, mix.n.get(segment, 0), ratio, fallback))
+        log_ratio = sum(p.share * p.ratio.log_ratio for p in parts)
+        caveat = ""
+        if overstated:
+            takes = "takes" if len(overstated) == 1 else "take"
+            caveat = (f"{', '.join(overstated)} {takes} the ratio of every record "
+                      f"({_percent(every.share(STOCK_HEAVY_SEGMENTS))} at big-tech or ai-lab "
+                      f"employers): the {COMPONENT_NAMES[self.component]} may be overstated there")
+        return CellRatio(self.component, log_ratio, spread, spread_n, level, mix, tuple(parts),
+                         None, caveat)
+
+    def _segment_ratio(self, segment: str, level: str,
+                       every: ComponentRatio) -> tuple[ComponentRatio, str | None]:
+        own = self.segments.get(segment)
+        found = own.for_level(level) if own is not None else None
+        if found is not None:
+            return found, None
+        few = f"fewer than {self.least} {segment} records"
+        if segment in STOCK_HEAVY_SEGMENTS:
+            return every, f"{few}: the ratio of every record"
+        outside = self.outside.for_level(level) if self.outside is not None else None
+        if outside is not None:
+            return outside, f"{few}: the ratio of the records {OUTSIDE}"
+        return every, (f"{few}, and fewer than {self.least} {OUTSIDE}: the ratio of every "
+                       "record, which may overstate it")
+
+    def _no_mix_caveat(self, every: ComponentRatio, role: str, level: str) -> str:
+        found = self.mixes.get((role, None))
+        n = found.total if found is not None else 0
+        big, lab = (_percent(every.share([s])) for s in STOCK_HEAVY_SEGMENTS)
+        what = COMPONENT_NAMES[self.component]
+        effect = (f"the {what} may be overstated for other employers"
+                  if self.component in ("total", "equity") else
+                  f"the {what} may differ for other employers")
+        why = (f"only {n} US base-pay observations of {role} outside total-compensation records "
+               f"name an employer, fewer than {self.least}" if n else
+               f"no US base-pay observation of {role} outside total-compensation records names "
+               "an employer")
+        return (f"measured on records of which {big} are at big-tech and {lab} at ai-lab "
+                f"employers, not weighed by the employers of the base cell ({why}): {effect}")
+
+
+def component_ratios(records: pd.DataFrame, component: str, params: MethodParams = PARAMS,
+                     mix: pd.DataFrame | None = None) -> RatioTable:
     """The ratio of `component` to base pay from total-compensation records (a frame of
-    `component_records`): over US records with a positive base and a positive `component`,
-    the weighted mean of log(component / base) per level when the level has at least
-    `params.min_obs_for_offset` such records, and pooled over every level; the spread factor,
-    the square root of the within-group variance of log component over that of log base,
-    pooled over role x level groups of 2+ records, when at least `min_obs_for_offset` records
-    stand in such groups (else 1: the base cell's spread). ValueError for `component` 'base'."""
+    `component_records`; a `segment` column, when present, gives each record's employer
+    segment, null read as 'unclassified'): over US records with a positive base and a
+    positive `component`, the weighted mean of log(component / base) per level when the level
+    has at least `params.min_obs_for_offset` such records, and pooled over every level; the
+    same per employer segment with at least `min_obs_for_offset` records (pooled over its
+    levels; by level where a level has that many too), and over the records outside
+    `STOCK_HEAVY_SEGMENTS` when they are that many. The spread factor, the square root of the
+    within-group variance of log component over that of log base, pooled over role x level
+    groups of 2+ records, when at least `min_obs_for_offset` records stand in such groups
+    (else 1: the base cell's spread), over every record. `mix`: a frame of `base_segment_mix`
+    (None: no base observation names an employer). ValueError for `component` 'base'."""
     if component == "base":
         raise ValueError("base pay is the reference of the ratios")
+    least = params.min_obs_for_offset
+    mixes = segment_mixes(mix) if mix is not None else {}
     rows = records[(records["country"] == "US") & (records["base"] > 0) & (records[component] > 0)]
     if rows.empty:
-        return RatioTable(component, {}, None)
+        return RatioTable(component, {}, None, mixes=mixes, least=least)
+    segment = (rows["segment"] if "segment" in rows.columns
+               else pd.Series(None, index=rows.index, dtype=object))
     rows = rows.assign(lr=(rows[component].astype(float) / rows["base"].astype(float)).map(math.log),
                        lc=rows[component].astype(float).map(math.log),
-                       lb=rows["base"].astype(float).map(math.log))
-    spread, spread_n = _spread(rows, params.min_obs_for_offset)
+                       lb=rows["base"].astype(float).map(math.log),
+                       segment=segment.fillna("unclassified").astype(str))
+    spread, spread_n = _spread(rows, least)
 
-    def ratio(part: pd.DataFrame, level: str | None) -> ComponentRatio:
-        w = part["weight"].astype(float)
-        counts = part.groupby("source").size().sort_index()
-        return ComponentRatio(log_ratio=float((part["lr"] * w).sum() / w.sum()), spread=spread,
-                              n=len(part), level=level, spread_n=spread_n,
-                              sources={str(k): int(v) for k, v in counts.items()})
+    def table(part_rows: pd.DataFrame, who: str | None, pooled_least: int) -> RatioTable:
+        def ratio(part: pd.DataFrame, level: str | None) -> ComponentRatio:
+            w = part["weight"].astype(float)
+            counts = part.groupby("source").size().sort_index()
+            segs = part.groupby("segment").size().sort_index()
+            return ComponentRatio(log_ratio=float((part["lr"] * w).sum() / w.sum()), spread=spread,
+                                  n=len(part), level=level, spread_n=spread_n,
+                                  sources={str(k): int(v) for k, v in counts.items()}, segment=who,
+                                  segments={str(k): int(v) for k, v in segs.items()})
 
-    by_level = {str(level): ratio(part, str(level)) for level, part in rows.groupby("level")
-                if len(part) >= params.min_obs_for_offset}
-    return RatioTable(component, by_level, ratio(rows, None))
+        by_level = {str(level): ratio(part, str(level)) for level, part in part_rows.groupby("level")
+                    if len(part) >= least}
+        pooled = ratio(part_rows, None) if len(part_rows) >= max(pooled_least, 1) else None
+        return RatioTable(component, by_level, pooled, least=least)
+
+    found = table(rows, None, 1)
+    found.mixes = mixes
+    found.segments = {str(s): table(part, str(s), least) for s, part in rows.groupby("segment")
+                      if len(part) >= least}
+    outside = rows[~rows["segment"].isin(list(STOCK_HEAVY_SEGMENTS))]
+    found.outside = table(outside, OUTSIDE, least) if len(outside) >= least else None
+    return found
+
+
+def base_segment_mix(backend: Any, params: MethodParams = PARAMS) -> pd.DataFrame:
+    """The employer segments of the base pay a national base cell stands on: the usable US
+    base-pay observations (every employer; `params`' date and kinds, submissions left out)
+    with a role and an employer, leaving out those of total-compensation records (a
+    dedup_key that also has a total: the records the ratios are measured on, which
+    over-represent stock-heavy employers, are no evidence of who employs the role). Per role,
+    level (null kept), segment (null read as 'unclassified') and source: `n` observations and
+    `w`, their summed weight."""
+    from paybench.bench.observations import usable_observations
+
+    base = params.replace(component="base", segment=None)
+    kinds = [k for k in base.kinds_used if k != "submitted"]
+    t = usable_observations(backend, base, kinds=kinds,
+                            columns=("role", "level", "country", "employer", "segment", "source"))
+    t = t.filter(t.country == "US", t.role.notnull(), t.employer.notnull())
+    raw = backend.table("observations")
+    totals = raw.filter(raw.component == "total").select("dedup_key").distinct()
+    t = t.anti_join(totals, "dedup_key")
+    t = t.mutate(segment=t.segment.fill_null("unclassified"))
+    frame = t.group_by(["role", "level", "segment", "source"]).aggregate(
+        n=t.count(), w=t.weight.sum()).execute()
+    return frame.sort_values(["role", "level", "segment", "source"], kind="stable",
+                             na_position="last").reset_index(drop=True)
+
+
+def segment_mixes(frame: pd.DataFrame) -> dict[tuple[str, str | None], SegmentMix]:
+    """`SegmentMix` per (role, level) and per (role, None) (every level, observations without
+    a level included) from a frame of `base_segment_mix`."""
+    out: dict[tuple[str, str | None], SegmentMix] = {}
+    if frame.empty:
+        return out
+    frame = frame.assign(level=frame["level"].astype(object).where(frame["level"].notnull(), None))
+
+    def mix(part: pd.DataFrame, role: str, level: str | None) -> SegmentMix | None:
+        weights = part.groupby("segment")["w"].sum()
+        total = float(weights.sum())
+        if not total > 0:
+            return None
+        counts = part.groupby("segment")["n"].sum()
+        order = sorted(weights.index, key=lambda s: (-float(weights[s]), str(s)))
+        sources = part.groupby("source")["n"].sum().sort_index()
+        return SegmentMix(role=role, level=level,
+                          shares={str(s): float(weights[s]) / total for s in order},
+                          n={str(s): int(counts[s]) for s in order},
+                          sources={str(k): int(v) for k, v in sources.items()})
+
+    for role, part in frame.groupby("role"):
+        found = mix(part, str(role), None)
+        if found is not None:
+            out[(str(role), None)] = found
+        for level, sub in part[part["level"].notnull()].groupby("level"):
+            found = mix(sub, str(role), str(level))
+            if found is not None:
+                out[(str(role), str(level))] = found
+    return out
 
 
 def _spread(rows: pd.DataFrame, least: int) -> tuple[float, int]:
@@ -303,8 +612,9 @@ def view_label(component: str, segment: str | None) -> str:
 
 
 __all__: Sequence[str] = (
-    "COMPONENTS", "COMPONENT_NAMES", "ComponentRatio", "ComponentSummary", "RatioTable",
-    "component_counts", "component_ratios", "component_records", "component_shares",
-    "no_data_message", "parse_component", "parse_segment", "shares_of", "summaries",
-    "summary_for", "view_label",
+    "COMPONENTS", "COMPONENT_NAMES", "OUTSIDE", "STOCK_HEAVY_SEGMENTS", "CellRatio",
+    "ComponentRatio", "ComponentSummary", "RatioPart", "RatioTable", "SegmentMix",
+    "base_segment_mix", "component_counts", "component_ratios", "component_records",
+    "component_shares", "no_data_message", "parse_component", "parse_segment",
+    "segment_mixes", "shares_of", "summaries", "summary_for", "view_label",
 )

@@ -11,9 +11,12 @@ parent:
   them (weight n) with a prior (weight k, fitted by empirical Bayes as for base cells, 10 when
   it cannot be): the **base cell** of the same role x level (after its ordered-levels fit)
   scaled by the component's ratio to base pay measured in the data (`paybench.bench.components.
-  component_ratios`: the geometric-mean ratio over US records carrying both, by level when the
-  level has 20+ such records, else pooled over every level; the spread around the median
-  scaled by the measured within-cell spread ratio). Never a constant, and never OEWS as such:
+  RatioTable.for_cell`: the geometric-mean ratio over US records carrying both, per employer
+  segment (by level when 20+ such records, else over every level), weighted by the segment mix
+  of the role's US base observations that name an employer (filings, postings; 20+ of them);
+  without such a mix, the ratio of every record, with the share of those records at big-tech
+  and ai-lab employers stated; the spread around the median scaled by the measured
+  within-cell spread ratio). Never a constant, and never OEWS as such:
   OEWS prices base pay only, and reaches such a cell only through the base cell, which says
   so in the sources. A metro, state, remote or country cell borrows the national cell of the
   same view moved by the base cells' place differential (OEWS for metros and states; the
@@ -47,7 +50,9 @@ from paybench.bench.cache import cache_key, cache_path, read_cached, write_cache
 from paybench.bench.components import (
     COMPONENT_NAMES,
     COMPONENTS,
+    CellRatio,
     RatioTable,
+    base_segment_mix,
     component_counts,
     component_ratios,
     component_records,
@@ -206,12 +211,13 @@ class ViewModel(BenchmarkModel):
             shares = component_shares(backend, params)
             records = (None if params.segment is not None
                        else component_records(backend, params).execute())
+            mix = None if params.segment is not None else base_segment_mix(backend, params)
         model = cls(params=params, observed=observed, evidence=evidence, oews_=parent.oews_,
                     published=published, parent_=parent)
         model._index()
         model.components_ = summaries(counts, shares)
         if records is not None:
-            model.ratios_ = component_ratios(records, params.component, params)
+            model.ratios_ = component_ratios(records, params.component, params, mix)
         else:
             model.segment_gap_ = model._segment_gap()
         model._fit_hyperparameters()
@@ -259,7 +265,7 @@ class ViewModel(BenchmarkModel):
             except InputError:
                 return None
             return dist.shift(self.segment_gap_[0]), "prior: the all-employer cell"
-        ratio = self.ratios_.for_level(level) if self.ratios_ is not None else None
+        ratio = self.ratios_.for_cell(role.id, level) if self.ratios_ is not None else None
         if ratio is None:
             return None
         try:
@@ -269,9 +275,7 @@ class ViewModel(BenchmarkModel):
         mid = base.median
         dist = LogDist({p: mid + ratio.log_ratio + (base.q[p] - mid) * ratio.spread
                         for p in PERCENTILES})
-        where = ratio.level or "every level"
-        return dist, (f"prior: the base cell x {self.params.component}/base {ratio.ratio:.2f} "
-                      f"({ratio.n} records, {where})")
+        return dist, f"prior: the base cell x {ratio.short()}"
 
     def _no_prior(self, role: Role, level: str) -> InputError:
         component = self.params.component
@@ -365,14 +369,12 @@ class ViewModel(BenchmarkModel):
             prior = f"prior: the {what} of the same place, {self.segment_gap_[1]}"
         else:
             what, parent_cell = "base-pay cell (national)", self.parent.cell(role.id, level, NATIONAL)
-            ratio = self.ratios_.for_level(level) if self.ratios_ is not None else None
-            prior = (f"prior of the national cell: the {what} x {ratio.describe(p.component)}"
+            ratio = self.ratios_.for_cell(role.id, level) if self.ratios_ is not None else None
+            prior = (f"prior of the national cell: the {what} x {ratio.describe()}"
                      if ratio is not None else
                      f"no prior: no record relates {p.component} to base pay")
             if ratio is not None:
-                for source, n in ratio.sources.items():
-                    out.append(Evidence(source=source, kind="ratio", n=n,
-                                        detail=f"records of the {p.component}/base ratio"))
+                out.extend(ratio_evidence(ratio))
         out.append(Evidence(source="paybench", kind="prior", n=parent_cell.n,
                             detail=f"{prior}; that cell: {parent_cell.basis}"))
         out.extend(Evidence(source=ev.source, kind=ev.kind, n=ev.n,
@@ -383,6 +385,27 @@ class ViewModel(BenchmarkModel):
                                 detail=f"{COMPONENT_NAMES[p.component]} figures shown beside the "
                                 "cell, not blended: " + ", ".join(unused)))
         return out
+
+
+def ratio_evidence(ratio: CellRatio) -> list[Evidence]:
+    """The sources of a national cell's component/base ratio: the records of each ratio it
+    uses, per source (kind 'ratio', naming the segments it stands for in the mix), and the
+    base-pay observations whose employer-segment mix weighs them (kind 'mix')."""
+    c = ratio.component
+    out: list[Evidence] = []
+    for used, segments in ratio.ratios():
+        detail = f"records of the {c}/base ratio"
+        if segments:
+            detail += f" ({used.records_label}; for {', '.join(segments)} in the mix)"
+        out.extend(Evidence(source=source, kind="ratio", n=n, detail=detail)
+                   for source, n in used.sources.items())
+    if ratio.mix is not None:
+        where = ratio.mix.level or "every level"
+        out.extend(Evidence(source=source, kind="mix", n=n,
+                            detail=f"base-pay observations naming an employer: their segment mix "
+                            f"({ratio.mix.role}, {where}) weighs the {c}/base ratios")
+                   for source, n in ratio.mix.sources.items())
+    return out
 
 
 def require_duckdb(engine: CellEngine) -> None:

@@ -650,3 +650,25 @@ def test_an_implausible_numeric_factor_is_refused_in_one_line() -> None:
     assert "\n" not in message and caught.value.field == "factors"
     rows[3]["tenure"] = -1e12
     assert payroll_from_rows(rows, factors=["tenure"]).factors[0].values is not None
+
+
+def test_a_payroll_without_variable_pay_reads_it_as_0_and_says_so() -> None:
+    """A blank variable_pay cell is 0; a payroll without the column is read the same way (a
+    new-user trial found it refused), with a note, and its basic-pay gaps are those of the same
+    payroll with a column of zeros."""
+    without = "employee_id,gender,category,annual_base,annual_hours\n" + "\n".join(
+        f"{i},{g},a,{pay},2000" for i, (g, pay) in enumerate(
+            [("F", 50_000), ("F", 52_000), ("F", 51_000), ("M", 55_000), ("M", 56_000), ("M", 54_000)]))
+    zeros = "employee_id,gender,category,annual_base,variable_pay,annual_hours\n" + "\n".join(
+        line.rsplit(",", 1)[0] + ",0," + line.rsplit(",", 1)[1] for line in without.splitlines()[1:])
+    read = payroll_from_text(without)
+    assert any(n.startswith("no variable_pay column: every worker's variable pay is read as 0")
+               for n in read.notes)
+    a = pay_gap_report(read, min_group=2)
+    b = pay_gap_report(payroll_from_text(zeros), min_group=2)
+
+    def figures(report: Any) -> list[tuple[Any, ...]]:
+        return [(i.id, f.measure, f.basis, f.statistic, f.gap_pct)
+                for i in report.indicators for f in i.figures]
+
+    assert figures(a) == figures(b) and len(figures(a)) > 4

@@ -129,7 +129,9 @@ def _bad(tmp_path: Path, name: str, text: str) -> Path:
      "error: --profile: unknown profile 'us'; expected eu or uk"),
     ("ok.csv", worked_csv(), ["--map", "sex"], "error: --map: 'sex' is not FIELD=COLUMN (e.g. gender=sex)"),
     ("ok.csv", worked_csv(), ["--min-group", "0"], "error: --min-group: min_group must be a whole number of "
-     "at least 1, got 0"),
+     "at least 2 (a figure of one person is that person's pay), got 0"),
+    ("ok.csv", worked_csv(), ["--min-group", "1"], "error: --min-group: min_group must be a whole number of "
+     "at least 2 (a figure of one person is that person's pay), got 1"),
     ("ok.csv", worked_csv(), ["--factor", "shoe size"],
      "error: --factor: ok.csv: no factor column 'shoe size' "
      "(column names are matched ignoring case)"),
@@ -260,6 +262,7 @@ def test_http_errors_name_the_field(client: httpx.Client) -> None:
     message = assert_error(r, 422, "payroll")
     assert "row 4 (employee 'W4'): annual_hours 0 is not positive" in message
     assert "paybench-payroll" not in message  # the temporary file's name is not shown
+    assert not message.startswith("payroll: payroll:")  # the field leads the message once
     assert_error(client.post(API, content=b"x", headers={"Content-Type": "text/plain"}), 422, "payroll")
     assert_error(client.post(API, content=b"{", headers={"Content-Type": "application/json"}), 422, "payroll")
     assert_error(client.post(API, json={"rows": []}), 422)
@@ -275,3 +278,12 @@ def test_http_errors_name_the_field(client: httpx.Client) -> None:
     r = client.post(API, json={"rows": MARKET_ROWS}, params={"profile": "uk", "role_column": "role",
                                                             "currency": "GBP"})
     assert "use profile eu" in assert_error(r, 422, "role_column")
+
+
+def test_a_gap_just_below_the_article_10_threshold_is_not_printed_as_it() -> None:
+    """4.99% beside "Article 10: no" must not read "5.0%" (a new-user trial found it did)."""
+    from paybench.guide.paygap import pct_text
+
+    assert [pct_text(v) for v in (4.99, 4.951, 4.94, 5.0, 12.345)] == [
+        "4.99%", "4.95%", "4.9%", "5.0%", "12.3%"]
+    assert pct_text(-4.99, signed=True) == "-4.99%" and pct_text(None) == "n/a"

@@ -294,6 +294,15 @@ def test_posting_check_form(browser: object, web: Server, shots: Path, width: in
     page.click("#posting-form button")  # type: ignore[attr-defined]
     page.wait_for_selector("#posting-error:not([hidden])")  # type: ignore[attr-defined]
     assert "worksite" in page.text_content("#posting-error")  # type: ignore[attr-defined]
+    # the last verdict does not stand under the new error (a new-user trial saw it did)
+    assert page.locator("#posting-result").is_hidden()  # type: ignore[attr-defined]
+    # remote "from the states below" with none named is an error, not remote anywhere in the US
+    page.select_option("#posting-remote", "states")  # type: ignore[attr-defined]
+    page.fill("#posting-states", "")  # type: ignore[attr-defined]
+    page.click("#posting-form button")  # type: ignore[attr-defined]
+    page.wait_for_selector("#posting-error:not([hidden])")  # type: ignore[attr-defined]
+    assert "name at least one state" in page.text_content("#posting-error")  # type: ignore[attr-defined]
+    assert page.locator("#posting-result").is_hidden()  # type: ignore[attr-defined]
     width_now = page.evaluate("document.documentElement.scrollWidth")  # type: ignore[attr-defined]
     assert width_now <= width, f"page is {width_now}px wide on a {width}px screen"
     assert page.outside_requests == []  # type: ignore[attr-defined]

@@ -36,8 +36,11 @@ class ApiError(Exception):
 
 
 def user_message(exc: PaybenchError) -> str:
-    """The one-line message of a user error, led by the field it names ('place: ...')."""
-    return f"{exc.field}: {exc.message}" if exc.field else exc.message
+    """The one-line message of a user error, led by the field it names ('place: ...'), once:
+    a message already led by it (a payroll body's "payroll: row 3 ...") is not led twice."""
+    if not exc.field or exc.message.startswith(f"{exc.field}: "):
+        return exc.message
+    return f"{exc.field}: {exc.message}"
 
 
 def error_body(status: int, message: str, field: str | None = None) -> dict[str, Any]:

@@ -15,7 +15,8 @@ annual_base        gross ordinary basic pay for the year (Art. 3(1)(a)), in the 
                    read by `paybench.normalize.money.parse_money` (the rules of every amount
                    paybench reads: "52,000", "€45.000" = 45,000 EUR, "45.000,50", "52 000 €")
 variable_pay       gross complementary or variable components for the year (bonus, commission,
-                   allowances); blank = 0; 0 to `MAX_ANNUAL_AMOUNT`; read as annual_base
+                   allowances); blank = 0, and a payroll without the column is read as 0 for
+                   everyone, said in its notes; 0 to `MAX_ANNUAL_AMOUNT`; read as annual_base
 annual_hours       hours paid in the year; or ``fte`` (a share of a full-time year, above 0 and at
                    most 1, hours = fte x ``full_time_hours``); from `MIN_HOURS_PER_YEAR` to every
                    hour of a year
@@ -192,11 +193,20 @@ from people's submissions (docs/privacy.md) and the contributor minimum of salar
 fewer than 3 women or 3 men (Code du travail, art. D. 1142-2-1)."""
 
 
+MIN_GROUP_FLOOR = 2
+"""The least `min_group` accepted: a figure of a group of one woman or one man is that
+person's pay (Directive (EU) 2023/970: Article 9's indicators are of groups of workers, and
+Article 12, on data protection, keeps the reports from disclosing a worker's pay); the
+default (5) keeps a margin, since in a group of two each member can read the other's pay from
+the mean."""
+
+
 def check_min_group(min_group: int) -> int:
-    """`min_group` when it is a whole number of at least 1; InputError (field 'min_group')."""
-    if not isinstance(min_group, int) or isinstance(min_group, bool) or min_group < 1:
-        raise InputError(f"min_group must be a whole number of at least 1, got {min_group!r}",
-                         field="min_group")
+    """`min_group` when it is a whole number of at least `MIN_GROUP_FLOOR` (2); InputError
+    (field 'min_group')."""
+    if not isinstance(min_group, int) or isinstance(min_group, bool) or min_group < MIN_GROUP_FLOOR:
+        raise InputError(f"min_group must be a whole number of at least {MIN_GROUP_FLOOR} (a figure "
+                         f"of one person is that person's pay), got {min_group!r}", field="min_group")
     return min_group
 
 
@@ -514,7 +524,7 @@ def _payroll(table: _Table, *, profile: Profile, mapping: dict[str, str], factor
              currency: str | None = None) -> Payroll:
     _check_header(table)
     columns = _resolve(table, mapping)
-    required = ["employee_id", "gender", "annual_base", "variable_pay"]
+    required = ["employee_id", "gender", "annual_base"]
     if profile == "eu":
         required.append("category")
     missing = [name for name in required if name not in columns]
@@ -540,8 +550,14 @@ def _payroll(table: _Table, *, profile: Profile, mapping: dict[str, str], factor
     gender = _genders(table.columns[columns["gender"]])
     base, base_signs = _numbers(table.columns[columns["annual_base"]], "annual_base", problems, rows, ids,
                                 money=True)
-    variable, variable_signs = _numbers(table.columns[columns["variable_pay"]], "variable_pay", problems,
-                                        rows, ids, blank=0.0, money=True)
+    if "variable_pay" in columns:
+        variable, variable_signs = _numbers(table.columns[columns["variable_pay"]], "variable_pay", problems,
+                                            rows, ids, blank=0.0, money=True)
+    else:  # a blank cell is 0; so is a column not given, and the report says so
+        variable, variable_signs = np.zeros(n), None
+        notes.append("no variable_pay column: every worker's variable pay is read as 0 (the "
+                     "variable-pay indicators (b), (d) and (e) then find no one receiving any); map "
+                     "one with variable_pay=COLUMN if the payroll has it")
     gender_blank = _blank(table.columns[columns["gender"]])
     problems.add(rows, ids, gender_blank,
                  lambda i: "no gender (a blank cell: give F or M, or a value such as X or 'not stated')")

@@ -15,10 +15,15 @@ from paybench.guide.figures import Block, Section, empty, p, table
 
 
 def pct_text(value: float | None, signed: bool = False) -> str:
-    """A percentage to one decimal ("12.3%"; "+12.3%" when `signed`), "n/a" for none."""
+    """A percentage to one decimal ("12.3%"; "+12.3%" when `signed`), "n/a" for none; to two
+    decimals when one would put it on the other side of Article 10's threshold (4.99% is
+    "4.99%", not "5.0%" beside a trigger that did not fire)."""
     if value is None:
         return "n/a"
-    return f"{value:+.1f}%" if signed else f"{value:.1f}%"
+    places = 1
+    if (abs(value) >= ARTICLE_10_THRESHOLD_PCT) != (round(abs(value), 1) >= ARTICLE_10_THRESHOLD_PCT):
+        places = 2
+    return f"{value:+.{places}f}%" if signed else f"{value:.{places}f}%"
 
 
 def money_text(value: float | None, currency: str | None, hourly: bool = False) -> str:

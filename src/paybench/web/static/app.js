@@ -577,6 +577,7 @@ function showPostingCheck(row) {
 async function runPostingCheck(event) {
   event.preventDefault();
   showError("#posting-error", null);
+  $("#posting-result").hidden = true;  // a new check: the last verdict never stands under a new error
   const body = { text: $("#posting-text").value };
   const title = $("#posting-title").value.trim();
   if (title) body.title = title;
@@ -584,7 +585,14 @@ async function runPostingCheck(event) {
   if (place) body.place = place;
   const mode = $("#posting-remote").value;
   if (mode === "US") body.remote = "US";
-  else if (mode === "states") body.remote = $("#posting-states").value.trim() || "US";
+  else if (mode === "states") {
+    const states = $("#posting-states").value.trim();
+    if (!states) {
+      showError("#posting-error", new Error("remote from the states below: name at least one state (CO, NY ...)"));
+      return;
+    }
+    body.remote = states;
+  }
   const size = $("#posting-size").value.trim();
   if (size !== "") body.employer_size = Number(size);
   const button = $("#posting-form button");

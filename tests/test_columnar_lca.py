@@ -82,7 +82,7 @@ def assert_same_store(tmp_path: Path, paths: list[Path]) -> dict[str, pd.DataFra
 def test_every_real_file_stores_the_same(shared_data: Path, tmp_path: Path) -> None:
     paths = [shared_data / p for p in REAL_LCA + REFUSED]
     got = assert_same_store(tmp_path, paths)
-    assert len(got["observations"]) == 4_414 + 8_607 + 171
+    assert len(got["observations"]) == 4_415 + 8_607 + 171
     assert len(got["quarantine"]) == 4 and len(got["ingests"]) == 3
     # the same files again: nothing new (the ingest of a stored file is skipped)
     assert build(tmp_path / "columnar.duckdb", paths[:3], lca.ingest) == [(0, 0, 0, 0, [])] * 3

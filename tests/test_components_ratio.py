@@ -200,3 +200,34 @@ def test_a_store_cell_weighs_the_ratio_by_the_filings_mix(fresh_db: Path) -> Non
         # the cache of a component view keys on the segment rules its ratios are weighed by
         assert cache_key(store, PARAMS.replace(component="total"))[-1] == store.segment_rules_version()
         assert store.segment_rules_version() is not None and cache_key(store)[-1] is None
+
+
+def test_the_spread_adds_the_components_variance_to_the_base_cells() -> None:
+    """The prior of a component cell widens the base cell's spread by the variance of log pay
+    the component has beyond base pay's within a cell (variances add), not by a ratio of sds:
+    a wide base cell (a survey pooling many employers) is widened less, in proportion, than a
+    narrow one (a new-user trial saw an entry total cell's P90 above the mid cell's, from a
+    base spread of the survey doubled)."""
+    from paybench.bench.components import widened
+
+    # planted: log base varies by 0.1 within the cell, log total by 0.3 -> extra variance
+    # (0.3^2 - 0.1^2) x n / (n - 1) over one group of n records
+    n, rows = 40, []
+    for i in range(n):
+        sign = 1 if i % 2 else -1
+        base = 200_000.0 * math.exp(sign * 0.1)
+        rows.append({"dedup_key": f"r{i}", "role": MLE, "level": "senior", "country": "US",
+                     "state": None, "metro": None, "work_mode": None, "source": "levelsfyi",
+                     "kind": "paid", "segment": "big-tech", "weight": 1.0,
+                     "total": 300_000.0 * math.exp(sign * 0.3), "base": base, "bonus": None, "equity": None})
+    table = component_ratios(pd.DataFrame(rows), "total", PARAMS)
+    every = table.for_level("senior")
+    assert every is not None and every.spread_n == n
+    assert every.spread == pytest.approx((0.3 ** 2 - 0.1 ** 2) * n / (n - 1), rel=1e-9)
+    described = every.describe("total")
+    assert "spread: the base cell's widened by the variance of log total beyond log base" in described
+    # the factor: sqrt(sd^2 + extra) / sd; a wide cell moves less than a narrow one; never below 1
+    assert widened(0.2, 0.12) == pytest.approx(2.0)
+    assert widened(0.45, 0.12) == pytest.approx(math.sqrt(0.45 ** 2 + 0.12) / 0.45)
+    assert 1.0 < widened(0.45, 0.12) < widened(0.2, 0.12)
+    assert widened(0.3, 0.0) == 1.0 and widened(0.0, 0.5) == 1.0 and widened(0.3, -1.0) == 1.0

@@ -223,22 +223,24 @@ def test_bad_rows_quarantined_with_reasons(tmp_path: Path) -> None:
         lca_row(CASE_NUMBER="I-1", WAGE_RATE_OF_PAY_FROM="N/A"),
         lca_row(CASE_NUMBER="I-2", WAGE_UNIT_OF_PAY="Per Piece"),
         lca_row(CASE_NUMBER="I-3", RECEIVED_DATE="13/45/2024"),
-        lca_row(CASE_NUMBER="I-4", JOB_TITLE=""),
+        lca_row(CASE_NUMBER="I-4", JOB_TITLE="", SOC_CODE=""),
         lca_row(CASE_NUMBER="I-5", WAGE_RATE_OF_PAY_FROM="150000", WAGE_UNIT_OF_PAY="Hour"),
         lca_row(CASE_NUMBER="I-6", WAGE_RATE_OF_PAY_FROM=""),
         lca_row(CASE_NUMBER="I-7", WAGE_RATE_OF_PAY_FROM="45", WAGE_UNIT_OF_PAY="Year"),
         lca_row(CASE_NUMBER="I-8", RECEIVED_DATE="", DECISION_DATE="", BEGIN_DATE=""),
         lca_row(CASE_NUMBER="I-9", RECEIVED_DATE="1899-01-01"),
         lca_row(CASE_NUMBER="I-10"),
+        lca_row(CASE_NUMBER="I-11", JOB_TITLE=""),  # no title, but its SOC code names the role
     ]
     db = tmp_path / "s.duckdb"
     result = ingest(db, write_csv(tmp_path / "lca.csv", bad))
-    assert (result.rows_kept, result.rows_quarantined) == (1, 9)
+    assert (result.rows_kept, result.rows_quarantined) == (2, 9)
+    assert [o["role"] for o in observations(db)] == ["software-engineer", "software-engineer"]
     reasons = quarantine(db)
     assert reasons[0] == "WAGE_RATE_OF_PAY_FROM 'N/A' is not an amount"
     assert reasons[1].startswith("unknown WAGE_UNIT_OF_PAY 'Per Piece'")
     assert reasons[2] == "RECEIVED_DATE '13/45/2024' is not a date"
-    assert reasons[3] == "JOB_TITLE is empty"
+    assert reasons[3] == "JOB_TITLE and SOC_CODE are empty"
     assert reasons[4].startswith("wage implausible: annual pay $312,000,000 is above")
     assert reasons[5] == "WAGE_RATE_OF_PAY_FROM is empty"
     assert reasons[6].startswith("wage implausible: annual pay $45 is below")
@@ -422,11 +424,11 @@ def test_real_fy2014_layout(shared_data: Path, tmp_path: Path) -> None:
 # its layout named in status, and a few of its rows read as DOL wrote them.
 REAL_FILES = {
     "lca/lca_fy2020_q1_sample.csv": (
-        (5_000, 4_414, 4, 582),
+        (5_000, 4_415, 3, 582),  # row 4162: no JOB_TITLE, its SOC_CODE 15-1132 gives the role
         "DOL LCA disclosure, FY2020 onwards (RECEIVED_DATE, BEGIN_DATE, WORKSITE_*)",
         ["skipped 582 cases not Certified (Certified - Withdrawn 474, Withdrawn 94, Denied 14)",
          "values a spreadsheet changed: 507 ZIP codes without their leading zero read with it, 188 SOC "
-         "codes turned into dates ('Nov-21'), 182 restored by SOC_TITLE, 4,414 dates as M/D/YYYY text"]),
+         "codes turned into dates ('Nov-21'), 182 restored by SOC_TITLE, 4,415 dates as M/D/YYYY text"]),
     "lca/h1b_fy2017_sample.csv": (
         (9_948, 8_607, 0, 1_341),
         "DOL LCA disclosure, FY2015-FY2019 (CASE_SUBMITTED, EMPLOYMENT_START_DATE), semicolon-separated",
@@ -578,3 +580,25 @@ def test_cli_refuses_missing_columns(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert done.stderr.strip().count("\n") == 0 and "Traceback" not in done.stderr
     assert "missing column(s) WORKSITE_STATE" in done.stderr + done.stdout
+
+
+def test_a_worksite_state_that_is_no_state_is_said(shared_data: Path, tmp_path: Path) -> None:
+    """A real FY2020 row with WORKSITE_STATE 'ZZ', no ZIP and an unknown city is kept in the US
+    with no state or metro, and the ingest's notes say how many (a new-user trial found it
+    silent)."""
+    source = shared_data / "lca" / "lca_fy2020_q1_sample.csv"
+    with source.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        header = list(reader.fieldnames or [])
+        rows = [r for _, r in zip(range(5), reader, strict=False)]
+    rows[0] = {**rows[0], "WORKSITE_STATE": "ZZ", "WORKSITE_POSTAL_CODE": "", "WORKSITE_CITY": "Atlantis"}
+    path = tmp_path / "zz.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+    result = ingest(tmp_path / "s.duckdb", path)
+    assert ("1 worksite whose WORKSITE_STATE names no US state: kept in the US with no state or metro "
+            "(national cells only)") in result.notes
+    first = _observation(tmp_path / "s.duckdb", rows[0]["CASE_NUMBER"])
+    assert (first["country"], first["state"], first["metro"]) == ("US", None, None)

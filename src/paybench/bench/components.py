@@ -175,8 +175,9 @@ OUTSIDE = "outside big-tech and ai-lab"
 @dataclass(frozen=True)
 class ComponentRatio:
     """How a component relates to base pay, measured on records that carry both: `log_ratio`,
-    the weighted mean of log(component / base); `spread`, the component's within-cell spread
-    of log pay over base pay's (1 when too few records measure it); `n`, records; `level`, the
+    the weighted mean of log(component / base); `spread`, the variance of log pay the component
+    has beyond base pay's within a cell (log units squared, `_spread`; 0 when too few records
+    measure it; `widened` turns it into a base cell's factor); `n`, records; `level`, the
     level it was measured at (None: pooled over every level); `sources`, records per source;
     `segment`, the employer segment of the records (None: every record; `OUTSIDE`: records
     outside `STOCK_HEAVY_SEGMENTS`); `segments`, records per segment."""
@@ -210,9 +211,9 @@ class ComponentRatio:
 
     def describe(self, component: str) -> str:
         """One line: the ratio, on what it was measured, and the spread."""
-        spread = (f"spread x{self.spread:.2f} (within-cell sd of log {component} / log base, "
-                  f"{self.spread_n} records)" if self.spread_n else "spread as base pay's (too "
-                  "few records to measure it)")
+        spread = (f"spread: the base cell's widened by the variance of log {component} beyond log "
+                  f"base within a cell, {self.spread:.3f} over {self.spread_n} records"
+                  if self.spread_n else "spread as base pay's (too few records to measure it)")
         return (f"{component}/base ratio {self.ratio:.3f} (geometric mean over {self.n} US "
                 f"{self.records_label} carrying both); {spread}")
 
@@ -297,9 +298,9 @@ class CellRatio:
     def describe(self) -> str:
         """The ratio, each segment's share, ratio and records, the fallbacks and the spread."""
         c = self.component
-        spread = (f"spread x{self.spread:.2f} (within-cell sd of log {c} / log base, "
-                  f"{self.spread_n} records)" if self.spread_n else "spread as base pay's (too "
-                  "few records to measure it)")
+        spread = (f"spread: the base cell's widened by the variance of log {c} beyond log base "
+                  f"within a cell, {self.spread:.3f} over {self.spread_n} records"
+                  if self.spread_n else "spread as base pay's (too few records to measure it)")
         if self.mix is None:
             assert self.pooled is not None
             return f"{self.pooled.describe(c)}; {self.caveat}"
@@ -439,10 +440,10 @@ def component_ratios(records: pd.DataFrame, component: str, params: MethodParams
     has at least `params.min_obs_for_offset` such records, and pooled over every level; the
     same per employer segment with at least `min_obs_for_offset` records (pooled over its
     levels; by level where a level has that many too), and over the records outside
-    `STOCK_HEAVY_SEGMENTS` when they are that many. The spread factor, the square root of the
-    within-group variance of log component over that of log base, pooled over role x level
-    groups of 2+ records, when at least `min_obs_for_offset` records stand in such groups
-    (else 1: the base cell's spread), over every record. `mix`: a frame of `base_segment_mix`
+    `STOCK_HEAVY_SEGMENTS` when they are that many. The spread, the within-group variance of
+    log component beyond that of log base (`_spread`), pooled over role x level groups of 2+
+    records, when at least `min_obs_for_offset` records stand in such groups (else 0: the
+    base cell's spread), over every record. `mix`: a frame of `base_segment_mix`
     (None: no base observation names an employer). ValueError for `component` 'base'."""
     if component == "base":
         raise ValueError("base pay is the reference of the ratios")
@@ -541,17 +542,33 @@ def segment_mixes(frame: pd.DataFrame) -> dict[tuple[str, str | None], SegmentMi
 
 
 def _spread(rows: pd.DataFrame, least: int) -> tuple[float, int]:
+    """(the variance of log pay the component has beyond base pay's within a role x level,
+    pooled: (SS_component - SS_base) / (records - groups), at least 0; the records it stands
+    on), or (0, 0) when fewer than `least` records stand in groups of 2+."""
     groups = rows.groupby(["role", "level"])
     sizes = groups["lc"].transform("size")
     used = rows[sizes >= 2]
     if len(used) < least:
-        return 1.0, 0
+        return 0.0, 0
     grouped = used.groupby(["role", "level"])
     ss_c = float(((used["lc"] - grouped["lc"].transform("mean")) ** 2).sum())
     ss_b = float(((used["lb"] - grouped["lb"].transform("mean")) ** 2).sum())
-    if not ss_b > 0 or not ss_c > 0:
-        return 1.0, 0
-    return math.sqrt(ss_c / ss_b), len(used)
+    dof = len(used) - grouped.ngroups
+    if dof <= 0 or not math.isfinite(ss_c - ss_b):
+        return 0.0, 0
+    return max(0.0, (ss_c - ss_b) / dof), len(used)
+
+
+def widened(base_sd: float, extra_var: float) -> float:
+    """The factor a base cell's spread around its median is scaled by for a component: the
+    component's log sd over base pay's when the component adds `extra_var` (log units squared,
+    `ComponentRatio.spread`) to the base cell's variance `base_sd` squared:
+    sqrt(base_sd^2 + extra_var) / base_sd; 1 when `base_sd` is not positive. Variances add: a
+    wide base cell (a survey pooling many employers) is widened less, in proportion, than a
+    narrow one, so a few records never make a cell's P90 run away from its data."""
+    if not base_sd > 0:
+        return 1.0
+    return math.sqrt(base_sd * base_sd + max(0.0, extra_var)) / base_sd
 
 
 def summaries(counts: pd.DataFrame, shares: pd.DataFrame) -> dict[tuple[str, str, str, str], dict[str, Any]]:

@@ -338,7 +338,7 @@ def _series(rows: pd.DataFrame, *, id: str, label: str, method: str, interval: s
                     record.index_change_low = round((low - 1) * 100, 2)
                     record.index_change_high = round((high - 1) * 100, 2)
         elif not enough:
-            record.note = f"too few to index: {n} {unit} (fewer than {min_per_year})"
+            record.note = f"too few to index: {n} {unit if n != 1 else unit[:-1]} (fewer than {min_per_year})"
         elif single:
             record.status = "unlinked"
             record.note = (f"the series' only year with {min_per_year} or more {unit}: no index"

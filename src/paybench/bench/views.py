@@ -15,10 +15,11 @@ parent:
   segment (by level when 20+ such records, else over every level), weighted by the segment mix
   of the role's US base observations that name an employer (filings, postings; 20+ of them);
   without such a mix, the ratio of every record, with the share of those records at big-tech
-  and ai-lab employers stated; the spread around the median scaled by the measured
-  within-cell spread ratio). Never a constant, and never OEWS as such:
-  OEWS prices base pay only, and reaches such a cell only through the base cell, which says
-  so in the sources. A metro, state, remote or country cell borrows the national cell of the
+  and ai-lab employers stated; the spread around the median widened by the variance of log
+  pay the component adds to base pay's within a cell, measured on the records: variances add,
+  so a wide base cell is widened less in proportion than a narrow one). Never a constant, and
+  never OEWS as such: OEWS prices base pay only, and reaches such a cell only through the base
+  cell, which says so in the sources. A metro, state, remote or country cell borrows the national cell of the
   same view moved by the base cells' place differential (OEWS for metros and states; the
   observed gap for remote work and other countries), as base cells do, with its own
   observations beside it.
@@ -44,6 +45,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from statistics import NormalDist
 from typing import Any, ClassVar
 
 from paybench.bench.cache import cache_key, cache_path, read_cached, write_cached
@@ -63,6 +65,7 @@ from paybench.bench.components import (
     summaries,
     summary_for,
     view_label,
+    widened,
 )
 from paybench.bench.engines import DUCKDB, CellEngine, EngineError, cell_backend, duckdb_backend
 from paybench.bench.ladder import family_of
@@ -273,7 +276,9 @@ class ViewModel(BenchmarkModel):
         except InputError:
             return None
         mid = base.median
-        dist = LogDist({p: mid + ratio.log_ratio + (base.q[p] - mid) * ratio.spread
+        # the base cell's log sd from its P10-P90 (a normal's is 2 x 1.2816 sd wide)
+        scale = widened((base.q[90] - base.q[10]) / (2 * NormalDist().inv_cdf(0.9)), ratio.spread)
+        dist = LogDist({p: mid + ratio.log_ratio + (base.q[p] - mid) * scale
                         for p in PERCENTILES})
         return dist, f"prior: the base cell x {ratio.short()}"
 

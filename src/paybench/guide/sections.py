@@ -836,7 +836,9 @@ def _activity(ctx: Context, kind: str, noun: str, missing: str) -> list[Block]:
         labels = {value: str(names.get(value, value)) if column == "metro" else value for value in counts}
         if rest:
             counts["all-others"] = rest
-            labels["all-others"] = f"all other {title}s ({len(stated) - limit:,})"
+            plural = (f"{title[:-1]}ies" if title.endswith("y") and title[-2:-1] not in "aeiou"
+                      else f"{title}s")
+            labels["all-others"] = f"all other {plural} ({len(stated) - limit:,})"
         counts["not-stated"] = total - int(stated.sum())
         labels["not-stated"] = NOT_STATED
         shares = shares_of(counts)

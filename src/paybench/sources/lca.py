@@ -746,6 +746,9 @@ class _Normalizer:
         self.skipped: Counter[str] = Counter()
         self.soc_roles = 0
         self.no_metro = 0
+        self.no_state = 0
+        """Rows kept whose WORKSITE_STATE names no US state (and no ZIP in another state
+        settled it): kept with no state and no metro, counted in the notes."""
         self.no_role = 0
         self.zip_moved = 0
         """Rows whose worksite ZIP lies in another state than the filed one, and whose ZIP's
@@ -824,8 +827,12 @@ class _Normalizer:
             return pc.take(self.text(batch, name), rows)
 
         case, title = column("CASE_NUMBER"), column("JOB_TITLE")
+        # a filing without a job title still names its occupation: its SOC_CODE gives the role
+        # (as for titles that name none); only a row with neither is refused
+        no_title = pc.and_(pc.equal(title, ""), pc.equal(pc.fill_null(column("SOC_CODE"), ""), ""))
         reasons = [_message(pc.equal(case, ""), f"{label['CASE_NUMBER']} is empty"),
-                   _message(pc.equal(title, ""), f"{label['JOB_TITLE']} is empty")]
+                   _message(no_title, f"{label['JOB_TITLE']} and {label.get('SOC_CODE', 'SOC_CODE')} "
+                                      "are empty")]
 
         observed: pa.Array = pa.nulls(n, pa.date32())
         observed_form: pa.Array = pa.nulls(n, pa.int8())
@@ -960,6 +967,7 @@ class _Normalizer:
             (city_metro,) = _each_distinct(city_state, lambda p: (_city_metro(p),), [pa.string()])
             metro = pc.coalesce(metro, city_metro)
         self.no_metro += int(pc.sum(pc.is_null(metro)).as_py() or 0)
+        self.no_state += int(pc.sum(pc.is_null(state)).as_py() or 0)
         (industry,) = _each_distinct(kept("NAICS_CODE"), lambda s: (_industry(s),), [pa.string()])
         (employment,) = _each_distinct(kept("FULL_TIME_POSITION"),
                                        lambda s: (_EMPLOYMENT.get(s.upper()[:1]),), [pa.string()])
@@ -1093,6 +1101,11 @@ def ingest(path: Path, writer: IngestWriter, progress: Any = None) -> None:
     writer.notes.append(
         f"role from SOC_CODE for {normalizer.soc_roles:,} titles; no role for {normalizer.no_role:,}; "
         f"no metro for {normalizer.no_metro:,} worksites")
+    if normalizer.no_state:
+        writer.notes.append(
+            f"{normalizer.no_state:,} worksite{'s' if normalizer.no_state != 1 else ''} whose "
+            f"{normalizer.label['WORKSITE_STATE']} names no US state: kept in the US with no state "
+            "or metro (national cells only)")
     elsewhere = zip_state_note(normalizer.zip_moved, normalizer.zip_kept, normalizer.zip_examples,
                                normalizer.label)
     if elsewhere:

@@ -221,3 +221,44 @@ def test_a_country_with_too_few_observations_says_how_many(survey_model: Benchma
         survey_model.cell(MLE, "senior", cell_place("Pakistan"))
     with pytest.raises(InputError, match=r"^no observations for Greenland"):
         survey_model.cell(MLE, "senior", cell_place("Greenland"))
+
+
+def test_percentiles_are_ordered_along_the_levels() -> None:
+    """Step 6 of `paybench.bench.model`: each percentile but the median is fitted to a
+    non-decreasing sequence along the individual-contributor levels by weighted isotonic
+    regression, and kept on its side of the median (a new-user trial found London's software
+    engineer P90 at mid $266,900 > senior $227,800 > staff $164,900)."""
+    from paybench.bench.model import LogDist, ordered_percentiles
+
+    def dist(*usd: float) -> LogDist:
+        return LogDist({p: math.log(v) for p, v in zip((10, 25, 50, 75, 90), usd, strict=True)})
+
+    chain = [("mid", dist(60e3, 80e3, 100e3, 150e3, 266.9e3), 10.0),
+             ("senior", dist(70e3, 95e3, 130e3, 180e3, 227.8e3), 30.0),
+             ("staff", dist(90e3, 110e3, 140e3, 160e3, 164.9e3), 5.0)]
+    out = ordered_percentiles(chain)
+    for p in (10, 25, 50, 75, 90):
+        values = [out[level].q[p] for level, _, _ in chain]
+        assert values == sorted(values), p
+    assert [out[level].q[50] for level, _, _ in chain] == [d.q[50] for _, d, _ in chain]  # medians kept
+    for level, _, _ in chain:
+        q = out[level].q
+        assert q[10] <= q[25] <= q[50] <= q[75] <= q[90]
+    # the pooled P90 is the weighted mean of the violators (isotonic regression in log pay)
+    pooled = (10 * math.log(266.9e3) + 30 * math.log(227.8e3) + 5 * math.log(164.9e3)) / 45
+    assert out["mid"].q[90] == pytest.approx(pooled) and out["staff"].q[90] >= pooled - 1e-12
+    assert ordered_percentiles(chain[:1]) == {"mid": chain[0][1]}
+
+
+def test_every_ic_ladder_is_ordered_at_each_percentile(survey_model: BenchmarkModel) -> None:
+    for role in (MLE, "software-engineer", "data-scientist"):
+        for place in ("US", "London, UK", "Austin, TX", "San Francisco, CA"):
+            cells = []
+            for level in ("entry", "mid", "senior", "staff", "principal"):
+                try:
+                    cells.append(survey_model.cell(role, level, cell_place(place)))
+                except InputError:
+                    continue
+            for q in ("p10", "p25", "p50", "p75", "p90"):
+                values = [getattr(c, q) for c in cells]
+                assert values == sorted(values), (role, place, q, values)

@@ -6,7 +6,9 @@ Invariants (`INVARIANTS`):
 
 - percentile-order: P10 <= P25 <= P50 <= P75 <= P90 in every cell;
 - ladder: at every place the guide prints, the medians of a role's levels and of its family
-  keep the ladders of `paybench.bench.ladder` (entry < mid < senior < staff < principal;
+  keep the ladders of `paybench.bench.ladder`, and a role's individual-contributor levels
+  their P10, P25, P75 and P90 too (never lower at a higher level: `paybench.bench.model`,
+  ordered percentiles) (entry < mid < senior < staff < principal;
   manager < director < executive; director above senior; a family's directors and executives
   above its senior cell, its leadership roles in order), unless both cells are direct and say
   so in their notes;
@@ -43,6 +45,7 @@ from pydantic import BaseModel, Field
 from paybench.bench.ladder import constraints, family_members, family_of
 from paybench.bench.scopes import NATIONAL, REMOTE, metro_place, scope_for
 from paybench.errors import InputError
+from paybench.normalize.levels import IC_LEVELS
 from paybench.normalize.roles import get_role
 
 if TYPE_CHECKING:
@@ -145,7 +148,16 @@ def ladders(model: BenchmarkModel, pairs: set[tuple[str, str]],
                     except InputError:
                         continue
             low, high = cells.get(rule.low), cells.get(rule.high)
-            if low is None or high is None or high.p50 > low.p50:
+            if low is None or high is None:
+                continue
+            if rule.low[0] == rule.high[0] and {rule.low[1], rule.high[1]} <= set(IC_LEVELS):
+                for q in ("p10", "p25", "p75", "p90"):  # ordered percentiles (bench.model, step 6)
+                    if getattr(high, q) < getattr(low, q):
+                        out.append(Violation(
+                            invariant="ladder", cell=f"{_key(low)} < {_key(high)}",
+                            detail=f"{rule.why}: {q.upper()} {getattr(low, q):,} (n {low.n}) vs "
+                                   f"{getattr(high, q):,} (n {high.n})"))
+            if high.p50 > low.p50:
                 continue
             said = any(rule.why in note and "direct data" in note for note in high.notes)
             if said:

@@ -1,7 +1,9 @@
 """REFERENCE ONLY (tests): the LCA adapter's row-by-row path as it was before the columnar
 ingest (issue 15), kept verbatim (but for later rule changes made in both paths: issue 16,
 a worksite ZIP in another state than the filed one is settled by the vote of state, ZIP, city
-and county, paybench.sources.lca.zip_vote) so that
+and county, paybench.sources.lca.zip_vote; its trial of 2026-12-03: a filing without a job
+title is kept when its SOC_CODE names the occupation, and worksites whose state names no US
+state are counted in the notes) so that
 tests/test_columnar_lca.py can check that the columnar adapter (paybench.sources.lca) stores
 the same rows, reasons and counts. Not used by the product. Its module docstring follows.
 
@@ -476,6 +478,7 @@ class _Parser:
         self.skipped: Counter[str] = Counter()
         self.soc_roles = 0
         self.no_metro = 0
+        self.no_state = 0
         self.no_role = 0
         self.zip_moved = 0
         self.zip_kept = 0
@@ -498,8 +501,8 @@ class _Parser:
         if not case:
             return f"{label['CASE_NUMBER']} is empty"
         title = _text(row[slot["JOB_TITLE"]])
-        if not title:
-            return f"{label['JOB_TITLE']} is empty"
+        if not title and not _text(row[slot["SOC_CODE"]]):  # issue 16's trial: SOC gives the role
+            return f"{label['JOB_TITLE']} and {label.get('SOC_CODE', 'SOC_CODE')} are empty"
         observed: dt.date | None = None
         form = 0
         for column in _DATE_COLUMNS:
@@ -540,6 +543,8 @@ class _Parser:
                                     _text(row[slot["WORKSITE_STATE"]]))
         if metro is None:
             self.no_metro += 1
+        if state is None:
+            self.no_state += 1
         if vote is not None:
             if vote[0]:
                 self.zip_moved += 1
@@ -646,6 +651,11 @@ def ingest(path: Path, writer: IngestWriter, progress: Any = None) -> None:
     writer.notes.append(
         f"role from SOC_CODE for {parser.soc_roles:,} titles; no role for {parser.no_role:,}; "
         f"no metro for {parser.no_metro:,} worksites")
+    if parser.no_state:
+        writer.notes.append(
+            f"{parser.no_state:,} worksite{'s' if parser.no_state != 1 else ''} whose "
+            f"{parser.label['WORKSITE_STATE']} names no US state: kept in the US with no state "
+            "or metro (national cells only)")
     elsewhere = zip_state_note(parser.zip_moved, parser.zip_kept, parser.zip_examples, parser.label)
     if elsewhere:
         writer.notes.append(elsewhere)

@@ -19,6 +19,12 @@ How a cell is computed (all in log pay, every figure aged to one effective date)
 5. Ordered places: at a metro or state where the family has local observations, the same
    fit holds each cell without direct data within its place in the OEWS order of the
    scope's areas (`place_order_bounds`), so thin local data cannot reorder metros.
+6. Ordered percentiles: along a role's individual-contributor levels at a place (entry <
+   mid < senior < staff < principal), each other percentile (P10, P25, P75, P90) is fitted to
+   a non-decreasing sequence by weighted isotonic regression (the cells' weights, as in 4;
+   `scipy.optimize.isotonic_regression`, pool adjacent violators), then kept on its side of
+   the cell's median: a thinly observed senior cell cannot print a P90 above the staff cell's
+   (`ordered_percentiles`). Medians are step 4's.
 
 Method: `direct` when the cell has at least `direct_min_n` observations, `shrunk` when it has
 fewer or published figures, `modelled` when it has neither and stands on its prior. Every
@@ -30,6 +36,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -53,7 +60,7 @@ from paybench.bench.params import PARAMS, PERCENTILES, MethodParams, Z, is_defau
 from paybench.bench.scopes import NATIONAL as NATIONAL_PLACE
 from paybench.bench.scopes import CellPlace, area_key, cell_place, published_place_matches
 from paybench.errors import InputError
-from paybench.normalize.levels import LEVELS
+from paybench.normalize.levels import IC_LEVELS, LEVELS
 from paybench.normalize.places import Place
 from paybench.normalize.roles import Role, get_role
 from paybench.store import Store
@@ -133,6 +140,33 @@ class LogDist:
     def shift(self, delta: float) -> LogDist:
         """Every quantile moved by `delta` (log pay)."""
         return LogDist({p: v + delta for p, v in self.q.items()})
+
+
+def ordered_percentiles(chain: Sequence[tuple[str, LogDist, float]]) -> dict[str, LogDist]:
+    """Step 6 of the module doc: the cells of a chain of levels, lowest first, as (level,
+    distribution, weight), with each percentile but the median fitted to a non-decreasing
+    sequence along the chain by weighted isotonic regression (`scipy.optimize.
+    isotonic_regression`; Barlow et al. 1972), then kept within the cell's own order
+    (P10 <= P25 <= P50 <= P75 <= P90, each clipped at its neighbour towards the median).
+    Weights below 1e-9 count as 1e-9. Returns the distributions by level."""
+    from scipy.optimize import isotonic_regression
+
+    if len(chain) < 2:
+        return {level: dist for level, dist, _ in chain}
+    weights = [max(float(w), 1e-9) for _, _, w in chain]
+    fitted: dict[int, list[float]] = {50: [d.q[50] for _, d, _ in chain]}
+    for p in PERCENTILES:
+        if p != 50:
+            fitted[p] = list(isotonic_regression([d.q[p] for _, d, _ in chain], weights=weights).x)
+    out: dict[str, LogDist] = {}
+    for i, (level, _, _) in enumerate(chain):
+        q = {p: fitted[p][i] for p in PERCENTILES}
+        q[25] = min(q[25], q[50])
+        q[10] = min(q[10], q[25])
+        q[75] = max(q[75], q[50])
+        q[90] = max(q[90], q[75])
+        out[level] = LogDist(q)
+    return out
 
 
 def blend(parts: list[tuple[LogDist, float]]) -> LogDist:
@@ -674,10 +708,24 @@ class BenchmarkModel:
         memo = (role.id, level, place.scope, place.key)
         found = self._fitted_cache.get(memo)
         if found is None:
-            raw = self._raw(role, level, place)
-            shift = self.ladder_fit(role, place).shift.get((role.id, level), 0.0)
-            found = self._fitted_cache[memo] = raw.dist.shift(shift)
+            own = self._median_fitted(role, level, place)
+            found = own
+            if level in IC_LEVELS:
+                chain: list[tuple[str, LogDist, float]] = []
+                for step in IC_LEVELS:
+                    try:
+                        dist = own if step == level else self._median_fitted(role, step, place)
+                        chain.append((step, dist, self._raw(role, step, place).weight))
+                    except InputError:
+                        continue  # a level the data cannot price stands outside the order
+                found = ordered_percentiles(chain)[level]
+            self._fitted_cache[memo] = found
         return found
+
+    def _median_fitted(self, role: Role, level: str, place: CellPlace) -> LogDist:
+        """A cell's raw blend moved by its ordered-levels fit (step 4 of the module doc)."""
+        raw = self._raw(role, level, place)
+        return raw.dist.shift(self.ladder_fit(role, place).shift.get((role.id, level), 0.0))
 
     def _basis(self, raw: _RawCell, place: CellPlace) -> str:
         """The first part of a cell's `basis`: its prior and observations."""

@@ -451,3 +451,21 @@ def test_offer_cli_prints_the_total_cell(totals: Path, tmp_path: Path, pb: Paybe
     assert f"  total: {position.label} of the total-pay cell {MLE} senior, {austin}" in text
     assert "  total-pay cell Machine Learning Engineer, senior, Austin-Round Rock-San Marcos, TX: n=1" in text
     assert f"${cell.p25:,}-${cell.p50:,}-${cell.p75:,}" in text
+
+
+def test_a_segment_holds_rows_that_name_an_employer_only(pb: Paybench, totals: Path) -> None:
+    """The survey names no employer: its rows are in no segment, so the 'unclassified' cell
+    counts the records of unlisted employers, not the survey (a new-user trial found 1,187
+    survey rows in it while `paybench employers` counted them apart)."""
+    import duckdb
+
+    cell = pb.cell(MLE, "senior", "US", segment="unclassified")
+    own = [s for s in cell.sources if not (s.detail or "").startswith(("all-employer", "prior"))
+           and s.source != "paybench"]
+    assert own and not any(s.source == "aijobs" for s in own), own
+    with duckdb.connect(str(totals), read_only=True) as con:
+        named = con.execute(
+            "SELECT count(DISTINCT dedup_key) FROM observations WHERE segment = 'unclassified' "
+            "AND employer IS NOT NULL AND role = ? AND level = 'senior' AND country = 'US' "
+            "AND component = 'base' AND annual_usd > 0", [MLE]).fetchone()[0]
+    assert cell.n == named

@@ -63,8 +63,8 @@ def usable_observations(
         t.annual_usd >= 0 if zeros else t.annual_usd > 0,
         t.employment_type.isin(list(CONTRACT_TYPES)) if contract else full_time,
     )
-    if params.segment is not None:
-        t = t.filter(t.segment == params.segment)
+    if params.segment is not None:  # a segment is of employers: a row naming none is in none
+        t = t.filter(t.segment == params.segment, t.employer.notnull())
     if params.observed_before is not None:
         t = t.filter(t.observed_on < params.observed_before)
     t = coarsened(t, params)  # a submission counts at its bin's midpoint, never its own value

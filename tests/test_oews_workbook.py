@@ -410,6 +410,9 @@ def test_workbooks_that_cannot_be_read(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"^other.xlsx: an xlsx workbook whose first sheet's header "
                                          r"\(2 columns\) is neither a DOL LCA disclosure's nor a BLS OEWS"):
         detect_source(other)
+    with Store(tmp_path / "e.duckdb") as store, pytest.raises(  # the columns, not rename advice
+            InputError, match=r"^other.xlsx: not a BLS OEWS workbook: missing column\(s\) OCC_CODE"):
+        ingest_file(store, other, source="oews")
     empty = write_workbook(tmp_path / "state_M2024_dl.xlsx", [])
     with Store(tmp_path / "e.duckdb") as store, pytest.raises(InputError, match="no data rows"):
         ingest_file(store, empty)

@@ -388,6 +388,15 @@ def test_no_rate_and_no_period_is_not_guessed(code: str, amount: int, form: str)
     ("PLN 15 000 - 20 000 brutto miesięcznie", (15_000, 20_000, "PLN", "month", "base", "range")),
     ("15 000 - 20 000 zł/mies.", (15_000, 20_000, "PLN", "month", "base", "range")),
     ("RUB 250 000 в месяц", (250_000, 250_000, "RUB", "month", "base", "single")),
+    # a currency written in its own script or sign is that currency, never the default dollar
+    ("60 000 грн на місяць", (60_000, 60_000, "UAH", "month", "base", "single")),
+    ("₴60 000 на місяць", (60_000, 60_000, "UAH", "month", "base", "single")),
+    ("60 000 руб. в месяц", (60_000, 60_000, "RUB", "month", "base", "single")),
+    ("150 000 ₽ в месяц", (150_000, 150_000, "RUB", "month", "base", "single")),
+    ("60 000 Kč měsíčně", (60_000, 60_000, "CZK", "month", "base", "single")),  # Kč is no K(thousand)
+    ("60 000 lei pe lună", (60_000, 60_000, "RON", "month", "base", "single")),
+    ("600 000 Ft havonta", (600_000, 600_000, "HUF", "month", "base", "single")),
+    ("15 000 - 20 000 zł/mc", (15_000, 20_000, "PLN", "month", "base", "range")),
 ])
 def test_month_words_of_the_trial(text: str, expected: tuple[object, ...]) -> None:
     assert reading(extract_pay(text, on=ON)) == expected

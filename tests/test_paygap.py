@@ -672,3 +672,16 @@ def test_a_payroll_without_variable_pay_reads_it_as_0_and_says_so() -> None:
                 for i in report.indicators for f in i.figures]
 
     assert figures(a) == figures(b) and len(figures(a)) > 4
+
+
+def test_the_variable_pay_share_of_a_lone_woman_is_withheld() -> None:
+    """(e) is a share of the women and of the men: with fewer than min_group of either in the
+    payroll it would say whether that one person received variable pay, so it is withheld."""
+    text = "employee_id,gender,category,annual_base,variable_pay,annual_hours\n" + "\n".join(
+        f"{i},{g},a,{pay},{var},2000" for i, (g, pay, var) in enumerate(
+            [("F", 50_000, 0), ("M", 55_000, 1_000), ("M", 56_000, 0), ("M", 54_000, 500)]))
+    report = pay_gap_report(payroll_from_text(text), min_group=2)
+    share = report.variable_share
+    assert share.withheld is not None and share.withheld.startswith("too small: 1 woman")
+    assert (share.women_pct, share.men_pct, share.women_receiving, share.men_receiving) == (None,) * 4
+    assert (share.n_women, share.n_men) == (1, 3)

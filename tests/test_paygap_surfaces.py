@@ -287,3 +287,4 @@ def test_a_gap_just_below_the_article_10_threshold_is_not_printed_as_it() -> Non
     assert [pct_text(v) for v in (4.99, 4.951, 4.94, 5.0, 12.345)] == [
         "4.99%", "4.95%", "4.9%", "5.0%", "12.3%"]
     assert pct_text(-4.99, signed=True) == "-4.99%" and pct_text(None) == "n/a"
+    assert [pct_text(v) for v in (4.999, 4.9999, 4.99999)] == ["4.999%"] * 3  # never "5.00%"

@@ -432,6 +432,11 @@ def test_cli_posting_check(fresh_db: Path, tmp_path: Path) -> None:
     inline = run(["posting-check", record_text, "--json"], fresh_db)
     assert inline.returncode == 0, inline.stderr
     assert json.loads(inline.stdout)["rows"][0]["place"] == "Boston, MA"
+    records = [json.loads(record_text), {**json.loads(record_text), "location": "Denver, CO"}]
+    for text in (json.dumps(records), "\n".join(json.dumps(r) for r in records)):  # an array, JSON Lines
+        many = run(["posting-check", text, "--json"], fresh_db)
+        assert many.returncode == 0, many.stderr
+        assert [r["place"] for r in json.loads(many.stdout)["rows"]] == ["Boston, MA", "Denver, CO"]
     for args, message in ((["posting-check", "a posting"], "--place"),
                           (["posting-check", " ", "--place", "Denver, CO"], "the posting is empty"),
                           (["posting-check", "missing.csv"], "no such file"),

@@ -25,6 +25,10 @@ ON = dt.date(2026, 3, 1)
     ("Benefits: medical. Apply by 2026-12-31.", "benefits", True, True),  # one named after the label
     ("Benefits include dental.", "benefits", True, True),
     ("Benefits: competitive.", "benefits", True, False),
+    ("Full benefits package including medical.", "benefits", True, True),
+    ("We offer medical.", "benefits", True, True),
+    ("Benefits: none.", "benefits", True, True),  # a job with no benefits says so: a description
+    ("No benefits; contract role.", "benefits", True, True),
     ("Competitive benefits package.", "benefits", True, False),
     ("Great benefits!", "benefits", True, False),
     ("Build ML models for medical imaging.", "benefits", False, False),

@@ -436,6 +436,24 @@ def _print_laws(result: LawList) -> None:
 
 
 # ------------------------------------------------------------------ posting check
+def _inline_records(text: str) -> str | dict[str, Any] | list[dict[str, Any]]:
+    """Posting text that is JSON, read as the records it holds (location and all): one object,
+    an array of objects, or JSON Lines (one object a line); any other text as it is."""
+    try:
+        found = json.loads(text)
+    except ValueError:
+        lines = [line for line in text.splitlines() if line.strip()]
+        try:
+            found = [json.loads(line) for line in lines]
+        except ValueError:
+            return text
+    if isinstance(found, dict):
+        return found
+    if isinstance(found, list) and found and all(isinstance(r, dict) for r in found):
+        return found
+    return text
+
+
 @command("posting-check")
 def posting_check(
     posting: Annotated[str, typer.Argument(help="the posting's text, a postings file (CSV, JSON Lines, "
@@ -458,7 +476,7 @@ def posting_check(
 
     if as_csv and as_json:
         raise InputError("give --csv or --json, not both", field="as_json")
-    given: Path | str | dict[str, Any]
+    given: Path | str | dict[str, Any] | list[dict[str, Any]]
     if not posting.strip():
         raise InputError("the posting is empty: give its text, a postings file or '-' for stdin",
                          field="posting")
@@ -472,13 +490,8 @@ def posting_check(
         given = path
     else:
         given = posting
-    if isinstance(given, str) and given.lstrip().startswith("{"):
-        try:  # a JSON record given inline reads as the record it is, location and all
-            record = json.loads(given)
-        except ValueError:
-            record = None
-        if isinstance(record, dict):
-            given = record
+    if isinstance(given, str) and given.lstrip().startswith(("{", "[")):
+        given = _inline_records(given)
     if isinstance(given, Path) and given.suffix.lower() == ".txt":
         from paybench.paths import user_file
 

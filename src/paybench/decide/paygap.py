@@ -153,12 +153,15 @@ class VariableShare(BaseModel):
     id: str
     name: str
     source: str
-    women_pct: float
-    men_pct: float
-    women_receiving: int
-    men_receiving: int
+    women_pct: float | None = Field(description="None when withheld")
+    men_pct: float | None = Field(description="None when withheld")
+    women_receiving: int | None = Field(description="None when withheld")
+    men_receiving: int | None = Field(description="None when withheld")
     n_women: int
     n_men: int
+    withheld: str | None = Field(default=None, description=(
+        "why the shares are not given: fewer than min_group women or men in the payroll (a share "
+        "of one woman says whether she received variable pay)"))
 
 
 class QuartileBand(BaseModel):
@@ -572,13 +575,16 @@ def pay_gap_report(payroll: Payroll, *, profile: Profile = "eu", min_group: int 
                         VARIABLE_POPULATION if profile == "eu" else
                         "relevant employees paid bonus pay")))
     indicators.sort(key=lambda ind: ind.id)
+    share_held = too_small(int(women.sum()), int(men.sum()), min_group)
     share = VariableShare(
         id=ids["e"], name=("share of women and men receiving variable or complementary components"
                            if profile == "eu" else "proportions of men and women paid bonus pay"),
-        source=source["e"], women_pct=float(np.mean(receiving[women]) * 100),
-        men_pct=float(np.mean(receiving[men]) * 100),
-        women_receiving=int(np.count_nonzero(receiving & women)),
-        men_receiving=int(np.count_nonzero(receiving & men)), n_women=counts.women, n_men=counts.men)
+        source=source["e"],
+        women_pct=None if share_held else float(np.mean(receiving[women]) * 100),
+        men_pct=None if share_held else float(np.mean(receiving[men]) * 100),
+        women_receiving=None if share_held else int(np.count_nonzero(receiving & women)),
+        men_receiving=None if share_held else int(np.count_nonzero(receiving & men)),
+        n_women=counts.women, n_men=counts.men, withheld=share_held)
 
     quartiles = []
     in_bands = pop_w | pop_m
@@ -708,7 +714,7 @@ def report_rows(report: PayGapReport) -> list[dict[str, str]]:
                 f.n_women, f.n_men, f.withheld or ind.name)
     s = report.variable_share
     add("indicator", s.id, "", "variable", "", "share receiving", s.women_pct, s.men_pct, None,
-        s.n_women, s.n_men, s.name)
+        s.n_women, s.n_men, s.withheld or s.name)
     for q in report.quartiles:
         if q.withheld:
             add("quartile", q.id, "", "pay", q.basis, "", note=q.withheld)

@@ -7,6 +7,7 @@ to one decimal, money in the payroll's currency (whole units a year, cents an ho
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,15 +16,18 @@ from paybench.guide.figures import Block, Section, empty, p, table
 
 
 def pct_text(value: float | None, signed: bool = False) -> str:
-    """A percentage to one decimal ("12.3%"; "+12.3%" when `signed`), "n/a" for none; to two
-    decimals when one would put it on the other side of Article 10's threshold (4.99% is
-    "4.99%", not "5.0%" beside a trigger that did not fire)."""
+    """A percentage to one decimal ("12.3%"; "+12.3%" when `signed`), "n/a" for none; to two or
+    three decimals when fewer would put it on the other side of Article 10's threshold (4.99% is
+    "4.99%", 4.9995% "4.999%", never "5.0%" beside a trigger that did not fire)."""
     if value is None:
         return "n/a"
-    places = 1
-    if (abs(value) >= ARTICLE_10_THRESHOLD_PCT) != (round(abs(value), 1) >= ARTICLE_10_THRESHOLD_PCT):
-        places = 2
-    return f"{value:+.{places}f}%" if signed else f"{value:.{places}f}%"
+    above = abs(value) >= ARTICLE_10_THRESHOLD_PCT
+    for places in (1, 2, 3):
+        if (round(abs(value), places) >= ARTICLE_10_THRESHOLD_PCT) == above:
+            return f"{value:+.{places}f}%" if signed else f"{value:.{places}f}%"
+    # closer still: cut (never round) to three decimals, towards zero ("4.999%")
+    cut = math.trunc(value * 1000) / 1000
+    return f"{cut:+.3f}%" if signed else f"{cut:.3f}%"
 
 
 def money_text(value: float | None, currency: str | None, hourly: bool = False) -> str:
@@ -66,7 +70,8 @@ def indicator_table(report: PayGapReport) -> TextTable:
             rows.append([f"({ind.id})", ind.name, *_figure_cells(f, report.currency)])
     s = report.variable_share
     rows.append([f"({s.id})", s.name, "", "share", pct_text(s.women_pct), pct_text(s.men_pct), "",
-                 f"{s.women_receiving:,} of {s.n_women:,} / {s.men_receiving:,} of {s.n_men:,}"])
+                 s.withheld if s.withheld else
+                 f"{s.women_receiving or 0:,} of {s.n_women:,} / {s.men_receiving or 0:,} of {s.n_men:,}"])
     title = ("Article 9(1) indicators" if report.profile == "eu"
              else "Gender pay gap information, SI 2017/172 reg. 2(1)")
     who = "; ".join(f"({ind.id}): {ind.population}" for ind in report.indicators)

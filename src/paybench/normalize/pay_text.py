@@ -235,16 +235,18 @@ _CODES = (
 or after it): the currencies of the places postings and filings come from. Codes that are also
 common words or acronyms in postings (ALL, TOP, CUP, MOP, BOB, SOS, GEL, MAD, AMD, CVE ...) are
 left out: "TOP 10" and "AMD 5" are not money."""
-_NOT_LETTER = rf"(?!(?!(?:{_CODES})(?![A-Za-z]))[A-Za-z])"
-"""Not followed by a letter, unless the letter begins a currency code ("50KEUR", "63LINR")."""
+_NOT_LETTER = rf"(?!(?!(?:{_CODES})(?![A-Za-z]))[^\W\d_])"
+"""Not followed by a letter (of any script: "60 000 Kč" is koruna, not 60,000 thousand), unless
+the letter begins a currency code ("50KEUR", "63LINR")."""
 _CUR_PRE = (
     r"(?:US\s?\$|USD\s?\$|CA\s?\$|CAD\s?\$|CAN\s?\$|C\$|AU\s?\$|AUD\s?\$|A\$|NZ\s?\$|S\$|SG\s?\$|HK\s?\$|"
-    r"MX\s?\$|R\$|\$|€|£|₹|¥|₩|₪|₺|₱|₦|₫|zł|Rs\.?|"
+    r"MX\s?\$|R\$|\$|€|£|₹|¥|₩|₪|₺|₱|₦|₫|₴|₽|zł|Rs\.?|"
     rf"(?<![A-Za-z])(?:{_CODES})(?![A-Za-z]))"
 )
 _CUR_POST = (
-    rf"(?:\$\s?(?:CAD|CA|USD|US|AUD|AU)\b|(?:(?<![A-Za-z])|(?<=\d[kKMBL]))(?:{_CODES})(?![A-Za-z])|€|£|\$|₹|₦|₫|zł|"
-    r"\b(?i:euros?|dollars?|pounds?|rupees?|Kč|Ft|lei|zloty)\b)"
+    rf"(?:\$\s?(?:CAD|CA|USD|US|AUD|AU)\b|(?:(?<![A-Za-z])|(?<=\d[kKMBL]))(?:{_CODES})(?![A-Za-z])|€|£|\$|₹|₦|₫|₴|₽|zł|"
+    r"\b(?i:euros?|dollars?|pounds?|rupees?|Kč|Ft|lei|zloty|грн|гривень|гривні|гривня|гривен|"
+    r"руб|рублей|рубля|рублів)\b\.?)"
 )
 _NUM = (
     r"(?:\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?(?![\d,])"          # Indian grouping 12,00,000
@@ -276,7 +278,9 @@ _DOLLARS = frozenset({"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN", "TWD"})
 _DOLLAR_CODE = re.compile(r"(?<![A-Za-z])(?:CAD|AUD|NZD|SGD|HKD|MXN|USD)(?![A-Za-z])")
 _WORD_CURRENCY = {"euro": "EUR", "euros": "EUR", "dollar": "USD", "dollars": "USD", "pound": "GBP",
                   "pounds": "GBP", "rupee": "INR", "rupees": "INR", "kč": "CZK", "ft": "HUF", "lei": "RON",
-                  "zł": "PLN", "zloty": "PLN"}
+                  "zł": "PLN", "zloty": "PLN", "₴": "UAH", "грн": "UAH", "гривень": "UAH", "гривні": "UAH",
+                  "гривня": "UAH", "гривен": "UAH", "руб": "RUB", "рублей": "RUB", "рубля": "RUB",
+                  "рублів": "RUB"}
 
 _END = r"(?:(?!\w)|(?-i:(?<=[a-zäöüåéêèóí.])(?=[A-ZÄÖÜÅÉ])))"
 """The end of a period word or abbreviation: no letter or digit next, or a lower-case letter or a dot
@@ -326,7 +330,11 @@ PERIOD_WORDS_ABROAD: dict[Period, dict[str, tuple[str, ...]]] = {
         "it": (r"al\s+mese", r"/\s*mese", r"mensil[ei]"),
         "nl": (r"per\s+maand", r"/\s*maand", r"maandelijks"),
         "sv": (r"per\s+månad", r"/\s*mån(?:ad)?", r"i\s+månaden", r"om\s+månaden"),
-        "pl": (r"miesi[ęe]cznie", r"/\s*mies\.?", r"na\s+miesi[ąa]c", r"w\s+miesi[ąa]cu"),
+        "pl": (r"miesi[ęe]cznie", r"/\s*mies\.?", r"/\s*miesi[ąa]c", r"/\s*mc", r"na\s+miesi[ąa]c",
+               r"w\s+miesi[ąa]cu"),
+        "cs": (r"m[ěe]s[íi][čc]n[ěe]", r"/\s*m[ěe]s[íi]c", r"za\s+m[ěe]s[íi]c"),
+        "ro": (r"pe\s+lun[ăa]",),  # not "lunar": an English word too (a Lunar New Year bonus)
+        "hu": (r"havonta", r"havi"),
         "ru": (r"в\s+месяц", r"на\s+месяц", r"/\s*мес\.?", r"ежемесячно"),
         "uk": (r"на\s+місяць", r"/\s*міс\.?", r"щомісяця"),
     },
@@ -339,6 +347,9 @@ PERIOD_WORDS_ABROAD: dict[Period, dict[str, tuple[str, ...]]] = {
         "nl": (r"per\s+jaar", r"/\s*jaar", r"jaarlijks"),
         "sv": (r"per\s+år", r"/\s*år", r"om\s+året", r"i\s+året", r"årlig(?:en)?"),
         "pl": (r"rocznie", r"/\s*rok", r"na\s+rok", r"w\s+skali\s+roku"),
+        "cs": (r"ro[čc]n[ěe]",),
+        "ro": (r"pe\s+an",),
+        "hu": (r"[ée]vente",),
         "ru": (r"в\s+год", r"за\s+год", r"/\s*год", r"ежегодно"),
         "uk": (r"на\s+рік", r"за\s+рік", r"/\s*рік", r"щороку"),
     },
@@ -349,7 +360,8 @@ figure ("3.000 € mensuales", "45 000 SEK/mån", "4.500 € brutto pro Monat", 
 hora"): language -> regular expressions (case is ignored; a word that begins with a letter
 begins a word): each language's ordinary words for "per hour/day/week/month/year" and their
 adjectives ("mensual", "jährlich", "annuel"), as issue 16's trial listed them, and Polish,
-Russian and Ukrainian ones ("miesięcznie", "/mies.", "в месяц", "на місяць"); gross/net words
+Russian, Ukrainian, Czech, Romanian and Hungarian ones ("miesięcznie", "/mies.", "в месяц", "на
+місяць", "měsíčně", "pe lună", "havonta"); gross/net words
 ("brutto", "bruto", "brut", "lordi") between the figure and the period word are allowed by
 `_period_after`. tests/test_pay_text_trial.py holds a written form of every expression."""
 
@@ -609,7 +621,7 @@ def _multiplier(word: str | None) -> float:
 def _currency(text: str | None) -> str | None:
     if not text:
         return None
-    key = text.strip().lower()
+    key = text.strip().lower().rstrip(".")
     if key in _WORD_CURRENCY:
         return _WORD_CURRENCY[key]
     coded = re.fullmatch(r"\$\s?([A-Za-z]{2,3})", text.strip())

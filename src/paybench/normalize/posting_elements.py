@@ -85,7 +85,9 @@ _HEALTH = re.compile(
     rf"\b{_HEALTH_WORD}(?:\s*(?:,|/|&|\+|\band\b)\s*{_HEALTH_WORD})*,?\s+"
     r"(?:and\s+)?(?:insurance|coverage|benefits?|plans?|care)\b"
     rf"|\bmedical\s*(?:,|/|&|and)\s*dental\b|\bdental\s*(?:,|/|&|and)\s*vision\b"
-    rf"|\bbenefits?\s*(?:includes?|:|-|–)\s*(?:full\s+|comprehensive\s+)?{_HEALTH_WORD}\b", _I)
+    rf"|\bbenefits?\b[^.;\n]{{0,40}}?\b(?:includ(?:es?|ing)|:|-|–|with)\s*(?:full\s+|comprehensive\s+)?"
+    rf"{_HEALTH_WORD}\b"
+    rf"|\boffer(?:s|ing)?\s+(?:full\s+|comprehensive\s+)?{_HEALTH_WORD}\b", _I)
 _BENEFIT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("health", _HEALTH),
     ("retirement", re.compile(r"\b401\s?\(?k\)?|\b403\s?\(?b\)?|\bretirement\s+(?:plans?|savings|"
@@ -213,7 +215,17 @@ def _first(text: str, name: ElementName, matches: Iterator[re.Match[str]]) -> Me
     return Mention(element=name, found=False)
 
 
+_NO_BENEFITS = re.compile(r"\bbenefits?\s*(?::|-|–)\s*(?:none|n/a)\b|\bno\s+benefits\b"
+                          r"|\bnot\s+eligible\s+for\s+(?:any\s+)?benefits\b", _I)
+"""A posting that says the job has no benefits: that is its description of them."""
+
+
 def _benefits(text: str) -> Mention:
+    none = _NO_BENEFITS.search(text)
+    if none is not None:
+        evidence, span = _snip(text, none.start(), none.end())
+        return Mention(element="benefits", found=True, specific=True, evidence=evidence, span=span,
+                       value="none (the posting says the job has no benefits)")
     kinds: list[str] = []
     first: re.Match[str] | None = None
     for kind, pattern in _BENEFIT_KINDS:

@@ -1018,13 +1018,13 @@ def ingest_workbook(path: Path, writer: IngestWriter, progress: Any = None) -> N
     codes such as 15-1256 included: `paybench.reference.oews.HYBRID_CODES` maps them to the
     2018 SOC). Streamed: one row at a time from `tabular.xlsx_rows`, written in batches of
     WORKBOOK_BATCH_ROWS. InputError for a workbook without the columns or a release year."""
-    release = _workbook_release(path)
     stream = xlsx_rows(path)
     first = next(stream, None)
     if first is None:
         raise InputError(f"{path.name}: the first sheet is empty; expected a header row")
     header_row, header = first
-    layout = _WorkbookLayout(header, path.name)
+    layout = _WorkbookLayout(header, path.name)  # the columns first: no release advice for another file
+    release = _workbook_release(path)
     task = progress.add_task(f"OEWS {path.name}", total=None) if progress else None
     counts = _WorkbookCounts()
     rows: list[dict[str, Any]] = []

@@ -9,7 +9,9 @@ STORE is a store holding the embedded defaults with the survey snapshot (as
 `tests/conftest.py`'s survey_db: `ingest_defaults`); the cells are those of `CASES` below, each
 as `BenchmarkCell.model_dump(mode="json")` of the fields a cell had before the views
 (`FIELDS`). The snapshot in tests/data/base_cells_survey.json was written by the code of main
-at commit 32c5edc (before the views), run as PYTHONPATH=<main>/src python3 this-script.
+at commit 32c5edc (before the views), run as PYTHONPATH=<main>/src python3 this-script, and
+written again on 2026-12-03 after the ordered percentiles (`paybench.bench.model`, step 6),
+which changed P10, P25 and P90 of 21 cells and nothing else.
 """
 
 from __future__ import annotations

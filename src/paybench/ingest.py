@@ -18,7 +18,7 @@ from typing import Any
 
 from paybench.errors import InputError
 from paybench.sources import file_sources, oews
-from paybench.sources.tabular import is_xlsx, read_header, read_xlsx_header
+from paybench.sources.tabular import first_json_record, is_xlsx, read_header, read_xlsx_header
 from paybench.store import IngestResult, IngestWriter, Store, file_sha256
 
 log = logging.getLogger(__name__)
@@ -84,17 +84,10 @@ def detect_source(path: Path) -> str:
 
 
 def _json_fields(path: Path) -> list[str] | None:
-    """The field names of the first record of a JSON Lines or JSON array file (the first
-    object in its first 64 KiB), or None when the file does not begin with one."""
-    try:
-        with path.open("rb") as handle:
-            text = handle.read(1 << 16).decode("utf-8-sig", errors="replace").lstrip()
-        if not text.startswith(("{", "[")):
-            return None
-        obj, _ = json.JSONDecoder().raw_decode(text[1:].lstrip() if text.startswith("[") else text)
-    except (OSError, ValueError):
-        return None
-    return [str(k) for k in obj] if isinstance(obj, dict) else None
+    """The field names of the first record of a JSON Lines or JSON array file, or None when
+    the file does not begin with one (`paybench.sources.tabular.first_json_record`)."""
+    obj = first_json_record(path)
+    return None if obj is None else [str(k) for k in obj]
 
 
 def ingest_file(

@@ -718,7 +718,10 @@ class BenchmarkModel:
                         chain.append((step, dist, self._raw(role, step, place).weight))
                     except InputError:
                         continue  # a level the data cannot price stands outside the order
-                found = ordered_percentiles(chain)[level]
+                # one fit for the whole chain: every level's result is kept, not refitted per level
+                for rung, dist in ordered_percentiles(chain).items():
+                    self._fitted_cache[(role.id, rung, place.scope, place.key)] = dist
+                return self._fitted_cache[memo]
             self._fitted_cache[memo] = found
         return found
 

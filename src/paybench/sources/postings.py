@@ -116,6 +116,7 @@ from paybench.sources.tabular import (
     MAX_JSON_ARRAY_BYTES,
     OverlongLine,
     detect_encoding,
+    first_json_record,
     iter_rows,
     read_header,
     text_lines,
@@ -367,18 +368,8 @@ def sniff(header: list[str]) -> bool:
 
 def sniff_path(path: Path) -> bool:
     """True for a JSON Lines (or JSON array) file whose first object has the posting fields."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(1 << 16)
-        text = head.decode("utf-8-sig", errors="replace").lstrip()
-        if not text.startswith(("{", "[")):
-            return False
-        if text.startswith("["):
-            text = text[1:].lstrip()
-        obj, _ = json.JSONDecoder().raw_decode(text)  # the first object, on one line or several
-    except (OSError, ValueError):
-        return False
-    return isinstance(obj, dict) and sniff(list(obj))
+    obj = first_json_record(path)
+    return obj is not None and sniff(list(obj))
 
 
 def column_map(spec: str | Mapping[str, str]) -> dict[str, str]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import json
 import zipfile
 from array import array
 from collections.abc import Generator, Iterator
@@ -93,6 +94,22 @@ def detect_encoding(path: Path) -> str:
                 "re-save the file as UTF-8"
             ) from None
     return "utf-8"
+
+
+def first_json_record(path: Path) -> dict[str, Any] | None:
+    """The first object of a JSON Lines or JSON array file (read from its first 64 KiB, on one
+    line or several), or None when the file does not begin with one."""
+    try:
+        with path.open("rb") as handle:
+            text = handle.read(1 << 16).decode("utf-8-sig", errors="replace").lstrip()
+        if not text.startswith(("{", "[")):
+            return None
+        if text.startswith("["):
+            text = text[1:].lstrip()
+        obj, _ = json.JSONDecoder().raw_decode(text)
+    except (OSError, ValueError):
+        return None
+    return obj if isinstance(obj, dict) else None
 
 
 def _is_xlsx(path: Path) -> bool:

@@ -104,6 +104,26 @@ def big_tech_senior_mle() -> list[tuple[int, dt.date, tuple[Any, ...]]]:
     return out
 
 
+def big_tech_gap(pb: Paybench) -> float:
+    """The big-tech segment's pooled log gap to the all-employer total cells (docs/method.md,
+    "A segment"), computed here from the fixture: over each US role x level with big-tech
+    totals, d = their mean aged log total minus the log P50 of the all-employer national total
+    cell, weight 1 / (1/n + 1/(n_all + 10)); gap = sum(w d) / (sum(w) + 10)."""
+    rows = fixture_rows()
+    cells: dict[tuple[str, str], list[float]] = {}
+    for number, exp in sorted(EXPECTED.items()):
+        if exp[4] == "US" and exp[2] is not None and exp[7] in BIG_TECH and exp[-1][0]:
+            day = dt.datetime.strptime(rows[number]["timestamp"], "%m/%d/%Y %H:%M:%S").date()
+            cells.setdefault((exp[1], exp[2]), []).append(aged_log(exp[-1][0], day))
+    num = den = 0.0
+    for (role, level), logs in cells.items():
+        every = pb.cell(role, level, "US", component="total")
+        w = 1 / (1 / len(logs) + 1 / (every.n + 10))
+        num += w * (sum(logs) / len(logs) - math.log(every.p50))
+        den += w
+    return num / (den + 10)
+
+
 # --------------------------------------------------------------------------- base cells unchanged
 def test_base_cells_are_what_they_were(survey_db: Path) -> None:
     """Base cells without a component or segment are exactly those of main before the views
@@ -155,12 +175,14 @@ def test_cli_total_big_tech_cell(totals: Path, pb: Paybench) -> None:
     assert any(s["kind"] == "statistic" and s["source"] == "oews" and s["detail"].startswith(
         "all-employer cell: base-pay cell (national): OEWS") for s in cell["sources"])
     # percentiles: observed quantiles of the four aged totals blended with the parent cell
-    assert "segment gap +0.0% (k=10)" in cell["basis"]
+    gap = big_tech_gap(pb)
+    assert gap > 0.05  # the fixture's big-tech totals stand above the all-employer cells
+    assert f"segment gap {math.expm1(gap):+.1%} (k=10)" in cell["basis"]
     parent = pb.cell(MLE, "senior", "US", component="total")
     assert cell["n_parent"] == parent.n == 6
     logs = [aged_log(t, day) for _n, day, (t, *_rest) in records]
     for p in (10, 25, 50, 75, 90):
-        blended = (4 * quantile(logs, p / 100) + 10 * math.log(getattr(parent, f"p{p}"))) / 14
+        blended = (4 * quantile(logs, p / 100) + 10 * (math.log(getattr(parent, f"p{p}")) + gap)) / 14
         expected = math.exp(blended) * (1 + cell["ladder_shift"])
         assert cell[f"p{p}"] == pytest.approx(expected, rel=2e-3), p
     text = run_cli(totals, *args).stdout
@@ -177,17 +199,28 @@ def test_total_cell_prior_is_base_times_the_measured_ratio(pb: Paybench) -> None
     """A total cell without records of its own is the base cell scaled by the total/base ratio
     measured on the fixture's US records carrying both (geometric mean; not a constant), its
     spread by the measured spread ratio; OEWS reaches it only through the base cell."""
-    rows = [exp[-1] for exp in EXPECTED.values()  # US records with a level, a total and a base
-            if exp[4] == "US" and exp[2] is not None and exp[-1][1] and exp[-1][0]]
-    log_ratio = sum(math.log(t / b) for t, b, *_ in rows) / len(rows)
+    ranks = {"entry": 0, "mid": 1, "senior": 2, "staff": 3, "principal": 4}
+    rows = [(ranks[exp[2]], exp[-1], exp[7]) for exp in EXPECTED.values()
+            if exp[4] == "US" and exp[2] in ranks and exp[-1][1] and exp[-1][0]]
+    # too few entry records (fewer than 20): the entry records blended with the weighted least-
+    # squares line of log(total / base) on the level's rank, fitted on every IC-level record,
+    # the line weighing 20 records (docs/method.md)
+    xs = [x for x, _r, _e in rows]
+    ys = [math.log(r[0] / r[1]) for _x, r, _e in rows]
+    xm, ym = sum(xs) / len(xs), sum(ys) / len(ys)
+    slope = (sum((x - xm) * (y - ym) for x, y in zip(xs, ys, strict=True))
+             / sum((x - xm) ** 2 for x in xs))
+    assert slope > 0  # the fixture's higher levels take more of their pay in stock and bonus
+    own = [y for x, y in zip(xs, ys, strict=True) if x == 0]
+    log_ratio = (sum(own) + 20 * (ym + slope * (0 - xm))) / (len(own) + 20)
     entry = pb.cell(MLE, "entry", "US", component="total")
     base = pb.cell(MLE, "entry", "US")
     assert entry.n == 0 and entry.method == "modelled" and entry.confidence == "low"
-    assert f"total/base {math.exp(log_ratio):.2f} ({len(rows)} records, every level)" in entry.basis
+    assert (f"total/base {math.exp(log_ratio):.2f} ({len(own)} records, entry, with the level "
+            f"trend over {len(rows)})") in entry.basis
     # no base observation outside the records names an employer (the survey names none): the
-    # ratio is every record's, and the cell says how many of them are big tech (issue 17)
-    big = sum(1 for exp in EXPECTED.values() if exp[4] == "US" and exp[2] is not None
-              and exp[-1][1] and exp[-1][0] and exp[7] in BIG_TECH)
+    # ratio is the records', and the cell says how many of them are big tech (issue 17)
+    big = sum(1 for _x, _r, employer in rows if employer in BIG_TECH)
     assert (f"measured on records of which {big / len(rows):.0%} are at big-tech and 0% at ai-lab "
             "employers, not weighed by the employers of the base cell") in entry.basis
     assert "the total compensation may be overstated for other employers" in entry.basis
@@ -213,6 +246,34 @@ def test_local_and_bonus_cells(pb: Paybench) -> None:
     boston = pb.cell(MLE, "senior", "Boston, MA", component="total")
     assert boston.n == 0 and boston.components is not None
     assert boston.components.n_shares == 6 and "national cell" in boston.components.shares_basis
+
+
+def test_local_total_cells_blend_their_records_and_are_not_held_to_the_oews_order(pb: Paybench) -> None:
+    """A metro cell of total pay is its prior (the national total cell moved by the base
+    cells' differential, weight 10) blended with its local records, and is not then held in
+    the OEWS order of metros (docs/method.md: OEWS prices base wages; held to it, a cell with
+    a few local records was put above every one of them, issue 17's trial, New York)."""
+    rows = fixture_rows()
+    local: dict[tuple[str, str, str], list[float]] = {}
+    for number, exp in sorted(EXPECTED.items()):
+        if exp[4] == "US" and exp[2] is not None and exp[6] is not None and exp[-1][0]:
+            day = dt.datetime.strptime(rows[number]["timestamp"], "%m/%d/%Y %H:%M:%S").date()
+            local.setdefault((exp[1], exp[2], exp[6]), []).append(aged_log(exp[-1][0], day))
+    from paybench.bench.scopes import metro_place
+
+    model = pb.model(pb.view_params(pb.params, "total", None))
+    checked = 0
+    for (role, level, cbsa), logs in local.items():
+        cell = model.cell(role, level, metro_place(cbsa, None))
+        assert cell.n == len(logs), (role, level, cbsa)
+        assert not any("order: held" in note for note in cell.notes), cell.notes
+        national = pb.cell(role, level, "US", component="total")
+        assert cell.place_differential is not None
+        prior = math.log(national.p50) + math.log1p(cell.place_differential)
+        expected = (10 * prior + len(logs) * quantile(logs, 0.5)) / (10 + len(logs))
+        assert math.log(cell.p50 / (1 + cell.ladder_shift)) == pytest.approx(expected, abs=4e-3)
+        checked += 1
+    assert checked >= 10
 
 
 # --------------------------------------------------------------------------- no data

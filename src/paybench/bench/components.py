@@ -39,6 +39,7 @@ from pydantic import BaseModel, Field
 
 from paybench.bench.params import PARAMS, MethodParams
 from paybench.errors import InputError
+from paybench.normalize.levels import IC_LEVELS
 from paybench.normalize.segments import SEGMENTS
 
 if TYPE_CHECKING:
@@ -190,6 +191,9 @@ class ComponentRatio:
     sources: dict[str, int] = field(default_factory=dict)
     segment: str | None = None
     segments: dict[str, int] = field(default_factory=dict)
+    trend_n: int = 0
+    """When positive, the ratio is the level's `n` records blended with the trend across the
+    individual-contributor levels fitted on `trend_n` records (`level_trend`)."""
 
     @property
     def ratio(self) -> float:
@@ -201,19 +205,28 @@ class ComponentRatio:
         """Which records: 'senior records', 'big-tech records of every level', ..."""
         who = "" if self.segment is None else (
             "records " + OUTSIDE if self.segment == OUTSIDE else f"{self.segment} records")
+        if self.level and self.trend_n:
+            return (f"{self.level} {who or 'records'} with the trend across levels of "
+                    f"{self.trend_n} records (too few at the level)")
         if self.level:
             return f"{self.level} {who or 'records'}"
         return f"{who} of every level" if who else "records of every level (too few at one level)"
 
     def share(self, segments: Sequence[str]) -> float:
-        """The share of the records (counted) whose employer is in one of `segments`, 0-1."""
-        return sum(self.segments.get(s, 0) for s in segments) / self.n if self.n else 0.0
+        """The share of the records (counted) whose employer is in one of `segments`, 0-1:
+        of the records the ratio stands on (those of the level trend, for a trend ratio)."""
+        total = sum(self.segments.values())
+        return sum(self.segments.get(s, 0) for s in segments) / total if total else 0.0
 
     def describe(self, component: str) -> str:
         """One line: the ratio, on what it was measured, and the spread."""
         spread = (f"spread: the base cell's widened by the variance of log {component} beyond log "
                   f"base within a cell, {self.spread:.3f} over {self.spread_n} records"
                   if self.spread_n else "spread as base pay's (too few records to measure it)")
+        if self.trend_n:
+            return (f"{component}/base ratio {self.ratio:.3f} (the {self.n} US {self.level} "
+                    f"records carrying both, blended with the trend of the log ratio across "
+                    f"levels fitted on {self.trend_n} records); {spread}")
         return (f"{component}/base ratio {self.ratio:.3f} (geometric mean over {self.n} US "
                 f"{self.records_label} carrying both); {spread}")
 
@@ -286,6 +299,8 @@ class CellRatio:
         if self.mix is None:
             assert self.pooled is not None
             where = self.pooled.level or "every level"
+            if self.pooled.trend_n:
+                where += f", with the level trend over {self.pooled.trend_n}"
             return (f"{c}/base {self.ratio:.2f} ({self.pooled.n} records, {where}); {self.caveat}")
         parts = ", ".join(
             f"{p.segment} {p.share:.0%} x{p.ratio.ratio:.2f} "
@@ -472,6 +487,7 @@ def component_ratios(records: pd.DataFrame, component: str, params: MethodParams
 
         by_level = {str(level): ratio(part, str(level)) for level, part in part_rows.groupby("level")
                     if len(part) >= least}
+        by_level.update(level_trend(part_rows, by_level, least, spread, spread_n, who))
         pooled = ratio(part_rows, None) if len(part_rows) >= max(pooled_least, 1) else None
         return RatioTable(component, by_level, pooled, least=least)
 
@@ -482,6 +498,50 @@ def component_ratios(records: pd.DataFrame, component: str, params: MethodParams
     outside = rows[~rows["segment"].isin(list(STOCK_HEAVY_SEGMENTS))]
     found.outside = table(outside, OUTSIDE, least) if len(outside) >= least else None
     return found
+
+
+def level_trend(rows: pd.DataFrame, own: dict[str, ComponentRatio], least: int, spread: float,
+                spread_n: int, segment: str | None) -> dict[str, ComponentRatio]:
+    """The ratio of each individual-contributor level with fewer than `least` records of its
+    own (`rows`: records with `level`, `lr` = log(component / base), `weight`, `source`,
+    `segment`), from the trend of the log ratio across the levels: a weighted least-squares
+    line of `lr` on the level's rank (entry 0 .. principal 4) over the records at those
+    levels, when at least `least` records stand at two or more of them; the level's own
+    records, if any, blended with the line's value there as a cell with its prior is, the
+    line weighing `least` records: (n x own mean + least x line) / (n + least). Levels in
+    `own` are left out (they have `least` records). Why: the share of pay in stock and bonus
+    rises with level (equity grants grow faster than base with level at the employers that
+    grant it; Levels.fyi, "End of Year Pay Report" 2023; BLS, "Employer Costs for Employee
+    Compensation" for bonus by occupation grade), so a level without its records is not
+    given the ratio pooled over every level, which overstates entry and understates
+    principal (issue 17's trial: an entry total P90 above the mid one's). {} when no line
+    can be fitted."""
+    rank = {level: i for i, level in enumerate(IC_LEVELS)}
+    ic = rows[rows["level"].isin(list(IC_LEVELS))]
+    if len(ic) < least or ic["level"].nunique() < 2:
+        return {}
+    x = ic["level"].map(rank).astype(float)
+    w = ic["weight"].astype(float)
+    y = ic["lr"].astype(float)
+    xm = float((w * x).sum() / w.sum())
+    ym = float((w * y).sum() / w.sum())
+    sxx = float((w * (x - xm) ** 2).sum())
+    slope = float((w * (x - xm) * (y - ym)).sum()) / sxx if sxx > 0 else 0.0
+    out: dict[str, ComponentRatio] = {}
+    for level in IC_LEVELS:
+        if level in own:
+            continue
+        line = ym + slope * (rank[level] - xm)
+        part = ic[ic["level"] == level]
+        n = len(part)
+        mean = float((part["lr"] * part["weight"]).sum() / part["weight"].sum()) if n else 0.0
+        counts = ic.groupby("source").size().sort_index()  # the line stands on every one
+        segs = ic.groupby("segment").size().sort_index()
+        out[level] = ComponentRatio(
+            log_ratio=(n * mean + least * line) / (n + least), spread=spread, n=n, level=level,
+            spread_n=spread_n, sources={str(k): int(v) for k, v in counts.items()},
+            segment=segment, segments={str(k): int(v) for k, v in segs.items()}, trend_n=len(ic))
+    return out
 
 
 def base_segment_mix(backend: Any, params: MethodParams = PARAMS) -> pd.DataFrame:

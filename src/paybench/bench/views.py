@@ -22,14 +22,15 @@ parent:
   cell, which says so in the sources. A metro, state, remote or country cell borrows the national cell of the
   same view moved by the base cells' place differential (OEWS for metros and states; the
   observed gap for remote work and other countries), as base cells do, with its own
-  observations beside it.
+  observations beside it; not then held in the OEWS order of places (`place_order_bounds`).
 - **a segment** (of any component): its observations are the usable observations of the
   component whose employer is in the segment. Every cell, at every place, blends them with a
   prior (weight k, fitted by empirical Bayes from the national segment cells, 10 when it cannot
   be): the **all-employer cell** of the same component, role x level x place (after its
-  ordered-levels fit), moved by the segment's pooled pay gap (the weighted mean log gap
-  between the segment's national cells and the all-employer ones, over cells with 20+
-  observations in both; 0 when no cell measures it, said so).
+  ordered-levels fit), moved by the segment's pooled pay gap (`_segment_gap`: the weighted
+  mean log gap between the segment's national cells and the all-employer ones over every
+  national cell of the segment with observations, shrunk toward 0 by k = 10; 0 when no cell
+  measures it, said so).
 
 Both keep the base cells' rules: the ordered-levels fit of the family at each place
 (`paybench.bench.ladder`), method (direct / shrunk / modelled), confidence, k-anonymity.
@@ -68,7 +69,7 @@ from paybench.bench.components import (
     widened,
 )
 from paybench.bench.engines import DUCKDB, CellEngine, EngineError, cell_backend, duckdb_backend
-from paybench.bench.ladder import family_of
+from paybench.bench.ladder import Bound, Node, family_of
 from paybench.bench.model import BenchmarkModel, Evidence, LogDist, _RawCell, blend
 from paybench.bench.params import PARAMS, PERCENTILES, MethodParams, is_default_view
 from paybench.bench.scopes import NATIONAL, CellPlace, published_place_matches
@@ -239,26 +240,43 @@ class ViewModel(BenchmarkModel):
         self.shrinkage_k_ = self._shrinkage_from(nat)
 
     def _segment_gap(self) -> tuple[float, str]:
-        """The segment's pooled log pay gap to the all-employer cells (module doc)."""
-        least = self.params.min_obs_for_offset
+        """The segment's pooled log pay gap to the all-employer cells, by partial pooling
+        (docs/method.md, "A segment"): over every national cell of the segment with
+        observations, d = the cell's mean log pay minus the log median of the all-employer
+        national cell (after its fit), weighted by w = 1 / (1/n_segment + 1/(n_all + k)) (the
+        segment's sampling error and the all-employer cell's, whose prior counts k), and
+        shrunk toward 0 as a cell is toward its prior: gap = sum(w d) / (sum(w) + k), k =
+        `default_shrinkage_k`, the weight of a gap of 0 (the normal-normal posterior mean
+        with a prior on the gap worth k observations; Gelman et al., "Bayesian Data
+        Analysis", 3rd ed., section 5.4). A segment of a few records moves its cells part of
+        the way toward them; one of many is measured by them. (0, said so) when the segment
+        has no national cell the all-employer view can price."""
+        k = self.params.default_shrinkage_k
         num = den = 0.0
-        used = 0
-        for (role, level, scope, key), row in self._obs_index.items():
-            if scope != "national" or key != "US" or row["n"] < least:
+        used = n_used = 0
+        for (role_id, level, scope, key), row in self._obs_index.items():
+            n = int(row["n"])
+            if scope != "national" or key != "US" or n < 1:
                 continue
-            every = self.parent.observed_cell(role, level, "national", "US")
-            if every is None or every["n"] < least:
+            try:
+                every = self.parent.fitted(get_role(role_id), level, NATIONAL)
+            except InputError:
                 continue
-            weight = 1 / (1 / row["n"] + 1 / every["n"])
-            num += weight * (row["mean"] - every["mean"])
+            found = self.parent.observed_cell(role_id, level, "national", "US")
+            n_all = int(found["n"]) if found is not None else 0
+            weight = 1 / (1 / n + 1 / (n_all + k))
+            num += weight * (row["mean"] - every.median)
             den += weight
             used += 1
+            n_used += n
         if den == 0:
-            return 0.0, (f"taken as it is: no segment pay gap measured (no national cell with "
-                         f"{least}+ observations both in the segment and over every employer)")
-        gap = num / den
-        return gap, (f"moved by the segment's pay gap {math.expm1(gap):+.1%}, measured over {used} "
-                     f"national cell(s) with {least}+ observations in both")
+            return 0.0, ("taken as it is: no segment pay gap measured (no national cell of the "
+                         "segment that the all-employer cells price)")
+        gap = num / (den + k)
+        raw = num / den
+        return gap, (f"moved by the segment's pay gap {math.expm1(gap):+.1%}: the gap over "
+                     f"{used} national cell(s) ({n_used} observations), {math.expm1(raw):+.1%}, "
+                     f"shrunk toward 0 with weight {den:.1f} against k={k:.0f}")
 
     # ---------------------------------------------------------------- priors
     def _national_prior(self, role: Role, level: str) -> tuple[LogDist, str] | None:
@@ -295,6 +313,16 @@ class ViewModel(BenchmarkModel):
         while isinstance(model, ViewModel):
             model = model.parent
         return model.place_differential(role, place)
+
+    def place_order_bounds(self, members: list[Role], place: CellPlace,
+                           medians: dict[Node, float], direct: dict[Node, bool]) -> dict[Node, Bound]:
+        """None: a view's local cells are not held in the OEWS order of places. OEWS prices
+        base wages (no stock, no annual bonus: BLS, OEWS technical notes, "wages"); a view's
+        local cell already takes the base cells' differential as its prior (`_raw`), and its
+        local records are the only evidence of that component or segment at the place: held
+        to the OEWS order, a cell with 5 local records would be put above every one of them
+        (issue 17's trial: New York senior total comp)."""
+        return {}
 
     def _place_anchor(self, role: Role, level: str) -> float:
         """A segment cell's prior at a place of differential 0 without local data: the

@@ -434,7 +434,7 @@ def _published_table(ctx: Context, data: TotalComp) -> list[Block]:
                         "bonus cells' prior ratio", f"{bench_command(ctx, fig.role, level, 'bonus', None)}"
                         f": {ratio.describe('bonus')}; records by source: "
                         f"{_counts_text(ratio.sources)}", exact=True), " of base"]
-                    where = f"{ratio.level} records" if ratio.level else "records of every level"
+                    where = ratio.records_label
                     ratios.append(f"{LEVEL_NAMES.get(level, level).lower()}: geometric mean of "
                                   f"bonus/base over {ratio.n:,} US {where} (every role) stating "
                                   "a bonus")

@@ -171,15 +171,17 @@ def ladders(model: BenchmarkModel, pairs: set[tuple[str, str]],
 def metro_order(cells: Sequence[BenchmarkCell], least_n: int,
                 tolerance: int = 100) -> list[Violation]:
     """For each role x level, the metro cells without direct local data (fewer than `least_n`
-    observations of their own) out of the order of their OEWS differentials: a cell whose
-    median is more than `tolerance` dollars (the rounding of a published figure) below that of
-    a cell with a strictly lower differential, as printed (`place_differential`, to 0.01%). One
-    violation per such cell, naming the lower-differential cell with the highest median;
-    cells of equal differentials are not ordered."""
+    observations of their own besides H-1B filings, `BenchmarkCell.n_filed`) out of the order
+    of their OEWS differentials: a cell whose median is more than `tolerance` dollars (the
+    rounding of a published figure) below that of a cell with a strictly lower differential,
+    as printed (`place_differential`, to 0.01%). One violation per such cell, naming the
+    lower-differential cell with the highest median; cells of equal differentials are not
+    ordered."""
     out = []
     groups: dict[tuple[str, str], list[BenchmarkCell]] = {}
     for cell in cells:
-        if cell.place.scope == "metro" and cell.n < least_n and cell.place_differential is not None:
+        if cell.place.scope == "metro" and cell.n - cell.n_filed < least_n \
+                and cell.place_differential is not None:
             groups.setdefault((cell.role, cell.level), []).append(cell)
     for group in groups.values():
         group.sort(key=lambda c: (c.place_differential or 0.0, c.place.key))

@@ -101,6 +101,10 @@ class BenchmarkCell(BaseModel):
     effective_date: dt.date
     annual_growth: float
     basis: str = Field(description="one sentence on how the cell was built")
+    n_filed: int = Field(
+        default=0, description="of n, H-1B LCA filings (kind filed): the wage an employer "
+        "attests, not a sample of the place's pay; they do not make a metro or state cell "
+        "direct enough to break the OEWS order of places")
     ladder_shift: float = Field(
         default=0.0, description="how far the ordered-levels fit moved the cell (fraction of "
         "its median, e.g. 0.05 = raised 5%); 0 when it already stood in its ladder")
@@ -576,6 +580,7 @@ class BenchmarkModel:
         medians: dict[Node, float] = {}
         weights: dict[Node, float] = {}
         direct: dict[Node, bool] = {}
+        market: dict[Node, bool] = {}  # direct without counting filings: may break the place order
         for member in members:
             for level in LEVELS:
                 try:
@@ -585,17 +590,31 @@ class BenchmarkModel:
                 medians[(member.id, level)] = raw.dist.median
                 weights[(member.id, level)] = raw.weight
                 direct[(member.id, level)] = raw.n >= self.params.direct_min_n
+                market[(member.id, level)] = (raw.n - self.filed_n(member.id, level, place)
+                                              >= self.params.direct_min_n)
         fit = fit_ladder(medians, weights, direct, constraints(members),
                          self.params.ladder_min_step,
-                         self.place_order_bounds(members, place, medians, direct))
+                         self.place_order_bounds(members, place, medians, market))
         self._fit_cache[key] = fit
         return fit
+
+    def filed_n(self, role_id: str, level: str, place: CellPlace) -> int:
+        """Of a cell's own observations, those of kind 'filed' (H-1B LCA filings): the wage an
+        employer attests for a visa petition, at least the prevailing wage (20 CFR 655.731),
+        filed by an employer mix of its own (outsourcers, big tech) and from filing years
+        aged to the effective date; evidence of pay, but not a sample of what a place's
+        workers earn, so it does not make a cell direct enough to break the order of places
+        (`place_order_bounds`; docs/method.md, "Ordered places")."""
+        return sum(int(row["n"]) for row in
+                   self._evidence_index.get((role_id, level, place.scope, place.key), [])
+                   if row["kind"] == "filed")
 
     # ---------------------------------------------------------------- ordered places
     def place_order_bounds(self, members: list[Role], place: CellPlace,
                            medians: dict[Node, float], direct: dict[Node, bool]) -> dict[Node, Bound]:
         """Ordered places (docs/method.md): at a metro or state where the family has local
-        observations, each cell without direct data of its own (fewer than `direct_min_n`) is
+        observations, each cell without direct data of its own (fewer than `direct_min_n`
+        observations besides filings, `filed_n`; `direct` marks those that have them) is
         held within its place in the OEWS order of the scope's areas: at most halfway from the
         median it would have without local data (the family's clean template, `place_template`,
         moved by the place's differential) to the one it would have at the area with the next
@@ -776,7 +795,7 @@ class BenchmarkModel:
             role=role.id, role_name=role.name, level=level, place=place, **quant,
             n=n, n_parent=n_nat,
             sources=self._sources(role, level, place, raw.pub_used, raw.pub_unused),
-            method=method, confidence=confidence,
+            method=method, confidence=confidence, n_filed=self.filed_n(role.id, level, place),
             data_weight=round(raw.data_weight, 3),
             place_differential=None if place.scope == "national" else round(math.expm1(raw.diff), 4),
             published=raw.pub_used,

@@ -79,9 +79,10 @@ from paybench.store import Store
 
 def view_params(params: MethodParams, component: str | None = None,
                 segment: str | None = None) -> MethodParams:
-    """`params` for the view a user names (`component`: base, bonus, equity, total or 'stock';
-    `segment`: a segment id, any case; None or blank: base pay, every employer). InputError
-    naming the field for an unknown one."""
+    """`params` for the view a user names (`component`: a component id or alias,
+    `paybench.normalize.components.parse_component`, None: base pay; `segment`: a segment id,
+    any case, None or blank: every employer). InputError naming the field for an unknown one
+    (a blank component included)."""
     chosen = parse_component(component)
     where = parse_segment(segment)
     if (chosen, where) == (params.component, params.segment):

@@ -31,14 +31,14 @@ Reader = Callable[[Path, IngestWriter, Any], None]
 def resolve_path(path: Path) -> Path:
     """A file path; for a directory of BLS flat files, its oe.data.* file."""
     if not path.exists():
-        raise InputError(f"no such file: {path}", field="paths")
+        raise InputError(f"{path}: no such file", field="paths")
     if path.is_dir():
         candidates = sorted(path.glob("oe.data.*"))
         if len(candidates) == 1:
             return candidates[0]
-        raise InputError(f"{path} is a directory; name the file to ingest", field="paths")
+        raise InputError(f"{path}: a directory; name the file to ingest", field="paths")
     if not path.is_file():  # a device (/dev/urandom never ends), a pipe, a socket
-        raise InputError(f"{path} is not a regular file (a device, pipe or socket); name a "
+        raise InputError(f"{path}: not a regular file (a device, pipe or socket); name a "
                          "file to ingest", field="paths")
     return path
 

@@ -306,6 +306,28 @@ def test_laws(client: httpx.Client) -> None:
     assert_error(client.get(f"{API}/laws", params={"date": "soon"}), 422, "date")
 
 
+def test_a_single_valued_parameter_given_twice_is_a_422(client: httpx.Client) -> None:
+    """`remote=US&remote=CA` was read as CA: a query parameter a route takes one value of,
+    given twice, is a 422 naming it, on every route (`paybench.api.deps.single_valued_query`);
+    one that takes several (/compare's role) may repeat, and one value passes as before."""
+    for path, params, field in (
+            ("/laws", [("remote", "US"), ("remote", "CA")], "remote"),
+            ("/laws", [("place", "Denver, CO"), ("date", "2026-06-01"), ("place", "Denver, CO")], "place"),
+            ("/cells", [("role", ROLE), ("level", "senior"), ("level", "mid")], "level"),
+            ("/cells", [("role", ROLE), ("role", "data-scientist")], "role"),
+            ("/compare", [("role", ROLE), ("place", "US"), ("level", "senior"), ("level", "mid")], "level"),
+            ("/guide", [("limit", "5"), ("limit", "6")], "limit"),
+            ("/charts/ranges.svg", [("role", ROLE), ("width", "400"), ("width", "500")], "width")):
+        message = assert_error(client.get(f"{API}{path}", params=params), 422, field)
+        assert message == f"{field}: given 2 times; give one value", path
+    once = client.get(f"{API}/laws", params={"remote": "US"})
+    assert once.status_code == 200, once.text
+    both = client.get(f"{API}/compare", params=[("role", ROLE), ("role", "data-scientist"),
+                                                 ("place", "US"), ("level", "senior")])
+    assert both.status_code == 200, both.text
+    assert [c["role"] for c in both.json()["cells"]] == [ROLE, "data-scientist"]
+
+
 POSTING = ("Senior Machine Learning Engineer\n**Responsibilities**\nShip ranking models.\n"
            "Salary: $150,000 - $180,000 a year.\nMedical, dental and vision insurance; 401(k).")
 

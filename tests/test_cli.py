@@ -230,6 +230,38 @@ def test_errors_are_one_line(args: tuple[str, ...], message: str, tmp_path: Path
     assert len(proc.stderr.strip().splitlines()) == 1
 
 
+def test_file_errors_are_labelled_by_the_file_not_the_argument(tmp_path: Path, reference_db: Path) -> None:
+    """`paybench ingest empty.csv` said "error: paths: empty.csv: file is empty": 'paths' is the
+    name of the command's positional argument, nothing the user typed. An error about a file
+    given as an argument is labelled by the file; an option's error keeps its option."""
+    db = tmp_path / "e.duckdb"
+    db.write_bytes(reference_db.read_bytes())
+    (tmp_path / "empty.csv").write_text("", encoding="utf-8")
+    (tmp_path / "adir").mkdir()
+    (tmp_path / "binary.csv").write_bytes(bytes(range(256)) * 4)
+    missing = tmp_path / "missing.csv"
+    cases = [
+        (("ingest", str(tmp_path / "empty.csv")), "error: empty.csv: file is empty"),
+        (("ingest", str(missing)), f"error: {missing}: no such file"),
+        (("ingest", str(tmp_path / "adir")),
+         f"error: {tmp_path / 'adir'}: a directory; name the file to ingest"),
+        (("ingest", "/dev/null"), "error: /dev/null: not a regular file (a device, pipe or socket); "
+                                  "name a file to ingest"),
+        (("ingest", str(tmp_path / "binary.csv")),
+         "error: binary.csv: not a CSV, JSON or xlsx file (binary data)"),
+        (("ingest",), "error: give a file to ingest, or the defaults"),
+        (("posting-check", str(missing)), f"error: no such file: {missing}"),
+        (("ingest", "--source", "nope", str(tmp_path / "empty.csv")),
+         "error: --source: unknown source 'nope'"),
+    ]
+    for args, message in cases:
+        proc = run(*args, db=db, check=False)
+        assert proc.returncode == 1, args
+        lines = proc.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(message), (args, lines)
+        assert "paths" not in proc.stderr and "posting:" not in proc.stderr
+
+
 def test_bare_command_shows_help_without_an_empty_error() -> None:
     proc = run(check=False)
     assert "Usage" in proc.stdout and "bench" in proc.stdout

@@ -71,6 +71,9 @@ def test_spellings_share_a_key(names: list[str], key: str, display: str) -> None
     (["MORGAN STANLEY & CO. LLC", "MORGAN STANLEY SERVICES GROUP, INC.", "MORGAN STANLEY SERVICES GROUP INC"],
      "Morgan Stanley"),
     (["U.S. BANK NATIONAL ASSOCIATION", "U.S. Bancorp"], "U.S. Bancorp"),
+    # Intel's US entities as the real LCA samples spell them
+    (["INTEL CORPORATION", "INTEL FEDERAL LLC", "INTEL MASSACHUSETTS, INC.", "INTEL AMERICAS, INC.",
+      "INTEL AMERICAS", "INTEL MOBILE COMMUNICATIONS", "Intel"], "Intel"),
     (["MASTECH DIGITAL TECHNOLOGIES, INC., A MASTECH DIGITAL, INC. COMPANY",
       "MASTECH DIGITAL ALLIANCES, INC., A MASTECH DIGITAL, INC. COMPANY", "MASTECH DIGITAL CONSULTING, INC.",
       "MASTECH DIGITAL SERVICES, INC."], "Mastech Digital"),
@@ -85,6 +88,7 @@ def test_aliases_never_match_by_prefix() -> None:
     assert normalize_employer("JOHN TESLA INC").key == "JOHN TESLA"  # type: ignore[union-attr]
     assert normalize_employer("IBM INDIA PRIVATE LIMITED").key == "IBM INDIA"  # type: ignore[union-attr]
     assert normalize_employer("TATA TECHNOLOGIES INC").key == "TATA TECHNOLOGIES"  # type: ignore[union-attr]
+    assert normalize_employer("INTELLIGRATED SERVICES LLC").key == "INTELLIGRATED SERVICES"  # type: ignore[union-attr]
 
 
 def test_html_entities_as_some_filings_were_exported() -> None:

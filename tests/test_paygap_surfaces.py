@@ -19,6 +19,8 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from paybench import InputError, Paybench
 from test_api import Server, assert_error, served
@@ -288,3 +290,53 @@ def test_a_gap_just_below_the_article_10_threshold_is_not_printed_as_it() -> Non
         "4.99%", "4.95%", "4.9%", "5.0%", "12.3%"]
     assert pct_text(-4.99, signed=True) == "-4.99%" and pct_text(None) == "n/a"
     assert [pct_text(v) for v in (4.999, 4.9999, 4.99999)] == ["4.999%"] * 3  # never "5.00%"
+
+
+def test_one_row_prints_one_precision(tmp_path: Path) -> None:
+    """A category row printed "4.95%" beside "4.9%": every percentage of a row (the category
+    table's gaps, a quartile band's shares, the summary's raw and unexplained gaps) is printed to
+    one precision, the most any of them needs not to be read across 5% (`pct_row`)."""
+    from paybench.guide.paygap import category_table, pct_row, pct_text, summary_lines
+
+    assert pct_row([4.951, 4.9, None, 12.345, -3.0]) == ["4.95%", "4.90%", "n/a", "12.35%", "-3.00%"]
+    assert pct_row([4.9995, 4.9, 5.0]) == ["4.999%", "4.900%", "5.000%"]  # cut, never "5.000%" below 5
+    assert pct_row([4.94, 12.3]) == ["4.9%", "12.3%"] and pct_row([None, None]) == ["n/a", "n/a"]
+    assert pct_text(4.96, places=1) == "4.96%"  # never fewer decimals than the value needs
+    with Paybench(tmp_path / "py.duckdb", load_defaults=False) as pb:
+        report = pb.paygap(worked_csv())
+    category = next(c for c in report.categories if not c.withheld and c.figures)
+    wanted = {("pay", "annual"): 4.951, ("pay", "hourly"): 4.9, ("basic", "hourly"): 4.94}
+    figures = [f.model_copy(update={"gap_pct": wanted.get((f.measure, f.basis), f.gap_pct)})
+               for f in category.figures]
+    changed = report.model_copy(update={"categories": [
+        category.model_copy(update={"figures": figures}) if c is category else c for c in report.categories]})
+    table = category_table(changed)
+    row = next(r for r in table.rows if r[0] == category.category)
+    assert row[4:7] == ["4.95%", "4.90%", "4.94%"], row
+    decimals = {len(cell.rstrip("%").split(".")[1]) for cell in row[4:9] if cell.endswith("%")}
+    assert decimals == {2}, row
+    if report.decomposition is not None:
+        d = report.decomposition.model_copy(update={"raw_gap_pct": 4.96, "unexplained_gap_pct": 1.2})
+        line = next(x for x in summary_lines(report.model_copy(update={"decomposition": d}))
+                    if x.startswith("hourly gap"))
+        assert "hourly gap of geometric means 4.96%" in line and line.endswith("unexplained 1.20%")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.floats(-60, 60, allow_nan=False)), min_size=1, max_size=6))
+def test_a_row_never_reads_across_the_threshold(values: list[float | None]) -> None:
+    """Any row: one precision for all its figures (1 to 3 decimals), each on its own side of 5%
+    as printed, each within half a unit of its last decimal of the value (or cut towards zero)."""
+    from paybench.decide.paygap import ARTICLE_10_THRESHOLD_PCT
+    from paybench.guide.paygap import pct_row
+
+    texts = pct_row(values)
+    places = {len(t.rstrip("%").split(".")[1]) for t in texts if t != "n/a"}
+    assert len(places) <= 1 and places <= {1, 2, 3}
+    for value, text in zip(values, texts, strict=True):
+        if value is None:
+            assert text == "n/a"
+            continue
+        printed = float(text.rstrip("%"))
+        assert (abs(printed) >= ARTICLE_10_THRESHOLD_PCT) == (abs(value) >= ARTICLE_10_THRESHOLD_PCT)
+        assert abs(printed - value) <= 10 ** -min(places) + 1e-9

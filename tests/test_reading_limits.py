@@ -122,7 +122,7 @@ def test_overlong_header_is_one_line_error(tmp_path: Path) -> None:
     proc, peak = ingest_peak(path, tmp_path / "s.duckdb")
     assert proc.returncode == 1 and peak <= GIB
     assert proc.stdout.strip() == (
-        "error: paths: wide.csv: line 1 (the header) is longer than 1,048,576 characters; "
+        "error: wide.csv: line 1 (the header) is longer than 1,048,576 characters; "
         "not a CSV file with a header row")
 
 

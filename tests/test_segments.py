@@ -28,9 +28,11 @@ from paybench.normalize.employers import alias_table, employer_key, normalize_em
 from paybench.normalize.industries import industry_for_naics, naics_table
 from paybench.normalize.segments import (
     SEGMENTS,
+    employer_segment,
     industry_segment,
     listed_segment,
     rules_version,
+    segment_frame,
     segment_of,
     segment_rules,
 )
@@ -201,18 +203,34 @@ def lca_store(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Pa
 
 def test_stored_segments_are_the_rules(lca_store: Path, shared_data: Path) -> None:
     """Every stored LCA row: employer = the normalizer's display form of the filing's
-    EMPLOYER_NAME; segment = segment_of(employer, industry)."""
+    EMPLOYER_NAME; one segment per employer: the segment its filings' most frequent NAICS
+    label gives (segment_of(employer, that label)), counted here from the rows."""
     raw = _raw_lca(shared_data)
     with Store(lca_store, read_only=True) as store:
         assert store.segments_current()
-        rows = store.query("SELECT row_number, employer, industry, segment, segment_sector FROM observations")
+        rows = store.query("SELECT row_number, employer, industry, segment, segment_sector, dedup_key "
+                           "FROM observations")
     assert len(rows) > 4000
+    labels = set(segment_rules().industries)
+    mixed = 0
+    for employer, group in rows.groupby("employer"):
+        assert group["segment"].nunique() == 1, employer
+        assert group["segment_sector"].nunique(dropna=False) == 1, employer
+        votes = Counter({label: n for label, n in
+                         group[group["industry"].isin(labels)].groupby("industry")["dedup_key"].nunique().items()})
+        if len(votes) > 1:
+            mixed += 1
+        # the most records; ties: a label that decides a segment, then alphabetical
+        top = min(votes, key=lambda lb: (-votes[lb], industry_segment(lb) is None, lb)) if votes else None
+        expected = segment_of(str(employer), top)
+        first = group.iloc[0]
+        assert first["segment"] == expected.id, (employer, dict(votes))
+        sector = first["segment_sector"] if isinstance(first["segment_sector"], str) else None
+        assert sector == expected.sector, employer
+    assert mixed > 10  # the real file has employers filing under more than one NAICS group
     for r in rows.itertuples():
         named = normalize_employer(raw[r.row_number]["EMPLOYER_NAME"])
         assert named is not None and r.employer == named.display, r
-        expected = segment_of(r.employer, r.industry if isinstance(r.industry, str) else None)
-        assert r.segment == expected.id, r
-        assert (r.segment_sector if isinstance(r.segment_sector, str) else None) == expected.sector
     by_employer = {e: set(g.segment) for e, g in rows.groupby("employer")}
     assert by_employer["Cognizant"] == {"consultancy"} and by_employer["Microsoft"] == {"big-tech"}
     assert by_employer["Meta"] == {"big-tech"}  # filed as FACEBOOK, INC.
@@ -357,3 +375,97 @@ def test_cli_employers_on_a_real_lca_file(fresh_db: Path, shared_data: Path) -> 
     assert bad.stderr.strip().splitlines() == [
         "error: --segment: unknown segment 'faang'; expected one of big-tech, ai-lab, startup, "
         "enterprise, government, consultancy, unclassified"]
+
+
+# ------------------------------------------------------------------- one employer, one segment
+def test_one_segment_per_employer_from_the_industry_of_most_records() -> None:
+    """`segment_frame`: every spelling and source of an employer gets one segment, from the
+    NAICS label of most of its records (a source stating no industry takes it too); ties go to
+    a label that decides, then alphabetically; a row without an employer keeps its own."""
+    frame = segment_frame([
+        ("ACME BANK, N.A.", "Banking", 3), ("Acme Bank", "Computer systems design", 1),
+        ("Acme Bank", None, 0), ("Acme Bank", "Software Development", 9),  # a job board's text
+        ("WIDGETRON LLC", "Computer systems design", 5), ("Widgetron", "Banking", 1),
+        ("Tiebreak Corp", "Computer systems design", 2), ("Tiebreak Corp", "Insurance", 2),
+        (None, "Insurance", 4), (None, None, 0)])
+    def text(value: Any) -> str | None:
+        return value if isinstance(value, str) else None  # a missing value: None or NaN
+
+    got = {(text(r.employer), text(r.industry)): (text(r.employer_new), r.segment, text(r.segment_sector))
+           for r in frame.itertuples()}
+    for industry in ("Banking", "Computer systems design", None, "Software Development"):
+        key = "ACME BANK, N.A." if industry == "Banking" else "Acme Bank"
+        assert got[(key, industry)] == ("Acme Bank", "enterprise", "finance"), industry
+    acme = frame[frame["employer_new"] == "Acme Bank"]
+    assert set(acme["segment_source"]) == {
+        "NAICS 5221 Depository Credit Intermediation (3 of the 4 records naming a NAICS "
+        "industry, the most; others: 'Computer systems design' 1)"}
+    assert got[("Widgetron", "Banking")] == ("Widgetron", "unclassified", None)  # 5415 has most
+    assert got[("Tiebreak Corp", "Computer systems design")][1:] == ("enterprise", "insurance")
+    assert got[(None, "Insurance")] == (None, "enterprise", "insurance")
+    assert got[(None, None)] == (None, "unclassified", None)
+    assert employer_segment("Acme Bank", {None: 3}).id == "unclassified"
+    assert employer_segment("Google", {"Banking": 10}).basis == "list"  # the list wins
+
+
+def _morgan_stanley_files(folder: Path) -> tuple[Path, Path]:
+    """A DOL LCA file (every column of the FY2020+ layout) with one filing of MORGAN STANLEY & CO.
+    LLC under NAICS 523110, and a Levels.fyi export (the export's 29 columns) with one record
+    of "Morgan Stanley", which states no industry: the same job, mid-level, in New York."""
+    from test_lca import lca_row, write_csv
+
+    lca_file = write_csv(folder / "lca.csv", [lca_row(
+        EMPLOYER_NAME="MORGAN STANLEY & CO. LLC", NAICS_CODE="523110", JOB_TITLE="Software Engineer",
+        SOC_CODE="15-1252.00", PW_WAGE_LEVEL="II", WORKSITE_CITY="New York", WORKSITE_COUNTY="NEW YORK",
+        WORKSITE_STATE="NY", WORKSITE_POSTAL_CODE="10036", WAGE_RATE_OF_PAY_FROM="150000",
+        EMPLOYER_CITY="New York", EMPLOYER_STATE="NY", EMPLOYER_POSTAL_CODE="10036")])
+    fixture = Path(__file__).parent / "data" / "levelsfyi_sample.csv"
+    with fixture.open(encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle))
+    levels_file = folder / "levels.csv"
+    with levels_file.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows([header, [
+            "3/1/2024 9:00:00", "Morgan Stanley", "Associate", "Software Engineer", "190000",
+            "New York, NY", "3", "2", "NA", "160000", "0", "30000", "NA", "NA", "10182", "501", "1",
+            *["0"] * 10, "NA", "NA"]])
+    return lca_file, levels_file
+
+
+@pytest.mark.parametrize("order", ["levels-first", "lca-first"])
+def test_an_employers_filings_classify_its_rows_from_every_source(
+        tmp_path: Path, reference_db: Path, order: str) -> None:
+    """A Levels.fyi record of "Morgan Stanley" landed in `unclassified` (no NAICS industry) while
+    its LCA filing was an enterprise in finance, and `paybench employers` listed Morgan Stanley
+    twice. One employer, one segment: the filing's NAICS classifies both rows, whichever file
+    is ingested first; `paybench employers` lists it once; `--segment enterprise` counts both."""
+    db = Path(shutil.copy(reference_db, tmp_path / "ms.duckdb"))
+    lca_file, levels_file = _morgan_stanley_files(tmp_path)
+    for path in ([levels_file, lca_file] if order == "levels-first" else [lca_file, levels_file]):
+        done = run("ingest", str(path), db=db)
+        assert done.returncode == 0, done.stderr
+    with Store(db, read_only=True) as store:
+        stored = store.query("SELECT source, employer, industry, segment, segment_sector, component "
+                             "FROM observations WHERE employer IS NOT NULL ORDER BY source, component")
+    assert set(stored["source"]) == {"lca", "levelsfyi"} and set(stored["employer"]) == {"Morgan Stanley"}
+    assert set(zip(stored["segment"], stored["segment_sector"], strict=True)) == {("enterprise", "finance")}
+
+    listing = run("employers", "--json", "--limit", "0", db=db)
+    assert listing.returncode == 0, listing.stderr
+    report = json.loads(listing.stdout)
+    rows = [e for e in report["employers"] if "Morgan" in e["employer"]]
+    assert len(rows) == 1, rows
+    ms = rows[0]
+    assert (ms["employer"], ms["segment"], ms["sector"], ms["basis"]) == (
+        "Morgan Stanley", "enterprise", "finance", "NAICS sector")
+    assert ms["basis_source"].startswith("NAICS 523 ")
+    assert ms["n"] == 2 and ms["n_by_source"] == {"lca": 1, "levelsfyi": 1}
+    assert [s["segment"] for s in report["segments"]] == ["enterprise"]
+
+    if order == "levels-first":  # the later filing moved the earlier record into the segment
+        cell = run("bench", "--role", "software-engineer", "--level", "mid", "--segment", "enterprise",
+                   "--json", db=db)
+        assert cell.returncode == 0, cell.stderr
+        found = json.loads(cell.stdout)
+        assert found["segment"] == "enterprise" and found["n"] == 2, found
+        by_source = {e["source"]: e["n"] for e in found["sources"]}
+        assert (by_source["lca"], by_source["levelsfyi"]) == (1, 1), found["sources"]

@@ -218,6 +218,25 @@ def test_years_that_no_cell_joins_form_separate_chains_and_thin_years_are_said()
     assert later.index_change_pct is None
 
 
+def test_a_year_of_one_observation_says_one_observation() -> None:
+    """`paybench trend` printed "too few to index: 1 observations": a count of one is singular
+    (`paybench.wording.counted`), every other count plural."""
+    from paybench.bench.trend import series_of_observations
+
+    years = [2022] * 40 + [2023] * 40 + [2024] * 1 + [2025] * 2
+    rng = np.random.default_rng(3)
+    rows = pd.DataFrame({
+        "dedup_key": [f"k{i}" for i in range(len(years))], "source": "aijobs", "kind": "paid",
+        "role": ROLE, "level": "mid", "country": "US", "state": None, "metro": None,
+        "work_mode": "onsite", "observed_on": pd.to_datetime([f"{y}-07-01" for y in years]),
+        "annual_usd": np.exp(rng.normal(11.8, 0.2, len(years))), "weight": 1.0})
+    series = series_of_observations(rows)
+    assert series is not None
+    notes = {y.year: y.note for y in series.years}
+    assert notes[2024] == "too few to index: 1 observation (fewer than 30)"
+    assert notes[2025] == "too few to index: 2 observations (fewer than 30)"
+
+
 @pytest.fixture(scope="module")
 def planted_frame(shifted_db: Path) -> pd.DataFrame:
     from paybench.bench.observations import usable_frame

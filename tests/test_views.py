@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -293,12 +294,45 @@ def test_no_total_data_is_one_line(fresh_db: Path, totals: Path) -> None:
     proc = run_cli(fresh_db, *base_args, "--component", "stock options", ok=False)
     assert proc.returncode == 1 and proc.stderr.strip().splitlines() == [
         "error: --component: unknown component 'stock options'; expected one of base, bonus, "
-        "equity, total"]
+        "equity, total (also read: salary, stock, tc, total-comp)"]
     proc = run_cli(fresh_db, *base_args, "--segment", "faang", ok=False)
     assert proc.returncode == 1 and "--segment: unknown segment 'faang'" in proc.stderr
     with Paybench(fresh_db) as engine, pytest.raises(InputError) as info:
         engine.cell(MLE, "senior", component="equity")
     assert info.value.field == "component"
+
+
+EXPECTED_IDS = ("expected one of base, bonus, equity, total (also read: salary, stock, tc, "
+                "total-comp)")
+
+
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_an_empty_component_is_an_error_not_base_pay(totals: Path, pb: Paybench, blank: str) -> None:
+    """`paybench bench --component ""` printed the base cell: a blank component is the same
+    one-line error as `--component foo`, in the CLI and the Python API alike."""
+    proc = run_cli(totals, "bench", "--role", MLE, "--level", "senior", "--component", blank, ok=False)
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert proc.stderr.strip().splitlines() == [
+        f"error: --component: unknown component {blank!r}; {EXPECTED_IDS}"]
+    with pytest.raises(InputError, match="unknown component") as info:
+        pb.cell(MLE, "senior", component=blank)
+    assert info.value.field == "component"
+    with pytest.raises(InputError, match="unknown component"):
+        pb.cells(MLE, "US", component=blank)
+
+
+@pytest.mark.parametrize(("alias", "component"), [
+    ("stock", "equity"), ("STOCK", "equity"), (" Salary ", "base"), ("TC", "total"),
+    ("total-comp", "total"), ("Total_Comp", "total"), ("Equity", "equity")])
+def test_aliases_read_alike_in_the_cli_and_the_python_api(totals: Path, pb: Paybench, alias: str,
+                                                          component: str) -> None:
+    """The one home of the names (`paybench.normalize.components`): an alias is its id's cell."""
+    assert pb.cell(MLE, "senior", component=alias) == pb.cell(MLE, "senior", component=component)
+    if alias in ("STOCK", "TC"):
+        args = ("bench", "--role", MLE, "--level", "senior", "--json")
+        by_alias = json.loads(run_cli(totals, *args, "--component", alias).stdout)
+        by_id = json.loads(run_cli(totals, *args, "--component", component).stdout)
+        assert by_alias == by_id and by_alias["component"] == component
 
 
 def test_views_run_on_duckdb_only(totals: Path) -> None:
@@ -337,6 +371,41 @@ def test_http_gives_the_python_api_cell(server: Server, pb: Paybench) -> None:
         svg = client.get("/api/v1/charts/ranges.svg", params={"role": MLE, "level": "senior",
                                                                "component": "total", "segment": "big-tech"})
         assert svg.status_code == 200 and "big-tech employers" in svg.text
+
+
+def test_http_reads_the_component_names_of_the_cli(server: Server, pb: Paybench) -> None:
+    """/api/v1/cells and the ranges chart read the aliases the CLI and the Python API read
+    (component=stock is the equity cells, not a 422), and answer a blank or unknown component
+    with a 422 naming the field; the web page offers the components of the same home."""
+    from paybench.normalize.components import COMPONENT_NAMES, COMPONENTS
+
+    with server.client() as client:
+        base = {"role": MLE, "level": "senior"}
+        for alias, component in (("stock", "equity"), ("Stock", "equity"), ("salary", "base"),
+                                 ("tc", "total"), ("total-comp", "total")):
+            got = client.get("/api/v1/cells", params={**base, "component": alias})
+            assert got.status_code == 200, (alias, got.text)
+            want = client.get("/api/v1/cells", params={**base, "component": component})
+            assert got.json() == want.json()
+            assert got.json()["cells"][0]["component"] == component
+            assert got.json()["cells"][0] == json.loads(
+                pb.cell(MLE, "senior", "US", component=component).model_dump_json())
+        for bad in ("", " ", "stock options"):
+            got = client.get("/api/v1/cells", params={**base, "component": bad})
+            assert got.status_code == 422, (bad, got.text)
+            error = got.json()["error"]
+            assert error["field"] == "component"
+            assert error["message"] == f"component: unknown component {bad!r}; {EXPECTED_IDS}"
+        svg = client.get("/api/v1/charts/ranges.svg", params={**base, "component": "stock"})
+        assert svg.status_code == 200 and "equity" in svg.text
+        bad_svg = client.get("/api/v1/charts/ranges.svg", params={**base, "component": ""})
+        assert bad_svg.status_code == 422 and bad_svg.json()["error"]["field"] == "component"
+        page = client.get("/").text
+    select = page[page.index('<select id="search-component"'):]
+    select = select[:select.index("</select>")]
+    options = re.findall(r'<option value="([^"]*)">([^<]*)</option>', select)
+    assert [v or "base" for v, _ in options] == list(COMPONENTS)
+    assert [label.lower() for _, label in options] == [COMPONENT_NAMES[c] for c in COMPONENTS]
 
 
 # --------------------------------------------------------------------------- offers

@@ -20,6 +20,7 @@ from paybench.errors import InputError
 from paybench.sources import file_sources, oews
 from paybench.sources.tabular import first_json_record, is_xlsx, read_header, read_xlsx_header
 from paybench.store import IngestResult, IngestWriter, Store, file_sha256
+from paybench.wording import counted
 
 log = logging.getLogger(__name__)
 """Notices (shown by the CLI on a terminal: `paybench.cli.common.NOTICE_LOGGERS`)."""
@@ -30,14 +31,14 @@ Reader = Callable[[Path, IngestWriter, Any], None]
 def resolve_path(path: Path) -> Path:
     """A file path; for a directory of BLS flat files, its oe.data.* file."""
     if not path.exists():
-        raise InputError(f"no such file: {path}", field="paths")
+        raise InputError(f"{path}: no such file", field="paths")
     if path.is_dir():
         candidates = sorted(path.glob("oe.data.*"))
         if len(candidates) == 1:
             return candidates[0]
-        raise InputError(f"{path} is a directory; name the file to ingest", field="paths")
+        raise InputError(f"{path}: a directory; name the file to ingest", field="paths")
     if not path.is_file():  # a device (/dev/urandom never ends), a pipe, a socket
-        raise InputError(f"{path} is not a regular file (a device, pipe or socket); name a "
+        raise InputError(f"{path}: not a regular file (a device, pipe or socket); name a "
                          "file to ingest", field="paths")
     return path
 
@@ -67,7 +68,7 @@ def detect_source(path: Path) -> str:
             field="source")
     fields = _json_fields(path)
     if fields is not None:
-        what = (f"its first JSON record ({len(fields)} field{'s' if len(fields) != 1 else ''}) has "
+        what = (f"its first JSON record ({counted(len(fields), 'field')}) has "
                 "not the fields of a known layout")
     else:
         header = read_header(path)
@@ -75,7 +76,7 @@ def detect_source(path: Path) -> str:
             if module.sniff(header):
                 return source_id
         # the header is described, never printed: the file may be anything (an /etc/shadow)
-        columns = f"{len(header)} column{'s' if len(header) != 1 else ''}"
+        columns = counted(len(header), "column")
         what = f"its first line ({columns}) is not the header row of a known layout"
     raise InputError(
         f"{path.name}: cannot tell the format: {what}; name its source ({known}), or for job "

@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from paybench.normalize.components import Component as Component  # the one home of the ids
+
 
 def reject_bool(value: Any) -> Any:
     """A number field's first check: JSON `true`/`false` is not a number (pydantic would
@@ -39,7 +41,6 @@ estimated (a job board's estimate of a posting's pay: Adzuna's predicted salary,
 "(Glassdoor est.)"; kept, marked, and used by no benchmark: `MethodParams.kinds_used` leaves it
 out)."""
 
-Component = Literal["base", "bonus", "equity", "total"]
 Period = Literal["hour", "day", "week", "biweek", "month", "year"]
 WorkMode = Literal["remote", "hybrid", "onsite"]
 StatName = Literal[

@@ -14,7 +14,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -363,8 +363,7 @@ class Store:
             return
         self.con.execute("BEGIN TRANSACTION")
         try:
-            for table in SEGMENT_TABLES:
-                fill_segments(self.con, table, "TRUE")
+            fill_segments(self.con, SEGMENT_TABLES, "TRUE")
             self.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [SEGMENT_RULES_KEY, version])
             self.con.execute("COMMIT")
         except BaseException:
@@ -481,15 +480,18 @@ class Store:
             self.con.execute("BEGIN TRANSACTION")
         try:
             writer = IngestWriter(self, ingest_id, source, sha256, stage=stage, replaces=replaced)
+            # the employers of the rows a new version of a file replaces: their segment is
+            # decided again without those rows
+            removed = self._employers_of(replaced)
             if stage is None and replaced:  # one transaction from the start: gone at once
                 writer.notes.append(self.remove_ingests(replaced))
             started = dt.datetime.now()
             yield writer
             writer.flush()
-            for table in SEGMENT_TABLES:  # every adapter's employers and segments, in one place
-                fill_segments(self.con, f"{stage}.{table}" if stage else table,
-                              f"ingest_id = {int(ingest_id)}")
-            if stage is not None:
+            new_rows = f"ingest_id = {int(ingest_id)}"
+            if stage is not None:  # the staged rows' employers and segments, before they land
+                fill_segments(self.con, [f"{stage}.{t}" for t in SEGMENT_TABLES], new_rows,
+                              pool=SEGMENT_TABLES)
                 self.con.execute("BEGIN TRANSACTION")
                 if replaced:
                     writer.notes.append(self.remove_ingests(replaced))
@@ -499,6 +501,9 @@ class Store:
                 for table in TABLES:
                     if table != "ingests":
                         self._land(stage, table, writer)
+            # every adapter's employers and segments, in one place: the new rows, and the stored
+            # rows of the same employers, from every source, whose one segment they change
+            fill_segments(self.con, SEGMENT_TABLES, new_rows, employers=removed)
             self.con.execute(
                 "INSERT INTO ingests VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [ingest_id, source, path, sha256, file_bytes, started, dt.datetime.now(),
@@ -514,6 +519,14 @@ class Store:
             if stage is not None:
                 self._detach_stage(stage)
             self.con.execute(f"SET memory_limit = '{limit}'")
+
+    def _employers_of(self, ingest_ids: Sequence[int]) -> list[str | None]:
+        """The distinct employers stored by these ingests (observations and postings)."""
+        if not ingest_ids:
+            return []
+        marks = ", ".join("?" for _ in ingest_ids)
+        return [e for t in SEGMENT_TABLES for (e,) in self.con.execute(
+            f"SELECT DISTINCT employer FROM {t} WHERE ingest_id IN ({marks})", list(ingest_ids)).fetchall()]
 
     def remove_ingests(self, ingest_ids: Iterable[int]) -> str:
         """Delete every row the given ingests stored (each table's rows with their ingest_id)
@@ -608,26 +621,74 @@ BATCH = "batch"
 """The name the SQL of `IngestWriter.add_arrow` reads its Arrow data by."""
 
 
-def fill_segments(con: duckdb.DuckDBPyConnection, table: str, where: str) -> int:
-    """Set `employer` (its canonical display form, aliases resolved) and `segment`,
-    `segment_sector` of the rows of `table` (a table of SEGMENT_TABLES, possibly qualified by
-    a schema) that match the SQL condition `where`, from their employer and industry, through
-    `paybench.normalize.segments.segment_frame` (once per distinct pair). The one place where
-    stored rows get their segment: every adapter's rows pass here at ingest. Returns the
-    number of distinct pairs."""
+def segment_pairs(con: duckdb.DuckDBPyConnection,
+                  tables: Sequence[str] = SEGMENT_TABLES) -> list[tuple[str | None, str | None, int]]:
+    """Every distinct (employer, industry) pair stored in `tables` (SEGMENT_TABLES, possibly
+    qualified by a schema), with its number of records (distinct dedup keys over the tables:
+    a posting and the observation of its pay are one record; 0 for a pair without an
+    industry, which decides nothing). What an employer's one segment is decided over."""
+    union = " UNION ALL ".join(f"SELECT employer, industry, dedup_key FROM {t}" for t in tables)
+    rows = con.execute(
+        f"SELECT employer, industry, count(DISTINCT dedup_key) FILTER (WHERE industry IS NOT NULL) "
+        f"+ count(*) FILTER (WHERE industry IS NOT NULL AND dedup_key IS NULL) "
+        f"FROM ({union}) GROUP BY ALL").fetchall()
+    return [(e, i, int(n or 0)) for e, i, n in rows]
+
+
+def segment_mapping(con: duckdb.DuckDBPyConnection,
+                    tables: Sequence[str] = SEGMENT_TABLES) -> pd.DataFrame:
+    """Each stored (employer, industry) pair of `tables` with the canonical employer and its
+    employer's one segment, decided over every row of the tables
+    (`paybench.normalize.segments.segment_frame` over `segment_pairs`): the mapping the store's
+    writer fills rows from and `paybench employers` lists from."""
     from paybench.normalize.segments import segment_frame
 
-    pairs = con.execute(f"SELECT DISTINCT employer, industry FROM {table} WHERE {where}").fetchall()
-    if not pairs:
+    return segment_frame(segment_pairs(con, tables))
+
+
+def fill_segments(con: duckdb.DuckDBPyConnection, targets: Sequence[str], where: str,
+                  pool: Sequence[str] = (), employers: Iterable[str | None] = ()) -> int:
+    """Set `employer` (its canonical display form, aliases resolved) and `segment`,
+    `segment_sector` of the rows of `targets` (tables of SEGMENT_TABLES, possibly qualified by
+    a schema) that match the SQL condition `where`, and of every other row of `targets` naming
+    one of their employers (or one of `employers`: those of rows just removed) whose segment
+    that changes: one segment per employer, decided over every row of `targets` and `pool` that
+    names it, from every source (`paybench.normalize.segments.segment_frame`). Rows that name
+    no employer are decided by their own industry. Only rows whose values change are written.
+    The one place where stored rows get their segment: every adapter's rows pass here at
+    ingest. Returns the number of distinct (employer, industry) pairs decided."""
+    from paybench.normalize.employers import normalize_employer
+    from paybench.normalize.segments import segment_frame
+
+    touched = [tuple(r) for t in targets
+               for r in con.execute(f"SELECT DISTINCT employer, industry FROM {t} WHERE {where}").fetchall()]
+    keys: set[str] = set()
+    unnamed: set[str | None] = set()
+    for employer, industry in [*touched, *((e, None) for e in employers)]:
+        found = normalize_employer(employer) if employer else None
+        if found is not None:
+            keys.add(found.key)
+        else:
+            unnamed.add(industry)
+    if not keys and not unnamed:
         return 0
-    frame = segment_frame((e, i) for e, i in pairs)
+
+    def wanted(employer: str | None, industry: str | None) -> bool:
+        found = normalize_employer(employer) if employer else None
+        return found.key in keys if found is not None else industry in unnamed
+
+    pairs = [p for p in segment_pairs(con, [*targets, *pool]) if wanted(p[0], p[1])]
+    frame = segment_frame(pairs)
     columns = ["employer", "industry", "employer_new", "segment", "segment_sector"]
     data = pa.table({c: pa.array([v if isinstance(v, str) else None for v in frame[c]], pa.string())
                      for c in columns})
-    _run(con.from_arrow(data).query("pb_segments", (
-        f"UPDATE {table} AS t SET employer = m.employer_new, segment = m.segment, "
-        f"segment_sector = m.segment_sector FROM pb_segments AS m WHERE ({where}) "
-        "AND t.employer IS NOT DISTINCT FROM m.employer AND t.industry IS NOT DISTINCT FROM m.industry")))
+    for table in targets:
+        _run(con.from_arrow(data).query("pb_segments", (
+            f"UPDATE {table} AS t SET employer = m.employer_new, segment = m.segment, "
+            f"segment_sector = m.segment_sector FROM pb_segments AS m "
+            "WHERE t.employer IS NOT DISTINCT FROM m.employer AND t.industry IS NOT DISTINCT FROM m.industry "
+            "AND (t.employer IS DISTINCT FROM m.employer_new OR t.segment IS DISTINCT FROM m.segment "
+            "OR t.segment_sector IS DISTINCT FROM m.segment_sector)")))
     return len(frame)
 
 

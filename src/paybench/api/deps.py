@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import collections.abc
 import hmac
+import types
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
@@ -39,6 +41,47 @@ def state(request: Request) -> ServerState:
 def engine(request: Request) -> Paybench:
     """The engine (`paybench.Paybench`) of the app handling this request."""
     return state(request).engine
+
+
+def _takes_many(annotation: Any) -> bool:
+    """True for a parameter type that holds several values (list[str], list[str] | None, ...)."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _takes_many(get_args(annotation)[0])
+    if origin in (Union, types.UnionType):
+        return any(_takes_many(a) for a in get_args(annotation) if a is not type(None))
+    many = (list, tuple, set, frozenset, collections.abc.Sequence, collections.abc.Set)
+    return origin in many or annotation in many
+
+
+def _single_valued(dependant: Any) -> set[str]:
+    """The names of the query parameters a route (and its dependencies) takes one value of."""
+    names = {f.alias for f in dependant.query_params if not _takes_many(f.field_info.annotation)}
+    for sub in dependant.dependencies:
+        names |= _single_valued(sub)
+    return names
+
+
+def single_valued_query(request: Request) -> None:
+    """Dependency of every API route, the one place a query parameter's count is checked: a
+    parameter the route takes one value of, given more than once (``remote=US&remote=CA``), is
+    a 422 naming it, where FastAPI would silently keep the last value. A parameter that takes
+    several (``/compare``'s ``role``) may repeat. The query string allows a name to repeat
+    (WHATWG URL Standard, application/x-www-form-urlencoded); which value a server keeps is
+    not specified, so a repeated single value is refused rather than guessed."""
+    items = request.query_params.multi_items()
+    if len(items) == len(request.query_params):  # no name repeats: nothing to check
+        return
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    if dependant is None:
+        return
+    single = _single_valued(dependant)
+    counts: dict[str, int] = {}
+    for name, _ in items:
+        counts[name] = counts.get(name, 0) + 1
+    for name, n in counts.items():
+        if n > 1 and name in single:
+            raise ApiError(422, f"{name}: given {n} times; give one value", field=name)
 
 
 def require_admin(request: Request) -> None:

@@ -24,7 +24,8 @@ Money is annual US dollars; shares are fractions of 1.
   national cell of that component is the base cell of the same role x level scaled by it
   (`paybench.bench.views`; docs/method.md, "Cells by component and segment").
 
-`parse_component` and `parse_segment` read the names a user gives.
+`parse_segment` reads the segment a user names; `parse_component`, `COMPONENTS` and
+`COMPONENT_NAMES` come from their one home, `paybench.normalize.components`.
 """
 
 from __future__ import annotations
@@ -39,34 +40,16 @@ from pydantic import BaseModel, Field
 
 from paybench.bench.params import PARAMS, MethodParams
 from paybench.errors import InputError
+from paybench.normalize.components import COMPONENT_NAMES, COMPONENTS, parse_component
 from paybench.normalize.levels import IC_LEVELS
 from paybench.normalize.segments import SEGMENTS
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
-COMPONENTS: tuple[str, ...] = ("base", "bonus", "equity", "total")
-"""The pay components a cell can measure (`paybench.records.Component`)."""
-COMPONENT_NAMES: dict[str, str] = {
-    "base": "base pay", "bonus": "bonus", "equity": "equity (stock per year)",
-    "total": "total compensation"}
-"""What each component is called in text."""
 RECORD_COLUMNS: tuple[str, ...] = ("role", "level", "country", "state", "metro", "work_mode",
                                    "source", "kind", "segment")
 """The columns of a total-compensation record besides its components."""
-
-
-def parse_component(component: str | None) -> str:
-    """A component id as given ("Total", " bonus ") or 'base' for None or blank; InputError
-    (field 'component') naming the ids for anything else. 'stock' reads as equity."""
-    if component is None or not component.strip():
-        return "base"
-    value = component.strip().lower()
-    value = {"stock": "equity", "salary": "base", "total-comp": "total", "tc": "total"}.get(value, value)
-    if value not in COMPONENTS:
-        raise InputError(f"unknown component {component!r}; expected one of {', '.join(COMPONENTS)}",
-                         field="component")
-    return value
 
 
 def parse_segment(segment: str | None) -> str | None:

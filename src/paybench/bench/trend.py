@@ -58,6 +58,7 @@ from paybench.errors import InputError
 from paybench.normalize.roles import Role
 from paybench.reference.oews import HYBRID_CODES
 from paybench.store import Store
+from paybench.wording import counted, plural
 
 OBSERVATIONS = "observations"
 """The id of the series built from observations (`TrendSeries.id`)."""
@@ -298,7 +299,7 @@ def _series(rows: pd.DataFrame, *, id: str, label: str, method: str, interval: s
     years: list[TrendYear] = []
     previous: int | None = None
     raw_by_year: dict[int, float] = {}
-    unit = "occupations" if id == OEWS else "observations"
+    unit = "occupation" if id == OEWS else "observation"
     counts = rows.groupby("year").size()
     single = int((counts >= min_per_year).sum()) == 1
     for year, group in rows.groupby("year"):
@@ -338,16 +339,16 @@ def _series(rows: pd.DataFrame, *, id: str, label: str, method: str, interval: s
                     record.index_change_low = round((low - 1) * 100, 2)
                     record.index_change_high = round((high - 1) * 100, 2)
         elif not enough:
-            record.note = f"too few to index: {n} {unit if n != 1 else unit[:-1]} (fewer than {min_per_year})"
+            record.note = f"too few to index: {counted(n, unit)} (fewer than {min_per_year})"
         elif single:
             record.status = "unlinked"
-            record.note = (f"the series' only year with {min_per_year} or more {unit}: no index"
+            record.note = (f"the series' only year with {min_per_year} or more {plural(unit)}: no index"
                            if len(counts) > 1 else "the series' only year: no index")
         elif linked_n.get(y, 0) == 0:
             record.status = "unlinked"
-            record.note = f"none of its {unit} is in a cell seen in another indexed year: no index"
+            record.note = f"none of its {plural(unit)} is in a cell seen in another indexed year: no index"
         else:
-            record.note = (f"too few to index: {linked_n.get(y, 0)} of its {n} {unit} in cells "
+            record.note = (f"too few to index: {linked_n.get(y, 0)} of its {counted(n, unit)} in cells "
                            f"seen in another indexed year (fewer than {min_per_year})")
         if enough:
             previous = y

@@ -76,13 +76,15 @@ from paybench.bench.scopes import NATIONAL, CellPlace, published_place_matches
 from paybench.errors import InputError
 from paybench.normalize.roles import Role, get_role
 from paybench.store import Store
+from paybench.wording import counted
 
 
 def view_params(params: MethodParams, component: str | None = None,
                 segment: str | None = None) -> MethodParams:
-    """`params` for the view a user names (`component`: base, bonus, equity, total or 'stock';
-    `segment`: a segment id, any case; None or blank: base pay, every employer). InputError
-    naming the field for an unknown one."""
+    """`params` for the view a user names (`component`: a component id or alias,
+    `paybench.normalize.components.parse_component`, None: base pay; `segment`: a segment id,
+    any case, None or blank: every employer). InputError naming the field for an unknown one
+    (a blank component included)."""
     chosen = parse_component(component)
     where = parse_segment(segment)
     if (chosen, where) == (params.component, params.segment):
@@ -353,7 +355,7 @@ class ViewModel(BenchmarkModel):
         if obs is not None:
             parts.append((LogDist({q: obs[f"q{q}"] for q in PERCENTILES}), float(n)))
         weight = k + n
-        basis = (f"{n} observations from {self.params.segment} employers; " if n else "") + (
+        basis = (f"{counted(n, 'observation')} from {self.params.segment} employers; " if n else "") + (
             f"prior: the all-employer cell, segment gap {math.expm1(gap):+.1%} (k={k:.0f})")
         pubs = self.published_for(role.id, level, place)
         raw = _RawCell(

@@ -14,6 +14,7 @@ import typer
 
 from paybench.cli.common import DbOption, JsonOption, command, emit_json, emit_model, out, progress, usd
 from paybench.cli.common import engine as open_engine
+from paybench.normalize.components import component_help
 
 if TYPE_CHECKING:
     from paybench.bench.engines import CellEngine
@@ -59,10 +60,7 @@ def bench(
                                                  "(default 0.03)")] = None,
     any_year: Annotated[bool, typer.Option(
         "--any-year", help="allow an --as-of outside the years the data covers")] = False,
-    component: Annotated[str | None, typer.Option(
-        "--component", help="base (default), bonus, equity (stock per year) or total: the last "
-        "three need total-compensation data (a Levels.fyi export); also read: salary (base), "
-        "stock (equity), tc or total-comp (total)")] = None,
+    component: Annotated[str | None, typer.Option("--component", help=component_help())] = None,
     segment: Annotated[str | None, typer.Option(
         "--segment", help="one employer segment: big-tech, ai-lab, startup, enterprise, "
         "government, consultancy, unclassified (default: every employer)")] = None,

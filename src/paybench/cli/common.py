@@ -75,16 +75,23 @@ def command(name: str | None = None) -> Callable[[F], F]:
 
 
 def describe(exc: PaybenchError) -> str:
-    """A user error in the terms of the running command: its option for the field, if any."""
+    """A user error in the terms of the running command: its option for the field, if any
+    ("--years: ..."); for a positional argument (`paybench ingest FILE...`: its parameter's
+    name, 'paths', is nothing the user typed) the message alone, which names the file or
+    value itself ("empty.csv: file is empty")."""
     if exc.field is None:
         return exc.message
     ctx = _current_context()
     parts = exc.field.split(".")
-    options = {p.name: p.opts[0] for p in (ctx.command.params if ctx is not None else [])
+    params = ctx.command.params if ctx is not None else []
+    options = {p.name: p.opts[0] for p in params
                if getattr(p, "param_type_name", "") == "option" and p.opts}
+    arguments = {p.name for p in params if getattr(p, "param_type_name", "") == "argument"}
     for name in (parts[0], parts[-1]):  # 'years_experience'; 'offers.0.title' -> its --title
         if name in options:
             return f"{options[name]}: {exc.message}"
+    if parts[0] in arguments:
+        return exc.message
     return f"{exc.field}: {exc.message}"
 
 

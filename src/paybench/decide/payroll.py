@@ -64,6 +64,7 @@ import pyarrow.compute as pc
 
 from paybench.errors import InputError, PaybenchError, echo
 from paybench.normalize.money import HOURS_PER_YEAR, MAX_HOURS_PER_YEAR, parse_money
+from paybench.wording import counted
 
 Profile = Literal["eu", "uk"]
 PROFILES: tuple[str, ...] = ("eu", "uk")
@@ -213,8 +214,7 @@ def check_min_group(min_group: int) -> int:
 def too_small(n_women: int, n_men: int, min_group: int, who: str = "") -> str | None:
     """Why a group of `n_women` women and `n_men` men gets no figures (fewer than `min_group`
     of either; `who` qualifies them, " receiving variable pay"), or None when it gets them."""
-    short = [f"{n} {one if n == 1 else many}" for n, one, many in ((n_women, "woman", "women"),
-                                                                   (n_men, "man", "men")) if n < min_group]
+    short = [counted(n, noun) for n, noun in ((n_women, "woman"), (n_men, "man")) if n < min_group]
     if not short:
         return None
     return f"too small: {' and '.join(short)}{who} (fewer than {min_group}); no figures shown"

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from paybench.bench import NATIONAL
-from paybench.guide.figures import Block, CellValue, Figure, Part, Section, rng
+from paybench.guide.figures import Block, CellValue, Figure, Part, Section, percent_share, rng
 from paybench.guide.sections import (
     MIN_CONTRACT_N,
     MIN_GROUP_N,
@@ -30,6 +30,7 @@ from paybench.guide.tables import GuideRow
 from paybench.normalize.levels import level_from_years
 from paybench.normalize.money import HOURS_PER_YEAR
 from paybench.reference.published import load_figures
+from paybench.wording import plural
 
 QUESTIONS: tuple[str, ...] = (
     "What is a good machine-learning salary?",
@@ -118,7 +119,7 @@ def good_salary(ctx: Context, lead: Lead) -> Answer:
 def senior_pay(ctx: Context, lead: Lead) -> Answer:
     """What do senior ML engineers earn?"""
     sen = lead.senior
-    parts: list[Part | list[Part]] = [f"Senior {lead.name}s earn a median ", CellValue(sen, "p50"),
+    parts: list[Part | list[Part]] = [f"Senior {plural(lead.name)} earn a median ", CellValue(sen, "p50"),
                                       " nationally (P25–P75 ", rng(sen), ", P90 ",
                                       CellValue(sen, "p90"), ")."]
     used = _used(sen)
@@ -164,7 +165,7 @@ def versus_data_scientists(ctx: Context, lead: Lead) -> Answer:
                       "senior median, US", f"cells {sen.key} and {ds_sen.key}",
                       cells=(sen.key, ds_sen.key))
     return [
-        f"Mid-level {lead.name}s earn a median ", CellValue(mid, "p50"), " against ",
+        f"Mid-level {plural(lead.name)} earn a median ", CellValue(mid, "p50"), " against ",
         CellValue(ds_mid, "p50"), " for data scientists (", pm, "); at senior level ",
         CellValue(sen, "p50"), " against ", CellValue(ds_sen, "p50"), " (", ps, ")."
     ], _used(mid, ds_mid, sen, ds_sen) + _used(pm, ps)
@@ -195,7 +196,7 @@ def high_paying(ctx: Context, lead: Lead) -> Answer:
             and "ranges" in r.tables]
     if mids:
         below = sum(1 for r in mids if r.p50 < mid.p50)
-        rank = ctx.book.add(f"rank-{lead.role}-mid-among-roles", round(100 * below / len(mids), 1),
+        rank = ctx.book.add(f"rank-{lead.role}-mid-among-roles", percent_share(below, len(mids)),
                             "share", f"share of the guide's roles whose mid median is below "
                             f"the {mid.role_name.lower()}'s", f"{len(mids)} national mid cells",
                             cells=(mid.key,))
@@ -325,7 +326,7 @@ def _years_note(ctx: Context, role: str) -> list[Part]:
                 "of experience (the survey records levels, not years), so the answer rests on "
                 "levels."]
     fig = ctx.book.add(f"years-4-6-{role}-p50", round(float(frame["annual_usd"].median())), "usd",
-                       f"median base pay of {roles_name(role)}s with 4-6 years of experience, US "
+                       f"median base pay of {plural(roles_name(role))} with 4-6 years of experience, US "
                        "(not aged)", f"{', '.join(sorted(frame['source'].unique()))}: "
                        f"{len(frame)} observations")
     return ["Observations that record 4–6 years of experience give a median of ", fig,

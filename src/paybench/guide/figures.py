@@ -27,6 +27,17 @@ signed difference of those (+$12,300, -$5/h); pct_change: a signed percent
 or filings; ratio: a plain number such as a location quotient (1.85)."""
 
 
+def percent_share(n: int, total: int) -> float:
+    """`n` of `total` as a percent to one decimal, correctly rounded (half up, in integers, so
+    no binary fraction tips a tie): 11 of 75 -> 14.7, 2 of 75 -> 2.7, 1 of 16 -> 6.3. Equal
+    counts get equal shares; the shares of a table's rows need not add up to exactly 100.
+    ValueError for a total of 0 or less, or a negative n. The one rounding of a share of
+    counts in the guide (plain rounding, as a reader checks a share: count / total)."""
+    if total <= 0 or n < 0:
+        raise ValueError(f"no share of {n} in a total of {total}")
+    return ((2000 * n + total) // (2 * total)) / 10
+
+
 def _clean(value: float) -> float | int:
     if float(value).is_integer():
         return int(value)
@@ -99,7 +110,7 @@ class Figure:
                 return f"{tenths:+.1f}%" if tenths else "0.0%"
             whole = round(v)
             return f"{whole:+d}%" if whole else "0%"  # never "-0%"
-        if self.unit == "share":  # exact: to a tenth, as a table whose shares add up to 100.0%
+        if self.unit == "share":  # exact: to a tenth, as `percent_share` rounds a count's share
             return f"{v:.1f}%" if self.exact or 0 < v < 1 else f"{v:.0f}%"
         if self.unit == "count":
             return f"{v:,.0f}"

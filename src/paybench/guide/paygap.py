@@ -8,26 +8,57 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from paybench.decide.paygap import ARTICLE_10_THRESHOLD_PCT, VARIABLE_POPULATION, GroupFigure, PayGapReport
 from paybench.guide.figures import Block, Section, empty, p, table
 
+MAX_PCT_PLACES = 3
+"""The most decimals a percentage is printed to: closer to the threshold than that, it is cut."""
 
-def pct_text(value: float | None, signed: bool = False) -> str:
+
+def _places_needed(value: float) -> int:
+    """The fewest decimals (1 to `MAX_PCT_PLACES`) at which `value` rounded stays on its side of
+    Article 10's threshold. Below the threshold T, a value rounds up to T at p decimals exactly
+    when it is at least T - 0.5 x 10^-p, a bound that rises with p: once a value keeps its side
+    at p decimals it keeps it at every p' > p, so a row may print all its values to the most
+    any of them needs."""
+    above = abs(value) >= ARTICLE_10_THRESHOLD_PCT
+    for places in range(1, MAX_PCT_PLACES):
+        if (round(abs(value), places) >= ARTICLE_10_THRESHOLD_PCT) == above:
+            return places
+    return MAX_PCT_PLACES
+
+
+def pct_places(values: Iterable[float | None]) -> int:
+    """The decimals a row (or line) of percentages is printed to, all alike: one, or the most
+    any of its values needs to stay on its side of Article 10's threshold (`pct_text`)."""
+    return max((_places_needed(v) for v in values if v is not None), default=1)
+
+
+def pct_text(value: float | None, signed: bool = False, places: int | None = None) -> str:
     """A percentage to one decimal ("12.3%"; "+12.3%" when `signed`), "n/a" for none; to two or
     three decimals when fewer would put it on the other side of Article 10's threshold (4.99% is
-    "4.99%", 4.9995% "4.999%", never "5.0%" beside a trigger that did not fire)."""
+    "4.99%", 4.9995% "4.999%", never "5.0%" beside a trigger that did not fire). `places`: the
+    decimals of the row it stands in (`pct_places`), so one row prints one precision ("4.95%"
+    beside "4.90%", not "4.9%"); never fewer than the value itself needs."""
     if value is None:
         return "n/a"
+    places = max(places or 1, _places_needed(value))
     above = abs(value) >= ARTICLE_10_THRESHOLD_PCT
-    for places in (1, 2, 3):
-        if (round(abs(value), places) >= ARTICLE_10_THRESHOLD_PCT) == above:
-            return f"{value:+.{places}f}%" if signed else f"{value:.{places}f}%"
+    if (round(abs(value), places) >= ARTICLE_10_THRESHOLD_PCT) == above:
+        return f"{value:+.{places}f}%" if signed else f"{value:.{places}f}%"
     # closer still: cut (never round) to three decimals, towards zero ("4.999%")
-    cut = math.trunc(value * 1000) / 1000
-    return f"{cut:+.3f}%" if signed else f"{cut:.3f}%"
+    cut = math.trunc(value * 10 ** MAX_PCT_PLACES) / 10 ** MAX_PCT_PLACES
+    return f"{cut:+.{MAX_PCT_PLACES}f}%" if signed else f"{cut:.{MAX_PCT_PLACES}f}%"
+
+
+def pct_row(values: Sequence[float | None], signed: bool = False) -> list[str]:
+    """The percentages of one row, each as `pct_text` prints it, all to the row's precision."""
+    places = pct_places(values)
+    return [pct_text(v, signed, places) for v in values]
 
 
 def money_text(value: float | None, currency: str | None, hourly: bool = False) -> str:
@@ -69,7 +100,7 @@ def indicator_table(report: PayGapReport) -> TextTable:
         for f in ind.figures:
             rows.append([f"({ind.id})", ind.name, *_figure_cells(f, report.currency)])
     s = report.variable_share
-    rows.append([f"({s.id})", s.name, "", "share", pct_text(s.women_pct), pct_text(s.men_pct), "",
+    rows.append([f"({s.id})", s.name, "", "share", *pct_row([s.women_pct, s.men_pct]), "",
                  s.withheld if s.withheld else
                  f"{s.women_receiving or 0:,} of {s.n_women:,} / {s.men_receiving or 0:,} of {s.n_men:,}"])
     title = ("Article 9(1) indicators" if report.profile == "eu"
@@ -87,7 +118,7 @@ def quartile_table(report: PayGapReport) -> TextTable:
             rows.append([q.basis, q.withheld, "", "", ""])
             continue
         for b in q.bands:
-            rows.append([q.basis, b.band, pct_text(b.women_pct), pct_text(b.men_pct),
+            rows.append([q.basis, b.band, *pct_row([b.women_pct, b.men_pct]),
                          f"{b.women:,.2f} / {b.men:,.2f}"])
     ident = report.quartiles[0].id if report.quartiles else "f"
     return TextTable(f"({ident}) Quartile pay bands",
@@ -108,11 +139,12 @@ def category_table(report: PayGapReport) -> TextTable:
         gap = {(f.measure, f.basis): f.gap_pct for f in c.figures}
         variable = next((f for f in c.figures if f.measure == "variable" and f.basis == "hourly"), None)
         a10 = c.article10
-        rows.append([*size, pct_text(gap.get(("pay", "annual"))), pct_text(gap.get(("pay", "hourly"))),
-                     pct_text(gap.get(("basic", "hourly"))),
-                     "too few" if variable is not None and variable.withheld else
-                     pct_text(gap.get(("variable", "hourly"))),
-                     pct_text(c.decomposition.unexplained_gap_pct if c.decomposition else None),
+        too_few = variable is not None and variable.withheld
+        annual, hourly, basic, variable_gap, unexplained = pct_row([
+            gap.get(("pay", "annual")), gap.get(("pay", "hourly")), gap.get(("basic", "hourly")),
+            None if too_few else gap.get(("variable", "hourly")),
+            c.decomposition.unexplained_gap_pct if c.decomposition else None])
+        rows.append([*size, annual, hourly, basic, "too few" if too_few else variable_gap, unexplained,
                      ("assessment indicated" if a10.assessment_indicated else "no") if a10 else ""])
     return TextTable("(g) Gender pay gap by category of workers",
                      ["category", "women", "men", "other", "pay, annual", "pay, hourly", "basic, hourly",
@@ -189,10 +221,11 @@ def summary_lines(report: PayGapReport) -> list[str]:
         lines.append("declared gender-neutral factors: " + (", ".join(report.factors) or "none"))
     d = report.decomposition
     if d is not None:
+        raw, unexplained = pct_row([d.raw_gap_pct, d.unexplained_gap_pct])
         lines.append(
-            f"hourly gap of geometric means {pct_text(d.raw_gap_pct)}: categories and factors explain "
+            f"hourly gap of geometric means {raw}: categories and factors explain "
             f"{d.explained_log:+.4f} log points (categories {d.explained_by_categories_log:+.4f}, factors "
-            f"{d.explained_by_factors_log:+.4f}); unexplained {pct_text(d.unexplained_gap_pct)}")
+            f"{d.explained_by_factors_log:+.4f}); unexplained {unexplained}")
     if report.profile == "eu":
         flagged = report.article10_categories
         lines.append("Article 10 joint pay assessment indicated for: "

@@ -28,6 +28,7 @@ from paybench.guide.figures import (
     Section,
     empty,
     p,
+    percent_share,
     rng,
     table,
 )
@@ -38,6 +39,7 @@ from paybench.normalize.roles import AREAS, roles
 from paybench.reference.oews import industry_names
 from paybench.sources import catalog
 from paybench.store import Store
+from paybench.wording import plural
 
 ML_SOCS = {"15-2051": "Data scientists", "15-1221": "Computer and information research scientists"}
 """The OEWS occupations ML roles map to first: where the ML jobs are counted."""
@@ -221,7 +223,7 @@ def headline(ctx: Context) -> Section:
     mid = ctx.data.cell(lead, "mid", NATIONAL)
     senior = ctx.data.cell(lead, "senior", NATIONAL)
     sec.blocks.append(p(
-        f"{mid.role_name}s in the US earn a median ", CellValue(mid, "p50"),
+        f"{plural(mid.role_name)} in the US earn a median ", CellValue(mid, "p50"),
         " at mid level (half earn between ", rng(mid), ") and ", CellValue(senior, "p50"),
         " at senior level (", rng(senior), ")."))
     # premiums over software engineering and data science
@@ -381,7 +383,7 @@ def city(ctx: Context) -> Section:
     rows.insert(0, ["United States", rng(nat_mid), CellValue(nat_mid, "p50"), rng(nat_sen),
                     CellValue(nat_sen, "p50"), "–", _n_text(nat_sen)])
     classes.insert(0, "total")
-    sec.blocks.append(Block("h3", text=f"{nat_mid.role_name}s by metro"))
+    sec.blocks.append(Block("h3", text=f"{plural(nat_mid.role_name)} by metro"))
     sec.blocks.append(table(["place", "mid P25–P75", "mid median", "senior P25–P75",
                              "senior median", "vs national", "senior n · method"], rows,
                             classes=classes, numeric=[1, 2, 3, 4, 5]))
@@ -491,7 +493,7 @@ def _contract_rates(ctx: Context, role_ids: list[str]) -> dict[str, list[Part]]:
         hourly = float((sub["annual_usd"] / HOURS_PER_YEAR).median())
         srcs = ", ".join(sorted(sub["source"].unique()))
         fig = ctx.book.add(f"contract-hourly-{role}", round(hourly, 2), "usd_hour",
-                           f"median contract/freelance pay of {roles()[role].name}s, US, per hour",
+                           f"median contract/freelance pay of {plural(roles()[role].name)}, US, per hour",
                            f"{srcs}: {len(sub)} contract/freelance observations")
         out[role] = [fig, f" (n {len(sub)})"]
     return out
@@ -573,7 +575,7 @@ def factors(ctx: Context) -> Section:
         rem = ctx.data.find(lead, "senior", "remote") or ctx.data.cell(lead, "senior", REMOTE)
         nat = ctx.data.cell(lead, "senior")
         diff_fig = place_vs_national(ctx, rem, nat)
-        sec.blocks.append(p(f"Senior {rem.role_name.lower()}s working remotely: median ",
+        sec.blocks.append(p(f"Senior {plural(rem.role_name.lower())} working remotely: median ",
                             CellValue(rem, "p50"), " (", rng(rem), "), ", diff_fig,
                             " against the national ", CellValue(nat, "p50"),
                             f" ({rem.basis.split(' x ')[-1] if ' x ' in rem.basis else rem.basis})."))
@@ -637,18 +639,17 @@ and total-compensation records state no company size or work mode)."""
 
 
 def shares_of(counts: dict[str, int]) -> dict[str, float]:
-    """Percent shares (one decimal) of counts that add up to exactly 100.0: each share
-    rounded down to 0.1, the tenths left over given to the largest remainders (the largest
-    remainder method; ties by order of the counts). Empty for a zero total."""
+    """Percent shares (one decimal) of counts, each its count over the total correctly rounded
+    (`paybench.guide.figures.percent_share`): equal counts print equal shares, and the rounded
+    shares may not add up to exactly 100.0. Empty for a zero total."""
     total = sum(counts.values())
     if total <= 0:
         return {}
-    exact = {k: 1000 * n / total for k, n in counts.items()}
-    tenths = {k: math.floor(v) for k, v in exact.items()}
-    left = 1000 - sum(tenths.values())
-    for k in sorted(exact, key=lambda k: tenths[k] - exact[k])[:left]:
-        tenths[k] += 1
-    return {k: t / 10 for k, t in tenths.items()}
+    return {k: percent_share(n, total) for k, n in counts.items()}
+
+
+SHARES_NOTE = "each share is rounded on its own, so the shares may not add up to exactly 100%"
+"""What a table of `shares_of` says about its shares' sum."""
 
 
 def _group_medians(ctx: Context, column: str, names: dict[str, str], missing: str) -> Block:
@@ -656,7 +657,7 @@ def _group_medians(ctx: Context, column: str, names: dict[str, str], missing: st
     if obs.empty or obs[column].isna().all():
         return empty(f"No observations with {column.replace('_', ' ')}: {missing}.")
     # every observation is in one row: a named value, any other value, or not stated, so
-    # the shares are over all of them and add up to 100%
+    # the shares are over all of them
     groups = {key: obs[obs[column] == key] for key in names}
     other = obs[obs[column].notna() & ~obs[column].isin(list(names))]
     if not other.empty:
@@ -690,7 +691,7 @@ def _group_medians(ctx: Context, column: str, names: dict[str, str], missing: st
                  note=f"All ML roles and levels pooled, US, full-time base pay aged to the "
                       f"effective date; the level mix differs between groups. Shares are of all "
                       f"{len(obs):,} ML observations, those that do not state it included "
-                      f"({NOT_STATED}), and add up to 100%.")
+                      f"({NOT_STATED}); {SHARES_NOTE}.")
 
 
 def _skills(ctx: Context) -> Block:
@@ -711,7 +712,7 @@ def _skills(ctx: Context) -> Block:
     ranked = sorted(counts, key=lambda kv: -kv[1]["dedup_key"].nunique())[:15]
     for skill, sub in ranked:
         n = sub["dedup_key"].nunique()
-        share = ctx.book.add(f"skill-{skill}-share", round(100 * n / total, 1), "share",
+        share = ctx.book.add(f"skill-{skill}-share", percent_share(n, total), "share",
                              f"share of ML postings asking for {skill}",
                              f"postings: {n} of {total}")
         if n >= MIN_GROUP_N:
@@ -830,15 +831,13 @@ def _activity(ctx: Context, kind: str, noun: str, missing: str) -> list[Block]:
             blocks.append(empty(f"No {noun} state their {title}."))
             continue
         # the top values, the rest in one row, and those that do not state it: shares of all
-        # `total` records that add up to 100%
+        # `total` records
         counts = {str(value): int(n) for value, n in stated.head(limit).items()}
         rest = int(stated.iloc[limit:].sum())
         labels = {value: str(names.get(value, value)) if column == "metro" else value for value in counts}
         if rest:
             counts["all-others"] = rest
-            plural = (f"{title[:-1]}ies" if title.endswith("y") and title[-2:-1] not in "aeiou"
-                      else f"{title}s")
-            labels["all-others"] = f"all other {plural} ({len(stated) - limit:,})"
+            labels["all-others"] = f"all other {plural(title)} ({len(stated) - limit:,})"
         counts["not-stated"] = total - int(stated.sum())
         labels["not-stated"] = NOT_STATED
         shares = shares_of(counts)
@@ -852,7 +851,7 @@ def _activity(ctx: Context, kind: str, noun: str, missing: str) -> list[Block]:
             rows.append([label, cnt, share])
         blocks.append(table([title, noun, "share"], rows, numeric=[1, 2],
                             note=f"Shares of all {total:,} ML-role {noun}, those that do not state "
-                                 f"the {title} included; they add up to 100%."))
+                                 f"the {title} included; {SHARES_NOTE}."))
     return blocks
 
 

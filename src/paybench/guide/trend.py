@@ -41,6 +41,7 @@ from paybench.guide.tables import IndexShown
 from paybench.normalize.levels import LEVEL_NAMES, LEVELS
 from paybench.normalize.roles import roles
 from paybench.reference.published import load_figures
+from paybench.wording import plural
 
 ALL_LEVELS = "all"
 """How a series over every level (each held fixed) is named in figure ids."""
@@ -271,11 +272,11 @@ def year_change(ctx: Context) -> Block:
             parts += ["; the raw median moved ", found.raw]
         parts.append(".")
     if not parts:
-        return empty(f"No change over a year for {roles()[lead].name.lower()}s: no two years "
+        return empty(f"No change over a year for {plural(roles()[lead].name.lower())}: no two years "
                      f"with {ctx.params.trend_min_year_n} or more dated observations at mid or "
                      "senior level in the US (ingest a salary survey or H-1B filings of "
                      "several years; section Pay over time).")
-    return p(f"Change over a year of {roles()[lead].name.lower()}s' base pay in the US, "
+    return p(f"Change over a year of {plural(roles()[lead].name.lower())}' base pay in the US, "
              "mix-adjusted (levels, places and sources held fixed; section Pay over time):", *parts)
 
 

@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 from paybench import charts
-from paybench.guide.figures import Block, Figure, Part, Section, empty, p, table
+from paybench.guide.figures import Block, Figure, Part, Section, empty, p, percent_share, table
 from paybench.guide.sections import MIN_GROUP_N, Context
 from paybench.guide.tables import EmployerShown
 from paybench.insights.employers import EmployerReport, EmployerRow, employer_report
@@ -95,9 +95,10 @@ def segment_table(ctx: Context, report: EmployerReport, stem: str,
         name = SEGMENT_NAMES.get(seg.segment, seg.segment)
         n = ctx.book.add(f"{stem}-{seg.segment}-n", seg.n, "count",
                          f"H-1B filings naming a {name} employer{', ' + whose if whose else ''}", srcs)
-        share = ctx.book.add(f"{stem}-{seg.segment}-share", round(100 * seg.share, 1), "share",
+        share = ctx.book.add(f"{stem}-{seg.segment}-share",
+                             percent_share(seg.n, report.n_with_employer), "share",
                              f"share of the filings naming an employer{', ' + whose if whose else ''}: "
-                             f"{name}", srcs, exact=True)  # to a tenth: the column adds up
+                             f"{name}", srcs, exact=True)  # to a tenth
         median: Part | list[Part]
         if seg.median_base_usd is not None and seg.n >= MIN_GROUP_N:
             median = ctx.book.add(f"{stem}-{seg.segment}-median", seg.median_base_usd, "usd",

@@ -4,12 +4,12 @@ many observations each stands on (by source) and their median base pay.
 Observations counted are the benchmark's usable ones (`paybench.bench.observations`: base
 pay, full-time or unstated, of a kind the method uses, positive annual USD, each dedup_key
 once) that name an employer. An employer's segment comes from
-:func:`paybench.normalize.segments.segment_frame`, the function the store's writer fills the
-stored `segment` column with, applied to each distinct (employer, industry) pair: so the
-listing is current even on a store opened read-only whose stored segments predate the rules.
-An employer that is not listed takes its segment from each row's industry, so it appears once
-per segment its rows fall in (an employer filing under two NAICS sectors shows twice).
-Medians are of annual USD as observed (not aged to the effective date).
+:func:`paybench.store.segment_mapping`, the mapping the store's writer fills the stored
+`segment` column from: one segment per employer, decided over every stored row that names it,
+from every source and whatever the filters asked here (a Levels.fyi record of an employer whose
+filings carry a finance NAICS code is in finance too). It is derived on read, so the listing
+is current even on a store opened read-only whose stored segments predate the rules. Each
+employer appears once. Medians are of annual USD as observed (not aged to the effective date).
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from pydantic import BaseModel, Field
 from paybench.bench.components import parse_segment
 from paybench.bench.params import PARAMS, MethodParams
 from paybench.errors import InputError
-from paybench.normalize.segments import SEGMENTS, rules_version, segment_frame
-from paybench.store import Store
+from paybench.normalize.segments import SEGMENTS, rules_version
+from paybench.store import Store, segment_mapping
 
 __all__ = ["EmployerReport", "EmployerRow", "SegmentSummary", "employer_report", "parse_kinds",
            "parse_segment"]
@@ -34,7 +34,7 @@ BASIS_TEXT = {"list": "list entry", "industry": "NAICS sector", "none": "unclass
 
 
 class EmployerRow(BaseModel):
-    """One employer in one segment. Pay in annual USD (base, as observed)."""
+    """One employer, in its one segment. Pay in annual USD (base, as observed)."""
 
     employer: str
     segment: str
@@ -75,8 +75,9 @@ class EmployerReport(BaseModel):
         description="False when the store's stored segments predate these rules (a read-only "
                     "store written by an older paybench); the listing is derived from the rules")
     basis: str = ("usable base-pay observations (full-time or unstated, positive annual USD, each "
-                  "dedup_key once); segment by the employer list, else the row's NAICS industry, "
-                  "else unclassified (docs/method.md, 'Employers and segments'); medians of annual "
+                  "dedup_key once); one segment per employer: the employer list, else the NAICS "
+                  "industry of most of its records from any source, else unclassified "
+                  "(docs/method.md, 'Employers and segments'); medians of annual "
                   "USD as observed, not aged")
 
 
@@ -120,9 +121,7 @@ def employer_report(store: Store, *, role: str | None = None, roles: Sequence[st
         f"SELECT employer IS NOT NULL AS named, count(*) FROM ({sql}) GROUP BY ALL").fetchall()
     n_named = sum(int(n) for named, n in counted if named)
     n_unnamed = sum(int(n) for named, n in counted if not named)
-    pairs = store.con.execute(
-        f"SELECT DISTINCT employer, industry FROM ({sql}) WHERE employer IS NOT NULL").fetchall()
-    frame = segment_frame((e, i) for e, i in pairs)
+    frame = segment_mapping(store.con)  # every stored row decides its employer's one segment
     columns = ["employer", "industry", "employer_new", "segment", "segment_sector", "segment_basis",
                "segment_source"]
     mapping = pa.table({c: pa.array([v if isinstance(v, str) else None for v in frame[c]], pa.string())

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, cast
 from pydantic import BaseModel, ConfigDict
 
 from paybench.errors import MoneyError, NoExchangeRate
+from paybench.normalize.components import COMPONENTS
 from paybench.records import Component, Period
 
 if TYPE_CHECKING:
@@ -554,7 +555,7 @@ def normalize_pay(
     low = _check_amount("amount", amount)
     high = None if amount_max is None else _check_amount("amount_max", amount_max)
     _check_range(low, high)
-    if component not in ("base", "bonus", "equity", "total"):
+    if component not in COMPONENTS:  # ids only: an alias is read where a user names one
         raise MoneyError(f"unknown pay component {component!r}")
     hours = _check_hours(hours_per_year)
     day = _check_date("on", on)

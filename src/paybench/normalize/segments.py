@@ -6,27 +6,40 @@ NAICS sector: finance, insurance, health, retail, manufacturing ...), ``governme
 (public administration, defense and federal prime contractors), ``consultancy``
 (consultancies and outsourcers), and ``unclassified``.
 
-The rule, in order (``paybench/data/employer_segments.json`` holds every entry with its
-sources; ``docs/method.md``, "Employers and segments", says why):
+A segment is decided **per employer, once, across every source**: an employer is its key
+after aliases (:func:`paybench.normalize.employers.normalize_employer`), and every row that names
+it, a DOL filing, a job posting, a total-compensation record or a submission, gets the one
+segment its key gets (:func:`employer_segment`). The rule, in order
+(``paybench/data/employer_segments.json`` holds every entry with its sources;
+``docs/method.md``, "Employers and segments", says why):
 
 1. **The list.** An employer named in the list gets its entry's segment, whatever its
    industry code: big-tech firms file under the same NAICS codes as IT-services firms
    (Google under 541512, Facebook under 518112 in DOL's FY2020 Q1 file). Names match by the
-   employer key after aliases (:func:`paybench.normalize.employers.normalize_employer`).
-2. **The industry.** Otherwise the row's industry label, as the LCA adapter derives it from
-   the filing's NAICS code (:func:`paybench.normalize.industries.industry_for_naics`), decides
-   through the list's ``naics`` rules: public administration (92) is government; management
-   consulting (5416) and employment services (5613) are consultancies; software publishers,
-   data processing and hosting, internet services, scientific R&D and computer systems design
-   (5415) decide nothing (their filers are of every kind); every other group is an enterprise
-   of its NAICS sector (insurance, 524, apart from finance). A label that is no NAICS group's
-   (a job board's own industry text) decides nothing.
+   employer key after aliases.
+2. **The industry.** Otherwise the industry of the employer's rows, as the LCA adapter derives
+   it from a filing's NAICS code (:func:`paybench.normalize.industries.industry_for_naics`),
+   decides through the list's ``naics`` rules: public administration (92) is government;
+   management consulting (5416) and employment services (5613) are consultancies; software
+   publishers, data processing and hosting, internet services, scientific R&D and computer
+   systems design (5415) decide nothing (their filers are of every kind); every other group
+   is an enterprise of its NAICS sector (insurance, 524, apart from finance). A label that is
+   no NAICS group's (a job board's own industry text) is not counted. The industry of any of
+   the employer's rows classifies all of them: a Levels.fyi record, which states no industry,
+   of an employer whose filings are NAICS 523 is an enterprise in finance. Where its rows
+   carry the labels of more than one NAICS group, **the label of the most records decides**
+   (records: distinct dedup keys), as that label alone would: a firm with 40 filings under
+   5415 and 1 under 52 is unclassified, one with 40 under 52 and 1 under 5415 is finance.
+   Ties go to a label that decides a segment, then to the label first in alphabetical order;
+   the basis says how many records each label had.
 3. Otherwise ``unclassified``: never guessed.
+
+A row that names no employer is decided by its own industry alone (:func:`segment_of`).
 
 Every stored observation and posting carries the result in ``segment`` and
 ``segment_sector``, filled by the store's writer at ingest (``paybench.store``) through
-:func:`segment_frame`, and refreshed on the next writable open of a store when these rules
-change (:func:`rules_version`).
+:func:`segment_frame`, over every stored row of the employers an ingest touches, and
+refreshed on the next writable open of a store when these rules change (:func:`rules_version`).
 """
 
 from __future__ import annotations
@@ -34,7 +47,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Literal, cast, get_args
@@ -45,8 +59,8 @@ from paybench.normalize.employers import ALIASES_FILE, normalize_employer
 from paybench.normalize.industries import naics_table
 
 __all__ = [
-    "SEGMENTS", "Segment", "SegmentBasis", "SegmentId", "industry_segment", "listed_segment",
-    "rules_version", "segment_frame", "segment_of", "segment_rules",
+    "SEGMENTS", "Segment", "SegmentBasis", "SegmentId", "employer_segment", "industry_segment",
+    "listed_segment", "rules_version", "segment_frame", "segment_of", "segment_rules",
 ]
 
 SegmentId = Literal["big-tech", "ai-lab", "startup", "enterprise", "government", "consultancy",
@@ -55,10 +69,10 @@ SegmentId = Literal["big-tech", "ai-lab", "startup", "enterprise", "government",
 SEGMENTS: tuple[str, ...] = get_args(SegmentId)
 """Every segment id, in the order surfaces list them."""
 SegmentBasis = Literal["list", "industry", "none"]
-"""What decided a segment: the employer list, the row's industry (a NAICS group), or nothing."""
+"""What decided a segment: the employer list, its records' industry (a NAICS group), or nothing."""
 
 SEGMENTS_FILE = "employer_segments.json"
-RULES_CODE_VERSION = 2
+RULES_CODE_VERSION = 3
 """Bumped when this module's or the employer key's code changes what a row's segment or
 employer is (the data files' contents are hashed too: `rules_version`)."""
 
@@ -185,32 +199,71 @@ def industry_segment(industry: str | None) -> Segment | None:
     return Segment(segment, sector, "industry", basis)
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def segment_of(employer: str | None, industry: str | None = None) -> Segment:
-    """The segment of an employer (any spelling) whose row has this industry label: the list
-    first, then the industry, else unclassified (module docstring). Never raises for a name."""
-    found = listed_segment(employer) or industry_segment(industry)
+def employer_segment(employer: str | None, industries: Mapping[str | None, int]) -> Segment:
+    """The one segment of an employer (any spelling) whose stored rows, from every source,
+    carry these industry labels, each with its number of records (module docstring): the list
+    first; else the NAICS label of the most records decides (ties: a label that decides a
+    segment, then the first in alphabetical order; labels that are no NAICS group's are not
+    counted); else unclassified. Never raises for a name."""
+    found = listed_segment(employer)
     if found is not None:
         return found
+    rules = segment_rules().industries
+    counts = Counter({label: int(n) for label, n in industries.items()
+                      if label is not None and label in rules and int(n) > 0})
+    unnamed = "no employer named, and no industry that decides a segment"
+    if not counts:
+        return Segment("unclassified", None, "none", unnamed if not employer
+                       else "not listed, and no NAICS industry")
+    ranked = sorted(counts, key=lambda label: (-counts[label], rules[label][0] == "unclassified", label))
+    top = ranked[0]
+    of = ""
+    if len(ranked) > 1:
+        total = sum(counts.values())
+        others = ", ".join(f"{label!r} {counts[label]:,}" for label in ranked[1:])
+        of = (f" ({counts[top]:,} of the {total:,} records naming a NAICS industry, the most; "
+              f"others: {others})")
+    decided = industry_segment(top)
+    if decided is not None:
+        return Segment(decided.id, decided.sector, decided.basis, decided.source + of)
     if not employer:
-        why = "no employer named, and no industry that decides a segment"
-    elif industry and industry in segment_rules().industries:
-        why = f"not listed; industry {industry!r} decides no segment"
-    else:
-        why = "not listed, and no NAICS industry"
-    return Segment("unclassified", None, "none", why)
+        return Segment("unclassified", None, "none", unnamed)
+    return Segment("unclassified", None, "none", f"not listed; industry {top!r} decides no segment{of}")
 
 
-def segment_frame(pairs: Iterable[tuple[str | None, str | None]]) -> pd.DataFrame:
-    """For each distinct (employer, industry) pair as stored: the canonical employer display
-    form and the segment. Columns employer, industry (as given, the join keys),
-    employer_new, segment, segment_sector, segment_basis, segment_source. The store's writer
-    and `paybench employers` both read segments through this one function."""
-    rows = []
-    for employer, industry in dict.fromkeys(pairs):
+@functools.lru_cache(maxsize=1 << 16)
+def segment_of(employer: str | None, industry: str | None = None) -> Segment:
+    """The segment of one row, an employer (any spelling) with this industry label, judged on
+    that row alone: the list first, then the industry, else unclassified (module docstring).
+    A stored row that names an employer gets `employer_segment` over all of its employer's
+    rows instead (`segment_frame`). Never raises for a name."""
+    return employer_segment(employer, {industry: 1})
+
+
+def segment_frame(rows: Iterable[tuple[str | None, str | None, int]]) -> pd.DataFrame:
+    """For each distinct (employer, industry) pair as stored, with its number of records
+    (every pair of every row that names one of these employers, from every source): the
+    canonical employer display form and the segment, decided once per employer key over all
+    its pairs (`employer_segment`); a pair without an employer by its own industry
+    (`segment_of`). Columns employer, industry (as given, the join keys), employer_new,
+    segment, segment_sector, segment_basis, segment_source. The store's writer and `paybench
+    employers` both read segments through this one function (`paybench.store.segment_mapping`)."""
+    counts: dict[tuple[str | None, str | None], int] = {}
+    for employer, industry, n in rows:
+        counts[(employer, industry)] = counts.get((employer, industry), 0) + int(n or 0)
+    by_key: dict[str, Counter[str | None]] = {}
+    name_of: dict[str, str] = {}
+    for (employer, industry), n in counts.items():
         found = normalize_employer(employer) if employer else None
-        segment = segment_of(employer, industry)
-        rows.append((employer, industry, found.display if found else None, segment.id,
-                     segment.sector, segment.basis, segment.source))
-    return pd.DataFrame(rows, columns=["employer", "industry", "employer_new", "segment",
-                                       "segment_sector", "segment_basis", "segment_source"])
+        if found is not None:
+            by_key.setdefault(found.key, Counter())[industry] += n
+            name_of.setdefault(found.key, str(employer))
+    decided = {key: employer_segment(name_of[key], industries) for key, industries in by_key.items()}
+    out = []
+    for employer, industry in counts:
+        found = normalize_employer(employer) if employer else None
+        segment = decided[found.key] if found is not None else segment_of(employer, industry)
+        out.append((employer, industry, found.display if found else None, segment.id,
+                    segment.sector, segment.basis, segment.source))
+    return pd.DataFrame(out, columns=["employer", "industry", "employer_new", "segment",
+                                      "segment_sector", "segment_basis", "segment_source"])

@@ -116,6 +116,7 @@ from paybench.sources.tabular import (
     xlsx_rows,
 )
 from paybench.store import IngestWriter
+from paybench.wording import counted
 
 SOURCE = SourceInfo(
     id="lca", description="US Department of Labor H-1B LCA disclosure data (xlsx or csv)",
@@ -1103,7 +1104,7 @@ def ingest(path: Path, writer: IngestWriter, progress: Any = None) -> None:
         f"no metro for {normalizer.no_metro:,} worksites")
     if normalizer.no_state:
         writer.notes.append(
-            f"{normalizer.no_state:,} worksite{'s' if normalizer.no_state != 1 else ''} whose "
+            f"{counted(normalizer.no_state, 'worksite')} whose "
             f"{normalizer.label['WORKSITE_STATE']} names no US state: kept in the US with no state "
             "or metro (national cells only)")
     elsewhere = zip_state_note(normalizer.zip_moved, normalizer.zip_kept, normalizer.zip_examples,

@@ -108,6 +108,7 @@ from paybench.normalize.titles import TitleMatch, normalize_title
 from paybench.records import Component, Provenance, Rejected, SourceInfo
 from paybench.sources.tabular import iter_rows
 from paybench.store import OBSERVATION_COLUMNS, IngestWriter
+from paybench.wording import counted
 
 SOURCE = SourceInfo(
     id="levelsfyi",
@@ -517,7 +518,7 @@ class _Ingest:
         c = self.counts
 
         def rows(name: str) -> str:
-            return f"{c[name]:,} row{'' if c[name] == 1 else 's'}"
+            return counted(c[name], "row")
 
         out = ["not stored: gender, Race, Race_*, Education, the degree flags, otherdetails, "
                "cityid, dmaid and yearsatcompany"]
@@ -539,7 +540,7 @@ class _Ingest:
         if kept:  # every kept row has one basis: the counts add up to the rows kept
             bases = ", ".join(f"{names.get(key, key.removeprefix('basis:'))} {c[key]:,}"
                               for key in order if c[key])
-            out.append(f"level of the {kept:,} row{'' if kept == 1 else 's'} kept read from: {bases}")
+            out.append(f"level of the {counted(kept, 'row')} kept read from: {bases}")
         if self.unread_levels:
             top = ", ".join(f"{company} {level!r} x{n:,}"
                             for (company, level), n in self.unread_levels.most_common(5))

@@ -11,8 +11,8 @@ from starlette.concurrency import run_in_threadpool
 from paybench.api.deps import ERRORS, answer, engine
 from paybench.bench.trend import TrendReport
 from paybench.engine import MAX_COMPARE, CellsView, Comparison, GuideTable
+from paybench.normalize.components import component_help, parse_component
 from paybench.normalize.segments import SegmentId
-from paybench.records import Component
 
 router = APIRouter(responses=ERRORS)
 
@@ -28,9 +28,7 @@ async def cells(
                                        "one a title states, else all the role's levels")] = None,
     as_of: Annotated[str | None, Query(max_length=20, description="effective date YYYY-MM-DD")] = None,
     growth: Annotated[float | None, Query(description="annual pay growth for aging, e.g. 0.03")] = None,
-    component: Annotated[Component | None, Query(
-        description="base (default), bonus, equity (stock per year) or total; all but base need "
-        "total-compensation data in the store (a Levels.fyi export)")] = None,
+    component: Annotated[str | None, Query(max_length=40, description=component_help())] = None,
     segment: Annotated[SegmentId | None, Query(
         description="one employer segment; default every employer")] = None,
 ) -> Response:
@@ -39,6 +37,7 @@ async def cells(
     over every employer unless `component` or `segment` says otherwise; such cells also carry
     n per component and the shares of total pay that are bonus and equity (`components`)."""
     pb = engine(request)
+    component = parse_component(component)  # an alias ('stock') reads as its id; 422 otherwise
 
     def work() -> bytes:
         params = pb.view_params(pb.params_for(as_of, growth), component, segment)
@@ -47,7 +46,7 @@ async def cells(
             role, place, level, as_of=as_of, growth=growth, component=component,
             segment=segment).model_dump_json().encode(), params)
 
-    default_view = component in (None, "base") and segment is None
+    default_view = component == "base" and segment is None
     if as_of is None and growth is None and default_view:  # the published method: from memory
         return Response(await answer(pb, work), media_type="application/json")
     return Response(await run_in_threadpool(work), media_type="application/json")

@@ -14,9 +14,9 @@ from paybench.api.deps import ERRORS, engine
 from paybench.bench import BenchmarkCell
 from paybench.bench.components import COMPONENT_NAMES, view_label
 from paybench.engine import MAX_COMPARE
+from paybench.normalize.components import component_help, parse_component
 from paybench.normalize.levels import LEVEL_NAMES, LEVELS
 from paybench.normalize.segments import SegmentId
-from paybench.records import Component
 
 router = APIRouter(responses=ERRORS, tags=["charts"])
 
@@ -50,8 +50,7 @@ def ranges_svg(
     place: Annotated[str, Query(min_length=1, max_length=200)] = "US",
     level: Annotated[str | None, Query(max_length=40)] = None,
     width: Annotated[int, Query(ge=160, le=1200, description="plot width in pixels")] = 460,
-    component: Annotated[Component | None, Query(
-        description="base (default), bonus, equity or total, as in /cells")] = None,
+    component: Annotated[str | None, Query(max_length=40, description=component_help())] = None,
     segment: Annotated[SegmentId | None, Query(
         description="one employer segment, as in /cells; default every employer")] = None,
 ) -> Response:
@@ -59,6 +58,7 @@ def ranges_svg(
     a place, each beside the national range (one row per level and place): base pay over
     every employer unless `component` or `segment` says otherwise (as in /cells)."""
     pb = engine(request)
+    component = parse_component(component)  # as in /cells
     view = pb.cells(role, place, level, component=component, segment=segment)
     rows: list[dict[str, Any]] = []
     rank: dict[str, int] = {lv: i for i, lv in enumerate(LEVELS)}
@@ -72,9 +72,9 @@ def ranges_svg(
     where = view.place
     title = f"{view.role_name}: {where.label}" + ("" if where.scope == "national" else " vs national")
     pay = "annual base pay"
-    if component not in (None, "base") or segment is not None:
-        title += f" ({view_label(component or 'base', segment)})"
-        pay = f"annual {COMPONENT_NAMES[component or 'base']}"
+    if component != "base" or segment is not None:
+        title += f" ({view_label(component, segment)})"
+        pay = f"annual {COMPONENT_NAMES[component]}"
     key = ("ranges", pb.signature(), view.role, tuple(c.level for c in view.cells), where.key,
            where.scope, width, component, segment)
     return _svg(key, lambda charts: charts.range_chart(rows, title=title, sort="order", pay=pay)

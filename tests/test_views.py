@@ -603,3 +603,21 @@ def test_a_segment_holds_rows_that_name_an_employer_only(pb: Paybench, totals: P
             "AND employer IS NOT NULL AND role = ? AND level = 'senior' AND country = 'US' "
             "AND component = 'base' AND annual_usd > 0", [MLE]).fetchone()[0]
     assert cell.n == named
+
+
+def test_a_view_cell_weighs_its_own_records_in_the_ladder_fit(pb: Paybench) -> None:
+    """In a derived view the ordered-levels fit weighs a cell by its own records + 1, not by
+    its prior's k (docs/method.md): the prior is the parent's fitted cell, already weighed in
+    the parent's fit. Base cells keep n + the prior's weight."""
+    from paybench.bench.model import NATIONAL_PLACE
+    from paybench.normalize.roles import get_role
+
+    total = pb.model(pb.view_params(pb.params, "total", None))
+    base = pb.model(pb.params)
+    role = get_role(MLE)
+    for level in ("entry", "mid", "senior", "staff"):
+        raw = total._raw(role, level, NATIONAL_PLACE)
+        assert total.fit_weight(raw) == raw.n + 1
+        assert raw.weight > raw.n + 1  # the prior's k is in the blend, not in the fit's weight
+        base_raw = base._raw(role, level, NATIONAL_PLACE)
+        assert base.fit_weight(base_raw) == base_raw.weight

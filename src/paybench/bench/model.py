@@ -588,7 +588,7 @@ class BenchmarkModel:
                 except InputError:
                     continue  # a cell the data cannot price stands outside the fit
                 medians[(member.id, level)] = raw.dist.median
-                weights[(member.id, level)] = raw.weight
+                weights[(member.id, level)] = self.fit_weight(raw)
                 direct[(member.id, level)] = raw.n >= self.params.direct_min_n
                 market[(member.id, level)] = (raw.n - self.filed_n(member.id, level, place)
                                               >= self.params.direct_min_n)
@@ -597,6 +597,11 @@ class BenchmarkModel:
                          self.place_order_bounds(members, place, medians, market))
         self._fit_cache[key] = fit
         return fit
+
+    def fit_weight(self, raw: _RawCell) -> float:
+        """A cell's weight in the ordered-levels fit (`paybench.bench.ladder`): what it stands
+        for in observations, its own n plus its prior's and published figures' weights."""
+        return raw.weight
 
     def filed_n(self, role_id: str, level: str, place: CellPlace) -> int:
         """Of a cell's own observations, those of kind 'filed' (H-1B LCA filings): the wage an

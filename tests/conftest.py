@@ -3,7 +3,10 @@ fresh store per test."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -56,27 +59,54 @@ def reference_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@contextlib.contextmanager
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[tuple[Path, bool]]:
+    """A folder for a session fixture that the test run's workers share: yields (folder,
+    build), build True for the one process that must fill the folder (the first to get
+    there); the others wait on a lock until it has finished. Under pytest-xdist the workers'
+    temporary folders have one parent, the run's (the pytest-xdist documentation's recipe);
+    without it the folder is the session's own. A build that raises leaves the folder
+    unmarked, so the next worker builds it again."""
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder = root / f"built-once-{name}"
+    folder.mkdir(exist_ok=True)
+    done = folder / ".built"
+    with (root / f"built-once-{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if done.exists():
+            yield folder, False
+            return
+        yield folder, True
+        done.touch()
+
+
 @pytest.fixture(scope="session")
 def survey_db(tmp_path_factory: pytest.TempPathFactory, reference_db: Path, shared_data: Path) -> Path:
     """The full embedded defaults (reference + the ai-jobs.net survey snapshot, 72k rows)
     with the shared survey file ingested on top (it adds nothing: the snapshot is that file)
-    and the estimator trained, built once per session."""
+    and the estimator trained, built once per test run (`built_once`: the xdist workers share
+    it; its training took about 80 s in each). Tests only read it (read-only connections) or
+    copy it (tests/test_api.py copy_store) before changing anything."""
     import shutil
 
     from paybench.estimate import train
     from paybench.ingest import ingest_defaults, ingest_file
     from paybench.store import Store
 
-    path = tmp_path_factory.mktemp("survey") / "survey.duckdb"
-    shutil.copy(reference_db, path)
-    with Store(path) as store:
-        loaded = ingest_defaults(store)
-        assert [r.already_ingested for r in loaded] == [True, True, False]
-        again = ingest_file(store, shared_data / "aijobs" / "salaries.csv")
-        assert again.already_ingested and again.ingest_id == loaded[2].ingest_id
-        # the estimator is trained once here and saved beside the store; servers started on
-        # copies (tests/test_api.py copy_store) reuse it instead of training on first use
-        train(store)
+    with built_once(tmp_path_factory, "survey") as (folder, build):
+        path = folder / "survey.duckdb"
+        if build:
+            shutil.copy(reference_db, path)
+            with Store(path) as store:
+                loaded = ingest_defaults(store)
+                assert [r.already_ingested for r in loaded] == [True, True, False]
+                again = ingest_file(store, shared_data / "aijobs" / "salaries.csv")
+                assert again.already_ingested and again.ingest_id == loaded[2].ingest_id
+                # the estimator is trained once here and saved beside the store; servers
+                # started on copies (tests/test_api.py copy_store) reuse it instead of
+                # training on first use
+                train(store)
     return path
 
 

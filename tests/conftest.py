@@ -8,6 +8,7 @@ import fcntl
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -126,6 +127,33 @@ def totals_db(tmp_path_factory: pytest.TempPathFactory, reference_db: Path) -> P
         ingest_defaults(store)
         ingest_file(store, REPO / "tests" / "data" / "levelsfyi_sample.csv")
     return path
+
+
+SMALL_ROUNDS = 60
+"""Boosting rounds of the estimator `small_estimator` trains (one ensemble member)."""
+
+
+@pytest.fixture()
+def small_estimator(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Trainings in this test's process fit one ensemble member of SMALL_ROUNDS rounds per
+    quantile instead of the product's ENSEMBLE_MEMBERS of NUM_ROUNDS (five of 300: about 80 s
+    per training on the embedded survey with one thread). For tests whose point is that a
+    training happens and what it records, not the model's accuracy: every step of
+    `paybench.estimate.model.train_model` still runs (calibration split, conformal and
+    anchored corrections). Returns the observation counts of the fits made, so a test can
+    assert that its training went through here (the patch is not dead). Subprocesses (CLI,
+    servers) train the product's ensemble."""
+    from paybench.estimate import model as trainer
+
+    fit, fits = trainer.fit_quantile_models, []
+
+    def small_fit(obs: Any, pseudo: Any, priors: Any, num_rounds: int = trainer.NUM_ROUNDS,
+                  seed: int = trainer.SEED, members: int = trainer.ENSEMBLE_MEMBERS) -> Any:
+        fits.append(len(obs))
+        return fit(obs, pseudo, priors, min(num_rounds, SMALL_ROUNDS), seed=seed, members=1)
+
+    monkeypatch.setattr(trainer, "fit_quantile_models", small_fit)
+    return fits
 
 
 @pytest.fixture()

@@ -9,7 +9,6 @@ import csv
 import re
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -32,27 +31,12 @@ def test_the_page_has_an_example_for_each_method() -> None:
         assert re.search(rf"\bpb\.{method}\(", text), method
 
 
-SMALL_ROUNDS = 60
-"""Boosting rounds of the page's estimator (one ensemble member): the page trains twice on the
-embedded survey (`pb.estimate` after the ingests, then `pb.train()`), which with the product's
-five members of 300 rounds took 160 of this test's 190 s. The steps are the product's
-(`paybench.estimate.model.train_model`: calibration split, conformal corrections, anchors);
-only the ensemble is smaller. The product's ensemble is checked in tests/test_estimate.py."""
-
-
 def test_every_block_of_the_python_api_page_runs(tmp_path: Path, reference_db: Path,
-                                                 shared_data: Path,
+                                                 shared_data: Path, small_estimator: list[int],
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    from paybench.estimate import model as trainer
-
-    fit, fits = trainer.fit_quantile_models, []
-
-    def small_fit(obs: Any, pseudo: Any, priors: Any, num_rounds: int = trainer.NUM_ROUNDS,
-                  seed: int = trainer.SEED, members: int = trainer.ENSEMBLE_MEMBERS) -> Any:
-        fits.append(len(obs))
-        return fit(obs, pseudo, priors, min(num_rounds, SMALL_ROUNDS), seed=seed, members=1)
-
-    monkeypatch.setattr(trainer, "fit_quantile_models", small_fit)
+    # the page trains twice on the embedded survey (`pb.estimate` after the ingests, then
+    # `pb.train()`): the product's ensemble took 160 of this test's 190 s (conftest
+    # small_estimator: every training step runs; the ensemble is tested in test_estimate.py)
     store = tmp_path / "docs.duckdb"
     shutil.copy(reference_db, store)
     monkeypatch.setenv("PAYBENCH_DB", str(store))  # `Paybench()` opens the default store
@@ -80,4 +64,4 @@ def test_every_block_of_the_python_api_page_runs(tmp_path: Path, reference_db: P
         except Exception as exc:  # name the block that broke
             raise AssertionError(f"docs/python-api.md block {number} failed: {exc!r}\n{block}") from exc
     assert (tmp_path / "estimates.csv").exists() and (tmp_path / "guide-out" / "guide.csv").exists()
-    assert fits, "the page trained no estimator through paybench.estimate.model.fit_quantile_models"
+    assert small_estimator, "the page trained no estimator (or not through small_estimator)"

@@ -20,14 +20,30 @@ if os.environ.get("PYTEST_XDIST_WORKER") and not os.environ.get("PAYBENCH_THREAD
     # and CLIs they start), or LightGBM's spinning OpenMP threads slow everything to a crawl
     os.environ["PAYBENCH_THREADS"] = "1"
 
-LONGEST_FIRST = ("test_spark.py",)
-"""Test files that take longest, run first: `--dist loadfile` hands whole files to the workers
-in collection order, so a long file collected last runs alone at the end of the suite."""
+FILE_SECONDS: dict[str, int] = {
+    "test_guide.py": 265, "test_estimate.py": 185, "test_spark.py": 170, "test_sharing.py": 155,
+    "test_cli.py": 135, "test_check.py": 125, "test_python_api_docs.py": 100,
+    "test_columnar_oews.py": 90, "test_privacy.py": 75, "test_columnar_postings.py": 65,
+    "test_posting_check.py": 60, "test_web.py": 55, "test_surfaces.py": 50, "test_trend.py": 50,
+    "test_levelsfyi.py": 45, "test_views.py": 45, "test_guide_total_comp.py": 45,
+    "test_guide_sections17.py": 40, "test_oews_workbook.py": 40, "test_api.py": 40,
+    "test_paygap_surfaces.py": 35, "test_columnar_lca.py": 35, "test_segments.py": 30,
+    "test_columnar_survey.py": 25, "test_lca.py": 25, "test_store.py": 25,
+    "test_api_decide.py": 25, "test_postings.py": 20,
+}
+"""Seconds the slowest test files took, one worker on the shared 2-core machine (2026-12-03,
+`pytest -n 1 --durations=0`; without the session stores, which the first file to ask builds).
+The files run longest first: `--dist loadfile` hands whole files to the two workers in
+collection order (`--no-loadscope-reorder`: pytest-xdist otherwise orders them by their number
+of tests, which put test_check.py and test_python_api_docs.py, six and two tests, last), so no
+long file is left to run alone at the end while the other worker idles. The other files,
+shorter, follow in their usual order. A rough guide, not a contract: refresh it when a file's
+time changes much."""
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Put the files of `LONGEST_FIRST` at the front (stable otherwise)."""
-    items.sort(key=lambda item: item.path.name not in LONGEST_FIRST)
+    """Order the test files by `FILE_SECONDS`, longest first (stable otherwise)."""
+    items.sort(key=lambda item: -FILE_SECONDS.get(item.path.name, 0))
 
 
 @pytest.fixture(scope="session")

@@ -150,7 +150,9 @@ def test_model_records_its_training_data(small_db: Path) -> None:
     assert meta["ingests"][-1]["source"] == "aijobs" and len(meta["ingests"][-1]["file_sha256"]) == 64
 
 
-def test_retrains_when_the_store_changes(tmp_path: Path, small_db: Path, shared_data: Path) -> None:
+def test_retrains_when_the_store_changes(tmp_path: Path, small_db: Path, shared_data: Path,
+                                        small_estimator: list[int]) -> None:
+    # the retraining's point is that it happens and what it records (conftest small_estimator)
     db = _copy_store(small_db, tmp_path)
     with Store(db) as store:
         before, trained = ensure_model(store)
@@ -158,6 +160,7 @@ def test_retrains_when_the_store_changes(tmp_path: Path, small_db: Path, shared_
         more = _survey_slice(shared_data, tmp_path / "more.csv", {"2024"}, 500)
         ingest_file(store, more)
         after, trained = ensure_model(store)
+        assert small_estimator and max(small_estimator) == after.info.rows_observations
         assert trained and after.info.rows_observations > before.info.rows_observations
         assert len(after.info.ingests) == len(before.info.ingests) + 1
         assert not ensure_model(store)[1]

@@ -32,8 +32,11 @@ def test_the_page_has_an_example_for_each_method() -> None:
 
 
 def test_every_block_of_the_python_api_page_runs(tmp_path: Path, reference_db: Path,
-                                                 shared_data: Path,
+                                                 shared_data: Path, small_estimator: list[int],
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # the page trains twice on the embedded survey (`pb.estimate` after the ingests, then
+    # `pb.train()`): the product's ensemble took 160 of this test's 190 s (conftest
+    # small_estimator: every training step runs; the ensemble is tested in test_estimate.py)
     store = tmp_path / "docs.duckdb"
     shutil.copy(reference_db, store)
     monkeypatch.setenv("PAYBENCH_DB", str(store))  # `Paybench()` opens the default store
@@ -61,3 +64,4 @@ def test_every_block_of_the_python_api_page_runs(tmp_path: Path, reference_db: P
         except Exception as exc:  # name the block that broke
             raise AssertionError(f"docs/python-api.md block {number} failed: {exc!r}\n{block}") from exc
     assert (tmp_path / "estimates.csv").exists() and (tmp_path / "guide-out" / "guide.csv").exists()
+    assert small_estimator, "the page trained no estimator (or not through small_estimator)"

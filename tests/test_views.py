@@ -373,6 +373,26 @@ def test_http_gives_the_python_api_cell(server: Server, pb: Paybench) -> None:
         assert svg.status_code == 200 and "big-tech employers" in svg.text
 
 
+def test_http_reads_the_segment_names_of_the_cli(server: Server) -> None:
+    """/api/v1/cells and the ranges chart read a segment as the CLI and the Python API read it
+    (any case, 'ai lab' for ai-lab, blank for every employer), and answer an unknown one with
+    a 422 naming the field (the trial: segment=Big-Tech was a 422 over HTTP only)."""
+    with server.client() as client:
+        base = {"role": MLE, "level": "senior", "component": "total"}
+        want = client.get("/api/v1/cells", params={**base, "segment": "big-tech"}).json()
+        for spelled in ("Big-Tech", " big tech ", "BIG_TECH"):
+            got = client.get("/api/v1/cells", params={**base, "segment": spelled})
+            assert got.status_code == 200, (spelled, got.text)
+            assert got.json() == want
+        every = client.get("/api/v1/cells", params=base).json()
+        assert client.get("/api/v1/cells", params={**base, "segment": ""}).json() == every
+        assert every["cells"][0]["segment"] is None
+        bad = client.get("/api/v1/cells", params={**base, "segment": "faang"})
+        assert bad.status_code == 422 and bad.json()["error"]["field"] == "segment"
+        svg = client.get("/api/v1/charts/ranges.svg", params={**base, "segment": "Big-Tech"})
+        assert svg.status_code == 200 and "big-tech employers" in svg.text
+
+
 def test_http_reads_the_component_names_of_the_cli(server: Server, pb: Paybench) -> None:
     """/api/v1/cells and the ranges chart read the aliases the CLI and the Python API read
     (component=stock is the equity cells, not a 422), and answer a blank or unknown component
@@ -606,9 +626,9 @@ def test_a_segment_holds_rows_that_name_an_employer_only(pb: Paybench, totals: P
 
 
 def test_a_view_cell_weighs_its_own_records_in_the_ladder_fit(pb: Paybench) -> None:
-    """In a derived view the ordered-levels fit weighs a cell by its own records + 1, not by
-    its prior's k (docs/method.md): the prior is the parent's fitted cell, already weighed in
-    the parent's fit. Base cells keep n + the prior's weight."""
+    """In a derived view the ordered-levels fit weighs a cell by its own records, not by its
+    prior's k, and a cell without records by 0.01 (docs/method.md): the prior is the parent's
+    fitted cell, already weighed in the parent's fit. Base cells keep n + the prior's weight."""
     from paybench.bench.model import NATIONAL_PLACE
     from paybench.normalize.roles import get_role
 
@@ -617,7 +637,7 @@ def test_a_view_cell_weighs_its_own_records_in_the_ladder_fit(pb: Paybench) -> N
     role = get_role(MLE)
     for level in ("entry", "mid", "senior", "staff"):
         raw = total._raw(role, level, NATIONAL_PLACE)
-        assert total.fit_weight(raw) == raw.n + 1
+        assert total.fit_weight(raw) == (raw.n or 0.01)
         assert raw.weight > raw.n + 1  # the prior's k is in the blend, not in the fit's weight
         base_raw = base._raw(role, level, NATIONAL_PLACE)
         assert base.fit_weight(base_raw) == base_raw.weight

@@ -78,6 +78,10 @@ from paybench.normalize.roles import Role, get_role
 from paybench.store import Store
 from paybench.wording import counted
 
+PRIOR_ONLY_FIT_WEIGHT = 0.01
+"""The weight, in observations, of a view cell without observations of its own in the
+ordered-levels fit (`ViewModel.fit_weight`): small against one record."""
+
 
 def view_params(params: MethodParams, component: str | None = None,
                 segment: str | None = None) -> MethodParams:
@@ -317,14 +321,15 @@ class ViewModel(BenchmarkModel):
         return model.place_differential(role, place)
 
     def fit_weight(self, raw: _RawCell) -> float:
-        """A view cell's weight in the ordered-levels fit: its own observations + 1, not its
-        prior's weight k. A view cell's prior is its parent's fitted cell (moved by a ratio or
-        a segment gap), whose evidence the parent's own fit has already weighed; counted again
-        here at k = 10, three prior-only leadership cells held a senior cell of three ai-lab
-        records at $550k-$920k 11% below its blend (issue 17's trial). The + 1 gives a cell
-        without records a weight, so it moves to its place in the ladder, as a base cell that
-        is only a prior does against cells of hundreds of observations."""
-        return raw.n + 1.0
+        """A view cell's weight in the ordered-levels fit: its own observations, not its
+        prior's weight k; a cell without any weighs `PRIOR_ONLY_FIT_WEIGHT` (0.01), so it
+        moves to its place in the ladder and never holds a cell with records. A view cell's
+        prior is its parent's fitted cell moved by a ratio or a segment gap, whose evidence
+        the parent's own fit has already weighed; counted again at k = 10, prior-only
+        leadership cells (Head of AI director, Chief AI Officer: no total-compensation record,
+        OEWS-priced base x the pooled ratio) held a senior ai-lab cell below every one of its
+        records (issue 17's trials: total -13.6%, equity -17.4%)."""
+        return float(raw.n) if raw.n else PRIOR_ONLY_FIT_WEIGHT
 
     def place_order_bounds(self, members: list[Role], place: CellPlace,
                            medians: dict[Node, float], direct: dict[Node, bool]) -> dict[Node, Bound]:

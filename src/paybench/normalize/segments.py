@@ -267,3 +267,11 @@ def segment_frame(rows: Iterable[tuple[str | None, str | None, int]]) -> pd.Data
                     segment.sector, segment.basis, segment.source))
     return pd.DataFrame(out, columns=["employer", "industry", "employer_new", "segment",
                                       "segment_sector", "segment_basis", "segment_source"])
+
+
+def segment_help() -> str:
+    """The HTTP API's description of a `segment` parameter: the ids, read as the CLI reads
+    them (`paybench.bench.components.parse_segment`: any case, spaces or underscores for
+    hyphens, blank for every employer)."""
+    return ("one employer segment (" + ", ".join(SEGMENTS) + "; any case, 'ai lab' for "
+            "ai-lab); blank or absent: every employer")

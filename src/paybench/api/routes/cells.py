@@ -9,10 +9,11 @@ from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from paybench.api.deps import ERRORS, answer, engine
+from paybench.bench.components import parse_segment
 from paybench.bench.trend import TrendReport
 from paybench.engine import MAX_COMPARE, CellsView, Comparison, GuideTable
 from paybench.normalize.components import component_help, parse_component
-from paybench.normalize.segments import SegmentId
+from paybench.normalize.segments import segment_help
 
 router = APIRouter(responses=ERRORS)
 
@@ -29,8 +30,7 @@ async def cells(
     as_of: Annotated[str | None, Query(max_length=20, description="effective date YYYY-MM-DD")] = None,
     growth: Annotated[float | None, Query(description="annual pay growth for aging, e.g. 0.03")] = None,
     component: Annotated[str | None, Query(max_length=40, description=component_help())] = None,
-    segment: Annotated[SegmentId | None, Query(
-        description="one employer segment; default every employer")] = None,
+    segment: Annotated[str | None, Query(max_length=40, description=segment_help())] = None,
 ) -> Response:
     """Percentiles of annual pay (USD) for a role in a place, per level, with n, method,
     confidence and sources; the national cells and published figures beside them. Base pay
@@ -38,6 +38,7 @@ async def cells(
     n per component and the shares of total pay that are bonus and equity (`components`)."""
     pb = engine(request)
     component = parse_component(component)  # an alias ('stock') reads as its id; 422 otherwise
+    segment = parse_segment(segment)  # as the CLI reads it: any case, blank = every employer
 
     def work() -> bytes:
         params = pb.view_params(pb.params_for(as_of, growth), component, segment)

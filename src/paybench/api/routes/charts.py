@@ -12,11 +12,11 @@ from fastapi.responses import Response
 
 from paybench.api.deps import ERRORS, engine
 from paybench.bench import BenchmarkCell
-from paybench.bench.components import COMPONENT_NAMES, view_label
+from paybench.bench.components import COMPONENT_NAMES, parse_segment, view_label
 from paybench.engine import MAX_COMPARE
 from paybench.normalize.components import component_help, parse_component
 from paybench.normalize.levels import LEVEL_NAMES, LEVELS
-from paybench.normalize.segments import SegmentId
+from paybench.normalize.segments import segment_help
 
 router = APIRouter(responses=ERRORS, tags=["charts"])
 
@@ -51,14 +51,14 @@ def ranges_svg(
     level: Annotated[str | None, Query(max_length=40)] = None,
     width: Annotated[int, Query(ge=160, le=1200, description="plot width in pixels")] = 460,
     component: Annotated[str | None, Query(max_length=40, description=component_help())] = None,
-    segment: Annotated[SegmentId | None, Query(
-        description="one employer segment, as in /cells; default every employer")] = None,
+    segment: Annotated[str | None, Query(max_length=40, description=segment_help())] = None,
 ) -> Response:
     """P10-P90 (line), P25-P75 (bar) and median (dot) of annual pay for each level of a role in
     a place, each beside the national range (one row per level and place): base pay over
     every employer unless `component` or `segment` says otherwise (as in /cells)."""
     pb = engine(request)
     component = parse_component(component)  # as in /cells
+    segment = parse_segment(segment)  # as in /cells
     view = pb.cells(role, place, level, component=component, segment=segment)
     rows: list[dict[str, Any]] = []
     rank: dict[str, int] = {lv: i for i, lv in enumerate(LEVELS)}

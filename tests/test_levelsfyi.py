@@ -514,6 +514,25 @@ def test_a_row_of_nothing_but_na_says_so(tmp_path: Path) -> None:
     assert reasons == ["title, company, level, pay and location are all missing ('NA' or empty)"]
 
 
+def test_a_row_of_na_everywhere_is_quarantined_as_empty(tmp_path: Path) -> None:
+    """A row whose every field is NA, its timestamp too, is quarantined as an empty row, not
+    as a bad timestamp (issue 17's trial, allna.csv)."""
+    with FIXTURE.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    empty = ["NA"] * 16 + [str(9002)] + ["0"] * 10 + ["NA", "NA"]
+    assert len(empty) == len(rows[0])
+    data = tmp_path / "levels.csv"
+    with data.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows([rows[0], rows[1], empty])
+    with Store(tmp_path / "s.duckdb") as store:
+        result = ingest_file(store, data)
+        reasons = [r for (r,) in store.con.execute(
+            "SELECT reason FROM quarantine WHERE source = 'levelsfyi'").fetchall()]
+    assert (result.rows_read, result.rows_kept, len(reasons)) == (2, 1, 1)
+    assert reasons == ["every field is missing ('NA' or empty): no timestamp, title, company, pay "
+                       "or location"]
+
+
 def test_a_banks_corporate_title_is_read_from_years(tmp_path: Path) -> None:
     """A software engineer who is a 'Vice President' at Goldman Sachs is not an executive: the
     rank is read from years of experience, said so per row (level_basis corporate_title) and in

@@ -179,6 +179,11 @@ def is_missing(text: str | None) -> bool:
 _STAMP = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 
 
+_RECORD_FIELDS = ("timestamp", "company", "level", "title", "totalyearlycompensation", "location",
+                  "basesalary", "stockgrantvalue", "bonus")
+"""The fields of a record (the demographic columns aside): all missing, the row is empty."""
+
+
 def observed_day(text: str) -> dt.date | str:
     """The day of a ``M/D/YYYY H:MM:SS`` timestamp (``H:MM`` or no time accepted too), or the
     reason it is not one between 2000-01-01 and today."""
@@ -421,6 +426,8 @@ class _Ingest:
         if day is None:
             day = cache.days[stamp] = observed_day(stamp)
         if isinstance(day, str):
+            if all(is_missing(row.get(f)) for f in _RECORD_FIELDS):
+                day = "every field is missing ('NA' or empty): no timestamp, title, company, pay or location"
             self.reject(number, day, raw_text(row))
             return
         title = " ".join((row.get("title") or "").split())

@@ -436,14 +436,15 @@ def test_a_batch_file_answers_as_the_reference_path(small_db: Path, shared_data:
 
 
 def test_training_before_an_estimate_is_announced_on_a_terminal_or_when_asked(
-        tmp_path: Path, small_db: Path) -> None:
+        tmp_path: Path, fresh_db: Path, shared_data: Path) -> None:
     """The first estimate after an ingest trains the estimator (minutes on a large store):
     with PAYBENCH_PROGRESS=1 (as on a terminal) stderr says so before and after, never a
     silent wait; without it and not on a terminal, stderr stays empty."""
     import re
 
-    db = tmp_path / "s.duckdb"
-    shutil.copyfile(small_db, db)  # the store alone: no saved model beside it
+    db = fresh_db  # the defaults and 300 survey rows, no saved model: a short training
+    with Store(db) as store:
+        ingest_file(store, _survey_slice(shared_data, tmp_path / "few.csv", {"2022", "2023"}, 150))
     args = [sys.executable, "-m", "paybench", "estimate", "--title", "ML engineer", "--place",
             "Boston, MA", "--level", "mid"]
     told = subprocess.run(args, capture_output=True, text=True, timeout=1200,

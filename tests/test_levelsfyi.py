@@ -496,12 +496,13 @@ def test_timestamps(text: str, expected: dt.date | str) -> None:
     assert observed_day(text) == expected
 
 
-def test_a_row_of_nothing_but_na_says_so(tmp_path: Path) -> None:
-    """A row whose title, company, level, pay and location are all NA is quarantined as such,
-    not as a row that only lacks its title; its neighbours are kept."""
+def _ingest_beside_a_good_row(tmp_path: Path, leading: list[str], number: int) -> list[str]:
+    """Ingest the fixture's first row and a row of NA after `leading` fields (the rest NA,
+    rowNumber `number`, the education flags 0); assert the good row is kept and one row is
+    quarantined, and return the quarantine reasons."""
     with FIXTURE.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
-    empty = [rows[1][0]] + ["NA"] * 15 + [str(9001)] + ["0"] * 10 + ["NA", "NA"]
+    empty = leading + ["NA"] * (16 - len(leading)) + [str(number)] + ["0"] * 10 + ["NA", "NA"]
     assert len(empty) == len(rows[0])
     data = tmp_path / "levels.csv"
     with data.open("w", encoding="utf-8", newline="") as handle:
@@ -511,26 +512,23 @@ def test_a_row_of_nothing_but_na_says_so(tmp_path: Path) -> None:
         reasons = [r for (r,) in store.con.execute(
             "SELECT reason FROM quarantine WHERE source = 'levelsfyi'").fetchall()]
     assert (result.rows_read, result.rows_kept, len(reasons)) == (2, 1, 1)
-    assert reasons == ["title, company, level, pay and location are all missing ('NA' or empty)"]
+    return reasons
+
+
+def test_a_row_of_nothing_but_na_says_so(tmp_path: Path) -> None:
+    """A row whose title, company, level, pay and location are all NA is quarantined as such,
+    not as a row that only lacks its title; its neighbours are kept."""
+    with FIXTURE.open(encoding="utf-8", newline="") as handle:
+        stamp = list(csv.reader(handle))[1][0]
+    assert _ingest_beside_a_good_row(tmp_path, [stamp], 9001) == [
+        "title, company, level, pay and location are all missing ('NA' or empty)"]
 
 
 def test_a_row_of_na_everywhere_is_quarantined_as_empty(tmp_path: Path) -> None:
     """A row whose every field is NA, its timestamp too, is quarantined as an empty row, not
     as a bad timestamp (issue 17's trial, allna.csv)."""
-    with FIXTURE.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle))
-    empty = ["NA"] * 16 + [str(9002)] + ["0"] * 10 + ["NA", "NA"]
-    assert len(empty) == len(rows[0])
-    data = tmp_path / "levels.csv"
-    with data.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, lineterminator="\n").writerows([rows[0], rows[1], empty])
-    with Store(tmp_path / "s.duckdb") as store:
-        result = ingest_file(store, data)
-        reasons = [r for (r,) in store.con.execute(
-            "SELECT reason FROM quarantine WHERE source = 'levelsfyi'").fetchall()]
-    assert (result.rows_read, result.rows_kept, len(reasons)) == (2, 1, 1)
-    assert reasons == ["every field is missing ('NA' or empty): no timestamp, title, company, pay "
-                       "or location"]
+    assert _ingest_beside_a_good_row(tmp_path, [], 9002) == [
+        "every field is missing ('NA' or empty): no timestamp, title, company, pay or location"]
 
 
 def test_a_banks_corporate_title_is_read_from_years(tmp_path: Path) -> None:

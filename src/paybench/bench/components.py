@@ -510,6 +510,9 @@ def level_trend(rows: pd.DataFrame, own: dict[str, ComponentRatio], least: int, 
     ym = float((w * y).sum() / w.sum())
     sxx = float((w * (x - xm) ** 2).sum())
     slope = float((w * (x - xm) * (y - ym)).sum()) / sxx if sxx > 0 else 0.0
+    # the line stands on every one of them: its sources and segments are theirs
+    sources = {str(k): int(v) for k, v in ic.groupby("source").size().sort_index().items()}
+    segments = {str(k): int(v) for k, v in ic.groupby("segment").size().sort_index().items()}
     out: dict[str, ComponentRatio] = {}
     for level in IC_LEVELS:
         if level in own:
@@ -518,12 +521,10 @@ def level_trend(rows: pd.DataFrame, own: dict[str, ComponentRatio], least: int, 
         part = ic[ic["level"] == level]
         n = len(part)
         mean = float((part["lr"] * part["weight"]).sum() / part["weight"].sum()) if n else 0.0
-        counts = ic.groupby("source").size().sort_index()  # the line stands on every one
-        segs = ic.groupby("segment").size().sort_index()
         out[level] = ComponentRatio(
             log_ratio=(n * mean + least * line) / (n + least), spread=spread, n=n, level=level,
-            spread_n=spread_n, sources={str(k): int(v) for k, v in counts.items()},
-            segment=segment, segments={str(k): int(v) for k, v in segs.items()}, trend_n=len(ic))
+            spread_n=spread_n, sources=dict(sources), segment=segment, segments=dict(segments),
+            trend_n=len(ic))
     return out
 
 

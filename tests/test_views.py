@@ -13,6 +13,7 @@ import math
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -105,24 +106,37 @@ def big_tech_senior_mle() -> list[tuple[int, dt.date, tuple[Any, ...]]]:
     return out
 
 
-def big_tech_gap(pb: Paybench) -> float:
-    """The big-tech segment's pooled log gap to the all-employer total cells (docs/method.md,
-    "A segment"), computed here from the fixture: over each US role x level with big-tech
-    totals, d = their mean aged log total minus the log P50 of the all-employer national total
-    cell, weight 1 / (1/n + 1/(n_all + 10)); gap = sum(w d) / (sum(w) + 10)."""
+def big_tech_gap(pb: Paybench) -> tuple[float, float]:
+    """The big-tech segment's prior weight k and pooled log gap to the all-employer total
+    cells (docs/method.md, "A segment"), computed here from the fixture: over each US role x
+    level with big-tech totals, d = their mean aged log total minus the log P50 of the
+    all-employer national total cell; k = pooled within variance / (variance of d less the
+    mean sampling variance), clipped to 2-100 (10 with fewer than 3 cells); gap weight
+    w = 1 / (1/n + 1/(n_all + 10)) (the all-employer view's k is 10: its national cells
+    have fewer than 20 records); gap = sum(w d) / (sum(w) + k)."""
     rows = fixture_rows()
     cells: dict[tuple[str, str], list[float]] = {}
     for number, exp in sorted(EXPECTED.items()):
         if exp[4] == "US" and exp[2] is not None and exp[7] in BIG_TECH and exp[-1][0]:
             day = dt.datetime.strptime(rows[number]["timestamp"], "%m/%d/%Y %H:%M:%S").date()
             cells.setdefault((exp[1], exp[2]), []).append(aged_log(exp[-1][0], day))
-    num = den = 0.0
+    found = []
     for (role, level), logs in cells.items():
         every = pb.cell(role, level, "US", component="total")
-        w = 1 / (1 / len(logs) + 1 / (every.n + 10))
-        num += w * (sum(logs) / len(logs) - math.log(every.p50))
+        found.append((logs, sum(logs) / len(logs) - math.log(every.p50), every.n))
+    many = [logs for logs, _d, _n in found if len(logs) >= 2]
+    within = sum(statistics.variance(logs) * (len(logs) - 1) for logs in many) / sum(
+        len(logs) - 1 for logs in many)
+    ds = [d for _logs, d, _n in found]
+    tau2 = statistics.variance(ds) - sum(within / len(logs) for logs, _d, _n in found) / len(found)
+    assert len(found) >= 3
+    k = 100.0 if tau2 <= 0 else min(100.0, max(2.0, within / tau2))
+    num = den = 0.0
+    for logs, d, n_all in found:
+        w = 1 / (1 / len(logs) + 1 / (n_all + 10))
+        num += w * d
         den += w
-    return num / (den + 10)
+    return k, num / (den + k)
 
 
 # --------------------------------------------------------------------------- base cells unchanged
@@ -158,7 +172,7 @@ def test_cli_total_big_tech_cell(totals: Path, pb: Paybench) -> None:
     """`paybench bench --role machine-learning-engineer --level senior --component total
     --segment big-tech`: its n, n per component, shares, sources and percentiles, each computed
     here from the fixture rows (the percentiles: the rows' aged quantiles blended with the
-    all-employer total cell, weight 10, as docs/method.md states)."""
+    all-employer total cell moved by the gap, weight k, as docs/method.md states)."""
     records = big_tech_senior_mle()
     assert [r[0] for r in records] == [4, 20, 25, 41]  # Google, Microsoft, Apple, NVIDIA
     args = ("bench", "--role", MLE, "--level", "senior", "--component", "total", "--segment", "big-tech")
@@ -176,14 +190,14 @@ def test_cli_total_big_tech_cell(totals: Path, pb: Paybench) -> None:
     assert any(s["kind"] == "statistic" and s["source"] == "oews" and s["detail"].startswith(
         "all-employer cell: base-pay cell (national): OEWS") for s in cell["sources"])
     # percentiles: observed quantiles of the four aged totals blended with the parent cell
-    gap = big_tech_gap(pb)
+    k, gap = big_tech_gap(pb)
     assert gap > 0.05  # the fixture's big-tech totals stand above the all-employer cells
-    assert f"segment gap {math.expm1(gap):+.1%} (k=10)" in cell["basis"]
+    assert f"segment gap {math.expm1(gap):+.1%} (k={k:.0f})" in cell["basis"]
     parent = pb.cell(MLE, "senior", "US", component="total")
     assert cell["n_parent"] == parent.n == 6
     logs = [aged_log(t, day) for _n, day, (t, *_rest) in records]
     for p in (10, 25, 50, 75, 90):
-        blended = (4 * quantile(logs, p / 100) + 10 * (math.log(getattr(parent, f"p{p}")) + gap)) / 14
+        blended = (4 * quantile(logs, p / 100) + k * (math.log(getattr(parent, f"p{p}")) + gap)) / (4 + k)
         expected = math.exp(blended) * (1 + cell["ladder_shift"])
         assert cell[f"p{p}"] == pytest.approx(expected, rel=2e-3), p
     text = run_cli(totals, *args).stdout
@@ -234,12 +248,28 @@ def test_total_cell_prior_is_base_times_the_measured_ratio(pb: Paybench) -> None
 
 def test_local_and_bonus_cells(pb: Paybench) -> None:
     """A metro total cell borrows the national total cell moved by the base cells' place
-    differential; a bonus cell measures positive bonuses; shares come from the national cell
-    when the place has no record of its own."""
+    differential less the national cell's own place mix (its records' mean OEWS differential
+    x their share n / (n + k) of the cell); a bonus cell measures positive bonuses; shares
+    come from the national cell when the place has no record of its own."""
+    from paybench.bench.scopes import metro_place, scope_for
+
     national = pb.cell(MLE, "senior", "US", component="total")
     austin = pb.cell(MLE, "senior", "Austin, TX", component="total")
     base_austin = pb.cell(MLE, "senior", "Austin, TX")
-    assert austin.place_differential == base_austin.place_differential
+    base_model = pb.model(pb.params)
+    diffs = []
+    for _number, exp in sorted(EXPECTED.items()):
+        if exp[1:3] == (MLE, "senior") and exp[4] == "US" and exp[-1][0]:
+            place = metro_place(exp[6], None) if exp[6] else scope_for("US", exp[5]) if exp[5] else None
+            diff = 0.0 if place is None else base_model.cell(MLE, "senior", place).place_differential
+            diffs.append(math.log1p(diff or 0.0))
+    assert len(diffs) == national.n == 6 and max(diffs) > 0.1  # records in the best-paid metros
+    k = pb.model(pb.view_params(pb.params, "total", None)).shrinkage_k_
+    mix = sum(diffs) / len(diffs) * national.n / (national.n + k)
+    assert austin.place_differential is not None and base_austin.place_differential is not None
+    assert math.log1p(austin.place_differential) == pytest.approx(
+        math.log1p(base_austin.place_differential) - mix, abs=2e-4)
+    assert "less the national cell's own place mix" in austin.basis
     assert austin.n == 1 and austin.n_parent == national.n  # Acme Robotics, row 33
     assert austin.components is not None and austin.components.n_shares == 1
     bonus = pb.cell(MLE, "senior", "US", component="bonus")
@@ -251,7 +281,7 @@ def test_local_and_bonus_cells(pb: Paybench) -> None:
 
 def test_local_total_cells_blend_their_records_and_are_not_held_to_the_oews_order(pb: Paybench) -> None:
     """A metro cell of total pay is its prior (the national total cell moved by the base
-    cells' differential, weight 10) blended with its local records, and is not then held in
+    cells' differential less its place mix, weight 10) blended with its local records, and is not then held in
     the OEWS order of metros (docs/method.md: OEWS prices base wages; held to it, a cell with
     a few local records was put above every one of them, issue 17's trial, New York)."""
     rows = fixture_rows()

@@ -444,6 +444,14 @@ class BenchmarkModel:
             return found.log_value, found.basis(place.label)
         return self._observed_differential(place)
 
+    def national_place_mix(self, role: Role, level: str) -> tuple[float, str]:
+        """The log place differential the role x level national cell itself stands at, and
+        what it is: a sub-national cell's prior is the national cell moved by the place's
+        differential less this one. 0 for base pay, whose national cell stands on the OEWS
+        national distribution; a derived view's (`paybench.bench.views.ViewModel`) is the
+        place mix of its records."""
+        return 0.0, ""
+
     def _observed_differential(self, place: CellPlace) -> tuple[float, str]:
         """Pooled across roles and levels: mean log pay in the scope minus the matching
         national cells, weighted by n, over cells with enough observations (once per scope,
@@ -537,6 +545,11 @@ class BenchmarkModel:
             parts: list[tuple[LogDist, float]] = [(nat_dist, nat_weight)]
         else:
             diff, diff_basis = self.place_differential(role, place)
+            mix, mix_basis = self.national_place_mix(role, level)
+            if mix:
+                diff_basis = (f"{diff_basis}, less the national cell's own {mix_basis} "
+                              f"({math.expm1(mix):+.1%}): {math.expm1(diff - mix):+.1%}")
+                diff -= mix
             fitted = nat_dist.shift(math.log1p(self._national_ladder_shift(role, level)))
             prior = fitted.shift(diff)
             obs = self._obs_index.get((role.id, level, place.scope, place.key))
@@ -814,8 +827,9 @@ class BenchmarkModel:
         p = self.params
         if n >= p.direct_min_n and data_weight >= p.high_confidence_min_data_weight:
             return "high"
-        if data_weight >= p.medium_confidence_min_data_weight or n >= p.medium_confidence_min_n \
-                or published:
+        weighty = data_weight >= p.medium_confidence_min_data_weight and (
+            n >= p.medium_confidence_min_n_weighted or published)
+        if weighty or n >= p.medium_confidence_min_n or published:
             return "medium"
         return "low"
 

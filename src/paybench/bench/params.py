@@ -105,7 +105,11 @@ class MethodParams:
     high_confidence_min_data_weight: float = 0.75
     """A direct cell is `high` confidence when data carry at least this share of its weight."""
     medium_confidence_min_data_weight: float = 0.4
-    """... `medium` when data or published figures carry at least this share ..."""
+    """... `medium` when data or published figures carry at least this share (observations
+    only when there are `medium_confidence_min_n_weighted` of them) ..."""
+    medium_confidence_min_n_weighted: int = 5
+    """The fewest observations whose data weight makes a cell `medium`: under a small prior
+    weight (a segment cell's k can be 2) two records would carry half a cell's weight."""
     medium_confidence_min_n: int = 10
     """... or the cell holds at least this many observations."""
     round_to_usd: int = 100

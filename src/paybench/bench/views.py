@@ -21,16 +21,18 @@ parent:
   never OEWS as such: OEWS prices base pay only, and reaches such a cell only through the base
   cell, which says so in the sources. A metro, state, remote or country cell borrows the national cell of the
   same view moved by the base cells' place differential (OEWS for metros and states; the
-  observed gap for remote work and other countries), as base cells do, with its own
+  observed gap for remote work and other countries) less the national cell's own place mix
+  (`national_place_mix`: its records gather in the best-paid metros), with its own
   observations beside it; not then held in the OEWS order of places (`place_order_bounds`).
 - **a segment** (of any component): its observations are the usable observations of the
-  component whose employer is in the segment. Every cell, at every place, blends them with a
-  prior (weight k, fitted by empirical Bayes from the national segment cells, 10 when it cannot
-  be): the **all-employer cell** of the same component, role x level x place (after its
-  ordered-levels fit), moved by the segment's pooled pay gap (`_segment_gap`: the weighted
-  mean log gap between the segment's national cells and the all-employer ones over every
-  national cell of the segment with observations, shrunk toward 0 by k = 10; 0 when no cell
-  measures it, said so).
+  component whose employer is in the segment. A national cell blends them with a prior (weight
+  k, `_segment_k`: by empirical Bayes over every national cell of the segment, 10 when it
+  cannot be): the **all-employer national cell** of the same component and role x level
+  (after its ordered-levels fit), moved by the segment's pooled pay gap (`_segment_gap`: the
+  weighted mean log gap between the segment's national cells and the all-employer ones,
+  shrunk toward 0 by k; 0 when no cell measures it, said so). A local cell stands on the
+  segment's national cell moved by the place's differential less its place mix, as a
+  component view's does.
 
 Both keep the base cells' rules: the ordered-levels fit of the family at each place
 (`paybench.bench.ladder`), method (direct / shrunk / modelled), confidence, k-anonymity.
@@ -69,10 +71,10 @@ from paybench.bench.components import (
     widened,
 )
 from paybench.bench.engines import DUCKDB, CellEngine, EngineError, cell_backend, duckdb_backend
-from paybench.bench.ladder import Bound, Node, family_of
-from paybench.bench.model import BenchmarkModel, Evidence, LogDist, _RawCell, blend
+from paybench.bench.ladder import Bound, Node
+from paybench.bench.model import BenchmarkModel, Evidence, LogDist, _RawCell
 from paybench.bench.params import PARAMS, PERCENTILES, MethodParams, is_default_view
-from paybench.bench.scopes import NATIONAL, CellPlace, published_place_matches
+from paybench.bench.scopes import NATIONAL, CellPlace, published_place_matches, scope_for
 from paybench.errors import InputError
 from paybench.normalize.roles import Role, get_role
 from paybench.store import Store
@@ -116,6 +118,11 @@ class ViewModel(BenchmarkModel):
     """A segment view's pooled log pay gap to the all-employer cells, and how it was measured."""
     components_: dict[tuple[str, str, str, str], dict[str, Any]] = field(default_factory=dict)
     """Per cell key: counts per component and the sums the shares are ratios of."""
+    record_places_: dict[tuple[str, str], list[tuple[str | None, str | None, float]]] = field(
+        default_factory=dict)
+    """A component view's US observations per role x level: (state, metro, summed weight)
+    per place, a row of (None, None, w) for those without one (`national_place_mix`)."""
+    _place_mix_cache: dict[tuple[str, str], tuple[float, str]] = field(default_factory=dict)
 
     blends_published: ClassVar[bool] = False
     parent_lends_confidence: ClassVar[bool] = False
@@ -222,20 +229,23 @@ class ViewModel(BenchmarkModel):
             records = (None if params.segment is not None
                        else component_records(backend, params).execute())
             mix = None if params.segment is not None else base_segment_mix(backend, params)
+            places = record_places(cells)
         model = cls(params=params, observed=observed, evidence=evidence, oews_=parent.oews_,
                     published=published, parent_=parent)
         model._index()
         model.components_ = summaries(counts, shares)
+        model.record_places_ = places
         if records is not None:
             model.ratios_ = component_ratios(records, params.component, params, mix)
-        else:
-            model.segment_gap_ = model._segment_gap()
         model._fit_hyperparameters()
+        if records is None:
+            model.segment_gap_ = model._segment_gap()
         return model
 
     def _fit_hyperparameters(self) -> None:
         """The within-cell spread and the shrinkage k from the view's national cells with
-        `min_obs_for_offset` observations (level offsets are the parent's business)."""
+        `min_obs_for_offset` observations (level offsets are the parent's business); a
+        segment view's k from every national cell of the segment (`_segment_k`)."""
         obs = self.observed
         nat = obs[(obs["scope"] == "national") & (obs["n"] >= self.params.min_obs_for_offset)]
         self.level_offsets_ = {}
@@ -243,23 +253,16 @@ class ViewModel(BenchmarkModel):
         if not nat.empty:
             var = (nat["sd"] ** 2 * (nat["n"] - 1)).sum() / max((nat["n"] - 1).sum(), 1)
             self.within_sd_ = math.sqrt(var)
-        self.shrinkage_k_ = self._shrinkage_from(nat)
+        if self.params.segment is not None:
+            self.shrinkage_k_ = self._segment_k()
+        else:
+            self.shrinkage_k_ = self._shrinkage_from(nat)
 
-    def _segment_gap(self) -> tuple[float, str]:
-        """The segment's pooled log pay gap to the all-employer cells, by partial pooling
-        (docs/method.md, "A segment"): over every national cell of the segment with
-        observations, d = the cell's mean log pay minus the log median of the all-employer
-        national cell (after its fit), weighted by w = 1 / (1/n_segment + 1/(n_all + k)) (the
-        segment's sampling error and the all-employer cell's, whose prior counts k), and
-        shrunk toward 0 as a cell is toward its prior: gap = sum(w d) / (sum(w) + k), k =
-        `default_shrinkage_k`, the weight of a gap of 0 (the normal-normal posterior mean
-        with a prior on the gap worth k observations; Gelman et al., "Bayesian Data
-        Analysis", 3rd ed., section 5.4). A segment of a few records moves its cells part of
-        the way toward them; one of many is measured by them. (0, said so) when the segment
-        has no national cell the all-employer view can price."""
-        k = self.params.default_shrinkage_k
-        num = den = 0.0
-        used = n_used = 0
+    def _segment_deviations(self) -> list[tuple[int, float, float, float, int]]:
+        """Per national cell of the segment with observations that the all-employer view
+        prices: (n, mean log pay, sd of log pay (nan for one observation), the all-employer
+        national cell's log median after its fit, that cell's n)."""
+        out: list[tuple[int, float, float, float, int]] = []
         for (role_id, level, scope, key), row in self._obs_index.items():
             n = int(row["n"])
             if scope != "national" or key != "US" or n < 1:
@@ -270,8 +273,56 @@ class ViewModel(BenchmarkModel):
                 continue
             found = self.parent.observed_cell(role_id, level, "national", "US")
             n_all = int(found["n"]) if found is not None else 0
-            weight = 1 / (1 / n + 1 / (n_all + k))
-            num += weight * (row["mean"] - every.median)
+            out.append((n, float(row["mean"]), float(row["sd"]), every.median, n_all))
+        return out
+
+    def _segment_k(self) -> float:
+        """A segment cell's prior weight k, by empirical Bayes as a base cell's
+        (`BenchmarkModel._shrinkage_from`): k = within-cell variance / the variance of the
+        segment's national cells around their priors (the all-employer cells moved by the
+        segment's gap), by the method of moments: the spread of the cells' deviations from
+        their prior, less their sampling variance (within variance / n), over every national
+        cell of the segment with observations (a segment has few cells of 20+); the within
+        variance pooled over those with two or more. `default_shrinkage_k` when fewer than 3
+        cells or no cell of two observations measure it; clipped to `shrinkage_k_bounds`.
+        Why: within a segment pay is narrow and the all-employer cell is a mix of segments,
+        so the prior tells less about a segment cell than about a base cell; at k = 10 a cell
+        of 5 enterprise records of $221k-$256k stood at P25-P90 $278k-$357k (issue 17's
+        second trial)."""
+        cells = self._segment_deviations()
+        low, high = self.params.shrinkage_k_bounds
+        pooled = [(n, sd) for n, _m, sd, *_rest in cells if n >= 2 and sd == sd]
+        dof = sum(n - 1 for n, _sd in pooled)
+        if len(cells) < 3 or not dof:
+            return self.params.default_shrinkage_k
+        within = sum((n - 1) * sd**2 for n, sd in pooled) / dof
+        gaps = [mean - every for _n, mean, _sd, every, _n_all in cells]
+        centre = sum(gaps) / len(gaps)
+        spread = sum((g - centre) ** 2 for g in gaps) / (len(gaps) - 1)
+        tau2 = spread - sum(within / n for n, *_rest in cells) / len(cells)
+        if tau2 <= 0:
+            return high
+        return float(min(high, max(low, within / tau2)))
+
+    def _segment_gap(self) -> tuple[float, str]:
+        """The segment's pooled log pay gap to the all-employer cells, by partial pooling
+        (docs/method.md, "A segment"): over every national cell of the segment with
+        observations, d = the cell's mean log pay minus the log median of the all-employer
+        national cell (after its fit), weighted by w = 1 / (1/n_segment + 1/(n_all + k_all))
+        (the segment's sampling error and the all-employer cell's, whose prior counts its
+        k), and shrunk toward 0 as a cell is toward its prior: gap = sum(w d) / (sum(w) + k),
+        k = the segment's own (`_segment_k`), the weight of a gap of 0 (the normal-normal
+        posterior mean with a prior on the gap worth k observations; Gelman et al.,
+        "Bayesian Data Analysis", 3rd ed., section 5.4). A segment of a few records moves its
+        cells part of the way toward them; one of many is measured by them. (0, said so) when
+        the segment has no national cell the all-employer view can price."""
+        k_all = self.parent.shrinkage_k_
+        k = self.shrinkage_k_
+        num = den = 0.0
+        used = n_used = 0
+        for n, mean, _sd, every, n_all in self._segment_deviations():
+            weight = 1 / (1 / n + 1 / (n_all + k_all))
+            num += weight * (mean - every)
             den += weight
             used += 1
             n_used += n
@@ -331,6 +382,47 @@ class ViewModel(BenchmarkModel):
         records (issue 17's trials: total -13.6%, equity -17.4%)."""
         return float(raw.n) if raw.n else PRIOR_ONLY_FIT_WEIGHT
 
+    def national_place_mix(self, role: Role, level: str) -> tuple[float, str]:
+        """A component view's national cell stands where its records are: the mean OEWS
+        differential of the places of its US records (`place_differential`, weighted by the
+        records' weights; a record without a state or metro, or at a place OEWS does not
+        price, counts at 0, the nation), times the records' share of the national cell's
+        blend (n / (n + k): its prior, base pay x a ratio, stands on the nation). A metro or
+        state cell's prior moves from there, not from the nation: total-compensation records
+        gather in the best-paid metros (the second trial of issue 17: 42 of 57 senior
+        machine-learning records in San Francisco, Seattle and New York), so the national
+        cell moved by Seattle's whole differential counted Seattle twice and put the Seattle
+        cell's P75 and P90 above all 19 of its records; every local residual of that store
+        was negative, mean -0.27 in log. A segment view's national cell stands where the
+        segment's records are, the same way. (0, "") without US records."""
+        rows = self.record_places_.get((role.id, level))
+        if not rows:
+            return 0.0, ""
+        memo = self._place_mix_cache.get((role.id, level))
+        if memo is not None:
+            return memo
+        total = placed = weighted = 0.0
+        for state, metro, weight in rows:
+            total += weight
+            if state is None and metro is None:
+                continue
+            try:
+                diff, _basis = self.place_differential(role, scope_for("US", state, metro))
+            except InputError:
+                continue  # a place OEWS does not price counts at the nation
+            placed += weight
+            weighted += weight * diff
+        _dist, n, nat_weight, _nat_basis = self.national(role, level)
+        share = n / nat_weight if nat_weight else 0.0
+        if not total or not placed or not share:
+            found = (0.0, "")
+        else:
+            found = (share * weighted / total,
+                     f"place mix (its records' mean OEWS differential {math.expm1(weighted / total):+.1%}, "
+                     f"{placed / total:.0%} of them placed, x their share of the cell {share:.0%})")
+        self._place_mix_cache[(role.id, level)] = found
+        return found
+
     def place_order_bounds(self, members: list[Role], place: CellPlace,
                            medians: dict[Node, float], direct: dict[Node, bool]) -> dict[Node, Bound]:
         """None: a view's local cells are not held in the OEWS order of places. OEWS prices
@@ -341,43 +433,31 @@ class ViewModel(BenchmarkModel):
         (issue 17's trial: New York senior total comp)."""
         return {}
 
-    def _place_anchor(self, role: Role, level: str) -> float:
-        """A segment cell's prior at a place of differential 0 without local data: the
-        all-employer cell's there (the parent's place template) moved by the segment gap; a
-        component view's as base cells' (its national cell)."""
-        if self.params.segment is None:
-            return super()._place_anchor(role, level)
-        template = self.parent.place_template(get_role(family_of(role)))
-        if (role.id, level) not in template:
-            raise InputError(f"no all-employer cell for {role.id} {level}", field="role")
-        return template[(role.id, level)] + self.segment_gap_[0]
-
     # ---------------------------------------------------------------- cells
-    def _raw(self, role: Role, level: str, place: CellPlace) -> _RawCell:
+    def _national(self, role: Role, level: str) -> tuple[LogDist, int, float, str]:
+        found = super()._national(role, level)
         if self.params.segment is None:
-            return super()._raw(role, level, place)
-        memo = (role.id, level, place.scope, place.key)
-        found = self._raw_cache.get(memo)
-        if found is not None:
             return found
-        gap, _gap_basis = self.segment_gap_
-        prior = self.parent.fitted(role, level, place).shift(gap)
-        parent_raw = self.parent._raw(role, level, place)
-        obs = self._obs_index.get(memo)
-        n = int(obs["n"]) if obs is not None else 0
-        k = self.shrinkage_k_
-        parts: list[tuple[LogDist, float]] = [(prior, k)]
-        if obs is not None:
-            parts.append((LogDist({q: obs[f"q{q}"] for q in PERCENTILES}), float(n)))
-        weight = k + n
+        dist, n, weight, _basis = found
+        gap = self.segment_gap_[0]
         basis = (f"{counted(n, 'observation')} from {self.params.segment} employers; " if n else "") + (
-            f"prior: the all-employer cell, segment gap {math.expm1(gap):+.1%} (k={k:.0f})")
-        pubs = self.published_for(role.id, level, place)
-        raw = _RawCell(
-            dist=blend(parts), n=n, n_parent=parent_raw.n, weight=weight, data_weight=n / weight,
-            diff=parent_raw.diff, diff_basis=parent_raw.diff_basis, nat_basis=basis, blended=0,
-            pub_used=[], pub_unused=sorted(str(r.get("figure_id") or r["citation"]) for r in pubs))
-        self._raw_cache[memo] = raw
+            f"prior: the all-employer cell, segment gap {math.expm1(gap):+.1%} (k={self.shrinkage_k_:.0f})")
+        return dist, n, weight, basis
+
+    def _raw(self, role: Role, level: str, place: CellPlace) -> _RawCell:
+        """As a base cell's (`BenchmarkModel._raw`): the national cell blends its observations
+        with its prior (`_national_prior`), a local cell its own with the national cell of the
+        same view moved by the place's differential less the national cell's own place mix
+        (`national_place_mix`). A segment cell's `n_parent` is the all-employer cell's of the
+        same place. Why a segment's local cell stands on the segment's national cell, not on
+        the all-employer cell of the place moved by the segment gap: the employers of the
+        all-employer cell differ from place to place, and the gap is measured nationally (the
+        second trial of issue 17: New York's all-employer senior total cell stands on 5
+        enterprise records of 9, so New York big-tech senior, 4 records of $425k-$491k, was
+        put at $372,500, below all four)."""
+        raw = super()._raw(role, level, place)
+        if self.params.segment is not None:
+            raw.n_parent = self.parent._raw(role, level, place).n
         return raw
 
     def published_for(self, role: str, level: str, place: CellPlace) -> list[dict[str, Any]]:
@@ -385,11 +465,6 @@ class ViewModel(BenchmarkModel):
         and those naming the role at no level (shown beside every level's cell)."""
         rows = self._published_index.get((role, level), []) + self._published_index.get((role, None), [])
         return [row for row in rows if published_place_matches(row, place)]
-
-    def _basis(self, raw: _RawCell, place: CellPlace) -> str:
-        if self.params.segment is not None:
-            return raw.nat_basis
-        return super()._basis(raw, place)
 
     def _view_fields(self, role: Role, level: str, place: CellPlace) -> dict[str, Any]:
         own = self.components_.get((role.id, level, place.scope, place.key))
@@ -405,7 +480,7 @@ class ViewModel(BenchmarkModel):
         p = self.params
         segment = p.segment
         scopes = [((role.id, level, place.scope, place.key), "in this cell")]
-        if place.scope != "national" and segment is None:
+        if place.scope != "national":
             scopes.append(((role.id, level, "national", "US"), "national parent"))
         for key, where in scopes:
             for row in self._evidence_index.get(key, []):
@@ -415,8 +490,8 @@ class ViewModel(BenchmarkModel):
                 out.append(Evidence(source=row["source"], kind=row["kind"], n=n,
                                     detail=f"{where} ({self.label})"))
         if segment is not None:
-            what, parent_cell = "all-employer cell", self.parent.cell(role.id, level, place)
-            prior = f"prior: the {what} of the same place, {self.segment_gap_[1]}"
+            what, parent_cell = "all-employer cell", self.parent.cell(role.id, level, NATIONAL)
+            prior = f"prior of the national cell: the {what} (national), {self.segment_gap_[1]}"
         else:
             what, parent_cell = "base-pay cell (national)", self.parent.cell(role.id, level, NATIONAL)
             ratio = self.ratios_.for_cell(role.id, level) if self.ratios_ is not None else None
@@ -435,6 +510,20 @@ class ViewModel(BenchmarkModel):
                                 detail=f"{COMPONENT_NAMES[p.component]} figures shown beside the "
                                 "cell, not blended: " + ", ".join(unused)))
         return out
+
+
+def record_places(cells: Any) -> dict[tuple[str, str], list[tuple[str | None, str | None, float]]]:
+    """Per role x level, the places of the US observations of `cells` (an Ibis table of
+    `paybench.bench.summary.cell_observations`): (state, metro, summed weight) per place, with
+    (None, None, w) for those without one."""
+    us = cells.filter(cells.country == "US")
+    found = us.group_by(["role", "level", "state", "metro"]).aggregate(w=us.weight.sum()).execute()
+    out: dict[tuple[str, str], list[tuple[str | None, str | None, float]]] = {}
+    for row in found.itertuples(index=False):
+        state = row.state if isinstance(row.state, str) else None
+        metro = row.metro if isinstance(row.metro, str) else None
+        out.setdefault((row.role, row.level), []).append((state, metro, float(row.w)))
+    return out
 
 
 def ratio_evidence(ratio: CellRatio) -> list[Evidence]:

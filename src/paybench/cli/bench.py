@@ -98,6 +98,8 @@ def bench(
         zeros = ", ".join(f"{name} {n:,}" for name, n in found.zero.items())
         out.print(f"n per component: {counts}" + (f" (stating 0: {zeros})" if zeros else ""),
                   markup=False)
+        for sentence in found.all_zero:
+            out.print(sentence, markup=False)
         if found.bonus_share is not None and found.equity_share is not None:
             out.print(f"shares of total pay: bonus {found.bonus_share:.1%}, equity "
                       f"{found.equity_share:.1%} ({found.shares_basis})", markup=False)

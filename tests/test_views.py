@@ -715,3 +715,35 @@ def test_a_segment_whose_records_all_state_a_bonus_of_0_says_so(fresh_db: Path, 
         total = engine.cell(MLE, "senior", component="total", segment="ai-lab")
     assert total.n == 3 and total.components is not None
     assert total.components.all_zero == ["all 3 records of this cell state a bonus of 0"]
+
+
+# --------------------------------------------------------------------------- aging, stated
+def test_bench_text_states_the_aging(totals: Path) -> None:
+    """`paybench bench` states, under the percentiles, the date every figure is aged to, the
+    growth rate and the years of the cell's own observations (the trial: the text never said
+    pay was aged), from the cell's fields, as --json carries them: the big-tech senior ML
+    engineers are the fixture's rows 4, 20, 25 and 41 (2020-2021); --as-of and --growth
+    change the line; a cell without observations says so."""
+    days = [day for _n, day, _pay in big_tech_senior_mle()]
+    first, last = min(days).year, max(days).year
+    assert (first, last) == (2020, 2021)
+    args = ("bench", "--role", MLE, "--level", "senior", "--component", "total", "--segment", "big-tech")
+    cell = json.loads(run_cli(totals, *args, "--json").stdout)
+    assert (cell["effective_date"], cell["annual_growth"], cell["first_year"], cell["last_year"]) == (
+        EFFECTIVE.isoformat(), GROWTH, first, last)
+    text = run_cli(totals, *args).stdout.splitlines()
+    assert text[2].startswith("P10: ")
+    assert text[3] == f"aged to 2026-01-01 at 3.0%/yr (this cell's 4 observations dated {first}-{last})"
+
+    base = ("bench", "--role", MLE, "--level", "senior", "--as-of", "2025-07-01", "--growth", "0.045")
+    cell = json.loads(run_cli(totals, *base, "--json").stdout)
+    assert (cell["effective_date"], cell["annual_growth"]) == ("2025-07-01", 0.045)
+    assert cell["n"] > 1000 and cell["first_year"] < cell["last_year"]
+    assert run_cli(totals, *base).stdout.splitlines()[2] == (
+        f"aged to 2025-07-01 at 4.5%/yr (this cell's {cell['n']:,} observations dated "
+        f"{cell['first_year']}-{cell['last_year']})")
+
+    entry = ("bench", "--role", MLE, "--level", "entry", "--component", "total")
+    cell = json.loads(run_cli(totals, *entry, "--json").stdout)
+    assert (cell["n"], cell["first_year"], cell["last_year"]) == (0, None, None)
+    assert "aged to 2026-01-01 at 3.0%/yr (no observations of its own)" in run_cli(totals, *entry).stdout

@@ -89,6 +89,7 @@ def bench(
     if cell.place.note:
         out.print(f"place: {cell.place.note}", markup=False)
     out.print("  ".join(f"P{p[1:]}: ${v:,}" for p, v in cell.quantiles().items()))
+    out.print(cell.aging(), markup=False)
     parent = "all-employer cell" if cell.segment is not None else "national"
     out.print(f"n={cell.n} ({parent} {cell.n_parent})  method={cell.method}  "
               f"confidence={cell.confidence}")

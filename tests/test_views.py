@@ -747,3 +747,41 @@ def test_bench_text_states_the_aging(totals: Path) -> None:
     cell = json.loads(run_cli(totals, *entry, "--json").stdout)
     assert (cell["n"], cell["first_year"], cell["last_year"]) == (0, None, None)
     assert "aged to 2026-01-01 at 3.0%/yr (no observations of its own)" in run_cli(totals, *entry).stdout
+
+
+# --------------------------------------------------------------------------- GET /employers
+def test_http_employers_is_the_cli_listing(server: Server, totals: Path) -> None:
+    """GET /api/v1/employers takes `paybench employers`' options as query parameters and
+    answers its --json (the store's file left out, as /status leaves it), over the real
+    server; the fixture's Levels.fyi records name their employers. An unknown segment or kind,
+    an unknown role and a negative limit are a 422 naming the field, with the CLI's message."""
+    cases: list[dict[str, Any]] = [
+        {}, {"segment": "Big-Tech", "limit": 0}, {"role": "Sr. ML Engineer", "kind": "paid", "limit": 3},
+        {"segment": "ai lab"}, {"segment": "", "kind": " Paid "}]
+    with server.client() as client:
+        for params in cases:
+            got = client.get("/api/v1/employers", params=params)
+            assert got.status_code == 200, (params, got.text)
+            options = [part for key, value in params.items() for part in (f"--{key}", str(value))]
+            cli = json.loads(run_cli(totals, "employers", "--json", *options).stdout)
+            assert cli.pop("store") == str(totals)
+            assert got.json() == cli, params
+            assert "store" not in got.json()
+        listing = client.get("/api/v1/employers", params={"segment": "big-tech", "limit": 0}).json()
+        assert listing["segment"] == "big-tech" and len(listing["employers"]) >= 5
+        assert {e["segment"] for e in listing["employers"]} == {"big-tech"}
+        named = {e["employer"] for e in listing["employers"]}
+        assert {"Google", "Meta", "Amazon", "Microsoft", "Apple"} <= named
+        for params, field in (({"segment": "faang"}, "segment"), ({"kind": "guessed"}, "kind"),
+                              ({"role": "Chief Llama Whisperer"}, "role"), ({"limit": -1}, "limit")):
+            got = client.get("/api/v1/employers", params=params)
+            assert got.status_code == 422, (params, got.text)
+            error = got.json()["error"]
+            assert error["field"] == field and "\n" not in error["message"]
+            options = [part for key, value in params.items() for part in (f"--{key}", str(value))]
+            proc = run_cli(totals, "employers", *options, ok=False)
+            assert proc.returncode == 1 and proc.stdout == ""
+            assert proc.stderr.strip().splitlines() == [
+                f"error: --{field}: {error['message'].removeprefix(f'{field}: ')}"], params
+        spec = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/employers"]["get"]
+        assert {p["name"] for p in spec["parameters"]} == {"segment", "role", "kind", "limit"}

@@ -63,6 +63,7 @@ def test_openapi_document_is_served_without_cdn(live: Server) -> None:
     spec = httpx.get(f"{live.url}/api/v1/openapi.json").json()
     assert spec["info"]["title"] == "paybench API"
     assert "/api/v1/cells" in spec["paths"] and "/api/v1/submissions" in spec["paths"]
+    assert "/api/v1/employers" in spec["paths"]  # `paybench employers`, as every command with a route
     for path in ("/docs", "/redoc", "/api/v1/docs"):
         assert httpx.get(f"{live.url}{path}").status_code == 404
     page = httpx.get(f"{live.url}/").text

@@ -213,7 +213,7 @@ def test_quarantine_and_counts(ingested: tuple[Path, IngestResult]) -> None:
             "Acme Robotics 'T5' x1, Acme Robotics 'T3' x1)") in notes
     assert ("level of the 47 rows kept read from: company level 37, level words 3, job title 3, years of "
             "experience 3, no level (no readable level and no years) 1") in notes
-    assert "1 row: location not placed" in notes
+    assert "1 row: kept with no place: 1 whose location is no place paybench reads ('Narnia, XX' x1)" in notes
 
 
 def level_counts(notes: list[str]) -> tuple[int, dict[str, int]]:
@@ -565,3 +565,38 @@ def test_a_banks_corporate_title_is_read_from_years(tmp_path: Path) -> None:
     ]
     kept, per_basis = level_counts(result.notes)
     assert kept == 4 and per_basis[LEVEL_BASES["corporate_title"]] == 3
+
+
+def test_the_no_place_note_counts_every_row_stored_without_a_place(tmp_path: Path) -> None:
+    """The note counts every row kept with no place: an empty or 'NA' location as well as one
+    that is no place (the trial: an empty location and "Atlantis, ZZ" were two rows stored
+    without a state or metro, the note said 1); a row placed abroad is placed (no state or
+    metro, but its country)."""
+    with FIXTURE.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header, template = rows[0], rows[2]  # Google L3, Mountain View
+    at = {name: i for i, name in enumerate(header)}
+    locations = ["San Francisco, CA", "", "Atlantis, ZZ", "NA", "Atlantis, ZZ",
+                 "London, EN, United Kingdom"]
+    lines = [header]
+    for i, location in enumerate(locations):
+        row = list(template)
+        row[at["location"]], row[at["rowNumber"]] = location, str(9100 + i)
+        row[at["timestamp"]] = f"3/{i + 1}/2021 10:00:00"  # each row its own submission
+        lines.append(row)
+    data = tmp_path / "levels.csv"
+    with data.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(lines)
+    with Store(tmp_path / "s.duckdb") as store:
+        result = ingest_file(store, data)
+    assert result.rows_kept == len(locations)
+    (note,) = [n for n in result.notes if "with no place" in n]
+    assert note == ("4 rows: kept with no place: 2 without a location ('NA' or empty), 2 whose "
+                    "location is no place paybench reads ('Atlantis, ZZ' x2)")
+    placeless = _query(tmp_path / "s.duckdb", """
+        SELECT count(DISTINCT row_number) FROM observations
+        WHERE country IS NULL AND state IS NULL AND metro IS NULL""")[0][0]
+    without_state_or_metro = _query(tmp_path / "s.duckdb", """
+        SELECT count(DISTINCT row_number) FROM observations
+        WHERE state IS NULL AND metro IS NULL AND coalesce(country, '') <> 'GB'""")[0][0]
+    assert int(note.split()[0]) == placeless == without_state_or_metro == 4

@@ -311,3 +311,34 @@ def test_a_malformed_request_gets_the_json_error_and_the_headers(hardened: Serve
     for name, value in SECURITY.items():
         assert f"{name.lower()}: {value.lower()}" in lines, (name, lines)
     assert json.loads(body)["error"]["status"] == 400
+
+
+def test_the_employer_listing_obeys_the_publication_rule(fresh_db: Path) -> None:
+    """`paybench employers` (public over HTTP as GET /api/v1/employers) counts an employer's
+    submissions as a cell does: one person's submission naming their employer lists no row of
+    that employer (it listed its n = 1 and the person's bin as its median); five from one
+    client neither; five from five clients do, each at its bin's midpoint."""
+    from paybench.insights.employers import employer_report
+    from paybench.store import Store
+    from paybench.submissions import Submission, prepare_submission, store_submission
+
+    def add(store: Store, pay: float, client: str) -> None:
+        sub = Submission(title="Senior Machine Learning Engineer", place="Boston, MA", base=pay,
+                         employer="Tiny Robots Inc")
+        store_submission(store, prepare_submission(sub), None, client=client)
+
+    def listed(store: Store) -> list[tuple[str, int, float | None]]:
+        report = employer_report(store, kinds=["submitted"])
+        assert report.n_with_employer == sum(e.n for e in report.employers)
+        return [(e.employer, e.n, e.median_base_usd) for e in report.employers]
+
+    with Store(fresh_db) as store:
+        add(store, VICTIM_PAY, VICTIM_ADDRESS)
+        assert store.scalar("SELECT count(*) FROM observations WHERE employer = 'Tiny Robots'") == 1
+        assert listed(store) == []
+        for i in range(4):
+            add(store, 240_000 + i, VICTIM_ADDRESS)
+        assert listed(store) == []  # five submissions, one contributor
+        for i in range(4):
+            add(store, 180_000 + i, f"198.51.100.{i + 1}")
+        assert listed(store) == [("Tiny Robots", 9, 237_500.0)]

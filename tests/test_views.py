@@ -671,3 +671,147 @@ def test_a_view_cell_weighs_its_own_records_in_the_ladder_fit(pb: Paybench) -> N
         assert raw.weight > raw.n + 1  # the prior's k is in the blend, not in the fit's weight
         base_raw = base._raw(role, level, NATIONAL_PLACE)
         assert base.fit_weight(base_raw) == base_raw.weight
+
+
+# --------------------------------------------------------------------------- a bonus of 0
+SWE = "software-engineer"
+
+
+def test_a_cell_whose_records_all_state_a_bonus_of_0_says_so(totals: Path, pb: Paybench,
+                                                              server: Server) -> None:
+    """A cell whose every record states a bonus of 0 says so in one plain sentence (the
+    trial: ai-lab records with a Levels.fyi bonus of 0 gave no such statement), the same in
+    the Python API, the CLI's JSON and text and over HTTP (one home: `summary_for`). The
+    fixture's one principal software engineer (row 16, Amazon L7) states a bonus of 0; the
+    San Jose senior one (row 30, Netflix) a bonus and an equity of 0."""
+    assert [n for n, exp in EXPECTED.items() if exp[1:3] == (SWE, "principal") and exp[4] == "US"] == [16]
+    assert EXPECTED[16][-1][3] == 0
+    sentence = "the 1 record of this cell states a bonus of 0"
+    prior = ": its percentiles are those of people receiving a bonus, from the cell's prior"
+    bonus = pb.cell(SWE, "principal", "US", component="bonus")
+    assert bonus.n == 0 and bonus.components is not None
+    assert bonus.components.all_zero == [sentence + prior]
+    total = pb.cell(SWE, "principal", "US", component="total")
+    assert total.components is not None and total.components.all_zero == [sentence]
+    san_jose = pb.cell(SWE, "senior", "San Jose, CA", component="equity")
+    assert san_jose.components is not None and san_jose.components.all_zero == [
+        sentence, "the 1 record of this cell states equity (stock per year) of 0: its percentiles "
+        "are those of people receiving equity (stock per year), from the cell's prior"]
+    # a cell with positive bonuses, and one with some stated zeros among them, state nothing
+    assert pb.cell(MLE, "senior", "US", component="bonus").components.all_zero == []  # type: ignore[union-attr]
+    national = pb.cell(SWE, "senior", "US", component="bonus")
+    assert national.components is not None and national.components.zero == {"bonus": 1, "equity": 1}
+    assert national.components.all_zero == []
+
+    args = ("bench", "--role", SWE, "--level", "principal", "--component", "bonus")
+    assert json.loads(run_cli(totals, *args, "--json").stdout)["components"]["all_zero"] == [
+        sentence + prior]
+    text = run_cli(totals, *args).stdout.splitlines()
+    counts = next(i for i, line in enumerate(text) if line.startswith("n per component:"))
+    assert text[counts + 1] == sentence + prior
+    with server.client() as client:
+        got = client.get("/api/v1/cells", params={"role": SWE, "level": "principal",
+                                                  "component": "bonus"})
+        assert got.status_code == 200, got.text
+        assert got.json()["cells"][0]["components"]["all_zero"] == [sentence + prior]
+
+
+def test_a_segment_whose_records_all_state_a_bonus_of_0_says_so(fresh_db: Path, tmp_path: Path) -> None:
+    """A segment whose every bonus is a stated 0 has no bonus among people receiving one to
+    benchmark: the one-line error says that all its records state 0 (it said "this store has no
+    bonus observations from ai-lab employers" while it held three), naming the segment; the
+    records' total cell says it of its own records."""
+    rows = [("Anthropic", "Senior", 750_000, 293_000, 457_000, 0, 81),
+            ("OpenAI", "Senior", 757_000, 289_000, 468_000, 0, 82),
+            ("Anthropic", "Senior", 629_000, 289_000, 340_000, 0, 83),
+            ("Google", "L5", 350_000, 190_000, 120_000, 40_000, 84)]
+    lines = [HEADER] + [
+        f'3/{i + 1}/2023 10:00:00,{company},{level},Software Engineer,{total},"San Francisco, CA",'
+        f"6,2,ML / AI,{base},{stock},{bonus},NA,NA,7322,807,{number},0,0,0,0,0,0,0,0,0,0,NA,NA"
+        for i, (company, level, total, base, stock, bonus, number) in enumerate(rows)]
+    data = tmp_path / "levels.csv"
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run_cli(fresh_db, "ingest", str(data))
+    message = ("all 3 records of ai-lab employers in this store state a bonus of 0: no bonus to "
+               "benchmark among people receiving one")
+    proc = run_cli(fresh_db, "bench", "--role", MLE, "--level", "senior", "--component", "bonus",
+                   "--segment", "ai-lab", ok=False)
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert proc.stderr.strip().splitlines() == [f"error: --segment: {message}"]
+    with Paybench(fresh_db) as engine:
+        with pytest.raises(InputError) as info:
+            engine.cell(MLE, "senior", component="bonus", segment="ai-lab")
+        assert (info.value.field, info.value.message) == ("segment", message)
+        total = engine.cell(MLE, "senior", component="total", segment="ai-lab")
+    assert total.n == 3 and total.components is not None
+    assert total.components.all_zero == ["all 3 records of this cell state a bonus of 0"]
+
+
+# --------------------------------------------------------------------------- aging, stated
+def test_bench_text_states_the_aging(totals: Path) -> None:
+    """`paybench bench` states, under the percentiles, the date every figure is aged to, the
+    growth rate and the years of the cell's own observations (the trial: the text never said
+    pay was aged), from the cell's fields, as --json carries them: the big-tech senior ML
+    engineers are the fixture's rows 4, 20, 25 and 41 (2020-2021); --as-of and --growth
+    change the line; a cell without observations says so."""
+    days = [day for _n, day, _pay in big_tech_senior_mle()]
+    first, last = min(days).year, max(days).year
+    assert (first, last) == (2020, 2021)
+    args = ("bench", "--role", MLE, "--level", "senior", "--component", "total", "--segment", "big-tech")
+    cell = json.loads(run_cli(totals, *args, "--json").stdout)
+    assert (cell["effective_date"], cell["annual_growth"], cell["first_year"], cell["last_year"]) == (
+        EFFECTIVE.isoformat(), GROWTH, first, last)
+    text = run_cli(totals, *args).stdout.splitlines()
+    assert text[2].startswith("P10: ")
+    assert text[3] == f"aged to 2026-01-01 at 3.0%/yr (this cell's 4 observations dated {first}-{last})"
+
+    base = ("bench", "--role", MLE, "--level", "senior", "--as-of", "2025-07-01", "--growth", "0.045")
+    cell = json.loads(run_cli(totals, *base, "--json").stdout)
+    assert (cell["effective_date"], cell["annual_growth"]) == ("2025-07-01", 0.045)
+    assert cell["n"] > 1000 and cell["first_year"] < cell["last_year"]
+    assert run_cli(totals, *base).stdout.splitlines()[2] == (
+        f"aged to 2025-07-01 at 4.5%/yr (this cell's {cell['n']:,} observations dated "
+        f"{cell['first_year']}-{cell['last_year']})")
+
+    entry = ("bench", "--role", MLE, "--level", "entry", "--component", "total")
+    cell = json.loads(run_cli(totals, *entry, "--json").stdout)
+    assert (cell["n"], cell["first_year"], cell["last_year"]) == (0, None, None)
+    assert "aged to 2026-01-01 at 3.0%/yr (no observations of its own)" in run_cli(totals, *entry).stdout
+
+
+# --------------------------------------------------------------------------- GET /employers
+def test_http_employers_is_the_cli_listing(server: Server, totals: Path) -> None:
+    """GET /api/v1/employers takes `paybench employers`' options as query parameters and
+    answers its --json (the store's file left out, as /status leaves it), over the real
+    server; the fixture's Levels.fyi records name their employers. An unknown segment or kind,
+    an unknown role and a negative limit are a 422 naming the field, with the CLI's message."""
+    cases: list[dict[str, Any]] = [
+        {}, {"segment": "Big-Tech", "limit": 0}, {"role": "Sr. ML Engineer", "kind": "paid", "limit": 3},
+        {"segment": "ai lab"}, {"segment": "", "kind": " Paid "}]
+    with server.client() as client:
+        for params in cases:
+            got = client.get("/api/v1/employers", params=params)
+            assert got.status_code == 200, (params, got.text)
+            options = [part for key, value in params.items() for part in (f"--{key}", str(value))]
+            cli = json.loads(run_cli(totals, "employers", "--json", *options).stdout)
+            assert cli.pop("store") == str(totals)
+            assert got.json() == cli, params
+            assert "store" not in got.json()
+        listing = client.get("/api/v1/employers", params={"segment": "big-tech", "limit": 0}).json()
+        assert listing["segment"] == "big-tech" and len(listing["employers"]) >= 5
+        assert {e["segment"] for e in listing["employers"]} == {"big-tech"}
+        named = {e["employer"] for e in listing["employers"]}
+        assert {"Google", "Meta", "Amazon", "Microsoft", "Apple"} <= named
+        for params, field in (({"segment": "faang"}, "segment"), ({"kind": "guessed"}, "kind"),
+                              ({"role": "Chief Llama Whisperer"}, "role"), ({"limit": -1}, "limit")):
+            got = client.get("/api/v1/employers", params=params)
+            assert got.status_code == 422, (params, got.text)
+            error = got.json()["error"]
+            assert error["field"] == field and "\n" not in error["message"]
+            options = [part for key, value in params.items() for part in (f"--{key}", str(value))]
+            proc = run_cli(totals, "employers", *options, ok=False)
+            assert proc.returncode == 1 and proc.stdout == ""
+            assert proc.stderr.strip().splitlines() == [
+                f"error: --{field}: {error['message'].removeprefix(f'{field}: ')}"], params
+        spec = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/employers"]["get"]
+        assert {p["name"] for p in spec["parameters"]} == {"segment", "role", "kind", "limit"}

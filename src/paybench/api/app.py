@@ -90,6 +90,7 @@ def create_app(db_path: Path | str | None = None, settings: Settings | None = No
         charts,
         decide,
         estimate,
+        insights,
         meta,
         normalize,
         paygap,
@@ -97,7 +98,8 @@ def create_app(db_path: Path | str | None = None, settings: Settings | None = No
         web,
     )
 
-    for module in (meta, normalize, cells, estimate, charts, submissions, admin, decide, paygap):
+    for module in (meta, normalize, cells, insights, estimate, charts, submissions, admin, decide,
+                   paygap):
         app.include_router(module.router, prefix=API_PREFIX,
                            dependencies=[Depends(single_valued_query)])
     app.include_router(web.router)

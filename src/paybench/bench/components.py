@@ -8,6 +8,9 @@ Money is annual US dollars; shares are fractions of 1.
 
 - `component_counts`: per cell, the usable observations of each component (the n a cell of
   that component counts: positive amounts, k-anonymity applied) and the records stating a 0;
+  where every record that states a bonus (or equity) states 0, the cell says so in a plain
+  sentence (`zero_statement`, `ComponentSummary.all_zero`), as the one-line error of a view
+  with nothing but stated zeros does (`no_data_message`);
 - `component_shares`: per cell, the **shares of total pay that are bonus and equity**, as a
   ratio of sums over the cell's records that carry a total, a bonus and an equity figure (each
   dedup_key once, weighted as the cells weigh it): bonus share = sum(w x bonus) / sum(w x D),
@@ -43,6 +46,7 @@ from paybench.errors import InputError
 from paybench.normalize.components import COMPONENT_NAMES, COMPONENTS, parse_component
 from paybench.normalize.levels import IC_LEVELS
 from paybench.normalize.segments import SEGMENTS
+from paybench.wording import counted
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -78,6 +82,35 @@ class ComponentSummary(BaseModel):
     n_shares: int = Field(description="records the shares come from (each carries a total, a "
                           "bonus and an equity figure)")
     shares_basis: str = Field(description="whose records the shares come from, and how")
+    all_zero: list[str] = Field(default_factory=list, description="one plain sentence per "
+                                "component (bonus, equity) that every record of the cell stating "
+                                "it states as 0: 'all 4 records of this cell state a bonus of 0'")
+
+
+ZERO_WORDS: dict[str, str] = {"bonus": "a bonus", "equity": "equity (stock per year)"}
+"""What a record states as 0, in `zero_statement`'s sentence (the components a record may state
+as a real 0: `paybench.sources.levelsfyi`)."""
+
+
+def zero_statement(component: str, zero: int, records: int, where: str) -> str:
+    """The plain sentence that every record of `where` ("of this cell", "of ai-lab employers in
+    this store") stating `component` (bonus or equity) states 0: 'all 4 records of this cell
+    state a bonus of 0'; `zero`, the records stating 0; `records`, the records of `where` (those
+    with a total): when more, the others are said to state none ('all 3 records of this cell
+    that state a bonus state 0; 2 others state none'). ValueError for another component or a
+    `zero` below 1."""
+    if component not in ZERO_WORDS or zero < 1:
+        raise ValueError(f"no stated 0 of {component!r} to speak of ({zero})")
+    what = ZERO_WORDS[component]
+    others = records - zero
+    if others <= 0:
+        if zero == 1:
+            return f"the 1 record {where} states {what} of 0"
+        return f"all {zero:,} records {where} state {what} of 0"
+    rest = f"{counted(others, 'other')} {'states' if others == 1 else 'state'} none"
+    if zero == 1:
+        return f"the 1 record {where} that states {what} states 0; {rest}"
+    return f"all {zero:,} records {where} that state {what} state 0; {rest}"
 
 
 def component_records(backend: Any, params: MethodParams = PARAMS) -> ir.Table:
@@ -637,29 +670,48 @@ def summaries(counts: pd.DataFrame, shares: pd.DataFrame) -> dict[tuple[str, str
 
 
 def summary_for(found: dict[str, Any] | None, fallback: dict[str, Any] | None,
-                fallback_label: str, label: str) -> ComponentSummary:
+                fallback_label: str, label: str, component: str | None = None) -> ComponentSummary:
     """A cell's `ComponentSummary`: its own counts; its shares from its own records when some
     carry the split, else from `fallback` (the national cell of the same view) when it has
-    some, else none."""
+    some, else none; `all_zero`, a `zero_statement` for each of bonus and equity that the
+    cell's records state only as 0 (`label`: "this cell"), saying, for the view's own
+    `component`, that its percentiles are then its prior's."""
     empty: dict[str, Any] = {"n": dict.fromkeys(COMPONENTS, 0), "zero": {}, "n_split": 0}
     own = found or empty
+    all_zero = []
+    for name in ZERO_WORDS:
+        zero = int(own["zero"].get(name, 0))
+        if zero and not own["n"].get(name, 0):
+            sentence = zero_statement(name, zero, int(own["n"].get("total", 0)), f"of {label}")
+            if name == component:
+                sentence += (f": its percentiles are those of people receiving "
+                             f"{ZERO_WORDS[name]}, from the cell's prior")
+            all_zero.append(sentence)
     source, where = (own, label) if own["n_split"] else (
         (fallback, fallback_label) if fallback is not None and fallback["n_split"] else (None, ""))
     if source is None:
         return ComponentSummary(n=dict(own["n"]), zero=dict(own["zero"]), bonus_share=None,
                                 equity_share=None, n_shares=0,
                                 shares_basis="no record of this cell or its national cell carries "
-                                "a total with its bonus and equity")
+                                "a total with its bonus and equity", all_zero=all_zero)
     bonus, equity = shares_of(source["bonus_usd"], source["equity_usd"], source["split_usd"])
     return ComponentSummary(
         n=dict(own["n"]), zero=dict(own["zero"]), bonus_share=round(bonus, 4),
         equity_share=round(equity, 4), n_shares=int(source["n_split"]),
         shares_basis=f"ratio of sums over the {source['n_split']} records of {where} that carry a "
-                     "total, a bonus and an equity figure (a stated 0 included)")
+                     "total, a bonus and an equity figure (a stated 0 included)", all_zero=all_zero)
 
 
-def no_data_message(component: str, segment: str | None, any_component_data: bool) -> str:
-    """The one-line error for a view the store holds no observation of."""
+def no_data_message(component: str, segment: str | None, any_component_data: bool,
+                    zero: int = 0, records: int = 0) -> str:
+    """The one-line error for a view the store holds no positive observation of. `zero`: the
+    view's records stating the component as 0 (`records`: the view's records with a total);
+    when some do, the error is their `zero_statement` ('all 6 records of ai-lab employers in
+    this store state a bonus of 0: no bonus to benchmark among people receiving one')."""
+    if zero and component in ZERO_WORDS:
+        where = f"of {segment} employers in this store" if segment else "in this store"
+        return (f"{zero_statement(component, zero, records, where)}: no {COMPONENT_NAMES[component]} "
+                "to benchmark among people receiving one")
     if component != "base" and not any_component_data:
         return ("this store has no total-compensation data (ingest a Levels.fyi export: "
                 "paybench ingest FILE.csv); no " + COMPONENT_NAMES[component] + " to benchmark")
@@ -673,9 +725,9 @@ def view_label(component: str, segment: str | None) -> str:
 
 
 __all__: Sequence[str] = (
-    "COMPONENTS", "COMPONENT_NAMES", "OUTSIDE", "STOCK_HEAVY_SEGMENTS", "CellRatio",
+    "COMPONENTS", "COMPONENT_NAMES", "OUTSIDE", "STOCK_HEAVY_SEGMENTS", "ZERO_WORDS", "CellRatio",
     "ComponentRatio", "ComponentSummary", "RatioPart", "RatioTable", "SegmentMix",
     "base_segment_mix", "component_counts", "component_ratios", "component_records",
     "component_shares", "no_data_message", "parse_component", "parse_segment",
-    "segment_mixes", "shares_of", "summaries", "summary_for", "view_label",
+    "segment_mixes", "shares_of", "summaries", "summary_for", "view_label", "zero_statement",
 )

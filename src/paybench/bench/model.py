@@ -64,6 +64,7 @@ from paybench.normalize.levels import IC_LEVELS, LEVELS
 from paybench.normalize.places import Place
 from paybench.normalize.roles import Role, get_role
 from paybench.store import Store
+from paybench.wording import counted
 
 
 class Evidence(BaseModel):
@@ -98,8 +99,15 @@ class BenchmarkCell(BaseModel):
     place_differential: float | None = Field(
         default=None, description="place pay / national pay - 1, from OEWS or the data")
     published: list[str] = Field(default_factory=list, description="ids of published figures")
-    effective_date: dt.date
-    annual_growth: float
+    effective_date: dt.date = Field(description="the day every figure of the cell is aged to")
+    annual_growth: float = Field(description="the pay growth figures are aged at, fraction per "
+                                 "year (0.03 = 3%)")
+    first_year: int | None = Field(
+        default=None, description="year of the earliest of the cell's own n observations, as "
+        "observed (before aging); null when n = 0")
+    last_year: int | None = Field(
+        default=None, description="year of the latest of the cell's own n observations; null "
+        "when n = 0")
     basis: str = Field(description="one sentence on how the cell was built")
     n_filed: int = Field(
         default=0, description="of n, H-1B LCA filings (kind filed): the wage an employer "
@@ -123,6 +131,20 @@ class BenchmarkCell(BaseModel):
     def quantiles(self) -> dict[str, int]:
         """The five percentiles as a dict {'p10': ..., 'p90': ...} (annual USD)."""
         return {f"p{p}": getattr(self, f"p{p}") for p in PERCENTILES}
+
+    def aging(self) -> str:
+        """How the cell's pay was aged, in one line, from its fields: 'aged to 2026-01-01 at
+        3.0%/yr (this cell's 1,187 observations dated 2020-2024)' (`paybench.bench.
+        observations`: log pay + (E - d) / 365.25 x log(1 + g))."""
+        growth = self.annual_growth * 100
+        rate = f"{growth:.1f}" if abs(growth - round(growth, 1)) < 1e-9 else f"{growth:g}"
+        if not self.n or self.first_year is None or self.last_year is None:
+            whose = "no observations of its own"
+        else:
+            years = (str(self.first_year) if self.first_year == self.last_year
+                     else f"{self.first_year}-{self.last_year}")
+            whose = f"this cell's {counted(self.n, 'observation')} dated {years}"
+        return f"aged to {self.effective_date.isoformat()} at {rate}%/yr ({whose})"
 
 
 @dataclass
@@ -817,10 +839,21 @@ class BenchmarkModel:
             data_weight=round(raw.data_weight, 3),
             place_differential=None if place.scope == "national" else round(math.expm1(raw.diff), 4),
             published=raw.pub_used,
-            effective_date=p.effective_date, annual_growth=p.annual_growth, basis=basis,
+            effective_date=p.effective_date, annual_growth=p.annual_growth,
+            **self._observed_years(role.id, level, place), basis=basis,
             ladder_shift=round(math.expm1(shift), 4), notes=notes,
             **self._view_fields(role, level, place),
         )
+
+    def _observed_years(self, role_id: str, level: str, place: CellPlace) -> dict[str, int | None]:
+        """`first_year` and `last_year` of the cell's own observations (None without any)."""
+        obs = self._obs_index.get((role_id, level, place.scope, place.key))
+        years: dict[str, int | None] = {"first_year": None, "last_year": None}
+        if obs is not None:
+            for name in years:
+                value = obs.get(name)
+                years[name] = None if value is None or pd.isna(value) else int(value)
+        return years
 
     def confidence(self, n: int, data_weight: float, published: bool) -> str:
         """high, medium or low, from the cell's own n and data weight (`MethodParams`)."""

@@ -54,7 +54,9 @@ def scoped(t: ir.Table) -> list[ir.Table]:
 
 def cell_summary(t: ir.Table, keys: Sequence[str] = CELL_KEYS,
                  params: MethodParams = PARAMS) -> ir.Table:
-    """n, w, mean, sd of log pay and interpolated weighted quantiles q10..q90 per group."""
+    """n, w, mean, sd of log pay, interpolated weighted quantiles q10..q90 and the years of the
+    earliest and latest observation (`first_year`, `last_year`: observed, before aging) per
+    group."""
     import ibis
 
     whole = ibis.window(group_by=list(keys))
@@ -70,6 +72,8 @@ def cell_summary(t: ir.Table, keys: Sequence[str] = CELL_KEYS,
         "mean": t.log_pay.mean(),
         "sd": t.log_pay.std(),
         "n_submitted": (t.kind == "submitted").cast("int64").sum(),
+        "first_year": t.observed_on.year().min().cast("int64"),
+        "last_year": t.observed_on.year().max().cast("int64"),
     }
     for p in PERCENTILES:
         q = p / 100
@@ -95,7 +99,8 @@ def observed_cells(backend: Any, params: MethodParams = PARAMS,
     """Summaries of observed log pay for every role x level x scope x key.
 
     Columns: role, level, scope (national/metro/state/remote/country), key (the place code:
-    'US', a CBSA, a state, or a country), n, w, mean, sd, n_submitted, q10..q90 (log USD).
+    'US', a CBSA, a state, or a country), n, w, mean, sd, n_submitted, first_year, last_year,
+    q10..q90 (log USD).
     `observations`: `cell_observations(backend, params)` when the caller already holds it."""
     import ibis
 

@@ -206,8 +206,12 @@ class ViewModel(BenchmarkModel):
             every = params.replace(segment=None)
             any_data = bool(usable_observations(duck, every, columns=()).count().execute())
             field_name = "segment" if params.segment is not None and any_data else "component"
-            raise InputError(no_data_message(params.component, params.segment, any_data),
-                             field=field_name)
+            # a bonus or equity every record states as 0 is said so, not "no observations"
+            zero = usable_observations(duck, params, columns=(), zeros=True).count().execute()
+            records = usable_observations(duck, params.replace(component="total"),
+                                          columns=()).count().execute() if zero else 0
+            raise InputError(no_data_message(params.component, params.segment, any_data,
+                                             int(zero), int(records)), field=field_name)
         if parent is None:
             parent = BenchmarkModel.load(store, parent_params(params))
         elif parent.params != parent_params(params):
@@ -470,7 +474,8 @@ class ViewModel(BenchmarkModel):
         own = self.components_.get((role.id, level, place.scope, place.key))
         national = None if place.scope == "national" else self.components_.get(
             (role.id, level, "national", "US"))
-        summary = summary_for(own, national, "the national cell of the same view", "this cell")
+        summary = summary_for(own, national, "the national cell of the same view", "this cell",
+                              self.params.component)
         return {"component": self.params.component, "segment": self.params.segment,
                 "components": summary}
 

@@ -89,6 +89,7 @@ def bench(
     if cell.place.note:
         out.print(f"place: {cell.place.note}", markup=False)
     out.print("  ".join(f"P{p[1:]}: ${v:,}" for p, v in cell.quantiles().items()))
+    out.print(cell.aging(), markup=False)
     parent = "all-employer cell" if cell.segment is not None else "national"
     out.print(f"n={cell.n} ({parent} {cell.n_parent})  method={cell.method}  "
               f"confidence={cell.confidence}")
@@ -98,6 +99,8 @@ def bench(
         zeros = ", ".join(f"{name} {n:,}" for name, n in found.zero.items())
         out.print(f"n per component: {counts}" + (f" (stating 0: {zeros})" if zeros else ""),
                   markup=False)
+        for sentence in found.all_zero:
+            out.print(sentence, markup=False)
         if found.bonus_share is not None and found.equity_share is not None:
             out.print(f"shares of total pay: bonus {found.bonus_share:.1%}, equity "
                       f"{found.equity_share:.1%} ({found.shares_basis})", markup=False)

@@ -10,6 +10,10 @@ from every source and whatever the filters asked here (a Levels.fyi record of an
 filings carry a finance NAICS code is in finance too). It is derived on read, so the listing
 is current even on a store opened read-only whose stored segments predate the rules. Each
 employer appears once. Medians are of annual USD as observed (not aged to the effective date).
+Submissions follow the publication rule of every cell (`paybench.bench.disclosure`, one home):
+each enters at its bin's midpoint, and an employer's submissions count only when they come from
+at least `MethodParams.submission_min` distinct contributors (the listing is public over
+HTTP, `GET /api/v1/employers`: one person's submission must not show as their employer's row).
 """
 
 from __future__ import annotations
@@ -26,8 +30,8 @@ from paybench.errors import InputError
 from paybench.normalize.segments import SEGMENTS, rules_version
 from paybench.store import Store, segment_mapping
 
-__all__ = ["EmployerReport", "EmployerRow", "SegmentSummary", "employer_report", "parse_kinds",
-           "parse_segment"]
+__all__ = ["EmployerListing", "EmployerReport", "EmployerRow", "SegmentSummary", "employer_report",
+           "parse_kinds", "parse_segment"]
 
 BASIS_TEXT = {"list": "list entry", "industry": "NAICS sector", "none": "unclassified"}
 """How each basis of a segment is named to people."""
@@ -57,10 +61,11 @@ class SegmentSummary(BaseModel):
     median_base_usd: float | None
 
 
-class EmployerReport(BaseModel):
-    """`paybench employers`: segments and employers from the store, filtered as asked."""
+class EmployerListing(BaseModel):
+    """Segments and employers from the store, filtered as asked: `EmployerReport` without the
+    store's file (what `GET /api/v1/employers` answers; the file is for the store's operator,
+    as in `GET /api/v1/status`)."""
 
-    store: str
     role: str | None = Field(description="the one role asked for (several: `roles`)")
     roles: list[str] | None = Field(default=None, description="the role ids pooled (None: every role)")
     kinds: list[str] | None = Field(default=None, description="the kinds of observation kept "
@@ -79,6 +84,16 @@ class EmployerReport(BaseModel):
                   "industry of most of its records from any source, else unclassified "
                   "(docs/method.md, 'Employers and segments'); medians of annual "
                   "USD as observed, not aged")
+
+
+class EmployerReport(EmployerListing):
+    """`paybench employers`: segments and employers from the store, filtered as asked."""
+
+    store: str = Field(description="the store's file")
+
+    def listing(self) -> EmployerListing:
+        """The report without the store's file."""
+        return EmployerListing(**{name: getattr(self, name) for name in EmployerListing.model_fields})
 
 
 def parse_kinds(kinds: Sequence[str] | None, params: MethodParams = PARAMS) -> list[str] | None:
@@ -104,6 +119,7 @@ def employer_report(store: Store, *, role: str | None = None, roles: Sequence[st
     segment summary always covers all)."""
     import ibis
 
+    from paybench.bench.disclosure import counted_submissions
     from paybench.bench.observations import usable_observations
 
     if limit is not None and limit < 0:
@@ -113,9 +129,12 @@ def employer_report(store: Store, *, role: str | None = None, roles: Sequence[st
     pooled = None if role is None and roles is None else list(dict.fromkeys(
         [*([role] if role is not None else []), *(roles or [])]))
     usable = usable_observations(ibis.duckdb.from_connection(store.con), params, kinds=kept,
-                                 columns=("source", "employer", "industry", "role", "annual_usd"))
+                                 columns=("kind", "source", "employer", "industry", "role",
+                                          "annual_usd"))
     if pooled is not None:
         usable = usable.filter(usable.role.isin(pooled) if pooled else ibis.literal(False))
+    # an employer's submissions count from submission_min distinct contributors, as in a cell
+    usable = counted_submissions(usable, ["employer"], params)
     sql = ibis.to_sql(usable, dialect="duckdb")
     counted = store.con.execute(
         f"SELECT employer IS NOT NULL AS named, count(*) FROM ({sql}) GROUP BY ALL").fetchall()

@@ -70,7 +70,8 @@ pairs, and the row takes its years.
 
 **Place**: ``location`` ("City, ST" in the US, "City, Region, Country" elsewhere) through
 `paybench.normalize.places.normalize_place`, as every adapter reads places; a location that
-cannot be placed keeps the row with no place (counted in the notes). **Employer**: ``company``
+cannot be placed, and a missing one ('NA' or empty), keeps the row with no place (no country,
+state or metro; the notes count every such row, the locations not placed named). **Employer**: ``company``
 through `paybench.normalize.employers.normalize_employer`, its display form ("GOOGLE LLC",
 "Google" and "google" are "Google"). **Date**: the timestamp's day.
 
@@ -407,6 +408,7 @@ class _Ingest:
         self.cache = _Cache()
         self.counts: Counter[str] = Counter()
         self.unread_levels: Counter[tuple[str, str]] = Counter()
+        self.unplaced: Counter[str] = Counter()  # locations no place is read from, by text
         self.observations: list[dict[str, Any]] = []
         self.records = 0
 
@@ -488,8 +490,11 @@ class _Ingest:
         self.counts[pay.reading] += 1
         self.counts["refined"] += refined
         self.counts["no_role"] += match.role is None
-        if location and not is_missing(location) and place is None:
-            self.counts["unplaced"] += 1
+        if place is None:  # stored with no country, state or metro: every such row is counted
+            if is_missing(location):
+                self.counts["no_location"] += 1
+            else:
+                self.unplaced[location] += 1
         export_row = (row.get("rownumber") or "").strip()
         citation = None if is_missing(export_row) else f"Levels.fyi rowNumber {export_row}"
         common = {
@@ -562,8 +567,16 @@ class _Ingest:
             out.append(f"{rows('refined')}: role refined by the tag")
         if c["no_role"]:
             out.append(f"{rows('no_role')}: title matched to no role")
-        if c["unplaced"]:
-            out.append(f"{rows('unplaced')}: location not placed (kept with no place)")
+        unplaced = sum(self.unplaced.values())
+        if unplaced or c["no_location"]:
+            parts = [f"{c['no_location']:,} without a location ('NA' or empty)"] if c["no_location"] else []
+            if unplaced:
+                top = ", ".join(f"{text!r} x{n:,}" for text, n in self.unplaced.most_common(5))
+                if len(self.unplaced) > 5:
+                    top += f" and {len(self.unplaced) - 5:,} more locations"
+                parts.append(f"{unplaced:,} whose location is no place paybench reads ({top})")
+            out.append(f"{counted(unplaced + c['no_location'], 'row')}: kept with no place: "
+                       + ", ".join(parts))
         if c["years_unread"]:
             out.append(f"{rows('years_unread')}: yearsofexperience not a number from 0 to "
                        f"{MAX_YEARS:g} (read as not given)")

@@ -273,6 +273,10 @@ def test_kind_two_figures_joined_by_a_slash_are_a_range(low: int, spread: int, s
     ("24/7 support, $120k", (120_000, 120_000, "USD", "year", "base", "single")),
     ("50/50 split, salary $90k", (90_000, 90_000, "USD", "year", "base", "single")),
     ("£45/£55 per hour", (45, 55, "GBP", "hour", "base", "range")),
+    # a period attached by a slash says pay as "a month" after it does (a trial: "60 000/month"
+    # was "no currency, multiplier or pay word" while "60 000 a month" was read)
+    ("60 000/month", (60_000, 60_000, "USD", "month", "base", "single")),
+    ("60,000/month", (60_000, 60_000, "USD", "month", "base", "single")),
 ])
 def test_slashes_that_are_periods_or_not_ranges(text: str, want: Reading) -> None:
     assert reading(extract_pay(text, on=ON)) == want
@@ -280,3 +284,19 @@ def test_slashes_that_are_periods_or_not_ranges(text: str, want: Reading) -> Non
 
 def test_salary_120_150_without_marks_is_not_money() -> None:
     assert isinstance(extract_pay("Team ratio 120/150", on=ON), NotPay)
+
+
+@pytest.mark.parametrize(("text", "currency", "want"), [
+    ("50000", "EUR", (50_000, 50_000, "EUR", "year", "base", "single")),
+    (" 50k-60k ", "USD", (50_000, 60_000, "USD", "year", "base", "range")),
+    ("120,000 to 150,000", "GBP", (120_000, 150_000, "GBP", "year", "base", "range")),
+])
+def test_a_bare_figure_given_as_pay_is_read_in_the_currency_given(text: str, currency: str,
+                                                                  want: Reading) -> None:
+    """`paybench pay 50000 --currency EUR` printed "pay: none ('50000': no currency, multiplier
+    or pay word)" (a trial): a text that is only figures was given to be read as pay. In a
+    posting's prose the same figure still needs a sign, a multiplier or a pay word."""
+    from paybench.engine import Paybench
+
+    assert reading(Paybench.pay(text, on=ON, currency=currency)) == want
+    assert isinstance(Paybench.pay("Team of 50000 users", on=ON, currency=currency), NotPay)

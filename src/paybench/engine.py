@@ -635,7 +635,13 @@ class Paybench:
             period: str | None = None) -> ExtractedPay | NotPay:
         """The pay range in a posting's text (amounts as written, `annual_usd*` in US dollars
         a year), or why there is none. `on`: the date for the exchange rate (default today);
-        `currency` and `period`: those of figures written without one."""
+        `currency` and `period`: those of figures written without one. A text that is
+        nothing but a figure or a range of figures ("50000", "50k-60k") is read as pay in
+        `currency`: it was given to be read as pay, so it needs no currency sign or pay word
+        as a figure in a posting's prose does (a trial: `paybench pay 50000 --currency EUR`
+        printed "pay: none")."""
+        import re
+
         from paybench.errors import MoneyError
         from paybench.normalize.money import currency_code, parse_period
         from paybench.normalize.pay_text import extract_pay
@@ -653,6 +659,9 @@ class Paybench:
             currency_code(currency)
         except MoneyError as exc:
             raise exc.with_field("currency") from None
+        figure = r"\d[\d.,\s]*[kKmM]?"
+        if re.fullmatch(rf"\s*{figure}(?:\s*(?:-|–|—|to)\s*{figure})?\s*", text):
+            text = f"{text.strip()} {currency_code(currency)}"
         return extract_pay(text, on=day, default_currency=currency, default_period=per)
 
     @staticmethod

@@ -997,16 +997,19 @@ def _assess(text: str, masked: str, c: _Candidate, default_period: Period | None
         c.bound = "range"  # "$150k - $150k" stays a range as written, min == max
     # period
     period, period_end = _period_after(after_full)
+    attached = (c.high.period if c.high is not None else None) or c.low.period
     if period is not None:
         c.period, c.period_explicit = period, True
         c.end += period_end
-    elif (attached := (c.high.period if c.high is not None else None) or c.low.period) is not None:
+    elif attached is not None:
         c.period, c.period_explicit = attached, True
     elif (bp := _period_before(before)) is not None:
         c.period, c.period_explicit = bp, True
     pay_word = _PAY_WORDS.search(before[-60:]) is not None or _TOTAL_WORDS.search(before[-60:]) is not None
     c.strong = _written(c) or has_mult or c.period_explicit
-    if not (_written(c) or has_mult or pay_word or (c.period_explicit and period is not None)):
+    # a period written after the figure or attached to it ("60 000 a month", "60,000/month")
+    # says it is pay; one before it alone does not ("2 days per week, 40 hours")
+    if not (_written(c) or has_mult or pay_word or period is not None or attached is not None):
         c.reasons.append(f"{matched!r}: no currency, multiplier or pay word")
         return
     # not-pay context: what follows the figure (after its period phrase, and right after the

@@ -397,6 +397,11 @@ def test_no_rate_and_no_period_is_not_guessed(code: str, amount: int, form: str)
     ("60 000 lei pe lună", (60_000, 60_000, "RON", "month", "base", "single")),
     ("600 000 Ft havonta", (600_000, 600_000, "HUF", "month", "base", "single")),
     ("15 000 - 20 000 zł/mc", (15_000, 20_000, "PLN", "month", "base", "range")),
+    # "thousand" abbreviated: Polish tys., German Tsd., Russian тыс., Ukrainian тис.
+    ("15-20 tys. zł/mies.", (15_000, 20_000, "PLN", "month", "base", "range")),
+    ("60 Tsd. € pro Jahr", (60_000, 60_000, "EUR", "year", "base", "single")),
+    ("150 тыс. руб. в месяц", (150_000, 150_000, "RUB", "month", "base", "single")),
+    ("50 тис. грн на місяць", (50_000, 50_000, "UAH", "month", "base", "single")),
 ])
 def test_month_words_of_the_trial(text: str, expected: tuple[object, ...]) -> None:
     assert reading(extract_pay(text, on=ON)) == expected

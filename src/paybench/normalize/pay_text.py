@@ -15,7 +15,8 @@ How it reads
 2. **Find figures**: an optional currency (symbol or ISO code, before or after the number,
    glued or spaced: "EUR 70.000", "70.000EUR", "PKR110,940", "50KEUR"; the codes are
    `_CODES`), a number (US "150,000", European "85.000", Swiss "85'000", spaced "85 000",
-   Indian "12,00,000", decimals "45.00") and an optional multiplier: k/K/thousand (x 1,000),
+   Indian "12,00,000", decimals "45.00") and an optional multiplier: k/K/thousand and the abbreviations
+   tys. (Polish), Tsd. (German), тыс. (Russian), тис. (Ukrainian) (x 1,000),
    lakh/lac/L/LPA (x 100,000), crore/Cr (x 10,000,000), M/mm/million (x 1,000,000),
    B/bn/billion (x 10^9; never plausible pay, read so that "$2B" is not taken as $2).
    Amounts are read by :func:`paybench.normalize.money.parse_amount` and currencies by
@@ -255,7 +256,7 @@ _NUM = (
     r")"
 )
 _MULT = (
-    r"(?:\s?(?i:thousand|lakhs?|lacs?|LPA|crores?|million|millions|billion|mn|bn|mm|cr)"
+    r"(?:\s?(?i:thousand|tys\.|tsd\.|тыс\.|тис\.|lakhs?|lacs?|LPA|crores?|million|millions|billion|mn|bn|mm|cr)"
     rf"|\s?[kK]|[MBL]|\s[MBL]){_NOT_LETTER}(?!\s?&)"
 )
 _FIGURE = (
@@ -271,7 +272,9 @@ _CANDIDATE = re.compile(
 )
 
 _MULT_VALUES: list[tuple[str, float]] = [
-    (r"k|thousand", 1e3), (r"lakhs?|lacs?|l|lpa", 1e5), (r"crores?|cr", 1e7),
+    # thousand, and its abbreviations in Polish, German, Russian and Ukrainian
+    (r"k|thousand|tys\.|tsd\.|тыс\.|тис\.", 1e3),
+    (r"lakhs?|lacs?|l|lpa", 1e5), (r"crores?|cr", 1e7),
     (r"m|mm|mn|millions?", 1e6), (r"b|bn|billion", 1e9),
 ]
 _DOLLARS = frozenset({"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN", "TWD"})

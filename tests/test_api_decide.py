@@ -328,6 +328,22 @@ def test_a_single_valued_parameter_given_twice_is_a_422(client: httpx.Client) ->
     assert [c["role"] for c in both.json()["cells"]] == [ROLE, "data-scientist"]
 
 
+def test_a_json_key_given_twice_is_a_422(client: httpx.Client) -> None:
+    """A JSON body naming a key twice in one object (`{"text": A, "text": B}`) was read as B:
+    it is a 422 naming the key, at any depth (`paybench.api.deps.single_valued_body`; RFC 8259
+    section 4: names SHOULD be unique); the same body with the key once passes."""
+    twice = '{"text": "Salary: $150,000 a year.", "place": "Denver, CO", "text": "Pay: $90,000"}'
+    message = assert_error(client.post(f"{API}/posting-check", content=twice,
+                                       headers={"content-type": "application/json"}), 422, "text")
+    assert message == "text: given twice in one JSON object; give one value"
+    nested = '{"offers": [{"base": 150000, "base": 190000, "role": "x"}]}'
+    assert_error(client.post(f"{API}/offers/evaluate", content=nested,
+                             headers={"content-type": "application/json"}), 422, "base")
+    once = client.post(f"{API}/posting-check", content=twice.replace(', "text": "Pay: $90,000"', ""),
+                       headers={"content-type": "application/json"})
+    assert once.status_code == 200, once.text
+
+
 POSTING = ("Senior Machine Learning Engineer\n**Responsibilities**\nShip ranking models.\n"
            "Salary: $150,000 - $180,000 a year.\nMedical, dental and vision insurance; 401(k).")
 

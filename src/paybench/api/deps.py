@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections.abc
 import hmac
+import json
 import types
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
@@ -82,6 +83,37 @@ def single_valued_query(request: Request) -> None:
     for name, n in counts.items():
         if n > 1 and name in single:
             raise ApiError(422, f"{name}: given {n} times; give one value", field=name)
+
+
+async def single_valued_body(request: Request) -> None:
+    """Dependency of every API route, the one place a JSON body's keys are checked: an object
+    of the body that names a key twice (``{"base": 1, "base": 2}``) is a 422 naming the key,
+    where Python's JSON reader would silently keep the last value. RFC 8259 (section 4):
+    "The names within an object SHOULD be unique", and the behaviour of software that
+    receives an object whose names are not is unpredictable; so it is refused, not guessed,
+    as a repeated query parameter is (`single_valued_query`). A body that is no JSON is left
+    to the route's own reading (its error)."""
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return
+    if "json" not in request.headers.get("content-type", ""):
+        return
+    body = await request.body()
+    if not body:
+        return
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: dict[str, Any] = {}
+        for key, value in items:
+            if key in seen:
+                raise ApiError(422, f"{key}: given twice in one JSON object; give one value",
+                               field=key)
+            seen[key] = value
+        return seen
+
+    try:
+        json.loads(body, object_pairs_hook=pairs)
+    except ValueError:
+        return  # not JSON (or not UTF-8): the route's own reading says so
 
 
 def require_admin(request: Request) -> None:

@@ -13,7 +13,6 @@ import math
 import os
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -106,37 +105,42 @@ def big_tech_senior_mle() -> list[tuple[int, dt.date, tuple[Any, ...]]]:
     return out
 
 
-def big_tech_gap(pb: Paybench) -> tuple[float, float]:
-    """The big-tech segment's prior weight k and pooled log gap to the all-employer total
-    cells (docs/method.md, "A segment"), computed here from the fixture: over each US role x
-    level with big-tech totals, d = their mean aged log total minus the log P50 of the
-    all-employer national total cell; k = pooled within variance / (variance of d less the
-    mean sampling variance), clipped to 2-100 (10 with fewer than 3 cells); gap weight
-    w = 1 / (1/n + 1/(n_all + 10)) (the all-employer view's k is 10: its national cells
-    have fewer than 20 records); gap = sum(w d) / (sum(w) + k)."""
+def big_tech_gap(pb: Paybench, level: str) -> tuple[float, float]:
+    """The big-tech segment's prior weight k and log gap at `level` to the all-employer
+    total cells (docs/method.md, "A segment"), computed here from the fixture, with the two
+    weights the model measures over every segment (k of a cell's prior, k_gap of a gap of 0;
+    `ViewModel._gap_k`, checked against their basis): over each US role x level with
+    big-tech totals, d = their mean aged log total minus the log P50 of the all-employer
+    national total cell, w = 1 / (1/n + 1/(n_all + 10)) (the all-employer view's k is 10:
+    its national cells have fewer than 20 records); shrink = sum(w) / (sum(w) + k_gap); the
+    gap at an individual-contributor level is the weighted least-squares line of d on the
+    level's rank there, times shrink."""
     rows = fixture_rows()
     cells: dict[tuple[str, str], list[float]] = {}
     for number, exp in sorted(EXPECTED.items()):
         if exp[4] == "US" and exp[2] is not None and exp[7] in BIG_TECH and exp[-1][0]:
             day = dt.datetime.strptime(rows[number]["timestamp"], "%m/%d/%Y %H:%M:%S").date()
             cells.setdefault((exp[1], exp[2]), []).append(aged_log(exp[-1][0], day))
-    found = []
-    for (role, level), logs in cells.items():
-        every = pb.cell(role, level, "US", component="total")
-        found.append((logs, sum(logs) / len(logs) - math.log(every.p50), every.n))
-    many = [logs for logs, _d, _n in found if len(logs) >= 2]
-    within = sum(statistics.variance(logs) * (len(logs) - 1) for logs in many) / sum(
-        len(logs) - 1 for logs in many)
-    ds = [d for _logs, d, _n in found]
-    tau2 = statistics.variance(ds) - sum(within / len(logs) for logs, _d, _n in found) / len(found)
-    assert len(found) >= 3
-    k = 100.0 if tau2 <= 0 else min(100.0, max(2.0, within / tau2))
-    num = den = 0.0
-    for logs, d, n_all in found:
-        w = 1 / (1 / len(logs) + 1 / (n_all + 10))
-        num += w * d
+    model = pb.model(pb.view_params(pb.params, "total", "big-tech"))
+    k_gap, k_cell, _basis = model._gap_k()
+    assert model.shrinkage_k_ == min(k_cell, 10)
+    ranks = {lv: i for i, lv in enumerate(("entry", "mid", "senior", "staff", "principal"))}
+    line = []
+    den = 0.0
+    for (role, lv), logs in cells.items():
+        every = pb.cell(role, lv, "US", component="total")
+        w = 1 / (1 / len(logs) + 1 / (every.n + 10))
         den += w
-    return k, num / (den + k)
+        if lv in ranks:
+            line.append((ranks[lv], sum(logs) / len(logs) - math.log(every.p50), w))
+    assert len({x for x, _d, _w in line}) >= 2  # the fixture's big-tech records span levels
+    wsum = sum(w for *_r, w in line)
+    xm = sum(x * w for x, _d, w in line) / wsum
+    ym = sum(d * w for _x, d, w in line) / wsum
+    slope = sum(w * (x - xm) * (d - ym) for x, d, w in line) / sum(w * (x - xm) ** 2 for x, _d, w in line)
+    lo, hi = min(x for x, _d, _w in line), max(x for x, _d, _w in line)
+    gap = (ym + slope * (min(max(ranks[level], lo), hi) - xm)) * den / (den + k_gap)
+    return model.shrinkage_k_, gap
 
 
 # --------------------------------------------------------------------------- base cells unchanged
@@ -190,7 +194,7 @@ def test_cli_total_big_tech_cell(totals: Path, pb: Paybench) -> None:
     assert any(s["kind"] == "statistic" and s["source"] == "oews" and s["detail"].startswith(
         "all-employer cell: base-pay cell (national): OEWS") for s in cell["sources"])
     # percentiles: observed quantiles of the four aged totals blended with the parent cell
-    k, gap = big_tech_gap(pb)
+    k, gap = big_tech_gap(pb, "senior")
     assert gap > 0.05  # the fixture's big-tech totals stand above the all-employer cells
     assert f"segment gap {math.expm1(gap):+.1%} (k={k:.0f})" in cell["basis"]
     parent = pb.cell(MLE, "senior", "US", component="total")

@@ -26,11 +26,12 @@ parent:
   observations beside it; not then held in the OEWS order of places (`place_order_bounds`).
 - **a segment** (of any component): its observations are the usable observations of the
   component whose employer is in the segment. A national cell blends them with a prior (weight
-  k, `_segment_k`: by empirical Bayes over every national cell of the segment, 10 when it
-  cannot be): the **all-employer national cell** of the same component and role x level
-  (after its ordered-levels fit), moved by the segment's pooled pay gap (`_segment_gap`: the
-  weighted mean log gap between the segment's national cells and the all-employer ones,
-  shrunk toward 0 by k; 0 when no cell measures it, said so). A local cell stands on the
+  k, `_segment_k`: by empirical Bayes over the national cells of every segment, at most 10):
+  the **all-employer national cell** of the same component and role x level (after its
+  ordered-levels fit), moved by the segment's pay gap at the level (`_segment_gap`: the
+  weighted mean log gap between the segment's national cells and the all-employer ones, by
+  level along a line on the level's rank, shrunk toward 0 by a weight measured over every
+  segment, `_gap_k`; 0 when no cell measures it, said so). A local cell stands on the
   segment's national cell moved by the place's differential less its place mix, as a
   component view's does.
 
@@ -76,6 +77,7 @@ from paybench.bench.model import BenchmarkModel, Evidence, LogDist, _RawCell
 from paybench.bench.params import PARAMS, PERCENTILES, MethodParams, is_default_view
 from paybench.bench.scopes import NATIONAL, CellPlace, published_place_matches, scope_for
 from paybench.errors import InputError
+from paybench.normalize.levels import IC_LEVELS
 from paybench.normalize.roles import Role, get_role
 from paybench.store import Store
 from paybench.wording import counted
@@ -116,6 +118,11 @@ class ViewModel(BenchmarkModel):
     """A component view's ratios to base pay (None in a segment view)."""
     segment_gap_: tuple[float, str] = (0.0, "")
     """A segment view's pooled log pay gap to the all-employer cells, and how it was measured."""
+    level_gaps_: dict[str, float] = field(default_factory=dict)
+    """A segment view's log pay gap per individual-contributor level (`_segment_gap`)."""
+    segment_cells_: Any = None
+    """Every segment's US national cells of the component (segment, role, level, n, mean and
+    sd of aged log pay): the between-segment spread of gaps (`_gap_k`)."""
     components_: dict[tuple[str, str, str, str], dict[str, Any]] = field(default_factory=dict)
     """Per cell key: counts per component and the sums the shares are ratios of."""
     record_places_: dict[tuple[str, str], list[tuple[str | None, str | None, float]]] = field(
@@ -234,6 +241,7 @@ class ViewModel(BenchmarkModel):
                        else component_records(backend, params).execute())
             mix = None if params.segment is not None else base_segment_mix(backend, params)
             places = record_places(cells)
+            by_segment = segment_cells(backend, params) if params.segment is not None else None
         model = cls(params=params, observed=observed, evidence=evidence, oews_=parent.oews_,
                     published=published, parent_=parent)
         model._index()
@@ -241,6 +249,7 @@ class ViewModel(BenchmarkModel):
         model.record_places_ = places
         if records is not None:
             model.ratios_ = component_ratios(records, params.component, params, mix)
+        model.segment_cells_ = by_segment
         model._fit_hyperparameters()
         if records is None:
             model.segment_gap_ = model._segment_gap()
@@ -262,11 +271,11 @@ class ViewModel(BenchmarkModel):
         else:
             self.shrinkage_k_ = self._shrinkage_from(nat)
 
-    def _segment_deviations(self) -> list[tuple[int, float, float, float, int]]:
+    def _segment_deviations(self) -> list[tuple[int, float, float, float, int, str]]:
         """Per national cell of the segment with observations that the all-employer view
         prices: (n, mean log pay, sd of log pay (nan for one observation), the all-employer
-        national cell's log median after its fit, that cell's n)."""
-        out: list[tuple[int, float, float, float, int]] = []
+        national cell's log median after its fit, that cell's n, the level)."""
+        out: list[tuple[int, float, float, float, int, str]] = []
         for (role_id, level, scope, key), row in self._obs_index.items():
             n = int(row["n"])
             if scope != "national" or key != "US" or n < 1:
@@ -277,67 +286,144 @@ class ViewModel(BenchmarkModel):
                 continue
             found = self.parent.observed_cell(role_id, level, "national", "US")
             n_all = int(found["n"]) if found is not None else 0
-            out.append((n, float(row["mean"]), float(row["sd"]), every.median, n_all))
+            out.append((n, float(row["mean"]), float(row["sd"]), every.median, n_all, level))
         return out
 
     def _segment_k(self) -> float:
         """A segment cell's prior weight k, by empirical Bayes as a base cell's
-        (`BenchmarkModel._shrinkage_from`): k = within-cell variance / the variance of the
-        segment's national cells around their priors (the all-employer cells moved by the
-        segment's gap), by the method of moments: the spread of the cells' deviations from
-        their prior, less their sampling variance (within variance / n), over every national
-        cell of the segment with observations (a segment has few cells of 20+); the within
-        variance pooled over those with two or more. `default_shrinkage_k` when fewer than 3
-        cells or no cell of two observations measure it; clipped to `shrinkage_k_bounds`.
-        Why: within a segment pay is narrow and the all-employer cell is a mix of segments,
-        so the prior tells less about a segment cell than about a base cell; at k = 10 a cell
-        of 5 enterprise records of $221k-$256k stood at P25-P90 $278k-$357k (issue 17's
-        second trial)."""
-        cells = self._segment_deviations()
+        (`BenchmarkModel._shrinkage_from`: k = within-cell variance / the variance of cells
+        around their priors), measured over the national cells of every segment of the
+        component around their segment's gap (`_gap_k`: a segment has few cells of its own),
+        and at most `default_shrinkage_k`: the prior is itself measured on few records. Within
+        a segment pay is narrow and the all-employer cell is a mix of segments, so the prior
+        tells less about a segment cell than about a base cell: at k = 10 a cell of 5
+        enterprise records of $221k-$256k stood at P25-P90 $278k-$357k (issue 17's second
+        trial)."""
+        return min(self._gap_k()[1], self.params.default_shrinkage_k)
+
+    def _gap_weight(self, n: int, n_all: int) -> float:
+        """The weight of one national cell's gap d in a segment's gap: 1 / (1/n_segment +
+        1/(n_all + k_all)), the segment's sampling error and the all-employer cell's (whose
+        prior counts the all-employer view's k)."""
+        return 1 / (1 / n + 1 / (n_all + self.parent.shrinkage_k_))
+
+    def _gap_k(self) -> tuple[float, float, str]:
+        """The weights of the priors of a segment view, by empirical Bayes over every segment
+        of the component (`segment_cells_`), as the eight schools of Gelman et al., "Bayesian
+        Data Analysis", 3rd ed., 5.5: (k of a gap of 0 in a segment's gap (`_segment_gap`),
+        k of a segment cell's prior (`_segment_k`), how they were measured). Each segment's
+        raw gap g = sum(w d) / sum(w) over its national cells (d, w as in `_segment_gap`) has
+        sampling variance s2 / sum(w), s2 the within-cell variance of log pay pooled over
+        every segment's cells of two or more. The gaps' spread around 0, the mean of g^2
+        less the mean sampling variance, is tau2 of the gap: k_gap = s2 / tau2. The cells'
+        spread around their segment's gap, the mean of (d - g)^2 less the mean of s2 / n, is
+        tau2 of a cell: k_cell = s2 / tau2. Each clipped to `shrinkage_k_bounds`;
+        `default_shrinkage_k` when fewer than 3 segments or no within variance measure them.
+        Why not a fixed 10: segments differ by far more than their records' noise (an
+        ai-lab's +180% and a consultancy's -53% in the third trial), and a gap of four
+        records shrunk by 10 left the ai-lab senior total with a P75 below every one of its
+        records."""
+        cells = self.segment_cells_
+        default = self.params.default_shrinkage_k
+        if cells is None or getattr(cells, "empty", True):
+            return default, default, "the default (no segment cells)"
         low, high = self.params.shrinkage_k_bounds
-        pooled = [(n, sd) for n, _m, sd, *_rest in cells if n >= 2 and sd == sd]
-        dof = sum(n - 1 for n, _sd in pooled)
-        if len(cells) < 3 or not dof:
-            return self.params.default_shrinkage_k
-        within = sum((n - 1) * sd**2 for n, sd in pooled) / dof
-        gaps = [mean - every for _n, mean, _sd, every, _n_all in cells]
-        centre = sum(gaps) / len(gaps)
-        spread = sum((g - centre) ** 2 for g in gaps) / (len(gaps) - 1)
-        tau2 = spread - sum(within / n for n, *_rest in cells) / len(cells)
-        if tau2 <= 0:
-            return high
-        return float(min(high, max(low, within / tau2)))
+        gaps: list[tuple[float, float]] = []  # (raw gap, sum of weights) per segment
+        resid: list[tuple[float, int]] = []  # (d - the segment's raw gap, n) per cell
+        dof = 0
+        pooled = 0.0
+        for _segment, rows in cells.groupby("segment"):
+            ds: list[tuple[float, float, int]] = []
+            for row in rows.itertuples(index=False):
+                n = int(row.n)
+                if n >= 2 and row.sd == row.sd:
+                    dof += n - 1
+                    pooled += (n - 1) * float(row.sd) ** 2
+                try:
+                    every = self.parent.fitted(get_role(str(row.role)), str(row.level), NATIONAL)
+                except InputError:
+                    continue
+                found = self.parent.observed_cell(str(row.role), str(row.level), "national", "US")
+                weight = self._gap_weight(n, int(found["n"]) if found is not None else 0)
+                ds.append((float(row.mean) - every.median, weight, n))
+            den = sum(w for _d, w, _n in ds)
+            if den:
+                g = sum(d * w for d, w, _n in ds) / den
+                gaps.append((g, den))
+                resid.extend((d - g, n) for d, _w, n in ds)
+        if len(gaps) < 3 or not dof:
+            return default, default, f"the default ({len(gaps)} segment(s) with a gap)"
+        within = pooled / dof
+
+        def k_of(tau2: float) -> float:
+            return high if tau2 <= 0 else float(min(high, max(low, within / tau2)))
+
+        tau2_gap = (sum(g * g for g, _w in gaps) - sum(within / w for _g, w in gaps)) / len(gaps)
+        tau2_cell = (sum(r * r for r, _n in resid) - sum(within / n for _r, n in resid)) / len(resid)
+        return k_of(tau2_gap), k_of(tau2_cell), (
+            f"measured over {len(gaps)} segments and {len(resid)} cells (spread of the gaps "
+            f"{math.sqrt(max(tau2_gap, 0)):.2f} and of the cells around them "
+            f"{math.sqrt(max(tau2_cell, 0)):.2f} in log, against a within-cell sd of "
+            f"{math.sqrt(within):.2f})")
 
     def _segment_gap(self) -> tuple[float, str]:
-        """The segment's pooled log pay gap to the all-employer cells, by partial pooling
+        """The segment's log pay gap to the all-employer cells, by partial pooling
         (docs/method.md, "A segment"): over every national cell of the segment with
         observations, d = the cell's mean log pay minus the log median of the all-employer
-        national cell (after its fit), weighted by w = 1 / (1/n_segment + 1/(n_all + k_all))
-        (the segment's sampling error and the all-employer cell's, whose prior counts its
-        k), and shrunk toward 0 as a cell is toward its prior: gap = sum(w d) / (sum(w) + k),
-        k = the segment's own (`_segment_k`), the weight of a gap of 0 (the normal-normal
-        posterior mean with a prior on the gap worth k observations; Gelman et al.,
-        "Bayesian Data Analysis", 3rd ed., section 5.4). A segment of a few records moves its
-        cells part of the way toward them; one of many is measured by them. (0, said so) when
-        the segment has no national cell the all-employer view can price."""
-        k_all = self.parent.shrinkage_k_
-        k = self.shrinkage_k_
+        national cell (after its fit), weighted by w (`_gap_weight`), and shrunk toward 0 as a
+        cell is toward its prior: gap = sum(w d) / (sum(w) + k), k the weight of a gap of 0
+        measured over every segment (`_gap_k`; the normal-normal posterior mean, Gelman et
+        al., "Bayesian Data Analysis", 3rd ed., 5.4). **By level**: when the segment's cells
+        stand at two or more individual-contributor levels, each such level takes the
+        weighted least-squares line of d on the level's rank (entry 0 .. principal 4, held at
+        the ends of the ranks observed), shrunk by the same factor sum(w) / (sum(w) + k)
+        (`level_gaps_`): the all-employer cells are mostly big-tech records, whose stock
+        grows with level, so a segment's gap widens with level (the third trial: a
+        consultancy's senior total stood above all four of its records with one gap for every
+        level). Other levels take the pooled gap. (0, said so) when the segment has no
+        national cell the all-employer view can price."""
+        k, _k_cell, k_basis = self._gap_k()
+        rank = {level: i for i, level in enumerate(IC_LEVELS)}
         num = den = 0.0
         used = n_used = 0
-        for n, mean, _sd, every, n_all in self._segment_deviations():
-            weight = 1 / (1 / n + 1 / (n_all + k_all))
+        line: list[tuple[float, float, float]] = []  # (rank, d, w) of IC cells
+        for n, mean, _sd, every, n_all, level in self._segment_deviations():
+            weight = self._gap_weight(n, n_all)
             num += weight * (mean - every)
             den += weight
             used += 1
             n_used += n
+            if level in rank:
+                line.append((float(rank[level]), mean - every, weight))
+        self.level_gaps_ = {}
         if den == 0:
             return 0.0, ("taken as it is: no segment pay gap measured (no national cell of the "
                          "segment that the all-employer cells price)")
-        gap = num / (den + k)
+        shrink = den / (den + k)
+        gap = num / den * shrink
         raw = num / den
+        by_level = ""
+        if len({x for x, _d, _w in line}) >= 2:
+            w_sum = sum(w for _x, _d, w in line)
+            xm = sum(x * w for x, _d, w in line) / w_sum
+            ym = sum(d * w for _x, d, w in line) / w_sum
+            sxx = sum(w * (x - xm) ** 2 for x, _d, w in line)
+            slope = sum(w * (x - xm) * (d - ym) for x, d, w in line) / sxx
+            lo, hi = min(x for x, _d, _w in line), max(x for x, _d, _w in line)
+            self.level_gaps_ = {level: (ym + slope * (min(max(r, lo), hi) - xm)) * shrink
+                                for level, r in rank.items()}
+            by_level = (f"; by level (a line over {len(line)} individual-contributor cells, "
+                        f"{math.expm1(slope * shrink):+.1%} a level): " + ", ".join(
+                            f"{level} {math.expm1(g):+.1%}" for level, g in self.level_gaps_.items()))
         return gap, (f"moved by the segment's pay gap {math.expm1(gap):+.1%}: the gap over "
                      f"{used} national cell(s) ({n_used} observations), {math.expm1(raw):+.1%}, "
-                     f"shrunk toward 0 with weight {den:.1f} against k={k:.0f}")
+                     f"shrunk toward 0 with weight {den:.1f} against k={k:.0f}, {k_basis}"
+                     f"{by_level}")
+
+    def gap_for(self, level: str) -> float:
+        """A segment view's log pay gap at a level: the level's (`level_gaps_`) for an
+        individual contributor when measured, else the pooled one."""
+        return self.level_gaps_.get(level, self.segment_gap_[0])
 
     # ---------------------------------------------------------------- priors
     def _national_prior(self, role: Role, level: str) -> tuple[LogDist, str] | None:
@@ -346,7 +432,7 @@ class ViewModel(BenchmarkModel):
                 dist = self.parent.fitted(role, level, NATIONAL)
             except InputError:
                 return None
-            return dist.shift(self.segment_gap_[0]), "prior: the all-employer cell"
+            return dist.shift(self.gap_for(level)), "prior: the all-employer cell"
         ratio = self.ratios_.for_cell(role.id, level) if self.ratios_ is not None else None
         if ratio is None:
             return None
@@ -443,7 +529,7 @@ class ViewModel(BenchmarkModel):
         if self.params.segment is None:
             return found
         dist, n, weight, _basis = found
-        gap = self.segment_gap_[0]
+        gap = self.gap_for(level)
         basis = (f"{counted(n, 'observation')} from {self.params.segment} employers; " if n else "") + (
             f"prior: the all-employer cell, segment gap {math.expm1(gap):+.1%} (k={self.shrinkage_k_:.0f})")
         return dist, n, weight, basis
@@ -515,6 +601,23 @@ class ViewModel(BenchmarkModel):
                                 detail=f"{COMPONENT_NAMES[p.component]} figures shown beside the "
                                 "cell, not blended: " + ", ".join(unused)))
         return out
+
+
+def segment_cells(backend: Any, params: MethodParams) -> Any:
+    """Every employer segment's US national cells of `params`' component (its other rules;
+    the segment ignored): a DataFrame of segment, role, level, n, mean and sd of aged log pay
+    (`paybench.bench.observations.aged_log_pay`), over the usable observations that name an
+    employer (a row naming none is in no segment)."""
+    from paybench.bench.observations import aged_log_pay, usable_observations
+    from paybench.bench.summary import CELL_COLUMNS
+
+    every = params.replace(segment=None)
+    t = usable_observations(backend, every, columns=(*CELL_COLUMNS, "segment", "employer"))
+    t = t.filter(t.role.notnull(), t.level.notnull(), t.country == "US", t.employer.notnull(),
+                 t.segment.notnull())
+    t = t.mutate(log_pay=aged_log_pay(t, every))
+    return t.group_by(["segment", "role", "level"]).aggregate(
+        n=t.count(), mean=t.log_pay.mean(), sd=t.log_pay.std()).execute()
 
 
 def record_places(cells: Any) -> dict[tuple[str, str], list[tuple[str | None, str | None, float]]]:

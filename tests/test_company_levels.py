@@ -257,3 +257,31 @@ def test_a_rung_decorated_reads_as_the_rung(rung: tuple[str, str, str], decorati
     text = case(decoration.format(code))  # type: ignore[operator]
     found = company_level(company, text)
     assert found is not None and found.level == level, (company, text)
+
+
+@pytest.mark.parametrize(("company", "text", "title_level", "years", "expected"), [
+    # trial 31: consultancy and bank ranks were read as engineering levels
+    ("Accenture", "Senior Analyst", None, 3, ("mid", "corporate_title")),  # was senior
+    ("Deloitte", "Senior Consultant", None, 4, ("mid", "corporate_title")),  # was senior
+    ("Booz Allen Hamilton", "Senior Consultant", None, 8, ("senior", "corporate_title")),
+    ("Booz Allen Hamilton", "Sr. Consultant", None, None, (None, None)),  # no years: no level
+    ("Infosys", "Technology Lead", None, 7, ("senior", "corporate_title")),  # was staff
+    ("Deloitte", "Manager", None, 6, ("senior", "corporate_title")),  # was manager
+    ("Capital One", "Manager", None, 3, ("mid", "corporate_title")),  # was manager
+    ("Tata Consultancy Services", "IT Analyst", None, 1, ("entry", "corporate_title")),
+    # a leadership job title still wins; the job title's own level before the years
+    ("Deloitte", "Manager", "manager", 6, ("manager", "title")),
+    ("Accenture", "Consultant", "senior", 2, ("senior", "title")),
+    # the same words at an employer listed as neither: read by their words, as before
+    ("Acme Widgets", "Manager", None, 6, ("manager", "level_words")),
+    ("Walmart", "Senior Consultant", None, 3, ("senior", "level_words")),
+])
+def test_a_consultancy_or_bank_rank_is_read_from_years(company: str, text: str, title_level: str | None,
+                                                      years: float | None,
+                                                      expected: tuple[str | None, str | None]) -> None:
+    """Consultancy ranks (Analyst, Consultant, Senior Consultant, Manager, Technology Lead ...) at
+    a listed consultancy or bank are ranks, not levels (module doc): read like a corporate title."""
+    from paybench.normalize.company_levels import is_rank_at
+
+    assert is_rank_at(company, text) == (company not in ("Acme Widgets", "Walmart"))
+    assert _read(company, text, title_level, years) == expected

@@ -29,7 +29,7 @@ from paybench.normalize.industries import industry_for_naics
     (["COGNIZANT TECHNOLOGY SOLUTIONS US CORP", "Cognizant Technology Solutions U.S. Corporation"],
      "COGNIZANT TECHNOLOGY SOLUTIONS US", "Cognizant Technology Solutions US"),
     (["JPMORGAN CHASE & CO.", "JPMorgan Chase & Co", "JPMORGAN CHASE AND COMPANY"],
-     "JPMORGAN CHASE", "Jpmorgan Chase"),
+     "JPMORGAN CHASE", "JPMorgan Chase"),
     (["ERNST & YOUNG U.S. LLP", "Ernst and Young U.S. LLP"], "ERNST & YOUNG US", "Ernst & Young US"),
     (["The Goldman Sachs Group, Inc.", "GOLDMAN SACHS GROUP INC"], "GOLDMAN SACHS GROUP",
      "Goldman Sachs Group"),
@@ -203,7 +203,8 @@ def test_suffix_variants_are_one_employer_with_a_readable_name(
     found = {normalize_employer(v) for v in variants}
     assert len({(f.key, f.display) for f in found if f is not None}) == 1 and None not in found
     (one,) = {(f.key, f.display) for f in found if f is not None}
-    initialism = len(word) == 3 and (not set("AEIOU") & set(upper) or upper in INITIALISMS)
+    initialism = ((len(word) == 3 and (not set("AEIOU") & set(upper) or upper in INITIALISMS))
+                  or (len(word) == 4 and not set("AEIOUY") & set(upper)))
     assert one == (upper, upper if initialism else word.title())
     alone = normalize_employer(f"{case(suffix)}{end}")
     assert alone is not None and alone.key == suffix and alone.display
@@ -253,3 +254,30 @@ def test_postings_store_the_normalized_employer(fresh_db: Path, shared_data: Pat
     stored = {e for _t, _n, e in rows}
     assert "JPMorgan Chase" in stored and "JPMorganChase" not in stored
     assert "Hays Specialist Recruitment" in stored and "Hays Specialist Recruitment Limited" not in stored
+
+
+@pytest.mark.parametrize(("name", "display"), [
+    ("UnitedHealth Group", "UnitedHealth Group"),  # trial 31: shown "Unitedhealth Group"
+    ("UNITEDHEALTH CARE SOLUTIONS INC", "UnitedHealth Care Solutions"),  # the list's form, anywhere
+    ("JPMORGAN SECURITIES ASIA LLC", "JPMorgan Securities Asia"),
+    ("LSI CORPORATION", "LSI"), ("LSI Corporation, an Avago Technologies Company", "LSI"),  # was "Lsi"
+    ("WAL-MART ASSOCIATES, INC.", "Walmart"), ("Wal Mart Associates", "Walmart"),  # the list's name
+    ("HSBC TECHNOLOGY LLC", "HSBC Technology"), ("KPMG US LLP", "KPMG US"),  # four letters, no vowel
+    ("LYFT, INC.", "Lyft"), ("Snap Inc.", "Snap"),  # a Y or a vowel: a word
+])
+def test_display_keeps_known_forms_and_initialisms(name: str, display: str) -> None:
+    """Trial 31: wrong capitals in displays. A word the lists write in a mixed or upper case keeps
+    it; LSI is a listed initialism; a four-letter word without a vowel (Y counted) is one."""
+    found = normalize_employer(name)
+    assert found is not None and found.display == display, name
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(sorted(alias_table().items())), st.sampled_from([str.upper, str.lower, str.title]))
+def test_display_does_not_depend_on_the_case_written(alias: tuple[str, tuple[str, str]], case: Any) -> None:
+    """A display is a function of the key: any case of a name gives one display, idempotent."""
+    _key, (_group, display) = alias
+    found = normalize_employer(case(display))
+    assert found is not None and found.display == display
+    again = normalize_employer(found.display)
+    assert again is not None and again.display == found.display

@@ -254,3 +254,56 @@ def test_shares_of_seventy_five_filings() -> None:
     texts = {k: Figure("x", v, "share", "x", "x", exact=True).text for k, v in shares.items()}
     assert texts["Microsoft"] == "14.7%" and texts["San Diego"] == texts["Los Angeles"] == "2.7%"
     assert shares_of({"a": 1, "b": 15}) == {"a": 6.3, "b": 93.8}  # ties round half up: 6.25 -> 6.3
+
+
+@pytest.fixture(scope="module")
+def zero_equity_guide(tmp_path_factory: pytest.TempPathFactory, totals_db: Path) -> dict[str, Any]:
+    """The store the section's tests use, with three Levels.fyi records of senior ML engineers at
+    enterprise employers (JPMorgan Chase, Goldman Sachs, Wells Fargo: the segment list's banks) that each
+    state an equity of 0, as trial 31's enterprise records did; the guide in HTML and JSON."""
+    import csv
+
+    from paybench.ingest import ingest_file
+    from paybench.store import Store
+
+    folder = tmp_path_factory.mktemp("zero-equity")
+    path = folder / "store.duckdb"
+    shutil.copy(totals_db, path)
+    fixture = Path(__file__).parent / "data" / "levelsfyi_sample.csv"
+    with fixture.open(encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle))
+    data = folder / "zero.csv"
+    with data.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows([header, *[
+            ["3/1/2025 9:00:00", company, "Senior", "Software Engineer", str(total), "New York, NY", "7",
+             "2", "ML / AI", str(total - 15000), "0", "15000", "NA", "NA", "10182", "501", str(900 + i),
+             *["0"] * 10, "NA", "NA"]
+            for i, (company, total) in enumerate([("JPMorgan Chase", 185000), ("Goldman Sachs", 175000),
+                                                  ("Wells Fargo", 180000)])]])
+    with Store(path) as store:
+        ingest_file(store, data)
+    out = folder / "guide"
+    with Paybench(path) as pb:
+        pb.guide(out, formats=("html", "json"))
+    doc = json.loads((out / "guide.json").read_text(encoding="utf-8"))
+    page = (out / "guide.html").read_text(encoding="utf-8")
+    section = re.search(r'<section id="total-comp".*?</section>', page, re.S)
+    assert section, "no total-comp section"
+    return {"doc": doc, "figures": {f["id"]: f for f in doc["figures"]}, "section": section.group(0)}
+
+
+def test_a_component_every_record_states_as_zero_shows_no_median(zero_equity_guide: dict[str, Any]) -> None:
+    """Trial 31: 'enterprise: MLE senior equity P50 $120k (0.0%)' while every enterprise record
+    stating equity stated 0: the P50 was the prior's. The row shows '–' and says all its records
+    state 0, in every output (no equity P50 or share figure is booked for it: JSON, HTML)."""
+    figures = zero_equity_guide["figures"]
+    stem = f"total-comp-{MLE}-senior-enterprise"
+    assert f"{stem}-total-p50" in figures, sorted(f for f in figures if f.startswith("total-comp"))
+    assert f"{stem}-equity-p50" not in figures and f"{stem}-equity-share" not in figures
+    assert f"{stem}-bonus-p50" in figures  # bonus is stated and positive: printed as before
+    row = next(r for r in re.findall(r"<tr[^>]*>(.*?)</tr>", zero_equity_guide["section"], re.S)
+               if f'data-fig="{stem}-total-n"' in r)
+    text = html.unescape(re.sub(r"<[^>]+>", "", row))
+    assert "– (all 3 records of this cell state equity (stock per year) of 0)" in text, text
+    everyone = f"total-comp-{MLE}-senior-all-equity-p50"
+    assert everyone in figures  # every employer: big tech's records state equity

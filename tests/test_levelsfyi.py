@@ -567,6 +567,37 @@ def test_a_banks_corporate_title_is_read_from_years(tmp_path: Path) -> None:
     assert kept == 4 and per_basis[LEVEL_BASES["corporate_title"]] == 3
 
 
+def test_a_consultancys_rank_is_read_from_years(tmp_path: Path) -> None:
+    """Trial 31: Accenture 'Senior Analyst' (3 years) was senior, Deloitte 'Senior Consultant'
+    (4 years) senior, Infosys 'Technology Lead' (7 years) staff, Deloitte 'Manager' with the title
+    Software Engineer a manager. Consultancy and bank ranks are read from years of experience,
+    said so per row (level_basis corporate_title) and counted in the notes."""
+    with FIXTURE.open(encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle))
+
+    def row(number: int, company: str, level: str, years: str) -> list[str]:
+        return ["3/1/2021 9:00:00", company, level, "Software Engineer", "150000", "New York, NY", years,
+                "2", "NA", "130000", "0", "20000", "NA", "NA", "10182", "501", str(number),
+                *["0"] * 10, "NA", "NA"]
+
+    data = tmp_path / "ranks.csv"
+    with data.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows([
+            header, row(1, "Accenture", "Senior Analyst", "3"), row(2, "Deloitte", "Senior Consultant", "4"),
+            row(3, "Infosys", "Technology Lead", "7"), row(4, "Deloitte", "Manager", "6"),
+            row(5, "Capital One", "Manager", "3"), row(6, "Booz Allen Hamilton", "Senior Consultant", "1")])
+    with Store(tmp_path / "s.duckdb") as store:
+        result = ingest_file(store, data)
+        got = store.con.execute(
+            "SELECT row_number, any_value(level), any_value(level_basis) FROM observations "
+            "GROUP BY row_number ORDER BY row_number").fetchall()
+    assert got == [(1, "mid", "corporate_title"), (2, "mid", "corporate_title"),
+                   (3, "senior", "corporate_title"), (4, "senior", "corporate_title"),
+                   (5, "mid", "corporate_title"), (6, "entry", "corporate_title")]
+    kept, per_basis = level_counts(result.notes)
+    assert kept == 6 and per_basis[LEVEL_BASES["corporate_title"]] == 6
+
+
 def test_the_no_place_note_counts_every_row_stored_without_a_place(tmp_path: Path) -> None:
     """The note counts every row kept with no place: an empty or 'NA' location as well as one
     that is no place (the trial: an empty location and "Atlantis, ZZ" were two rows stored

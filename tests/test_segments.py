@@ -469,3 +469,54 @@ def test_an_employers_filings_classify_its_rows_from_every_source(
         assert found["segment"] == "enterprise" and found["n"] == 2, found
         by_source = {e["source"]: e["n"] for e in found["sources"]}
         assert (by_source["lca"], by_source["levelsfyi"]) == (1, 1), found["sources"]
+
+
+# ------------------------------------------- insurers, health systems and retailers (trial 31)
+TRIAL31_PAIRS = [  # (Levels.fyi company, filings' employer names, display, segment sector)
+    ("Walmart", ["WAL-MART ASSOCIATES, INC.", "Wal Mart Associates", "Wal-Mart Stores, Inc."],
+     "Walmart", "retail"),
+    ("Liberty Mutual", ["LIBERTY MUTUAL INSURANCE COMPANY", "Liberty Mutual Technology Group, Inc.",
+                        "LIBERTY MUTUTAL GROUP INC."], "Liberty Mutual", "insurance"),
+    ("CVS Health", ["CVS PHARMACY, INC.", "CAREMARK, LLC", "CVS RX SERVICES, INC."], "CVS Health", "retail"),
+    ("Elevance Health", ["ANTHEM, INC.", "WELLPOINT, INC."], "Elevance Health", "insurance"),
+    ("UnitedHealth Group", ["UNITED HEALTHCARE SERVICES, INC.", "OPTUM SERVICES, INC."],
+     "UnitedHealth Group", "insurance"),
+    ("Target", ["TARGET ENTERPRISE, INC.", "Target Corporation"], "Target", "retail"),
+    ("State Farm", ["State Farm Mutual Automobile Insurance Company"], "State Farm", "insurance"),
+    ("Allstate", ["ALLSTATE INSURANCE COMPANY"], "Allstate", "insurance"),
+    ("Progressive", ["PROGRESSIVE CASUALTY INSURANCE COMPANY"], "Progressive", "insurance"),
+    ("Humana", ["HUMANA INC."], "Humana", "insurance"),
+    ("Kaiser Permanente", ["Kaiser Foundation Hospitals"], "Kaiser Permanente", "health"),
+]
+
+
+@pytest.mark.parametrize(("company", "filers", "display", "sector"), TRIAL31_PAIRS)
+def test_levelsfyi_companies_and_their_filers_are_one_listed_employer(
+        company: str, filers: list[str], display: str, sector: str) -> None:
+    """Trial 31: a Levels.fyi record's company ("Walmart") and its filings' employer ("WAL-MART
+    ASSOCIATES, INC.", NAICS 452112) were two employers, the record unclassified. Now one
+    employer, one listed enterprise segment with its sector and sources, whatever the industry
+    its rows carry (Optum files under 541512, Caremark under 424210)."""
+    keys = set()
+    for name in [company, *filers]:
+        found = normalize_employer(name)
+        assert found is not None and found.display == display, name
+        keys.add(found.key)
+        for industry in (None, "Computer systems design", "Wholesale"):
+            seg = segment_of(name, industry)
+            assert (seg.id, seg.sector, seg.basis) == ("enterprise", sector, "list"), (name, industry)
+    assert len(keys) == 1
+    frame = segment_frame([(company, None, 2), *((f, "Retail", 3) for f in filers)])
+    assert set(frame["employer_new"]) == {display} and set(frame["segment"]) == {"enterprise"}
+    assert set(frame["segment_sector"]) == {sector}
+
+
+def test_other_companies_sharing_a_word_stay_apart() -> None:
+    """Aliases match whole keys: Target Labs, Liberty University, Nationwide Children's Hospital
+    are other employers, left to their industry or unclassified, never guessed."""
+    for name in ("TARGET LABS, INC.", "TARGET MARKETEAM, INC.", "LIBERTY UNIVERSITY, INC.",
+                 "LIBERTYCOM LLC", "NATIONWIDE CHILDREN'S HOSPITAL",
+                 "Progressive Project & Property Management Group Inc"):
+        assert listed_segment(name) is None, name
+        found = normalize_employer(name)
+        assert found is not None and found.display not in ("Target", "Liberty Mutual", "Progressive"), name

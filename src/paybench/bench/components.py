@@ -86,6 +86,17 @@ class ComponentSummary(BaseModel):
                                 "component (bonus, equity) that every record of the cell stating "
                                 "it states as 0: 'all 4 records of this cell state a bonus of 0'")
 
+    def only_zero(self, component: str) -> str | None:
+        """When every record of the cell that states `component` (bonus or equity) states 0 (the
+        rule of `all_zero`: some state 0, none a positive amount), the plain sentence saying so
+        ('all 4 records of this cell state equity (stock per year) of 0'); else None. A surface
+        printing the component's P50 prints this instead: that P50 is the prior's, of people
+        receiving it, not this cell's."""
+        zero = int(self.zero.get(component, 0))
+        if component not in ZERO_WORDS or not zero or self.n.get(component, 0):
+            return None
+        return zero_statement(component, zero, int(self.n.get("total", 0)), "of this cell")
+
 
 ZERO_WORDS: dict[str, str] = {"bonus": "a bonus", "equity": "equity (stock per year)"}
 """What a record states as 0, in `zero_statement`'s sentence (the components a record may state

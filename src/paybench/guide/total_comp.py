@@ -296,6 +296,8 @@ class RowFigures:
     p25: Figure
     p75: Figure
     n: Figure
+    zero: dict[str, str] = field(default_factory=dict)
+    """Components whose records all state 0, with the sentence (`only_zero`)."""
 
 
 def row_figures(ctx: Context, row: ViewRow) -> RowFigures:
@@ -305,9 +307,23 @@ def row_figures(ctx: Context, row: ViewRow) -> RowFigures:
     n = ctx.book.add(f"{_stem(row)}-total-n", row.total.n, "count",
                      f"total-compensation observations of its own, {_who(row)}",
                      cell_sources(ctx, row.total))
-    return RowFigures(p50={c: _usd(ctx, row, c, "p50") for c in COMPONENTS},
-                      shares={c: _share(ctx, row, c) for c in ("bonus", "equity")},
-                      p25=p25, p75=p75, n=n)
+    zero = only_zero(row)
+    return RowFigures(p50={c: None if c in zero else _usd(ctx, row, c, "p50") for c in COMPONENTS},
+                      shares={c: None if c in zero else _share(ctx, row, c) for c in ("bonus", "equity")},
+                      p25=p25, p75=p75, n=n, zero=zero)
+
+
+def only_zero(row: ViewRow) -> dict[str, str]:
+    """The components (bonus, equity) every record of the row's total cell that states them
+    states as 0, each with the sentence saying so (`ComponentSummary.only_zero`): their P50 is
+    not printed (it would be the prior's median, of people receiving it)."""
+    summary = row.total.components
+    out: dict[str, str] = {}
+    for component in ("bonus", "equity"):
+        sentence = None if summary is None else summary.only_zero(component)
+        if sentence is not None:
+            out[component] = sentence
+    return out
 
 
 def _n_text(ctx: Context, cell: BenchmarkCell | None) -> str:
@@ -326,6 +342,8 @@ def _n_method(ctx: Context, cell: BenchmarkCell | None) -> str:
 def _with_share(figs: RowFigures, component: str) -> list[Part]:
     """A component's P50 and, in brackets, its share of total pay."""
     value, share = figs.p50[component], figs.shares[component]
+    if component in figs.zero:
+        return ["–", f" ({figs.zero[component]})"]
     out: list[Part] = [value if value is not None else "–"]
     if share is not None:
         out += [" (", share, ")"]
@@ -354,7 +372,9 @@ def _row_table(ctx: Context, rows: list[ViewRow], first: str,
                       "method and sources). Shares: of total pay, over the total cell's records "
                       "that state a bonus and an equity figure (a stated 0 included). The "
                       "components' P50s are each their own cell's and need not add up to the "
-                      f"total's. † thin: fewer than {ctx.params.direct_min_n} observations of its "
+                      "total's; a component every record of the cell states as 0 shows '–' and says "
+                      "so (its cell's P50 would be its prior's, of people receiving it). "
+                      f"† thin: fewer than {ctx.params.direct_min_n} observations of its "
                       "own (shrunk towards, or modelled from, its prior).")
 
 

@@ -41,6 +41,24 @@ are not read as a level (step 2 is skipped): the level is the job title's, else 
 experience's (basis ``corporate_title``: read from years because the level string is a
 rank), else none. A leadership job title ("Software Engineering Manager", VP) still wins.
 
+A **consultancy rank** is not a job level either (`CONSULTANCY_RANKS`): consultancies,
+IT outsourcers and banks give a career rank, Analyst, Consultant, Senior Consultant, Manager,
+Senior Manager (Big Four and management consultancies: "Business Analyst -> Consultant -> Senior
+Consultant -> Manager -> Senior Manager / Associate Director -> Partner", byondgood.com, "The
+consulting ladder"; sqlservercentral.com, "Levels in IT consultancy": Associate Consultant,
+Consultant, Senior Consultant, Managing Consultant at Accenture, Deloitte, PwC, KPMG, EY), or
+Systems Engineer, Senior Systems Engineer, Technology Analyst, Technology Lead (Infosys, job
+levels 3B-5: turningtooneanother.net, "What are job levels at Infosys?"; insightcrunch.com,
+"Infosys career growth": Technology Lead "the senior individual contributor"), whatever the
+job: a software engineer who is a "Manager" at Deloitte or Capital One leads no team by that
+word, and "Senior Consultant" is not the engineering level senior. So at an employer the
+segment list names a consultancy, or an enterprise in finance (`paybench.normalize.segments.
+listed_segment`: Accenture, Deloitte, Infosys, Booz Allen Hamilton, Capital One, Goldman Sachs
+...), a level string that is only such ranks is read as a corporate title is (basis
+``corporate_title``: the job title's level, else years of experience, else none; `is_rank_at`).
+The same words at any other employer are read by their words as before ("Manager" at a product
+company).
+
 The company's table comes first because a company's own titles mean its own rungs: "Software
 Engineer II" is E3 (entry) at Meta, where the generic reading of "II" would be mid.
 """
@@ -57,12 +75,14 @@ from typing import Any
 
 from paybench.normalize.employers import canonical_key, employer_key
 from paybench.normalize.levels import LEADERSHIP_LEVELS, LEVELS, level_from_years, reconcile_level
+from paybench.normalize.segments import listed_segment
 from paybench.normalize.titles import normalize_title
 from paybench.records import Level
 
 __all__ = [
-    "CORPORATE_TITLES", "CompanyLadder", "CompanyLevel", "LevelReading", "company_ladder", "company_ladders",
-    "company_level", "is_corporate_title", "level_key", "level_keys", "load_company_levels", "read_level",
+    "CONSULTANCY_RANKS", "CORPORATE_TITLES", "CompanyLadder", "CompanyLevel", "LevelReading",
+    "company_ladder", "company_ladders", "company_level", "is_corporate_title", "is_rank_at", "level_key",
+    "level_keys", "load_company_levels", "read_level",
 ]
 
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5"}
@@ -252,6 +272,40 @@ def is_corporate_title(level_text: str) -> bool:
     return bool(parts) and all(part in CORPORATE_TITLES for part in parts)
 
 
+CONSULTANCY_RANKS: frozenset[str] = frozenset({
+    "analyst", "business analyst", "senior analyst", "associate consultant", "consultant",
+    "senior consultant", "lead consultant", "principal consultant", "managing consultant",
+    "manager", "senior manager", "associate manager", "assistant manager",
+    "systems engineer", "senior systems engineer", "technology analyst",
+    "senior technology analyst", "technology lead", "senior technology lead", "technical lead",
+    "it analyst", "assistant consultant",
+})
+"""Level keys (`level_key`) of the career ranks of consultancies and outsourcers (this module's
+docstring has the sources; "IT Analyst" and "Assistant Consultant" are TCS's, read by the same
+rule), read as ranks, not levels, at a consultancy or a bank (`is_rank_at`)."""
+
+RANK_SEGMENTS: frozenset[tuple[str, str | None]] = frozenset({("consultancy", None),
+                                                              ("enterprise", "finance")})
+"""The listed segments (id, sector) whose employers give ranks: consultancies and outsourcers,
+banks and other financial firms."""
+
+
+def is_rank_at(company: str | None, level_text: str) -> bool:
+    """True when a level string is a rank, not a job level, at this employer: a corporate title
+    anywhere (`is_corporate_title`); a consultancy rank (`CONSULTANCY_RANKS`, alone or with
+    corporate titles: "Senior Consultant", "Manager", "Technology Lead") at an employer the
+    segment list names a consultancy or an enterprise in finance (`RANK_SEGMENTS`). False for
+    anything else ("Senior", "L5", "Manager" at a product company)."""
+    if is_corporate_title(level_text):
+        return True
+    segment = listed_segment(company) if company else None
+    if segment is None or (segment.id, segment.sector) not in RANK_SEGMENTS:
+        return False
+    parts = [level_key(part) for part in _SEPARATORS.split(level_text)]
+    parts = [part for part in parts if part]
+    return bool(parts) and all(part in CONSULTANCY_RANKS or part in CORPORATE_TITLES for part in parts)
+
+
 @dataclass(frozen=True)
 class LevelReading:
     """A record's level and how it was read: basis company_level, level_words, title, years,
@@ -266,13 +320,14 @@ class LevelReading:
 def read_level(company: str | None, level_text: str | None, title_level: Level | None,
                years: float | None) -> LevelReading:
     """The level of a record (a company, its level string, the level its job title states,
-    years of experience), in the order of this module's docstring, a corporate title read as
-    that docstring says. `years` negative is treated as not given."""
+    years of experience), in the order of this module's docstring, a corporate title or a
+    consultancy's or bank's rank (`is_rank_at`) read as that docstring says. `years` negative is
+    treated as not given."""
     rung = company_level(company, level_text) if company and level_text else None
     source: Level | None = rung.level if rung else None
     basis = "company_level" if rung else None
     if (rung is None and level_text and title_level not in LEADERSHIP_LEVELS
-            and is_corporate_title(level_text)):
+            and is_rank_at(company, level_text)):
         if title_level in LEVELS:
             return LevelReading(title_level, "title")
         if years is not None and years >= 0:

@@ -29,8 +29,14 @@ exactly like the key: one display per key, whichever spelling came first): words
 title-cased; small words ("of", "and", "for") lower case inside the name; words of one or two
 letters kept upper case ("US", "HP", "EY"); a word of three letters kept upper case only when
 it reads as an initialism: it has no vowel ("HCL", "TCS", "BNY") or it is a listed one
-(`INITIALISMS`: "IBM", "AMD", "SAP" ...), else title-cased like any word ("Foo Corp" ->
-key "FOO", display "Foo"; "Capital One", "New York Life"). A name that is only a
+(`INITIALISMS`: "IBM", "AMD", "SAP", "LSI" ...); a word of four letters kept upper case when it
+has no vowel, Y counted as one ("HSBC", "KPMG"; not "Lyft"); a word written in a known display
+form by the alias or segment list's names kept in that form anywhere ("UnitedHealth",
+"JPMorgan", "CACI": "UNITEDHEALTH CARE" -> "UnitedHealth Care", "JPMORGAN SECURITIES" ->
+"JPMorgan Securities"); else title-cased like any word ("Foo Corp" -> key "FOO", display "Foo";
+"Capital One", "New York Life"). A hyphen is a separator in the key ("WAL-MART" and "WAL MART"
+are one employer), so a display, a function of the key, cannot restore it: the alias list names
+the employer as it writes itself ("Wal-Mart Associates" -> "Walmart"). A name that is only a
 legal-form word keeps it ("Corp" -> "Corp"): the key is never emptied.
 
 What a key cannot know, a documented alias list adds (``paybench/data/employer_aliases.json``):
@@ -69,12 +75,13 @@ so "L.L.C." is "LLC" and "N.A." is "NA")."""
 
 INITIALISMS: frozenset[str] = frozenset({
     "ABB", "ADP", "AES", "AIG", "AMD", "AOL", "ASM", "AWS", "BAE", "EDS", "EMC", "EOG", "ICF",
-    "IBM", "IHS", "ING", "NEC", "SAP", "SAS", "SEI", "UBS", "UPS", "USA", "AI", "EY", "US", "UK",
+    "IBM", "IHS", "ING", "LSI", "NEC", "SAP", "SAS", "SEI", "UBS", "UPS", "USA", "AI", "EY", "US", "UK",
 })
 """Three-letter words with a vowel that are initialisms in employer names, kept upper case
 in a display (hand-written from the names of large US employers and filers; a word without a
-vowel is read as an initialism without being listed). The alias list's display names add
-their own upper-case words (`_initialisms`)."""
+vowel is read as an initialism without being listed; "LSI": LSI Corporation, for large-scale
+integration, as its filings name it). The alias and segment lists' names add their own
+upper-case and mixed-case words (`_display_words`)."""
 
 _VOWELS = frozenset("AEIOU")
 _SMALL_WORDS = frozenset({"OF", "AND", "FOR", "THE", "IN", "AT", "ON", "DE", "LA", "DU", "Y"})
@@ -133,31 +140,37 @@ def employer_key(name: str) -> str:
 
 
 @functools.cache
-def _initialisms() -> frozenset[str]:
-    """`INITIALISMS` and the upper-case words of three letters or fewer in the alias list's
-    display names ("RTX", "BAE")."""
-    text = resources.files("paybench.data").joinpath(ALIASES_FILE).read_text("utf-8")
-    names = [str(g["name"]) for g in json.loads(text)["employers"]]
-    listed = {w for n in names for w in re.split(r"[^A-Za-z0-9]+", n)
-              if w.isalpha() and w.isupper() and len(w) <= 3}
-    return INITIALISMS | listed
+def _display_words() -> dict[str, str]:
+    """Upper-case word -> its written form, for every word of the alias list's names and the
+    segment list's employers that is not written title-case or lower case ("UNITEDHEALTH" ->
+    "UnitedHealth", "JPMORGAN" -> "JPMorgan", "RTX" -> "RTX", "XAI" -> "xAI")."""
+    names = [str(g["name"]) for g in json.loads(
+        resources.files("paybench.data").joinpath(ALIASES_FILE).read_text("utf-8"))["employers"]]
+    names += [str(e["employer"]) for e in json.loads(
+        resources.files("paybench.data").joinpath("employer_segments.json").read_text("utf-8"))["employers"]]
+    return {w.upper(): w for n in names for w in re.split(r"[^A-Za-z0-9]+", n)
+            if w.isalpha() and len(w) > 1 and w not in (w.title(), w.lower())}
 
 
 def _initialism(word: str) -> bool:
     """True when a short word of a key reads as an initialism (this module's docstring)."""
     if len(word) <= 2:
         return True
-    return len(word) == 3 and (not _VOWELS & set(word) or word in _initialisms())
+    if len(word) == 4:
+        return not (_VOWELS | {"Y"}) & set(word)
+    return len(word) == 3 and (not _VOWELS & set(word) or word in INITIALISMS)
 
 
 def employer_display(key: str) -> str:
-    """A readable form of a key: "JPMORGAN CHASE" -> "Jpmorgan Chase", "IBM INDIA" ->
+    """A readable form of a key: "JPMORGAN CHASE" -> "JPMorgan Chase", "IBM INDIA" ->
     "IBM India", "BANK OF AMERICA" -> "Bank of America", "FOO" -> "Foo" (rules in this
     module's docstring). A function of the key alone, so displays group as keys do."""
     out = []
     for i, word in enumerate(key.split(" ")):
         if i > 0 and word in _SMALL_WORDS:
             out.append(word.lower())
+        elif word in _display_words():
+            out.append(_display_words()[word])
         elif word.isalpha() and not _initialism(word):
             out.append(word.title())
         else:  # initialisms (IBM, HCL, US); "3M", "AT&T" as written

@@ -914,3 +914,24 @@ def test_property_a_zips_own_city_under_a_state_without_it_goes_to_the_zip(one: 
         return
     found = normalize_place(f"{city}, {state} {zip5}", min_confidence=0)
     assert (found.state, found.metro) == (zip_state, metro_for_zip(zip5)), (city, state, zip5, found)
+
+
+@pytest.mark.parametrize(("text", "state", "metro", "noted"), [
+    ("CBSA 35620", "NY", "35620", False),  # written as a CBSA: New York, not Huntsville's ZIP
+    ("cbsa:42660", "WA", "42660", False),
+    ("MSA 41860", "CA", "41860", False),
+    ("42660", "WA", "42660", False),  # no ZIP 42660: Seattle's CBSA
+    ("35620", "AL", "26620", True),  # ZIP 35620 (Huntsville): a ZIP first, and said so
+    ("98101", "WA", "42660", False),  # a ZIP that is no CBSA code: no note
+])
+def test_a_metro_named_by_its_cbsa_code(text: str, state: str, metro: str, noted: bool) -> None:
+    """`--place 35620` (New York's CBSA) was read as a ZIP in Alabama without a word, and
+    'CBSA 35620' too; '42660' (Seattle's CBSA) was 'unknown ZIP code' (a trial)."""
+    place = normalize_place(text)
+    assert (place.country, place.state, place.metro) == ("US", state, metro)
+    assert (place.note is not None and "write 'CBSA 35620'" in place.note) == noted
+
+
+def test_an_unknown_cbsa_is_a_one_line_error() -> None:
+    with pytest.raises(InputError, match="no OEWS metro has CBSA code 99999"):
+        normalize_place("CBSA 99999")

@@ -1142,10 +1142,35 @@ def _locate(text: str) -> _Loc | None:
             found = [_safe_locate(piece) for piece in pieces]
             if all(loc is not None for loc in found):
                 return _combine([loc for loc in found if loc is not None])
+    cbsa = _CBSA_TEXT.fullmatch(text)
+    if cbsa is not None:
+        return _cbsa_loc(cbsa.group(1))
     zip_match = _ZIP.search(text)
     if zip_match is not None:
-        return _with_zip(text, zip_match)
+        bare = zip_match.group(0).strip() == text.strip()
+        if bare and _zip_info(zip_match.group(0)) is None and zip_match.group(1) in _oews_names():
+            return _cbsa_loc(zip_match.group(1))  # no such ZIP: an OEWS metro's CBSA code
+        by_zip = _with_zip(text, zip_match)
+        if bare and by_zip is not None and zip_match.group(1) in _oews_names():
+            return _Loc(by_zip.country, by_zip.state, by_zip.metro, (
+                f"read as ZIP {zip_match.group(1)}; for the metro of CBSA {zip_match.group(1)}, "
+                f"{_oews_names()[zip_match.group(1)]}, write 'CBSA {zip_match.group(1)}'"))
+        return by_zip
     return _parts(text)
+
+
+_CBSA_TEXT = re.compile(r"\s*(?i:cbsa|msa)\s*:?\s*(\d{5})\s*")
+"""A metro named by its CBSA code: 'CBSA 35620', 'cbsa:42660', 'MSA 41860'."""
+
+
+def _cbsa_loc(code: str) -> _Loc:
+    """The OEWS metro of a CBSA code (OMB's Core Based Statistical Area code, as OEWS
+    writes AREA); _Unplaceable for a code OEWS names no metro for. A bare five-digit number is
+    a ZIP first (a trial: '35620', New York's CBSA, was read as Huntsville's ZIP without a
+    word); it is a CBSA only when no ZIP has it ('42660'), or written so ('CBSA 35620')."""
+    if code not in _oews_names():
+        raise _Unplaceable(f"no OEWS metro has CBSA code {code}")
+    return _metro_loc(code)
 
 
 def _safe_locate(text: str) -> _Loc | None:

@@ -602,3 +602,35 @@ def test_a_worksite_state_that_is_no_state_is_said(shared_data: Path, tmp_path: 
             "(national cells only)") in result.notes
     first = _observation(tmp_path / "s.duckdb", rows[0]["CASE_NUMBER"])
     assert (first["country"], first["state"], first["metro"]) == ("US", None, None)
+
+
+def test_a_worksite_without_a_state_is_placed_by_its_zip_when_city_or_county_agree(
+        shared_data: Path, tmp_path: Path) -> None:
+    """A real FY2020 row with WORKSITE_STATE 'ZZ' (or blank) whose ZIP lies in a state where its
+    city or county also lies is placed there, with the ZIP's metro (`unfiled_state`); a ZIP
+    alone, or with a city and county found elsewhere, leaves it without a state (a trial: 'ZZ'
+    in San Jose, ZIP 95134, county Santa Clara stayed unplaced while a 'PR' row was re-placed
+    by the vote). The note counts each kind."""
+    source = shared_data / "lca" / "lca_fy2020_q1_sample.csv"
+    with source.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        header = list(reader.fieldnames or [])
+        rows = [r for _, r in zip(range(5), reader, strict=False)]
+    rows[0] = {**rows[0], "WORKSITE_STATE": "ZZ", "WORKSITE_POSTAL_CODE": "95134",
+               "WORKSITE_CITY": "San Jose", "WORKSITE_COUNTY": "Santa Clara"}
+    rows[1] = {**rows[1], "WORKSITE_STATE": "", "WORKSITE_POSTAL_CODE": "98101",
+               "WORKSITE_CITY": "Nowhere Town", "WORKSITE_COUNTY": "King"}
+    rows[2] = {**rows[2], "WORKSITE_STATE": "ZZ", "WORKSITE_POSTAL_CODE": "95134",
+               "WORKSITE_CITY": "Atlantis", "WORKSITE_COUNTY": "Nowhere"}
+    path = tmp_path / "zz.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+    result = ingest(tmp_path / "s.duckdb", path)
+    assert ("2 worksites whose WORKSITE_STATE names no US state placed in the state and metro of "
+            "its WORKSITE_POSTAL_CODE, where its WORKSITE_CITY or county lies") in result.notes
+    assert ("1 worksite whose WORKSITE_STATE names no US state: kept in the US with no state or "
+            "metro (national cells only)") in result.notes
+    placed = [_observation(tmp_path / "s.duckdb", r["CASE_NUMBER"]) for r in rows[:3]]
+    assert [(o["state"], o["metro"]) for o in placed] == [("CA", "41940"), ("WA", "42660"), (None, None)]

@@ -92,6 +92,7 @@ from paybench.sources.lca import (
     missing_columns,
     soc_cell,
     spreadsheet_note,
+    unfiled_state,
     zip_padded,
     zip_state_note,
     zip_vote,
@@ -454,6 +455,10 @@ def _place(zip_text: str, city: str, county: str,
             assert found is not None
             state, metro, moved, line = found
             vote = (moved, line)
+    if state is None and zip_text.strip():
+        found = unfiled_state(zip_text, city, county)
+        if found is not None:
+            state, metro = found
     if metro is None and city and state:
         metro = metro_for_city(city, state)
     return state, metro, vote
@@ -479,6 +484,7 @@ class _Parser:
         self.soc_roles = 0
         self.no_metro = 0
         self.no_state = 0
+        self.zip_placed = 0
         self.no_role = 0
         self.zip_moved = 0
         self.zip_kept = 0
@@ -545,6 +551,10 @@ class _Parser:
             self.no_metro += 1
         if state is None:
             self.no_state += 1
+        else:
+            filed = _text(row[slot["WORKSITE_STATE"]])
+            if not (filed and state_code(filed)):
+                self.zip_placed += 1  # no US state filed: placed by its ZIP (unfiled_state)
         if vote is not None:
             if vote[0]:
                 self.zip_moved += 1
@@ -656,6 +666,12 @@ def ingest(path: Path, writer: IngestWriter, progress: Any = None) -> None:
             f"{parser.no_state:,} worksite{'s' if parser.no_state != 1 else ''} whose "
             f"{parser.label['WORKSITE_STATE']} names no US state: kept in the US with no state "
             "or metro (national cells only)")
+    if parser.zip_placed:
+        writer.notes.append(
+            f"{parser.zip_placed:,} worksite{'s' if parser.zip_placed != 1 else ''} whose "
+            f"{parser.label['WORKSITE_STATE']} names no US state placed in the state and metro "
+            f"of its {parser.label.get('WORKSITE_POSTAL_CODE', 'WORKSITE_POSTAL_CODE')}, "
+            f"where its {parser.label['WORKSITE_CITY']} or county lies")
     elsewhere = zip_state_note(parser.zip_moved, parser.zip_kept, parser.zip_examples, parser.label)
     if elsewhere:
         writer.notes.append(elsewhere)

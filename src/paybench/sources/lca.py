@@ -50,7 +50,9 @@ naming every missing column):
   state with the city's metro there. A note counts the rows each way and names the first
   with the field that lost
   (:func:`zip_state_note`). Files without a worksite ZIP (before FY2015) use the city; files
-  without ``WORKSITE_COUNTY`` vote without it.
+  without ``WORKSITE_COUNTY`` vote without it. A worksite whose ``WORKSITE_STATE`` names no
+  US state ('ZZ', blank) takes its ZIP's state and metro when its city or county lies in that
+  state (:func:`unfiled_state`), else stays in the US with no state; a note counts each.
 * ``NAICS_CODE`` -> industry label (:mod:`paybench.normalize.industries`);
   ``EMPLOYER_NAME`` -> normalized employer display form
   (:mod:`paybench.normalize.employers`).
@@ -102,7 +104,15 @@ from paybench.normalize.money import (
     parse_amount,
     parse_period,
 )
-from paybench.normalize.places import metro_for_city, metro_for_zip, state_code, state_for_zip, vote_state
+from paybench.normalize.places import (
+    city_in_state,
+    county_in_state,
+    metro_for_city,
+    metro_for_zip,
+    state_code,
+    state_for_zip,
+    vote_state,
+)
 from paybench.normalize.titles import normalize_title
 from paybench.records import Period, SourceInfo
 from paybench.reference.soc import is_spreadsheet_date, soc_2018
@@ -531,6 +541,26 @@ def zip_vote(zip_text: str, state: str, city: str, county: str) -> tuple[str, st
     return vote.state, metro, vote.moved, vote.describe(shown)
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def unfiled_state(zip_text: str, city: str, county: str) -> tuple[str, str | None] | None:
+    """(state, metro) of a worksite whose WORKSITE_STATE names no US state ('ZZ', blank),
+    from its ZIP, when the city or the county filed lies in the ZIP's state: two fields agree
+    and none disagrees (the vote of :func:`zip_vote` with no state field to count); the
+    metro is the ZIP's CBSA. None otherwise (the row stays in the US with no state: a ZIP
+    alone is one field, and nothing confirms it). A trial: 'ZZ' in San Jose, ZIP 95134,
+    county Santa Clara was left without a state while a 'PR' row was re-placed by the vote."""
+    code = zip5(zip_text)
+    if code is None:
+        return None
+    where = state_for_zip(code)
+    if where is None:
+        return None
+    city, county = city.strip(), county.strip()
+    if not ((city and city_in_state(city, where)) or (county and county_in_state(county, where))):
+        return None
+    return where, metro_for_zip(code)
+
+
 ZIP_STATE_EXAMPLES = 10
 """Rows :func:`zip_state_note` names (the counts cover them all)."""
 
@@ -748,6 +778,8 @@ class _Normalizer:
         self.soc_roles = 0
         self.no_metro = 0
         self.no_state = 0
+        self.zip_placed = 0
+        """Rows whose WORKSITE_STATE names no US state placed by their ZIP (`unfiled_state`)."""
         """Rows kept whose WORKSITE_STATE names no US state (and no ZIP in another state
         settled it): kept with no state and no metro, counted in the notes."""
         self.no_role = 0
@@ -961,6 +993,19 @@ class _Normalizer:
         if pc.any(pc.is_valid(other_state)).as_py():
             state, metro = self._zip_votes(pc.take(batch.row_number, rows), zips, state, city,
                                            kept("WORKSITE_COUNTY"), other_state, metro)
+        unfiled = pc.and_(pc.is_null(state), pc.not_equal(pc.fill_null(zips, ""), ""))
+        if pc.any(unfiled).as_py():
+            key = pc.if_else(unfiled, pc.binary_join_element_wise(
+                zips, pc.fill_null(city, ""), pc.fill_null(kept("WORKSITE_COUNTY"), ""), "\x1f"),
+                pa.scalar(None, pa.string()))
+
+            def by_zip(text: str) -> tuple[str | None, str | None]:
+                found = unfiled_state(*text.split("\x1f"))
+                return (None, None) if found is None else found
+
+            zip_state_, zip_metro_ = _each_distinct(key, by_zip, [pa.string(), pa.string()])
+            self.zip_placed += int(pc.sum(pc.is_valid(zip_state_)).as_py() or 0)
+            state, metro = pc.coalesce(state, zip_state_), pc.coalesce(metro, zip_metro_)
         by_city = pc.and_(pc.and_(pc.is_null(metro), pc.not_equal(city, "")), pc.is_valid(state))
         if pc.any(by_city).as_py():
             city_state = pc.if_else(by_city, pc.binary_join_element_wise(city, state, "\x1f"),
@@ -1107,6 +1152,12 @@ def ingest(path: Path, writer: IngestWriter, progress: Any = None) -> None:
             f"{counted(normalizer.no_state, 'worksite')} whose "
             f"{normalizer.label['WORKSITE_STATE']} names no US state: kept in the US with no state "
             "or metro (national cells only)")
+    if normalizer.zip_placed:
+        writer.notes.append(
+            f"{counted(normalizer.zip_placed, 'worksite')} whose "
+            f"{normalizer.label['WORKSITE_STATE']} names no US state placed in the state and metro "
+            f"of its {normalizer.label.get('WORKSITE_POSTAL_CODE', 'WORKSITE_POSTAL_CODE')}, "
+            f"where its {normalizer.label['WORKSITE_CITY']} or county lies")
     elsewhere = zip_state_note(normalizer.zip_moved, normalizer.zip_kept, normalizer.zip_examples,
                                normalizer.label)
     if elsewhere:

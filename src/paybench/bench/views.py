@@ -258,7 +258,7 @@ class ViewModel(BenchmarkModel):
     def _fit_hyperparameters(self) -> None:
         """The within-cell spread and the shrinkage k from the view's national cells with
         `min_obs_for_offset` observations (level offsets are the parent's business); a
-        segment view's k from every national cell of the segment (`_segment_k`)."""
+        segment view's k from the national cells of every segment (`_segment_k`)."""
         obs = self.observed
         nat = obs[(obs["scope"] == "national") & (obs["n"] >= self.params.min_obs_for_offset)]
         self.level_offsets_ = {}

@@ -307,3 +307,8 @@ def test_a_component_every_record_states_as_zero_shows_no_median(zero_equity_gui
     assert "– (all 3 records of this cell state equity (stock per year) of 0)" in text, text
     everyone = f"total-comp-{MLE}-senior-all-equity-p50"
     assert everyone in figures  # every employer: big tech's records state equity
+    # a bonus or equity P50 is among those receiving one: the header and the note say so (the
+    # third trial's re-trial: an enterprise equity P50 of $38k, 8 of 9 records stating 0)
+    section = html.unescape(zero_equity_guide["section"])
+    assert "equity P50 of receivers (share)" in section and "bonus P50 of receivers" in section
+    assert "A bonus or equity P50 is among the people receiving one" in section

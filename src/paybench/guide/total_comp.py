@@ -364,13 +364,17 @@ def _row_table(ctx: Context, rows: list[ViewRow], first: str,
                      " / ".join(_n_text(ctx, row.cells.get(c)) for c in ("base", "bonus", "equity")),
                      _counts_text(own_sources(total))])
         classes.append(THIN if any(thin(ctx, c) for c in row.cells.values()) else "")
-    return table([first, "base P50", "bonus P50 (share)", "equity P50 (share)",
+    return table([first, "base P50", "bonus P50 of receivers (share)",
+                  "equity P50 of receivers (share)",
                   "total P25–P50–P75", "n · method", "n base / bonus / equity",
                   "total's sources"], body, classes=classes, numeric=[1, 2, 3, 4],
                  note="Each figure is the cell paybench bench --component base|bonus|equity|total "
                       "(--segment ID) prints for the role × level, US (hover: the command, n, "
-                      "method and sources). Shares: of total pay, over the total cell's records "
-                      "that state a bonus and an equity figure (a stated 0 included). The "
+                      "method and sources). A bonus or equity P50 is among the people receiving "
+                      "one (positive amounts; records stating 0 are counted in the share, not "
+                      "in the P50), so where most records state 0 it stands above what most are "
+                      "paid: read it with its share. Shares: of total pay, over the total cell's "
+                      "records that state a bonus and an equity figure (a stated 0 included). The "
                       "components' P50s are each their own cell's and need not add up to the "
                       "total's; a component every record of the cell states as 0 shows '–' and says "
                       "so (its cell's P50 would be its prior's, of people receiving it). "

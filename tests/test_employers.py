@@ -77,6 +77,9 @@ def test_spellings_share_a_key(names: list[str], key: str, display: str) -> None
     (["MASTECH DIGITAL TECHNOLOGIES, INC., A MASTECH DIGITAL, INC. COMPANY",
       "MASTECH DIGITAL ALLIANCES, INC., A MASTECH DIGITAL, INC. COMPANY", "MASTECH DIGITAL CONSULTING, INC.",
       "MASTECH DIGITAL SERVICES, INC."], "Mastech Digital"),
+    # Infosys's subsidiaries as the real LCA samples spell them: one employer, Infosys
+    (["INFOSYS LIMITED", "INFOSYS BPO LIMITED", "INFOSYS BPO LTD", "INFOSYS PUBLIC SERVICES, INC.",
+      "INFOSYS MCCAMISH SYSTEMS, LLC", "Infosys McCamish", "INFOSYS SOLUTIONS, INC."], "Infosys"),
 ])
 def test_aliases_are_one_employer(names: list[str], display: str) -> None:
     found = {normalize_employer(name) for name in names}
@@ -129,6 +132,22 @@ def test_parent_clauses_and_charters(name: str, key: str) -> None:
     assert employer_key(key) == key
 
 
+@pytest.mark.parametrize(("name", "key", "display"), [
+    # real DOL EMPLOYER_NAME values (LCA samples in ../shared/data) carrying a D-U-N-S number
+    ("IBLESOFT INC DUNS#791327054", "IBLESOFT", "Iblesoft"),
+    ("IBLESOFT INC DUNS 791327054", "IBLESOFT", "Iblesoft"),  # was "Iblesoft Inc Duns 791327054"
+    ("PROTOCOL INFOTECH INC DUNS#830803735", "PROTOCOL INFOTECH", "Protocol Infotech"),
+    ("Foo LLC (D.U.N.S. No. 12-345-6789)", "FOO", "Foo"),
+    ("FOO CORP, DUNS NUMBER: 123456789", "FOO", "Foo"),
+    ("DUNS CONSULTING LLC", "DUNS CONSULTING", "Duns Consulting"),  # the word without a number: a name
+    ("DUNS 123456789", "DUNS 123456789", "Duns 123456789"),  # nothing before it: kept, never emptied
+])
+def test_duns_number_is_not_part_of_the_name(name: str, key: str, display: str) -> None:
+    found = normalize_employer(name)
+    assert found is not None and (found.key, found.display) == (key, display)
+    assert employer_key(key) == key
+
+
 def test_distinct_entities_stay_apart() -> None:
     assert employer_key("IBM CORPORATION") != employer_key("IBM INDIA PRIVATE LIMITED")
     assert employer_key("DBA Systems Inc") == "DBA SYSTEMS"  # "DBA" as a name, not "doing business as"
@@ -138,6 +157,17 @@ def test_distinct_entities_stay_apart() -> None:
 
 NAMES = st.text(alphabet=st.sampled_from(list("abcdefgxyzABCXYZ019 .,&-'/é")), max_size=30)
 CORES = st.text(alphabet=st.sampled_from(list("abcdefgxyz019")), min_size=1, max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(CORES, min_size=1, max_size=3), st.sampled_from(["", "INC ", "LLC, "]),
+       st.sampled_from(["DUNS ", "DUNS#", "DUNS # ", "D.U.N.S. NO. ", "(DUNS: "]),
+       st.from_regex(r"[0-9]{9}|[0-9]{2}-[0-9]{3}-[0-9]{4}", fullmatch=True))
+def test_a_trailing_duns_number_never_changes_the_employer(words: list[str], suffix: str, marker: str,
+                                                            number: str) -> None:
+    core = " ".join(words)
+    close = ")" if marker.startswith("(") else ""
+    assert employer_key(f"{core} {suffix}{marker}{number}{close}") == employer_key(f"{core} {suffix}")
 
 
 @settings(max_examples=300, deadline=None)
@@ -264,6 +294,9 @@ def test_postings_store_the_normalized_employer(fresh_db: Path, shared_data: Pat
     ("WAL-MART ASSOCIATES, INC.", "Walmart"), ("Wal Mart Associates", "Walmart"),  # the list's name
     ("HSBC TECHNOLOGY LLC", "HSBC Technology"), ("KPMG US LLP", "KPMG US"),  # four letters, no vowel
     ("LYFT, INC.", "Lyft"), ("Snap Inc.", "Snap"),  # a Y or a vowel: a word
+    ("KPIT INFOSYSTEMS, INC.", "KPIT Infosystems"),  # was "Kpit Infosystems"
+    ("KPIT INFOSYSTEMS INC", "KPIT Infosystems"),
+    ("KPIT TECHNOLOGIES, INC.", "KPIT Technologies"),  # the list's form of the word, anywhere
 ])
 def test_display_keeps_known_forms_and_initialisms(name: str, display: str) -> None:
     """Trial 31: wrong capitals in displays. A word the lists write in a mixed or upper case keeps

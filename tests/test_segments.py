@@ -66,6 +66,12 @@ def _segments_data() -> dict[str, Any]:
     ("Anthropic, PBC", "Scientific R&D", "ai-lab", None),
     ("DeepMind Technologies Limited", None, "ai-lab", None),
     ("Databricks, Inc.", "Software publishers", "startup", None),
+    ("Perplexity AI, Inc.", "Software publishers", "startup", None),  # was unclassified
+    ("PERPLEXITY AI", None, "startup", None),
+    ("INFOSYS BPO LIMITED", "Management consulting", "consultancy", None),  # Infosys's subsidiaries
+    ("INFOSYS PUBLIC SERVICES, INC.", "Computer systems design", "consultancy", None),  # were unclassified
+    ("INFOSYS MCCAMISH SYSTEMS, LLC", None, "consultancy", None),
+    ("INFOSYS SOLUTIONS, INC.", None, "consultancy", None),
     ("JPMORGAN CHASE & CO.", "Corporate management", "enterprise", "finance"),  # 551112 holding co.
     ("JPMorganChase", None, "enterprise", "finance"),
 ])

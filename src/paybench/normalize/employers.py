@@ -10,7 +10,9 @@ Filings spell the same employer many ways ("GOOGLE LLC", "Google LLC.", "Google,
    MASTECH DIGITAL, INC. COMPANY", " (A SUBSIDIARY OF PHILIPS NORTH AMERICA LLC)", ", WHOLLY
    OWNED SUBSIDIARY OF ULTA BEAUTY, INC.", ", AN OHIO BANKING CORPORATION": the filer is the
    entity named before it; whether it is one employer with its parent is the alias list's
-   call);
+   call); so is a D-U-N-S number at the end ("IBLESOFT INC DUNS#791327054", "... DUNS NO.
+   123456789", as some DOL filings' EMPLOYER_NAME carry it): a Dun & Bradstreet D-U-N-S
+   number is a nine-digit identifier of a business site, not part of its name;
 3. dots and apostrophes are deleted ("L.L.C." -> "LLC", "U.S." -> "US", "Macy's" ->
    "MACYS"); "&" stands apart as its own word and "AND" is written "&" ("Ernst and
    Young" = "Ernst & Young"), except inside a word ("AT&T"); every other punctuation
@@ -97,6 +99,11 @@ _CHARTER = re.compile(r"(?<=\S)(?:\s*,\s*|(?<=BANK)\s+)NATIONAL\s+ASSOCIATION\s*
 """A national bank's charter words at the end of a name, after a comma or the word BANK
 ("CAPITAL ONE, NATIONAL ASSOCIATION", "U.S. BANK NATIONAL ASSOCIATION"), not an association's
 own name ("AMERICAN NATIONAL ASSOCIATION OF ...")."""
+_DUNS = re.compile(r"(?<=\S)[\s,;(\[-]*\bDUNS\b\s*(?:NO\b|NUMBER\b)?\s*[#:]?\s*"
+                   r"[0-9][0-9\s-]*[0-9]\s*[)\]]?\s*$")
+"""A D-U-N-S number at the end of a name (module doc, step 2), after dots are deleted ("D.U.N.S."
+is "DUNS"): the word DUNS, an optional NO / NUMBER / "#" / ":", and digits (hyphens and spaces
+allowed: "79-132-7054"). The word without digits is kept ("DUNS CONSULTING")."""
 _DELETE = str.maketrans("", "", ".'’`")
 _WORD_AMP = re.compile(r"(?<=[A-Z0-9])&(?=[A-Z0-9])")
 _SEPARATORS = re.compile(r"[^A-Z0-9&\x00]+")
@@ -119,7 +126,7 @@ def _ascii_upper(name: str) -> str:
 
 def _words(name: str) -> list[str]:
     text = _ascii_upper(name).translate(_DELETE)
-    text = _CHARTER.sub("", _PARENT_CLAUSE.sub("", _DBA.sub("", text)))
+    text = _CHARTER.sub("", _PARENT_CLAUSE.sub("", _DBA.sub("", _DUNS.sub("", text))))
     text = _WORD_AMP.sub("\x00", text)  # keep "AT&T" one word
     text = text.replace("&", " & ")
     words = [w.replace("\x00", "&") for w in _SEPARATORS.split(text) if w]

@@ -72,7 +72,7 @@ SegmentBasis = Literal["list", "industry", "none"]
 """What decided a segment: the employer list, its records' industry (a NAICS group), or nothing."""
 
 SEGMENTS_FILE = "employer_segments.json"
-RULES_CODE_VERSION = 4
+RULES_CODE_VERSION = 5
 """Bumped when this module's or the employer key's code changes what a row's segment or
 employer is (the data files' contents are hashed too: `rules_version`)."""
 

@@ -260,6 +260,59 @@ def test_a_rung_decorated_reads_as_the_rung(rung: tuple[str, str, str], decorati
 
 
 @pytest.mark.parametrize(("company", "text", "title_level", "years", "expected"), [
+    # a defense contractor's engineering grade is not a level: read from years
+    ("Northrop Grumman", "Principal", None, 8, ("senior", "corporate_title")),  # was principal
+    ("NORTHROP GRUMMAN SYSTEMS CORPORATION", "Sr. Principal", None, 12, ("staff", "corporate_title")),
+    ("Northrop Grumman", "Senior Staff", None, 16, ("principal", "corporate_title")),
+    ("Northrop Grumman", "Associate", None, 1, ("entry", "corporate_title")),
+    ("Lockheed Martin", "Software Engineer Senior", None, 4, ("mid", "corporate_title")),  # was senior
+    ("Lockheed Martin Corporation", "Lead", None, 7, ("senior", "corporate_title")),  # was staff
+    ("Raytheon", "Senior Principal Engineer", None, 9, ("senior", "corporate_title")),  # RTX's alias
+    ("General Dynamics", "Staff", None, 6, ("senior", "corporate_title")),
+    ("L3Harris", "Principal Engineer", None, 3, ("mid", "corporate_title")),
+    ("Leidos", "Senior Staff - Principal", None, None, (None, None)),  # no years: no level
+    # the job title's level first, a leadership title wins, other words and codes as before
+    ("Northrop Grumman", "Principal", "senior", 15, ("senior", "title")),
+    ("Boeing", "Principal", "manager", 15, ("manager", "title")),
+    ("Northrop Grumman", "Manager", None, 6, ("manager", "level_words")),  # not a grade word
+    ("Lockheed Martin", "Fellow", None, 20, ("principal", "level_words")),
+    ("Lockheed Martin", "E4", None, 6, ("senior", "years")),  # a bare code gives no level, as before
+    # the same grade words at an employer not listed as government: read by their words
+    ("Google", "Principal", None, 8, ("principal", "level_words")),
+    ("Acme Widgets", "Senior Staff", None, 3, ("staff", "level_words")),
+])
+def test_a_defense_contractors_grade_is_read_from_years(company: str, text: str, title_level: str | None,
+                                                       years: float | None,
+                                                       expected: tuple[str | None, str | None]) -> None:
+    """At Northrop Grumman, Lockheed Martin and the other listed government and defense
+    contractors, Associate / Engineer / Senior / Lead / Principal / Senior Principal / Staff /
+    Senior Staff are engineering grades, not paybench's levels (module doc): a Northrop
+    "Principal" with 8 years was stored at principal; it is senior, from its years."""
+    from paybench.normalize.company_levels import is_rank_at
+
+    grade = text not in ("Manager", "Fellow", "E4") and company not in ("Google", "Acme Widgets")
+    assert is_rank_at(company, text) == grade
+    assert _read(company, text, title_level, years) == expected
+
+
+def test_defense_grades_only_at_employers_listed_as_government() -> None:
+    """Grade words are grades at every employer the segment list names government and at none
+    it names big tech, an AI lab or a startup (a product company's "Principal" is its level)."""
+    from paybench.normalize.company_levels import DEFENSE_GRADES, is_rank_at
+
+    data = json.loads(resources.files("paybench.data").joinpath("employer_segments.json").read_text("utf-8"))
+    grades = ("Principal", "Sr. Principal", "Staff", "Senior Staff", "Principal Engineer", "Lead")
+    assert all(level_key(grade) in DEFENSE_GRADES for grade in grades)
+    government = [e["employer"] for e in data["employers"] if e["segment"] == "government"]
+    product = [e["employer"] for e in data["employers"] if e["segment"] in ("big-tech", "ai-lab", "startup")]
+    assert {"Northrop Grumman", "Lockheed Martin", "RTX", "General Dynamics", "Boeing", "BAE Systems",
+            "L3Harris", "Leidos"} <= set(government)
+    for grade in grades:
+        assert all(is_rank_at(employer, grade) for employer in government), grade
+        assert not any(is_rank_at(employer, grade) for employer in product), grade
+
+
+@pytest.mark.parametrize(("company", "text", "title_level", "years", "expected"), [
     # trial 31: consultancy and bank ranks were read as engineering levels
     ("Accenture", "Senior Analyst", None, 3, ("mid", "corporate_title")),  # was senior
     ("Deloitte", "Senior Consultant", None, 4, ("mid", "corporate_title")),  # was senior

@@ -598,6 +598,37 @@ def test_a_consultancys_rank_is_read_from_years(tmp_path: Path) -> None:
     assert kept == 6 and per_basis[LEVEL_BASES["corporate_title"]] == 6
 
 
+def test_a_defense_contractors_grade_is_read_from_years(tmp_path: Path) -> None:
+    """A Levels.fyi row for Northrop Grumman with level "Principal" and 8 years was stored at
+    principal: at a defense contractor "Principal" is an engineering grade (mid-career at
+    Northrop), not a level. Grades at employers listed as government are read from years of
+    experience (level_basis corporate_title); the same word at Google is still its level."""
+    with FIXTURE.open(encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle))
+
+    def row(number: int, company: str, level: str, years: str) -> list[str]:
+        return ["3/1/2021 9:00:00", company, level, "Software Engineer", "150000", "Los Angeles, CA", years,
+                "2", "NA", "130000", "0", "20000", "NA", "NA", "10182", "501", str(number),
+                *["0"] * 10, "NA", "NA"]
+
+    data = tmp_path / "grades.csv"
+    with data.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows([
+            header, row(1, "Northrop Grumman", "Principal", "8"), row(2, "Lockheed Martin", "Senior", "3"),
+            row(3, "Raytheon", "Senior Principal", "12"), row(4, "Google", "Principal", "8")])
+    with Store(tmp_path / "s.duckdb") as store:
+        result = ingest_file(store, data)
+        got = store.con.execute(
+            "SELECT row_number, any_value(level), any_value(level_basis), any_value(segment) "
+            "FROM observations GROUP BY row_number ORDER BY row_number").fetchall()
+    assert got == [(1, "senior", "corporate_title", "government"),
+                   (2, "mid", "corporate_title", "government"),
+                   (3, "staff", "corporate_title", "government"),
+                   (4, "principal", "level_words", "big-tech")]
+    kept, per_basis = level_counts(result.notes)
+    assert kept == 4 and per_basis[LEVEL_BASES["corporate_title"]] == 3
+
+
 def test_the_no_place_note_counts_every_row_stored_without_a_place(tmp_path: Path) -> None:
     """The note counts every row kept with no place: an empty or 'NA' location as well as one
     that is no place (the trial: an empty location and "Atlantis, ZZ" were two rows stored

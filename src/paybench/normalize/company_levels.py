@@ -59,6 +59,26 @@ listed_segment`: Accenture, Deloitte, Infosys, Booz Allen Hamilton, Capital One,
 The same words at any other employer are read by their words as before ("Manager" at a product
 company).
 
+A **defense contractor's grade** is not a job level either (`DEFENSE_GRADES`): the prime
+defense and federal contractors name their engineering grades with the words product companies
+use for levels, and a grade word names a different rung there. Northrop Grumman's ladder runs
+Associate, Engineer, Principal, Senior Principal, Staff, Senior Staff (numbered levels 1-6;
+"Principal" is its third rung, a mid-career grade: a "Sr Principal Software Engineer" opening
+was posted as a "Senior Software Engineer" at $117,900-$176,900 base, Next.js "Who's Hiring",
+May 2024, github.com/vercel/next.js/discussions/65417; Level 5-6 asks eight years or more,
+sirjohnnymai.com, "Northrop Grumman Program Manager hiring process", 2026); Lockheed Martin's
+runs Associate, Engineer, Senior (then Staff, Senior Staff, or management and Fellow: "you start
+as a Software Engineer Associate ... after a year you become a Software Engineer, followed by
+Software Engineer Senior", prosple.com, Lockheed Martin career prospects), with Lead and
+Principal rungs between (levels E1-E6). So at an employer the segment list names a government
+or defense contractor (`listed_segment`: Northrop Grumman, Lockheed Martin, RTX, General
+Dynamics, Boeing, BAE Systems, L3Harris, Leidos, SAIC, CACI ...), a level string that is only
+such grades ("Principal", "Sr. Principal", "Senior Staff", "Engineer Senior", "Principal
+Engineer") is read as a rank is (basis ``corporate_title``: the job title's level, else years
+of experience, else none; `is_rank_at`): a Northrop "Principal" with 8 years is senior, not
+principal. A leadership job title still wins; a Fellow, a manager or a director is not a grade
+word here. The same words at any other employer are read by their words as before.
+
 The company's table comes first because a company's own titles mean its own rungs: "Software
 Engineer II" is E3 (entry) at Meta, where the generic reading of "II" would be mid.
 """
@@ -80,9 +100,9 @@ from paybench.normalize.titles import normalize_title
 from paybench.records import Level
 
 __all__ = [
-    "CONSULTANCY_RANKS", "CORPORATE_TITLES", "CompanyLadder", "CompanyLevel", "LevelReading",
-    "company_ladder", "company_ladders", "company_level", "is_corporate_title", "is_rank_at", "level_key",
-    "level_keys", "load_company_levels", "read_level",
+    "CONSULTANCY_RANKS", "CORPORATE_TITLES", "DEFENSE_GRADES", "GRADE_SEGMENTS", "CompanyLadder",
+    "CompanyLevel", "LevelReading", "company_ladder", "company_ladders", "company_level",
+    "is_corporate_title", "is_rank_at", "level_key", "level_keys", "load_company_levels", "read_level",
 ]
 
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5"}
@@ -284,6 +304,24 @@ CONSULTANCY_RANKS: frozenset[str] = frozenset({
 docstring has the sources; "IT Analyst" and "Assistant Consultant" are TCS's, read by the same
 rule), read as ranks, not levels, at a consultancy or a bank (`is_rank_at`)."""
 
+_GRADE_WORDS: tuple[str, ...] = ("associate", "engineer", "senior", "lead", "principal",
+                                 "senior principal", "staff", "senior staff", "senior lead")
+DEFENSE_GRADES: frozenset[str] = frozenset(
+    form for grade in _GRADE_WORDS
+    for form in (grade, f"{grade} engineer", f"engineer {grade}", f"{grade} software engineer",
+                 f"software engineer {grade}")
+    if form not in ("engineer engineer", "engineer software engineer", "software engineer engineer"))
+"""Level keys (`level_key`) of the engineering grades of defense and federal prime contractors
+(this module's docstring has the sources: Northrop Grumman's Associate, Engineer, Principal,
+Senior Principal, Staff, Senior Staff; Lockheed Martin's Associate, Engineer, Senior, Lead,
+Principal, Staff), alone or with "Engineer" / "Software Engineer" before or after ("Principal
+Engineer", "Software Engineer Senior"), read as grades, not levels, at an employer the segment
+list names government (`is_rank_at`)."""
+
+GRADE_SEGMENTS: frozenset[str] = frozenset({"government"})
+"""The listed segments whose employers give grades (`DEFENSE_GRADES`): government, the segment
+of the defense and federal prime contractors."""
+
 RANK_SEGMENTS: frozenset[tuple[str, str | None]] = frozenset({("consultancy", None),
                                                               ("enterprise", "finance")})
 """The listed segments (id, sector) whose employers give ranks: consultancies and outsourcers,
@@ -294,16 +332,25 @@ def is_rank_at(company: str | None, level_text: str) -> bool:
     """True when a level string is a rank, not a job level, at this employer: a corporate title
     anywhere (`is_corporate_title`); a consultancy rank (`CONSULTANCY_RANKS`, alone or with
     corporate titles: "Senior Consultant", "Manager", "Technology Lead") at an employer the
-    segment list names a consultancy or an enterprise in finance (`RANK_SEGMENTS`). False for
-    anything else ("Senior", "L5", "Manager" at a product company)."""
+    segment list names a consultancy or an enterprise in finance (`RANK_SEGMENTS`); a defense
+    contractor's grade (`DEFENSE_GRADES`, alone or with corporate titles: "Principal",
+    "Sr. Principal", "Senior Staff") at an employer the segment list names government
+    (`GRADE_SEGMENTS`: Northrop Grumman, Lockheed Martin ...). False for anything else
+    ("Senior", "L5", "Manager" at a product company; "Manager" at a defense contractor)."""
     if is_corporate_title(level_text):
         return True
     segment = listed_segment(company) if company else None
-    if segment is None or (segment.id, segment.sector) not in RANK_SEGMENTS:
+    if segment is None:
+        return False
+    if (segment.id, segment.sector) in RANK_SEGMENTS:
+        ranks = CONSULTANCY_RANKS
+    elif segment.id in GRADE_SEGMENTS:
+        ranks = DEFENSE_GRADES
+    else:
         return False
     parts = [level_key(part) for part in _SEPARATORS.split(level_text)]
     parts = [part for part in parts if part]
-    return bool(parts) and all(part in CONSULTANCY_RANKS or part in CORPORATE_TITLES for part in parts)
+    return bool(parts) and all(part in ranks or part in CORPORATE_TITLES for part in parts)
 
 
 @dataclass(frozen=True)
@@ -320,8 +367,9 @@ class LevelReading:
 def read_level(company: str | None, level_text: str | None, title_level: Level | None,
                years: float | None) -> LevelReading:
     """The level of a record (a company, its level string, the level its job title states,
-    years of experience), in the order of this module's docstring, a corporate title or a
-    consultancy's or bank's rank (`is_rank_at`) read as that docstring says. `years` negative is
+    years of experience), in the order of this module's docstring, a corporate title, a
+    consultancy's or bank's rank or a defense contractor's grade (`is_rank_at`) read as that
+    docstring says. `years` negative is
     treated as not given."""
     rung = company_level(company, level_text) if company and level_text else None
     source: Level | None = rung.level if rung else None

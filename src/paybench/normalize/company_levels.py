@@ -61,23 +61,24 @@ company).
 
 A **defense contractor's grade** is not a job level either (`DEFENSE_GRADES`): the prime
 defense and federal contractors name their engineering grades with the words product companies
-use for levels, and a grade word names a different rung there. Northrop Grumman's ladder runs
-Associate, Engineer, Principal, Senior Principal, Staff, Senior Staff (numbered levels 1-6;
-"Principal" is its third rung, a mid-career grade: a "Sr Principal Software Engineer" opening
-was posted as a "Senior Software Engineer" at $117,900-$176,900 base, Next.js "Who's Hiring",
-May 2024, github.com/vercel/next.js/discussions/65417; Level 5-6 asks eight years or more,
-sirjohnnymai.com, "Northrop Grumman Program Manager hiring process", 2026); Lockheed Martin's
-runs Associate, Engineer, Senior (then Staff, Senior Staff, or management and Fellow: "you start
-as a Software Engineer Associate ... after a year you become a Software Engineer, followed by
-Software Engineer Senior", prosple.com, Lockheed Martin career prospects), with Lead and
-Principal rungs between (levels E1-E6). So at an employer the segment list names a government
-or defense contractor (`listed_segment`: Northrop Grumman, Lockheed Martin, RTX, General
-Dynamics, Boeing, BAE Systems, L3Harris, Leidos, SAIC, CACI ...), a level string that is only
-such grades ("Principal", "Sr. Principal", "Senior Staff", "Engineer Senior", "Principal
-Engineer") is read as a rank is (basis ``corporate_title``: the job title's level, else years
-of experience, else none; `is_rank_at`): a Northrop "Principal" with 8 years is senior, not
-principal. A leadership job title still wins; a Fellow, a manager or a director is not a grade
-word here. The same words at any other employer are read by their words as before.
+use for levels, and a grade word names a different rung there. Northrop Grumman's engineering
+ladder runs Associate, Engineer, Principal, Senior Principal, Staff, Senior Staff (levels 1-6),
+so its "Principal" is a mid-career grade. No public ladder page was found here; what was found
+agrees: a "Sr Principal Software Engineer" opening was posted as a "Senior Software Engineer"
+at $117,900-$176,900 base (Next.js "Who's Hiring", May 2024,
+github.com/vercel/next.js/discussions/65417), and Level 5-6 asks eight years or more
+(sirjohnnymai.com, "Northrop Grumman Program Manager hiring process", 2026). Lockheed Martin's
+runs Associate, Engineer, Senior, then management or Fellow ("you start as a Software Engineer
+Associate ... after a year you become a Software Engineer, followed by Software Engineer
+Senior", prosple.com, Lockheed Martin career prospects; its Lead, Principal and Staff grades,
+levels E1-E6, were not verified on a public page here). So at an employer the segment list
+names a government or defense contractor (`listed_segment`: Northrop Grumman, Lockheed Martin,
+RTX, General Dynamics, Boeing, BAE Systems, L3Harris, Leidos, SAIC, CACI ...), a level string
+that is only such grades ("Principal", "Sr. Principal", "Senior Staff", "Engineer Senior",
+"Principal Engineer") is read as a rank is (basis ``corporate_title``: the job title's level,
+else years of experience, else none; `is_rank_at`): a Northrop "Principal" with 8 years is
+senior, not principal. A leadership job title still wins; a Fellow, a manager or a director is
+not a grade word here. The same words at any other employer are read by their words as before.
 
 The company's table comes first because a company's own titles mean its own rungs: "Software
 Engineer II" is E3 (entry) at Meta, where the generic reading of "II" would be mid.

@@ -482,8 +482,8 @@ class ViewModel(BenchmarkModel):
         gather in the best-paid metros (the second trial of issue 17: 42 of 57 senior
         machine-learning records in San Francisco, Seattle and New York), so the national
         cell moved by Seattle's whole differential counted Seattle twice and put the Seattle
-        cell's P75 and P90 above all 19 of its records; every local residual of that store
-        was negative, mean -0.27 in log. A segment view's national cell stands where the
+        cell's P75 and P90 above all 19 of its records; 36 of the 37 local residuals of that
+        store were negative, mean -0.27 in log. A segment view's national cell stands where the
         segment's records are, the same way. (0, "") without US records."""
         rows = self.record_places_.get((role.id, level))
         if not rows:

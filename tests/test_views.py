@@ -207,7 +207,7 @@ def test_cli_total_big_tech_cell(totals: Path, pb: Paybench) -> None:
     text = run_cli(totals, *args).stdout
     assert "pay: total compensation, big-tech employers (annual USD)" in text
     assert "n=4 (all-employer cell 6)" in text
-    assert "n per component: base 4, bonus 4, equity 4, total 4" in text
+    assert "n per component (each as its own cell counts it): base 4, bonus 4, equity 4, total 4" in text
     assert (f"shares of total pay: bonus {parts['bonus_share']:.1%}, equity {parts['equity_share']:.1%}"
             in text)
     assert "source levelsfyi (paid): 4 in this cell (total compensation, big-tech employers)" in text
@@ -711,7 +711,8 @@ def test_a_cell_whose_records_all_state_a_bonus_of_0_says_so(totals: Path, pb: P
     assert json.loads(run_cli(totals, *args, "--json").stdout)["components"]["all_zero"] == [
         sentence + prior]
     text = run_cli(totals, *args).stdout.splitlines()
-    counts = next(i for i, line in enumerate(text) if line.startswith("n per component:"))
+    label = "n per component (each as its own cell counts it):"
+    counts = next(i for i, line in enumerate(text) if line.startswith(label))
     assert text[counts + 1] == sentence + prior
     with server.client() as client:
         got = client.get("/api/v1/cells", params={"role": SWE, "level": "principal",

@@ -347,7 +347,8 @@ def test_search_total_pay_by_segment(browser: object, web_totals: Server, shots:
     parts = expected["components"]
     assert shares == (f"bonus {100 * parts['bonus_share']:.1f}% and equity "
                       f"{100 * parts['equity_share']:.1f}% of total pay")
-    assert "n per component: base 4, bonus 4, equity 4, total 4" in page.text_content("#search-components")
+    assert ("n per component (each as its own cell counts it): base 4, bonus 4, equity 4, total 4"
+            in page.text_content("#search-components"))
     sources = page.text_content("#search-sources")
     assert "levelsfyi (paid): 4" in sources and "all-employer cell" in sources
     assert "big-tech employers" in page.text_content("#search-chart svg")

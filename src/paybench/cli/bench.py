@@ -97,8 +97,8 @@ def bench(
         found = cell.components
         counts = ", ".join(f"{name} {n:,}" for name, n in found.n.items())
         zeros = ", ".join(f"{name} {n:,}" for name, n in found.zero.items())
-        out.print(f"n per component: {counts}" + (f" (stating 0: {zeros})" if zeros else ""),
-                  markup=False)
+        out.print(f"n per component (each as its own cell counts it): {counts}"
+                  + (f" (stating 0: {zeros})" if zeros else ""), markup=False)
         for sentence in found.all_zero:
             out.print(sentence, markup=False)
         if found.bonus_share is not None and found.equity_share is not None:

@@ -170,7 +170,7 @@ async function showRanges(event) {
         : `bonus ${(100 * c.bonus_share).toFixed(1)}% and equity ${(100 * c.equity_share).toFixed(1)}% of total pay`;
       parts.append(el("li", { "data-level": cell.level },
         el("strong", { text: `${LEVEL_NAMES[cell.level] || cell.level}: ` }),
-        el("span", { class: "shares", text: shares }), `; n per component: ${counts}. `,
+        el("span", { class: "shares", text: shares }), `; n per component (each as its own cell counts it): ${counts}. `,
         el("span", { class: "muted", text: c.shares_basis })));
     }
     const sources = $("#search-sources");

@@ -582,21 +582,31 @@ def test_cli_refuses_missing_columns(tmp_path: Path) -> None:
     assert "missing column(s) WORKSITE_STATE" in done.stderr + done.stdout
 
 
-def test_a_worksite_state_that_is_no_state_is_said(shared_data: Path, tmp_path: Path) -> None:
-    """A real FY2020 row with WORKSITE_STATE 'ZZ', no ZIP and an unknown city is kept in the US
-    with no state or metro, and the ingest's notes say how many (a new-user trial found it
-    silent)."""
+def _fy2020_rows_with(shared_data: Path, tmp_path: Path,
+                      changes: list[dict[str, str]]) -> tuple[list[dict[str, str]], Path]:
+    """The first 5 rows of the real FY2020 sample, the first ones changed by `changes` (one
+    dict of fields per row), written to a file in the sample's own layout: (rows, path)."""
     source = shared_data / "lca" / "lca_fy2020_q1_sample.csv"
     with source.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         header = list(reader.fieldnames or [])
         rows = [r for _, r in zip(range(5), reader, strict=False)]
-    rows[0] = {**rows[0], "WORKSITE_STATE": "ZZ", "WORKSITE_POSTAL_CODE": "", "WORKSITE_CITY": "Atlantis"}
+    for i, change in enumerate(changes):
+        rows[i] = {**rows[i], **change}
     path = tmp_path / "zz.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=header)
         writer.writeheader()
         writer.writerows(rows)
+    return rows, path
+
+
+def test_a_worksite_state_that_is_no_state_is_said(shared_data: Path, tmp_path: Path) -> None:
+    """A real FY2020 row with WORKSITE_STATE 'ZZ', no ZIP and an unknown city is kept in the US
+    with no state or metro, and the ingest's notes say how many (a new-user trial found it
+    silent)."""
+    rows, path = _fy2020_rows_with(shared_data, tmp_path, [
+        {"WORKSITE_STATE": "ZZ", "WORKSITE_POSTAL_CODE": "", "WORKSITE_CITY": "Atlantis"}])
     result = ingest(tmp_path / "s.duckdb", path)
     assert ("1 worksite whose WORKSITE_STATE names no US state: kept in the US with no state or metro "
             "(national cells only)") in result.notes
@@ -611,22 +621,13 @@ def test_a_worksite_without_a_state_is_placed_by_its_zip_when_city_or_county_agr
     alone, or with a city and county found elsewhere, leaves it without a state (a trial: 'ZZ'
     in San Jose, ZIP 95134, county Santa Clara stayed unplaced while a 'PR' row was re-placed
     by the vote). The note counts each kind."""
-    source = shared_data / "lca" / "lca_fy2020_q1_sample.csv"
-    with source.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        header = list(reader.fieldnames or [])
-        rows = [r for _, r in zip(range(5), reader, strict=False)]
-    rows[0] = {**rows[0], "WORKSITE_STATE": "ZZ", "WORKSITE_POSTAL_CODE": "95134",
-               "WORKSITE_CITY": "San Jose", "WORKSITE_COUNTY": "Santa Clara"}
-    rows[1] = {**rows[1], "WORKSITE_STATE": "", "WORKSITE_POSTAL_CODE": "98101",
-               "WORKSITE_CITY": "Nowhere Town", "WORKSITE_COUNTY": "King"}
-    rows[2] = {**rows[2], "WORKSITE_STATE": "ZZ", "WORKSITE_POSTAL_CODE": "95134",
-               "WORKSITE_CITY": "Atlantis", "WORKSITE_COUNTY": "Nowhere"}
-    path = tmp_path / "zz.csv"
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=header)
-        writer.writeheader()
-        writer.writerows(rows)
+    rows, path = _fy2020_rows_with(shared_data, tmp_path, [
+        {"WORKSITE_STATE": "ZZ", "WORKSITE_POSTAL_CODE": "95134", "WORKSITE_CITY": "San Jose",
+         "WORKSITE_COUNTY": "Santa Clara"},
+        {"WORKSITE_STATE": "", "WORKSITE_POSTAL_CODE": "98101", "WORKSITE_CITY": "Nowhere Town",
+         "WORKSITE_COUNTY": "King"},
+        {"WORKSITE_STATE": "ZZ", "WORKSITE_POSTAL_CODE": "95134", "WORKSITE_CITY": "Atlantis",
+         "WORKSITE_COUNTY": "Nowhere"}])
     result = ingest(tmp_path / "s.duckdb", path)
     assert ("2 worksites whose WORKSITE_STATE names no US state placed in the state and metro of "
             "its WORKSITE_POSTAL_CODE, where its WORKSITE_CITY or county lies") in result.notes

@@ -567,25 +567,30 @@ def test_a_banks_corporate_title_is_read_from_years(tmp_path: Path) -> None:
     assert kept == 4 and per_basis[LEVEL_BASES["corporate_title"]] == 3
 
 
+def _software_engineer_rows(path: Path, location: str, rows: list[tuple[str, str, str]]) -> Path:
+    """A file in the export layout (the fixture's header) of Software Engineer rows, one per
+    (company, level, years of experience), numbered from 1, at `location`: total $150,000 =
+    base $130,000 + bonus $20,000, no stock."""
+    with FIXTURE.open(encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle))
+    body = [["3/1/2021 9:00:00", company, level, "Software Engineer", "150000", location, years,
+             "2", "NA", "130000", "0", "20000", "NA", "NA", "10182", "501", str(number),
+             *["0"] * 10, "NA", "NA"]
+            for number, (company, level, years) in enumerate(rows, start=1)]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows([header, *body])
+    return path
+
+
 def test_a_consultancys_rank_is_read_from_years(tmp_path: Path) -> None:
     """Trial 31: Accenture 'Senior Analyst' (3 years) was senior, Deloitte 'Senior Consultant'
     (4 years) senior, Infosys 'Technology Lead' (7 years) staff, Deloitte 'Manager' with the title
     Software Engineer a manager. Consultancy and bank ranks are read from years of experience,
     said so per row (level_basis corporate_title) and counted in the notes."""
-    with FIXTURE.open(encoding="utf-8", newline="") as handle:
-        header = next(csv.reader(handle))
-
-    def row(number: int, company: str, level: str, years: str) -> list[str]:
-        return ["3/1/2021 9:00:00", company, level, "Software Engineer", "150000", "New York, NY", years,
-                "2", "NA", "130000", "0", "20000", "NA", "NA", "10182", "501", str(number),
-                *["0"] * 10, "NA", "NA"]
-
-    data = tmp_path / "ranks.csv"
-    with data.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, lineterminator="\n").writerows([
-            header, row(1, "Accenture", "Senior Analyst", "3"), row(2, "Deloitte", "Senior Consultant", "4"),
-            row(3, "Infosys", "Technology Lead", "7"), row(4, "Deloitte", "Manager", "6"),
-            row(5, "Capital One", "Manager", "3"), row(6, "Booz Allen Hamilton", "Senior Consultant", "1")])
+    data = _software_engineer_rows(tmp_path / "ranks.csv", "New York, NY", [
+        ("Accenture", "Senior Analyst", "3"), ("Deloitte", "Senior Consultant", "4"),
+        ("Infosys", "Technology Lead", "7"), ("Deloitte", "Manager", "6"),
+        ("Capital One", "Manager", "3"), ("Booz Allen Hamilton", "Senior Consultant", "1")])
     with Store(tmp_path / "s.duckdb") as store:
         result = ingest_file(store, data)
         got = store.con.execute(
@@ -603,19 +608,9 @@ def test_a_defense_contractors_grade_is_read_from_years(tmp_path: Path) -> None:
     principal: at a defense contractor "Principal" is an engineering grade (mid-career at
     Northrop), not a level. Grades at employers listed as government are read from years of
     experience (level_basis corporate_title); the same word at Google is still its level."""
-    with FIXTURE.open(encoding="utf-8", newline="") as handle:
-        header = next(csv.reader(handle))
-
-    def row(number: int, company: str, level: str, years: str) -> list[str]:
-        return ["3/1/2021 9:00:00", company, level, "Software Engineer", "150000", "Los Angeles, CA", years,
-                "2", "NA", "130000", "0", "20000", "NA", "NA", "10182", "501", str(number),
-                *["0"] * 10, "NA", "NA"]
-
-    data = tmp_path / "grades.csv"
-    with data.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, lineterminator="\n").writerows([
-            header, row(1, "Northrop Grumman", "Principal", "8"), row(2, "Lockheed Martin", "Senior", "3"),
-            row(3, "Raytheon", "Senior Principal", "12"), row(4, "Google", "Principal", "8")])
+    data = _software_engineer_rows(tmp_path / "grades.csv", "Los Angeles, CA", [
+        ("Northrop Grumman", "Principal", "8"), ("Lockheed Martin", "Senior", "3"),
+        ("Raytheon", "Senior Principal", "12"), ("Google", "Principal", "8")])
     with Store(tmp_path / "s.duckdb") as store:
         result = ingest_file(store, data)
         got = store.con.execute(

@@ -120,6 +120,8 @@ class ViewModel(BenchmarkModel):
     """A segment view's pooled log pay gap to the all-employer cells, and how it was measured."""
     level_gaps_: dict[str, float] = field(default_factory=dict)
     """A segment view's log pay gap per individual-contributor level (`_segment_gap`)."""
+    segment_weights_: tuple[float, float, str] | None = None
+    """A segment view's (k_gap, k of a cell, how measured), from `_gap_k`, measured once."""
     segment_cells_: Any = None
     """Every segment's US national cells of the component (segment, role, level, n, mean and
     sd of aged log pay): the between-segment spread of gaps (`_gap_k`)."""
@@ -267,15 +269,16 @@ class ViewModel(BenchmarkModel):
             var = (nat["sd"] ** 2 * (nat["n"] - 1)).sum() / max((nat["n"] - 1).sum(), 1)
             self.within_sd_ = math.sqrt(var)
         if self.params.segment is not None:
+            self.segment_weights_ = self._gap_k()
             self.shrinkage_k_ = self._segment_k()
         else:
             self.shrinkage_k_ = self._shrinkage_from(nat)
 
-    def _segment_deviations(self) -> list[tuple[int, float, float, float, int, str]]:
+    def _segment_deviations(self) -> list[tuple[int, float, float, int, str]]:
         """Per national cell of the segment with observations that the all-employer view
-        prices: (n, mean log pay, sd of log pay (nan for one observation), the all-employer
-        national cell's log median after its fit, that cell's n, the level)."""
-        out: list[tuple[int, float, float, float, int, str]] = []
+        prices: (n, mean log pay, the all-employer national cell's log median after its fit,
+        that cell's n, the level)."""
+        out: list[tuple[int, float, float, int, str]] = []
         for (role_id, level, scope, key), row in self._obs_index.items():
             n = int(row["n"])
             if scope != "national" or key != "US" or n < 1:
@@ -286,7 +289,7 @@ class ViewModel(BenchmarkModel):
                 continue
             found = self.parent.observed_cell(role_id, level, "national", "US")
             n_all = int(found["n"]) if found is not None else 0
-            out.append((n, float(row["mean"]), float(row["sd"]), every.median, n_all, level))
+            out.append((n, float(row["mean"]), every.median, n_all, level))
         return out
 
     def _segment_k(self) -> float:
@@ -299,7 +302,8 @@ class ViewModel(BenchmarkModel):
         tells less about a segment cell than about a base cell: at k = 10 a cell of 5
         enterprise records of $221k-$256k stood at P25-P90 $278k-$357k (issue 17's second
         trial)."""
-        return min(self._gap_k()[1], self.params.default_shrinkage_k)
+        weights = self.segment_weights_ or self._gap_k()
+        return min(weights[1], self.params.default_shrinkage_k)
 
     def _gap_weight(self, n: int, n_all: int) -> float:
         """The weight of one national cell's gap d in a segment's gap: 1 / (1/n_segment +
@@ -382,12 +386,12 @@ class ViewModel(BenchmarkModel):
         consultancy's senior total stood above all four of its records with one gap for every
         level). Other levels take the pooled gap. (0, said so) when the segment has no
         national cell the all-employer view can price."""
-        k, _k_cell, k_basis = self._gap_k()
+        k, _k_cell, k_basis = self.segment_weights_ or self._gap_k()
         rank = {level: i for i, level in enumerate(IC_LEVELS)}
         num = den = 0.0
         used = n_used = 0
         line: list[tuple[float, float, float]] = []  # (rank, d, w) of IC cells
-        for n, mean, _sd, every, n_all, level in self._segment_deviations():
+        for n, mean, every, n_all, level in self._segment_deviations():
             weight = self._gap_weight(n, n_all)
             num += weight * (mean - every)
             den += weight

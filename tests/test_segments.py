@@ -187,7 +187,10 @@ def test_group_display_is_a_fixed_point() -> None:
 
 def test_parse_segment() -> None:
     assert parse_segment(" Big-Tech ") == "big-tech" and parse_segment("ai_lab") == "ai-lab"
-    assert parse_segment(None) is None and parse_segment("") is None
+    assert parse_segment(None) is None
+    for blank in ("", "  "):
+        with pytest.raises(InputError, match="an empty segment names none; omit it for every"):
+            parse_segment(blank)
     with pytest.raises(InputError, match="unknown segment 'faang'; expected one of big-tech"):
         parse_segment("faang")
 

@@ -167,7 +167,7 @@ def test_base_cells_are_what_they_were(survey_db: Path) -> None:
             cell = engine.cell(role, level, place).model_dump(mode="json")
             assert {f: cell[f] for f in FIELDS} == entry["cell"], entry["case"]
             assert (cell["component"], cell["segment"], cell["components"]) == ("base", None, None)
-            explicit = engine.cell(role, level, place, component="base", segment="").model_dump(mode="json")
+            explicit = engine.cell(role, level, place, component="base", segment=None).model_dump(mode="json")
             assert explicit == cell
 
 
@@ -355,6 +355,28 @@ def test_an_empty_component_is_an_error_not_base_pay(totals: Path, pb: Paybench,
         pb.cells(MLE, "US", component=blank)
 
 
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_an_empty_segment_is_an_error_not_every_employer(totals: Path, pb: Paybench,
+                                                          blank: str) -> None:
+    """`paybench bench --segment ""` printed the all-employer cell (the fourth trial expected an
+    error, as for `--component ""`): a blank segment is a one-line error in the CLI, the Python
+    API and `paybench employers`; leaving it out is every employer."""
+    message = ("an empty segment names none; omit it for every employer, or give one of "
+               "big-tech, ai-lab")
+    for args in (("bench", "--role", MLE, "--level", "senior", "--segment", blank),
+                 ("bench", "--role", MLE, "--level", "senior", "--component", "total",
+                  "--segment", blank),
+                 ("employers", "--segment", blank)):
+        proc = run_cli(totals, *args, ok=False)
+        assert proc.returncode == 1 and proc.stdout == "", args
+        lines = proc.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"error: --segment: {message}"), args
+    with pytest.raises(InputError, match=message) as info:
+        pb.cell(MLE, "senior", component="total", segment=blank)
+    assert info.value.field == "segment"
+    assert pb.cell(MLE, "senior", component="total", segment=None).segment is None
+
+
 @pytest.mark.parametrize(("alias", "component"), [
     ("stock", "equity"), ("STOCK", "equity"), (" Salary ", "base"), ("TC", "total"),
     ("total-comp", "total"), ("Total_Comp", "total"), ("Equity", "equity")])
@@ -409,8 +431,8 @@ def test_http_gives_the_python_api_cell(server: Server, pb: Paybench) -> None:
 
 def test_http_reads_the_segment_names_of_the_cli(server: Server) -> None:
     """/api/v1/cells and the ranges chart read a segment as the CLI and the Python API read it
-    (any case, 'ai lab' for ai-lab, blank for every employer), and answer an unknown one with
-    a 422 naming the field (the trial: segment=Big-Tech was a 422 over HTTP only)."""
+    (any case, 'ai lab' for ai-lab, absent for every employer), and answer a blank or unknown
+    one with a 422 naming the field (the trial: segment=Big-Tech was a 422 over HTTP only)."""
     with server.client() as client:
         base = {"role": MLE, "level": "senior", "component": "total"}
         want = client.get("/api/v1/cells", params={**base, "segment": "big-tech"}).json()
@@ -419,7 +441,11 @@ def test_http_reads_the_segment_names_of_the_cli(server: Server) -> None:
             assert got.status_code == 200, (spelled, got.text)
             assert got.json() == want
         every = client.get("/api/v1/cells", params=base).json()
-        assert client.get("/api/v1/cells", params={**base, "segment": ""}).json() == every
+        for path in ("/api/v1/cells", "/api/v1/charts/ranges.svg"):
+            for blank in ("", " "):
+                got = client.get(path, params={**base, "segment": blank})
+                assert got.status_code == 422, (path, blank, got.text)
+                assert got.json()["error"]["field"] == "segment"
         assert every["cells"][0]["segment"] is None
         bad = client.get("/api/v1/cells", params={**base, "segment": "faang"})
         assert bad.status_code == 422 and bad.json()["error"]["field"] == "segment"

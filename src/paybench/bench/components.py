@@ -57,10 +57,16 @@ RECORD_COLUMNS: tuple[str, ...] = ("role", "level", "country", "state", "metro",
 
 
 def parse_segment(segment: str | None) -> str | None:
-    """A segment id as given ("Big-Tech", " ai lab ") or None for None or blank; InputError
-    (field 'segment') naming the ids (`paybench.normalize.segments.SEGMENTS`) for anything else."""
-    if segment is None or not segment.strip():
+    """A segment id as given ("Big-Tech", " ai lab "), or None when none is given (None: every
+    employer). InputError (field 'segment') naming the ids (`paybench.normalize.segments.
+    SEGMENTS`) for anything else, an empty or blank value included: a blank names no segment,
+    and reading it as every employer would answer a question the user did not ask (as a blank
+    component is no choice of base pay, `parse_component`)."""
+    if segment is None:
         return None
+    if not segment.strip():
+        raise InputError("an empty segment names none; omit it for every employer, or give one "
+                         f"of {', '.join(SEGMENTS)}", field="segment")
     value = segment.strip().lower().replace("_", "-").replace(" ", "-")
     if value not in SEGMENTS:
         raise InputError(f"unknown segment {segment!r}; expected one of {', '.join(SEGMENTS)}",

@@ -272,6 +272,6 @@ def segment_frame(rows: Iterable[tuple[str | None, str | None, int]]) -> pd.Data
 def segment_help() -> str:
     """The HTTP API's description of a `segment` parameter: the ids, read as the CLI reads
     them (`paybench.bench.components.parse_segment`: any case, spaces or underscores for
-    hyphens, blank for every employer)."""
+    hyphens; absent for every employer, blank an error)."""
     return ("one employer segment (" + ", ".join(SEGMENTS) + "; any case, 'ai lab' for "
-            "ai-lab); blank or absent: every employer")
+            "ai-lab); absent: every employer")

@@ -38,7 +38,7 @@ async def cells(
     n per component and the shares of total pay that are bonus and equity (`components`)."""
     pb = engine(request)
     component = parse_component(component)  # an alias ('stock') reads as its id; 422 otherwise
-    segment = parse_segment(segment)  # as the CLI reads it: any case, blank = every employer
+    segment = parse_segment(segment)  # as the CLI reads it: any case, absent = every employer
 
     def work() -> bytes:
         params = pb.view_params(pb.params_for(as_of, growth), component, segment)

@@ -16,7 +16,8 @@ Invariants (`INVARIANTS`):
   observations of their own follow the order of their OEWS differentials (a cell with
   enough local data may break it: that is evidence): no such cell is more than $100 (the
   rounding of a printed figure) below one of a strictly lower printed differential, the
-  method's "ordered places" (`paybench.bench.model.BenchmarkModel.place_order_bounds`);
+  method's "ordered places" (`paybench.bench.model.BenchmarkModel.place_order_bounds`); a
+  cell whose own records (5+, all pay received) may limit its hold is judged by them, not here;
 - estimate-vs-cell: a title + place + level estimate with nothing else given has the cell's
   P50 within 2% and a P10-P90 that contains the cell's P25-P75 (`ESTIMATES`);
 - no-data-high-confidence: no cell without observations of its own is high confidence;
@@ -37,7 +38,7 @@ no-data-high-confidence (`total_cells`).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
@@ -168,20 +169,21 @@ def ladders(model: BenchmarkModel, pairs: set[tuple[str, str]],
     return out
 
 
-def metro_order(cells: Sequence[BenchmarkCell], least_n: int,
-                tolerance: int = 100) -> list[Violation]:
+def metro_order(cells: Sequence[BenchmarkCell], least_n: int, tolerance: int = 100,
+                own_say: Callable[[BenchmarkCell], bool] = lambda _cell: False) -> list[Violation]:
     """For each role x level, the metro cells without direct local data (fewer than `least_n`
     observations of their own besides H-1B filings, `BenchmarkCell.n_filed`) out of the order
     of their OEWS differentials: a cell whose median is more than `tolerance` dollars (the
     rounding of a published figure) below that of a cell with a strictly lower differential,
     as printed (`place_differential`, to 0.01%). One violation per such cell, naming the
     lower-differential cell with the highest median; cells of equal differentials are not
-    ordered."""
+    ordered. A cell for which `own_say` is true (its own records may limit the order:
+    `BenchmarkModel.local_median_interval`) is not compared."""
     out = []
     groups: dict[tuple[str, str], list[BenchmarkCell]] = {}
     for cell in cells:
         if cell.place.scope == "metro" and cell.n - cell.n_filed < least_n \
-                and cell.place_differential is not None:
+                and cell.place_differential is not None and not own_say(cell):
             groups.setdefault((cell.role, cell.level), []).append(cell)
     for group in groups.values():
         group.sort(key=lambda c: (c.place_differential or 0.0, c.place.key))
@@ -310,7 +312,9 @@ def run_check(pb: Paybench, *, metros: int = 25,
     pairs = {(r.role, r.place) for r in data.rows if r.place in places}
     violations = (percentile_order(cells)
                   + ladders(model, pairs, places)
-                  + metro_order(cells, least) + no_data_high_confidence(cells)
+                  + metro_order(cells, least, own_say=lambda c: model.local_median_interval(
+                      c.role, c.level, c.place) is not None)
+                  + no_data_high_confidence(cells)
                   + thin_ranked(data, least) + index_intervals(data) + counted
                   + estimates_vs_cells(pb, cases))
     totals, total_violations = total_cells(pb, data, places, pairs)

@@ -38,8 +38,10 @@ import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from statistics import NormalDist
 from typing import Any, ClassVar
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
@@ -688,9 +690,51 @@ class BenchmarkModel:
             if direct.get(node) or node not in template:
                 continue
             centre = template[node] + d
-            out[node] = Bound(-math.inf if below is None else centre + (below - d) / 2,
-                              math.inf if above is None else centre + (above - d) / 2, why)
+            low = -math.inf if below is None else centre + (below - d) / 2
+            high = math.inf if above is None else centre + (above - d) / 2
+            said = why
+            allowed = self.local_median_interval(node[0], node[1], place)
+            if allowed is not None and (allowed[1] < low or allowed[0] > high):
+                low, high = min(low, allowed[1]), max(high, allowed[0])
+                n = int(self._obs_index[(node[0], node[1], place.scope, place.key)]["n"])
+                said = (f"{why}, as far as its {n} local observations allow (the "
+                        f"{self.params.order_relief_level:.0%} interval of their median, "
+                        f"${math.exp(allowed[0]):,.0f}-${math.exp(allowed[1]):,.0f})")
+            out[node] = Bound(low, high, said)
         return out
+
+    def local_median_interval(self, role_id: str, level: str,
+                              place: CellPlace) -> tuple[float, float] | None:
+        """The distribution-free interval (log annual USD, low <= high) of the median of a
+        metro or state cell's own observations, when they may limit the order of places
+        (`place_order_bounds`): at least `order_relief_min_n` of them, every one pay received
+        (kinds paid or submitted: a survey answer, a total-compensation record); none a filing
+        (at least the prevailing wage, `filed_n`) or a posting (an advertised range, with a
+        posted-pay premium of its own, `paybench.insights`), which stand at an offset of
+        source and do not limit the order (twelve postings at $420k+ in Denver do not lift
+        its cell above Seattle's, tests/test_check.py). The
+        interval's ends are the order statistics of ranks n/2 -/+ z*sqrt(n)/2 (z of
+        `order_relief_level`; Conover, Practical Nonparametric Statistics, 3rd ed., 3.2),
+        read as the quantiles (1/2 -/+ z/(2 sqrt n)) of the observations by interpolating their
+        P10-P90 (clipped there). None otherwise. A held cell's median may then leave its
+        place in the order only to reach this interval: eight Levels.fyi records of $92k-$173k
+        put Chicago's senior ML engineers' base P50 at $200,700 when held (the third trial)."""
+        obs = self._obs_index.get((role_id, level, place.scope, place.key))
+        if obs is None or place.scope not in ("metro", "state"):
+            return None
+        n = int(obs["n"])
+        offset = sum(int(row["n"]) for row in
+                     self._evidence_index.get((role_id, level, place.scope, place.key), [])
+                     if row["kind"] in ("filed", "posted"))
+        if n < self.params.order_relief_min_n or offset or self.filed_n(role_id, level, place):
+            return None
+        z = NormalDist().inv_cdf(0.5 + self.params.order_relief_level / 2)
+        half = z / (2 * math.sqrt(n))
+        levels = [p / 100 for p in PERCENTILES]
+        values = [float(obs[f"q{p}"]) for p in PERCENTILES]
+        lo, hi = (float(np.interp(min(max(q, levels[0]), levels[-1]), levels, values))
+                  for q in (0.5 - half, 0.5 + half))
+        return lo, hi
 
     def _any_node(self, members: list[Role], medians: dict[Node, float]) -> tuple[Role, str]:
         """One (role, level) of the family that has a cell (the family shares a differential)."""

@@ -61,6 +61,15 @@ class MethodParams:
     every employer."""
     direct_min_n: int = 30
     """A cell with at least this many observations of its own is `direct`."""
+    order_relief_min_n: int = 5
+    """A metro or state cell held in the OEWS order of places (`BenchmarkModel.
+    place_order_bounds`) with at least this many local observations, all of them pay received
+    (no filing or posting), is held only as far as they allow: within the
+    `order_relief_level` interval of their median (`BenchmarkModel.local_median_interval`)."""
+    order_relief_level: float = 0.95
+    """Coverage of the distribution-free interval of a median (order statistics, normal
+    approximation to the binomial; Conover, Practical Nonparametric Statistics, 3rd ed., 3.2)
+    that bounds how far the order of places may move a cell (`order_relief_min_n`)."""
     published_weight: float = 10.0
     """A published figure blended into its cell counts as this many observations."""
     default_shrinkage_k: float = 10.0

@@ -46,7 +46,8 @@ def test_check_passes_on_the_defaults_store(survey_db: Path, tmp_path: Path) -> 
     assert report["cells"] > 5_000 and report["rankings"] >= 3 and report["estimates"] >= 10
     assert set(report["invariants"]) == {"percentile-order", "ladder", "metro-order",
                                          "estimate-vs-cell", "no-data-high-confidence",
-                                         "thin-ranked", "index-interval", "employer-n"}
+                                         "thin-ranked", "index-interval", "employer-n",
+                                         "total-above-base"}
     assert report["indexes"] >= 1  # the survey has years; it names no employers
 
 

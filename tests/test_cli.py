@@ -182,6 +182,12 @@ def test_guide_from_defaults_alone(tmp_path: Path, reference_db: Path) -> None:
     [
         (("bench", "--role", "astronaut"), "unknown role"),
         (("bench", "--role", "machine-learning-engineer", "--level", "godlike"), "unknown level"),
+        (("bench", "--role", "machine-learning-engineer", "--level", ""),
+         "--level: an empty level names none; omit it for the role's own level"),
+        (("bench", "--role", "machine-learning-engineer", "--level", " ", "--component", "total"),
+         "--level: an empty level names none"),
+        (("bench", "--role", "data-scientist", "--segment", ""),
+         "--segment: an empty segment names none; omit it for every employer"),
         (("bench", "--role", "machine-learning-engineer", "--place", "asdf qwer"), "cannot place"),
         (("ingest", "/nonexistent/file.csv"), "no such file"),
         (("ingest",), "give a file"),

@@ -32,7 +32,8 @@ Invariants (`INVARIANTS`):
 
 When the store holds total-compensation data, the total-pay cells of the same role x level x
 place (`paybench.bench.views`) are audited too, for percentile-order, ladder and
-no-data-high-confidence (`total_cells`).
+no-data-high-confidence (`total_cells`), and for total-above-base: each percentile of a
+total cell at least its base cell's (a total is base plus bonus and equity).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field
 
 from paybench.bench.ladder import constraints, family_members, family_of
+from paybench.bench.params import PERCENTILES
 from paybench.bench.scopes import NATIONAL, REMOTE, metro_place, scope_for
 from paybench.errors import InputError
 from paybench.normalize.levels import IC_LEVELS
@@ -65,6 +67,8 @@ INVARIANTS: dict[str, str] = {
     "thin-ranked": "ranked lists and charts mark every thin cell",
     "index-interval": "every change of pay over time the guide prints lies within its interval",
     "employer-n": "every employer and segment count the guide prints equals the store's",
+    "total-above-base": "every total-pay cell is at or above the base cell of its role x level "
+                        "x place at each percentile",
 }
 """Each invariant's name and what it says."""
 
@@ -328,7 +332,8 @@ def total_cells(pb: Paybench, data: GuideData, places: dict[str, CellPlace],
                 pairs: set[tuple[str, str]]) -> tuple[list[BenchmarkCell], list[Violation]]:
     """The total-pay cells (`paybench.bench.views`) of the guide's role x level x place cells
     when the store holds total-compensation data (none otherwise), and their violations of
-    percentile-order, ladder and no-data-high-confidence: the same invariants as base cells."""
+    percentile-order, ladder and no-data-high-confidence (the same invariants as base cells),
+    and total-above-base: each percentile at least the base cell's (`total_above_base`)."""
     from paybench.bench.views import has_component_data, view_params
 
     with pb.locked() as store:
@@ -343,5 +348,24 @@ def total_cells(pb: Paybench, data: GuideData, places: dict[str, CellPlace],
             cells.append(model.cell(row.role, row.level, places[row.place]))
         except InputError:
             continue  # a total cell the data cannot price (no base cell, no record): not printed
+    base = pb.model()
     return cells, (percentile_order(cells) + ladders(model, pairs, places)
-                   + no_data_high_confidence(cells))
+                   + no_data_high_confidence(cells)
+                   + total_above_base(cells, lambda c: base.cell(c.role, c.level, c.place)))
+
+
+def total_above_base(totals: Sequence[BenchmarkCell],
+                     base_of: Callable[[BenchmarkCell], BenchmarkCell]) -> list[Violation]:
+    """Total-pay cells with a percentile below the same percentile of their base cell
+    (`base_of`: the base cell of the same role x level x place and segment); a total is base
+    plus bonus and equity (`paybench.bench.views.ViewModel.cell` holds it so). One violation
+    per such cell, naming the percentiles."""
+    out = []
+    for cell in totals:
+        base = base_of(cell)
+        below = [f"P{q} {getattr(cell, f'p{q}'):,} < {getattr(base, f'p{q}'):,}"
+                 for q in PERCENTILES if getattr(cell, f"p{q}") < getattr(base, f"p{q}")]
+        if below:
+            out.append(Violation(invariant="total-above-base", cell=_key(cell),
+                                 detail="total below base: " + ", ".join(below)))
+    return out

@@ -813,7 +813,7 @@ class Paybench:
         else all the role's levels), the national cells beside them and the published figures
         that match. `component` and `segment` as in `cell`."""
         choice = resolve_role(role)
-        levels: list[str] = ([resolve_level(level)] if level else
+        levels: list[str] = ([resolve_level(level)] if level is not None else
                              [choice.title_level] if choice.title_level else role_levels(choice.role))
         where = resolve_place(place)
         model = self.model(self.view_params(self.params_for(as_of, growth), component, segment))
@@ -918,7 +918,7 @@ class Paybench:
         if not 1 <= limit <= 10_000 or offset < 0:
             raise InputError("limit must be 1-10,000 and offset 0 or more", field="limit")
         role_id = resolve_role(role).role.id if role else None
-        lvl = resolve_level(level) if level else None
+        lvl = resolve_level(level) if level is not None else None
         key = resolve_place(place).guide_key if place else None
         data = self.guide_data()
         rows = [r for r in data.rows
@@ -1315,7 +1315,7 @@ class Paybench:
         from paybench.bench.trend import pay_trend
 
         choice = resolve_role(role)
-        chosen = resolve_level(level) if level is not None and level.strip() else choice.title_level
+        chosen = resolve_level(level) if level is not None else choice.title_level
         where = resolve_place(place) if place is not None and place.strip() else None
         with self.locked() as store:
             return pay_trend(store, choice.role, level=chosen, place=where,

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from paybench.bench.model import natural_level
 from paybench.bench.scopes import CellPlace, cell_place
 from paybench.errors import InputError
-from paybench.normalize.levels import Level, parse_level
+from paybench.normalize.levels import LEVELS, Level, parse_level
 from paybench.normalize.roles import Role, get_role, roles
 
 
@@ -56,7 +56,12 @@ def resolve_role(text: str | None, field: str = "role") -> RoleChoice:
 
 
 def resolve_level(text: str, field: str = "level") -> Level:
-    """A level name as typed ('Senior', 'mid', 'sr'); InputError naming `field` otherwise."""
+    """A level name as typed ('Senior', 'mid', 'sr'); InputError naming `field` otherwise, an
+    empty or blank text included (it names no level; leaving the level out is another
+    question, answered by `role_level`)."""
+    if not text.strip():
+        raise InputError(f"an empty level names none; omit it for the role's own level, or give "
+                         f"one of {', '.join(LEVELS)}", field=field)
     try:
         return parse_level(text)
     except ValueError as exc:
@@ -90,7 +95,7 @@ def role_level(
     else:
         raise InputError("give a role (an id or a job title)", field=role_field)
     basis = [] if choice.basis == "given" else [choice.basis]
-    if level is not None and level.strip():
+    if level is not None:
         chosen = resolve_level(level, level_field)
     elif choice.title_level is not None:
         chosen = choice.title_level

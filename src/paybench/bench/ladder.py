@@ -26,8 +26,8 @@ weights), so a cell of 500 observations barely moves and a cell that is only a p
 its place in the ladder.
 
 The exception: when both cells of a constraint are direct (each with at least `direct_min_n`
-observations of its own) and their medians break it, the data stand: the constraint is
-dropped and both cells say so.
+observations of its own besides H-1B filings: `BenchmarkModel.ladder_fit`) and their medians
+break it, the data stand: the constraint is dropped and both cells say so.
 """
 
 from __future__ import annotations

@@ -73,7 +73,7 @@ from paybench.bench.components import (
 )
 from paybench.bench.engines import DUCKDB, CellEngine, EngineError, cell_backend, duckdb_backend
 from paybench.bench.ladder import Bound, Node
-from paybench.bench.model import BenchmarkModel, Evidence, LogDist, _RawCell
+from paybench.bench.model import BenchmarkCell, BenchmarkModel, Evidence, LogDist, _RawCell
 from paybench.bench.params import PARAMS, PERCENTILES, MethodParams, is_default_view
 from paybench.bench.scopes import NATIONAL, CellPlace, published_place_matches, scope_for
 from paybench.errors import InputError
@@ -132,6 +132,9 @@ class ViewModel(BenchmarkModel):
     """A component view's US observations per role x level: (state, metro, summed weight)
     per place, a row of (None, None, w) for those without one (`national_place_mix`)."""
     _place_mix_cache: dict[tuple[str, str], tuple[float, str]] = field(default_factory=dict)
+    base_: BenchmarkModel | None = None
+    """A total view's base view of the same segment (`hold_base`): a total cell is held at or
+    above its base cell (`cell`). Not cached with the view; attached when the view is used."""
 
     blends_published: ClassVar[bool] = False
     parent_lends_confidence: ClassVar[bool] = False
@@ -153,19 +156,39 @@ class ViewModel(BenchmarkModel):
              parent: BenchmarkModel | None = None) -> ViewModel:
         """The view's model: from its cache file beside the store when built from the same
         content, code and parameters (`paybench.bench.cache`), else built (`build`; `parent`:
-        the parent view's model when the caller holds it) and cached."""
+        the parent view's model when the caller holds it) and cached. A total view is also
+        held by the base view of its segment (`hold_base`), loaded the same way."""
         path = cache_path(store, params)
         if path is None or engine.is_spark:
-            return cls.build(store, params, engine, parent=parent)
-        key = cache_key(store, params)
-        cached = read_cached(path, key)
-        if isinstance(cached, cls) and cached.parent_ is None:
-            if parent is None:
-                parent = BenchmarkModel.load(store, parent_params(params))
-            return cached.attach(parent)
-        model = cls.build(store, params, engine, parent=parent)
-        write_cached(path, key, model)
+            model = cls.build(store, params, engine, parent=parent)
+        else:
+            key = cache_key(store, params)
+            cached = read_cached(path, key)
+            if isinstance(cached, cls) and cached.parent_ is None:
+                if parent is None:
+                    parent = BenchmarkModel.load(store, parent_params(params))
+                model = cached.attach(parent)
+            else:
+                model = cls.build(store, params, engine, parent=parent)
+                write_cached(path, key, model)
+        if params.component == "total":
+            model.hold_base(model._base_view(store, engine))
         return model
+
+    def _base_view(self, store: Store, engine: CellEngine) -> BenchmarkModel | None:
+        """The base view of this view's segment: the base model at the root of the parents
+        for every employer, else that segment's base view (loaded, cached); None when the
+        store holds no base pay of the segment."""
+        root: BenchmarkModel = self.parent
+        while isinstance(root, ViewModel):
+            root = root.parent
+        if self.params.segment is None:
+            return root
+        try:
+            return ViewModel.load(store, view_params(self.params, "base", self.params.segment),
+                                  engine, parent=root)
+        except InputError:
+            return None
 
     def __getstate__(self) -> dict[str, Any]:
         """What the view's cache file keeps (`load`): its own fit, without its parent's model,
@@ -174,6 +197,7 @@ class ViewModel(BenchmarkModel):
         the parent again (`attach`)."""
         state = dict(self.__dict__)
         state["parent_"] = None
+        state["base_"] = None
         state["oews_"] = None
         return state
 
@@ -553,6 +577,47 @@ class ViewModel(BenchmarkModel):
         if self.params.segment is not None:
             raw.n_parent = self.parent._raw(role, level, place).n
         return raw
+
+    def hold_base(self, base: BenchmarkModel | None) -> ViewModel:
+        """For a total view: the base view of the same segment (`view_params(params, 'base',
+        segment)`), whose cells hold this view's from below (`cell`); None: none (a segment
+        the store holds no base pay of). Returns the view. ValueError for another view's
+        base, or on a view of another component than total."""
+        if self.params.component != "total":
+            raise ValueError("only a total view is held by base cells")
+        if base is not None and (base.params.component, base.params.segment) != (
+                "base", self.params.segment):
+            raise ValueError("the base model is of another view")
+        self.base_ = base
+        return self
+
+    def cell(self, role_id: str, level: str, place: CellPlace) -> BenchmarkCell:
+        """As a base cell's (`BenchmarkModel.cell`); a total cell (when `hold_base` gave its
+        base view) is then held at or above the base cell of the same role x level x place
+        and segment, percentile by percentile: a total is base plus bonus and equity, so its
+        percentiles are at least base's in one population. The two cells stand on different
+        records (filings and postings count in base cells, only total-compensation records in
+        total ones), and without the hold the fourth trial found total below base in 41 cells:
+        software engineers at consultancies, staff, base P50 $170,100 on 14 filings and total
+        P50 $139,800 on one record. Each percentile taken from base is named in a note. The
+        hold keeps the cell's order of percentiles and of levels, as both cells keep them (an
+        elementwise maximum of two non-decreasing sequences is non-decreasing)."""
+        cell = super().cell(role_id, level, place)
+        if self.base_ is None:
+            return cell
+        try:
+            base = self.base_.cell(role_id, level, place)
+        except InputError:
+            return cell
+        lifted = {f"p{q}": getattr(base, f"p{q}") for q in PERCENTILES
+                  if getattr(base, f"p{q}") > getattr(cell, f"p{q}")}
+        if not lifted:
+            return cell
+        shown = ", ".join(f"P{key[1:]} ${getattr(cell, key):,} -> ${value:,}"
+                          for key, value in lifted.items())
+        note = (f"held at or above the base cell ({shown}): a total is base plus bonus and "
+                f"equity; the base cell stands on {counted(base.n, 'observation')}")
+        return cell.model_copy(update={**lifted, "notes": [*cell.notes, note]})
 
     def published_for(self, role: str, level: str, place: CellPlace) -> list[dict[str, Any]]:
         """Published figures of the view's component for this cell: those naming its level,

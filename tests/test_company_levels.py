@@ -19,6 +19,7 @@ from paybench.normalize.company_levels import (
     level_keys,
     load_company_levels,
     read_level,
+    words_overreach,
 )
 from paybench.normalize.levels import LEVELS
 
@@ -147,7 +148,7 @@ def test_the_order_a_level_is_read_in() -> None:
     # the company's rung before the level string's own words: II is E3 (entry) at Meta
     assert _read("Meta", "Software Engineer II", None, 9) == ("entry", "company_level")
     assert _read("Acme", "Software Engineer II", None, 9) == ("mid", "level_words")
-    assert _read("Acme", "L5 - Senior", None, 1) == ("senior", "level_words")
+    assert _read("Acme", "L5 - Senior", None, 4) == ("senior", "level_words")
     # a bare code at a company the table does not know gives no level: years decide
     assert _read("Acme", "L5", None, 12) == ("staff", "years")
     assert _read("Acme", "Level 5", None, 3) == ("mid", "years")
@@ -179,7 +180,7 @@ def test_the_order_a_level_is_read_in() -> None:
     ("Managing Director", "director", 20, ("director", "title")),
     # not corporate titles: read as before
     ("Senior Vice President of Engineering", None, 3, ("executive", "level_words")),
-    ("Senior", None, 1, ("senior", "level_words")),
+    ("Senior", None, 4, ("senior", "level_words")),
 ])
 def test_a_corporate_title_is_a_rank_not_a_level(text: str, title_level: str | None, years: float | None,
                                                  expected: tuple[str | None, str | None]) -> None:
@@ -278,8 +279,8 @@ def test_a_rung_decorated_reads_as_the_rung(rung: tuple[str, str, str], decorati
     ("Lockheed Martin", "Fellow", None, 20, ("principal", "level_words")),
     ("Lockheed Martin", "E4", None, 6, ("senior", "years")),  # a bare code gives no level, as before
     # the same grade words at an employer not listed as government: read by their words
-    ("Google", "Principal", None, 8, ("principal", "level_words")),
-    ("Acme Widgets", "Senior Staff", None, 3, ("staff", "level_words")),
+    ("Google", "Principal", None, 12, ("principal", "level_words")),
+    ("Acme Widgets", "Senior Staff", None, 6, ("staff", "level_words")),
 ])
 def test_a_defense_contractors_grade_is_read_from_years(company: str, text: str, title_level: str | None,
                                                        years: float | None,
@@ -338,3 +339,26 @@ def test_a_consultancy_or_bank_rank_is_read_from_years(company: str, text: str, 
 
     assert is_rank_at(company, text) == (company not in ("Acme Widgets", "Walmart"))
     assert _read(company, text, title_level, years) == expected
+
+
+@pytest.mark.parametrize(("company", "text", "years", "expected"), [
+    # the fourth trial: "Lead" with 1 or 2 years was staff
+    ("JPMorgan Chase", "Lead", 1, ("entry", "years_over_words")),
+    ("Progressive", "Lead", 2, ("mid", "years_over_words")),
+    ("Acme Widgets", "Senior", 1, ("entry", "years_over_words")),
+    ("Acme Widgets", "Principal", 6, ("senior", "years_over_words")),
+    # one rung above the years' level, or any rung below it, is read by its words
+    ("Acme Widgets", "Lead", 6, ("staff", "level_words")),
+    ("Acme Widgets", "Senior", 2, ("senior", "level_words")),
+    ("Northrop Grumman", "Engineer II", 14, ("mid", "level_words")),
+    ("Acme Widgets", "Engineer II", 14, ("mid", "level_words")),
+    # a company's own rung and a job title's level are not second-guessed by years
+    ("Google", "L6", 1, ("staff", "company_level")),
+])
+def test_level_words_that_overreach_the_years_are_not_read(
+        company: str, text: str, years: float, expected: tuple[str, str]) -> None:
+    """Level words claiming two rungs or more above the row's years are read from the years
+    (`words_overreach`); fewer, or a level below the years', keep the words."""
+    assert _read(company, text, None, years) == expected
+    assert words_overreach("staff", 1) and not words_overreach("senior", 2)
+    assert not words_overreach("manager", 0)  # leadership levels are not rungs of this ladder

@@ -610,7 +610,7 @@ def test_a_defense_contractors_grade_is_read_from_years(tmp_path: Path) -> None:
     experience (level_basis corporate_title); the same word at Google is still its level."""
     data = _software_engineer_rows(tmp_path / "grades.csv", "Los Angeles, CA", [
         ("Northrop Grumman", "Principal", "8"), ("Lockheed Martin", "Senior", "3"),
-        ("Raytheon", "Senior Principal", "12"), ("Google", "Principal", "8")])
+        ("Raytheon", "Senior Principal", "12"), ("Google", "Principal", "12")])
     with Store(tmp_path / "s.duckdb") as store:
         result = ingest_file(store, data)
         got = store.con.execute(

@@ -95,7 +95,13 @@ from importlib import resources
 from typing import Any
 
 from paybench.normalize.employers import canonical_key, employer_key
-from paybench.normalize.levels import LEADERSHIP_LEVELS, LEVELS, level_from_years, reconcile_level
+from paybench.normalize.levels import (
+    IC_LEVELS,
+    LEADERSHIP_LEVELS,
+    LEVELS,
+    level_from_years,
+    reconcile_level,
+)
 from paybench.normalize.segments import listed_segment
 from paybench.normalize.titles import normalize_title
 from paybench.records import Level
@@ -354,10 +360,29 @@ def is_rank_at(company: str | None, level_text: str) -> bool:
     return bool(parts) and all(part in ranks or part in CORPORATE_TITLES for part in parts)
 
 
+WORDS_OVERREACH_RUNGS = 2
+"""Level words that claim this many individual-contributor rungs or more above the level
+the row's years of experience give (`level_from_years`) are not read (`words_overreach`)."""
+
+
+def words_overreach(level: Level, years: float) -> bool:
+    """Whether an individual-contributor level read from a level string's own words ("Lead",
+    "Senior") stands `WORDS_OVERREACH_RUNGS` or more rungs above the level of `years` (years
+    of experience, >= 0): "Lead" with 1 or 2 years (staff against entry or mid). Such words
+    name a role within a team more than a rung of a ladder at the many employers without a
+    company-level table; the row is then read from its years (basis `years_over_words`). A
+    level below the years' is kept (people stay at a rung for years: "Engineer II" with 14
+    years is mid). The trial of issue 17 read JPMorgan Chase "Lead" with 1 year as staff."""
+    if level not in IC_LEVELS:
+        return False
+    return IC_LEVELS.index(level) - IC_LEVELS.index(level_from_years(years)) >= WORDS_OVERREACH_RUNGS
+
+
 @dataclass(frozen=True)
 class LevelReading:
     """A record's level and how it was read: basis company_level, level_words, title, years,
-    corporate_title (years, the level string being a rank) or None; `company_level` the rung
+    corporate_title (years, the level string being a rank), years_over_words (years, the level
+    words claiming 2+ rungs more: `words_overreach`) or None; `company_level` the rung
     when the table named one."""
 
     level: Level | None
@@ -386,6 +411,9 @@ def read_level(company: str | None, level_text: str | None, title_level: Level |
         source = normalize_title(level_text).level
         basis = "level_words" if source else None
     level, found_basis = reconcile_level(title_level, source, basis or "")
+    if level is not None and found_basis == "level_words" and years is not None and years >= 0 \
+            and words_overreach(level, years):
+        return LevelReading(level_from_years(years), "years_over_words")
     if level is not None:
         return LevelReading(level, found_basis, rung if found_basis == "company_level" else None)
     if years is not None and years >= 0:

@@ -63,7 +63,9 @@ the role was read from ("Software Engineer (ML / AI)" when the tag refined it).
 **Level**: `paybench.normalize.company_levels.read_level`: the company's rung from the
 company-level table ("L5" at Google), else the level string's own words ("Senior"), a
 leadership job title over both, else years of experience (`level_basis` says which:
-company_level, level_words, title, years; corporate_title when the level string is a rank, not
+company_level, level_words, title, years; years_over_words when the level words claim two
+rungs or more above the years' level ("Lead" with 1 year), `words_overreach`; corporate_title
+when the level string is a rank, not
 a job level: a bank's such as "Vice President", or a consultancy's or bank's such as "Senior
 Consultant" or "Manager" at an employer listed as one, read from years:
 `paybench.normalize.company_levels`). A level
@@ -159,6 +161,8 @@ LEVEL_BASES: dict[str | None, str] = {
     "company_level": "company level", "level_words": "level words", "title": "job title",
     "corporate_title": "years of experience (level a rank such as Vice President or Senior Consultant "
                        "at a bank or consultancy: not a job level)",
+    "years_over_words": "years of experience (the level words, such as 'Lead' with 1 year, "
+                        "claim 2+ rungs more than the years: not read)",
     "years": "years of experience", None: "no level (no readable level and no years)"}
 """Each `read_level` basis as the ingest's notes name it, in the order it is tried; every kept
 row has exactly one, so the counts the notes give per basis add up to the rows kept."""

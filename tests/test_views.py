@@ -847,3 +847,38 @@ def test_http_employers_is_the_cli_listing(server: Server, totals: Path) -> None
                 f"error: --{field}: {error['message'].removeprefix(f'{field}: ')}"], params
         spec = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/employers"]["get"]
         assert {p["name"] for p in spec["parameters"]} == {"segment", "role", "kind", "limit"}
+
+
+def test_an_offer_names_its_segment(pb: Paybench, totals: Path) -> None:
+    """An offer may name its employer's segment (the fourth trial: `"segment": "big-tech"` was
+    an unknown field): its base and total are then ranked in that segment's cells, the same
+    cells `paybench bench --segment` prints; an unknown segment, or one the store holds no
+    pay of, is a one-line error naming the offer's field."""
+    offer = {"label": "BigCo", "base": 210_000, "bonus_pct": 15, "equity_value": 400_000,
+             "role": MLE, "level": "senior", "place": "US", "segment": "Big Tech"}
+    report = pb.offer(offer)
+    ev = report.evaluations[0]
+    assert ev.offer.segment == "big-tech"
+    assert ev.cell == pb.cell(MLE, "senior", "US", segment="big-tech")
+    total = pb.cell(MLE, "senior", "US", component="total", segment="big-tech")
+    assert ev.total_market.available and ev.total_market.cell == total
+    assert "total-pay cell machine-learning-engineer senior, United States, big-tech employers (n=" \
+        f"{total.n}, all-employer cell {total.n_parent}" in ev.total_market.label
+    assert ", big-tech employers: n=" in ev.cell_provenance
+    every = pb.offer({**offer, "segment": None}).evaluations[0]
+    assert every.total_market.cell == pb.cell(MLE, "senior", "US", component="total")
+    assert every.total_market.percentile != ev.total_market.percentile
+    with pytest.raises(InputError, match="unknown segment 'faang'") as info:
+        pb.offer({**offer, "segment": "faang"})
+    assert info.value.field == "offers.0.segment"
+    with pytest.raises(InputError, match="no base pay observations from government") as info:
+        pb.offer({**offer, "segment": "government"})
+    assert info.value.field == "offers.0.segment"
+    args = ("offer", "--base", "210000", "--bonus-pct", "15", "--equity", "400000", "--role",
+            MLE, "--level", "senior")
+    cli = json.loads(run_cli(totals, *args, "--segment", "big-tech", "--json").stdout)
+    assert cli["evaluations"][0]["total_market"]["percentile"] == ev.total_market.percentile
+    for bad in ("", "faang"):
+        proc = run_cli(totals, *args, "--segment", bad, ok=False)
+        assert proc.returncode == 1 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+        assert "segment" in proc.stderr and "Traceback" not in proc.stderr

@@ -1171,9 +1171,22 @@ class Paybench:
         """Evaluate one offer or compare two to four: total compensation for years 1-4, the
         4-year mean, the steady state, the base's market percentile, the total's percentile
         where published total-comp figures exist, and the metro pay differential."""
-        from paybench.decide.offer import offer_report
+        from paybench.decide.offer import offer_report, parse_offers
 
-        return offer_report(offers, self.market())
+        parsed = parse_offers(offers)
+        market = self.market()
+        wanted = sorted({o.segment for o in parsed if o.segment is not None})
+        if wanted:
+            views: dict[tuple[str, str], BenchmarkModel | None] = {}
+            for segment in wanted:
+                for component in ("base", "total"):
+                    try:
+                        views[(component, segment)] = self.model(
+                            self.view_params(None, component, segment))
+                    except InputError:  # no such observations in the store: said per offer
+                        views[(component, segment)] = None
+            market = market.with_segments(views)
+        return offer_report(parsed, market)
 
     def contract(self, hourly_rate: float | None = None, salary: float | None = None, *,
                  assumptions: ContractAssumptions | None = None, role: str | None = None,

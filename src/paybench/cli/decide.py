@@ -50,6 +50,10 @@ def offer(
     level: Annotated[str | None, typer.Option("--level")] = None,
     place: Annotated[str, typer.Option("--place", help="worksite")] = "US",
     label: Annotated[str | None, typer.Option("--label", help="name for the offer")] = None,
+    segment: Annotated[str | None, typer.Option(
+        "--segment", help="the employer's segment (big-tech, ai-lab, startup, enterprise, "
+        "government, consultancy, unclassified): base and total ranked in its cells "
+        "(default: every employer)")] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -71,6 +75,7 @@ def offer(
             "vesting": vesting, "cliff_months": cliff_months, "refresher_value": refresher_value,
             "refresher_vesting": refresher_vesting, "annual_raise_pct": annual_raise_pct,
             "start_date": start_date, "role": role, "title": title, "level": level, "place": place,
+            "segment": segment,
         }
         offers = [{k: v for k, v in data.items() if v is not None}]
     with engine(db) as pb:

@@ -142,6 +142,24 @@ class Market:
     totals: BenchmarkModel | None = None
     """The cells of total pay (`paybench.bench.views`: component 'total', every employer), when
     the store holds total-compensation records; None otherwise."""
+    segments: dict[tuple[str, str], BenchmarkModel | None] = field(default_factory=dict)
+    """Per (component 'base' or 'total', segment): the segment's view (`paybench.bench.views`),
+    None when the store holds no observation of it; filled by `with_segments`."""
+
+    def with_segments(self, views: dict[tuple[str, str], BenchmarkModel | None]) -> Market:
+        """This market with the segment views offers name (`segments`)."""
+        return Market(model=self.model, figures=self.figures, contract_rows=self.contract_rows,
+                      totals=self.totals, segments={**self.segments, **views})
+
+    def _segment_view(self, component: str, segment: str) -> BenchmarkModel:
+        """The view of a segment; InputError (field 'segment') when it was not loaded or the
+        store holds no observation of it."""
+        view = self.segments.get((component, segment))
+        if view is None:
+            what = "base pay" if component == "base" else "total compensation"
+            raise InputError(f"this store has no {what} observations from {segment} employers "
+                             "(paybench employers lists the segments it holds)", field="segment")
+        return view
 
     @classmethod
     def load(cls, store: Store, model: BenchmarkModel | None = None) -> Market:
@@ -174,12 +192,15 @@ class Market:
             totals = ViewModel.load(store, view_params(model.params, "total"), parent=model)
         return cls(model=model, figures=figures, contract_rows=rows, totals=totals)
 
-    def cell(self, role: str, level: str, place: str) -> BenchmarkCell:
-        """The benchmark cell for a role (id, name or title), a level name and a place text;
-        InputError naming the field at fault (`paybench.resolve`)."""
+    def cell(self, role: str, level: str, place: str, segment: str | None = None) -> BenchmarkCell:
+        """The benchmark cell for a role (id, name or title), a level name and a place text, of
+        one employer segment when given (its base view, `with_segments`); InputError naming
+        the field at fault (`paybench.resolve`; 'segment' when the store holds no base pay of
+        the segment)."""
         cell_role = resolve_role(role).role.id
+        model = self.model if segment is None else self._segment_view("base", segment)
         try:
-            return self.model.cell(cell_role, resolve_level(level), resolve_place(place))
+            return model.cell(cell_role, resolve_level(level), resolve_place(place))
         except InputError as exc:
             raise exc.with_field("place") from None
 
@@ -188,17 +209,20 @@ class Market:
         return [f for f in self.figures if f.component == "total" and f.role == role
                 and f.period == "year"]
 
-    def total_cell(self, role: str, level: str, place: str) -> BenchmarkCell | None:
-        """The total-pay cell (annual USD, every employer) for a role (id, name or title) x level
-        x place when the store holds total-compensation records for it at the place or
-        nationally (the cell's n or its national parent's n is positive); None otherwise, or
-        when the store holds no total-compensation data at all. InputError naming the field
-        at fault for a role, level or place that cannot be read."""
-        if self.totals is None:
+    def total_cell(self, role: str, level: str, place: str,
+                   segment: str | None = None) -> BenchmarkCell | None:
+        """The total-pay cell (annual USD, every employer, or one segment's when given: its
+        total view, `with_segments`) for a role (id, name or title) x level x place when the
+        store holds total-compensation records for it at the place or nationally (the cell's
+        n or its national parent's n is positive); None otherwise, or when the store holds no
+        total-compensation data at all (of the segment). InputError naming the field at fault
+        for a role, level or place that cannot be read."""
+        totals = self.totals if segment is None else self.segments.get(("total", segment))
+        if totals is None:
             return None
         cell_role = resolve_role(role).role.id
         try:
-            cell = self.totals.cell(cell_role, resolve_level(level), resolve_place(place))
+            cell = totals.cell(cell_role, resolve_level(level), resolve_place(place))
         except InputError:
             return None  # neither data nor a prior for it: no total-pay distribution
         return cell if cell.n > 0 or cell.n_parent > 0 else None
@@ -210,9 +234,12 @@ class Market:
 
 
 def cell_summary(cell: BenchmarkCell) -> str:
-    """One line of provenance for a cell: n, method, confidence and sources."""
+    """One line of provenance for a cell: n, method, confidence and sources; a segment's cell
+    names its segment, and its n_parent is the all-employer cell's."""
     sources = ", ".join(f"{e.source} {e.kind} n={e.n}" + (f" ({e.detail})" if e.detail else "")
                         for e in cell.sources)
-    return (f"{cell.role_name}, {cell.level}, {cell.place.label}: n={cell.n} "
-            f"(national {cell.n_parent}), method {cell.method}, confidence {cell.confidence}; "
+    employers = f", {cell.segment} employers" if cell.segment else ""
+    parent = "all-employer cell" if cell.segment else "national"
+    return (f"{cell.role_name}, {cell.level}, {cell.place.label}{employers}: n={cell.n} "
+            f"({parent} {cell.n_parent}), method {cell.method}, confidence {cell.confidence}; "
             f"sources: {sources}")

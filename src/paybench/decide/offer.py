@@ -133,6 +133,20 @@ class Offer(BaseModel):
     level: str | None = Field(default=None, max_length=40, description="level; from the title when absent")
     place: str = Field(default="US", min_length=1, max_length=200,
                        description="worksite: city, metro, state, 'Remote'")
+    segment: str | None = Field(default=None, max_length=40, description=(
+        "the employer's segment (big-tech, ai-lab, startup, enterprise, government, "
+        "consultancy, unclassified; any case): base and total are then ranked against that "
+        "segment's cells; absent: every employer"))
+
+    @field_validator("segment")
+    @classmethod
+    def _known_segment(cls, value: str | None) -> str | None:
+        from paybench.bench.components import parse_segment
+
+        try:
+            return parse_segment(value)
+        except InputError as exc:
+            raise ValueError(exc.message) from None
 
     @field_validator("start_date")
     @classmethod
@@ -353,26 +367,30 @@ def _add_years(day: dt.date, years: int) -> dt.date:
 
 
 def _total_market(market: Market, role: str, level: str, place: str, total: float,
-                  differential: float) -> TotalMarket:
+                  differential: float, segment: str | None = None) -> TotalMarket:
     """The offer's annualized total placed in the total-pay cell of its role x level x place
     (`Market.total_cell`: the store holds total-compensation records for it there or
-    nationally); otherwise not ranked, said plainly, with the published total-comp figures
-    shown beside (a range such as "$200k-$300k at top firms" is not the market of a cell)."""
+    nationally), of its employer segment when it names one (`segment`); otherwise not
+    ranked, said plainly, with the published total-comp figures shown beside (a range such as
+    "$200k-$300k at top firms" is not the market of a cell)."""
     national = total / (1 + differential)
-    cell = market.total_cell(role, level, place)
+    cell = market.total_cell(role, level, place, segment)
     if cell is not None:
         position = percentile_of(total, cell)
+        employers = f", {segment} employers" if segment else ""
+        parent = "all-employer cell" if segment else "national"
         return TotalMarket(
             available=True, percentile=position.percentile, national_equivalent_total=national,
             cell=cell, cell_provenance=cell_summary(cell),
-            label=f"{position.label} of the total-pay cell {role} {level}, {cell.place.label} "
-                  f"(n={cell.n}, national {cell.n_parent}, {cell.method}, {cell.confidence} "
-                  "confidence)")
+            label=f"{position.label} of the total-pay cell {role} {level}, {cell.place.label}"
+                  f"{employers} (n={cell.n}, {parent} {cell.n_parent}, {cell.method}, "
+                  f"{cell.confidence} confidence)")
     figures = market.total_figures(role)
     shown = "; ".join(_figure_text(f) for f in figures)
     where = resolve_place(place).label
+    of = f" from {segment} employers" if segment else ""
     held = "no total-compensation data" if market.totals is None else (
-        f"no total-pay records for {role} {level} in {where} or nationally")
+        f"no total-pay records{of} for {role} {level} in {where} or nationally")
     return TotalMarket(
         available=False, national_equivalent_total=national, figures=figures,
         label=(f"n/a: this store has {held}; the total is not ranked"
@@ -388,8 +406,10 @@ def evaluate_offer(offer: Offer, market: Market, where: str = "offer") -> OfferE
     """Evaluate one offer against the market; InputError naming `where` and its field."""
     role, level, role_basis = _role_level(offer, where)
     try:
-        cell = market.cell(role, level, offer.place)
+        cell = market.cell(role, level, offer.place, offer.segment)
     except PaybenchError as exc:
+        if exc.field == "segment":
+            raise InputError(f"{offer.name}: {exc.message}", field=f"{where}.segment") from None
         raise exc.with_field(f"{where}.place") from None
     years = offer_years(offer)
     totals = [y.total for y in years]
@@ -417,7 +437,8 @@ def evaluate_offer(offer: Offer, market: Market, where: str = "offer") -> OfferE
         place_differential=diff, national_equivalent_base=offer.base / (1 + diff),
         national_equivalent_total=annualized / (1 + diff),
         base_position=percentile_of(offer.base, cell),
-        total_market=_total_market(market, role, level, offer.place, annualized, diff),
+        total_market=_total_market(market, role, level, offer.place, annualized, diff,
+                                   offer.segment),
     )
 
 
@@ -434,16 +455,22 @@ class OfferReport(BaseModel):
     notes: list[str]
 
 
-def offer_report(offers: Offer | dict[str, Any] | Sequence[Offer | dict[str, Any]],
-                 market: Market) -> OfferReport:
-    """Evaluate one offer or compare 2-4 (offers as `Offer` or JSON objects; `Paybench.offers`
-    calls it). InputError naming the offer's field ('offers.1.base') on failure."""
+def parse_offers(offers: Offer | dict[str, Any] | Sequence[Offer | dict[str, Any]]) -> list[Offer]:
+    """One offer or 2-4 (as `Offer` or JSON objects) validated; InputError naming the offer's
+    field ('offers.1.base'), or 'offers' for none or too many."""
     items: list[Any] = [offers] if isinstance(offers, Offer | dict) else list(offers)
     if not 1 <= len(items) <= MAX_OFFERS:
         raise InputError(f"give one offer or 2-{MAX_OFFERS} to compare, found {len(items)}",
                          field="offers")
-    parsed = [o if isinstance(o, Offer) else offer_from_dict(o, f"offers.{i}")
-              for i, o in enumerate(items)]
+    return [o if isinstance(o, Offer) else offer_from_dict(o, f"offers.{i}")
+            for i, o in enumerate(items)]
+
+
+def offer_report(offers: Offer | dict[str, Any] | Sequence[Offer | dict[str, Any]],
+                 market: Market) -> OfferReport:
+    """Evaluate one offer or compare 2-4 (offers as `Offer` or JSON objects; `Paybench.offers`
+    calls it). InputError naming the offer's field ('offers.1.base') on failure."""
+    parsed = parse_offers(offers)
     if len(parsed) > 1:
         return compare_offers(parsed, market)
     e = evaluate_offer(parsed[0], market, "offers.0")

@@ -6,7 +6,7 @@ engineers' base P50 at $200,700, above all eight, because the order of places he
 within halfway to its neighbours' differentials; the total cell there ($184,100) was not held,
 so base stood above total. The store here: the embedded defaults and the Levels.fyi fixture,
 with eight base records written below in the export layout (Chicago, senior ML engineers at
-one unlisted employer, none a filing)."""
+one consultancy, none a filing)."""
 
 from __future__ import annotations
 
@@ -37,8 +37,9 @@ STAMP = dt.date(2025, 3, 14)
 
 
 def _write_rows(path: Path) -> None:
-    """Eight senior ML engineers in Chicago at 'Lakeshore Analytics' (not on the employer
-    list): level 'Senior', 7 years, base + bonus = total, stock 0 (so a base record each)."""
+    """Eight senior ML engineers in Chicago at Accenture (a consultancy on the employer list):
+    level 'Senior' (a consultancy's rank, read from the 7 years: senior), base + bonus =
+    total, stock 0 (so a base record each)."""
     fields = HEADER.split(",")
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=fields)
@@ -46,7 +47,7 @@ def _write_rows(path: Path) -> None:
         for n, base in enumerate(CHICAGO_BASES, 1):
             row = dict.fromkeys(fields, "0")
             row.update(timestamp=f"{STAMP.month}/{STAMP.day}/{STAMP.year} 10:{n:02d}:00",
-                       company="Lakeshore Analytics", level="Senior", title="Software Engineer",
+                       company="Accenture", level="Senior", title="Software Engineer",
                        totalyearlycompensation=str(base + 10_000), location="Chicago, IL",
                        yearsofexperience="7", yearsatcompany="2", tag="ML / AI",
                        basesalary=str(base), stockgrantvalue="0", bonus="10000", gender="NA",
@@ -99,6 +100,20 @@ def test_a_held_metro_cell_stays_within_what_its_records_allow(pb: Paybench,
         assert held.model().local_median_interval(MLE, "senior", before.place) is None
     assert before.p50 > _aged(CHICAGO_BASES[-1]) and before.p50 > cell.p50
     assert any("metro order: held within halfway" in note for note in before.notes)
+
+def test_a_thin_cell_says_which_employers_its_records_come_from(pb: Paybench) -> None:
+    """A cell of every employer with fewer than 30 observations, two thirds or more from one
+    segment, says so (`BenchmarkModel.records_note`): its prior is of every employer, its
+    records of one kind of employer. A cell with 30 or more, or a segment's own cell, does
+    not."""
+    said = ("its 8 observations: 8 at consultancy employers; a cell of every employer stands "
+            "on its prior as much as on them (--segment consultancy: that segment's cell)")
+    assert said in pb.cell(MLE, "senior", "Chicago, IL").notes
+    assert said in pb.cell(MLE, "senior", "Chicago, IL", component="total").notes
+    own = pb.cell(MLE, "senior", "Chicago, IL", segment="consultancy")
+    assert not any(note.startswith("its 8 observations") for note in own.notes)
+    national = pb.cell(MLE, "senior", "US")
+    assert national.n >= 30 and not any(note.startswith("its ") for note in national.notes)
 
 
 def test_a_filing_among_the_records_keeps_the_hold(pb: Paybench,

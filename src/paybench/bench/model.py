@@ -244,6 +244,10 @@ class BenchmarkModel:
     """Pooled within-cell standard deviation of log pay (None without enough data)."""
     shrinkage_k_: float = PARAMS.default_shrinkage_k
     """The empirical-Bayes prior weight of national cells (observations)."""
+    record_segments_: dict[tuple[str, str, str, str], list[tuple[str, int]]] = field(
+        default_factory=dict)
+    """Per cell key: the employer segments of its observations that name one, most first
+    (`paybench.bench.summary.segment_counts`; `records_note`)."""
     _obs_index: dict[tuple[str, str, str, str], dict[str, Any]] = field(default_factory=dict)
     _evidence_index: dict[tuple[str, str, str, str], list[dict[str, Any]]] = field(
         default_factory=dict)
@@ -321,7 +325,12 @@ class BenchmarkModel:
         (`paybench.bench.engines`: DuckDB on the store, or Spark over its observations as
         Parquet); the same expressions give the same cells on either. InputError when the
         parameters are unusable or OEWS is missing; EngineError when the engine cannot run."""
-        from paybench.bench.summary import cell_observations, evidence_counts, observed_cells
+        from paybench.bench.summary import (
+            cell_observations,
+            evidence_counts,
+            observed_cells,
+            segment_counts,
+        )
 
         if not 0 <= params.annual_growth < 0.5:
             raise InputError(f"annual growth {params.annual_growth} must be between 0 and 0.5",
@@ -342,6 +351,7 @@ class BenchmarkModel:
             evidence = evidence_counts(backend, params, cells)
         model = cls(params=params, observed=observed, evidence=evidence, oews_=oews,
                     published=published)
+        model.record_segments_ = segment_counts(store, params)
         model._index()
         model._fit_hyperparameters()
         return model
@@ -875,6 +885,9 @@ class BenchmarkModel:
             if node in (rule.low, rule.high):
                 notes.append(f"{rule.why} is broken by direct data in both cells "
                              f"({rule.low[0]} {rule.low[1]}, {rule.high[0]} {rule.high[1]})")
+        said = self.records_note(role.id, level, place, n)
+        if said:
+            notes.append(said)
         confidence = self.confidence(n, raw.data_weight, bool(raw.blended))
         if place.scope != "national" and confidence == "low" and n_nat >= p.direct_min_n \
                 and self.parent_lends_confidence:
@@ -892,6 +905,28 @@ class BenchmarkModel:
             ladder_shift=round(math.expm1(shift), 4), notes=notes,
             **self._view_fields(role, level, place),
         )
+
+    def records_note(self, role_id: str, level: str, place: CellPlace, n: int) -> str | None:
+        """For a cell of every employer with fewer than `direct_min_n` observations of its own
+        (`n`), two thirds or more of them at employers of one segment: which segments they come
+        from ("its 3 observations: 3 at consultancy employers ..."), since such a cell stands
+        on its prior as much as on them and the prior is of every employer. The fourth trial
+        read Chicago's senior ML engineers' total P50 of $203,300 against its 3 records of
+        $97k-$111k as an error; all three were at consultancies (`--segment consultancy` is
+        their segment's cell). None otherwise (a segment's own cell, or no such majority)."""
+        if self.params.segment is not None or not 0 < n < self.params.direct_min_n:
+            return None
+        found = [(segment, count) for segment, count in
+                 self.record_segments_.get((role_id, level, place.scope, place.key), [])
+                 if segment != "unclassified"]  # names no kind of employer to explain by
+        if not found or found[0][1] * 3 < n * 2:
+            return None
+        shown = ", ".join(f"{count} at {segment}" for segment, count in found[:3])
+        rest = sum(count for _segment, count in found[3:])
+        shown += f", {rest} at others" if rest else ""
+        return (f"its {counted(n, 'observation')}: {shown} employers; a cell of every employer "
+                f"stands on its prior as much as on them (--segment {found[0][0]}: that "
+                "segment's cell)")
 
     def _observed_years(self, role_id: str, level: str, place: CellPlace) -> dict[str, int | None]:
         """`first_year` and `last_year` of the cell's own observations (None without any)."""

@@ -24,6 +24,8 @@ from paybench.bench.params import PARAMS, PERCENTILES, MethodParams
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
+    from paybench.store import Store
+
 CELL_KEYS = ("role", "level", "scope", "key")
 """The columns that name a cell in a summary."""
 CELL_COLUMNS = ("source", "kind", "role", "level", "country", "state", "metro", "work_mode",
@@ -120,3 +122,26 @@ def evidence_counts(backend: Any, params: MethodParams = PARAMS,
     parts = [counted_submissions(p, CELL_KEYS, params) for p in scoped(t)]
     counts = ibis.union(*[p.group_by(keys).aggregate(n=p.count()) for p in parts]).execute()
     return counts.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+def segment_counts(store: Store, params: MethodParams = PARAMS) -> dict[
+        tuple[str, str, str, str], list[tuple[str, int]]]:
+    """Per cell key (role, level, scope, key): the employer segments of its usable
+    observations that name one, as (segment, n), most first; on DuckDB over the store (the
+    same on either cell engine: the notes `BenchmarkModel.records_note` writes from it do not
+    depend on where cells are computed). Submissions are left out (a segment beside a thin
+    cell's submissions could single one out: docs/privacy.md)."""
+    import ibis
+
+    from paybench.bench.engines import duckdb_backend
+
+    t = usable_observations(duckdb_backend(store), params, columns=(*CELL_COLUMNS, "segment"))
+    t = t.filter(t.role.notnull(), t.level.notnull(), t.segment.notnull(), t.kind != "submitted")
+    keys = [*CELL_KEYS, "segment"]
+    found = ibis.union(*[p.group_by(keys).aggregate(n=p.count()) for p in scoped(t)]).execute()
+    out: dict[tuple[str, str, str, str], list[tuple[str, int]]] = {}
+    for row in found.sort_values([*CELL_KEYS, "n", "segment"], ascending=[True] * 4 + [False, True],
+                                 kind="stable").itertuples(index=False):
+        out.setdefault((row.role, row.level, row.scope, row.key), []).append(
+            (str(row.segment), int(row.n)))
+    return out

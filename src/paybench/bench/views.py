@@ -221,7 +221,12 @@ class ViewModel(BenchmarkModel):
 
         from paybench.bench.engines import held
         from paybench.bench.observations import usable_observations
-        from paybench.bench.summary import cell_observations, evidence_counts, observed_cells
+        from paybench.bench.summary import (
+            cell_observations,
+            evidence_counts,
+            observed_cells,
+            segment_counts,
+        )
 
         if params.component not in COMPONENTS:
             parse_component(params.component)  # raises, naming the components
@@ -270,6 +275,8 @@ class ViewModel(BenchmarkModel):
             by_segment = segment_cells(backend, params) if params.segment is not None else None
         model = cls(params=params, observed=observed, evidence=evidence, oews_=parent.oews_,
                     published=published, parent_=parent)
+        if params.segment is None:
+            model.record_segments_ = segment_counts(store, params)
         model._index()
         model.components_ = summaries(counts, shares)
         model.record_places_ = places

@@ -62,7 +62,13 @@ def test_total_is_held_at_or_above_base(pb: Paybench) -> None:
         assert getattr(total, f"p{q}") >= getattr(base, f"p{q}"), q
     held = [note for note in total.notes if note.startswith("held at or above the base cell")]
     assert len(held) == 1, total.notes
-    assert f"-> ${base.p50:,}" in held[0]
+    # the floor is the base cell itself, not base scaled by the cell's shares (whose records
+    # are not the base cell's population), and the note says whose shares are printed
+    assert total.p50 == base.p50 and f"-> ${base.p50:,}" in held[0]
+    parts = total.components
+    assert parts is not None and parts.n_shares >= 12
+    assert (f"the bonus and equity shares printed are of this cell's {parts.n_shares} records, "
+            "not of the base cell's population") in held[0]
     assert f"the base cell stands on {base.n:,} observations" in held[0]
     # without the hold (the view's base detached), the cell stood below base: the records
     # of this test do pull the total cell under the base cell

@@ -868,6 +868,11 @@ def test_an_offer_names_its_segment(pb: Paybench, totals: Path) -> None:
     every = pb.offer({**offer, "segment": None}).evaluations[0]
     assert every.total_market.cell == pb.cell(MLE, "senior", "US", component="total")
     assert every.total_market.percentile != ev.total_market.percentile
+    # the national equivalent divides by the place's OEWS differential whichever cells rank
+    seattle = {**offer, "place": "Seattle, WA"}
+    named, plain = (pb.offer(o).evaluations[0] for o in (seattle, {**seattle, "segment": None}))
+    assert named.place_differential == plain.place_differential > 0.1
+    assert named.national_equivalent_total == plain.national_equivalent_total
     with pytest.raises(InputError, match="unknown segment 'faang'") as info:
         pb.offer({**offer, "segment": "faang"})
     assert info.value.field == "offers.0.segment"

@@ -602,13 +602,18 @@ class ViewModel(BenchmarkModel):
         """As a base cell's (`BenchmarkModel.cell`); a total cell (when `hold_base` gave its
         base view) is then held at or above the base cell of the same role x level x place
         and segment, percentile by percentile: a total is base plus bonus and equity, so its
-        percentiles are at least base's in one population. The two cells stand on different
-        records (filings and postings count in base cells, only total-compensation records in
-        total ones), and without the hold the fourth trial found total below base in 41 cells:
-        software engineers at consultancies, staff, base P50 $170,100 on 14 filings and total
-        P50 $139,800 on one record. Each percentile taken from base is named in a note. The
-        hold keeps the cell's order of percentiles and of levels, as both cells keep them (an
-        elementwise maximum of two non-decreasing sequences is non-decreasing)."""
+        percentiles are at least base's in one population. Not base scaled up by the cell's
+        bonus and equity shares: those are of the cell's own records (mostly big-tech ones in
+        a Levels.fyi export), and scaled by them the base cell of every employer put software
+        engineers' senior total at $257,000 above staff's $251,800 (the fourth trial's store);
+        the note says whose shares are printed beside a held cell instead. The two cells
+        stand on different records (filings and postings count in base cells, only
+        total-compensation records in total ones), and without the hold the fourth trial
+        found total below base in 41 cells: software engineers at consultancies, staff, base
+        P50 $170,100 on 14 filings and total P50 $139,800 on one record. Each percentile
+        lifted is named in a note. The cell's percentiles and levels stay in order, as both
+        cells keep them (an elementwise maximum of two non-decreasing sequences is
+        non-decreasing); `paybench check` audits both on total cells."""
         cell = super().cell(role_id, level, place)
         if self.base_ is None:
             return cell
@@ -622,8 +627,13 @@ class ViewModel(BenchmarkModel):
             return cell
         shown = ", ".join(f"P{key[1:]} ${getattr(cell, key):,} -> ${value:,}"
                           for key, value in lifted.items())
+        parts = cell.components
+        shares = ""
+        if parts is not None and parts.n_shares and (parts.bonus_share or parts.equity_share):
+            shares = (f"; the bonus and equity shares printed are of this cell's "
+                      f"{counted(parts.n_shares, 'record')}, not of the base cell's population")
         note = (f"held at or above the base cell ({shown}): a total is base plus bonus and "
-                f"equity; the base cell stands on {counted(base.n, 'observation')}")
+                f"equity; the base cell stands on {counted(base.n, 'observation')}{shares}")
         return cell.model_copy(update={**lifted, "notes": [*cell.notes, note]})
 
     def published_for(self, role: str, level: str, place: CellPlace) -> list[dict[str, Any]]:

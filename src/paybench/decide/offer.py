@@ -413,7 +413,11 @@ def evaluate_offer(offer: Offer, market: Market, where: str = "offer") -> OfferE
         raise exc.with_field(f"{where}.place") from None
     years = offer_years(offer)
     totals = [y.total for y in years]
-    diff = cell.place_differential or 0.0
+    # the place's OEWS differential, as the base cell of every employer states it: a segment's
+    # local cell moves by it less its national cell's own place mix (paybench.bench.views),
+    # which is no differential of the place (the re-trial: Seattle +0.8% with a segment named)
+    place_cell = cell if offer.segment is None else market.cell(role, level, offer.place)
+    diff = place_cell.place_differential or 0.0
     vest_years = len(offer.vesting)
     steady_base = offer.base * (1 + offer.annual_raise_pct / 100) ** vest_years
     steady = round(steady_base * (1 + offer.bonus_pct / 100) + offer.refresher_value, 2)

@@ -432,3 +432,22 @@ def test_roster_stores_nothing(tmp_path: Path, reference_db: Path) -> None:
         stop_server(srv)
     after = _row_counts(db)
     assert after == before and before["main.statistics"] > 0
+
+
+def test_an_unknown_query_parameter_is_a_422(client: httpx.Client) -> None:
+    """`/trend?...&segment=` and a misspelt `segmnt=big-tech` were answered as if not given: a
+    query parameter a route does not take is a 422 naming it and the ones it takes, on every
+    route (`paybench.api.deps.known_query`), as the CLI refuses an unknown option."""
+    for path, params, field in (
+            ("/trend", {"role": ROLE, "segment": ""}, "segment"),
+            ("/cells", {"role": ROLE, "level": "senior", "segmnt": "big-tech"}, "segmnt"),
+            ("/laws", {"place": "Denver, CO", "bogus": "1"}, "bogus")):
+        message = assert_error(client.get(f"{API}{path}", params=params), 422, field)
+        assert message.startswith(f"{field}: not a parameter of this route; it takes: "), message
+    takes = assert_error(client.get(f"{API}/cells", params={"role": ROLE, "x": "1"}), 422, "x")
+    assert "component" in takes and "segment" in takes and "role" in takes
+    fine = client.get(f"{API}/cells", params={"role": ROLE, "level": "senior", "segment": "big-tech"})
+    assert fine.status_code in (200, 422)
+    if fine.status_code == 422:  # the defaults hold no employer: refused for that, not the name
+        assert fine.json()["error"]["field"] == "segment"
+        assert "not a parameter" not in fine.json()["error"]["message"]

@@ -22,7 +22,7 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from paybench import __version__
-from paybench.api.deps import single_valued_body, single_valued_query
+from paybench.api.deps import known_query, single_valued_body, single_valued_query
 from paybench.api.errors import install_error_handlers
 from paybench.api.ratelimit import BodySizeLimit, BodyTimeout, SecurityHeaders, TokenBucket
 from paybench.api.state import ServerState, Settings
@@ -101,7 +101,8 @@ def create_app(db_path: Path | str | None = None, settings: Settings | None = No
     for module in (meta, normalize, cells, insights, estimate, charts, submissions, admin, decide,
                    paygap):
         app.include_router(module.router, prefix=API_PREFIX,
-                           dependencies=[Depends(single_valued_query), Depends(single_valued_body)])
+                           dependencies=[Depends(known_query), Depends(single_valued_query),
+                                         Depends(single_valued_body)])
     app.include_router(web.router)
     static = resources.files("paybench.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

@@ -85,6 +85,34 @@ def single_valued_query(request: Request) -> None:
             raise ApiError(422, f"{name}: given {n} times; give one value", field=name)
 
 
+def _query_names(dependant: Any) -> set[str]:
+    """The names of every query parameter a route (and its dependencies) takes."""
+    names = {f.alias for f in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+def known_query(request: Request) -> None:
+    """Dependency of every API route, the one place a query parameter's name is checked: a
+    name the route does not take (``segmnt=big-tech``, ``trend?segment=``) is a 422 naming it
+    and the names the route takes, where FastAPI would silently answer without it (the CLI
+    refuses an unknown option the same way). A re-trial of issue 17 found
+    ``/api/v1/trend?...&segment=`` answered as if no segment had been asked for."""
+    given = [name for name in request.query_params if name]
+    if not given:
+        return
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    if dependant is None:
+        return
+    names = _query_names(dependant)
+    for name in given:
+        if name not in names:
+            expected = ", ".join(sorted(names)) or "none"
+            raise ApiError(422, f"{name}: not a parameter of this route; it takes: {expected}",
+                           field=name)
+
+
 async def single_valued_body(request: Request) -> None:
     """Dependency of every API route, the one place a JSON body's keys are checked: an object
     of the body that names a key twice (``{"base": 1, "base": 2}``) is a 422 naming the key,

@@ -103,7 +103,7 @@ def test_a_held_metro_cell_stays_within_what_its_records_allow(pb: Paybench,
     # held 10% or more away from its records, the cell says where they stand
     assert before.ladder_shift >= 0.10
     median = [note for note in before.notes if note.startswith("its 8 local observations have")]
-    assert len(median) == 1 and "the fit holds the cell in the order of levels and places" in median[0]
+    assert len(median) == 1 and "the cell stands on its prior and the order of levels" in median[0]
 
 def test_a_thin_cell_says_which_employers_its_records_come_from(pb: Paybench) -> None:
     """A cell of every employer with fewer than 30 observations, two thirds or more from one

@@ -889,13 +889,15 @@ class BenchmarkModel:
         if said:
             notes.append(said)
         obs = self._obs_index.get((role.id, level, place.scope, place.key))
-        if place.scope in ("metro", "state") and obs is not None and abs(shift) >= 0.10:
-            filed = self.filed_n(role.id, level, place)
-            of_them = f", {filed} of them H-1B filings," if filed else ""
-            verb = "has" if n == 1 else "have"
-            notes.append(f"its {counted(n, 'local observation')}{of_them} {verb} a median of "
-                         f"${math.exp(float(obs['q50'])):,.0f} (aged): the fit holds the cell in "
-                         "the order of levels and places, away from them")
+        if place.scope in ("metro", "state") and obs is not None:
+            local = math.exp(float(obs["q50"]))
+            if abs(shift) >= 0.10 or not quant["p25"] <= local <= quant["p75"]:
+                filed = self.filed_n(role.id, level, place)
+                of_them = f", {filed} of them H-1B filings," if filed else ""
+                verb = "has" if n == 1 else "have"
+                notes.append(f"its {counted(n, 'local observation')}{of_them} {verb} a median of "
+                             f"${local:,.0f} (aged): the cell stands on its prior and the order "
+                             "of levels and places as well, away from them")
         confidence = self.confidence(n, raw.data_weight, bool(raw.blended))
         if place.scope != "national" and confidence == "low" and n_nat >= p.direct_min_n \
                 and self.parent_lends_confidence:

@@ -632,8 +632,10 @@ class ViewModel(BenchmarkModel):
         if parts is not None and parts.n_shares and (parts.bonus_share or parts.equity_share):
             shares = (f"; the bonus and equity shares printed are of this cell's "
                       f"{counted(parts.n_shares, 'record')}, not of the base cell's population")
-        note = (f"held at or above the base cell ({shown}): a total is base plus bonus and "
-                f"equity; the base cell stands on {counted(base.n, 'observation')}{shares}")
+        note = (f"held at or above the base cell, a floor (this cell's value -> the base "
+                f"cell's: {shown}): a total is base plus bonus and equity, so where lifted the "
+                f"total shown carries no bonus or equity above base; the base cell stands on "
+                f"{counted(base.n, 'observation')}{shares}")
         return cell.model_copy(update={**lifted, "notes": [*cell.notes, note]})
 
     def published_for(self, role: str, level: str, place: CellPlace) -> list[dict[str, Any]]:

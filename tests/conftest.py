@@ -188,6 +188,31 @@ SURVEY_HEADER = (
 )
 
 
+LEVELSFYI_HEADER = (
+    "timestamp,company,level,title,totalyearlycompensation,location,yearsofexperience,"
+    "yearsatcompany,tag,basesalary,stockgrantvalue,bonus,gender,otherdetails,cityid,dmaid,"
+    "rowNumber,Masters_Degree,Bachelors_Degree,Doctorate_Degree,Highschool,Some_College,"
+    "Race_Asian,Race_White,Race_Two_Or_More,Race_Black,Race_Hispanic,Race,Education"
+)
+
+
+def write_levelsfyi(path: Path, rows: list[dict[str, str]]) -> Path:
+    """Write a file in the exact Levels.fyi export layout (LEVELSFYI_HEADER): each row's given
+    columns, the 0/1 indicator columns '0', gender, otherdetails, Race and Education 'NA'."""
+    import csv
+
+    fields = LEVELSFYI_HEADER.split(",")
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        for given in rows:
+            row = dict.fromkeys(fields, "0")
+            row.update(gender="NA", otherdetails="NA", Race="NA", Education="NA")
+            row.update(given)
+            writer.writerow(row)
+    return path
+
+
 def write_survey(path: Path, rows: list[str], header: str = SURVEY_HEADER) -> Path:
     """Write a small survey file in the exact ai-jobs.net layout (header + rows)."""
     path.write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")

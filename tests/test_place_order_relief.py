@@ -10,7 +10,6 @@ one consultancy, none a filing)."""
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime as dt
 import math
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import write_levelsfyi
 from paybench.bench.params import PARAMS
 from paybench.check import metro_order
 from paybench.engine import Paybench
@@ -27,10 +27,6 @@ from paybench.ingest import ingest_file
 from paybench.store import Store
 
 MLE = "machine-learning-engineer"
-HEADER = ("timestamp,company,level,title,totalyearlycompensation,location,yearsofexperience,"
-          "yearsatcompany,tag,basesalary,stockgrantvalue,bonus,gender,otherdetails,cityid,dmaid,"
-          "rowNumber,Masters_Degree,Bachelors_Degree,Doctorate_Degree,Highschool,Some_College,"
-          "Race_Asian,Race_White,Race_Two_Or_More,Race_Black,Race_Hispanic,Race,Education")
 CHICAGO_BASES = (92_000, 104_000, 118_000, 126_000, 139_000, 151_000, 164_000, 173_000)
 EFFECTIVE = dt.date(2026, 1, 1)
 STAMP = dt.date(2025, 3, 14)
@@ -40,20 +36,12 @@ def _write_rows(path: Path) -> None:
     """Eight senior ML engineers in Chicago at Accenture (a consultancy on the employer list):
     level 'Senior' (a consultancy's rank, read from the 7 years: senior), base + bonus =
     total, stock 0 (so a base record each)."""
-    fields = HEADER.split(",")
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fields)
-        writer.writeheader()
-        for n, base in enumerate(CHICAGO_BASES, 1):
-            row = dict.fromkeys(fields, "0")
-            row.update(timestamp=f"{STAMP.month}/{STAMP.day}/{STAMP.year} 10:{n:02d}:00",
-                       company="Accenture", level="Senior", title="Software Engineer",
-                       totalyearlycompensation=str(base + 10_000), location="Chicago, IL",
-                       yearsofexperience="7", yearsatcompany="2", tag="ML / AI",
-                       basesalary=str(base), stockgrantvalue="0", bonus="10000", gender="NA",
-                       otherdetails="NA", cityid="11000", dmaid="602", rowNumber=str(9000 + n),
-                       Race="NA", Education="NA")
-            writer.writerow(row)
+    write_levelsfyi(path, [dict(
+        timestamp=f"{STAMP.month}/{STAMP.day}/{STAMP.year} 10:{n:02d}:00", company="Accenture",
+        level="Senior", title="Software Engineer", totalyearlycompensation=str(base + 10_000),
+        location="Chicago, IL", yearsofexperience="7", yearsatcompany="2", tag="ML / AI",
+        basesalary=str(base), stockgrantvalue="0", bonus="10000", cityid="11000", dmaid="602",
+        rowNumber=str(9000 + n)) for n, base in enumerate(CHICAGO_BASES, 1)])
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +115,7 @@ def test_a_filing_among_the_records_keeps_the_hold(pb: Paybench,
     model = pb.model()
     place = pb.cell(MLE, "senior", "Chicago, IL").place
     assert model.local_median_interval(MLE, "senior", place) is not None
-    monkeypatch.setattr(model, "filed_n", lambda role_id, level, place: 1)
+    monkeypatch.setattr(model, "kinds_n", lambda role_id, level, place, kinds: int("filed" in kinds))
     assert model.local_median_interval(MLE, "senior", place) is None
     assert model.local_median_interval(MLE, "senior", pb.cell(MLE, "senior", "US").place) is None
 

@@ -9,13 +9,13 @@ the total cell stands near them, the base cell on the ai-jobs.net survey's far h
 
 from __future__ import annotations
 
-import csv
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from conftest import write_levelsfyi
 from paybench.bench.params import PERCENTILES
 from paybench.check import total_above_base
 from paybench.engine import Paybench
@@ -23,32 +23,17 @@ from paybench.ingest import ingest_file
 from paybench.store import Store
 
 DS = "data-scientist"
-HEADER = ("timestamp,company,level,title,totalyearlycompensation,location,yearsofexperience,"
-          "yearsatcompany,tag,basesalary,stockgrantvalue,bonus,gender,otherdetails,cityid,dmaid,"
-          "rowNumber,Masters_Degree,Bachelors_Degree,Doctorate_Degree,Highschool,Some_College,"
-          "Race_Asian,Race_White,Race_Two_Or_More,Race_Black,Race_Hispanic,Race,Education")
-
-
 @pytest.fixture(scope="module")
 def pb(tmp_path_factory: pytest.TempPathFactory, totals_db: Path) -> Iterator[Paybench]:
     folder = tmp_path_factory.mktemp("above")
     path = Path(shutil.copy(totals_db, folder / "above.duckdb"))
     rows = folder / "low_totals.csv"
-    fields = HEADER.split(",")
-    with rows.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fields)
-        writer.writeheader()
-        for n in range(12):
-            base = 65_000 + 1_000 * n
-            row = dict.fromkeys(fields, "0")
-            row.update(timestamp=f"6/{n + 1}/2025 9:15:00", company="Prairie Data Works",
-                       level="Senior", title="Data Scientist",
-                       totalyearlycompensation=str(base + 5_000), location="Omaha, NE",
-                       yearsofexperience="6", yearsatcompany="2", tag="NA",
-                       basesalary=str(base), stockgrantvalue="0", bonus="5000", gender="NA",
-                       otherdetails="NA", cityid="12000", dmaid="652", rowNumber=str(7000 + n),
-                       Race="NA", Education="NA")
-            writer.writerow(row)
+    write_levelsfyi(rows, [dict(
+        timestamp=f"6/{n + 1}/2025 9:15:00", company="Prairie Data Works", level="Senior",
+        title="Data Scientist", totalyearlycompensation=str(65_000 + 1_000 * n + 5_000),
+        location="Omaha, NE", yearsofexperience="6", yearsatcompany="2", tag="NA",
+        basesalary=str(65_000 + 1_000 * n), stockgrantvalue="0", bonus="5000", cityid="12000",
+        dmaid="652", rowNumber=str(7000 + n)) for n in range(12)])
     with Store(path) as store:
         ingest_file(store, rows)
     with Paybench(path) as engine:

@@ -55,12 +55,17 @@ def _takes_many(annotation: Any) -> bool:
     return origin in many or annotation in many
 
 
+def _query_fields(dependant: Any) -> list[Any]:
+    """The query parameters a route (and its dependencies) takes, as FastAPI's fields."""
+    fields = list(dependant.query_params)
+    for sub in dependant.dependencies:
+        fields.extend(_query_fields(sub))
+    return fields
+
+
 def _single_valued(dependant: Any) -> set[str]:
     """The names of the query parameters a route (and its dependencies) takes one value of."""
-    names = {f.alias for f in dependant.query_params if not _takes_many(f.field_info.annotation)}
-    for sub in dependant.dependencies:
-        names |= _single_valued(sub)
-    return names
+    return {f.alias for f in _query_fields(dependant) if not _takes_many(f.field_info.annotation)}
 
 
 def single_valued_query(request: Request) -> None:
@@ -85,14 +90,6 @@ def single_valued_query(request: Request) -> None:
             raise ApiError(422, f"{name}: given {n} times; give one value", field=name)
 
 
-def _query_names(dependant: Any) -> set[str]:
-    """The names of every query parameter a route (and its dependencies) takes."""
-    names = {f.alias for f in dependant.query_params}
-    for sub in dependant.dependencies:
-        names |= _query_names(sub)
-    return names
-
-
 def known_query(request: Request) -> None:
     """Dependency of every API route, the one place a query parameter's name is checked: a
     name the route does not take (``segmnt=big-tech``, ``trend?segment=``) is a 422 naming it
@@ -105,7 +102,7 @@ def known_query(request: Request) -> None:
     dependant = getattr(request.scope.get("route"), "dependant", None)
     if dependant is None:
         return
-    names = _query_names(dependant)
+    names = {f.alias for f in _query_fields(dependant)}
     for name in given:
         if name not in names:
             expected = ", ".join(sorted(names)) or "none"

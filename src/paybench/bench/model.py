@@ -661,9 +661,13 @@ class BenchmarkModel:
         aged to the effective date; evidence of pay, but not a sample of what a place's
         workers earn, so it does not make a cell direct enough to break the order of places
         (`place_order_bounds`; docs/method.md, "Ordered places")."""
+        return self.kinds_n(role_id, level, place, ("filed",))
+
+    def kinds_n(self, role_id: str, level: str, place: CellPlace, kinds: tuple[str, ...]) -> int:
+        """Of a cell's own observations, those of the given kinds (the evidence counts)."""
         return sum(int(row["n"]) for row in
                    self._evidence_index.get((role_id, level, place.scope, place.key), [])
-                   if row["kind"] == "filed")
+                   if row["kind"] in kinds)
 
     # ---------------------------------------------------------------- ordered places
     def place_order_bounds(self, members: list[Role], place: CellPlace,
@@ -737,10 +741,8 @@ class BenchmarkModel:
         if obs is None or place.scope not in ("metro", "state"):
             return None
         n = int(obs["n"])
-        offset = sum(int(row["n"]) for row in
-                     self._evidence_index.get((role_id, level, place.scope, place.key), [])
-                     if row["kind"] in ("filed", "posted"))
-        if n < self.params.order_relief_min_n or offset or self.filed_n(role_id, level, place):
+        if n < self.params.order_relief_min_n or self.kinds_n(role_id, level, place,
+                                                               ("filed", "posted")):
             return None
         z = NormalDist().inv_cdf(0.5 + self.params.order_relief_level / 2)
         half = z / (2 * math.sqrt(n))
@@ -888,11 +890,11 @@ class BenchmarkModel:
         said = self.records_note(role.id, level, place, n)
         if said:
             notes.append(said)
+        filed = self.filed_n(role.id, level, place)
         obs = self._obs_index.get((role.id, level, place.scope, place.key))
         if place.scope in ("metro", "state") and obs is not None:
             local = math.exp(float(obs["q50"]))
             if abs(shift) >= 0.10 or not quant["p25"] <= local <= quant["p75"]:
-                filed = self.filed_n(role.id, level, place)
                 of_them = f", {filed} of them H-1B filings," if filed else ""
                 verb = "has" if n == 1 else "have"
                 notes.append(f"its {counted(n, 'local observation')}{of_them} {verb} a median of "
@@ -906,7 +908,7 @@ class BenchmarkModel:
             role=role.id, role_name=role.name, level=level, place=place, **quant,
             n=n, n_parent=n_nat,
             sources=self._sources(role, level, place, raw.pub_used, raw.pub_unused),
-            method=method, confidence=confidence, n_filed=self.filed_n(role.id, level, place),
+            method=method, confidence=confidence, n_filed=filed,
             data_weight=round(raw.data_weight, 3),
             place_differential=None if place.scope == "national" else round(math.expm1(raw.diff), 4),
             published=raw.pub_used,
